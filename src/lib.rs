@@ -1,0 +1,23 @@
+//! pain-intake: patient intake and ketamine-consult pre-screening for a Texas pain clinic.
+//!
+//! One crate, two builds: `ssr` (the axum server, `server`) and `hydrate` (the WASM that
+//! makes the server-rendered pages interactive). `domain` is pure and shared by both;
+//! `ui` is the Leptos component tree, rendered on the server and hydrated in the browser.
+
+pub mod domain;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// The browser entry point: adopt the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    let clinic = ui::ClinicInfo::from_document();
+    leptos::mount::hydrate_body(move || {
+        leptos::prelude::provide_context(clinic.clone());
+        ui::App()
+    });
+}

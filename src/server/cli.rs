@@ -1,0 +1,163 @@
+//! The command line: `serve` (default), `migrate`, `screen`. Each step of `serve` says
+//! why it is there; anything that can go wrong at start-up ends in one clear line.
+
+use super::config::{Cli, Command, DatabaseArgs, ScreenArgs, ServeArgs};
+use super::db::Db;
+use super::http::{self, AppState, Settings};
+use super::rate_limit::RateLimiter;
+use crate::domain::i18n::error_message;
+use crate::domain::intake::Locale;
+use crate::domain::screening::ScreeningRequest;
+use crate::server::http::api::ScreeningOut;
+use clap::Parser;
+use leptos::prelude::LeptosOptions;
+use std::io::Read;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Screen(args)) => screen(&args),
+        Some(Command::Migrate(args)) => block_on(migrate(args)),
+        Some(Command::Serve(args)) => block_on(serve(args)),
+        None => block_on(serve(cli.serve)),
+    }
+}
+
+fn block_on(f: impl std::future::Future<Output = Result<(), String>>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(f) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(args: DatabaseArgs) -> Result<(), String> {
+    Db::open(&args.database_url).await.map_err(|e| e.to_string())?;
+    println!("migrations applied");
+    Ok(())
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    // Logs go to stderr as one line per event; the filter was validated by clap.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(&args.log_level))
+        .with_writer(std::io::stderr)
+        .try_init();
+
+    // The database comes first: without it nothing can be stored, so fail fast.
+    let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?;
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name("pain-intake")
+        .site_root(args.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(args.listen)
+        .build();
+    let limiter = RateLimiter::new(db.clone(), args.api_rate_limit_per_minute);
+    let state = AppState {
+        db,
+        settings: Arc::new(Settings::from_args(&args)),
+        limiter: limiter.clone(),
+        leptos_options,
+    };
+
+    // Finished rate-limit windows hold client addresses; drop them every minute.
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = limiter.purge().await {
+                tracing::warn!(error = %e, "rate-limit purge failed");
+            }
+        }
+    });
+
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, "listening");
+    eprintln!("pain-intake listening on http://{addr}");
+    axum::serve(listener, http::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+/// `pain-intake screen FILE|-`: the same evaluation as `POST /api/v1/screening`.
+fn screen(args: &ScreenArgs) -> ExitCode {
+    let locale = if args.lang == "es" { Locale::Es } else { Locale::En };
+    let text = if args.file == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map(|_| s)
+    } else {
+        std::fs::read_to_string(&args.file)
+    };
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", args.file);
+            return ExitCode::from(2);
+        }
+    };
+    let errors_json = |items: Vec<serde_json::Value>| serde_json::json!({ "errors": items });
+    let value: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(_) => {
+            let message = if locale == Locale::Es { "La solicitud no es JSON válido." } else { "The request is not valid JSON." };
+            println!("{}", errors_json(vec![serde_json::json!({"field": "", "code": "malformed", "message": message})]));
+            return ExitCode::from(2);
+        }
+    };
+    let today = jiff::Timestamp::now().to_zoned(args.clinic_timezone.clone()).date();
+    match ScreeningRequest::from_json(&value, today) {
+        Ok(request) => {
+            let out = ScreeningOut::new(&request.evaluate(), locale);
+            match serde_json::to_string_pretty(&out) {
+                Ok(json) => {
+                    println!("{json}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Err(errors) => {
+            let items = errors
+                .iter()
+                .map(|f| serde_json::json!({"field": f.field, "code": f.problem.code(), "message": error_message(f, locale)}))
+                .collect();
+            println!("{}", errors_json(items));
+            ExitCode::from(2)
+        }
+    }
+}

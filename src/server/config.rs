@@ -1,0 +1,187 @@
+//! Settings from flags and environment variables (each flag has an `env` twin).
+//!
+//! Everything is checked here, at start-up: a bad setting stops the program with one
+//! clear message instead of failing on the first request.
+
+use clap::{Args, Parser, Subcommand};
+use jiff::tz::TimeZone;
+use std::net::SocketAddr;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pain-intake",
+    version,
+    about = "Patient intake and ketamine-consult pre-screening for a pain clinic",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Settings for `serve`, which runs when no subcommand is given.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web app (the default).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Print the screening evaluation of a request (a file, or `-` for standard input).
+    /// Exits 0 with the evaluation, or 2 with the errors JSON.
+    Screen(ScreenArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// Database URL: `sqlite://path` (created on first run) or `postgres://user:pass@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/intake.db")]
+    pub database_url: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ScreenArgs {
+    /// The screening request JSON (`POST /api/v1/screening` body), or `-` for standard input.
+    pub file: String,
+
+    /// The clinic's time zone, which decides "today" when the request has no `as_of`.
+    #[arg(long, env = "CLINIC_TIMEZONE", default_value = "America/Chicago", value_parser = parse_time_zone)]
+    pub clinic_timezone: TimeZone,
+
+    /// Language of the messages: `en` or `es`.
+    #[arg(long, default_value = "en", value_parser = ["en", "es"])]
+    pub lang: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// Folder with the built site (`pkg/` with CSS, JS and WASM), made by cargo-leptos.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+
+    /// The clinic's name, shown on every page.
+    #[arg(long, env = "CLINIC_NAME", default_value = "Pain Clinic", value_parser = parse_clinic_name)]
+    pub clinic_name: String,
+
+    /// The clinic's 10-digit National Provider Identifier (check digit verified), used in
+    /// eligibility requests.
+    #[arg(long, env = "CLINIC_NPI", value_parser = parse_npi)]
+    pub clinic_npi: Option<String>,
+
+    /// The clinic's time zone: decides what "today" is for ages and dates.
+    #[arg(long, env = "CLINIC_TIMEZONE", default_value = "America/Chicago", value_parser = parse_time_zone)]
+    pub clinic_timezone: TimeZone,
+
+    /// The public address of the app, as patients reach it (used in links and e-mails).
+    #[arg(long, env = "PUBLIC_URL", default_value = "http://127.0.0.1:3000", value_parser = parse_public_url)]
+    pub public_url: url::Url,
+
+    /// Development mode: allows cookies without HTTPS. Never use it in production.
+    #[arg(long, env = "DEV_MODE", default_value_t = false)]
+    pub dev: bool,
+
+    /// Log filter, e.g. `info` or `pain_intake=debug,tower_http=info`.
+    #[arg(long, env = "LOG_LEVEL", default_value = "info", value_parser = parse_log_filter)]
+    pub log_level: String,
+
+    /// Requests a minute one client address may make to each JSON API endpoint.
+    #[arg(long, env = "API_RATE_LIMIT_PER_MINUTE", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    pub api_rate_limit_per_minute: u32,
+
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
+}
+
+fn parse_clinic_name(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() || t.chars().count() > 120 {
+        Err("must be 1 to 120 characters".into())
+    } else {
+        Ok(t.to_owned())
+    }
+}
+
+fn parse_time_zone(s: &str) -> Result<TimeZone, String> {
+    TimeZone::get(s).map_err(|_| format!("unknown time zone {s:?}; use an IANA name like America/Chicago"))
+}
+
+fn parse_public_url(s: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(s).map_err(|e| format!("not a URL: {e}"))?;
+    match url.scheme() {
+        "http" | "https" if url.host().is_some() => Ok(url),
+        _ => Err("must be an http:// or https:// URL with a host".into()),
+    }
+}
+
+fn parse_log_filter(s: &str) -> Result<String, String> {
+    tracing_subscriber::EnvFilter::try_new(s).map_err(|e| format!("invalid log filter: {e}"))?;
+    Ok(s.to_owned())
+}
+
+/// Checks an NPI's Luhn check digit (computed over the prefix 80840 and the first 9 digits).
+pub fn parse_npi(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.len() != 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("an NPI has exactly 10 digits".into());
+    }
+    if npi_check_digit_ok(s) {
+        Ok(s.to_owned())
+    } else {
+        Err("the NPI's check digit is wrong; check for a typo".into())
+    }
+}
+
+fn npi_check_digit_ok(npi: &str) -> bool {
+    let digits: Vec<u32> = format!("80840{npi}").bytes().map(|b| u32::from(b - b'0')).collect();
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| if i % 2 == 1 { let x = d * 2; if x > 9 { x - 9 } else { x } } else { d })
+        .sum();
+    sum % 10 == 0
+}
+
+impl ServeArgs {
+    /// Whether cookies must be `Secure` and HSTS sent: yes unless in development.
+    pub fn https_only(&self) -> bool {
+        !self.dev
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn npi_check_digit_follows_the_cms_luhn_rule() {
+        // The CMS example NPI.
+        assert!(parse_npi("1234567893").is_ok());
+        assert!(parse_npi("1234567890").is_err());
+        assert!(parse_npi("123456789").is_err());
+        assert!(parse_npi("12345678a3").is_err());
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_a_message() {
+        let err = Cli::try_parse_from(["pain-intake", "--listen", "nowhere"]).unwrap_err();
+        assert!(err.to_string().contains("--listen"));
+        let err = Cli::try_parse_from(["pain-intake", "--clinic-timezone", "Mars/Olympus"]).unwrap_err();
+        assert!(err.to_string().contains("unknown time zone"));
+        let err = Cli::try_parse_from(["pain-intake", "--public-url", "ftp://x"]).unwrap_err();
+        assert!(err.to_string().contains("http"));
+        let err = Cli::try_parse_from(["pain-intake", "--api-rate-limit-per-minute", "0"]).unwrap_err();
+        assert!(err.to_string().contains("rate-limit"));
+        assert!(Cli::try_parse_from(["pain-intake", "serve", "--dev"]).is_ok());
+    }
+}

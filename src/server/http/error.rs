@@ -1,0 +1,125 @@
+//! The one error type of the JSON API and how each variant answers.
+//!
+//! Client mistakes get the contract's `{"errors":[…]}` body in the client's language;
+//! server faults are logged (without request data) and answered without details.
+
+use crate::domain::decode::{ErrorCode, FieldErrors};
+use crate::domain::i18n::error_message;
+use crate::domain::intake::Locale;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("malformed JSON")]
+    Malformed,
+    #[error("content type must be application/json")]
+    UnsupportedMediaType,
+    #[error("invalid fields")]
+    Invalid(FieldErrors),
+    #[error("body too large")]
+    TooLarge,
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("no such endpoint")]
+    NotFound,
+    #[error("database unavailable")]
+    Unavailable,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        if super::super::db::is_unavailable(&e) {
+            Self::Unavailable
+        } else {
+            Self::Internal(e.to_string())
+        }
+    }
+}
+
+/// An [`ApiError`] with the language its messages are written in.
+#[derive(Debug)]
+pub struct Failure {
+    pub error: ApiError,
+    pub locale: Locale,
+}
+
+impl ApiError {
+    pub fn in_locale(self, locale: Locale) -> Failure {
+        Failure { error: self, locale }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Malformed => StatusCode::BAD_REQUEST,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody {
+    errors: Vec<ErrorItem>,
+}
+
+#[derive(Serialize)]
+struct ErrorItem {
+    field: String,
+    code: &'static str,
+    message: String,
+}
+
+/// A whole-request error. Beyond the contract's field codes, non-field failures use
+/// their own codes (`unsupported_media_type`, `too_large`, `rate_limited`, `not_found`,
+/// `unavailable`, `internal`): an extension, never a rename.
+fn whole(code: &'static str, message: &str) -> Vec<ErrorItem> {
+    vec![ErrorItem { field: String::new(), code, message: message.to_owned() }]
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let es = self.locale == Locale::Es;
+        let pick = |en: &str, sp: &str| if es { sp.to_owned() } else { en.to_owned() };
+        let errors = match &self.error {
+            ApiError::Invalid(fields) => fields
+                .iter()
+                .map(|f| ErrorItem {
+                    field: f.field.clone(),
+                    code: f.problem.code().as_str(),
+                    message: error_message(f, self.locale),
+                })
+                .collect(),
+            ApiError::Malformed => whole(ErrorCode::Malformed.as_str(), &pick("The request body is not valid JSON.", "El cuerpo de la solicitud no es JSON válido.")),
+            ApiError::UnsupportedMediaType => whole("unsupported_media_type", &pick("Send the body as JSON with Content-Type: application/json.", "Envíe el cuerpo como JSON con Content-Type: application/json.")),
+            ApiError::TooLarge => whole("too_large", &pick("The request body is larger than 64 KiB.", "El cuerpo de la solicitud supera los 64 KiB.")),
+            ApiError::RateLimited { .. } => whole("rate_limited", &pick("Too many requests. Please wait a moment and try again.", "Demasiadas solicitudes. Espere un momento e inténtelo de nuevo.")),
+            ApiError::NotFound => whole("not_found", &pick("There is no such API endpoint.", "Ese punto de acceso de la API no existe.")),
+            ApiError::Unavailable => {
+                tracing::warn!("database unavailable");
+                whole("unavailable", &pick("The service is briefly unavailable and nothing was saved. Please try again in a minute.", "El servicio no está disponible por un momento y no se guardó nada. Inténtelo de nuevo en un minuto."))
+            }
+            ApiError::Internal(detail) => {
+                // The detail is a database or encoding error, never request content.
+                tracing::error!(error = %detail, "internal error");
+                whole("internal", &pick("Something went wrong on our side and nothing was saved. Please try again.", "Algo salió mal de nuestro lado y no se guardó nada. Inténtelo de nuevo."))
+            }
+        };
+        let mut response = (self.error.status(), Json(ErrorBody { errors })).into_response();
+        if let ApiError::RateLimited { retry_after_secs } = self.error {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        response
+    }
+}

@@ -1,0 +1,135 @@
+//! The HTTP layer: the router, the middleware every response passes through, and the
+//! handlers. Handlers stay thin: parse with the domain, call a store, shape the answer.
+
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod security;
+
+use super::config::ServeArgs;
+use super::db::Db;
+use super::rate_limit::RateLimiter;
+use crate::ui::{shell, App, ClinicInfo};
+use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath};
+use axum::http::{Request, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use jiff::tz::TimeZone;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// The largest JSON body the API accepts (the contract's 413 limit).
+pub const MAX_JSON_BODY: usize = 64 * 1024;
+
+/// Settings the handlers need, fixed at start-up.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub clinic_name: String,
+    pub clinic_timezone: TimeZone,
+    pub https_only: bool,
+    pub trust_forwarded_for: bool,
+}
+
+impl Settings {
+    pub fn from_args(args: &ServeArgs) -> Self {
+        Self {
+            clinic_name: args.clinic_name.clone(),
+            clinic_timezone: args.clinic_timezone.clone(),
+            https_only: args.https_only(),
+            trust_forwarded_for: args.trust_forwarded_for,
+        }
+    }
+
+    /// Today's date at the clinic (ages and "not in the future" are judged by it).
+    pub fn today(&self) -> jiff::civil::Date {
+        jiff::Timestamp::now().to_zoned(self.clinic_timezone.clone()).date()
+    }
+}
+
+/// Everything a request handler can reach.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub limiter: RateLimiter,
+    pub leptos_options: LeptosOptions,
+}
+
+/// The whole app: pages, API, health checks and the middleware around them.
+pub fn app(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let clinic = ClinicInfo { name: state.settings.clinic_name.clone() };
+    let context = {
+        let clinic = clinic.clone();
+        move || provide_context(clinic.clone())
+    };
+    let api = Router::new()
+        .route("/screening", post(api::screening))
+        .route("/intakes", post(api::create_intake))
+        .fallback(api::not_found)
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY));
+    let pages = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell));
+    let https_only = state.settings.https_only;
+    let app = with_middleware(pages.nest("/api/v1", api).with_state(state));
+    if https_only {
+        app.layer(axum::middleware::from_fn(security::hsts))
+    } else {
+        app
+    }
+}
+
+/// Wraps a router in the layers every response passes through. Public so tests can put
+/// a deliberately failing route behind the same layers.
+pub fn with_middleware(router: Router) -> Router {
+    router
+        .layer(CatchPanicLayer::custom(|_| internal_error_page()))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(CompressionLayer::new())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                // The route template, never the concrete path or query: those could carry
+                // identifiers. Request ids tie a log line to a support call.
+                let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-")
+                    .to_owned();
+                tracing::info_span!("request", method = %req.method(), route = route.as_deref().unwrap_or("-"), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The 500 page: says what happened and that nothing the patient typed is in a URL.
+fn internal_error_page() -> Response {
+    tracing::error!("a request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Html(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>Something went wrong</title><link rel=\"stylesheet\" href=\"/pkg/pain-intake.css\"></head>\
+             <body><main id=\"main\" class=\"page narrow\"><h1>Something went wrong on our side</h1>\
+             <p>Please try again in a minute. If it keeps happening, call the clinic.</p>\
+             <p><a class=\"button\" href=\"/\">Go to the home page</a></p></main></body></html>",
+        ),
+    )
+        .into_response()
+}

@@ -1,0 +1,72 @@
+//! Security headers on every response (pages, API, static files, 404 and 500 alike),
+//! per `reference/security.md`.
+//!
+//! Pages carry a per-request script nonce: Leptos puts it on its hydration scripts, and
+//! [`set_page_csp`] writes the matching policy while the page renders. Every other
+//! response gets a policy that allows no scripts at all.
+
+use axum::extract::Request;
+use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// For responses that are not pages: nothing may run or be framed.
+const STRICT_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; object-src 'none'; \
+                          base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// The policy of a rendered page with this request's nonce. `wasm-unsafe-eval` lets
+/// the hydration bundle compile; `strict-dynamic` lets the nonce'd loader import it.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+/// Called while a page renders: sets the page's CSP with the nonce Leptos generated.
+pub fn set_page_csp() {
+    use leptos::prelude::use_context;
+    if let (Some(nonce), Some(response)) =
+        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    {
+        if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce.to_string())) {
+            response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+/// Adds the fixed headers, and a strict CSP and `no-store` where none was set.
+pub async fn headers(request: Request, next: Next) -> Response {
+    // Built assets under /pkg hold no PHI and may be cached; everything else may.
+    let is_asset = request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    let fixed: [(HeaderName, &str); 5] = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    for (name, value) in fixed {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_CSP));
+    }
+    if !is_asset && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// `Strict-Transport-Security`, added only when the app is served over HTTPS.
+pub async fn hsts(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+    );
+    response
+}

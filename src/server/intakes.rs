@@ -1,0 +1,115 @@
+//! Storing submitted intakes with their screening result.
+
+use super::db::{now_text, Db};
+use crate::domain::intake::IntakeAnswers;
+use crate::domain::screening::Evaluation;
+use crate::domain::values::Reference;
+use jiff::civil::Date;
+use rand::Rng;
+use sqlx::Row;
+
+/// How often a fresh reference is drawn when one is already taken. With 40 bits and a
+/// clinic's volume a single collision is already unlikely; five in a row means a bug.
+const REFERENCE_ATTEMPTS: usize = 5;
+
+/// Stores the answers and their evaluation in one transaction and returns the new
+/// reference. When this returns, the rows are committed (and, with SQLite
+/// `synchronous=FULL` or PostgreSQL's default `synchronous_commit=on`, on disk).
+pub async fn insert(
+    db: &Db,
+    answers: &IntakeAnswers,
+    evaluation: &Evaluation,
+    evaluated_on: Date,
+) -> Result<Reference, sqlx::Error> {
+    let answers_json = serde_json::to_string(answers).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let reasons_json = serde_json::to_string(&evaluation.reasons).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let scores_json = serde_json::to_string(&evaluation.scores).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let reference = Reference::from_bits(rand::rng().random::<u64>() & 0xFF_FFFF_FFFF);
+        let now = now_text();
+        let mut tx = db.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO intakes (reference, schema_version, locale, answers, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'new', $5, $5) RETURNING id",
+        )
+        .bind(reference.compact())
+        .bind(i64::from(answers.schema_version))
+        .bind(answers.locale.as_str())
+        .bind(&answers_json)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await;
+        let id: i64 = match inserted {
+            Ok(row) => row.try_get("id")?,
+            Err(e) if is_unique_violation(&e) && attempt < REFERENCE_ATTEMPTS => continue,
+            Err(e) => return Err(e),
+        };
+        sqlx::query(
+            "INSERT INTO screening_results \
+             (intake_id, rules_version, outcome, safety_alert, reasons, scores, evaluated_on, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(&evaluation.rules_version)
+        .bind(evaluation.outcome.as_str())
+        .bind(i64::from(evaluation.safety_alert))
+        .bind(&reasons_json)
+        .bind(&scores_json)
+        .bind(evaluated_on.to_string())
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        return Ok(reference);
+    }
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error().is_some_and(|d| d.is_unique_violation())
+}
+
+/// A stored intake as read back (for tests now; the staff screens later).
+#[derive(Debug, Clone)]
+pub struct StoredIntake {
+    pub reference: Reference,
+    pub answers: IntakeAnswers,
+    pub outcome: String,
+    pub safety_alert: bool,
+    pub rules_version: String,
+    pub reasons: serde_json::Value,
+    pub status: String,
+}
+
+/// Reads one intake and its latest screening result by reference.
+pub async fn find(db: &Db, reference: &Reference) -> Result<Option<StoredIntake>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT i.reference, i.answers, i.status, s.outcome, s.safety_alert, s.rules_version, s.reasons \
+         FROM intakes i JOIN screening_results s ON s.intake_id = i.id \
+         WHERE i.reference = $1 ORDER BY s.id DESC LIMIT 1",
+    )
+    .bind(reference.compact())
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+    let answers: String = row.try_get("answers")?;
+    let reasons: String = row.try_get("reasons")?;
+    let reference: String = row.try_get("reference")?;
+    Ok(Some(StoredIntake {
+        reference: Reference::parse(&reference).map_err(|_| sqlx::Error::Decode("bad stored reference".into()))?,
+        answers: serde_json::from_str(&answers).map_err(decode)?,
+        outcome: row.try_get("outcome")?,
+        safety_alert: row.try_get::<i64, _>("safety_alert")? != 0,
+        rules_version: row.try_get("rules_version")?,
+        reasons: serde_json::from_str(&reasons).map_err(decode)?,
+        status: row.try_get("status")?,
+    }))
+}
+
+/// How many intakes are stored.
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) AS n FROM intakes").fetch_one(&db.pool).await?.try_get("n")
+}

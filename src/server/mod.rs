@@ -1,0 +1,9 @@
+//! Everything that runs only on the server: configuration, the command line, the
+//! database, the HTTP layer. Built with the `ssr` feature.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod intakes;
+pub mod rate_limit;
