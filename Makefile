@@ -1,0 +1,27 @@
+# The two commands a newcomer needs (see README.md):
+#   make run    build and run the app at http://127.0.0.1:3000, installing missing tools
+#   make test   run every test suite (unit, HTTP, CLI, SQLite + PostgreSQL, browser)
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run run-release test e2e tools
+
+run: tools
+	DEV_MODE=true cargo leptos serve
+
+run-release:
+	scripts/install-tools.sh release
+	cargo leptos build --release
+	LEPTOS_SITE_ROOT=target/site ./target/release/pain-intake serve
+
+test:
+	scripts/install-tools.sh test
+	scripts/test.sh
+
+# Browser tests only, against the current build.
+e2e:
+	cargo leptos build
+	scripts/e2e.sh
+
+tools:
+	scripts/install-tools.sh

@@ -1,0 +1,39 @@
+import { test, expect, hydrated, expectAccessible } from './fixtures';
+
+test('the home page renders on the server, hydrates and reacts to a click', async ({ page }) => {
+  const response = await page.goto('/');
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    'Ketamine for chronic back pain: is a consult right for you?',
+  );
+  await hydrated(page);
+
+  const meaning = page.getByTestId('scale-meaning');
+  await expect(meaning).toHaveText('0 means no pain and 10 the worst pain you can imagine.');
+  await page.getByLabel('7', { exact: true }).check();
+  await expect(meaning).toHaveText('7 to 9 is severe pain: it is hard to think about anything else.');
+  await page.getByLabel('0', { exact: true }).check();
+  await expect(meaning).toHaveText('0 means no pain at all.');
+
+  await expectAccessible(page);
+});
+
+test('the home page is readable without JavaScript', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(0);
+  await context.close();
+});
+
+test('an unknown address shows the styled 404 page', async ({ page }) => {
+  const response = await page.goto('/no/such/page');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('We could not find that page');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Go to the home page' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Ketamine');
+  await expectAccessible(page);
+});

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Every test suite, in the order that fails fastest: unit, HTTP and command-line tests on
+# SQLite and PostgreSQL (one `cargo test`), then the browser tests against a real build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+TEST_POSTGRES_URL=$(scripts/ensure-postgres.sh)
+export TEST_POSTGRES_URL
+
+echo "==> cargo test (unit, HTTP and CLI tests; SQLite and PostgreSQL)"
+cargo test --features ssr
+
+echo "==> cargo leptos build (server and WASM for the browser tests)"
+cargo leptos build
+
+echo "==> browser tests (Playwright in Debian Chromium)"
+scripts/e2e.sh

@@ -1,0 +1,201 @@
+//! The `pain-intake` binary as a user runs it: subcommands, exit codes, start-up errors.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pain-intake"));
+    // Only what a test sets explicitly.
+    for var in ["DATABASE_URL", "LISTEN_ADDR", "CLINIC_NPI", "LOG_LEVEL", "DEV_MODE"] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("run pain-intake")
+}
+
+fn stdout_json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("stdout is not JSON: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn screen_prints_each_spec_example_as_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, example) in examples() {
+        let file = dir.path().join(&name);
+        std::fs::write(&file, example["request"].to_string()).unwrap();
+        let out = run(bin().arg("screen").arg(&file));
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_matches_expectation(&name, &stdout_json(&out), &example["expect"]);
+    }
+}
+
+#[test]
+fn screen_reads_standard_input_and_speaks_spanish() {
+    let (_, example) = examples().into_iter().find(|(n, _)| n == "pregnancy.json").unwrap();
+    let mut child = bin()
+        .args(["screen", "-", "--lang", "es"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(example["request"].to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let json = stdout_json(&out);
+    assert_eq!(json["outcome"], "clinician_review");
+    assert!(json["reasons"][0]["message"].as_str().unwrap().contains("embarazo"));
+}
+
+#[test]
+fn screen_exits_2_with_the_errors_json_on_invalid_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, example) = examples().remove(0);
+    let mut request = example["request"].clone();
+    request["clinical"]["pain"]["current"] = serde_json::json!(-1);
+    let file = dir.path().join("bad.json");
+    std::fs::write(&file, request.to_string()).unwrap();
+    let out = run(bin().arg("screen").arg(&file));
+    assert_eq!(out.status.code(), Some(2));
+    let json = stdout_json(&out);
+    assert_eq!(json["errors"][0]["field"], "clinical.pain.current");
+    assert_eq!(json["errors"][0]["code"], "range");
+
+    std::fs::write(&file, "{ not json").unwrap();
+    let out = run(bin().arg("screen").arg(&file));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout_json(&out)["errors"][0]["code"], "malformed");
+
+    let out = run(bin().args(["screen", "/no/such/file.json"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["screen", "--help"]] {
+        let out = run(bin().args(args));
+        assert!(out.status.success(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
+    }
+    let help = String::from_utf8_lossy(&run(bin().arg("--help")).stdout).into_owned();
+    for documented in ["DATABASE_URL", "LISTEN_ADDR", "CLINIC_NAME", "CLINIC_NPI", "PUBLIC_URL", "DEV_MODE", "LOG_LEVEL"] {
+        assert!(help.contains(documented), "--help documents {documented}");
+    }
+}
+
+#[test]
+fn migrate_creates_the_sqlite_database_on_first_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nested/folder/intake.db");
+    let out = run(bin().arg("migrate").env("DATABASE_URL", format!("sqlite://{}", db.display())));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(db.exists());
+    // Running it again is a no-op.
+    assert!(run(bin().arg("migrate").env("DATABASE_URL", format!("sqlite://{}", db.display()))).status.success());
+}
+
+#[test]
+fn migrate_works_on_postgresql() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let url = runtime.block_on(async {
+        let admin = postgres_admin_url();
+        let name = format!("pi_test_cli_{}", std::process::id());
+        let admin_db = pain_intake::server::db::Db::connect(&admin).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&admin_db.pool).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin_db.pool).await.unwrap();
+        format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+    });
+    let out = run(bin().arg("migrate").env("DATABASE_URL", &url));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Start-up failures end in one clear line on stderr and exit 1, never a panic.
+fn assert_one_line_startup_error(out: &Output, expect: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line: {stderr}");
+    assert!(lines[0].starts_with("error: ") && lines[0].contains(expect), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn a_wrong_database_url_is_one_clear_error() {
+    let out = run(bin().args(["--listen", "127.0.0.1:0"]).env("DATABASE_URL", "mysql://u:secret@localhost/x"));
+    assert_one_line_startup_error(&out, "DATABASE_URL must start with sqlite:// or postgres://");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("secret"), "the password is not printed");
+}
+
+#[test]
+fn an_unreachable_database_is_one_clear_error() {
+    let started = Instant::now();
+    // Nothing listens on port 1.
+    let out = run(bin().args(["--listen", "127.0.0.1:0"]).env("DATABASE_URL", "postgres://u:secret@127.0.0.1:1/x"));
+    assert_one_line_startup_error(&out, "cannot connect to the database");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("secret"));
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn invalid_configuration_stops_start_up_with_a_message() {
+    let out = run(bin().args(["--clinic-npi", "1234567890"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("check digit"));
+    let out = run(bin().env("LISTEN_ADDR", "not-an-address"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
+}
+
+#[test]
+fn serve_starts_answers_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = bin()
+        .args(["serve", "--listen", "127.0.0.1:0", "--dev"])
+        .env("DATABASE_URL", format!("sqlite://{}/intake.db", dir.path().display()))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut addr = None;
+    let mut line = String::new();
+    while stderr.read_line(&mut line).unwrap() > 0 {
+        if let Some(rest) = line.trim().strip_prefix("pain-intake listening on http://") {
+            addr = Some(rest.to_owned());
+            break;
+        }
+        line.clear();
+    }
+    let addr = addr.expect("the server announces its address");
+    let response = http_get(&addr, "/healthz");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let response = http_get(&addr, "/readyz");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(dir.path().join("intake.db").exists(), "SQLite file created on first start");
+
+    unsafe_kill_term(child.id());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0: {status:?}");
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    out
+}
+
+fn unsafe_kill_term(pid: u32) {
+    let status = Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+    assert!(status.success());
+}

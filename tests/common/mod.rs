@@ -1,0 +1,224 @@
+//! Test harness: an app per test with its own database, and one helper per request kind.
+//!
+//! SQLite tests get a fresh file in a temporary folder. PostgreSQL tests create a fresh
+//! database `pi_test_<random>` on the server named by `TEST_POSTGRES_URL` (set by
+//! `make test`); without it they fail loudly rather than pass without running.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use pain_intake::server::db::{Backend, Db};
+use pain_intake::server::http::{self, AppState, Settings};
+use pain_intake::server::rate_limit::RateLimiter;
+use serde_json::Value;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: Db,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.text()))
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+/// The admin URL of the test PostgreSQL server.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").expect(
+        "TEST_POSTGRES_URL is not set: run `make test`, which starts PostgreSQL and sets it",
+    )
+}
+
+/// A fresh, empty, migrated database of the given kind.
+pub async fn fresh_db(backend: Backend) -> (Db, Option<tempfile::TempDir>) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}/intake.db", dir.path().display());
+            (Db::open(&url).await.expect("open sqlite"), Some(dir))
+        }
+        Backend::Postgres => {
+            let admin = postgres_admin_url();
+            let name = format!("pi_test_{:016x}", rand_u64());
+            let admin_db = Db::connect(&admin).await.expect("connect to test postgres");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin_db.pool).await.expect("create db");
+            admin_db.pool.close().await;
+            let url = match admin.rsplit_once('/') {
+                Some((base, _)) => format!("{base}/{name}"),
+                None => panic!("TEST_POSTGRES_URL needs a database path"),
+            };
+            (Db::open(&url).await.expect("open postgres"), None)
+        }
+    }
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos());
+    h.finish()
+}
+
+pub struct Options {
+    pub rate_limit_per_minute: u32,
+    pub https_only: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { rate_limit_per_minute: 10_000, https_only: false }
+    }
+}
+
+pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(backend, Options::default()).await
+}
+
+pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
+    let (db, dir) = fresh_db(backend).await;
+    let state = AppState {
+        db: db.clone(),
+        settings: Arc::new(Settings {
+            clinic_name: "Test Pain Clinic".into(),
+            clinic_timezone: jiff::tz::TimeZone::get("America/Chicago").unwrap(),
+            https_only: options.https_only,
+            // Tests name the client in X-Forwarded-For, so limits can be per test.
+            trust_forwarded_for: true,
+        }),
+        limiter: RateLimiter::new(db.clone(), options.rate_limit_per_minute),
+        leptos_options: LeptosOptions::builder().output_name("pain-intake").site_root("target/site").build(),
+    };
+    TestApp { router: http::app(state), db, _dir: dir }
+}
+
+impl TestApp {
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        send(&self.router, request).await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Reply {
+        self.post_raw(path, "application/json", body.to_string().into_bytes(), &[]).await
+    }
+
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>, headers: &[(&str, &str)]) -> Reply {
+        let mut builder = Request::post(path).header("content-type", content_type);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        self.send(builder.body(Body::from(body)).unwrap()).await
+    }
+}
+
+pub async fn send(router: &Router, request: Request<Body>) -> Reply {
+    let response = router.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
+    Reply { status, headers, body }
+}
+
+/// The folder of the shared spec examples, beside the repository.
+pub fn examples() -> Vec<(String, Value)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/examples");
+    let mut out: Vec<(String, Value)> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {dir}: {e}"))
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p.file_name().unwrap().to_string_lossy().into_owned(), serde_json::from_str(&text).unwrap())
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(out.len() >= 6, "expected the spec's screening examples in {dir}");
+    out
+}
+
+/// Compares a screening answer with an example's `expect`.
+pub fn assert_matches_expectation(name: &str, got: &Value, expect: &Value) {
+    assert_eq!(got["outcome"], expect["outcome"], "{name}: outcome");
+    assert_eq!(got["safety_alert"], expect["safety_alert"], "{name}: safety_alert");
+    assert_eq!(got["scores"], expect["scores"], "{name}: scores");
+    let mut codes: Vec<String> =
+        got["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_owned()).collect();
+    codes.sort();
+    let expected: Vec<String> =
+        expect["reason_codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
+    assert_eq!(codes, expected, "{name}: reason codes");
+    for reason in got["reasons"].as_array().unwrap() {
+        assert!(reason["message"].as_str().is_some_and(|m| !m.is_empty()), "{name}: reason message");
+    }
+}
+
+/// A complete, valid intake (the refractory example's clinical answers).
+pub fn valid_intake() -> Value {
+    let clinical = examples()
+        .into_iter()
+        .find(|(n, _)| n == "refractory-chronic-back-pain.json")
+        .map(|(_, v)| v["request"]["clinical"].clone())
+        .expect("refractory example");
+    serde_json::json!({
+        "schema_version": 1,
+        "locale": "en",
+        "patient": {
+            "first_name": "Jane", "last_name": "Doe", "date_of_birth": "1980-04-02",
+            "sex_at_birth": "female", "email": "jane@example.com", "phone": "(214) 555-0182",
+            "zip": "75201", "preferred_contact": "phone"
+        },
+        "clinical": clinical,
+        "insurance": {
+            "plan": "bcbs_tx", "other_payer_name": null, "member_id": "XYZ123456789",
+            "group_number": null, "subscriber": "self", "subscriber_name": null,
+            "subscriber_date_of_birth": null
+        },
+        "consent": { "privacy_notice": true, "contact": true, "attestation": true, "signature": "Jane Doe" }
+    })
+}
+
+/// Declares one test per database: `mod name { sqlite, postgres }`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($(async fn $name:ident($backend:ident) $body:block)+) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                async fn run($backend: pain_intake::server::db::Backend) $body
+
+                #[tokio::test]
+                async fn sqlite() {
+                    run(pain_intake::server::db::Backend::Sqlite).await
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    run(pain_intake::server::db::Backend::Postgres).await
+                }
+            }
+        )+
+    };
+}

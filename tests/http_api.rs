@@ -1,0 +1,406 @@
+//! In-process HTTP tests of the JSON API, health checks, pages and middleware,
+//! against SQLite and PostgreSQL.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::routing::get;
+use axum::Router;
+use common::*;
+use pain_intake::domain::values::Reference;
+use pain_intake::server::db::Backend;
+use pain_intake::server::{http, intakes};
+use serde_json::{json, Value};
+
+on_both_databases! {
+    async fn every_spec_example_evaluates_as_expected(backend) {
+        let app = spawn(backend).await;
+        for (name, example) in examples() {
+            let reply = app.post_json("/api/v1/screening", &example["request"]).await;
+            assert_eq!(reply.status, StatusCode::OK, "{name}: {}", reply.text());
+            let body = reply.json();
+            assert_matches_expectation(&name, &body, &example["expect"]);
+            assert_eq!(body["rules_version"], "1");
+        }
+    }
+
+    async fn screening_stores_nothing(backend) {
+        let app = spawn(backend).await;
+        let (_, example) = examples().remove(0);
+        app.post_json("/api/v1/screening", &example["request"]).await;
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 0);
+    }
+
+    async fn an_intake_is_stored_with_its_evaluation_and_a_reference(backend) {
+        let app = spawn(backend).await;
+        let reply = app.post_json("/api/v1/intakes", &valid_intake()).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        let body = reply.json();
+        let reference = body["reference"].as_str().unwrap();
+        assert!(is_display_reference(reference), "{reference}");
+        assert_eq!(body["outcome"], "consult_recommended");
+        assert_eq!(body["safety_alert"], false);
+        assert_eq!(body["reasons"][0]["code"], "chronic_refractory_pain");
+
+        let stored = intakes::find(&app.db, &Reference::parse(reference).unwrap()).await.unwrap().expect("stored");
+        assert_eq!(stored.outcome, "consult_recommended");
+        assert_eq!(stored.rules_version, "1");
+        assert_eq!(stored.status, "new");
+        assert!(!stored.safety_alert);
+        assert_eq!(stored.answers.patient.first_name.as_str(), "Jane");
+        assert_eq!(stored.answers.patient.phone.as_str(), "2145550182");
+        assert_eq!(stored.reasons, json!([{"code": "chronic_refractory_pain", "outcome": "consult_recommended"}]));
+    }
+
+    async fn a_safety_alert_is_stored_and_returned(backend) {
+        let app = spawn(backend).await;
+        let mut intake = valid_intake();
+        intake["clinical"]["mood"]["phq9"][8] = json!(2);
+        let reply = app.post_json("/api/v1/intakes", &intake).await;
+        assert_eq!(reply.status, StatusCode::CREATED);
+        let body = reply.json();
+        assert_eq!(body["safety_alert"], true);
+        assert_eq!(body["outcome"], "clinician_review");
+        let stored = intakes::find(&app.db, &Reference::parse(body["reference"].as_str().unwrap()).unwrap())
+            .await.unwrap().unwrap();
+        assert!(stored.safety_alert);
+    }
+
+    async fn references_are_unique_across_many_intakes(backend) {
+        let app = spawn(backend).await;
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..25 {
+            let reply = app.post_json("/api/v1/intakes", &valid_intake()).await;
+            assert_eq!(reply.status, StatusCode::CREATED);
+            assert!(seen.insert(reply.json()["reference"].as_str().unwrap().to_owned()));
+        }
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 25);
+    }
+
+    async fn an_invalid_intake_lists_every_field_and_stores_nothing(backend) {
+        let app = spawn(backend).await;
+        let mut intake = valid_intake();
+        intake["clinical"]["pain"]["average_week"] = json!(11);
+        intake["clinical"]["mood"]["phq9"][3] = json!(4);
+        intake["patient"]["zip"] = json!("7520");
+        intake["consent"]["attestation"] = json!(false);
+        intake["insurance"]["surprise"] = json!(1);
+        let reply = app.post_json("/api/v1/intakes", &intake).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let errors = reply.json()["errors"].as_array().unwrap().clone();
+        let mut got: Vec<(String, String)> = errors
+            .iter()
+            .map(|e| (e["field"].as_str().unwrap().to_owned(), e["code"].as_str().unwrap().to_owned()))
+            .collect();
+        got.sort();
+        assert_eq!(got, vec![
+            ("clinical.mood.phq9.3".to_owned(), "range".to_owned()),
+            ("clinical.pain.average_week".to_owned(), "range".to_owned()),
+            ("consent.attestation".to_owned(), "must_accept".to_owned()),
+            ("insurance.surprise".to_owned(), "unknown_field".to_owned()),
+            ("patient.zip".to_owned(), "format".to_owned()),
+        ]);
+        assert!(errors.iter().all(|e| e["message"].as_str().is_some_and(|m| !m.is_empty())));
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 0);
+    }
+
+    async fn readiness_follows_the_database(backend) {
+        let app = spawn(backend).await;
+        assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
+        app.db.pool.close().await;
+        let reply = app.get("/readyz").await;
+        assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
+        // A submission while the database is gone: 503, a clear message, no 500.
+        let reply = app.post_json("/api/v1/intakes", &valid_intake()).await;
+        assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{}", reply.text());
+        assert_eq!(reply.json()["errors"][0]["code"], "unavailable");
+    }
+
+    async fn the_rate_limit_answers_429_with_retry_after(backend) {
+        let app = spawn_with(backend, Options { rate_limit_per_minute: 3, ..Options::default() }).await;
+        let (_, example) = examples().remove(0);
+        let body = example["request"].to_string().into_bytes();
+        let from = |ip: &'static str| [("x-forwarded-for", ip)];
+        for _ in 0..3 {
+            let reply = app.post_raw("/api/v1/screening", "application/json", body.clone(), &from("198.51.100.7")).await;
+            assert_eq!(reply.status, StatusCode::OK);
+        }
+        let reply = app.post_raw("/api/v1/screening", "application/json", body.clone(), &from("198.51.100.7")).await;
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+        let retry: u64 = reply.header("retry-after").parse().expect("Retry-After seconds");
+        assert!((1..=60).contains(&retry));
+        assert_eq!(reply.json()["errors"][0]["code"], "rate_limited");
+        // Another client is not affected; nor is the other endpoint for the same client.
+        let reply = app.post_raw("/api/v1/screening", "application/json", body.clone(), &from("198.51.100.8")).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let intake = valid_intake().to_string().into_bytes();
+        let reply = app.post_raw("/api/v1/intakes", "application/json", intake, &from("198.51.100.7")).await;
+        assert_eq!(reply.status, StatusCode::CREATED);
+    }
+}
+
+fn is_display_reference(s: &str) -> bool {
+    const ALPHABET: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    s.len() == 9 && s.as_bytes()[4] == b'-' && s.chars().enumerate().all(|(i, c)| i == 4 || ALPHABET.contains(c))
+}
+
+#[tokio::test]
+async fn as_of_decides_the_age() {
+    let app = spawn(Backend::Sqlite).await;
+    let (_, example) = examples().into_iter().find(|(n, _)| n == "refractory-chronic-back-pain.json").unwrap();
+    let mut request = example["request"].clone();
+    request["date_of_birth"] = json!("2008-11-24");
+    request["as_of"] = json!("2026-11-23");
+    let body = app.post_json("/api/v1/screening", &request).await.json();
+    assert_eq!(body["outcome"], "not_yet");
+    assert_eq!(body["reasons"][0]["code"], "under_18");
+    request["as_of"] = json!("2026-11-24");
+    let body = app.post_json("/api/v1/screening", &request).await.json();
+    assert_eq!(body["outcome"], "consult_recommended");
+}
+
+#[tokio::test]
+async fn without_as_of_the_clinic_date_is_used() {
+    let app = spawn(Backend::Sqlite).await;
+    let (_, example) = examples().into_iter().find(|(n, _)| n == "refractory-chronic-back-pain.json").unwrap();
+    let mut request = example["request"].clone();
+    request.as_object_mut().unwrap().remove("as_of");
+    let reply = app.post_json("/api/v1/screening", &request).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["outcome"], "consult_recommended");
+    // A birth date after the clinic's today is in the future.
+    request["date_of_birth"] = json!("2999-01-01");
+    let reply = app.post_json("/api/v1/screening", &request).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.json()["errors"][0]["field"], "date_of_birth");
+}
+
+#[tokio::test]
+async fn messages_follow_accept_language() {
+    let app = spawn(Backend::Sqlite).await;
+    let (_, example) = examples().into_iter().find(|(n, _)| n == "pregnancy.json").unwrap();
+    let body = example["request"].to_string().into_bytes();
+    let es = app.post_raw("/api/v1/screening", "application/json", body.clone(), &[("accept-language", "es-MX,es;q=0.9")]).await;
+    let en = app.post_raw("/api/v1/screening", "application/json", body, &[("accept-language", "en-US")]).await;
+    let es_msg = es.json()["reasons"][0]["message"].as_str().unwrap().to_owned();
+    let en_msg = en.json()["reasons"][0]["message"].as_str().unwrap().to_owned();
+    assert!(es_msg.contains("embarazo"), "{es_msg}");
+    assert!(en_msg.contains("pregnancy"), "{en_msg}");
+    let bad = app.post_raw("/api/v1/screening", "application/json", b"{".to_vec(), &[("accept-language", "es")]).await;
+    assert!(bad.json()["errors"][0]["message"].as_str().unwrap().contains("JSON válido"));
+}
+
+#[tokio::test]
+async fn malformed_json_is_400_with_the_contract_shape() {
+    let app = spawn(Backend::Sqlite).await;
+    for body in [&b"{"[..], b"", b"not json", b"{\"a\":1,}", b"\xff\xfe"] {
+        let reply = app.post_raw("/api/v1/intakes", "application/json", body.to_vec(), &[]).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body:?}");
+        let json = reply.json();
+        assert_eq!(json["errors"][0]["field"], "");
+        assert_eq!(json["errors"][0]["code"], "malformed");
+    }
+}
+
+#[tokio::test]
+async fn wrong_kinds_of_json_are_422_not_400() {
+    let app = spawn(Backend::Sqlite).await;
+    for body in [json!([]), json!(null), json!(7), json!("text"), json!({})] {
+        let reply = app.post_json("/api/v1/screening", &body).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(!reply.json()["errors"].as_array().unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_64_kib_is_413() {
+    let app = spawn(Backend::Sqlite).await;
+    let mut intake = valid_intake();
+    intake["clinical"]["symptoms"]["other"] = json!("x".repeat(70 * 1024));
+    let reply = app.post_json("/api/v1/intakes", &intake).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reply.json()["errors"][0]["code"], "too_large");
+    // Just under the limit is read (and then refused for the field's own limit).
+    let mut intake = valid_intake();
+    intake["clinical"]["symptoms"]["other"] = json!("x".repeat(60 * 1024));
+    let reply = app.post_json("/api/v1/intakes", &intake).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.json()["errors"][0]["field"], "clinical.symptoms.other");
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_typed_is_415() {
+    let app = spawn(Backend::Sqlite).await;
+    let body = valid_intake().to_string().into_bytes();
+    for content_type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"] {
+        let reply = app.post_raw("/api/v1/intakes", content_type, body.clone(), &[]).await;
+        assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{content_type}");
+    }
+    let reply = app.post_raw("/api/v1/intakes", "application/json; charset=utf-8", body, &[]).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    assert_eq!(intakes::count(&app.db).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn unknown_api_paths_and_methods_are_not_500() {
+    let app = spawn(Backend::Sqlite).await;
+    let reply = app.post_json("/api/v1/nothing-here", &json!({})).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(reply.json()["errors"][0]["code"], "not_found");
+    let reply = app.get("/api/v1/intakes").await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+const SECURITY_HEADERS: [(&str, &str); 5] = [
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "strict-origin-when-cross-origin"),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("permissions-policy", "camera=(), microphone=(), geolocation=()"),
+    ("x-frame-options", "DENY"),
+];
+
+fn assert_security_headers(what: &str, reply: &Reply) {
+    for (name, value) in SECURITY_HEADERS {
+        assert_eq!(reply.header(name), value, "{what}: {name}");
+    }
+    let csp = reply.header("content-security-policy");
+    for directive in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
+        assert!(csp.contains(directive), "{what}: CSP {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{what}: CSP {csp}");
+    assert!(!reply.header("x-request-id").is_empty(), "{what}: request id");
+}
+
+#[tokio::test]
+async fn every_kind_of_response_carries_the_security_headers() {
+    let app = spawn(Backend::Sqlite).await;
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert_security_headers("home", &home);
+    assert_eq!(home.header("cache-control"), "no-store");
+
+    let missing = app.get("/no/such/page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_security_headers("404 page", &missing);
+
+    let api = app.post_json("/api/v1/screening", &json!({})).await;
+    assert_security_headers("API error", &api);
+    assert_eq!(api.header("cache-control"), "no-store");
+
+    assert_security_headers("health", &app.get("/healthz").await);
+
+    // A handler that panics behind the same middleware: a 500 page with the headers.
+    let boom = http::with_middleware(Router::new().route("/boom", get(|| async {
+        if true {
+            panic!("boom");
+        }
+        "unreachable"
+    })));
+    let reply = send(&boom, Request::get("/boom").body(Body::empty()).unwrap()).await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_security_headers("500 page", &reply);
+    assert!(reply.text().contains("Something went wrong"));
+    assert!(!reply.text().contains("boom"), "the panic message must not reach the client");
+}
+
+#[tokio::test]
+async fn pages_have_a_nonce_policy_that_matches_their_scripts() {
+    let app = spawn(Backend::Sqlite).await;
+    let home = app.get("/").await;
+    let csp = home.header("content-security-policy").to_owned();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in CSP");
+    assert!(nonce.len() >= 16);
+    let html = home.text();
+    let scripts = html.matches("<script").count();
+    assert!(scripts >= 1);
+    assert_eq!(html.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count()
+        + html.matches(&format!("<script nonce=\"{nonce}\"")).count(), scripts, "every script carries the nonce");
+    let again = app.get("/").await;
+    assert_ne!(again.header("content-security-policy"), csp, "a fresh nonce per response");
+}
+
+#[tokio::test]
+async fn hsts_is_sent_only_behind_https() {
+    let https = spawn_with(Backend::Sqlite, Options { https_only: true, ..Options::default() }).await;
+    assert_eq!(https.get("/healthz").await.header("strict-transport-security"), "max-age=63072000; includeSubDomains");
+    let dev = spawn(Backend::Sqlite).await;
+    assert_eq!(dev.get("/healthz").await.header("strict-transport-security"), "");
+}
+
+#[tokio::test]
+async fn the_home_page_and_the_404_page_render_on_the_server() {
+    let app = spawn(Backend::Sqlite).await;
+    let home = app.get("/").await.text();
+    assert!(home.contains("<html lang=\"en\""));
+    assert_eq!(home.matches("<h1").count(), 1);
+    assert!(home.contains("Test Pain Clinic"));
+    assert!(home.contains("<title>"));
+    assert!(home.contains("name=\"description\""));
+    let missing = app.get("/no/such/page").await.text();
+    assert!(missing.contains("We could not find that page"));
+    assert!(missing.contains("href=\"/pkg/pain-intake.css\""));
+}
+
+mod arbitrary_bodies {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| json!(f)),
+            ".{0,20}".prop_map(Value::String),
+            prop_oneof![Just("en"), Just("over_12_months"), Just("crps"), Just("1980-04-02"), Just("bcbs_tx")]
+                .prop_map(|s| Value::String(s.to_owned())),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            let keys = prop_oneof![
+                Just("schema_version"), Just("clinical"), Just("patient"), Just("pain"), Just("mood"),
+                Just("phq9"), Just("date_of_birth"), Just("as_of"), Just("insurance"), Just("x")
+            ];
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                prop::collection::btree_map(keys.prop_map(str::to_owned), inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Arbitrary JSON and arbitrary mutations of a valid intake never produce a 5xx.
+    #[test]
+    fn never_produce_a_server_error() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let app = runtime.block_on(spawn(Backend::Sqlite));
+        let valid = valid_intake();
+        let config = ProptestConfig { cases: 200, ..ProptestConfig::default() };
+        proptest!(config, |(value in json_value(), path in prop::collection::vec(0usize..12, 1..4), junk in json_value())| {
+            for endpoint in ["/api/v1/screening", "/api/v1/intakes"] {
+                let reply = runtime.block_on(app.post_json(endpoint, &value));
+                prop_assert!(reply.status.is_client_error(), "{endpoint}: {}", reply.status);
+            }
+            // Replace one nested member of a valid intake with junk.
+            let mut pointer = String::new();
+            let mut cursor = &valid;
+            for step in path {
+                let (key, next) = match cursor {
+                    Value::Object(map) if !map.is_empty() => { let (k, v) = map.iter().nth(step % map.len()).unwrap(); (k.clone(), v) }
+                    Value::Array(items) if !items.is_empty() => { let i = step % items.len(); (i.to_string(), &items[i]) }
+                    _ => break,
+                };
+                pointer.push('/');
+                pointer.push_str(&key);
+                cursor = next;
+            }
+            let mut mutated = valid.clone();
+            if let Some(slot) = mutated.pointer_mut(&pointer) {
+                *slot = junk;
+            }
+            let reply = runtime.block_on(app.post_json("/api/v1/intakes", &mutated));
+            prop_assert!(reply.status == StatusCode::CREATED || reply.status.is_client_error(), "{}", reply.status);
+        });
+    }
+}
