@@ -3,12 +3,19 @@ import AxeBuilder from '@axe-core/playwright';
 
 /// Every test fails on any console error or uncaught page error (CSP violations and
 /// hydration panics show up here).
-export const test = base.extend<{ consoleErrors: string[] }>({
+/// A test that visits an address expected to answer 404 lists it in `expectedNotFound`:
+/// Chromium reports the document's own 404 as a console error.
+export const test = base.extend<{ consoleErrors: string[]; expectedNotFound: string[] }>({
+  expectedNotFound: [[], { option: true }],
   consoleErrors: [
-    async ({ page }, use) => {
+    async ({ page, expectedNotFound }, use) => {
       const errors: string[] = [];
       page.on('console', (msg) => {
-        if (msg.type() === 'error') errors.push(msg.text());
+        if (msg.type() !== 'error') return;
+        const url = msg.location().url;
+        const expected404 =
+          msg.text().includes('status of 404') && expectedNotFound.some((p) => url.endsWith(p));
+        if (!expected404) errors.push(`${msg.text()} (${url})`);
       });
       page.on('pageerror', (err) => errors.push(String(err)));
       await use(errors);

@@ -27,7 +27,10 @@ test('the home page is readable without JavaScript', async ({ browser }) => {
   await context.close();
 });
 
-test('an unknown address shows the styled 404 page', async ({ page }) => {
+test.describe('the 404 page', () => {
+  test.use({ expectedNotFound: ['/no/such/page'] });
+
+  test('an unknown address shows the styled 404 page', async ({ page }) => {
   const response = await page.goto('/no/such/page');
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('We could not find that page');
@@ -36,4 +39,5 @@ test('an unknown address shows the styled 404 page', async ({ page }) => {
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Ketamine');
   await expectAccessible(page);
+  });
 });
