@@ -105,15 +105,7 @@ fn migrate_creates_the_sqlite_database_on_first_run() {
 
 #[test]
 fn migrate_works_on_postgresql() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let url = runtime.block_on(async {
-        let admin = postgres_admin_url();
-        let name = format!("pi_test_cli_{}", std::process::id());
-        let admin_db = pain_intake::server::db::Db::connect(&admin).await.unwrap();
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&admin_db.pool).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin_db.pool).await.unwrap();
-        format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
-    });
+    let url = fresh_postgres_database("migrate");
     let out = run(bin().arg("migrate").env("DATABASE_URL", &url));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
@@ -158,9 +150,33 @@ fn invalid_configuration_stops_start_up_with_a_message() {
 #[test]
 fn serve_starts_answers_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
+    serve_and_check(&format!("sqlite://{}/intake.db", dir.path().display()));
+    assert!(dir.path().join("intake.db").exists(), "SQLite file created on first start");
+}
+
+#[test]
+fn serve_runs_on_postgresql() {
+    serve_and_check(&fresh_postgres_database("serve"));
+}
+
+/// A new empty PostgreSQL database for a command-line test.
+fn fresh_postgres_database(tag: &str) -> String {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let admin = postgres_admin_url();
+        let name = format!("pi_test_cli_{tag}_{}", std::process::id());
+        let admin_db = pain_intake::server::db::Db::connect(&admin).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&admin_db.pool).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin_db.pool).await.unwrap();
+        format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+    })
+}
+
+/// Starts `serve` on a free port, checks the health endpoints, stops it with SIGTERM.
+fn serve_and_check(database_url: &str) {
     let mut child = bin()
         .args(["serve", "--listen", "127.0.0.1:0", "--dev"])
-        .env("DATABASE_URL", format!("sqlite://{}/intake.db", dir.path().display()))
+        .env("DATABASE_URL", database_url)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -179,9 +195,8 @@ fn serve_starts_answers_and_stops_on_sigterm() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     let response = http_get(&addr, "/readyz");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(dir.path().join("intake.db").exists(), "SQLite file created on first start");
 
-    unsafe_kill_term(child.id());
+    send_sigterm(child.id());
     let status = child.wait().unwrap();
     assert!(status.success(), "graceful shutdown exits 0: {status:?}");
 }
@@ -195,7 +210,7 @@ fn http_get(addr: &str, path: &str) -> String {
     out
 }
 
-fn unsafe_kill_term(pid: u32) {
+fn send_sigterm(pid: u32) {
     let status = Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
     assert!(status.success());
 }

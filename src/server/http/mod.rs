@@ -23,7 +23,8 @@ use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 /// The largest JSON body the API accepts (the contract's 413 limit).
 pub const MAX_JSON_BODY: usize = 64 * 1024;
@@ -111,7 +112,9 @@ pub fn with_middleware(router: Router) -> Router {
                     .unwrap_or("-")
                     .to_owned();
                 tracing::info_span!("request", method = %req.method(), route = route.as_deref().unwrap_or("-"), request_id = %id)
-            }),
+            })
+            // One line per response: status and latency, inside the span above.
+            .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
