@@ -16,8 +16,10 @@ pub mod server;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     let clinic = ui::ClinicInfo::from_document();
+    let locale = ui::i18n::locale_of_document();
     leptos::mount::hydrate_body(move || {
         leptos::prelude::provide_context(clinic.clone());
+        leptos::prelude::provide_context(locale);
         ui::App()
     });
 }

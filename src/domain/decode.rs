@@ -223,6 +223,11 @@ pub fn decode_int(value: &Value, at: &str, d: &mut Decoder, min: i64, max: i64) 
                 return None;
             }
         },
+        // An unanswered item in a list (e.g. a skipped PHQ-9 question) is missing, not mistyped.
+        Value::Null => {
+            d.report(at, Problem::Required);
+            return None;
+        }
         _ => {
             d.report(at, Problem::Type("integer"));
             return None;

@@ -66,6 +66,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .site_addr(args.listen)
         .build();
     let limiter = RateLimiter::new(db.clone(), args.api_rate_limit_per_minute);
+    let purge_db = db.clone();
     let state = AppState {
         db,
         settings: Arc::new(Settings::from_args(&args)),
@@ -73,13 +74,19 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         leptos_options,
     };
 
-    // Finished rate-limit windows hold client addresses; drop them every minute.
+    // Finished rate-limit windows hold client addresses, and drafts expire after 30
+    // days: drop both every minute, so nothing is kept longer than it is needed.
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
             if let Err(e) = limiter.purge().await {
                 tracing::warn!(error = %e, "rate-limit purge failed");
+            }
+            match super::drafts::purge_expired(&purge_db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(purged = n, "expired drafts deleted"),
+                Err(e) => tracing::warn!(error = %e, "draft purge failed"),
             }
         }
     });

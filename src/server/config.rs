@@ -72,6 +72,10 @@ pub struct ServeArgs {
     #[arg(long, env = "CLINIC_NAME", default_value = "Pain Clinic", value_parser = parse_clinic_name)]
     pub clinic_name: String,
 
+    /// The clinician named as "Medically reviewed by" on the education pages.
+    #[arg(long, env = "MEDICAL_REVIEWER", default_value = "the clinic's medical director", value_parser = parse_clinic_name)]
+    pub medical_reviewer: String,
+
     /// The clinic's 10-digit National Provider Identifier (check digit verified), used in
     /// eligibility requests.
     #[arg(long, env = "CLINIC_NPI", value_parser = parse_npi)]

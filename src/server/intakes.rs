@@ -12,6 +12,13 @@ use sqlx::Row;
 /// clinic's volume a single collision is already unlikely; five in a row means a bug.
 const REFERENCE_ATTEMPTS: usize = 5;
 
+/// A stored intake's row id and reference.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub id: i64,
+    pub reference: Reference,
+}
+
 /// Stores the answers and their evaluation in one transaction and returns the new
 /// reference. When this returns, the rows are committed (and, with SQLite
 /// `synchronous=FULL` or PostgreSQL's default `synchronous_commit=on`, on disk).
@@ -20,7 +27,7 @@ pub async fn insert(
     answers: &IntakeAnswers,
     evaluation: &Evaluation,
     evaluated_on: Date,
-) -> Result<Reference, sqlx::Error> {
+) -> Result<Stored, sqlx::Error> {
     let answers_json = serde_json::to_string(answers).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let reasons_json = serde_json::to_string(&evaluation.reasons).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let scores_json = serde_json::to_string(&evaluation.scores).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
@@ -63,7 +70,7 @@ pub async fn insert(
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        return Ok(reference);
+        return Ok(Stored { id, reference });
     }
 }
 
@@ -112,4 +119,32 @@ pub async fn find(db: &Db, reference: &Reference) -> Result<Option<StoredIntake>
 /// How many intakes are stored.
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query("SELECT COUNT(*) AS n FROM intakes").fetch_one(&db.pool).await?.try_get("n")
+}
+
+/// The latest screening result of an intake, by row id (for the patient's result page).
+pub async fn result_of(db: &Db, intake_id: i64) -> Result<Option<StoredResult>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT i.reference, s.outcome, s.safety_alert, s.reasons FROM intakes i \
+         JOIN screening_results s ON s.intake_id = i.id WHERE i.id = $1 ORDER BY s.id DESC LIMIT 1",
+    )
+    .bind(intake_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let reference: String = row.try_get("reference")?;
+    let reasons: String = row.try_get("reasons")?;
+    Ok(Some(StoredResult {
+        reference: Reference::parse(&reference).map_err(|_| sqlx::Error::Decode("bad stored reference".into()))?,
+        outcome: row.try_get("outcome")?,
+        safety_alert: row.try_get::<i64, _>("safety_alert")? != 0,
+        reasons: serde_json::from_str(&reasons).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+    }))
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredResult {
+    pub reference: Reference,
+    pub outcome: String,
+    pub safety_alert: bool,
+    pub reasons: Vec<crate::domain::screening::Reason>,
 }

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod drafts;
 pub mod http;
 pub mod intakes;
 pub mod rate_limit;

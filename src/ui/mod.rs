@@ -6,47 +6,64 @@
 //! page's `<meta name="clinic-name">`.
 
 mod home;
+pub mod i18n;
+pub mod intake;
+pub mod learn;
 mod not_found;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
+use crate::domain::intake::Locale;
+use i18n::{tr, use_locale, LanguageSwitch};
 use leptos_router::{
     components::{Route, Router, Routes},
-    StaticSegment,
+    path, SsrMode, StaticSegment,
 };
 
 /// Clinic settings the pages show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClinicInfo {
     pub name: String,
+    /// Shown as "Medically reviewed by" on the education pages.
+    pub reviewer: String,
 }
 
 impl ClinicInfo {
     /// Reads the settings the server wrote into the page (browser only).
     #[cfg(feature = "hydrate")]
     pub fn from_document() -> Self {
-        let name = document()
-            .query_selector(r#"meta[name="clinic-name"]"#)
-            .ok()
-            .flatten()
-            .and_then(|m| m.get_attribute("content"))
-            .unwrap_or_default();
-        Self { name }
+        let meta = |name: &str| {
+            document()
+                .query_selector(&format!(r#"meta[name="{name}"]"#))
+                .ok()
+                .flatten()
+                .and_then(|m| m.get_attribute("content"))
+                .unwrap_or_default()
+        };
+        Self { name: meta("clinic-name"), reviewer: meta("medical-reviewer") }
     }
 }
 
 /// The document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let clinic = use_context::<ClinicInfo>().map(|c| c.name).unwrap_or_default();
+    let clinic = use_context::<ClinicInfo>().unwrap_or(ClinicInfo { name: String::new(), reviewer: String::new() });
     #[cfg(feature = "ssr")]
     crate::server::http::security::set_page_csp();
+    #[cfg(feature = "ssr")]
+    let locale = use_context::<axum::http::request::Parts>()
+        .map(|p| i18n::locale_of_request(&p.headers))
+        .unwrap_or(Locale::En);
+    #[cfg(not(feature = "ssr"))]
+    let locale = Locale::En;
+    provide_context(locale);
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=locale.as_str()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="clinic-name" content=clinic />
+                <meta name="clinic-name" content=clinic.name />
+                <meta name="medical-reviewer" content=clinic.reviewer />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HydrationScripts options />
                 <MetaTags />
@@ -63,6 +80,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let clinic = use_context::<ClinicInfo>().map(|c| c.name).unwrap_or_default();
+    let l = use_locale();
 
     // Tests and assistive tooling wait for this marker: the page is interactive now.
     Effect::new(move |_| {
@@ -74,23 +92,36 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/pain-intake.css" />
         <Meta name="color-scheme" content="light" />
-        <Title formatter=|page: String| {
-            if page.is_empty() { "Ketamine consult pre-screening".to_owned() } else { page }
+        <Title formatter=move |page: String| {
+            let site = tr(l, "Ketamine consult pre-screening", "Evaluación previa para consulta de ketamina");
+            if page.is_empty() { site.to_owned() } else { page }
         } />
         <Router>
-            <a class="skip-link" href="#main">"Skip to main content"</a>
+            <a class="skip-link" href="#main">{tr(l, "Skip to main content", "Saltar al contenido principal")}</a>
             <header class="site-header">
                 <a class="brand" href="/">{clinic.clone()}</a>
+                <nav aria-label=tr(l, "Main", "Principal")>
+                    <a href="/learn">{tr(l, "Learn", "Información")}</a>
+                    <a href="/intake">{tr(l, "Pre-screening", "Evaluación previa")}</a>
+                    <LanguageSwitch />
+                </nav>
             </header>
             <main id="main" tabindex="-1">
                 <Routes fallback=not_found::NotFound>
                     <Route path=StaticSegment("") view=home::HomePage />
+                    <Route path=path!("/learn") view=learn::LearnIndex />
+                    <Route path=path!("/learn/:slug") view=learn::LearnPage />
+                    <Route path=path!("/intake") view=intake::IntakeStart ssr=SsrMode::Async />
+                    <Route path=path!("/intake/stop") view=intake::EmergencyStop ssr=SsrMode::Async />
+                    <Route path=path!("/intake/result") view=intake::IntakeResult ssr=SsrMode::Async />
+                    <Route path=path!("/intake/:step") view=intake::IntakeStep ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">
                 <p>
-                    "If you think you are having a medical emergency, call 911. "
-                    "If you are thinking about harming yourself, call or text 988."
+                    {tr(l,
+                        "If you think you are having a medical emergency, call 911. If you are thinking about harming yourself, call or text 988.",
+                        "Si cree que tiene una emergencia médica, llame al 911. Si está pensando en hacerse daño, llame o envíe un mensaje de texto al 988.")}
                 </p>
                 <p>{clinic}</p>
             </footer>

@@ -99,6 +99,8 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
         db: db.clone(),
         settings: Arc::new(Settings {
             clinic_name: "Test Pain Clinic".into(),
+            medical_reviewer: "Dr. Test Reviewer".into(),
+            public_url: "http://127.0.0.1:3000".into(),
             clinic_timezone: jiff::tz::TimeZone::get("America/Chicago").unwrap(),
             https_only: options.https_only,
             // Tests name the client in X-Forwarded-For, so limits can be per test.

@@ -91,7 +91,8 @@ pub async fn create_intake(
     let evaluation = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
     let reference = intakes::insert(&state.db, &answers, &evaluation, today)
         .await
-        .map_err(|e| ApiError::from(e).in_locale(locale))?;
+        .map_err(|e| ApiError::from(e).in_locale(locale))?
+        .reference;
     tracing::info!(reference = %reference, outcome = %evaluation.outcome, "intake stored");
     Ok((
         StatusCode::CREATED,

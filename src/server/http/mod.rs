@@ -6,6 +6,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod security;
+pub mod wizard;
 
 use super::config::ServeArgs;
 use super::db::Db;
@@ -33,6 +34,9 @@ pub const MAX_JSON_BODY: usize = 64 * 1024;
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub clinic_name: String,
+    pub medical_reviewer: String,
+    /// How patients reach the app, without a trailing slash (for resume links).
+    pub public_url: String,
     pub clinic_timezone: TimeZone,
     pub https_only: bool,
     pub trust_forwarded_for: bool,
@@ -42,6 +46,8 @@ impl Settings {
     pub fn from_args(args: &ServeArgs) -> Self {
         Self {
             clinic_name: args.clinic_name.clone(),
+            medical_reviewer: args.medical_reviewer.clone(),
+            public_url: args.public_url.as_str().trim_end_matches('/').to_owned(),
             clinic_timezone: args.clinic_timezone.clone(),
             https_only: args.https_only(),
             trust_forwarded_for: args.trust_forwarded_for,
@@ -66,7 +72,10 @@ pub struct AppState {
 /// The whole app: pages, API, health checks and the middleware around them.
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let clinic = ClinicInfo { name: state.settings.clinic_name.clone() };
+    let clinic = ClinicInfo {
+        name: state.settings.clinic_name.clone(),
+        reviewer: state.settings.medical_reviewer.clone(),
+    };
     let context = {
         let clinic = clinic.clone();
         move || provide_context(clinic.clone())
@@ -83,7 +92,12 @@ pub fn app(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell));
+        .route("/intake/start", post(wizard::start))
+        .route("/intake/{step}", post(wizard::post_step))
+        .route("/intake/resume/{token}", get(wizard::resume))
+        .route("/lang/{code}", get(wizard::set_language))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY));
     let https_only = state.settings.https_only;
     let app = with_middleware(pages.nest("/api/v1", api).with_state(state));
     if https_only {

@@ -1,0 +1,142 @@
+//! Saved, unfinished intakes ("drafts") and their resume tokens.
+//!
+//! A token is 256 random bits, shown to the patient as part of the resume link and kept
+//! in an HttpOnly cookie; the database holds only its SHA-256, so a copy of the database
+//! cannot resume anyone's draft. Drafts expire 30 days after they were started.
+
+use super::db::{now_text, Db};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// How long a draft can be resumed.
+pub const LIFETIME_DAYS: i64 = 30;
+
+/// The cookie that carries the resume token.
+pub const COOKIE: &str = "draft";
+
+/// An error saved with the draft, in both languages (the patient may switch).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedError {
+    pub field: String,
+    pub en: String,
+    pub es: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub id: i64,
+    pub answers: Value,
+    pub errors_step: Option<String>,
+    pub errors: Vec<SavedError>,
+    pub intake_id: Option<i64>,
+}
+
+/// A new random token (64 hex characters).
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether a string could be a token at all (so junk never reaches the database).
+pub fn looks_like_token(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+fn expiry() -> String {
+    let at = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * LIFETIME_DAYS);
+    at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Starts an empty draft; returns its token.
+pub async fn create(db: &Db, locale: &str) -> Result<String, sqlx::Error> {
+    let token = new_token();
+    let now = now_text();
+    sqlx::query(
+        "INSERT INTO drafts (token_hash, answers, errors, created_at, updated_at, expires_at) \
+         VALUES ($1, $2, '[]', $3, $3, $4)",
+    )
+    .bind(hash(&token))
+    .bind(serde_json::json!({ "locale": locale }).to_string())
+    .bind(&now)
+    .bind(expiry())
+    .execute(&db.pool)
+    .await?;
+    Ok(token)
+}
+
+/// The draft for a token, unless it does not exist or has expired.
+pub async fn find(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Error> {
+    if !looks_like_token(token) {
+        return Ok(None);
+    }
+    let row = sqlx::query(
+        "SELECT id, answers, errors_step, errors, intake_id FROM drafts WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(hash(token))
+    .bind(now_text())
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let answers: String = row.try_get("answers")?;
+    let errors: String = row.try_get("errors")?;
+    Ok(Some(Draft {
+        id: row.try_get("id")?,
+        answers: serde_json::from_str(&answers).unwrap_or(Value::Null),
+        errors_step: row.try_get("errors_step")?,
+        errors: serde_json::from_str(&errors).unwrap_or_default(),
+        intake_id: row.try_get("intake_id")?,
+    }))
+}
+
+/// Saves the answers and the errors of the step just posted.
+pub async fn save(db: &Db, id: i64, answers: &Value, step: &str, errors: &[SavedError]) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE drafts SET answers = $1, errors_step = $2, errors = $3, updated_at = $4 WHERE id = $5")
+        .bind(answers.to_string())
+        .bind(step)
+        .bind(serde_json::to_string(errors).unwrap_or_else(|_| "[]".into()))
+        .bind(now_text())
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Marks a draft as submitted and drops its answers (the intake now holds them).
+pub async fn mark_submitted(db: &Db, id: i64, intake_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE drafts SET answers = '{}', errors = '[]', errors_step = NULL, intake_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(intake_id)
+        .bind(now_text())
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Deletes expired drafts; returns how many.
+pub async fn purge_expired(db: &Db) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM drafts WHERE expires_at <= $1").bind(now_text()).execute(&db.pool).await?;
+    Ok(done.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_256_bit_hex_and_distinct() {
+        let a = new_token();
+        assert!(looks_like_token(&a));
+        assert_ne!(a, new_token());
+        assert_ne!(hash(&a), a);
+        assert!(!looks_like_token("abc"));
+        assert!(!looks_like_token(&a.to_uppercase()));
+    }
+}

@@ -1,0 +1,252 @@
+//! The intake wizard's form posts, resume links and the language switch.
+//!
+//! Plain HTML forms post here (so the wizard works without JavaScript); each handler
+//! saves, then redirects (303) to the page to show next. The pages themselves are Leptos
+//! routes that read the draft through `ui::intake::data::load_draft`.
+
+use super::AppState;
+use crate::domain::i18n::error_message;
+use crate::domain::intake::{IntakeAnswers, Locale};
+use crate::domain::screening::evaluate;
+use crate::server::drafts::{self, SavedError};
+use crate::server::intakes;
+use crate::ui::i18n::{locale_of_request, LANG_COOKIE};
+use crate::ui::intake::data::{DraftState, ErrorText, ResultData};
+use crate::ui::intake::form::{self, Step};
+use axum::extract::{Path, Query, State};
+use axum::http::header::{COOKIE, HOST, LOCATION, ORIGIN, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use serde_json::Value;
+
+/// A 303 to a local page, with optional cookies.
+fn see_other(to: &str, cookies: &[String]) -> Response {
+    let mut response = (StatusCode::SEE_OTHER, [(LOCATION, to.to_owned())]).into_response();
+    for cookie in cookies {
+        if let Ok(v) = HeaderValue::from_str(cookie) {
+            response.headers_mut().append(SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.trim().to_owned())
+}
+
+fn draft_cookie(state: &AppState, token: &str) -> String {
+    let secure = if state.settings.https_only { "; Secure" } else { "" };
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        drafts::COOKIE,
+        drafts::LIFETIME_DAYS * 24 * 3600
+    )
+}
+
+/// Refuses form posts from other sites: the browser says where a request comes from in
+/// `Sec-Fetch-Site` (or at least `Origin`); either must name this site when present.
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    match (headers.get(ORIGIN).and_then(|v| v.to_str().ok()), headers.get(HOST).and_then(|v| v.to_str().ok())) {
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) == Some(host),
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}
+
+fn forbidden() -> Response {
+    (StatusCode::FORBIDDEN, "This form must be sent from the clinic's own site.").into_response()
+}
+
+fn unavailable(e: sqlx::Error) -> Response {
+    tracing::warn!(error = %e, "wizard: database error");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The service is briefly unavailable. Your earlier answers are saved; please go back and try again in a minute.",
+    )
+        .into_response()
+}
+
+fn saved_errors(errors: &[crate::domain::decode::FieldError]) -> Vec<SavedError> {
+    errors
+        .iter()
+        .map(|e| SavedError {
+            field: e.field.clone(),
+            en: error_message(e, Locale::En),
+            es: error_message(e, Locale::Es),
+        })
+        .collect()
+}
+
+/// What the wizard pages show for this browser's draft.
+pub async fn draft_state(state: &AppState, headers: &HeaderMap) -> Result<DraftState, sqlx::Error> {
+    let Some(token) = cookie(headers, drafts::COOKIE) else { return Ok(DraftState::Missing) };
+    let Some(draft) = drafts::find(&state.db, &token).await? else { return Ok(DraftState::Missing) };
+    if let Some(intake_id) = draft.intake_id {
+        return Ok(match intakes::result_of(&state.db, intake_id).await? {
+            Some(r) => DraftState::Submitted(ResultData {
+                reference: r.reference.display(),
+                outcome: crate::domain::screening::Outcome::parse(&r.outcome)
+                    .unwrap_or(crate::domain::screening::Outcome::ClinicianReview),
+                reasons: r.reasons.iter().map(|x| x.code).collect(),
+                safety_alert: r.safety_alert,
+            }),
+            None => DraftState::Missing,
+        });
+    }
+    let today = state.settings.today();
+    let preview = IntakeAnswers::from_json(&form::complete(&draft.answers), today).ok().map(|a| {
+        let e = evaluate(&a.clinical, a.patient.date_of_birth, today);
+        ResultData {
+            reference: String::new(),
+            outcome: e.outcome,
+            reasons: e.reasons.iter().map(|r| r.code).collect(),
+            safety_alert: e.safety_alert,
+        }
+    });
+    let base = state.settings.public_url.trim_end_matches('/');
+    Ok(DraftState::Open {
+        answers: draft.answers,
+        errors_step: draft.errors_step,
+        errors: draft.errors.into_iter().map(|e| ErrorText { field: e.field, en: e.en, es: e.es }).collect(),
+        resume_url: format!("{base}/intake/resume/{token}"),
+        preview,
+    })
+}
+
+/// `POST /intake/start`: a new draft, remembered by cookie.
+pub async fn start(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if !same_origin(&headers) {
+        return forbidden();
+    }
+    let locale = locale_of_request(&headers);
+    match drafts::create(&state.db, locale.as_str()).await {
+        Ok(token) => see_other(&format!("/intake/{}", Step::RedFlags.as_str()), &[draft_cookie(&state, &token)]),
+        Err(e) => unavailable(e),
+    }
+}
+
+/// `POST /intake/{step}`: save the step; then the same step (errors), the previous or
+/// next step, the emergency page, or (from review) the result.
+pub async fn post_step(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    if !same_origin(&headers) {
+        return forbidden();
+    }
+    let Some(step) = Step::parse(&slug) else {
+        return (StatusCode::NOT_FOUND, "No such step.").into_response();
+    };
+    let here = format!("/intake/{}", step.as_str());
+    let Some(token) = cookie(&headers, drafts::COOKIE) else { return see_other(&here, &[]) };
+    let draft = match drafts::find(&state.db, &token).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return see_other(&here, &[]),
+        Err(e) => return unavailable(e),
+    };
+    if draft.intake_id.is_some() {
+        return see_other("/intake/result", &[]);
+    }
+    let back = pairs.iter().any(|(k, v)| k == "nav" && v == "back");
+    let today = state.settings.today();
+    let mut answers = draft.answers;
+    if !answers.is_object() {
+        answers = serde_json::json!({});
+    }
+    answers["locale"] = Value::String(locale_of_request(&headers).as_str().to_owned());
+    form::apply(step, &pairs, &mut answers);
+
+    if step == Step::Review && !back {
+        return submit(&state, draft.id, &answers, today).await;
+    }
+    let errors = if back { Vec::new() } else { form::step_errors(step, &answers, today) };
+    if let Err(e) = drafts::save(&state.db, draft.id, &answers, step.as_str(), &saved_errors(&errors)).await {
+        return unavailable(e);
+    }
+    if back {
+        let to = step.previous().unwrap_or(Step::RedFlags);
+        return see_other(&format!("/intake/{}", to.as_str()), &[]);
+    }
+    if !errors.is_empty() {
+        return see_other(&format!("{here}#error-summary"), &[]);
+    }
+    let emergency = ["bladder_or_bowel_change", "saddle_numbness", "both_legs_symptoms"]
+        .iter()
+        .any(|f| answers["clinical"]["red_flags"][f] == Value::Bool(true));
+    if step == Step::RedFlags && emergency {
+        return see_other("/intake/stop", &[]);
+    }
+    let next = step.next().unwrap_or(Step::Review);
+    see_other(&format!("/intake/{}", next.as_str()), &[])
+}
+
+/// The final post: validate everything, evaluate, store the intake, show the result.
+async fn submit(state: &AppState, draft_id: i64, answers: &Value, today: jiff::civil::Date) -> Response {
+    let parsed = IntakeAnswers::from_json(&form::complete(answers), today);
+    let answers_ok = match parsed {
+        Ok(a) => a,
+        Err(errors) => {
+            if let Err(e) = drafts::save(&state.db, draft_id, answers, Step::Review.as_str(), &saved_errors(&errors.0)).await {
+                return unavailable(e);
+            }
+            return see_other("/intake/review#error-summary", &[]);
+        }
+    };
+    let evaluation = evaluate(&answers_ok.clinical, answers_ok.patient.date_of_birth, today);
+    let stored = match intakes::insert(&state.db, &answers_ok, &evaluation, today).await {
+        Ok(s) => s,
+        Err(e) => return unavailable(e),
+    };
+    tracing::info!(reference = %stored.reference, outcome = %evaluation.outcome, "intake submitted from the wizard");
+    if let Err(e) = drafts::mark_submitted(&state.db, draft_id, stored.id).await {
+        return unavailable(e);
+    }
+    see_other("/intake/result", &[])
+}
+
+/// `GET /intake/resume/{token}`: adopt a draft in this browser, continue where it stopped.
+pub async fn resume(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match drafts::find(&state.db, &token).await {
+        Ok(Some(draft)) => {
+            let to = if draft.intake_id.is_some() {
+                "/intake/result".to_owned()
+            } else {
+                format!("/intake/{}", form::first_incomplete(&draft.answers, state.settings.today()).as_str())
+            };
+            // The token leaves the address bar at once (the redirect) and lives in the cookie.
+            see_other(&to, &[draft_cookie(&state, &token)])
+        }
+        Ok(None) => see_other("/intake/red-flags", &[]),
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// `GET /lang/{en|es}?next=/path`: remember the language, go back to the page.
+pub async fn set_language(State(state): State<AppState>, Path(code): Path<String>, Query(q): Query<Next>) -> Response {
+    let Some(locale) = Locale::parse(&code) else {
+        return (StatusCode::NOT_FOUND, "Unknown language.").into_response();
+    };
+    // Only local paths: never an open redirect.
+    let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".into());
+    let secure = if state.settings.https_only { "; Secure" } else { "" };
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", locale.as_str());
+    see_other(&next, &[cookie])
+}

@@ -1,0 +1,235 @@
+//! Accessible form controls for the wizard: every input has a label, groups are
+//! fieldsets with legends, 0–10 scales are native radio groups, and an error is shown
+//! next to its field, linked with `aria-describedby`.
+
+use super::data::ErrorText;
+use super::labels::{pick, L};
+use crate::domain::intake::Locale;
+use crate::ui::i18n::tr;
+use leptos::prelude::*;
+
+/// The element id of a field (`clinical.pain.current` → `f-clinical-pain-current`).
+pub fn field_id(name: &str) -> String {
+    format!("f-{}", name.replace('.', "-"))
+}
+
+/// The live errors of the current step, shared by its fields.
+#[derive(Clone, Copy)]
+pub struct LiveErrors(pub RwSignal<Vec<ErrorText>>);
+
+impl LiveErrors {
+    /// The message for a field (or for anything below it), in the page's language.
+    pub fn message(&self, name: &str, l: Locale) -> Option<String> {
+        let prefix = format!("{name}.");
+        self.0.with(|errors| {
+            errors
+                .iter()
+                .find(|e| e.field == name || e.field.starts_with(&prefix))
+                .map(|e| if l == Locale::Es { e.es.clone() } else { e.en.clone() })
+        })
+    }
+}
+
+fn error_view(errors: LiveErrors, name: &'static str, l: Locale) -> impl IntoView {
+    let id = format!("{}-error", field_id(name));
+    move || {
+        errors.message(name, l).map(|m| {
+            view! {
+                <p class="field-error" id=id.clone()>
+                    <span class="visually-hidden">{tr(l, "Error: ", "Error: ")}</span>
+                    {m}
+                </p>
+            }
+        })
+    }
+}
+
+fn described_by(errors: LiveErrors, name: &'static str, l: Locale) -> impl Fn() -> Option<String> {
+    move || errors.message(name, l).map(|_| format!("{}-error", field_id(name)))
+}
+
+/// A group of radio buttons under one question.
+#[component]
+pub fn Radios(
+    name: &'static str,
+    legend: L,
+    options: Vec<(String, L)>,
+    value: Option<String>,
+    errors: LiveErrors,
+    l: Locale,
+    #[prop(optional)] hint: Option<L>,
+    #[prop(optional)] class: &'static str,
+) -> impl IntoView {
+    let id = field_id(name);
+    let hint_id = format!("{id}-hint");
+    let described = {
+        let hint_id = hint_id.clone();
+        let has_hint = hint.is_some();
+        let err = described_by(errors, name, l);
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if let Some(e) = err() {
+                ids.push(e);
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <fieldset class=format!("question {class}") id=id.clone() aria-describedby=described
+            aria-invalid=move || errors.message(name, l).map(|_| "true")>
+            <legend>{pick(l, legend)}</legend>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{pick(l, h)}</p> })}
+            {error_view(errors, name, l)}
+            <div class="options">
+                {options
+                    .into_iter()
+                    .map(|(v, label)| {
+                        let option_id = format!("{id}-{v}");
+                        let checked = value.as_deref() == Some(v.as_str());
+                        view! {
+                            <label class="option" for=option_id.clone()>
+                                <input type="radio" id=option_id.clone() name=name value=v checked=checked />
+                                <span>{pick(l, label)}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </fieldset>
+    }
+}
+
+/// A yes/no question.
+#[component]
+pub fn YesNo(name: &'static str, legend: L, value: Option<bool>, errors: LiveErrors, l: Locale) -> impl IntoView {
+    let options = vec![("yes".to_owned(), ("Yes", "Sí")), ("no".to_owned(), ("No", "No"))];
+    let value = value.map(|b| if b { "yes".to_owned() } else { "no".to_owned() });
+    view! { <Radios name legend options value errors l class="yes-no" /> }
+}
+
+/// A 0–10 rating as a native radio group.
+#[component]
+pub fn Scale(name: &'static str, legend: L, value: Option<u8>, errors: LiveErrors, l: Locale) -> impl IntoView {
+    let options = (0u8..=10).map(|n| (n.to_string(), (NUMBERS[n as usize], NUMBERS[n as usize]))).collect();
+    let hint = ("0 = no pain, 10 = worst pain you can imagine", "0 = sin dolor, 10 = el peor dolor que pueda imaginar");
+    let hint = if name.ends_with("interference") {
+        ("0 = does not interfere, 10 = completely interferes", "0 = no interfiere, 10 = interfiere por completo")
+    } else {
+        hint
+    };
+    view! { <Radios name legend options value=value.map(|v| v.to_string()) errors l hint class="scale" /> }
+}
+
+const NUMBERS: [&str; 11] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
+
+/// A set of checkboxes sharing one name (a list answer).
+#[component]
+pub fn Checkboxes(
+    name: &'static str,
+    legend: L,
+    options: Vec<(String, L)>,
+    checked: Vec<String>,
+    errors: LiveErrors,
+    l: Locale,
+) -> impl IntoView {
+    let id = field_id(name);
+    view! {
+        <fieldset class="question" id=id.clone() aria-describedby=described_by(errors, name, l)>
+            <legend>{pick(l, legend)}</legend>
+            <p class="hint">{tr(l, "Choose all that apply.", "Elija todas las que correspondan.")}</p>
+            {error_view(errors, name, l)}
+            <div class="options">
+                {options
+                    .into_iter()
+                    .map(|(v, label)| {
+                        let option_id = format!("{id}-{v}");
+                        let is_checked = checked.contains(&v);
+                        view! {
+                            <label class="option" for=option_id.clone()>
+                                <input type="checkbox" id=option_id.clone() name=name value=v checked=is_checked />
+                                <span>{pick(l, label)}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </fieldset>
+    }
+}
+
+/// A single checkbox with its own meaning (a boolean answer or a consent).
+#[component]
+pub fn Check(name: &'static str, label: L, checked: bool, errors: LiveErrors, l: Locale) -> impl IntoView {
+    let id = field_id(name);
+    view! {
+        <div class="question single-check">
+            {error_view(errors, name, l)}
+            <label class="option" for=id.clone()>
+                <input type="checkbox" id=id.clone() name=name value="yes" checked=checked
+                    aria-describedby=described_by(errors, name, l)
+                    aria-invalid=move || errors.message(name, l).map(|_| "true") />
+                <span>{pick(l, label)}</span>
+            </label>
+        </div>
+    }
+}
+
+/// A one-line text input.
+#[component]
+pub fn TextField(
+    name: &'static str,
+    label: L,
+    value: String,
+    errors: LiveErrors,
+    l: Locale,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] hint: Option<L>,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
+    let id = field_id(name);
+    let hint_id = format!("{id}-hint");
+    let described = {
+        let hint_id = hint_id.clone();
+        let has_hint = hint.is_some();
+        let err = described_by(errors, name, l);
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if let Some(e) = err() {
+                ids.push(e);
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let optional = (!required).then(|| view! { <span class="optional">{tr(l, " (optional)", " (opcional)")}</span> });
+    view! {
+        <div class="question text-question">
+            <label for=id.clone()>{pick(l, label)}{optional}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{pick(l, h)}</p> })}
+            {error_view(errors, name, l)}
+            <input type=kind id=id.clone() name=name value=value
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                aria-describedby=described
+                aria-invalid=move || errors.message(name, l).map(|_| "true") />
+        </div>
+    }
+}
+
+/// A multi-line text input.
+#[component]
+pub fn TextArea(name: &'static str, label: L, value: String, errors: LiveErrors, l: Locale) -> impl IntoView {
+    let id = field_id(name);
+    view! {
+        <div class="question text-question">
+            <label for=id.clone()>{pick(l, label)}<span class="optional">{tr(l, " (optional)", " (opcional)")}</span></label>
+            {error_view(errors, name, l)}
+            <textarea id=id.clone() name=name rows="3" aria-describedby=described_by(errors, name, l)>{value}</textarea>
+        </div>
+    }
+}

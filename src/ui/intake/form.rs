@@ -1,0 +1,351 @@
+//! The wizard's steps and how each step's HTML form becomes part of the answers.
+//!
+//! Pure and shared: the server applies a posted form to the saved draft, and the browser
+//! applies the same form as the patient types, so instant errors and server errors are
+//! the same errors. Validation is the domain's own: the whole draft is decoded and the
+//! errors under the step's fields are kept.
+
+use crate::domain::decode::FieldError;
+use crate::domain::intake::{IntakeAnswers, TreatmentKind};
+use jiff::civil::Date;
+use serde_json::{json, Map, Value};
+
+crate::choice_enum! {
+    /// The wizard's steps, in order: red flags first.
+    pub enum Step {
+        RedFlags = "red-flags",
+        Symptoms = "symptoms",
+        Duration = "duration",
+        Pain = "pain",
+        History = "history",
+        Treatments = "treatments",
+        Medical = "medical",
+        Mood = "mood",
+        About = "about-you",
+        Insurance = "insurance",
+        Consent = "consent",
+        Review = "review",
+    }
+}
+
+impl Step {
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Option<Step> {
+        Self::ALL.get(self.index() + 1).copied()
+    }
+
+    pub fn previous(self) -> Option<Step> {
+        self.index().checked_sub(1).map(|i| Self::ALL[i])
+    }
+
+    /// The answer paths this step owns; an error belongs to the step if its field is one
+    /// of these or lies below one.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            Self::RedFlags => &["clinical.red_flags"],
+            Self::Symptoms => &["clinical.symptoms"],
+            Self::Duration => &["clinical.pain_duration"],
+            Self::Pain => &["clinical.pain"],
+            Self::History => &["clinical.conditions", "clinical.diagnostics"],
+            Self::Treatments => &["clinical.treatments", "clinical.upcoming_surgery"],
+            Self::Medical => &["clinical.medical"],
+            Self::Mood => &["clinical.mood"],
+            Self::About => &["patient"],
+            Self::Insurance => &["insurance"],
+            Self::Consent => &["consent"],
+            Self::Review => &[""],
+        }
+    }
+
+    pub fn owns(self, field: &str) -> bool {
+        self.fields().iter().any(|p| p.is_empty() || field == *p || field.starts_with(&format!("{p}.")))
+    }
+}
+
+/// The field names of the yes/no questions per section, in the order they are asked.
+pub const RED_FLAGS: [&str; 8] = [
+    "bladder_or_bowel_change", "saddle_numbness", "both_legs_symptoms", "worsening_leg_weakness",
+    "fever_or_chills", "cancer_history", "unexplained_weight_loss", "recent_trauma",
+];
+pub const SYMPTOMS: [&str; 5] = [
+    "shooting_pain_bending_lifting", "severe_pain_turning_in_bed", "flare_ups", "morning_stiffness", "radiating_pain",
+];
+pub const PAIN: [&str; 5] = ["current", "average_week", "worst_week", "enjoyment_interference", "activity_interference"];
+pub const MEDICAL: [&str; 9] = [
+    "uncontrolled_blood_pressure", "heart_disease", "pregnant_or_breastfeeding", "psychosis", "bipolar_disorder",
+    "liver_disease", "eye_or_brain_pressure", "substance_use", "ketamine_reaction",
+];
+
+/// A posted form: name/value pairs in document order (names repeat for checkboxes).
+pub type Form = [(String, String)];
+
+fn first<'f>(form: &'f Form, name: &str) -> Option<&'f str> {
+    form.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+}
+
+fn all<'f>(form: &'f Form, name: &str) -> impl Iterator<Item = &'f str> + 'f {
+    let name = name.to_owned();
+    form.iter().filter(move |(n, _)| *n == name).map(|(_, v)| v.as_str())
+}
+
+/// yes → true, no → false, anything else → not answered.
+fn yes_no(form: &Form, name: &str) -> Option<Value> {
+    match first(form, name) {
+        Some("yes") => Some(Value::Bool(true)),
+        Some("no") => Some(Value::Bool(false)),
+        _ => None,
+    }
+}
+
+/// A text answer; blank means not answered.
+fn text(form: &Form, name: &str) -> Option<Value> {
+    first(form, name).filter(|v| !v.trim().is_empty()).map(|v| Value::String(v.to_owned()))
+}
+
+/// A whole number; other text is kept as text so the decoder reports its type.
+fn number(form: &Form, name: &str) -> Option<Value> {
+    let raw = first(form, name)?.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    Some(raw.parse::<i64>().map(|n| json!(n)).unwrap_or_else(|_| Value::String(raw.to_owned())))
+}
+
+/// Sets (or, for `None`, removes) a member of an object.
+fn put(object: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+    match value {
+        Some(v) => {
+            object.insert(key.to_owned(), v);
+        }
+        None => {
+            object.remove(key);
+        }
+    }
+}
+
+/// The object at a dotted path, created when missing or not an object.
+fn object_at<'v>(draft: &'v mut Value, path: &[&str]) -> &'v mut Map<String, Value> {
+    let mut cursor = draft;
+    for key in path {
+        if !cursor.is_object() {
+            *cursor = Value::Object(Map::new());
+        }
+        cursor = cursor
+            .as_object_mut()
+            .map(|o| o.entry(key.to_string()).or_insert_with(|| Value::Object(Map::new())))
+            .expect("made an object above");
+    }
+    if !cursor.is_object() {
+        *cursor = Value::Object(Map::new());
+    }
+    cursor.as_object_mut().expect("made an object above")
+}
+
+/// Writes one step's form into the draft answers.
+pub fn apply(step: Step, form: &Form, draft: &mut Value) {
+    match step {
+        Step::RedFlags => {
+            let o = object_at(draft, &["clinical", "red_flags"]);
+            for name in RED_FLAGS {
+                put(o, name, yes_no(form, &format!("clinical.red_flags.{name}")));
+            }
+        }
+        Step::Symptoms => {
+            let o = object_at(draft, &["clinical", "symptoms"]);
+            for name in SYMPTOMS {
+                let checked = first(form, &format!("clinical.symptoms.{name}")).is_some();
+                o.insert(name.to_owned(), Value::Bool(checked));
+            }
+            o.insert("other".into(), Value::String(first(form, "clinical.symptoms.other").unwrap_or("").to_owned()));
+        }
+        Step::Duration => {
+            let o = object_at(draft, &["clinical"]);
+            put(o, "pain_duration", text(form, "clinical.pain_duration"));
+        }
+        Step::Pain => {
+            let o = object_at(draft, &["clinical", "pain"]);
+            for name in PAIN {
+                put(o, name, number(form, &format!("clinical.pain.{name}")));
+            }
+        }
+        Step::History => {
+            let o = object_at(draft, &["clinical"]);
+            for list in ["conditions", "diagnostics"] {
+                let items: Vec<Value> =
+                    all(form, &format!("clinical.{list}")).map(|v| Value::String(v.to_owned())).collect();
+                o.insert(list.to_owned(), Value::Array(items));
+            }
+        }
+        Step::Treatments => {
+            let o = object_at(draft, &["clinical"]);
+            let treatments: Vec<Value> = TreatmentKind::ALL
+                .iter()
+                .filter_map(|kind| {
+                    let result = first(form, &format!("clinical.treatments.{kind}"))?;
+                    (result != "not_tried").then(|| json!({ "kind": kind.as_str(), "result": result }))
+                })
+                .collect();
+            o.insert("treatments".into(), Value::Array(treatments));
+            put(o, "upcoming_surgery", yes_no(form, "clinical.upcoming_surgery"));
+        }
+        Step::Medical => {
+            let o = object_at(draft, &["clinical", "medical"]);
+            for name in MEDICAL {
+                put(o, name, yes_no(form, &format!("clinical.medical.{name}")));
+            }
+            for name in ["medications", "allergies"] {
+                let value = first(form, &format!("clinical.medical.{name}")).unwrap_or("");
+                o.insert(name.to_owned(), Value::String(value.to_owned()));
+            }
+        }
+        Step::Mood => {
+            let o = object_at(draft, &["clinical"]);
+            if first(form, "mood_choice") == Some("skip") {
+                o.insert("mood".into(), Value::Null);
+            } else {
+                let items = |name: &str, n: usize| -> Value {
+                    Value::Array(
+                        (0..n).map(|i| number(form, &format!("clinical.mood.{name}.{i}")).unwrap_or(Value::Null)).collect(),
+                    )
+                };
+                o.insert("mood".into(), json!({ "phq9": items("phq9", 9), "gad7": items("gad7", 7) }));
+            }
+        }
+        Step::About => {
+            let o = object_at(draft, &["patient"]);
+            for name in ["first_name", "last_name", "date_of_birth", "sex_at_birth", "phone", "zip", "preferred_contact"] {
+                put(o, name, text(form, &format!("patient.{name}")));
+            }
+            o.insert("email".into(), text(form, "patient.email").unwrap_or(Value::Null));
+        }
+        Step::Insurance => {
+            let o = object_at(draft, &["insurance"]);
+            for name in ["plan", "member_id", "subscriber", "other_payer_name", "subscriber_name"] {
+                put(o, name, text(form, &format!("insurance.{name}")));
+            }
+            for name in ["group_number", "subscriber_date_of_birth"] {
+                o.insert(name.to_owned(), text(form, &format!("insurance.{name}")).unwrap_or(Value::Null));
+            }
+        }
+        Step::Consent => {
+            let o = object_at(draft, &["consent"]);
+            for name in ["privacy_notice", "contact", "attestation"] {
+                o.insert(name.to_owned(), Value::Bool(first(form, &format!("consent.{name}")).is_some()));
+            }
+            put(o, "signature", text(form, "consent.signature"));
+        }
+        Step::Review => {}
+    }
+}
+
+/// Validates the draft and keeps the errors that belong to `step` (all of them for Review).
+pub fn step_errors(step: Step, draft: &Value, today: Date) -> Vec<FieldError> {
+    match IntakeAnswers::from_json(&complete(draft), today) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.0.into_iter().filter(|e| step.owns(&e.field)).collect(),
+    }
+}
+
+/// The draft with the fields the wizard fills in itself.
+pub fn complete(draft: &Value) -> Value {
+    let mut full = if draft.is_object() { draft.clone() } else { json!({}) };
+    if let Some(o) = full.as_object_mut() {
+        o.insert("schema_version".into(), json!(1));
+        o.entry("locale").or_insert(json!("en"));
+    }
+    full
+}
+
+/// The value of a field in the draft, by dotted path (for filling the form back in).
+pub fn value_at<'v>(draft: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(draft, |v, key| match v {
+        Value::Object(o) => o.get(key),
+        Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)),
+        _ => None,
+    })
+}
+
+/// The first step that still has errors: where a resumed patient continues.
+pub fn first_incomplete(draft: &Value, today: Date) -> Step {
+    let errors = match IntakeAnswers::from_json(&complete(draft), today) {
+        Ok(_) => return Step::Review,
+        Err(e) => e.0,
+    };
+    Step::ALL
+        .iter()
+        .copied()
+        .find(|s| *s != Step::Review && errors.iter().any(|e| s.owns(&e.field)))
+        .unwrap_or(Step::Review)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    fn today() -> Date {
+        Date::constant(2026, 11, 23)
+    }
+
+    #[test]
+    fn an_unanswered_red_flag_is_reported_on_its_step_only() {
+        let mut draft = json!({});
+        apply(Step::RedFlags, &form(&[("clinical.red_flags.saddle_numbness", "no")]), &mut draft);
+        let errors = step_errors(Step::RedFlags, &draft, today());
+        assert_eq!(errors.len(), 7);
+        assert!(errors.iter().all(|e| e.field.starts_with("clinical.red_flags.")));
+        assert!(step_errors(Step::Symptoms, &draft, today()).iter().all(|e| e.field.starts_with("clinical.symptoms")));
+    }
+
+    #[test]
+    fn pain_and_pain_duration_are_different_steps() {
+        assert!(Step::Pain.owns("clinical.pain.current"));
+        assert!(!Step::Pain.owns("clinical.pain_duration"));
+        assert!(Step::Duration.owns("clinical.pain_duration"));
+    }
+
+    #[test]
+    fn treatments_not_tried_are_left_out() {
+        let mut draft = json!({});
+        apply(
+            Step::Treatments,
+            &form(&[
+                ("clinical.treatments.nsaids", "no_relief"),
+                ("clinical.treatments.opioids", "not_tried"),
+                ("clinical.upcoming_surgery", "no"),
+            ]),
+            &mut draft,
+        );
+        assert_eq!(draft["clinical"]["treatments"], json!([{"kind": "nsaids", "result": "no_relief"}]));
+        assert_eq!(draft["clinical"]["upcoming_surgery"], json!(false));
+        assert!(step_errors(Step::Treatments, &draft, today()).is_empty());
+    }
+
+    #[test]
+    fn a_skipped_mood_section_is_null_and_an_unanswered_item_is_required() {
+        let mut draft = json!({});
+        apply(Step::Mood, &form(&[("mood_choice", "skip")]), &mut draft);
+        assert_eq!(draft["clinical"]["mood"], Value::Null);
+        assert!(step_errors(Step::Mood, &draft, today()).is_empty());
+        apply(Step::Mood, &form(&[("mood_choice", "answer"), ("clinical.mood.phq9.0", "1")]), &mut draft);
+        let errors = step_errors(Step::Mood, &draft, today());
+        assert!(errors.iter().any(|e| e.field == "clinical.mood.phq9.1"));
+        assert_eq!(errors.len(), 8 + 7);
+    }
+
+    #[test]
+    fn a_resumed_draft_continues_at_the_first_unfinished_step() {
+        let mut draft = json!({});
+        assert_eq!(first_incomplete(&draft, today()), Step::RedFlags);
+        let all_no: Vec<(String, String)> =
+            RED_FLAGS.iter().map(|n| (format!("clinical.red_flags.{n}"), "no".to_owned())).collect();
+        apply(Step::RedFlags, &all_no, &mut draft);
+        assert_eq!(first_incomplete(&draft, today()), Step::Symptoms);
+    }
+}

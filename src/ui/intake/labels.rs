@@ -1,0 +1,205 @@
+//! Every question and answer label of the wizard, in English and Spanish.
+//!
+//! PHQ-9 and GAD-7 wording follows the published instruments (free to use) and their
+//! Spanish versions for the United States; item 9 of the PHQ-9 is never removed.
+
+use crate::domain::intake::Locale;
+
+/// A text in both languages.
+pub type L = (&'static str, &'static str);
+
+pub fn pick(l: Locale, t: L) -> &'static str {
+    match l {
+        Locale::En => t.0,
+        Locale::Es => t.1,
+    }
+}
+
+pub fn step_title(step: super::form::Step) -> L {
+    use super::form::Step::*;
+    match step {
+        RedFlags => ("Warning signs", "Señales de alarma"),
+        Symptoms => ("Your symptoms", "Sus síntomas"),
+        Duration => ("How long you have had pain", "Cuánto tiempo ha tenido dolor"),
+        Pain => ("How strong your pain is", "Qué tan fuerte es su dolor"),
+        History => ("Conditions and tests", "Afecciones y pruebas"),
+        Treatments => ("Treatments you have tried", "Tratamientos que ha probado"),
+        Medical => ("Health questions for your safety", "Preguntas de salud para su seguridad"),
+        Mood => ("Mood (optional)", "Estado de ánimo (opcional)"),
+        About => ("About you", "Sus datos"),
+        Insurance => ("Insurance", "Seguro médico"),
+        Consent => ("Consent and signature", "Consentimiento y firma"),
+        Review => ("Review and submit", "Revisar y enviar"),
+    }
+}
+
+pub fn red_flag(name: &str) -> L {
+    match name {
+        "bladder_or_bowel_change" => ("New trouble controlling your bladder or bowels, or not being able to urinate?", "¿Problemas nuevos para controlar la vejiga o el intestino, o no poder orinar?"),
+        "saddle_numbness" => ("New numbness in your groin, buttocks or inner thighs (where you would sit on a saddle)?", "¿Adormecimiento nuevo en la ingle, los glúteos o la parte interna de los muslos (donde se sentaría en una silla de montar)?"),
+        "both_legs_symptoms" => ("Pain, numbness, tingling or weakness in both legs at the same time?", "¿Dolor, adormecimiento, hormigueo o debilidad en ambas piernas al mismo tiempo?"),
+        "worsening_leg_weakness" => ("Weakness in a leg or foot that is getting worse?", "¿Debilidad en una pierna o un pie que está empeorando?"),
+        "fever_or_chills" => ("Fever or chills along with your back pain?", "¿Fiebre o escalofríos junto con el dolor de espalda?"),
+        "cancer_history" => ("Have you ever had cancer?", "¿Ha tenido cáncer alguna vez?"),
+        "unexplained_weight_loss" => ("Weight loss you cannot explain?", "¿Pérdida de peso sin una razón que la explique?"),
+        _ => ("A fall, accident or injury to your back in the last 6 weeks?", "¿Una caída, un accidente o una lesión en la espalda en las últimas 6 semanas?"),
+    }
+}
+
+pub fn symptom(name: &str) -> L {
+    match name {
+        "shooting_pain_bending_lifting" => ("Shooting pain when you bend or lift", "Dolor punzante al agacharse o levantar cosas"),
+        "severe_pain_turning_in_bed" => ("Severe pain when you turn over in bed at night", "Dolor fuerte al voltearse en la cama por la noche"),
+        "flare_ups" => ("Flare-ups that come and go (often lasting 24 to 48 hours)", "Crisis de dolor que van y vienen (a menudo duran de 24 a 48 horas)"),
+        "morning_stiffness" => ("Stiffness in your back and legs in the morning", "Rigidez en la espalda y las piernas por la mañana"),
+        _ => ("Pain that spreads from your lower back or pelvis to your buttocks and legs", "Dolor que se extiende de la parte baja de la espalda o la pelvis a los glúteos y las piernas"),
+    }
+}
+
+pub fn duration(value: &str) -> L {
+    match value {
+        "under_6_weeks" => ("Less than 6 weeks", "Menos de 6 semanas"),
+        "6_weeks_to_3_months" => ("6 weeks to 3 months", "De 6 semanas a 3 meses"),
+        "3_to_12_months" => ("3 to 12 months", "De 3 a 12 meses"),
+        _ => ("More than 12 months", "Más de 12 meses"),
+    }
+}
+
+pub fn pain_question(name: &str) -> L {
+    match name {
+        "current" => ("Your pain right now", "Su dolor en este momento"),
+        "average_week" => ("Your average pain in the past week", "Su dolor promedio en la última semana"),
+        "worst_week" => ("Your worst pain in the past week", "Su peor dolor en la última semana"),
+        "enjoyment_interference" => ("In the past week, how much pain got in the way of enjoying life (0 = not at all, 10 = completely)", "En la última semana, cuánto le impidió el dolor disfrutar de la vida (0 = nada, 10 = por completo)"),
+        _ => ("In the past week, how much pain got in the way of your general activity (0 = not at all, 10 = completely)", "En la última semana, cuánto le impidió el dolor hacer sus actividades generales (0 = nada, 10 = por completo)"),
+    }
+}
+
+pub fn condition(value: &str) -> L {
+    match value {
+        "cancer_related" => ("Cancer-related back pain", "Dolor de espalda relacionado con el cáncer"),
+        "traumatic_spinal" => ("Pain after a spine injury", "Dolor después de una lesión de la columna"),
+        "neuropathic" => ("Nerve pain (neuropathic pain, sciatica)", "Dolor de nervios (dolor neuropático, ciática)"),
+        "fibromyalgia" => ("Fibromyalgia", "Fibromialgia"),
+        "crps" => ("Complex regional pain syndrome (CRPS)", "Síndrome de dolor regional complejo (SDRC)"),
+        "degenerative" => ("Arthritis or wear-and-tear of the spine (degenerative disc disease)", "Artritis o desgaste de la columna (enfermedad degenerativa de los discos)"),
+        "other" => ("Another diagnosis", "Otro diagnóstico"),
+        _ => ("I don't know / no diagnosis yet", "No sé / todavía no tengo diagnóstico"),
+    }
+}
+
+pub fn diagnostic(value: &str) -> L {
+    match value {
+        "xray" => ("X-ray", "Radiografía"),
+        "mri_ct" => ("MRI or CT scan", "Resonancia magnética o tomografía"),
+        "emg" => ("EMG (nerve and muscle test)", "EMG (prueba de nervios y músculos)"),
+        _ => ("Blood tests", "Análisis de sangre"),
+    }
+}
+
+pub fn treatment(value: &str) -> L {
+    match value {
+        "nsaids" => ("Anti-inflammatory pills (ibuprofen, naproxen)", "Antiinflamatorios (ibuprofeno, naproxeno)"),
+        "acetaminophen" => ("Acetaminophen (Tylenol)", "Acetaminofén (Tylenol)"),
+        "opioids" => ("Opioid pain medicine", "Analgésicos opioides"),
+        "nerve_pain_medication" => ("Nerve pain medicine (gabapentin, pregabalin)", "Medicamento para dolor de nervios (gabapentina, pregabalina)"),
+        "antidepressants" => ("Antidepressants used for pain (duloxetine, amitriptyline)", "Antidepresivos usados para el dolor (duloxetina, amitriptilina)"),
+        "muscle_relaxants" => ("Muscle relaxants", "Relajantes musculares"),
+        "physical_therapy" => ("Physical therapy", "Fisioterapia"),
+        "chiropractic" => ("Chiropractic care", "Quiropráctica"),
+        "injections" => ("Spinal injections (epidural, facet)", "Inyecciones en la columna (epidural, facetaria)"),
+        "nerve_ablation" => ("Nerve ablation (radiofrequency)", "Ablación de nervios (radiofrecuencia)"),
+        "spinal_surgery" => ("Spine surgery", "Cirugía de columna"),
+        "spinal_cord_stimulator" => ("Spinal cord stimulator", "Estimulador de la médula espinal"),
+        _ => ("Something else", "Otro tratamiento"),
+    }
+}
+
+pub fn treatment_result(value: &str) -> L {
+    match value {
+        "not_tried" => ("Not tried", "No lo he probado"),
+        "no_relief" => ("No relief", "Sin alivio"),
+        "some_relief" => ("Some relief", "Algo de alivio"),
+        "good_relief" => ("Good relief", "Buen alivio"),
+        _ => ("Side effects", "Efectos secundarios"),
+    }
+}
+
+pub fn medical(name: &str) -> L {
+    match name {
+        "uncontrolled_blood_pressure" => ("High blood pressure that is not under control?", "¿Presión arterial alta que no está controlada?"),
+        "heart_disease" => ("Heart disease (for example heart failure, chest pain, an irregular heartbeat)?", "¿Enfermedad del corazón (por ejemplo, insuficiencia cardíaca, dolor de pecho, latidos irregulares)?"),
+        "pregnant_or_breastfeeding" => ("Are you pregnant, trying to become pregnant, or breastfeeding?", "¿Está embarazada, intentando quedar embarazada o amamantando?"),
+        "psychosis" => ("Have you ever had psychosis (seeing or hearing things others do not) or schizophrenia?", "¿Ha tenido alguna vez psicosis (ver u oír cosas que otras personas no) o esquizofrenia?"),
+        "bipolar_disorder" => ("Bipolar disorder?", "¿Trastorno bipolar?"),
+        "liver_disease" => ("Liver disease (for example cirrhosis or hepatitis)?", "¿Enfermedad del hígado (por ejemplo, cirrosis o hepatitis)?"),
+        "eye_or_brain_pressure" => ("Glaucoma or raised pressure in the eye, or raised pressure in the brain?", "¿Glaucoma o presión alta dentro del ojo, o presión alta dentro del cerebro?"),
+        "substance_use" => ("In the past year, have you used alcohol or drugs in a way that worried you or others?", "En el último año, ¿ha usado alcohol o drogas de una manera que le preocupó a usted o a otras personas?"),
+        _ => ("Have you had a bad reaction to ketamine before?", "¿Ha tenido antes una mala reacción a la ketamina?"),
+    }
+}
+
+pub const PHQ9: [L; 9] = [
+    ("Little interest or pleasure in doing things", "Poco interés o placer en hacer cosas"),
+    ("Feeling down, depressed, or hopeless", "Se ha sentido decaído(a), deprimido(a) o sin esperanzas"),
+    ("Trouble falling or staying asleep, or sleeping too much", "Ha tenido dificultad para quedarse o permanecer dormido(a), o ha dormido demasiado"),
+    ("Feeling tired or having little energy", "Se ha sentido cansado(a) o con poca energía"),
+    ("Poor appetite or overeating", "Sin apetito o ha comido en exceso"),
+    ("Feeling bad about yourself, or that you are a failure or have let yourself or your family down", "Se ha sentido mal con usted mismo(a), o que es un fracaso o que ha quedado mal con usted mismo(a) o con su familia"),
+    ("Trouble concentrating on things, such as reading the newspaper or watching television", "Ha tenido dificultad para concentrarse en ciertas actividades, tales como leer el periódico o ver la televisión"),
+    ("Moving or speaking so slowly that other people could have noticed, or the opposite: being so fidgety or restless that you have been moving around a lot more than usual", "Se ha movido o hablado tan lento que otras personas podrían haberlo notado, o lo contrario: muy inquieto(a) o agitado(a), moviéndose mucho más de lo normal"),
+    ("Thoughts that you would be better off dead, or of hurting yourself in some way", "Pensamientos de que estaría mejor muerto(a) o de lastimarse de alguna manera"),
+];
+
+pub const GAD7: [L; 7] = [
+    ("Feeling nervous, anxious, or on edge", "Se ha sentido nervioso(a), ansioso(a) o con los nervios de punta"),
+    ("Not being able to stop or control worrying", "No ha sido capaz de parar o controlar su preocupación"),
+    ("Worrying too much about different things", "Se ha preocupado demasiado por diferentes cosas"),
+    ("Trouble relaxing", "Ha tenido dificultad para relajarse"),
+    ("Being so restless that it is hard to sit still", "Se ha sentido tan inquieto(a) que no ha podido quedarse quieto(a)"),
+    ("Becoming easily annoyed or irritable", "Se ha molestado o irritado fácilmente"),
+    ("Feeling afraid, as if something awful might happen", "Ha tenido miedo de que algo terrible fuera a pasar"),
+];
+
+pub const FREQUENCY: [L; 4] = [
+    ("Not at all", "Ningún día"),
+    ("Several days", "Varios días"),
+    ("More than half the days", "Más de la mitad de los días"),
+    ("Nearly every day", "Casi todos los días"),
+];
+
+pub fn sex(value: &str) -> L {
+    match value {
+        "female" => ("Female", "Femenino"),
+        "male" => ("Male", "Masculino"),
+        "intersex" => ("Intersex", "Intersexual"),
+        _ => ("Prefer not to say", "Prefiero no decirlo"),
+    }
+}
+
+pub fn contact(value: &str) -> L {
+    match value {
+        "phone" => ("Phone call", "Llamada telefónica"),
+        "email" => ("Email", "Correo electrónico"),
+        _ => ("Text message", "Mensaje de texto"),
+    }
+}
+
+pub fn plan(value: &str) -> L {
+    match value {
+        "bcbs_tx" => ("Blue Cross Blue Shield of Texas", "Blue Cross Blue Shield de Texas"),
+        "uhc" => ("UnitedHealthcare", "UnitedHealthcare"),
+        "cigna" => ("Cigna", "Cigna"),
+        "other" => ("Another insurance plan", "Otro plan de seguro"),
+        _ => ("No insurance / I will pay myself (self-pay)", "Sin seguro / pagaré yo mismo(a)"),
+    }
+}
+
+pub fn subscriber(value: &str) -> L {
+    match value {
+        "self" => ("Me", "Yo"),
+        "spouse" => ("My spouse or partner", "Mi cónyuge o pareja"),
+        "parent" => ("My parent", "Mi padre o madre"),
+        _ => ("Someone else", "Otra persona"),
+    }
+}

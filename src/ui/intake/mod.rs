@@ -1,0 +1,576 @@
+//! The intake wizard: `/intake` (start), `/intake/{step}` (one step per page, red flags
+//! first), `/intake/stop` (emergency), `/intake/result` (the outcome).
+//!
+//! Every step is a real `<form method="post">` handled by `server::http::wizard`, so the
+//! wizard works without JavaScript; once hydrated, the same form is validated as the
+//! patient answers with the same code the server uses (`form::step_errors`), and the
+//! emergency and 988 messages appear at once.
+
+pub mod data;
+mod fields;
+pub mod form;
+pub mod labels;
+mod review;
+
+use crate::domain::i18n::{lifeline, outcome_message, reason_message};
+use crate::domain::intake::{ContactMethod, Locale, Plan, SexAtBirth, Subscriber, TreatmentKind};
+use crate::domain::screening::{Outcome, ReasonCode};
+use crate::ui::i18n::{tr, use_locale};
+use data::{load_draft, DraftState, ErrorText, ResultData};
+use fields::*;
+use form::Step;
+use labels::{pick, L};
+use leptos::either::{Either, EitherOf3};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde_json::Value;
+
+/// `/intake`: what to expect, then start (or continue).
+#[component]
+pub fn IntakeStart() -> impl IntoView {
+    let l = use_locale();
+    let draft = Resource::new(|| (), |_| load_draft());
+    let title = tr(l, "Ketamine consult pre-screening", "Evaluación previa para una consulta sobre ketamina");
+    view! {
+        <Title text=title />
+        <section class="page narrow">
+            <h1>{title}</h1>
+            <p class="lead">{tr(l,
+                "About 10 minutes of questions about your back pain, what you have tried, and your health. At the end you will see the safest next step for you.",
+                "Unos 10 minutos de preguntas sobre su dolor de espalda, lo que ha probado y su salud. Al final verá el siguiente paso más seguro para usted.")}</p>
+            <ul>
+                <li>{tr(l, "We start with a few warning signs that need care right away.", "Empezamos con algunas señales de alarma que necesitan atención de inmediato.")}</li>
+                <li>{tr(l, "Your answers are saved after every step. You get a private link to come back later; it works for 30 days.", "Sus respuestas se guardan después de cada paso. Recibirá un enlace privado para regresar después; funciona por 30 días.")}</li>
+                <li>{tr(l, "Only clinic staff who need your answers can see them.", "Solo el personal de la clínica que necesita sus respuestas puede verlas.")}</li>
+                <li>{tr(l, "This is not a diagnosis and not a decision about treatment. A clinician makes every treatment decision with you.", "Esto no es un diagnóstico ni una decisión sobre el tratamiento. Un profesional clínico toma cada decisión de tratamiento con usted.")}</li>
+            </ul>
+            <p class="notice emergency-note">{tr(l,
+                "If you have a medical emergency, call 911 now instead of filling in this form.",
+                "Si tiene una emergencia médica, llame al 911 ahora en lugar de llenar este formulario.")}</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match draft.await {
+                        Ok(DraftState::Open { answers, .. }) => {
+                            let next = form::first_incomplete(&answers, today());
+                            Either::Left(view! {
+                                <p><a class="button" href=format!("/intake/{}", next.as_str())>
+                                    {tr(l, "Continue where you left off", "Continuar donde se quedó")}
+                                </a></p>
+                            })
+                        }
+                        _ => Either::Right(()),
+                    }
+                })}
+            </Suspense>
+            <form method="post" action="/intake/start">
+                <button type="submit" class="button">{tr(l, "Start the pre-screening", "Comenzar la evaluación previa")}</button>
+            </form>
+        </section>
+    }
+}
+
+/// Today's date for validation in the browser or on the server.
+fn today() -> jiff::civil::Date {
+    #[cfg(feature = "hydrate")]
+    {
+        let now = js_sys::Date::new_0();
+        jiff::civil::Date::new(now.get_full_year() as i16, (now.get_month() + 1) as i8, now.get_date() as i8)
+            .unwrap_or(jiff::civil::Date::constant(2026, 1, 1))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        jiff::Zoned::now().date()
+    }
+}
+
+/// `/intake/{step}`.
+#[component]
+pub fn IntakeStep() -> impl IntoView {
+    let l = use_locale();
+    let params = use_params_map();
+    let slug = params.read_untracked().get("step").unwrap_or_default();
+    let Some(step) = Step::parse(&slug) else {
+        return Either::Left(view! { <crate::ui::not_found::NotFound /> });
+    };
+    let draft = Resource::new(|| (), |_| load_draft());
+    Either::Right(view! {
+        <Title text=format!("{} – {}", pick(l, labels::step_title(step)), tr(l, "Pre-screening", "Evaluación previa")) />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match draft.await {
+                    Ok(DraftState::Open { answers, errors_step, errors, resume_url, preview }) => {
+                        let errors = if errors_step.as_deref() == Some(step.as_str()) { errors } else { Vec::new() };
+                        EitherOf3::A(view! { <StepPage step answers errors resume_url preview /> })
+                    }
+                    Ok(DraftState::Submitted(_)) => EitherOf3::B(view! { <AlreadySubmitted /> }),
+                    _ => EitherOf3::C(view! { <NoDraft /> }),
+                }
+            })}
+        </Suspense>
+    })
+}
+
+#[component]
+fn NoDraft() -> impl IntoView {
+    let l = use_locale();
+    view! {
+        <section class="page narrow">
+            <h1>{tr(l, "We could not find your saved answers", "No encontramos sus respuestas guardadas")}</h1>
+            <p>{tr(l,
+                "Saved answers are kept for 30 days on the device where you started, or through your private resume link.",
+                "Las respuestas guardadas se conservan por 30 días en el dispositivo donde empezó, o mediante su enlace privado para continuar.")}</p>
+            <p><a class="button" href="/intake">{tr(l, "Start the pre-screening", "Comenzar la evaluación previa")}</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn AlreadySubmitted() -> impl IntoView {
+    let l = use_locale();
+    view! {
+        <section class="page narrow">
+            <h1>{tr(l, "Your answers were already sent", "Sus respuestas ya se enviaron")}</h1>
+            <p><a class="button" href="/intake/result">{tr(l, "See your result", "Ver su resultado")}</a></p>
+        </section>
+    }
+}
+
+/// The errors of a live check, in both languages.
+#[cfg(feature = "hydrate")]
+fn error_texts(errors: Vec<crate::domain::decode::FieldError>) -> Vec<ErrorText> {
+    use crate::domain::i18n::error_message;
+    errors
+        .into_iter()
+        .map(|e| ErrorText { en: error_message(&e, Locale::En), es: error_message(&e, Locale::Es), field: e.field })
+        .collect()
+}
+
+fn get_bool(answers: &Value, path: &str) -> Option<bool> {
+    form::value_at(answers, path).and_then(Value::as_bool)
+}
+
+fn get_str(answers: &Value, path: &str) -> Option<String> {
+    form::value_at(answers, path).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn get_u8(answers: &Value, path: &str) -> Option<u8> {
+    form::value_at(answers, path).and_then(Value::as_u64).and_then(|n| u8::try_from(n).ok())
+}
+
+/// Whether the answers so far include a positive PHQ-9 item 9.
+fn self_harm(answers: &Value) -> bool {
+    get_u8(answers, "clinical.mood.phq9.8").is_some_and(|n| n > 0)
+}
+
+const EMERGENCY_FLAGS: [&str; 3] = ["bladder_or_bowel_change", "saddle_numbness", "both_legs_symptoms"];
+const URGENT_FLAGS: [&str; 4] = ["worsening_leg_weakness", "fever_or_chills", "unexplained_weight_loss", "recent_trauma"];
+
+#[component]
+fn StepPage(
+    step: Step,
+    answers: Value,
+    errors: Vec<ErrorText>,
+    resume_url: String,
+    preview: Option<ResultData>,
+) -> impl IntoView {
+    let l = use_locale();
+    let errors = LiveErrors(RwSignal::new(errors));
+    let live = RwSignal::new(answers.clone());
+    let touched = RwSignal::new(Vec::<String>::new());
+    let server_errors = errors.0.get_untracked();
+    let heading = NodeRef::<leptos::html::H1>::new();
+    let total = Step::ALL.len();
+    let number = step.index() + 1;
+
+    // Move focus to the step's heading when a step opens, so screen readers start there.
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            let _ = h.focus();
+        }
+    });
+
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(form_el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
+                return;
+            };
+            if let Some(name) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.get_attribute("name"))
+            {
+                touched.update(|t| if !t.contains(&name) { t.push(name) });
+            }
+            let Ok(data) = web_sys::FormData::new_with_form(&form_el) else { return };
+            let mut pairs = Vec::new();
+            if let Ok(Some(iter)) = js_sys::try_iter(&data) {
+                for entry in iter.flatten() {
+                    let entry: js_sys::Array = entry.unchecked_into();
+                    if let (Some(k), Some(v)) = (entry.get(0).as_string(), entry.get(1).as_string()) {
+                        pairs.push((k, v));
+                    }
+                }
+            }
+            let mut answers = live.get_untracked();
+            form::apply(step, &pairs, &mut answers);
+            let fresh = error_texts(form::step_errors(step, &answers, today()));
+            let touched_now = touched.get_untracked();
+            let is_touched = |field: &str| {
+                touched_now.iter().any(|t| field == t || field.starts_with(&format!("{t}.")) || t.starts_with(&format!("{field}.")))
+            };
+            let mut shown: Vec<ErrorText> = fresh.into_iter().filter(|e| is_touched(&e.field)).collect();
+            shown.extend(server_errors.iter().filter(|e| !is_touched(&e.field)).cloned());
+            errors.0.set(shown);
+            live.set(answers);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, touched, &server_errors);
+    };
+
+    let emergency = move || EMERGENCY_FLAGS.iter().any(|f| get_bool(&live.get(), &format!("clinical.red_flags.{f}")) == Some(true));
+    let urgent = move || URGENT_FLAGS.iter().any(|f| get_bool(&live.get(), &format!("clinical.red_flags.{f}")) == Some(true));
+    let safety = move || self_harm(&live.get());
+
+    view! {
+        <section class="page narrow wizard">
+            <p class="progress-label" id="progress-label">
+                {format!("{} {number} {} {total}", tr(l, "Step", "Paso"), tr(l, "of", "de"))}
+            </p>
+            <progress max=total value=number aria-labelledby="progress-label"></progress>
+            <h1 tabindex="-1" node_ref=heading>{pick(l, labels::step_title(step))}</h1>
+            <ErrorSummary errors l />
+            {move || safety().then(|| view! { <LifelineBox /> })}
+            {move || (step == Step::RedFlags && emergency()).then(|| view! {
+                <div class="notice emergency" role="alert">
+                    <strong>{outcome_message(Outcome::Emergency, l)}</strong>
+                    <p><a href="tel:911" class="button danger">{tr(l, "Call 911", "Llamar al 911")}</a></p>
+                </div>
+            })}
+            {move || (step == Step::RedFlags && urgent() && !emergency()).then(|| view! {
+                <div class="notice urgent" role="alert">
+                    <strong>{outcome_message(Outcome::UrgentCare, l)}</strong>
+                    <p>{tr(l, "You can still finish the form so the clinic knows.", "Aún puede terminar el formulario para que la clínica lo sepa.")}</p>
+                </div>
+            })}
+            <form method="post" action=format!("/intake/{}", step.as_str()) novalidate on:change=on_change>
+                <StepFields step answers=answers.clone() errors l preview />
+                <div class="wizard-nav">
+                    {step.previous().map(|_| view! {
+                        <button type="submit" name="nav" value="back" class="button secondary">{tr(l, "Back", "Atrás")}</button>
+                    })}
+                    <button type="submit" name="nav" value="next" class="button">
+                        {if step == Step::Review { tr(l, "Submit my answers", "Enviar mis respuestas") } else { tr(l, "Save and continue", "Guardar y continuar") }}
+                    </button>
+                </div>
+            </form>
+            <aside class="resume">
+                <h2>{tr(l, "Come back later", "Regresar más tarde")}</h2>
+                <p>{tr(l,
+                    "Your answers are saved. To finish on another day or device, keep this private link (it works for 30 days; do not share it):",
+                    "Sus respuestas están guardadas. Para terminar otro día o en otro dispositivo, guarde este enlace privado (funciona por 30 días; no lo comparta):")}</p>
+                <p class="resume-link"><a href=resume_url.clone() data-testid="resume-link">{resume_url.clone()}</a></p>
+            </aside>
+        </section>
+    }
+}
+
+#[component]
+fn ErrorSummary(errors: LiveErrors, l: Locale) -> impl IntoView {
+    move || {
+        let list = errors.0.get();
+        (!list.is_empty()).then(|| {
+            view! {
+                <div class="error-summary" role="alert" tabindex="-1" id="error-summary">
+                    <h2>{tr(l, "Please check these answers", "Revise estas respuestas")}</h2>
+                    <ul>
+                        {list
+                            .into_iter()
+                            .map(|e| {
+                                let text = if l == Locale::Es { e.es } else { e.en };
+                                view! { <li><a href=format!("#{}", field_id(&e.field))>{text}</a></li> }
+                            })
+                            .collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
+}
+
+/// The 988 Suicide & Crisis Lifeline, shown whenever PHQ-9 item 9 is above 0.
+#[component]
+pub fn LifelineBox() -> impl IntoView {
+    let l = use_locale();
+    view! {
+        <div class="notice lifeline" role="alert" data-testid="lifeline">
+            <strong>{lifeline(l)}</strong>
+            <p>
+                <a href="tel:988" class="button">{tr(l, "Call 988", "Llamar al 988")}</a>
+                " "
+                <a href="sms:988" class="button secondary">{tr(l, "Text 988", "Enviar mensaje al 988")}</a>
+            </p>
+        </div>
+    }
+}
+
+fn options<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str, label: impl Fn(&str) -> L) -> Vec<(String, L)> {
+    all.iter().map(|v| (name(*v).to_owned(), label(name(*v)))).collect()
+}
+
+#[component]
+fn StepFields(step: Step, answers: Value, errors: LiveErrors, l: Locale, preview: Option<ResultData>) -> impl IntoView {
+    let a = &answers;
+    match step {
+        Step::RedFlags => view! {
+            <p class="intro">{tr(l, "Do you have any of these right now or recently?", "¿Tiene alguna de estas señales ahora o recientemente?")}</p>
+            {form::RED_FLAGS.iter().map(|n| {
+                let name: &'static str = leak(format!("clinical.red_flags.{n}"));
+                view! { <YesNo name legend=labels::red_flag(n) value=get_bool(a, name) errors l /> }
+            }).collect_view()}
+        }.into_any(),
+        Step::Symptoms => view! {
+            <fieldset class="question">
+                <legend>{tr(l, "Which of these do you have?", "¿Cuáles de estos tiene?")}</legend>
+                <p class="hint">{tr(l, "Choose all that apply.", "Elija todas las que correspondan.")}</p>
+                <div class="options">
+                    {form::SYMPTOMS.iter().map(|n| {
+                        let name: &'static str = leak(format!("clinical.symptoms.{n}"));
+                        let id = field_id(name);
+                        view! {
+                            <label class="option" for=id.clone()>
+                                <input type="checkbox" id=id.clone() name=name value="yes" checked=get_bool(a, name) == Some(true) />
+                                <span>{pick(l, labels::symptom(n))}</span>
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            <TextArea name="clinical.symptoms.other" label=("Anything else about your pain you want us to know", "Algo más sobre su dolor que quiera que sepamos")
+                value=get_str(a, "clinical.symptoms.other").unwrap_or_default() errors l />
+        }.into_any(),
+        Step::Duration => view! {
+            <Radios name="clinical.pain_duration" legend=("How long have you had this back pain?", "¿Cuánto tiempo ha tenido este dolor de espalda?")
+                options=options(crate::domain::intake::PainDuration::ALL, |d| d.as_str(), labels::duration)
+                value=get_str(a, "clinical.pain_duration") errors l />
+        }.into_any(),
+        Step::Pain => view! {
+            <p class="intro">{tr(l, "Use the 0 to 10 scale: 0 means no pain and 10 the worst pain you can imagine.", "Use la escala del 0 al 10: 0 significa sin dolor y 10 el peor dolor que pueda imaginar.")}</p>
+            {form::PAIN.iter().map(|n| {
+                let name: &'static str = leak(format!("clinical.pain.{n}"));
+                view! { <Scale name legend=labels::pain_question(n) value=get_u8(a, name) errors l /> }
+            }).collect_view()}
+        }.into_any(),
+        Step::History => {
+            let list = |path: &str| -> Vec<String> {
+                form::value_at(a, path).and_then(Value::as_array).map(|v| v.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+            };
+            view! {
+                <Checkboxes name="clinical.conditions" legend=("Has a doctor told you that you have any of these?", "¿Algún médico le ha dicho que tiene alguna de estas afecciones?")
+                    options=options(crate::domain::intake::Condition::ALL, |c| c.as_str(), labels::condition)
+                    checked=list("clinical.conditions") errors l />
+                <Checkboxes name="clinical.diagnostics" legend=("Which tests have you had for your back pain?", "¿Qué pruebas le han hecho para su dolor de espalda?")
+                    options=options(crate::domain::intake::Diagnostic::ALL, |c| c.as_str(), labels::diagnostic)
+                    checked=list("clinical.diagnostics") errors l />
+            }.into_any()
+        }
+        Step::Treatments => {
+            let results = ["not_tried", "no_relief", "some_relief", "good_relief", "side_effects"];
+            let tried = |kind: &str| -> Option<String> {
+                form::value_at(a, "clinical.treatments").and_then(Value::as_array).and_then(|v| {
+                    v.iter().find(|t| t["kind"] == kind).and_then(|t| t["result"].as_str().map(str::to_owned))
+                })
+            };
+            let has_list = form::value_at(a, "clinical.treatments").is_some();
+            view! {
+                <p class="intro">{tr(l, "For each treatment, tell us whether you tried it and how it worked.", "Para cada tratamiento, díganos si lo probó y cómo le funcionó.")}</p>
+                {TreatmentKind::ALL.iter().map(|k| {
+                    let name: &'static str = leak(format!("clinical.treatments.{k}"));
+                    let value = tried(k.as_str()).or_else(|| has_list.then(|| "not_tried".to_owned()));
+                    view! {
+                        <Radios name legend=labels::treatment(k.as_str())
+                            options=results.iter().map(|r| (r.to_string(), labels::treatment_result(r))).collect()
+                            value errors l class="compact" />
+                    }
+                }).collect_view()}
+                <YesNo name="clinical.upcoming_surgery" legend=("Do you have back or spine surgery planned?", "¿Tiene planeada una cirugía de espalda o de columna?")
+                    value=get_bool(a, "clinical.upcoming_surgery") errors l />
+            }.into_any()
+        }
+        Step::Medical => view! {
+            <p class="intro">{tr(l, "These help the clinician keep you safe. Answering yes does not rule you out.", "Estas preguntas ayudan al profesional clínico a cuidar su seguridad. Responder que sí no le descarta.")}</p>
+            {form::MEDICAL.iter().map(|n| {
+                let name: &'static str = leak(format!("clinical.medical.{n}"));
+                view! { <YesNo name legend=labels::medical(n) value=get_bool(a, name) errors l /> }
+            }).collect_view()}
+            <TextArea name="clinical.medical.medications" label=("Medicines you take now (name and dose if you know it)", "Medicamentos que toma ahora (nombre y dosis si la sabe)")
+                value=get_str(a, "clinical.medical.medications").unwrap_or_default() errors l />
+            <TextArea name="clinical.medical.allergies" label=("Allergies to medicines", "Alergias a medicamentos")
+                value=get_str(a, "clinical.medical.allergies").unwrap_or_default() errors l />
+        }.into_any(),
+        Step::Mood => {
+            let skipped = form::value_at(a, "clinical.mood").is_some_and(Value::is_null);
+            let frequency = |prefix: &'static str, i: usize, question: L| {
+                let name: &'static str = leak(format!("clinical.mood.{prefix}.{i}"));
+                view! {
+                    <Radios name legend=question
+                        options=(0..4).map(|n| (n.to_string(), labels::FREQUENCY[n])).collect()
+                        value=get_u8(a, name).map(|v| v.to_string()) errors l class="compact" />
+                }
+            };
+            view! {
+                <p class="intro">{tr(l,
+                    "Long-lasting pain and mood affect each other. These standard questions (PHQ-9 and GAD-7) help the clinician care for you. You may skip them.",
+                    "El dolor de larga duración y el estado de ánimo se afectan mutuamente. Estas preguntas estándar (PHQ-9 y GAD-7) ayudan al profesional clínico a cuidarle. Puede omitirlas.")}</p>
+                <Radios name="mood_choice" legend=("Would you like to answer the mood questions?", "¿Quiere responder las preguntas sobre el estado de ánimo?")
+                    options=vec![("answer".to_owned(), ("Yes, answer them", "Sí, responderlas")), ("skip".to_owned(), ("Skip this section", "Omitir esta sección"))]
+                    value=Some(if skipped { "skip".to_owned() } else { "answer".to_owned() }) errors l />
+                <h2>{tr(l, "Over the last 2 weeks, how often have you been bothered by any of the following problems?", "Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?")}</h2>
+                {labels::PHQ9.iter().enumerate().map(|(i, q)| frequency("phq9", i, *q)).collect_view()}
+                <h2>{tr(l, "Over the last 2 weeks, how often have you been bothered by the following problems?", "Durante las últimas 2 semanas, ¿con qué frecuencia le han molestado los siguientes problemas?")}</h2>
+                {labels::GAD7.iter().enumerate().map(|(i, q)| frequency("gad7", i, *q)).collect_view()}
+            }.into_any()
+        }
+        Step::About => view! {
+            <TextField name="patient.first_name" label=("First name", "Nombre") value=get_str(a, "patient.first_name").unwrap_or_default() errors l autocomplete="given-name" />
+            <TextField name="patient.last_name" label=("Last name", "Apellido") value=get_str(a, "patient.last_name").unwrap_or_default() errors l autocomplete="family-name" />
+            <TextField name="patient.date_of_birth" label=("Date of birth", "Fecha de nacimiento") value=get_str(a, "patient.date_of_birth").unwrap_or_default() errors l kind="date" autocomplete="bday"
+                hint=("For example 1980-04-02", "Por ejemplo 1980-04-02") />
+            <Radios name="patient.sex_at_birth" legend=("Sex assigned at birth", "Sexo asignado al nacer")
+                options=options(SexAtBirth::ALL, |s| s.as_str(), labels::sex) value=get_str(a, "patient.sex_at_birth") errors l />
+            <TextField name="patient.phone" label=("Phone number", "Número de teléfono") value=get_str(a, "patient.phone").unwrap_or_default() errors l kind="tel" autocomplete="tel"
+                hint=("A US number, like (214) 555-0182", "Un número de EE. UU., como (214) 555-0182") />
+            <TextField name="patient.email" label=("Email", "Correo electrónico") value=get_str(a, "patient.email").unwrap_or_default() errors l kind="email" autocomplete="email" required=false />
+            <TextField name="patient.zip" label=("ZIP code", "Código postal") value=get_str(a, "patient.zip").unwrap_or_default() errors l autocomplete="postal-code" />
+            <Radios name="patient.preferred_contact" legend=("How should we contact you?", "¿Cómo prefiere que le contactemos?")
+                options=options(ContactMethod::ALL, |s| s.as_str(), labels::contact) value=get_str(a, "patient.preferred_contact") errors l />
+        }.into_any(),
+        Step::Insurance => view! {
+            <p class="intro">{tr(l,
+                "The clinic is in-network with Blue Cross Blue Shield of Texas, UnitedHealthcare and Cigna: the consult visit can be billed to these plans. Ketamine infusions for pain are often not covered by insurance and are then self-pay; the clinic checks your benefits and explains prices before any treatment.",
+                "La clínica está dentro de la red de Blue Cross Blue Shield de Texas, UnitedHealthcare y Cigna: la visita de consulta se puede facturar a estos planes. Las infusiones de ketamina para el dolor muchas veces no las cubre el seguro y entonces se pagan por cuenta propia; la clínica revisa sus beneficios y le explica los precios antes de cualquier tratamiento.")}</p>
+            <Radios name="insurance.plan" legend=("Your insurance", "Su seguro médico")
+                options=options(Plan::ALL, |p| p.as_str(), labels::plan) value=get_str(a, "insurance.plan") errors l />
+            <p class="hint">{tr(l, "If you pay yourself, leave the fields below empty.", "Si paga por su cuenta, deje vacíos los campos de abajo.")}</p>
+            <TextField name="insurance.other_payer_name" label=("Name of your insurance company (if another plan)", "Nombre de su compañía de seguro (si es otro plan)") value=get_str(a, "insurance.other_payer_name").unwrap_or_default() errors l required=false />
+            <TextField name="insurance.member_id" label=("Member ID (on your insurance card)", "Número de miembro (en su tarjeta del seguro)") value=get_str(a, "insurance.member_id").unwrap_or_default() errors l required=false />
+            <TextField name="insurance.group_number" label=("Group number", "Número de grupo") value=get_str(a, "insurance.group_number").unwrap_or_default() errors l required=false />
+            <Radios name="insurance.subscriber" legend=("Whose name is the insurance in?", "¿A nombre de quién está el seguro?")
+                options=options(Subscriber::ALL, |p| p.as_str(), labels::subscriber) value=get_str(a, "insurance.subscriber") errors l />
+            <TextField name="insurance.subscriber_name" label=("Policy holder's full name (if not you)", "Nombre completo del titular de la póliza (si no es usted)") value=get_str(a, "insurance.subscriber_name").unwrap_or_default() errors l required=false />
+            <TextField name="insurance.subscriber_date_of_birth" label=("Policy holder's date of birth (if not you)", "Fecha de nacimiento del titular (si no es usted)") value=get_str(a, "insurance.subscriber_date_of_birth").unwrap_or_default() errors l kind="date" required=false />
+        }.into_any(),
+        Step::Consent => view! {
+            <Check name="consent.privacy_notice" label=("I have read the clinic's notice of privacy practices.", "He leído el aviso de prácticas de privacidad de la clínica.") checked=get_bool(a, "consent.privacy_notice") == Some(true) errors l />
+            <Check name="consent.contact" label=("The clinic may contact me about my answers.", "La clínica puede comunicarse conmigo sobre mis respuestas.") checked=get_bool(a, "consent.contact") == Some(true) errors l />
+            <Check name="consent.attestation" label=("My answers are true to the best of my knowledge.", "Mis respuestas son verdaderas según mi leal saber y entender.") checked=get_bool(a, "consent.attestation") == Some(true) errors l />
+            <TextField name="consent.signature" label=("Type your full name as your signature", "Escriba su nombre completo como firma") value=get_str(a, "consent.signature").unwrap_or_default() errors l autocomplete="name" />
+        }.into_any(),
+        Step::Review => view! { <review::Review answers=answers.clone() preview l /> }.into_any(),
+    }
+}
+
+/// Field names are built once per render from fixed lists; leaking them gives the
+/// `&'static str` the components want. The set of names is small and fixed, but to
+/// avoid growth on a long-running server each distinct name is leaked only once.
+fn leak(name: String) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| Mutex::new(HashSet::new()));
+    let mut names = names.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(existing) = names.get(name.as_str()) {
+        return existing;
+    }
+    let leaked: &'static str = Box::leak(name.into_boxed_str());
+    names.insert(leaked);
+    leaked
+}
+
+/// `/intake/stop`: an emergency answer stops the flow here.
+#[component]
+pub fn EmergencyStop() -> impl IntoView {
+    let l = use_locale();
+    let draft = Resource::new(|| (), |_| load_draft());
+    view! {
+        <Title text=tr(l, "Possible emergency", "Posible emergencia") />
+        <section class="page narrow">
+            <div class="notice emergency" role="alert">
+                <h1>{outcome_message(Outcome::Emergency, l)}</h1>
+                <p><a href="tel:911" class="button danger">{tr(l, "Call 911", "Llamar al 911")}</a></p>
+            </div>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let reasons: Vec<ReasonCode> = match draft.await {
+                        Ok(DraftState::Open { answers, .. }) => EMERGENCY_FLAGS
+                            .iter()
+                            .filter(|f| get_bool(&answers, &format!("clinical.red_flags.{f}")) == Some(true))
+                            .filter_map(|f| ReasonCode::parse(f))
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    view! { <ul class="reasons">{reasons.into_iter().map(|r| view! { <li>{reason_message(r, l)}</li> }).collect_view()}</ul> }
+                })}
+            </Suspense>
+            <p>{tr(l,
+                "Once you are safe and have been seen, you can finish this form so the clinic can follow up with you. Your answers are saved.",
+                "Cuando esté a salvo y le hayan atendido, puede terminar este formulario para que la clínica le dé seguimiento. Sus respuestas están guardadas.")}</p>
+            <p><a href="/intake/symptoms">{tr(l, "Continue the form later", "Continuar el formulario después")}</a></p>
+        </section>
+    }
+}
+
+/// `/intake/result`: the outcome, its reasons, the reference, and what happens next.
+#[component]
+pub fn IntakeResult() -> impl IntoView {
+    let l = use_locale();
+    let draft = Resource::new(|| (), |_| load_draft());
+    view! {
+        <Title text=tr(l, "Your result", "Su resultado") />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match draft.await {
+                    Ok(DraftState::Submitted(result)) => Either::Left(view! { <ResultView result /> }),
+                    _ => Either::Right(view! { <NoDraft /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ResultView(result: ResultData) -> impl IntoView {
+    let l = use_locale();
+    let class = format!("notice outcome outcome-{}", result.outcome.as_str());
+    let next = match result.outcome {
+        Outcome::Emergency => tr(l, "Call 911 or go to the nearest emergency room now. The clinic will see your answers, but do not wait for a call.", "Llame al 911 o vaya a la sala de emergencias más cercana ahora. La clínica verá sus respuestas, pero no espere una llamada."),
+        Outcome::UrgentCare => tr(l, "See your doctor or an urgent care clinic today or tomorrow. The clinic will keep your answers; the consult waits until that visit.", "Vea a su médico o vaya a una clínica de atención urgente hoy o mañana. La clínica guardará sus respuestas; la consulta espera hasta esa visita."),
+        Outcome::ClinicianReview => tr(l, "A clinician will review your answers and call you, usually within 2 business days, before a consult is booked.", "Un profesional clínico revisará sus respuestas y le llamará, por lo general en un plazo de 2 días hábiles, antes de programar una consulta."),
+        Outcome::NotYet => tr(l, "Talk with your own doctor about the options above. You are welcome to come back if things change.", "Hable con su propio médico sobre las opciones de arriba. Puede regresar si su situación cambia."),
+        Outcome::ConsultRecommended => tr(l, "The clinic will contact you, usually within 2 business days, to book a consult and check your insurance.", "La clínica se comunicará con usted, por lo general en un plazo de 2 días hábiles, para programar una consulta y revisar su seguro."),
+    };
+    view! {
+        <section class="page narrow result">
+            {result.safety_alert.then(|| view! { <LifelineBox /> })}
+            <div class=class data-testid="outcome" data-outcome=result.outcome.as_str()>
+                <h1>{outcome_message(result.outcome, l)}</h1>
+            </div>
+            <h2>{tr(l, "Why", "Por qué")}</h2>
+            <ul class="reasons">
+                {result.reasons.iter().map(|r| view! { <li data-code=r.as_str()>{reason_message(*r, l)}</li> }).collect_view()}
+            </ul>
+            <h2>{tr(l, "Your reference number", "Su número de referencia")}</h2>
+            <p class="reference" data-testid="reference">{result.reference.clone()}</p>
+            <p>{tr(l, "Please have it ready when you call the clinic.", "Téngalo a la mano cuando llame a la clínica.")}</p>
+            <h2>{tr(l, "What happens next", "Qué sigue")}</h2>
+            <p>{next}</p>
+            <h2>{tr(l, "About insurance", "Sobre el seguro")}</h2>
+            <p>{tr(l,
+                "The clinic is in-network with Blue Cross Blue Shield of Texas, UnitedHealthcare and Cigna for the consult visit. Ketamine infusions themselves are often not covered by insurance and are self-pay; the clinic checks your benefits and explains prices before any treatment.",
+                "La clínica está dentro de la red de Blue Cross Blue Shield de Texas, UnitedHealthcare y Cigna para la visita de consulta. Muchas veces el seguro no cubre las infusiones de ketamina y se pagan por cuenta propia; la clínica revisa sus beneficios y le explica los precios antes de cualquier tratamiento.")}</p>
+            <p class="no-print"><a href="/learn">{tr(l, "Learn more about ketamine for pain", "Más información sobre la ketamina para el dolor")}</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,177 @@
+//! The review step: every answer in plain words, grouped as the patient saw them, with a
+//! link back to each step, and the result the answers would get.
+
+use super::data::ResultData;
+use super::form::{self, Step};
+use super::labels::{self, pick, L};
+use crate::domain::i18n::outcome_message;
+use crate::domain::intake::Locale;
+use crate::ui::i18n::tr;
+use leptos::prelude::*;
+use serde_json::Value;
+
+fn yes_no(l: Locale, v: Option<bool>) -> String {
+    match v {
+        Some(true) => tr(l, "Yes", "Sí").to_owned(),
+        Some(false) => tr(l, "No", "No").to_owned(),
+        None => tr(l, "Not answered", "Sin responder").to_owned(),
+    }
+}
+
+fn text(a: &Value, path: &str) -> Option<String> {
+    form::value_at(a, path).and_then(|v| match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+fn list(a: &Value, path: &str, label: fn(&str) -> L, l: Locale) -> String {
+    let items: Vec<&'static str> = form::value_at(a, path)
+        .and_then(Value::as_array)
+        .map(|v| v.iter().filter_map(Value::as_str).map(|s| pick(l, label(s))).collect())
+        .unwrap_or_default();
+    if items.is_empty() {
+        tr(l, "None", "Ninguna").to_owned()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// The rows (question, answer) of one step.
+fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
+    let none = || tr(l, "Not answered", "Sin responder").to_owned();
+    let b = |path: String| form::value_at(a, &path).and_then(Value::as_bool);
+    match step {
+        Step::RedFlags => form::RED_FLAGS
+            .iter()
+            .map(|n| (pick(l, labels::red_flag(n)).to_owned(), yes_no(l, b(format!("clinical.red_flags.{n}")))))
+            .collect(),
+        Step::Symptoms => {
+            let mut r: Vec<(String, String)> = form::SYMPTOMS
+                .iter()
+                .map(|n| (pick(l, labels::symptom(n)).to_owned(), yes_no(l, b(format!("clinical.symptoms.{n}")))))
+                .collect();
+            if let Some(other) = text(a, "clinical.symptoms.other") {
+                r.push((tr(l, "Anything else", "Algo más").to_owned(), other));
+            }
+            r
+        }
+        Step::Duration => vec![(
+            tr(l, "How long", "Cuánto tiempo").to_owned(),
+            text(a, "clinical.pain_duration").map(|d| pick(l, labels::duration(&d)).to_owned()).unwrap_or_else(none),
+        )],
+        Step::Pain => form::PAIN
+            .iter()
+            .map(|n| (pick(l, labels::pain_question(n)).to_owned(), text(a, &format!("clinical.pain.{n}")).unwrap_or_else(none)))
+            .collect(),
+        Step::History => vec![
+            (tr(l, "Conditions", "Afecciones").to_owned(), list(a, "clinical.conditions", labels::condition, l)),
+            (tr(l, "Tests", "Pruebas").to_owned(), list(a, "clinical.diagnostics", labels::diagnostic, l)),
+        ],
+        Step::Treatments => {
+            let mut r: Vec<(String, String)> = form::value_at(a, "clinical.treatments")
+                .and_then(Value::as_array)
+                .map(|v| {
+                    v.iter()
+                        .filter_map(|t| Some((t["kind"].as_str()?, t["result"].as_str()?)))
+                        .map(|(k, res)| (pick(l, labels::treatment(k)).to_owned(), pick(l, labels::treatment_result(res)).to_owned()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if r.is_empty() {
+                r.push((tr(l, "Treatments", "Tratamientos").to_owned(), tr(l, "None tried", "Ninguno").to_owned()));
+            }
+            r.push((tr(l, "Surgery planned", "Cirugía planeada").to_owned(), yes_no(l, b("clinical.upcoming_surgery".into()))));
+            r
+        }
+        Step::Medical => {
+            let mut r: Vec<(String, String)> = form::MEDICAL
+                .iter()
+                .map(|n| (pick(l, labels::medical(n)).to_owned(), yes_no(l, b(format!("clinical.medical.{n}")))))
+                .collect();
+            for (path, label) in [("clinical.medical.medications", ("Medicines", "Medicamentos")), ("clinical.medical.allergies", ("Allergies", "Alergias"))] {
+                r.push((pick(l, label).to_owned(), text(a, path).unwrap_or_else(|| tr(l, "None", "Ninguna").to_owned())));
+            }
+            r
+        }
+        Step::Mood => {
+            if form::value_at(a, "clinical.mood").is_some_and(Value::is_null) {
+                vec![(tr(l, "Mood questions", "Preguntas de ánimo").to_owned(), tr(l, "Skipped", "Omitidas").to_owned())]
+            } else {
+                let freq = |path: String| {
+                    form::value_at(a, &path)
+                        .and_then(Value::as_u64)
+                        .and_then(|n| labels::FREQUENCY.get(n as usize))
+                        .map(|f| pick(l, *f).to_owned())
+                        .unwrap_or_else(none)
+                };
+                labels::PHQ9
+                    .iter()
+                    .enumerate()
+                    .map(|(i, q)| (pick(l, *q).to_owned(), freq(format!("clinical.mood.phq9.{i}"))))
+                    .chain(labels::GAD7.iter().enumerate().map(|(i, q)| (pick(l, *q).to_owned(), freq(format!("clinical.mood.gad7.{i}")))))
+                    .collect()
+            }
+        }
+        Step::About => {
+            let t = |p: &str| text(a, p).unwrap_or_else(none);
+            vec![
+                (tr(l, "Name", "Nombre").to_owned(), format!("{} {}", t("patient.first_name"), t("patient.last_name"))),
+                (tr(l, "Date of birth", "Fecha de nacimiento").to_owned(), t("patient.date_of_birth")),
+                (tr(l, "Sex assigned at birth", "Sexo asignado al nacer").to_owned(), text(a, "patient.sex_at_birth").map(|s| pick(l, labels::sex(&s)).to_owned()).unwrap_or_else(none)),
+                (tr(l, "Phone", "Teléfono").to_owned(), t("patient.phone")),
+                (tr(l, "Email", "Correo electrónico").to_owned(), text(a, "patient.email").unwrap_or_else(|| "—".into())),
+                (tr(l, "ZIP code", "Código postal").to_owned(), t("patient.zip")),
+                (tr(l, "Contact by", "Contacto por").to_owned(), text(a, "patient.preferred_contact").map(|s| pick(l, labels::contact(&s)).to_owned()).unwrap_or_else(none)),
+            ]
+        }
+        Step::Insurance => {
+            let mut r = vec![(
+                tr(l, "Plan", "Plan").to_owned(),
+                text(a, "insurance.plan").map(|s| pick(l, labels::plan(&s)).to_owned()).unwrap_or_else(none),
+            )];
+            for (path, label) in [
+                ("insurance.other_payer_name", ("Insurance company", "Compañía de seguro")),
+                ("insurance.member_id", ("Member ID", "Número de miembro")),
+                ("insurance.group_number", ("Group number", "Número de grupo")),
+                ("insurance.subscriber_name", ("Policy holder", "Titular de la póliza")),
+                ("insurance.subscriber_date_of_birth", ("Policy holder's date of birth", "Fecha de nacimiento del titular")),
+            ] {
+                if let Some(v) = text(a, path) {
+                    r.push((pick(l, label).to_owned(), v));
+                }
+            }
+            r
+        }
+        Step::Consent => vec![(tr(l, "Signature", "Firma").to_owned(), text(a, "consent.signature").unwrap_or_else(none))],
+        Step::Review => Vec::new(),
+    }
+}
+
+#[component]
+pub fn Review(answers: Value, preview: Option<ResultData>, l: Locale) -> impl IntoView {
+    view! {
+        <p class="intro">{tr(l, "Check your answers. You can change any of them before you submit.", "Revise sus respuestas. Puede cambiar cualquiera antes de enviarlas.")}</p>
+        {Step::ALL.iter().filter(|s| **s != Step::Review).map(|step| {
+            let title = pick(l, labels::step_title(*step));
+            view! {
+                <section class="review-group">
+                    <h2>{title}</h2>
+                    <dl>
+                        {rows(*step, &answers, l).into_iter().map(|(q, a)| view! { <dt>{q}</dt><dd>{a}</dd> }).collect_view()}
+                    </dl>
+                    <p><a href=format!("/intake/{}", step.as_str())>
+                        {tr(l, "Change", "Cambiar")}<span class="visually-hidden">{format!(": {title}")}</span>
+                    </a></p>
+                </section>
+            }
+        }).collect_view()}
+        {preview.map(|p| view! {
+            <div class="notice preview" data-testid="preview" data-outcome=p.outcome.as_str()>
+                <h2>{tr(l, "What your answers point to", "Lo que indican sus respuestas")}</h2>
+                <p>{outcome_message(p.outcome, l)}</p>
+            </div>
+        })}
+    }
+}

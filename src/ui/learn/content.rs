@@ -1,0 +1,3 @@
+//! Placeholder until the education content lands.
+use super::model::*;
+pub static PAGES: &[Page] = &[];
