@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 workdir=$(mktemp -d)
 log="$workdir/server.log"
-DATABASE_URL="sqlite://$workdir/intake.db" LEPTOS_SITE_ROOT=target/site CLINIC_NAME="Test Pain Clinic" \
+DATABASE_URL="sqlite://$workdir/intake.db" LEPTOS_SITE_ROOT=target/site CLINIC_NAME="Test Pain Clinic" MEDICAL_REVIEWER="Dr. Test Reviewer" \
   API_RATE_LIMIT_PER_MINUTE=1000 \
   ./target/debug/pain-intake serve --dev --listen "127.0.0.1:$port" >"$log" 2>&1 &
 server=$!
@@ -23,6 +23,6 @@ done
 
 cd end2end
 status=0
-E2E_PORT=$port npx playwright test "$@" || status=$?
+E2E_PORT=$port E2E_DB="$workdir/intake.db" npx playwright test "$@" || status=$?
 if [ $status -ne 0 ]; then echo "--- server log ---"; cat "$log"; fi
 exit $status

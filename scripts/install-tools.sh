@@ -49,7 +49,7 @@ case "${1:-}" in
     fi
     ;;
   test)
-    apt_install chromium postgresql
+    apt_install chromium postgresql sqlite3
     if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
       say "npm ci (end2end: Playwright test runner and axe-core; no browser download)"
       (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)

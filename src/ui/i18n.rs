@@ -67,7 +67,8 @@ pub fn LanguageSwitch() -> impl IntoView {
         format!("/lang/{target}?next={}", encode_path(&path))
     };
     view! {
-        <a class="lang-switch" href=href hreflang=lang lang=lang>
+        // A full page load (rel="external"): the server sets the cookie and renders anew.
+        <a class="lang-switch" href=href hreflang=lang lang=lang rel="external">
             {label}
         </a>
     }

@@ -1,3 +1,1132 @@
-//! Placeholder until the education content lands.
+//! The education pages under `/learn`, as plain bilingual data (English and Spanish).
+//!
+//! The structure and the useful facts come from the clinic's seed article
+//! (`shared/seed/article.txt`), rewritten in plain language. Where the seed is wrong or
+//! overstated, `shared/spec/content.md` governs: its "Correct" table says what each page
+//! must say instead, and its "Facts to cite" list (with the "Why these rules" list in
+//! `shared/spec/screening.md`) is the only place sources are taken from. The tests at the
+//! bottom of this file reject the seed's false claims in either language.
+//!
+//! Writing rules: every patient-facing sentence in English and Spanish (neutral Latin
+//! American Spanish for Texas readers, `usted`), a US 6th–8th grade reading level, second
+//! person, no hype and no promises. No sentence may overstate benefit or understate risk.
+
 use super::model::*;
-pub static PAGES: &[Page] = &[];
+
+/// The date of the last medical review, shared by every page.
+const REVIEWED: &str = "2026-11-23";
+
+// Sources: only from content.md "Facts to cite" and screening.md "Why these rules".
+
+const COHEN_2018: Source = Source {
+    citation: "Cohen SP, et al. Consensus guidelines on the use of intravenous ketamine infusions for chronic pain. Reg Anesth Pain Med. 2018;43(5):521–546 (ASRA, AAPM, ASA).",
+};
+const KETALAR_PI: Source = Source {
+    citation: "Ketalar (ketamine hydrochloride) injection, CIII. US prescribing information: Warnings and Precautions (emergence reactions) and Drug Abuse and Dependence.",
+};
+const FDA_2022: Source = Source {
+    citation: "US Food and Drug Administration. FDA alerts health care professionals of potential risks associated with compounded ketamine nasal spray. February 16, 2022.",
+};
+const FDA_2023: Source = Source {
+    citation: "US Food and Drug Administration. FDA warns patients and health care providers about potential risks associated with compounded and at-home ketamine products. October 10, 2023.",
+};
+const NICE_NG59: Source = Source {
+    citation: "National Institute for Health and Care Excellence (NICE). Low back pain and sciatica in over 16s: assessment and management. NICE guideline NG59. 2016, updated 2020.",
+};
+const ACP_APS_2007: Source = Source {
+    citation: "Chou R, et al. Diagnosis and treatment of low back pain: a joint clinical practice guideline from the American College of Physicians and the American Pain Society. Ann Intern Med. 2007;147(7):478–491.",
+};
+const BASS_2018: Source = Source {
+    citation: "British Association of Spine Surgeons (BASS) and Society of British Neurological Surgeons. Standards of care for investigation and management of cauda equina syndrome. 2018.",
+};
+const LIFELINE_988: Source = Source {
+    citation: "988 Suicide & Crisis Lifeline: call or text 988, or chat at 988lifeline.org (Spanish: press 2, or text AYUDA to 988).",
+};
+
+/// Every education page, in reading order. `/learn` lists them in this order, and each
+/// page links to the next.
+pub static PAGES: &[Page] = &[
+    // 1 ─────────────────────────────────────────────────────────────────────────────
+    Page {
+        slug: "what-is-ketamine",
+        title: Text::new("What is ketamine?", "¿Qué es la ketamina?"),
+        description: Text::new(
+            "Ketamine is an anesthetic that, at low doses, can ease some kinds of pain. Learn how it works, why it is a controlled drug, and its limits.",
+            "La ketamina es un anestésico que, en dosis bajas, puede aliviar algunos tipos de dolor. Sepa cómo actúa, por qué está controlada y sus límites.",
+        ),
+        summary: Text::new(
+            "Ketamine is a medicine that doctors have used for anesthesia for decades. At low doses, it can ease some kinds of chronic pain, but it does not help everyone.",
+            "La ketamina es un medicamento que los médicos usan para la anestesia desde hace décadas. En dosis bajas, puede aliviar algunos tipos de dolor crónico, pero no ayuda a todas las personas.",
+        ),
+        sections: &[
+            Section {
+                heading: Text::new(
+                    "An anesthetic used for decades",
+                    "Un anestésico que se usa desde hace décadas",
+                ),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Ketamine was approved in the United States in 1970 as an anesthetic. Doctors use it to put people to sleep for surgery and other procedures.",
+                        "La ketamina fue aprobada en los Estados Unidos en 1970 como anestésico. Los médicos la usan para dormir a las personas durante cirugías y otros procedimientos.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "At much lower doses, ketamine can ease pain, and it starts to work quickly. At these low doses, people stay awake, but they may feel sleepy or a little detached.",
+                        "En dosis mucho más bajas, la ketamina puede aliviar el dolor y empieza a actuar rápido. Con estas dosis bajas, las personas siguen despiertas, pero pueden sentirse con sueño o un poco desconectadas.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new("How it works on pain", "Cómo actúa sobre el dolor"),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Your nerves carry pain signals to your spinal cord and brain. One part of this system is called the NMDA receptor. When pain lasts a long time, these receptors can become over-active. Then your body may keep sending strong pain signals, even after an injury has healed.",
+                        "Sus nervios llevan las señales de dolor a la médula espinal y al cerebro. Una parte de este sistema se llama receptor NMDA. Cuando el dolor dura mucho tiempo, estos receptores pueden volverse demasiado activos. Entonces el cuerpo puede seguir enviando señales fuertes de dolor, aun después de que una lesión haya sanado.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "Ketamine blocks the NMDA receptor. This may calm those over-active pain signals for a while. Researchers are still learning exactly how it works and why it helps some people but not others.",
+                        "La ketamina bloquea el receptor NMDA. Esto puede calmar por un tiempo esas señales de dolor demasiado activas. Los investigadores todavía están aprendiendo cómo actúa exactamente y por qué ayuda a algunas personas y a otras no.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new("A controlled medicine", "Un medicamento controlado"),
+                blocks: &[Block::Paragraph(Text::new(
+                    "Ketamine is a Schedule III controlled substance under US law. This means it has accepted medical uses, but it also has a real risk of misuse and dependence. Clinics that use it for pain give it in low doses, under close supervision.",
+                    "La ketamina es una sustancia controlada de la Lista III según la ley de los Estados Unidos. Esto significa que tiene usos médicos aceptados, pero también un riesgo real de uso indebido y dependencia. Las clínicas que la usan para el dolor la dan en dosis bajas y bajo supervisión estrecha.",
+                ))],
+            },
+            Section {
+                heading: Text::new(
+                    "Using ketamine for pain is off-label",
+                    "Para el dolor, la ketamina se usa fuera de etiqueta",
+                ),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "The FDA approved ketamine for anesthesia, not for chronic pain. When doctors use an approved medicine for a different purpose, it is called off-label use. This is legal and common. It also means the FDA has not reviewed how well ketamine works for pain.",
+                        "La FDA aprobó la ketamina para la anestesia, no para el dolor crónico. Cuando los médicos usan un medicamento aprobado para otro fin, se llama uso fuera de etiqueta. Esto es legal y común. También significa que la FDA no ha revisado qué tan bien funciona la ketamina para el dolor.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "The evidence for pain is strongest for one condition: complex regional pain syndrome (CRPS). For most other chronic pain, including low back pain, the evidence is weak or limited.",
+                        "La evidencia para el dolor es más sólida en una sola afección: el síndrome de dolor regional complejo (SDRC). Para la mayoría de los demás tipos de dolor crónico, incluido el dolor en la parte baja de la espalda, la evidencia es débil o limitada.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new("Depression is a separate use", "La depresión es un uso aparte"),
+                blocks: &[Block::Paragraph(Text::new(
+                    "You may have heard that ketamine is used for depression. That is a separate use, with its own evaluation by a mental health clinician. This clinic's pre-screening is about chronic pain only.",
+                    "Tal vez haya oído que la ketamina se usa para la depresión. Ese es un uso aparte, con su propia evaluación por un profesional de salud mental. La evaluación previa de esta clínica es solo para el dolor crónico.",
+                ))],
+            },
+        ],
+        sources: &[COHEN_2018, KETALAR_PI, FDA_2023],
+        last_reviewed: REVIEWED,
+    },
+    // 2 ─────────────────────────────────────────────────────────────────────────────
+    Page {
+        slug: "back-pain-symptoms",
+        title: Text::new(
+            "Chronic back pain: symptoms and warning signs",
+            "Dolor de espalda crónico: síntomas y señales de alarma",
+        ),
+        description: Text::new(
+            "Common symptoms of chronic back pain, when back pain counts as chronic, and the warning signs that need emergency or urgent care right away.",
+            "Síntomas comunes del dolor de espalda crónico, cuándo se considera crónico y las señales de alarma que requieren atención de emergencia o urgente.",
+        ),
+        summary: Text::new(
+            "Back pain is very common, and most new back pain gets better with time. Some symptoms, though, mean you need medical care right away.",
+            "El dolor de espalda es muy común, y la mayoría del dolor de espalda nuevo mejora con el tiempo. Sin embargo, algunos síntomas indican que necesita atención médica de inmediato.",
+        ),
+        sections: &[
+            Section {
+                heading: Text::new(
+                    "Warning signs: get care now",
+                    "Señales de alarma: busque atención ahora",
+                ),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Call 911 or go to the nearest emergency room now if you have back pain with any of these:",
+                        "Llame al 911 o vaya a la sala de emergencias más cercana ahora si tiene dolor de espalda con cualquiera de estos síntomas:",
+                    )),
+                    Block::List(&[
+                        Text::new(
+                            "New trouble controlling your bladder or bowels, or new trouble peeing",
+                            "Problemas nuevos para controlar la vejiga o el intestino, o dificultad nueva para orinar",
+                        ),
+                        Text::new(
+                            "Numbness in your groin, buttocks or inner thighs (the areas that would touch a saddle)",
+                            "Adormecimiento en la ingle, los glúteos o la parte interna de los muslos (las zonas que tocarían una silla de montar)",
+                        ),
+                        Text::new(
+                            "Pain, numbness or weakness in both legs at the same time",
+                            "Dolor, adormecimiento o debilidad en ambas piernas a la vez",
+                        ),
+                    ]),
+                    Block::Paragraph(Text::new(
+                        "See a doctor today or tomorrow if you have back pain with any of these:",
+                        "Vea a un médico hoy o mañana si tiene dolor de espalda con cualquiera de estos síntomas:",
+                    )),
+                    Block::List(&[
+                        Text::new("Leg weakness that is getting worse", "Debilidad en las piernas que va empeorando"),
+                        Text::new("Fever or chills", "Fiebre o escalofríos"),
+                        Text::new(
+                            "New back pain after you have had cancer",
+                            "Dolor de espalda nuevo si usted ha tenido cáncer",
+                        ),
+                        Text::new("Weight loss you cannot explain", "Pérdida de peso sin explicación"),
+                        Text::new(
+                            "A fall, accident or injury to your back in the last 6 weeks",
+                            "Una caída, un accidente o una lesión en la espalda en las últimas 6 semanas",
+                        ),
+                    ]),
+                ],
+            },
+            Section {
+                heading: Text::new("What warning signs mean", "Qué significan las señales de alarma"),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "These signs do not tell you what is wrong. They tell you that a doctor needs to check you soon. Do not wait for a ketamine consult if you have any of them.",
+                        "Estas señales no le dicen qué problema tiene. Le indican que un médico necesita revisarle pronto. No espere una consulta sobre ketamina si tiene alguna de ellas.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "The first three can be signs of pressure on the nerves at the bottom of your spine. This needs treatment fast to help prevent lasting damage.",
+                        "Las tres primeras pueden ser señales de presión sobre los nervios de la parte baja de la columna. Esto necesita tratamiento rápido para ayudar a evitar daños duraderos.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new(
+                    "Common symptoms of chronic back pain",
+                    "Síntomas comunes del dolor de espalda crónico",
+                ),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Back pain can start at any age. It may follow an accident, a fall or lifting something heavy. It can also come on slowly, with changes in the spine as you age or with an inflammatory condition. People with chronic back pain often notice:",
+                        "El dolor de espalda puede empezar a cualquier edad. Puede aparecer después de un accidente, una caída o al levantar algo pesado. También puede llegar poco a poco, con los cambios de la columna que vienen con la edad o por una enfermedad inflamatoria. Las personas con dolor de espalda crónico a menudo notan:",
+                    )),
+                    Block::List(&[
+                        Text::new(
+                            "Shooting pain when you bend or lift",
+                            "Dolor punzante al agacharse o al levantar cosas",
+                        ),
+                        Text::new(
+                            "Severe pain when you turn over in bed at night",
+                            "Dolor fuerte al voltearse en la cama por la noche",
+                        ),
+                        Text::new(
+                            "Flare-ups that come and go, often lasting 24 to 48 hours",
+                            "Crisis de dolor que van y vienen y que a menudo duran de 24 a 48 horas",
+                        ),
+                        Text::new(
+                            "Stiffness in your back and legs in the morning",
+                            "Rigidez en la espalda y las piernas por la mañana",
+                        ),
+                        Text::new(
+                            "Pain that spreads from your pelvis to your buttocks and legs",
+                            "Dolor que se extiende de la pelvis a los glúteos y las piernas",
+                        ),
+                    ]),
+                ],
+            },
+            Section {
+                heading: Text::new(
+                    "When back pain counts as chronic",
+                    "Cuándo el dolor de espalda se considera crónico",
+                ),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Doctors call back pain chronic when it has lasted 3 months or more. Most new back pain gets better with time, staying active and simple treatments.",
+                        "Los médicos llaman crónico al dolor de espalda cuando ha durado 3 meses o más. La mayoría del dolor de espalda nuevo mejora con el tiempo, manteniéndose activo y con tratamientos sencillos.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "See your doctor if your symptoms do not settle within a few days, or if medicine does not help.",
+                        "Consulte a su médico si sus síntomas no se calman en unos días o si el medicamento no le ayuda.",
+                    )),
+                ],
+            },
+        ],
+        sources: &[NICE_NG59, ACP_APS_2007, BASS_2018],
+        last_reviewed: REVIEWED,
+    },
+    // 3 ─────────────────────────────────────────────────────────────────────────────
+    Page {
+        slug: "diagnosis",
+        title: Text::new("How back pain is diagnosed", "Cómo se diagnostica el dolor de espalda"),
+        description: Text::new(
+            "What to expect when a doctor checks your back pain: the exam, the 0–10 pain rating, and tests such as X-ray, MRI, CT, EMG and blood tests.",
+            "Qué esperar cuando un médico revisa su dolor de espalda: el examen, la escala del 0 al 10 y pruebas como radiografía, resonancia, EMG y análisis.",
+        ),
+        summary: Text::new(
+            "Finding the cause of back pain starts with a talk and a physical exam. Tests are used when they can help guide your care.",
+            "Buscar la causa del dolor de espalda empieza con una conversación y un examen físico. Las pruebas se usan cuando pueden ayudar a orientar su atención.",
+        ),
+        sections: &[
+            Section {
+                heading: Text::new("The physical exam", "El examen físico"),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Your doctor will ask about your pain: where it is, when it started, and what makes it better or worse. They will also ask about your health and the treatments you have tried.",
+                        "Su médico le preguntará sobre su dolor: dónde está, cuándo empezó y qué lo mejora o lo empeora. También le preguntará sobre su salud y los tratamientos que ha probado.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "Then your doctor will watch how you sit, stand, walk and lie down. They may check how you bend, your strength, your reflexes and the feeling in your legs. This helps show where the pain may be coming from.",
+                        "Luego su médico observará cómo se sienta, se para, camina y se acuesta. Puede revisar cómo se agacha, su fuerza, sus reflejos y la sensibilidad en las piernas. Esto ayuda a ver de dónde puede venir el dolor.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new("Rating your pain from 0 to 10", "Calificar su dolor del 0 al 10"),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "You will be asked to rate your pain with a number from 0 to 10. 0 means no pain. 10 means the worst pain you can imagine.",
+                        "Le pedirán que califique su dolor con un número del 0 al 10. El 0 significa que no tiene dolor. El 10 significa el peor dolor que pueda imaginar.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "There is no right or wrong answer. Your rating helps your doctor see how strong your pain is and how much it affects your daily life. Over time, it also shows whether a treatment is helping.",
+                        "No hay respuestas correctas ni incorrectas. Su calificación ayuda a su médico a ver qué tan fuerte es su dolor y cuánto afecta su vida diaria. Con el tiempo, también muestra si un tratamiento le está ayudando.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new("Tests your doctor may order", "Pruebas que su médico puede pedir"),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Many people with back pain do not need a scan. Guidelines advise tests when the results could change your care, such as when there are warning signs. Each test shows something different:",
+                        "Muchas personas con dolor de espalda no necesitan estudios de imagen. Las guías aconsejan hacer pruebas cuando los resultados podrían cambiar su atención, por ejemplo, si hay señales de alarma. Cada prueba muestra algo distinto:",
+                    )),
+                    Block::List(&[
+                        Text::new(
+                            "X-ray: shows the bones. It can show a broken bone or signs of arthritis.",
+                            "Radiografía: muestra los huesos. Puede mostrar un hueso roto o señales de artritis.",
+                        ),
+                        Text::new(
+                            "MRI or CT scan: shows the spine in more detail, including the discs and nerves. It can show a herniated (slipped) disc or pressure on a nerve.",
+                            "Resonancia magnética o tomografía computarizada: muestra la columna con más detalle, incluidos los discos y los nervios. Puede mostrar una hernia de disco o presión sobre un nervio.",
+                        ),
+                        Text::new(
+                            "EMG (electromyography): tests how well your nerves and muscles work. It can show whether a nerve is damaged or irritated, for example by a herniated disc.",
+                            "EMG (electromiografía): mide qué tan bien funcionan sus nervios y músculos. Puede mostrar si un nervio está dañado o irritado, por ejemplo, por una hernia de disco.",
+                        ),
+                        Text::new(
+                            "Blood tests: can show signs of inflammation or an infection that may be causing your pain.",
+                            "Análisis de sangre: pueden mostrar señales de inflamación o de una infección que podría estar causando su dolor.",
+                        ),
+                    ]),
+                    Block::Paragraph(Text::new(
+                        "Scans often show changes, such as worn discs, in people who have no pain at all. So your doctor looks at test results together with your symptoms and your exam.",
+                        "Los estudios de imagen a menudo muestran cambios, como discos desgastados, en personas que no tienen ningún dolor. Por eso su médico revisa los resultados junto con sus síntomas y su examen.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new("Bring your results", "Lleve sus resultados"),
+                blocks: &[Block::Paragraph(Text::new(
+                    "If you have had any of these tests, bring the reports to your consult, or tell the clinic where they were done. The pre-screening will ask which tests you have had.",
+                    "Si le han hecho alguna de estas pruebas, lleve los informes a su consulta o dígale a la clínica dónde se las hicieron. La evaluación previa le preguntará qué pruebas le han hecho.",
+                ))],
+            },
+        ],
+        sources: &[NICE_NG59, ACP_APS_2007],
+        last_reviewed: REVIEWED,
+    },
+    // 4 ─────────────────────────────────────────────────────────────────────────────
+    Page {
+        slug: "how-infusions-work",
+        title: Text::new("How a ketamine infusion works", "Cómo funciona una infusión de ketamina"),
+        description: Text::new(
+            "What happens during a ketamine infusion for pain: a low dose through an IV, monitoring the whole time, a ride home, and often a series of visits.",
+            "Qué pasa en una infusión de ketamina: una dosis baja por vía intravenosa, vigilancia constante, alguien que le lleve a casa y, a menudo, varias sesiones.",
+        ),
+        summary: Text::new(
+            "A ketamine infusion gives a low dose of the medicine slowly through an IV while staff watch you closely. Results vary: some people get relief, and some do not.",
+            "Una infusión de ketamina le da una dosis baja del medicamento poco a poco por la vena, mientras el personal le vigila de cerca. Los resultados varían: algunas personas sienten alivio y otras no.",
+        ),
+        sections: &[
+            Section {
+                heading: Text::new("What the medicine does", "Qué hace el medicamento"),
+                blocks: &[Block::Paragraph(Text::new(
+                    "Ketamine blocks the NMDA receptor. This is a part of the nervous system that can become over-active when pain lasts a long time. Blocking it may turn down pain signals for a while.",
+                    "La ketamina bloquea el receptor NMDA. Esta es una parte del sistema nervioso que puede volverse demasiado activa cuando el dolor dura mucho tiempo. Al bloquearlo, las señales de dolor pueden bajar por un tiempo.",
+                ))],
+            },
+            Section {
+                heading: Text::new("Before your infusion", "Antes de la infusión"),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "First, a clinician reviews your health, your medicines and your pain history. They decide with you whether an infusion is right for you, and if so, the dose and the plan.",
+                        "Primero, un profesional clínico revisa su salud, sus medicamentos y su historial de dolor. Decide con usted si una infusión es adecuada en su caso y, si lo es, la dosis y el plan.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "Follow the clinic's instructions about eating and drinking before your visit. Plan for an adult to drive you home afterward.",
+                        "Siga las instrucciones de la clínica sobre comer y beber antes de su cita. Organícese para que un adulto le lleve a casa después.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new("During your infusion", "Durante la infusión"),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "A nurse places a small tube (an IV) in a vein, usually in your arm or hand. A pump gives a low dose of ketamine slowly, over a set time. Depending on your plan, this may take less than an hour or several hours.",
+                        "El personal de enfermería le coloca un tubo pequeño (una vía intravenosa) en una vena, por lo general del brazo o de la mano. Una bomba le da una dosis baja de ketamina poco a poco, durante un tiempo fijo. Según su plan, puede durar menos de una hora o varias horas.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "Staff check your blood pressure, heart rate and oxygen level the whole time. Tell them right away if you feel unwell or scared. They can slow down or stop the infusion.",
+                        "El personal revisa su presión arterial, su ritmo cardíaco y su nivel de oxígeno todo el tiempo. Avíseles de inmediato si se siente mal o con miedo. Pueden hacer más lenta la infusión o detenerla.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "You may feel detached, dream-like, dizzy or sleepy during the infusion. These feelings usually fade soon after it ends. The safety page explains the side effects in more detail.",
+                        "Durante la infusión, puede sentirse desconectado, como si estuviera soñando, mareado o somnoliento. Por lo general, estas sensaciones pasan poco después de que termina. La página de seguridad explica los efectos secundarios con más detalle.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new("After your infusion", "Después de la infusión"),
+                blocks: &[Block::Paragraph(Text::new(
+                    "You will rest until staff say you can leave. Someone must drive you home. Do not drive, use machinery or make important decisions until the next day, or longer if your clinician tells you to.",
+                    "Descansará hasta que el personal le diga que puede irse. Alguien tiene que llevarle a casa. No maneje, no use maquinaria ni tome decisiones importantes hasta el día siguiente, o por más tiempo si su profesional clínico se lo indica.",
+                ))],
+            },
+            Section {
+                heading: Text::new("What results to expect", "Qué resultados esperar"),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Results vary from person to person. Some people feel relief during or soon after an infusion. Many need a series of infusions before they notice a change. Some people do not get relief at all.",
+                        "Los resultados varían de una persona a otra. Algunas personas sienten alivio durante la infusión o poco después. Muchas necesitan una serie de infusiones antes de notar un cambio. Algunas personas no sienten ningún alivio.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "Clinics often plan a series of infusions over days or weeks. When relief comes, it can last weeks to months, and how long it lasts is different for each person. If pain comes back, your clinician decides with you whether more infusions make sense.",
+                        "Las clínicas a menudo planean una serie de infusiones a lo largo de días o semanas. Cuando hay alivio, puede durar de semanas a meses, y cuánto dura es distinto para cada persona. Si el dolor regresa, su profesional clínico decide con usted si tiene sentido recibir más infusiones.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "An infusion is one part of a broader pain plan. It works alongside other care, such as exercise and physical therapy.",
+                        "Una infusión es una parte de un plan más amplio para el dolor. Se combina con otros cuidados, como el ejercicio y la fisioterapia.",
+                    )),
+                ],
+            },
+        ],
+        sources: &[COHEN_2018, KETALAR_PI, FDA_2023],
+        last_reviewed: REVIEWED,
+    },
+    // 5 ─────────────────────────────────────────────────────────────────────────────
+    Page {
+        slug: "conditions-and-evidence",
+        title: Text::new(
+            "Ketamine for pain: conditions and evidence",
+            "Ketamina para el dolor: afecciones y evidencia",
+        ),
+        description: Text::new(
+            "Which pain conditions clinics treat with ketamine, and what research shows: moderate evidence for CRPS, weak or limited evidence for most others.",
+            "Para qué tipos de dolor se usa la ketamina y qué muestran los estudios: evidencia moderada para el SDRC y débil o limitada para la mayoría de los demás.",
+        ),
+        summary: Text::new(
+            "Clinics use ketamine for several kinds of hard-to-treat pain. The evidence is strongest for complex regional pain syndrome (CRPS) and weak or limited for most other chronic pain, including low back pain.",
+            "Las clínicas usan la ketamina para varios tipos de dolor difícil de tratar. La evidencia es más sólida para el síndrome de dolor regional complejo (SDRC) y débil o limitada para la mayoría de los demás tipos de dolor crónico, incluido el dolor en la parte baja de la espalda.",
+        ),
+        sections: &[
+            Section {
+                heading: Text::new(
+                    "Conditions clinics use it for",
+                    "Afecciones para las que las clínicas la usan",
+                ),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Pain clinics may consider ketamine infusions for pain that has not improved enough with other treatments, such as:",
+                        "Las clínicas del dolor pueden considerar las infusiones de ketamina para el dolor que no ha mejorado lo suficiente con otros tratamientos, como:",
+                    )),
+                    Block::List(&[
+                        Text::new("Back pain related to cancer", "Dolor de espalda relacionado con el cáncer"),
+                        Text::new(
+                            "Spine pain after an injury (traumatic spinal pain)",
+                            "Dolor de columna después de una lesión (dolor espinal traumático)",
+                        ),
+                        Text::new(
+                            "Neuropathic pain (pain from damaged or irritated nerves)",
+                            "Dolor neuropático (dolor causado por nervios dañados o irritados)",
+                        ),
+                        Text::new("Fibromyalgia", "Fibromialgia"),
+                        Text::new(
+                            "Complex regional pain syndrome (CRPS)",
+                            "Síndrome de dolor regional complejo (SDRC)",
+                        ),
+                    ]),
+                    Block::Paragraph(Text::new(
+                        "Being on this list does not mean ketamine will help your pain. The evidence is different for each condition.",
+                        "Estar en esta lista no significa que la ketamina vaya a aliviar su dolor. La evidencia es distinta para cada afección.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new("What the research shows", "Qué muestran los estudios"),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "In 2018, three US pain and anesthesia societies (ASRA, AAPM and ASA) reviewed the research on ketamine infusions for chronic pain. They found:",
+                        "En 2018, tres sociedades estadounidenses de dolor y anestesiología (ASRA, AAPM y ASA) revisaron los estudios sobre las infusiones de ketamina para el dolor crónico. Encontraron lo siguiente:",
+                    )),
+                    Block::List(&[
+                        Text::new(
+                            "CRPS: moderate evidence. Ketamine infusions may reduce pain for up to about 12 weeks.",
+                            "SDRC: evidencia moderada. Las infusiones de ketamina pueden reducir el dolor hasta por unas 12 semanas.",
+                        ),
+                        Text::new(
+                            "Most other chronic pain, including low back pain: weak or limited evidence.",
+                            "La mayoría de los demás tipos de dolor crónico, incluido el dolor en la parte baja de la espalda: evidencia débil o limitada.",
+                        ),
+                    ]),
+                    Block::Paragraph(Text::new(
+                        "Weak or limited evidence does not mean ketamine never helps. It means there are few good studies, or their results are mixed. So no one can predict well who will benefit.",
+                        "Que la evidencia sea débil o limitada no significa que la ketamina nunca ayude. Significa que hay pocos estudios buenos o que sus resultados no coinciden. Por eso nadie puede predecir bien quién se beneficiará.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new(
+                    "What this means for back pain",
+                    "Qué significa esto para el dolor de espalda",
+                ),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "For chronic low back pain, ketamine is not a first choice. It is usually considered only after other treatments have not given enough relief.",
+                        "Para el dolor crónico en la parte baja de la espalda, la ketamina no es una primera opción. Por lo general, se considera solo después de que otros tratamientos no han dado suficiente alivio.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "Using ketamine for pain is off-label. This means the FDA approved it for anesthesia, not for pain.",
+                        "Para el dolor, la ketamina se usa fuera de etiqueta. Esto significa que la FDA la aprobó para la anestesia, no para el dolor.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new(
+                    "One option within a broader pain plan",
+                    "Una opción dentro de un plan más amplio para el dolor",
+                ),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Ketamine is not a cure. It is one tool among many. A good pain plan often includes exercise, physical therapy, talk therapy that helps you cope with pain, medicines, and sometimes injections or surgery.",
+                        "La ketamina no es una cura. Es una herramienta entre muchas. Un buen plan para el dolor a menudo incluye ejercicio, fisioterapia, terapia psicológica que le ayuda a sobrellevar el dolor, medicamentos y, a veces, inyecciones o cirugía.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "You and a clinician decide together whether ketamine fits into your plan.",
+                        "Usted y un profesional clínico deciden juntos si la ketamina tiene lugar en su plan.",
+                    )),
+                ],
+            },
+        ],
+        sources: &[COHEN_2018, NICE_NG59, KETALAR_PI],
+        last_reviewed: REVIEWED,
+    },
+    // 6 ─────────────────────────────────────────────────────────────────────────────
+    Page {
+        slug: "who-should-consider-it",
+        title: Text::new(
+            "Who might consider a ketamine consult",
+            "Quién podría considerar una consulta sobre ketamina",
+        ),
+        description: Text::new(
+            "Who might consider a ketamine consult for chronic pain, which health conditions need a talk with a clinician first, and who makes the decision.",
+            "Quién podría considerar una consulta sobre ketamina, qué afecciones requieren hablar antes con un profesional clínico y quién toma la decisión.",
+        ),
+        summary: Text::new(
+            "A consult may make sense if your pain has lasted 3 months or more and other treatments have not helped enough. A clinician makes every treatment decision with you.",
+            "Una consulta puede tener sentido si su dolor ha durado 3 meses o más y otros tratamientos no le han ayudado lo suficiente. Un profesional clínico toma con usted cada decisión sobre el tratamiento.",
+        ),
+        sections: &[
+            Section {
+                heading: Text::new(
+                    "Reasons to ask about a consult",
+                    "Razones para pedir una consulta",
+                ),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "A consult may be worth asking about if you are an adult (18 or older), your pain has lasted 3 months or more, and one of these is true:",
+                        "Puede valer la pena pedir una consulta si usted es adulto (18 años o más), su dolor ha durado 3 meses o más y se cumple una de estas situaciones:",
+                    )),
+                    Block::List(&[
+                        Text::new(
+                            "You have tried at least two other treatments, such as physical therapy, medicines or injections, without enough relief.",
+                            "Ha probado al menos otros dos tratamientos, como fisioterapia, medicamentos o inyecciones, sin suficiente alivio.",
+                        ),
+                        Text::new(
+                            "You have surgery coming up, and you want a plan for your pain around it.",
+                            "Tiene una cirugía próxima y quiere un plan para su dolor antes y después de ella.",
+                        ),
+                    ]),
+                    Block::Paragraph(Text::new(
+                        "How much your pain affects you also matters. The pre-screening asks you to rate your pain from 0 to 10 and how much it gets in the way of your daily life.",
+                        "También importa cuánto le afecta el dolor. La evaluación previa le pide calificar su dolor del 0 al 10 y decir cuánto interfiere con su vida diaria.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new(
+                    "When a consult is usually not the next step yet",
+                    "Cuándo una consulta todavía no suele ser el siguiente paso",
+                ),
+                blocks: &[Block::List(&[
+                    Text::new(
+                        "Your pain started less than 3 months ago. Most new back pain gets better with time and simple care.",
+                        "Su dolor empezó hace menos de 3 meses. La mayoría del dolor de espalda nuevo mejora con el tiempo y con cuidados sencillos.",
+                    ),
+                    Text::new(
+                        "You have not tried other treatments yet. These are usually tried first.",
+                        "Todavía no ha probado otros tratamientos. Por lo general, se prueban primero.",
+                    ),
+                    Text::new(
+                        "Your pain is mild and does not get in the way of your life much.",
+                        "Su dolor es leve y no interfiere mucho con su vida.",
+                    ),
+                    Text::new(
+                        "You are under 18. This clinic's ketamine consults are for adults.",
+                        "Usted tiene menos de 18 años. Las consultas sobre ketamina de esta clínica son para adultos.",
+                    ),
+                ])],
+            },
+            Section {
+                heading: Text::new(
+                    "Talk with a clinician first",
+                    "Hable primero con un profesional clínico",
+                ),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Some health conditions make ketamine riskier. They do not rule you out on their own. But a clinician needs to talk with you before a consult is booked. Tell the clinic if any of these apply to you:",
+                        "Algunas afecciones hacen que la ketamina sea más riesgosa. Por sí solas no significan que no pueda recibir tratamiento. Pero un profesional clínico necesita hablar con usted antes de programar una consulta. Avise a la clínica si alguna de estas situaciones se aplica a usted:",
+                    )),
+                    Block::List(&[
+                        Text::new(
+                            "High blood pressure that is not well controlled",
+                            "Presión arterial alta que no está bien controlada",
+                        ),
+                        Text::new("Heart disease", "Enfermedad del corazón"),
+                        Text::new(
+                            "Pregnancy or breastfeeding",
+                            "Embarazo o lactancia",
+                        ),
+                        Text::new(
+                            "Psychosis (losing touch with what is real, such as hearing voices others do not hear)",
+                            "Psicosis (perder el contacto con la realidad, como oír voces que otras personas no oyen)",
+                        ),
+                        Text::new("Bipolar disorder", "Trastorno bipolar"),
+                        Text::new("Liver disease", "Enfermedad del hígado"),
+                        Text::new(
+                            "Raised pressure inside your eye (such as some types of glaucoma) or inside your head",
+                            "Presión alta dentro del ojo (como en algunos tipos de glaucoma) o dentro de la cabeza",
+                        ),
+                        Text::new(
+                            "Problems with alcohol or drug use",
+                            "Problemas con el consumo de alcohol o drogas",
+                        ),
+                        Text::new(
+                            "A bad reaction to ketamine in the past, or bladder problems linked to ketamine",
+                            "Una mala reacción a la ketamina en el pasado, o problemas de la vejiga relacionados con la ketamina",
+                        ),
+                    ]),
+                    Block::Paragraph(Text::new(
+                        "Also tell the clinic about all the medicines and supplements you take.",
+                        "Informe también a la clínica sobre todos los medicamentos y suplementos que toma.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new("Warning signs come first", "Las señales de alarma van primero"),
+                blocks: &[Block::Paragraph(Text::new(
+                    "If you have back pain warning signs, such as new bladder or bowel problems, numbness in your groin or weakness in both legs, get emergency care now. A ketamine consult can wait.",
+                    "Si tiene señales de alarma de dolor de espalda, como problemas nuevos de la vejiga o el intestino, adormecimiento en la ingle o debilidad en ambas piernas, busque atención de emergencia ahora. La consulta sobre ketamina puede esperar.",
+                ))],
+            },
+            Section {
+                heading: Text::new(
+                    "A clinician makes every decision",
+                    "Un profesional clínico toma cada decisión",
+                ),
+                blocks: &[Block::Paragraph(Text::new(
+                    "The online pre-screening does not decide whether you get ketamine. It only suggests your safest next step. A clinician reviews your answers, talks with you, and makes every treatment decision with you.",
+                    "La evaluación previa en línea no decide si usted recibe ketamina. Solo le sugiere el siguiente paso más seguro. Un profesional clínico revisa sus respuestas, habla con usted y toma con usted cada decisión sobre el tratamiento.",
+                ))],
+            },
+        ],
+        sources: &[COHEN_2018, NICE_NG59, ACP_APS_2007],
+        last_reviewed: REVIEWED,
+    },
+    // 7 ─────────────────────────────────────────────────────────────────────────────
+    Page {
+        slug: "safety-and-side-effects",
+        title: Text::new(
+            "Ketamine safety and side effects",
+            "Seguridad y efectos secundarios de la ketamina",
+        ),
+        description: Text::new(
+            "Common and rare side effects of ketamine infusions, how clinics keep you safe, the risk of misuse, and FDA warnings about at-home ketamine.",
+            "Efectos secundarios comunes y poco comunes de la ketamina, cómo le protege la clínica, el riesgo de uso indebido y las advertencias de la FDA.",
+        ),
+        summary: Text::new(
+            "Ketamine has real side effects and risks, both during an infusion and with frequent use. Knowing them helps you make a safe choice with your clinician.",
+            "La ketamina tiene efectos secundarios y riesgos reales, tanto durante una infusión como con el uso frecuente. Conocerlos le ayuda a tomar una decisión segura con su profesional clínico.",
+        ),
+        sections: &[
+            Section {
+                heading: Text::new(
+                    "Common effects during and soon after an infusion",
+                    "Efectos comunes durante la infusión y poco después",
+                ),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Many people notice some of these effects during an infusion or shortly after it:",
+                        "Muchas personas notan algunos de estos efectos durante una infusión o poco después:",
+                    )),
+                    Block::List(&[
+                        Text::new(
+                            "Feeling detached or dream-like, as if you are outside your body or things are not real",
+                            "Sentirse desconectado o como en un sueño, como si estuviera fuera de su cuerpo o las cosas no fueran reales",
+                        ),
+                        Text::new("Dizziness", "Mareo"),
+                        Text::new("Blurred vision", "Visión borrosa"),
+                        Text::new("Nausea (feeling sick to your stomach)", "Náuseas (ganas de vomitar)"),
+                        Text::new(
+                            "Higher blood pressure and a faster heart rate",
+                            "Presión arterial más alta y ritmo cardíaco más rápido",
+                        ),
+                        Text::new(
+                            "Vivid dreams for a few nights afterward",
+                            "Sueños muy vívidos durante algunas noches después",
+                        ),
+                    ]),
+                ],
+            },
+            Section {
+                heading: Text::new("How the clinic keeps you safe", "Cómo la clínica cuida su seguridad"),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Staff monitor your blood pressure, heart rate and oxygen throughout the infusion. They can slow it down, stop it, or give you other medicine, for example for nausea.",
+                        "El personal vigila su presión arterial, su ritmo cardíaco y su oxígeno durante toda la infusión. Puede hacerla más lenta, detenerla o darle otro medicamento, por ejemplo, para las náuseas.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "You need someone to drive you home. Do not drive or use machinery until the next day.",
+                        "Necesita que alguien le lleve a casa. No maneje ni use maquinaria hasta el día siguiente.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "Call 911 if you have chest pain, trouble breathing or sudden confusion after an infusion.",
+                        "Llame al 911 si tiene dolor en el pecho, dificultad para respirar o confusión repentina después de una infusión.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new("Rare but serious problems", "Problemas poco comunes pero graves"),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "With frequent or high-dose use, ketamine can damage the bladder and the liver. Tell the clinic right away if you notice:",
+                        "Con el uso frecuente o en dosis altas, la ketamina puede dañar la vejiga y el hígado. Avise a la clínica de inmediato si nota:",
+                    )),
+                    Block::List(&[
+                        Text::new(
+                            "Pain when you pee, needing to pee often or in a hurry, or blood in your urine",
+                            "Dolor al orinar, necesidad de orinar muy seguido o con urgencia, o sangre en la orina",
+                        ),
+                        Text::new(
+                            "Yellow skin or eyes, dark urine, or pain in the upper right side of your belly",
+                            "Piel u ojos amarillos, orina oscura o dolor en la parte superior derecha del abdomen",
+                        ),
+                    ]),
+                    Block::Paragraph(Text::new(
+                        "At the higher doses used for anesthesia, about 12 out of 100 people have emergence reactions as they wake up. These can include vivid dreams, seeing things that are not there, confusion or agitation. Pain infusions use much lower doses, and staff watch for these reactions.",
+                        "Con las dosis más altas que se usan para la anestesia, unas 12 de cada 100 personas tienen reacciones al despertar. Estas pueden incluir sueños muy vívidos, ver cosas que no están ahí, confusión o agitación. Las infusiones para el dolor usan dosis mucho más bajas, y el personal está atento a estas reacciones.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new("Misuse and dependence", "Uso indebido y dependencia"),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Ketamine is a Schedule III controlled substance. It has a real potential for misuse and dependence, especially with frequent use.",
+                        "La ketamina es una sustancia controlada de la Lista III. Tiene un riesgo real de uso indebido y dependencia, sobre todo con el uso frecuente.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "That is why clinics ask about alcohol and drug use, keep doses low, and give ketamine only under supervision. These questions are routine and confidential. Honest answers help keep you safe.",
+                        "Por eso las clínicas preguntan sobre el consumo de alcohol y drogas, mantienen las dosis bajas y dan la ketamina solo bajo supervisión. Estas preguntas son de rutina y confidenciales. Responder con sinceridad ayuda a protegerle.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new(
+                    "FDA warnings about compounded and at-home ketamine",
+                    "Advertencias de la FDA sobre la ketamina preparada en farmacias y para uso en casa",
+                ),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "In 2022 and 2023, the FDA warned about ketamine mixed by compounding pharmacies and ketamine taken at home without monitoring, such as nasal sprays and pills sold through telehealth. Without a health care provider watching, side effects such as high blood pressure, slowed breathing and strong mental effects can be dangerous.",
+                        "En 2022 y 2023, la FDA advirtió sobre la ketamina preparada a la medida en farmacias (llamada ketamina compuesta) y sobre la ketamina que se usa en casa sin vigilancia, como aerosoles nasales y pastillas que se venden por telemedicina. Sin un profesional de salud que le vigile, efectos como la presión arterial alta, la respiración lenta y los efectos mentales fuertes pueden ser peligrosos.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "Only receive ketamine from a licensed clinician, in a setting where you are monitored. Ketamine is not FDA-approved for any mental health condition.",
+                        "Reciba ketamina solo de un profesional clínico con licencia, en un lugar donde le vigilen. La ketamina no está aprobada por la FDA para ninguna afección de salud mental.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new("If you are in crisis", "Si está en crisis"),
+                blocks: &[Block::Paragraph(Text::new(
+                    "If you are thinking about harming yourself, call or text 988 (Suicide & Crisis Lifeline) now. It is free and open 24 hours a day. If you are in danger right now, call 911.",
+                    "Si está pensando en hacerse daño, llame o envíe un mensaje de texto al 988 (Línea de Prevención del Suicidio y Crisis) ahora. Es gratis y atiende las 24 horas. Para hablar en español, llame al 988 y oprima el 2, o envíe la palabra AYUDA por mensaje de texto al 988. Si está en peligro en este momento, llame al 911.",
+                ))],
+            },
+        ],
+        sources: &[KETALAR_PI, COHEN_2018, FDA_2022, FDA_2023, LIFELINE_988],
+        last_reviewed: REVIEWED,
+    },
+    // 8 ─────────────────────────────────────────────────────────────────────────────
+    Page {
+        slug: "insurance-and-cost",
+        title: Text::new("Insurance and cost", "Seguro médico y costo"),
+        description: Text::new(
+            "What in-network means for your consult, why ketamine infusions for pain are often not covered, and how the clinic checks your benefits first.",
+            "Qué significa estar dentro de la red para su consulta, por qué las infusiones de ketamina a menudo no están cubiertas y cómo la clínica revisa su plan.",
+        ),
+        summary: Text::new(
+            "The clinic is in-network with some plans for the consult visit. Ketamine infusions for pain are often not covered, so the clinic checks your benefits and explains self-pay prices before any treatment.",
+            "La clínica está dentro de la red de algunos planes para la consulta. Las infusiones de ketamina para el dolor a menudo no están cubiertas, así que la clínica revisa sus beneficios y le explica los precios de pago por cuenta propia antes de cualquier tratamiento.",
+        ),
+        sections: &[
+            Section {
+                heading: Text::new("What in-network means", "Qué significa estar dentro de la red"),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "The clinic is in-network with Blue Cross and Blue Shield of Texas (BCBS Texas), UnitedHealthcare and Cigna. This means the consult visit can be billed to these plans.",
+                        "La clínica está dentro de la red de Blue Cross and Blue Shield of Texas (BCBS Texas), UnitedHealthcare y Cigna. Esto significa que la consulta se puede facturar a estos planes.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "In-network does not mean every service is covered. Your plan's usual copay, coinsurance or deductible may apply to the consult.",
+                        "Estar dentro de la red no significa que todos los servicios estén cubiertos. El copago, el coseguro o el deducible habituales de su plan pueden aplicarse a la consulta.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new(
+                    "Infusions are often not covered",
+                    "Las infusiones a menudo no están cubiertas",
+                ),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Many insurance plans treat ketamine infusions for pain as not covered. This can be true even for plans the clinic is in-network with. One reason is that using ketamine for pain is off-label, and the research for most kinds of pain is limited.",
+                        "Muchos planes de seguro consideran que las infusiones de ketamina para el dolor no están cubiertas. Esto puede pasar incluso con los planes con los que la clínica está dentro de la red. Una razón es que la ketamina se usa fuera de etiqueta para el dolor, y los estudios para la mayoría de los tipos de dolor son limitados.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "If your plan does not cover infusions, you would pay for them yourself (self-pay).",
+                        "Si su plan no cubre las infusiones, usted tendría que pagarlas por su cuenta (pago por cuenta propia).",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new(
+                    "What the clinic does before treatment",
+                    "Qué hace la clínica antes del tratamiento",
+                ),
+                blocks: &[
+                    Block::List(&[
+                        Text::new(
+                            "Checks your insurance benefits before any treatment",
+                            "Revisa los beneficios de su seguro antes de cualquier tratamiento",
+                        ),
+                        Text::new(
+                            "Tells you what it learns about what your plan may pay",
+                            "Le informa lo que averigüe sobre lo que su plan podría pagar",
+                        ),
+                        Text::new(
+                            "Explains self-pay prices, so you can decide before you agree to treatment",
+                            "Le explica los precios de pago por cuenta propia, para que pueda decidir antes de aceptar el tratamiento",
+                        ),
+                    ]),
+                    Block::Paragraph(Text::new(
+                        "Even after a benefits check, your plan makes the final decision about coverage. No one can promise that your plan will pay.",
+                        "Aun después de revisar los beneficios, su plan toma la decisión final sobre la cobertura. Nadie puede prometerle que su plan pagará.",
+                    )),
+                ],
+            },
+            Section {
+                heading: Text::new("What to bring and what to ask", "Qué traer y qué preguntar"),
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "Bring your insurance card and a photo ID to your consult. If someone else is the main member on your plan, bring their name and date of birth too.",
+                        "Traiga su tarjeta del seguro y una identificación con foto a su consulta. Si otra persona es el titular de su plan, traiga también su nombre y fecha de nacimiento.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "You can also call the number on your insurance card and ask:",
+                        "También puede llamar al número que aparece en su tarjeta del seguro y preguntar:",
+                    )),
+                    Block::List(&[
+                        Text::new(
+                            "Will my plan pay for a consult visit with this clinic, and what will I owe?",
+                            "¿Mi plan paga una consulta con esta clínica y cuánto tendré que pagar yo?",
+                        ),
+                        Text::new(
+                            "Does my plan cover ketamine infusions for chronic pain?",
+                            "¿Mi plan cubre las infusiones de ketamina para el dolor crónico?",
+                        ),
+                        Text::new(
+                            "Do I need a referral or prior authorization?",
+                            "¿Necesito un referido de mi médico o una autorización previa?",
+                        ),
+                    ]),
+                ],
+            },
+        ],
+        sources: &[COHEN_2018, KETALAR_PI],
+        last_reviewed: REVIEWED,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SLUGS: [&str; 8] = [
+        "what-is-ketamine",
+        "back-pain-symptoms",
+        "diagnosis",
+        "how-infusions-work",
+        "conditions-and-evidence",
+        "who-should-consider-it",
+        "safety-and-side-effects",
+        "insurance-and-cost",
+    ];
+
+    /// The seed's false or overstated claims (content.md, "Correct"), in both languages.
+    const FORBIDDEN: [&str; 14] = [
+        "no adverse effects",
+        "no side effects",
+        "no potential for drug abuse",
+        "no potential for abuse",
+        "does not cause any dependence",
+        "no dependence",
+        "best therapeutic method",
+        "permanent solution",
+        "scale of 1 to 10",
+        "OCD",
+        "sin efectos secundarios",
+        "sin efectos adversos",
+        "no causa dependencia",
+        "escala del 1 al 10",
+    ];
+
+    /// More wordings of the same false claims, so a rewrite cannot slip past the list above.
+    const ALSO_FORBIDDEN: [&str; 16] = [
+        "1 to 10",
+        "1-10",
+        "1–10",
+        "1 al 10",
+        "not addictive",
+        "non-addictive",
+        "no adictiva",
+        "solución permanente",
+        "mejor método",
+        "obsessive",
+        "obsesivo",
+        "restores synaptic",
+        "restaura las conexiones",
+        "effective and long-lasting",
+        "eficaz y duradera",
+        "after the first session",
+    ];
+
+    /// Every piece of text on a page, with a label saying where it is.
+    fn texts(page: &Page) -> Vec<(String, Text)> {
+        let mut out = vec![
+            (format!("{}: title", page.slug), page.title),
+            (format!("{}: description", page.slug), page.description),
+            (format!("{}: summary", page.slug), page.summary),
+        ];
+        for (i, section) in page.sections.iter().enumerate() {
+            out.push((
+                format!("{}: section {i} heading", page.slug),
+                section.heading,
+            ));
+            for (j, block) in section.blocks.iter().enumerate() {
+                match block {
+                    Block::Paragraph(t) => {
+                        out.push((format!("{}: section {i} block {j}", page.slug), *t))
+                    }
+                    Block::List(items) => {
+                        for (k, t) in items.iter().enumerate() {
+                            out.push((
+                                format!("{}: section {i} block {j} item {k}", page.slug),
+                                *t,
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn all_text(page: &Page, pick: fn(&Text) -> &'static str) -> String {
+        texts(page)
+            .iter()
+            .map(|(_, t)| pick(t))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn no_page_repeats_a_false_claim_of_the_seed() {
+        for page in PAGES {
+            for (at, t) in texts(page) {
+                for s in [t.en, t.es] {
+                    let lower = s.to_lowercase();
+                    for bad in FORBIDDEN.iter().chain(ALSO_FORBIDDEN.iter()) {
+                        assert!(
+                            !lower.contains(&bad.to_lowercase()),
+                            "{at} contains {bad:?}: {s}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn slugs_are_unique_and_exactly_the_eight_pages_in_order() {
+        let slugs: Vec<&str> = PAGES.iter().map(|p| p.slug).collect();
+        assert_eq!(slugs, SLUGS);
+        let mut sorted = slugs.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), slugs.len(), "duplicate slug");
+    }
+
+    #[test]
+    fn titles_and_descriptions_fit_and_no_text_is_empty() {
+        for page in PAGES {
+            for s in [page.title.en, page.title.es] {
+                assert!(
+                    s.chars().count() <= 70,
+                    "{}: title too long ({}): {s}",
+                    page.slug,
+                    s.chars().count()
+                );
+            }
+            for s in [page.description.en, page.description.es] {
+                assert!(
+                    s.chars().count() < 160,
+                    "{}: description too long ({}): {s}",
+                    page.slug,
+                    s.chars().count()
+                );
+            }
+            for (at, t) in texts(page) {
+                assert!(!t.en.trim().is_empty(), "{at}: empty English");
+                assert!(!t.es.trim().is_empty(), "{at}: empty Spanish");
+                // A forgotten translation shows up as the English text copied into Spanish.
+                if t.en.len() > 24 {
+                    assert_ne!(t.en, t.es, "{at}: Spanish is the English text");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pages_have_the_required_shape() {
+        for page in PAGES {
+            assert!(
+                (3..=6).contains(&page.sections.len()),
+                "{}: {} sections",
+                page.slug,
+                page.sections.len()
+            );
+            for section in page.sections {
+                assert!(
+                    (1..=4).contains(&section.blocks.len()),
+                    "{}: {:?} has {} blocks",
+                    page.slug,
+                    section.heading.en,
+                    section.blocks.len()
+                );
+                for block in section.blocks {
+                    if let Block::List(items) = block {
+                        assert!(!items.is_empty(), "{}: empty list", page.slug);
+                    }
+                }
+            }
+            for s in [page.summary.en, page.summary.es] {
+                let sentences = s.matches(['.', '?', '!']).count();
+                assert!(
+                    (1..=2).contains(&sentences),
+                    "{}: summary has {sentences} sentences",
+                    page.slug
+                );
+            }
+            assert_eq!(page.last_reviewed, "2026-11-23", "{}", page.slug);
+        }
+    }
+
+    #[test]
+    fn every_page_cites_sources_and_the_safety_page_has_schedule_iii_and_988() {
+        for page in PAGES {
+            assert!(
+                (2..=5).contains(&page.sources.len()),
+                "{}: {} sources",
+                page.slug,
+                page.sources.len()
+            );
+            for source in page.sources {
+                assert!(
+                    !source.citation.trim().is_empty(),
+                    "{}: empty citation",
+                    page.slug
+                );
+            }
+        }
+        let safety = PAGES
+            .iter()
+            .find(|p| p.slug == "safety-and-side-effects")
+            .expect("safety page");
+        let en = all_text(safety, |t| t.en);
+        let es = all_text(safety, |t| t.es);
+        assert!(
+            en.contains("Schedule III"),
+            "safety page must say Schedule III"
+        );
+        assert!(
+            es.contains("Lista III"),
+            "Spanish safety page must say Lista III"
+        );
+        assert!(
+            en.contains("988") && es.contains("988"),
+            "safety page must show the 988 lifeline"
+        );
+    }
+
+    #[test]
+    fn insurance_page_says_infusions_are_often_not_covered() {
+        let page = PAGES
+            .iter()
+            .find(|p| p.slug == "insurance-and-cost")
+            .expect("insurance page");
+        let en = all_text(page, |t| t.en);
+        let es = all_text(page, |t| t.es);
+        assert!(
+            en.contains("not covered"),
+            "insurance page must say infusions are often not covered"
+        );
+        assert!(
+            es.contains("no están cubiertas"),
+            "Spanish insurance page must say no están cubiertas"
+        );
+        // In-network is about the consult visit, never a promise of coverage.
+        assert!(en.contains("consult visit can be billed"));
+        assert!(!en.to_lowercase().contains("covered by your insurance"));
+    }
+
+    #[test]
+    fn pain_scale_is_zero_to_ten() {
+        let page = PAGES
+            .iter()
+            .find(|p| p.slug == "diagnosis")
+            .expect("diagnosis page");
+        let en = all_text(page, |t| t.en);
+        let es = all_text(page, |t| t.es);
+        assert!(
+            en.contains("0 to 10")
+                && en.contains("0 means no pain")
+                && en.contains("worst pain you can imagine")
+        );
+        assert!(es.contains("del 0 al 10"));
+    }
+}

@@ -1,0 +1,211 @@
+import { test, expect, hydrated, expectAccessible } from './fixtures';
+import { answerFromSymptoms, answerRedFlags, baseline, fid, Scenario, stored, submit } from './wizard';
+
+async function start(page: import('@playwright/test').Page, a11y = false) {
+  await page.goto('/intake');
+  await hydrated(page);
+  if (a11y) await expectAccessible(page);
+  await page.getByRole('button', { name: 'Start the pre-screening' }).click();
+  await expect(page).toHaveURL(/\/intake\/red-flags$/);
+  await hydrated(page);
+}
+
+const outcomes: [string, (s: Scenario) => void, string][] = [
+  ['consult_recommended', () => {}, 'chronic_refractory_pain'],
+  ['urgent_care', (s) => { s.redFlags.fever_or_chills = 'yes'; }, 'fever_or_chills'],
+  ['clinician_review', (s) => { s.medical.pregnant_or_breastfeeding = 'yes'; }, 'pregnant_or_breastfeeding'],
+  ['not_yet', (s) => { s.duration = 'under_6_weeks'; }, 'pain_not_chronic'],
+];
+
+for (const [outcome, change, code] of outcomes) {
+  test(`a patient completes the wizard to ${outcome}`, async ({ page }) => {
+    const s = baseline();
+    change(s);
+    await start(page, outcome === 'consult_recommended');
+    await answerRedFlags(page, s, outcome === 'consult_recommended');
+    await answerFromSymptoms(page, s, outcome === 'consult_recommended');
+    await expect(page.getByTestId('preview')).toHaveAttribute('data-outcome', outcome);
+    const reference = await submit(page, outcome === 'consult_recommended');
+    await expect(page.getByTestId('outcome')).toHaveAttribute('data-outcome', outcome);
+    await expect(page.locator(`li[data-code="${code}"]`)).toBeVisible();
+    await expect(page.getByTestId('lifeline')).toHaveCount(0);
+
+    const row = stored(reference);
+    expect(row.outcome).toBe(outcome);
+    expect(row.answers.patient.first_name).toBe('Jane');
+    expect(row.answers.patient.phone).toBe('2145550182');
+    expect(row.answers.clinical.pain_duration).toBe(s.duration);
+    expect(row.answers.clinical.treatments).toHaveLength(3);
+    expect(row.answers.insurance.member_id).toBe('XYZ123456789');
+  });
+}
+
+test('an emergency answer shows the emergency message at once and stops the flow', async ({ page }) => {
+  const s = baseline();
+  s.redFlags.saddle_numbness = 'yes';
+  await start(page);
+  // Live, before anything is sent.
+  await page.check(`${fid('clinical.red_flags.saddle_numbness')}-yes`);
+  await expect(page.getByRole('alert').filter({ hasText: 'call 911' })).toBeVisible();
+  await answerRedFlags(page, s, true);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Possible emergency');
+  await expect(page.getByRole('link', { name: 'Call 911' })).toHaveAttribute('href', 'tel:911');
+  // After the emergency, the patient may still finish so the clinic can follow up.
+  await page.getByRole('link', { name: 'Continue the form later' }).click();
+  await answerFromSymptoms(page, s);
+  const reference = await submit(page);
+  await expect(page.getByTestId('outcome')).toHaveAttribute('data-outcome', 'emergency');
+  expect(stored(reference).outcome).toBe('emergency');
+});
+
+test('a positive PHQ-9 item 9 shows the 988 lifeline at once and on the result', async ({ page }) => {
+  const s = baseline();
+  s.mood = { phq9: [1, 1, 2, 1, 0, 0, 1, 0, 2], gad7: [1, 0, 1, 0, 0, 1, 0] };
+  await start(page);
+  await answerRedFlags(page, s);
+  await answerFromSymptoms(page, s);
+  await expect(page.getByTestId('lifeline')).toBeVisible();
+  const reference = await submit(page);
+  await expect(page.getByTestId('lifeline')).toContainText('988');
+  const row = stored(reference);
+  expect(row.outcome).toBe('clinician_review');
+  expect(row.safety_alert).toBe(1);
+});
+
+test('errors appear next to the field, instantly and after posting, and nothing is lost', async ({ page }) => {
+  await start(page);
+  await page.check(`${fid('clinical.red_flags.saddle_numbness')}-no`);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page).toHaveURL(/\/intake\/red-flags#error-summary$/);
+  await expect(page.locator('.error-summary li')).toHaveCount(7);
+  // The answer given is kept; the field error is linked to its group.
+  await expect(page.locator(`${fid('clinical.red_flags.saddle_numbness')}-no`)).toBeChecked();
+  const group = page.locator(fid('clinical.red_flags.fever_or_chills'));
+  await expect(group).toHaveAttribute('aria-describedby', /f-clinical-red_flags-fever_or_chills-error/);
+  await expectAccessible(page);
+
+  // Instant validation on the about-you step: a bad ZIP is flagged as soon as it changes.
+  await page.goto('/intake/about-you');
+  await hydrated(page);
+  await page.fill(fid('patient.zip'), '7520');
+  await page.locator(fid('patient.zip')).blur();
+  await expect(page.locator('#f-patient-zip-error')).toContainText('5-digit ZIP');
+  await page.fill(fid('patient.zip'), '75201');
+  await page.locator(fid('patient.zip')).blur();
+  await expect(page.locator('#f-patient-zip-error')).toHaveCount(0);
+});
+
+test('back keeps the answers', async ({ page }) => {
+  const s = baseline();
+  await start(page);
+  await answerRedFlags(page, s);
+  await page.check(fid('clinical.symptoms.flare_ups'));
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page).toHaveURL(/\/intake\/red-flags$/);
+  await expect(page.locator(`${fid('clinical.red_flags.recent_trauma')}-no`)).toBeChecked();
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page.locator(fid('clinical.symptoms.flare_ups'))).toBeChecked();
+});
+
+test('a draft resumes from its link in a new browser', async ({ page, browser }) => {
+  const s = baseline();
+  await start(page);
+  await answerRedFlags(page, s);
+  await page.check(fid('clinical.symptoms.radiating_pain'));
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page).toHaveURL(/\/intake\/duration$/);
+  const link = (await page.getByTestId('resume-link').getAttribute('href')) ?? '';
+  expect(link).toMatch(/\/intake\/resume\/[0-9a-f]{64}$/);
+
+  const other = await browser.newContext();
+  const page2 = await other.newPage();
+  await page2.goto(new URL(link).pathname);
+  await expect(page2).toHaveURL(/\/intake\/duration$/);
+  await page2.goto('/intake/symptoms');
+  await expect(page2.locator(fid('clinical.symptoms.radiating_pain'))).toBeChecked();
+  // A made-up token finds nothing.
+  const page3 = await (await browser.newContext()).newPage();
+  await page3.goto('/intake/resume/' + '0'.repeat(64));
+  await expect(page3.getByRole('heading', { level: 1 })).toHaveText('We could not find your saved answers');
+  await other.close();
+});
+
+test('the whole flow works with JavaScript disabled', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const s = baseline();
+  s.redFlags.saddle_numbness = 'yes';
+  await page.goto('/intake');
+  await page.getByRole('button', { name: 'Start the pre-screening' }).click();
+  await answerRedFlags(page, s);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Possible emergency');
+  await page.getByRole('link', { name: 'Continue the form later' }).click();
+  await answerFromSymptoms(page, s);
+  const reference = await submit(page);
+  await expect(page.getByTestId('outcome')).toHaveAttribute('data-outcome', 'emergency');
+  expect(stored(reference).outcome).toBe('emergency');
+  await context.close();
+});
+
+test('the flow in Spanish', async ({ page }) => {
+  await page.goto('/intake');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Español' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Comenzar la evaluación previa' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Señales de alarma');
+  const s = baseline();
+  s.medical.pregnant_or_breastfeeding = 'yes';
+  await answerRedFlags(page, s);
+  await answerFromSymptoms(page, s);
+  await expectAccessible(page);
+  const reference = await submit(page);
+  await expect(page.getByTestId('outcome')).toContainText('Un profesional clínico revisará sus respuestas');
+  await expect(page.locator('li[data-code="pregnant_or_breastfeeding"]')).toContainText('embarazo');
+  expect(stored(reference).answers.locale).toBe('es');
+  // The choice is remembered on the next visit.
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+});
+
+test('keyboard only: the first steps can be answered and sent without a mouse', async ({ page }) => {
+  await page.goto('/intake');
+  await hydrated(page);
+  const tabTo = async (selector: string) => {
+    for (let i = 0; i < 150; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.locator(selector).evaluate((el) => el === document.activeElement)) return;
+    }
+    throw new Error(`could not reach ${selector} with Tab`);
+  };
+  await tabTo('form[action="/intake/start"] button');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/intake\/red-flags$/);
+  await hydrated(page);
+  // Each yes/no group: Tab reaches its first radio ("Yes"); the arrow key moves to "No".
+  for (const f of ['bladder_or_bowel_change', 'saddle_numbness', 'both_legs_symptoms', 'worsening_leg_weakness',
+    'fever_or_chills', 'cancer_history', 'unexplained_weight_loss', 'recent_trauma']) {
+    await tabTo(`${fid(`clinical.red_flags.${f}`)}-yes`);
+    await page.keyboard.press('ArrowRight');
+    await expect(page.locator(`${fid(`clinical.red_flags.${f}`)}-no`)).toBeChecked();
+  }
+  await tabTo('button[value="next"]');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/intake\/symptoms$/);
+  await hydrated(page);
+  await tabTo(fid('clinical.symptoms.flare_ups'));
+  await page.keyboard.press('Space');
+  await tabTo('button[value="next"]');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/intake\/duration$/);
+  await hydrated(page);
+  await tabTo(`${fid('clinical.pain_duration')}-under_6_weeks`);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator(`${fid('clinical.pain_duration')}-over_12_months`)).toBeChecked();
+  await tabTo('button[value="next"]');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/intake\/pain$/);
+});

@@ -1,0 +1,136 @@
+import { Page, expect } from '@playwright/test';
+import { execFileSync } from 'child_process';
+import { expectAccessible } from './fixtures';
+
+/// One patient's answers, as the wizard asks them.
+export type Scenario = {
+  redFlags: Partial<Record<string, 'yes' | 'no'>>;
+  duration: string;
+  pain: [number, number, number, number, number];
+  conditions: string[];
+  diagnostics: string[];
+  treatments: Record<string, string>;
+  surgery: 'yes' | 'no';
+  medical: Partial<Record<string, 'yes' | 'no'>>;
+  mood: { phq9: number[]; gad7: number[] } | null;
+  patient: { first: string; last: string; dob: string; phone: string; zip: string };
+  plan: string;
+};
+
+export const RED_FLAGS = [
+  'bladder_or_bowel_change', 'saddle_numbness', 'both_legs_symptoms', 'worsening_leg_weakness',
+  'fever_or_chills', 'cancer_history', 'unexplained_weight_loss', 'recent_trauma',
+];
+export const MEDICAL = [
+  'uncontrolled_blood_pressure', 'heart_disease', 'pregnant_or_breastfeeding', 'psychosis', 'bipolar_disorder',
+  'liver_disease', 'eye_or_brain_pressure', 'substance_use', 'ketamine_reaction',
+];
+const PAIN = ['current', 'average_week', 'worst_week', 'enjoyment_interference', 'activity_interference'];
+
+/// Two years of neuropathic back pain, three treatments failed: a consult.
+export function baseline(): Scenario {
+  return {
+    redFlags: {},
+    duration: 'over_12_months',
+    pain: [7, 7, 9, 6, 8],
+    conditions: ['neuropathic'],
+    diagnostics: ['xray', 'mri_ct'],
+    treatments: { nsaids: 'no_relief', physical_therapy: 'some_relief', injections: 'no_relief' },
+    surgery: 'no',
+    medical: {},
+    mood: { phq9: [1, 1, 2, 1, 0, 0, 1, 0, 0], gad7: [1, 0, 1, 0, 0, 1, 0] },
+    patient: { first: 'Jane', last: 'Doe', dob: '1980-04-02', phone: '(214) 555-0182', zip: '75201' },
+    plan: 'bcbs_tx',
+  };
+}
+
+/// The element id of an answer path (as the app builds it).
+export const fid = (name: string) => `#f-${name.replace(/\./g, '-')}`;
+
+async function next(page: Page, expectPath: RegExp, a11y: boolean) {
+  await page.getByRole('button', { name: /Save and continue|Guardar y continuar|Submit my answers|Enviar mis respuestas/ }).click();
+  await expect(page).toHaveURL(expectPath);
+  if (a11y) await expectAccessible(page);
+}
+
+/// Answers the red-flag step; returns once the next page is shown.
+export async function answerRedFlags(page: Page, s: Scenario, a11y = false) {
+  for (const f of RED_FLAGS) await page.check(`${fid(`clinical.red_flags.${f}`)}-${s.redFlags[f] ?? 'no'}`);
+  const emergency = ['bladder_or_bowel_change', 'saddle_numbness', 'both_legs_symptoms'].some((f) => s.redFlags[f] === 'yes');
+  await next(page, emergency ? /\/intake\/stop$/ : /\/intake\/symptoms$/, a11y);
+}
+
+/// Answers every step from "symptoms" to the review page.
+export async function answerFromSymptoms(page: Page, s: Scenario, a11y = false) {
+  await page.check(fid('clinical.symptoms.shooting_pain_bending_lifting'));
+  await page.check(fid('clinical.symptoms.morning_stiffness'));
+  await next(page, /\/intake\/duration$/, a11y);
+
+  await page.check(`${fid('clinical.pain_duration')}-${s.duration}`);
+  await next(page, /\/intake\/pain$/, a11y);
+
+  for (let i = 0; i < PAIN.length; i++) await page.check(`${fid(`clinical.pain.${PAIN[i]}`)}-${s.pain[i]}`);
+  await next(page, /\/intake\/history$/, a11y);
+
+  for (const c of s.conditions) await page.check(`${fid('clinical.conditions')}-${c}`);
+  for (const d of s.diagnostics) await page.check(`${fid('clinical.diagnostics')}-${d}`);
+  await next(page, /\/intake\/treatments$/, a11y);
+
+  for (const [kind, result] of Object.entries(s.treatments)) await page.check(`${fid(`clinical.treatments.${kind}`)}-${result}`);
+  await page.check(`${fid('clinical.upcoming_surgery')}-${s.surgery}`);
+  await next(page, /\/intake\/medical$/, a11y);
+
+  for (const m of MEDICAL) await page.check(`${fid(`clinical.medical.${m}`)}-${s.medical[m] ?? 'no'}`);
+  await page.fill(fid('clinical.medical.medications'), 'gabapentin 300 mg');
+  await next(page, /\/intake\/mood$/, a11y);
+
+  if (s.mood === null) {
+    await page.check(`${fid('mood_choice')}-skip`);
+  } else {
+    await page.check(`${fid('mood_choice')}-answer`);
+    for (let i = 0; i < 9; i++) await page.check(`${fid(`clinical.mood.phq9.${i}`)}-${s.mood.phq9[i]}`);
+    for (let i = 0; i < 7; i++) await page.check(`${fid(`clinical.mood.gad7.${i}`)}-${s.mood.gad7[i]}`);
+  }
+  await next(page, /\/intake\/about-you$/, a11y);
+
+  await page.fill(fid('patient.first_name'), s.patient.first);
+  await page.fill(fid('patient.last_name'), s.patient.last);
+  await page.fill(fid('patient.date_of_birth'), s.patient.dob);
+  await page.check(`${fid('patient.sex_at_birth')}-female`);
+  await page.fill(fid('patient.phone'), s.patient.phone);
+  await page.fill(fid('patient.zip'), s.patient.zip);
+  await page.check(`${fid('patient.preferred_contact')}-phone`);
+  await next(page, /\/intake\/insurance$/, a11y);
+
+  await page.check(`${fid('insurance.plan')}-${s.plan}`);
+  if (s.plan !== 'self_pay') await page.fill(fid('insurance.member_id'), 'XYZ123456789');
+  await page.check(`${fid('insurance.subscriber')}-self`);
+  await next(page, /\/intake\/consent$/, a11y);
+
+  await page.check(fid('consent.privacy_notice'));
+  await page.check(fid('consent.contact'));
+  await page.check(fid('consent.attestation'));
+  await page.fill(fid('consent.signature'), `${s.patient.first} ${s.patient.last}`);
+  await next(page, /\/intake\/review$/, a11y);
+}
+
+/// Submits the review page and returns the reference shown on the result page.
+export async function submit(page: Page, a11y = false): Promise<string> {
+  await next(page, /\/intake\/result$/, a11y);
+  const reference = (await page.getByTestId('reference').textContent())?.trim() ?? '';
+  expect(reference).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+  return reference;
+}
+
+/// The stored intake, read straight from the test server's SQLite file.
+export function stored(reference: string): { outcome: string; safety_alert: number; answers: any } {
+  const db = process.env.E2E_DB;
+  if (!db) throw new Error('E2E_DB is not set: run the browser tests through scripts/e2e.sh');
+  const compact = reference.replace('-', '');
+  const out = execFileSync('sqlite3', ['-json', db,
+    `SELECT s.outcome, s.safety_alert, i.answers FROM intakes i JOIN screening_results s ON s.intake_id = i.id WHERE i.reference = '${compact}'`,
+  ]).toString();
+  const rows = JSON.parse(out || '[]');
+  expect(rows.length, `stored intake ${reference}`).toBe(1);
+  return { outcome: rows[0].outcome, safety_alert: rows[0].safety_alert, answers: JSON.parse(rows[0].answers) };
+}
