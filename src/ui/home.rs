@@ -64,6 +64,8 @@ pub fn HomePage() -> impl IntoView {
                     }}
                 </p>
             </fieldset>
+            <p><a href="/learn">"Read the facts first: what ketamine is, the evidence, safety and cost"</a></p>
+            <crate::ui::learn::StartIntake />
         </section>
     }
 }

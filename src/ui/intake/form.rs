@@ -277,7 +277,11 @@ pub fn first_incomplete(draft: &Value, today: Date) -> Step {
     Step::ALL
         .iter()
         .copied()
-        .find(|s| *s != Step::Review && errors.iter().any(|e| s.owns(&e.field)))
+        .find(|s| {
+            // An error at a whole missing section (`clinical`) belongs to its first step too.
+            let under = |e: &str| s.fields().iter().any(|p| p.starts_with(&format!("{e}.")));
+            *s != Step::Review && errors.iter().any(|e| s.owns(&e.field) || under(&e.field))
+        })
         .unwrap_or(Step::Review)
 }
 

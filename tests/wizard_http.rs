@@ -1,0 +1,241 @@
+//! The wizard's form posts over HTTP, without a browser: cookies, cross-site refusal,
+//! resume tokens, expiry, the language switch, and a full submission on both databases.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::*;
+use pain_intake::server::{drafts, intakes};
+use pain_intake::ui::intake::form::{Step, MEDICAL, PAIN, RED_FLAGS};
+use sqlx::Row;
+
+fn form_post(path: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .header("cookie", cookie)
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+fn draft_cookie(reply: &Reply) -> String {
+    let set = reply.header("set-cookie");
+    assert!(set.starts_with("draft="), "{set}");
+    set.split(';').next().unwrap().to_owned()
+}
+
+async fn start(app: &TestApp) -> String {
+    let reply = app.send(form_post("/intake/start", "", "")).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.header("location"), "/intake/red-flags");
+    draft_cookie(&reply)
+}
+
+/// The form body that answers one step of the baseline (consult) scenario.
+fn step_body(step: Step) -> String {
+    let pairs: Vec<(String, String)> = match step {
+        Step::RedFlags => RED_FLAGS.iter().map(|f| (format!("clinical.red_flags.{f}"), "no".into())).collect(),
+        Step::Symptoms => vec![("clinical.symptoms.flare_ups".into(), "yes".into())],
+        Step::Duration => vec![("clinical.pain_duration".into(), "over_12_months".into())],
+        Step::Pain => PAIN.iter().zip([7, 7, 9, 6, 8]).map(|(p, n)| (format!("clinical.pain.{p}"), n.to_string())).collect(),
+        Step::History => vec![("clinical.conditions".into(), "crps".into()), ("clinical.diagnostics".into(), "xray".into())],
+        Step::Treatments => vec![
+            ("clinical.treatments.nsaids".into(), "no_relief".into()),
+            ("clinical.treatments.opioids".into(), "side_effects".into()),
+            ("clinical.treatments.acetaminophen".into(), "not_tried".into()),
+            ("clinical.upcoming_surgery".into(), "no".into()),
+        ],
+        Step::Medical => MEDICAL.iter().map(|f| (format!("clinical.medical.{f}"), "no".into())).collect(),
+        Step::Mood => vec![("mood_choice".into(), "skip".into())],
+        Step::About => [
+            ("patient.first_name", "Ana"), ("patient.last_name", "García"), ("patient.date_of_birth", "1970-03-01"),
+            ("patient.sex_at_birth", "female"), ("patient.phone", "214-555-0100"), ("patient.zip", "78701"),
+            ("patient.preferred_contact", "text"), ("patient.email", ""),
+        ].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+        Step::Insurance => vec![("insurance.plan".into(), "self_pay".into()), ("insurance.subscriber".into(), "self".into())],
+        Step::Consent => [
+            ("consent.privacy_notice", "yes"), ("consent.contact", "yes"), ("consent.attestation", "yes"), ("consent.signature", "Ana García"),
+        ].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+        Step::Review => Vec::new(),
+    };
+    let mut body: String = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    body.push_str("&nav=next");
+    body
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+on_both_databases! {
+    async fn a_whole_intake_posted_step_by_step_is_stored(backend) {
+        let app = spawn(backend).await;
+        let cookie = start(&app).await;
+        for step in Step::ALL.iter().copied() {
+            let reply = app.send(form_post(&format!("/intake/{}", step.as_str()), &cookie, &step_body(step))).await;
+            assert_eq!(reply.status, StatusCode::SEE_OTHER, "{step}");
+            let expected = match step.next() {
+                Some(next) => format!("/intake/{}", next.as_str()),
+                None => "/intake/result".to_owned(),
+            };
+            assert_eq!(reply.header("location"), expected, "{step}");
+        }
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 1);
+        let row = sqlx::query("SELECT i.answers, s.outcome FROM intakes i JOIN screening_results s ON s.intake_id = i.id")
+            .fetch_one(&app.db.pool).await.unwrap();
+        let outcome: String = row.try_get("outcome").unwrap();
+        // CRPS, two treatments without relief, no precautions: a consult.
+        assert_eq!(outcome, "consult_recommended");
+        let answers: serde_json::Value = serde_json::from_str(&row.try_get::<String, _>("answers").unwrap()).unwrap();
+        assert_eq!(answers["patient"]["last_name"], "García");
+        assert_eq!(answers["clinical"]["mood"], serde_json::Value::Null);
+        assert_eq!(answers["insurance"]["member_id"], serde_json::Value::Null);
+        // The draft's answers are dropped once the intake holds them; posting again shows the result.
+        let drafts_left: String = sqlx::query("SELECT answers FROM drafts").fetch_one(&app.db.pool).await.unwrap().try_get("answers").unwrap();
+        assert_eq!(drafts_left, "{}");
+        let again = app.send(form_post("/intake/review", &cookie, "nav=next")).await;
+        assert_eq!(again.header("location"), "/intake/result");
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 1);
+    }
+
+    async fn the_resume_token_is_stored_only_as_a_hash(backend) {
+        let app = spawn(backend).await;
+        let cookie = start(&app).await;
+        let token = cookie.trim_start_matches("draft=");
+        assert_eq!(token.len(), 64);
+        let hashes: Vec<String> = sqlx::query("SELECT token_hash FROM drafts").fetch_all(&app.db.pool).await.unwrap()
+            .iter().map(|r| r.try_get("token_hash").unwrap()).collect();
+        assert_eq!(hashes.len(), 1);
+        assert_ne!(hashes[0], token);
+        assert!(drafts::find(&app.db, token).await.unwrap().is_some());
+    }
+
+    async fn expired_drafts_are_purged_and_cannot_be_resumed(backend) {
+        let app = spawn(backend).await;
+        let cookie = start(&app).await;
+        let token = cookie.trim_start_matches("draft=").to_owned();
+        sqlx::query("UPDATE drafts SET expires_at = '2000-01-01T00:00:00.000Z'").execute(&app.db.pool).await.unwrap();
+        assert!(drafts::find(&app.db, &token).await.unwrap().is_none());
+        let reply = app.get(&format!("/intake/resume/{token}")).await;
+        assert_eq!(reply.header("location"), "/intake/red-flags");
+        assert_eq!(reply.header("set-cookie"), "", "no cookie for an expired draft");
+        assert_eq!(drafts::purge_expired(&app.db).await.unwrap(), 1);
+    }
+}
+
+#[tokio::test]
+async fn the_draft_cookie_is_http_only_and_same_site() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let reply = app.send(form_post("/intake/start", "", "")).await;
+    let set = reply.header("set-cookie");
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"), "{set}");
+    assert!(set.contains("Max-Age=2592000"), "30 days: {set}");
+    assert!(!set.contains("Secure"), "development mode");
+    let https = spawn_with(pain_intake::server::db::Backend::Sqlite, Options { https_only: true, ..Options::default() }).await;
+    let set = https.send(form_post("/intake/start", "", "")).await.header("set-cookie").to_owned();
+    assert!(set.contains("Secure"), "{set}");
+}
+
+#[tokio::test]
+async fn a_cross_site_form_post_is_refused() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cross = Request::post("/intake/start").header("sec-fetch-site", "cross-site").body(Body::empty()).unwrap();
+    assert_eq!(app.send(cross).await.status, StatusCode::FORBIDDEN);
+    let other_origin = Request::post("/intake/start")
+        .header("origin", "https://evil.example")
+        .header("host", "clinic.example")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(other_origin).await.status, StatusCode::FORBIDDEN);
+    let same = Request::post("/intake/start")
+        .header("origin", "https://clinic.example")
+        .header("host", "clinic.example")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(same).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(sqlx::query("SELECT COUNT(*) AS n FROM drafts").fetch_one(&app.db.pool).await.unwrap().try_get::<i64, _>("n").unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_step_with_missing_answers_comes_back_with_its_errors() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    let reply = app.send(form_post("/intake/pain", &cookie, "clinical.pain.current=11&nav=next")).await;
+    assert_eq!(reply.header("location"), "/intake/pain#error-summary");
+    let token = cookie.trim_start_matches("draft=");
+    let draft = drafts::find(&app.db, token).await.unwrap().unwrap();
+    assert_eq!(draft.errors_step.as_deref(), Some("pain"));
+    let fields: Vec<&str> = draft.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["clinical.pain.current", "clinical.pain.average_week", "clinical.pain.worst_week",
+        "clinical.pain.enjoyment_interference", "clinical.pain.activity_interference"]);
+    assert!(draft.errors[0].es.contains("entre 0 y 10"));
+    // "Back" saves without complaining.
+    let reply = app.send(form_post("/intake/pain", &cookie, "nav=back")).await;
+    assert_eq!(reply.header("location"), "/intake/duration");
+}
+
+#[tokio::test]
+async fn an_emergency_answer_goes_to_the_emergency_page() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    let body = step_body(Step::RedFlags).replace("clinical.red_flags.both_legs_symptoms=no", "clinical.red_flags.both_legs_symptoms=yes");
+    let reply = app.send(form_post("/intake/red-flags", &cookie, &body)).await;
+    assert_eq!(reply.header("location"), "/intake/stop");
+}
+
+#[tokio::test]
+async fn posts_without_a_draft_or_with_junk_never_fail() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let reply = app.send(form_post("/intake/pain", "", "nav=next")).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let reply = app.send(form_post("/intake/pain", "draft=not-a-token", "nav=next")).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let reply = app.send(form_post("/intake/nowhere", "", "nav=next")).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let cookie = start(&app).await;
+    let reply = app.send(form_post("/intake/pain", &cookie, "%%%=&&==\u{0}")).await;
+    assert!(reply.status.is_redirection() || reply.status.is_client_error(), "{}", reply.status);
+    let big = format!("clinical.symptoms.other={}&nav=next", "x".repeat(70 * 1024));
+    let reply = app.send(form_post("/intake/symptoms", &cookie, &big)).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn the_language_switch_remembers_and_never_redirects_off_site() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let reply = app.get("/lang/es?next=/learn/diagnosis").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.header("location"), "/learn/diagnosis");
+    assert!(reply.header("set-cookie").starts_with("lang=es;"));
+    for evil in ["//evil.example", "https://evil.example", "/\\evil.example"] {
+        let reply = app.get(&format!("/lang/es?next={}", urlencode(evil))).await;
+        assert_eq!(reply.header("location"), "/", "{evil}");
+    }
+    assert_eq!(app.get("/lang/fr").await.status, StatusCode::NOT_FOUND);
+    let page = app.send(Request::get("/").header("cookie", "lang=es").body(Body::empty()).unwrap()).await;
+    assert!(page.text().contains("<html lang=\"es\""));
+    let page = app.send(Request::get("/").header("accept-language", "es-MX").body(Body::empty()).unwrap()).await;
+    assert!(page.text().contains("<html lang=\"es\""));
+    assert!(page.text().contains("Saltar al contenido principal"));
+}
+
+#[tokio::test]
+async fn wizard_pages_are_not_cached_and_render_without_a_draft() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let reply = app.get("/intake/pain").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header("cache-control"), "no-store");
+    assert!(reply.text().contains("We could not find your saved answers"));
+    assert_eq!(app.get("/intake/not-a-step").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/learn/not-a-page").await.status, StatusCode::NOT_FOUND);
+}
