@@ -404,3 +404,14 @@ mod arbitrary_bodies {
         });
     }
 }
+
+#[tokio::test]
+async fn the_clinic_colour_is_served_as_css_variables() {
+    let app = spawn(Backend::Sqlite).await;
+    let reply = app.get("/theme.css").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.header("content-type").starts_with("text/css"));
+    assert!(reply.text().contains("--brand: #0b5c7a;"));
+    assert!(reply.text().contains("--brand-dark: #08455b;"), "{}", reply.text());
+    assert!(app.get("/").await.text().contains("href=\"/theme.css\""));
+}

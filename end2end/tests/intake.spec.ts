@@ -1,5 +1,5 @@
 import { test, expect, hydrated, expectAccessible } from './fixtures';
-import { answerFromSymptoms, answerRedFlags, baseline, fid, Scenario, stored, submit } from './wizard';
+import { answerFromSymptoms, answerRedFlags, baseline, fid, Scenario, stored, submit, tabTo, useKeyboardOnly } from './wizard';
 
 async function start(page: import('@playwright/test').Page, a11y = false) {
   await page.goto('/intake');
@@ -169,43 +169,59 @@ test('the flow in Spanish', async ({ page }) => {
   await expect(page.locator('html')).toHaveAttribute('lang', 'es');
 });
 
-test('keyboard only: the first steps can be answered and sent without a mouse', async ({ page }) => {
-  await page.goto('/intake');
-  await hydrated(page);
-  const tabTo = async (selector: string) => {
-    for (let i = 0; i < 150; i++) {
-      await page.keyboard.press('Tab');
-      if (await page.locator(selector).evaluate((el) => el === document.activeElement)) return;
-    }
-    throw new Error(`could not reach ${selector} with Tab`);
-  };
-  await tabTo('form[action="/intake/start"] button');
-  await page.keyboard.press('Enter');
-  await expect(page).toHaveURL(/\/intake\/red-flags$/);
-  await hydrated(page);
-  // Each yes/no group: Tab reaches its first radio ("Yes"); the arrow key moves to "No".
-  for (const f of ['bladder_or_bowel_change', 'saddle_numbness', 'both_legs_symptoms', 'worsening_leg_weakness',
-    'fever_or_chills', 'cancer_history', 'unexplained_weight_loss', 'recent_trauma']) {
-    await tabTo(`${fid(`clinical.red_flags.${f}`)}-yes`);
-    await page.keyboard.press('ArrowRight');
-    await expect(page.locator(`${fid(`clinical.red_flags.${f}`)}-no`)).toBeChecked();
+test('keyboard only: a patient completes the whole wizard without a mouse', async ({ page }) => {
+  useKeyboardOnly(true);
+  try {
+    await page.goto('/intake');
+    await hydrated(page);
+    await tabTo(page, 'form[action="/intake/start"] button');
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/intake\/red-flags$/);
+    await hydrated(page);
+    const s = baseline();
+    await answerRedFlags(page, s);
+    await answerFromSymptoms(page, s);
+    const reference = await submit(page);
+    await expect(page.getByTestId('outcome')).toHaveAttribute('data-outcome', 'consult_recommended');
+    expect(stored(reference).answers.patient.date_of_birth).toBe('1980-04-02');
+  } finally {
+    useKeyboardOnly(false);
   }
-  await tabTo('button[value="next"]');
-  await page.keyboard.press('Enter');
-  await expect(page).toHaveURL(/\/intake\/symptoms$/);
+});
+
+test('questions appear only when they apply (and all show without JavaScript)', async ({ page, browser }) => {
+  await start(page);
+  await page.goto('/intake/insurance');
   await hydrated(page);
-  await tabTo(fid('clinical.symptoms.flare_ups'));
-  await page.keyboard.press('Space');
-  await tabTo('button[value="next"]');
-  await page.keyboard.press('Enter');
-  await expect(page).toHaveURL(/\/intake\/duration$/);
+  const payer = page.locator(fid('insurance.other_payer_name'));
+  const member = page.locator(fid('insurance.member_id'));
+  const holder = page.locator(fid('insurance.subscriber_name'));
+  await expect(member).toBeHidden();
+  await page.check(`${fid('insurance.plan')}-cigna`);
+  await expect(member).toBeVisible();
+  await expect(payer).toBeHidden();
+  await page.check(`${fid('insurance.plan')}-other`);
+  await expect(payer).toBeVisible();
+  await expect(holder).toBeHidden();
+  await page.check(`${fid('insurance.subscriber')}-spouse`);
+  await expect(holder).toBeVisible();
+  await page.check(`${fid('insurance.plan')}-self_pay`);
+  await expect(member).toBeHidden();
+  await expectAccessible(page);
+
+  await page.goto('/intake/mood');
   await hydrated(page);
-  await tabTo(`${fid('clinical.pain_duration')}-under_6_weeks`);
-  await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('ArrowDown');
-  await expect(page.locator(`${fid('clinical.pain_duration')}-over_12_months`)).toBeChecked();
-  await tabTo('button[value="next"]');
-  await page.keyboard.press('Enter');
-  await expect(page).toHaveURL(/\/intake\/pain$/);
+  await page.check(`${fid('mood_choice')}-skip`);
+  await expect(page.locator(fid('clinical.mood.phq9.8'))).toBeHidden();
+  await page.check(`${fid('mood_choice')}-answer`);
+  await expect(page.locator(fid('clinical.mood.phq9.8'))).toBeVisible();
+
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const noJs = await context.newPage();
+  await noJs.goto('/intake');
+  await noJs.getByRole('button', { name: 'Start the pre-screening' }).click();
+  await noJs.goto('/intake/insurance');
+  await expect(noJs.locator(fid('insurance.other_payer_name'))).toBeVisible();
+  await expect(noJs.locator(fid('insurance.subscriber_name'))).toBeVisible();
+  await context.close();
 });

@@ -47,70 +47,125 @@ export function baseline(): Scenario {
 /// The element id of an answer path (as the app builds it).
 export const fid = (name: string) => `#f-${name.replace(/\./g, '-')}`;
 
+/// How answers are given: with the mouse (Playwright's check/fill) or with the keyboard only.
+let keyboardOnly = false;
+export function useKeyboardOnly(on: boolean) {
+  keyboardOnly = on;
+}
+
+/// Presses Tab until the element is focused (the way a keyboard user gets there).
+export async function tabTo(page: Page, selector: string) {
+  for (let i = 0; i < 400; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.locator(selector).evaluate((el) => el === document.activeElement)) return;
+  }
+  throw new Error(`could not reach ${selector} with Tab`);
+}
+
+/// Chooses a radio button (`${group}-${value}`).
+async function radio(page: Page, id: string) {
+  if (!keyboardOnly) return page.check(id);
+  const group = id.slice(0, id.lastIndexOf('-'));
+  const ids = await page.locator(`${group} input[type=radio]`).evaluateAll((els) => els.map((e) => '#' + e.id));
+  const checked = await page.locator(`${group} input[type=radio]:checked`).count();
+  const start = checked ? ids.indexOf('#' + (await page.locator(`${group} input[type=radio]:checked`).getAttribute('id'))) : 0;
+  await tabTo(page, ids[start]);
+  const target = ids.indexOf(id);
+  if (target === start && !checked) await page.keyboard.press('Space');
+  for (let i = start; i < target; i++) await page.keyboard.press('ArrowRight');
+  for (let i = start; i > target; i--) await page.keyboard.press('ArrowLeft');
+  await expect(page.locator(id)).toBeChecked();
+}
+
+async function check(page: Page, id: string) {
+  if (!keyboardOnly) return page.check(id);
+  await tabTo(page, id);
+  await page.keyboard.press('Space');
+  await expect(page.locator(id)).toBeChecked();
+}
+
+async function fill(page: Page, id: string, text: string) {
+  if (!keyboardOnly) return page.fill(id, text);
+  await tabTo(page, id);
+  if ((await page.locator(id).getAttribute('type')) === 'date') {
+    const [y, m, d] = text.split('-');
+    await page.keyboard.type(`${m}${d}${y}`);
+  } else {
+    await page.keyboard.type(text);
+  }
+  await expect(page.locator(id)).toHaveValue(text);
+}
+
 async function next(page: Page, expectPath: RegExp, a11y: boolean) {
-  await page.getByRole('button', { name: /Save and continue|Guardar y continuar|Submit my answers|Enviar mis respuestas/ }).click();
+  if (keyboardOnly) {
+    await tabTo(page, 'button[value="next"]');
+    await page.keyboard.press('Enter');
+  } else {
+    await page.getByRole('button', { name: /Save and continue|Guardar y continuar|Submit my answers|Enviar mis respuestas/ }).click();
+  }
   await expect(page).toHaveURL(expectPath);
+  if (keyboardOnly) await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
   if (a11y) await expectAccessible(page);
 }
 
 /// Answers the red-flag step; returns once the next page is shown.
 export async function answerRedFlags(page: Page, s: Scenario, a11y = false) {
-  for (const f of RED_FLAGS) await page.check(`${fid(`clinical.red_flags.${f}`)}-${s.redFlags[f] ?? 'no'}`);
+  for (const f of RED_FLAGS) await radio(page, `${fid(`clinical.red_flags.${f}`)}-${s.redFlags[f] ?? 'no'}`);
   const emergency = ['bladder_or_bowel_change', 'saddle_numbness', 'both_legs_symptoms'].some((f) => s.redFlags[f] === 'yes');
   await next(page, emergency ? /\/intake\/stop$/ : /\/intake\/symptoms$/, a11y);
 }
 
 /// Answers every step from "symptoms" to the review page.
 export async function answerFromSymptoms(page: Page, s: Scenario, a11y = false) {
-  await page.check(fid('clinical.symptoms.shooting_pain_bending_lifting'));
-  await page.check(fid('clinical.symptoms.morning_stiffness'));
+  await check(page, fid('clinical.symptoms.shooting_pain_bending_lifting'));
+  await check(page, fid('clinical.symptoms.morning_stiffness'));
   await next(page, /\/intake\/duration$/, a11y);
 
-  await page.check(`${fid('clinical.pain_duration')}-${s.duration}`);
+  await radio(page, `${fid('clinical.pain_duration')}-${s.duration}`);
   await next(page, /\/intake\/pain$/, a11y);
 
-  for (let i = 0; i < PAIN.length; i++) await page.check(`${fid(`clinical.pain.${PAIN[i]}`)}-${s.pain[i]}`);
+  for (let i = 0; i < PAIN.length; i++) await radio(page, `${fid(`clinical.pain.${PAIN[i]}`)}-${s.pain[i]}`);
   await next(page, /\/intake\/history$/, a11y);
 
-  for (const c of s.conditions) await page.check(`${fid('clinical.conditions')}-${c}`);
-  for (const d of s.diagnostics) await page.check(`${fid('clinical.diagnostics')}-${d}`);
+  for (const c of s.conditions) await check(page, `${fid('clinical.conditions')}-${c}`);
+  for (const d of s.diagnostics) await check(page, `${fid('clinical.diagnostics')}-${d}`);
   await next(page, /\/intake\/treatments$/, a11y);
 
-  for (const [kind, result] of Object.entries(s.treatments)) await page.check(`${fid(`clinical.treatments.${kind}`)}-${result}`);
-  await page.check(`${fid('clinical.upcoming_surgery')}-${s.surgery}`);
+  for (const [kind, result] of Object.entries(s.treatments)) await radio(page, `${fid(`clinical.treatments.${kind}`)}-${result}`);
+  await radio(page, `${fid('clinical.upcoming_surgery')}-${s.surgery}`);
   await next(page, /\/intake\/medical$/, a11y);
 
-  for (const m of MEDICAL) await page.check(`${fid(`clinical.medical.${m}`)}-${s.medical[m] ?? 'no'}`);
-  await page.fill(fid('clinical.medical.medications'), 'gabapentin 300 mg');
+  for (const m of MEDICAL) await radio(page, `${fid(`clinical.medical.${m}`)}-${s.medical[m] ?? 'no'}`);
+  await fill(page, fid('clinical.medical.medications'), 'gabapentin 300 mg');
   await next(page, /\/intake\/mood$/, a11y);
 
   if (s.mood === null) {
-    await page.check(`${fid('mood_choice')}-skip`);
+    await radio(page, `${fid('mood_choice')}-skip`);
   } else {
-    await page.check(`${fid('mood_choice')}-answer`);
-    for (let i = 0; i < 9; i++) await page.check(`${fid(`clinical.mood.phq9.${i}`)}-${s.mood.phq9[i]}`);
-    for (let i = 0; i < 7; i++) await page.check(`${fid(`clinical.mood.gad7.${i}`)}-${s.mood.gad7[i]}`);
+    await radio(page, `${fid('mood_choice')}-answer`);
+    for (let i = 0; i < 9; i++) await radio(page, `${fid(`clinical.mood.phq9.${i}`)}-${s.mood.phq9[i]}`);
+    for (let i = 0; i < 7; i++) await radio(page, `${fid(`clinical.mood.gad7.${i}`)}-${s.mood.gad7[i]}`);
   }
   await next(page, /\/intake\/about-you$/, a11y);
 
-  await page.fill(fid('patient.first_name'), s.patient.first);
-  await page.fill(fid('patient.last_name'), s.patient.last);
-  await page.fill(fid('patient.date_of_birth'), s.patient.dob);
-  await page.check(`${fid('patient.sex_at_birth')}-female`);
-  await page.fill(fid('patient.phone'), s.patient.phone);
-  await page.fill(fid('patient.zip'), s.patient.zip);
-  await page.check(`${fid('patient.preferred_contact')}-phone`);
+  await fill(page, fid('patient.first_name'), s.patient.first);
+  await fill(page, fid('patient.last_name'), s.patient.last);
+  await fill(page, fid('patient.date_of_birth'), s.patient.dob);
+  await radio(page, `${fid('patient.sex_at_birth')}-female`);
+  await fill(page, fid('patient.phone'), s.patient.phone);
+  await fill(page, fid('patient.zip'), s.patient.zip);
+  await radio(page, `${fid('patient.preferred_contact')}-phone`);
   await next(page, /\/intake\/insurance$/, a11y);
 
-  await page.check(`${fid('insurance.plan')}-${s.plan}`);
-  if (s.plan !== 'self_pay') await page.fill(fid('insurance.member_id'), 'XYZ123456789');
-  await page.check(`${fid('insurance.subscriber')}-self`);
+  await radio(page, `${fid('insurance.plan')}-${s.plan}`);
+  if (s.plan !== 'self_pay') await fill(page, fid('insurance.member_id'), 'XYZ123456789');
+  await radio(page, `${fid('insurance.subscriber')}-self`);
   await next(page, /\/intake\/consent$/, a11y);
 
-  await page.check(fid('consent.privacy_notice'));
-  await page.check(fid('consent.contact'));
-  await page.check(fid('consent.attestation'));
-  await page.fill(fid('consent.signature'), `${s.patient.first} ${s.patient.last}`);
+  await check(page, fid('consent.privacy_notice'));
+  await check(page, fid('consent.contact'));
+  await check(page, fid('consent.attestation'));
+  await fill(page, fid('consent.signature'), `${s.patient.first} ${s.patient.last}`);
   await next(page, /\/intake\/review$/, a11y);
 }
 

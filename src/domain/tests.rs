@@ -185,7 +185,12 @@ fn assert_screening(fired: &[&str], outcome: Outcome, expected: &[&str]) -> Eval
     assert_eq!(codes(&e), sorted(expected), "reasons when {fired:?} fire");
     assert_eq!(e.outcome, outcome, "outcome when {fired:?} fire");
     for r in &e.reasons {
-        assert_eq!(r.outcome, r.code.outcome(), "{} carries its rule's outcome", r.code);
+        assert_eq!(
+            r.outcome,
+            r.code.outcome(),
+            "{} carries its rule's outcome",
+            r.code
+        );
     }
     e
 }
@@ -205,7 +210,10 @@ fn load_examples() -> Vec<(String, Value)> {
             let text = std::fs::read_to_string(&path).unwrap();
             let value: Value = serde_json::from_str(&text)
                 .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
-            out.push((path.file_name().unwrap().to_string_lossy().into_owned(), value));
+            out.push((
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                value,
+            ));
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -215,7 +223,11 @@ fn load_examples() -> Vec<(String, Value)> {
 #[test]
 fn every_example_vignette_gets_its_expected_outcome_reasons_and_scores() {
     let examples = load_examples();
-    assert!(examples.len() >= 6, "expected at least 6 vignettes in {EXAMPLES}, found {}", examples.len());
+    assert!(
+        examples.len() >= 6,
+        "expected at least 6 vignettes in {EXAMPLES}, found {}",
+        examples.len()
+    );
 
     for (file, example) in &examples {
         let request = ScreeningRequest::from_json(&example["request"], AS_OF)
@@ -224,10 +236,26 @@ fn every_example_vignette_gets_its_expected_outcome_reasons_and_scores() {
 
         let e = request.evaluate();
 
-        assert_eq!(json!(e.outcome.as_str()), expect["outcome"], "{file}: outcome");
-        assert_eq!(json!(e.safety_alert), expect["safety_alert"], "{file}: safety_alert");
-        assert_eq!(serde_json::to_value(e.scores).unwrap(), expect["scores"], "{file}: scores");
-        assert_eq!(json!(codes(&e)), expect["reason_codes"], "{file}: reason codes");
+        assert_eq!(
+            json!(e.outcome.as_str()),
+            expect["outcome"],
+            "{file}: outcome"
+        );
+        assert_eq!(
+            json!(e.safety_alert),
+            expect["safety_alert"],
+            "{file}: safety_alert"
+        );
+        assert_eq!(
+            serde_json::to_value(e.scores).unwrap(),
+            expect["scores"],
+            "{file}: scores"
+        );
+        assert_eq!(
+            json!(codes(&e)),
+            expect["reason_codes"],
+            "{file}: reason codes"
+        );
         assert_eq!(e.rules_version, "1", "{file}: rules version");
     }
 }
@@ -294,7 +322,11 @@ fn every_reason_code_of_the_policy_exists_with_the_outcome_of_its_table() {
     let in_spec = sorted(&table.iter().map(|(c, _)| *c).collect::<Vec<_>>());
     assert_eq!(in_code, in_spec);
     for (code, outcome) in table {
-        assert_eq!(ReasonCode::parse(code).unwrap().outcome().as_str(), *outcome, "{code}");
+        assert_eq!(
+            ReasonCode::parse(code).unwrap().outcome().as_str(),
+            *outcome,
+            "{code}"
+        );
     }
 }
 
@@ -351,7 +383,11 @@ fn cancer_history_with_pain_under_3_months_needs_urgent_care_and_the_pain_is_als
         let e = eval(&c);
 
         assert_eq!(e.outcome, Outcome::UrgentCare, "{duration}");
-        assert_eq!(codes(&e), ["cancer_history_new_pain", "pain_not_chronic"], "{duration}");
+        assert_eq!(
+            codes(&e),
+            ["cancer_history_new_pain", "pain_not_chronic"],
+            "{duration}"
+        );
     }
 }
 
@@ -413,7 +449,10 @@ fn self_harm_thoughts_does_not_fire_when_mood_is_skipped() {
 #[test]
 fn self_harm_thoughts_does_not_fire_when_item_9_is_0_even_if_every_other_item_is_3() {
     let mut c = baseline();
-    c.mood = Some(Mood { phq9: items([3, 3, 3, 3, 3, 3, 3, 3, 0]), gad7: items([3; 7]) });
+    c.mood = Some(Mood {
+        phq9: items([3, 3, 3, 3, 3, 3, 3, 3, 0]),
+        gad7: items([3; 7]),
+    });
 
     let e = eval(&c);
 
@@ -467,8 +506,14 @@ fn a_patient_is_18_on_the_18th_birthday_and_17_the_day_before() {
     assert_eq!(age_on(born, date(2026, 11, 22)), 17);
     assert!(!under_18_fires(born, date(2026, 11, 23)));
     assert!(under_18_fires(born, date(2026, 11, 22)));
-    assert_eq!(evaluate(&baseline(), born, date(2026, 11, 22)).outcome, Outcome::NotYet);
-    assert_eq!(evaluate(&baseline(), born, date(2026, 11, 23)).outcome, Outcome::ConsultRecommended);
+    assert_eq!(
+        evaluate(&baseline(), born, date(2026, 11, 22)).outcome,
+        Outcome::NotYet
+    );
+    assert_eq!(
+        evaluate(&baseline(), born, date(2026, 11, 23)).outcome,
+        Outcome::ConsultRecommended
+    );
 }
 
 #[test]
@@ -498,13 +543,13 @@ fn someone_born_on_29_february_has_a_birthday_on_29_february_of_a_leap_year() {
 #[test]
 fn peg_is_the_mean_of_three_ratings_rounded_half_up_to_one_decimal() {
     let cases: &[((u8, u8, u8), &str)] = &[
-        ((5, 6, 6), "5.7"),  // 17/3 = 5.666…
-        ((5, 5, 6), "5.3"),  // 16/3 = 5.333…
-        ((3, 4, 4), "3.7"),  // 11/3 = 3.666…
-        ((4, 4, 4), "4.0"),  // 12/3
-        ((7, 6, 8), "7.0"),  // the vignettes
-        ((0, 0, 1), "0.3"),  // 1/3 = 0.333…
-        ((0, 1, 1), "0.7"),  // 2/3 = 0.666…
+        ((5, 6, 6), "5.7"), // 17/3 = 5.666…
+        ((5, 5, 6), "5.3"), // 16/3 = 5.333…
+        ((3, 4, 4), "3.7"), // 11/3 = 3.666…
+        ((4, 4, 4), "4.0"), // 12/3
+        ((7, 6, 8), "7.0"), // the vignettes
+        ((0, 0, 1), "0.3"), // 1/3 = 0.333…
+        ((0, 1, 1), "0.7"), // 2/3 = 0.666…
         ((0, 0, 0), "0.0"),
         ((10, 10, 10), "10.0"),
     ];
@@ -517,19 +562,31 @@ fn peg_is_the_mean_of_three_ratings_rounded_half_up_to_one_decimal() {
         assert_eq!(peg, Peg::from_ratings(a, b, c));
         assert_eq!(format!("{:.1}", peg.value()), expected, "{a}+{b}+{c}");
         let expected_number: f64 = expected.parse().unwrap();
-        assert_eq!(serde_json::to_value(peg).unwrap(), json!(expected_number), "{a}+{b}+{c}");
+        assert_eq!(
+            serde_json::to_value(peg).unwrap(),
+            json!(expected_number),
+            "{a}+{b}+{c}"
+        );
     }
 }
 
 #[test]
 fn peg_rounding_is_right_for_every_possible_sum() {
     for sum in 0u8..=30 {
-        let (a, b, c) = (sum.min(10), sum.saturating_sub(10).min(10), sum.saturating_sub(20));
+        let (a, b, c) = (
+            sum.min(10),
+            sum.saturating_sub(10).min(10),
+            sum.saturating_sub(20),
+        );
         // sum/3 in tenths is q + r/3; round up when the remainder is at least a half.
         let (q, r) = (u32::from(sum) * 10 / 3, u32::from(sum) * 10 % 3);
         let expected = if 2 * r >= 3 { q + 1 } else { q };
 
-        assert_eq!(u32::from(Peg::from_ratings(a, b, c).tenths()), expected, "sum {sum}");
+        assert_eq!(
+            u32::from(Peg::from_ratings(a, b, c).tenths()),
+            expected,
+            "sum {sum}"
+        );
     }
 }
 
@@ -553,7 +610,10 @@ fn mild_pain_needs_average_under_4_and_peg_under_4_together() {
     assert!(!mild_pain_fires(0, 10, 10));
 }
 
-fn few_prior_treatments_fires(treatments: &[(TreatmentKind, TreatmentResult)], surgery: bool) -> bool {
+fn few_prior_treatments_fires(
+    treatments: &[(TreatmentKind, TreatmentResult)],
+    surgery: bool,
+) -> bool {
     let mut c = baseline();
     c.treatments = treatments.iter().map(|&(k, r)| treatment(k, r)).collect();
     c.upcoming_surgery = surgery;
@@ -566,7 +626,10 @@ fn few_prior_treatments_fires_for_0_or_1_treatments_without_good_relief() {
     use TreatmentResult::*;
     assert!(few_prior_treatments_fires(&[], false));
     for result in [NoRelief, SomeRelief, SideEffects] {
-        assert!(few_prior_treatments_fires(&[(Nsaids, result)], false), "{result}");
+        assert!(
+            few_prior_treatments_fires(&[(Nsaids, result)], false),
+            "{result}"
+        );
     }
 }
 
@@ -574,8 +637,15 @@ fn few_prior_treatments_fires_for_0_or_1_treatments_without_good_relief() {
 fn few_prior_treatments_does_not_fire_for_2_treatments_without_good_relief() {
     use TreatmentKind::*;
     use TreatmentResult::*;
-    for (first, second) in [(NoRelief, SomeRelief), (SideEffects, NoRelief), (SomeRelief, SomeRelief)] {
-        assert!(!few_prior_treatments_fires(&[(Nsaids, first), (Opioids, second)], false));
+    for (first, second) in [
+        (NoRelief, SomeRelief),
+        (SideEffects, NoRelief),
+        (SomeRelief, SomeRelief),
+    ] {
+        assert!(!few_prior_treatments_fires(
+            &[(Nsaids, first), (Opioids, second)],
+            false
+        ));
     }
 }
 
@@ -583,7 +653,12 @@ fn few_prior_treatments_does_not_fire_for_2_treatments_without_good_relief() {
 fn few_prior_treatments_does_not_count_treatments_that_gave_good_relief() {
     use TreatmentKind::*;
     use TreatmentResult::*;
-    let mostly_good = [(Nsaids, GoodRelief), (Opioids, GoodRelief), (Injections, GoodRelief), (Chiropractic, NoRelief)];
+    let mostly_good = [
+        (Nsaids, GoodRelief),
+        (Opioids, GoodRelief),
+        (Injections, GoodRelief),
+        (Chiropractic, NoRelief),
+    ];
     assert!(few_prior_treatments_fires(&mostly_good, false));
     assert!(few_prior_treatments_fires(&mostly_good[..3], false));
 }
@@ -602,13 +677,19 @@ fn upcoming_surgery_suppresses_few_prior_treatments() {
 
 fn phq9_scores(total: u8) -> Scores {
     let mut c = baseline();
-    c.mood = Some(Mood { phq9: items_summing(total), gad7: items([0; 7]) });
+    c.mood = Some(Mood {
+        phq9: items_summing(total),
+        gad7: items([0; 7]),
+    });
     scores(&c)
 }
 
 fn gad7_scores(total: u8) -> Scores {
     let mut c = baseline();
-    c.mood = Some(Mood { phq9: items([0; 9]), gad7: items_summing(total) });
+    c.mood = Some(Mood {
+        phq9: items([0; 9]),
+        gad7: items_summing(total),
+    });
     scores(&c)
 }
 
@@ -673,22 +754,39 @@ fn scores_without_mood_are_null_but_peg_is_always_given() {
 
 #[test]
 fn emergency_outranks_urgent_care_and_both_reasons_are_returned() {
-    assert_screening(&["both_legs_symptoms", "fever_or_chills"], Outcome::Emergency, &["both_legs_symptoms", "fever_or_chills"]);
+    assert_screening(
+        &["both_legs_symptoms", "fever_or_chills"],
+        Outcome::Emergency,
+        &["both_legs_symptoms", "fever_or_chills"],
+    );
 }
 
 #[test]
 fn urgent_care_outranks_clinician_review_and_both_reasons_are_returned() {
-    assert_screening(&["recent_trauma", "heart_disease"], Outcome::UrgentCare, &["recent_trauma", "heart_disease"]);
+    assert_screening(
+        &["recent_trauma", "heart_disease"],
+        Outcome::UrgentCare,
+        &["recent_trauma", "heart_disease"],
+    );
 }
 
 #[test]
 fn clinician_review_outranks_not_yet_and_both_reasons_are_returned() {
-    assert_screening(&["psychosis", "few_prior_treatments"], Outcome::ClinicianReview, &["psychosis", "few_prior_treatments"]);
+    assert_screening(
+        &["psychosis", "few_prior_treatments"],
+        Outcome::ClinicianReview,
+        &["psychosis", "few_prior_treatments"],
+    );
 }
 
 #[test]
 fn not_yet_outranks_consult_recommended_which_then_gives_no_reason() {
-    for code in ["under_18", "pain_not_chronic", "mild_pain", "few_prior_treatments"] {
+    for code in [
+        "under_18",
+        "pain_not_chronic",
+        "mild_pain",
+        "few_prior_treatments",
+    ] {
         assert_screening(&[code], Outcome::NotYet, &[code]);
     }
 }
@@ -704,15 +802,29 @@ fn emergency_outranks_clinician_review_and_not_yet() {
 
 #[test]
 fn urgent_care_outranks_not_yet() {
-    assert_screening(&["unexplained_weight_loss", "mild_pain"], Outcome::UrgentCare, &["unexplained_weight_loss", "mild_pain"]);
+    assert_screening(
+        &["unexplained_weight_loss", "mild_pain"],
+        Outcome::UrgentCare,
+        &["unexplained_weight_loss", "mild_pain"],
+    );
 }
 
 #[test]
 fn clinician_review_outranks_several_not_yet_rules() {
     assert_screening(
-        &["ketamine_reaction", "pain_not_chronic", "mild_pain", "few_prior_treatments"],
+        &[
+            "ketamine_reaction",
+            "pain_not_chronic",
+            "mild_pain",
+            "few_prior_treatments",
+        ],
         Outcome::ClinicianReview,
-        &["ketamine_reaction", "pain_not_chronic", "mild_pain", "few_prior_treatments"],
+        &[
+            "ketamine_reaction",
+            "pain_not_chronic",
+            "mild_pain",
+            "few_prior_treatments",
+        ],
     );
 }
 
@@ -735,12 +847,30 @@ fn when_every_rule_fires_the_outcome_is_emergency_and_every_reason_is_returned()
 #[test]
 fn reasons_are_listed_most_urgent_first() {
     let e = assert_screening(
-        &["mild_pain", "heart_disease", "fever_or_chills", "saddle_numbness"],
+        &[
+            "mild_pain",
+            "heart_disease",
+            "fever_or_chills",
+            "saddle_numbness",
+        ],
         Outcome::Emergency,
-        &["mild_pain", "heart_disease", "fever_or_chills", "saddle_numbness"],
+        &[
+            "mild_pain",
+            "heart_disease",
+            "fever_or_chills",
+            "saddle_numbness",
+        ],
     );
     let outcomes: Vec<Outcome> = e.reasons.iter().map(|r| r.outcome).collect();
-    assert_eq!(outcomes, [Outcome::Emergency, Outcome::UrgentCare, Outcome::ClinicianReview, Outcome::NotYet]);
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::Emergency,
+            Outcome::UrgentCare,
+            Outcome::ClinicianReview,
+            Outcome::NotYet
+        ]
+    );
 }
 
 #[test]
@@ -790,11 +920,17 @@ fn the_notes_are_dropped_whenever_a_more_urgent_outcome_wins() {
 
         // few_prior_treatments is suppressed by the surgery itself; every other rule wins.
         if code == "few_prior_treatments" {
-            assert_eq!(codes(&e), ["chronic_refractory_pain", "crps", "upcoming_surgery"]);
+            assert_eq!(
+                codes(&e),
+                ["chronic_refractory_pain", "crps", "upcoming_surgery"]
+            );
         } else {
             assert_ne!(e.outcome, Outcome::ConsultRecommended, "{code}");
             for note in ["chronic_refractory_pain", "crps", "upcoming_surgery"] {
-                assert!(!codes(&e).contains(&note), "{note} noted although {code} fired");
+                assert!(
+                    !codes(&e).contains(&note),
+                    "{note} noted although {code} fired"
+                );
             }
         }
     }
@@ -921,18 +1057,27 @@ fn without(mut value: Value, path: &str) -> Value {
 type Errors = Vec<(String, &'static str)>;
 
 fn listed(errors: FieldErrors) -> Errors {
-    let mut v: Errors = errors.iter().map(|e| (e.field.clone(), e.problem.code().as_str())).collect();
+    let mut v: Errors = errors
+        .iter()
+        .map(|e| (e.field.clone(), e.problem.code().as_str()))
+        .collect();
     v.sort();
     v
 }
 
 /// Every error of an intake as sorted `(field, code)` pairs; empty when it is accepted.
 fn intake_errors(value: &Value) -> Errors {
-    IntakeAnswers::from_json(value, AS_OF).err().map(listed).unwrap_or_default()
+    IntakeAnswers::from_json(value, AS_OF)
+        .err()
+        .map(listed)
+        .unwrap_or_default()
 }
 
 fn request_errors(value: &Value) -> Errors {
-    ScreeningRequest::from_json(value, AS_OF).err().map(listed).unwrap_or_default()
+    ScreeningRequest::from_json(value, AS_OF)
+        .err()
+        .map(listed)
+        .unwrap_or_default()
 }
 
 fn errs(pairs: &[(&str, &'static str)]) -> Errors {
@@ -956,8 +1101,13 @@ fn the_contract_example_intake_is_accepted() {
     assert_eq!(answers.patient.phone.as_str(), "2145550182");
     assert_eq!(answers.clinical.pain.average_week.get(), 6);
     assert_eq!(answers.clinical.treatments.len(), 2);
-    assert_eq!(answers.insurance.member_id.as_ref().map(MemberId::as_str), Some("XYZ123456789"));
-    assert!(answers.consent.privacy_notice && answers.consent.contact && answers.consent.attestation);
+    assert_eq!(
+        answers.insurance.member_id.as_ref().map(MemberId::as_str),
+        Some("XYZ123456789")
+    );
+    assert!(
+        answers.consent.privacy_notice && answers.consent.contact && answers.consent.attestation
+    );
 }
 
 #[test]
@@ -973,8 +1123,14 @@ fn an_accepted_intake_survives_a_serde_round_trip() {
 
 #[test]
 fn an_unknown_field_is_reported_with_its_path() {
-    assert_intake_errors(with(valid_intake(), "clinical.pain.extra", json!(1)), &[("clinical.pain.extra", "unknown_field")]);
-    assert_intake_errors(with(valid_intake(), "extra", json!(null)), &[("extra", "unknown_field")]);
+    assert_intake_errors(
+        with(valid_intake(), "clinical.pain.extra", json!(1)),
+        &[("clinical.pain.extra", "unknown_field")],
+    );
+    assert_intake_errors(
+        with(valid_intake(), "extra", json!(null)),
+        &[("extra", "unknown_field")],
+    );
     assert_intake_errors(
         with(valid_intake(), "clinical.treatments.0.dose", json!("x")),
         &[("clinical.treatments.0.dose", "unknown_field")],
@@ -987,10 +1143,22 @@ fn a_missing_or_null_field_is_required() {
         without(valid_intake(), "clinical.red_flags.saddle_numbness"),
         &[("clinical.red_flags.saddle_numbness", "required")],
     );
-    assert_intake_errors(without(valid_intake(), "patient.first_name"), &[("patient.first_name", "required")]);
-    assert_intake_errors(with(valid_intake(), "patient.first_name", json!(null)), &[("patient.first_name", "required")]);
-    assert_intake_errors(without(valid_intake(), "consent"), &[("consent", "required")]);
-    assert_intake_errors(without(valid_intake(), "schema_version"), &[("schema_version", "required")]);
+    assert_intake_errors(
+        without(valid_intake(), "patient.first_name"),
+        &[("patient.first_name", "required")],
+    );
+    assert_intake_errors(
+        with(valid_intake(), "patient.first_name", json!(null)),
+        &[("patient.first_name", "required")],
+    );
+    assert_intake_errors(
+        without(valid_intake(), "consent"),
+        &[("consent", "required")],
+    );
+    assert_intake_errors(
+        without(valid_intake(), "schema_version"),
+        &[("schema_version", "required")],
+    );
     assert_intake_errors(
         with(valid_intake(), "clinical.mood.phq9.2", json!(null)),
         &[("clinical.mood.phq9.2", "required")],
@@ -1011,9 +1179,16 @@ fn a_value_of_the_wrong_kind_is_a_type_error() {
         ("schema_version", json!("1")),
     ];
     for (path, bad) in cases {
-        assert_eq!(intake_errors(&with(valid_intake(), path, bad.clone())), errs(&[(*path, "type")]), "{path} = {bad}");
+        assert_eq!(
+            intake_errors(&with(valid_intake(), path, bad.clone())),
+            errs(&[(*path, "type")]),
+            "{path} = {bad}"
+        );
     }
-    assert_eq!(intake_errors(&json!([valid_intake()])), errs(&[("", "type")]));
+    assert_eq!(
+        intake_errors(&json!([valid_intake()])),
+        errs(&[("", "type")])
+    );
 }
 
 #[test]
@@ -1041,54 +1216,91 @@ fn an_unknown_enum_value_is_an_invalid_choice() {
 
 #[test]
 fn a_rating_outside_0_to_10_is_out_of_range() {
-    assert_intake_errors(with(valid_intake(), "clinical.pain.average_week", json!(11)), &[("clinical.pain.average_week", "range")]);
-    assert_intake_errors(with(valid_intake(), "clinical.pain.current", json!(-1)), &[("clinical.pain.current", "range")]);
+    assert_intake_errors(
+        with(valid_intake(), "clinical.pain.average_week", json!(11)),
+        &[("clinical.pain.average_week", "range")],
+    );
+    assert_intake_errors(
+        with(valid_intake(), "clinical.pain.current", json!(-1)),
+        &[("clinical.pain.current", "range")],
+    );
     assert_intake_errors(
         with(valid_intake(), "clinical.pain.worst_week", json!(u64::MAX)),
         &[("clinical.pain.worst_week", "range")],
     );
     for edge in [0, 10] {
-        assert_intake_errors(with(valid_intake(), "clinical.pain.average_week", json!(edge)), &[]);
+        assert_intake_errors(
+            with(valid_intake(), "clinical.pain.average_week", json!(edge)),
+            &[],
+        );
     }
 }
 
 #[test]
 fn a_mood_item_outside_0_to_3_is_out_of_range_at_its_index() {
-    assert_intake_errors(with(valid_intake(), "clinical.mood.phq9.3", json!(4)), &[("clinical.mood.phq9.3", "range")]);
-    assert_intake_errors(with(valid_intake(), "clinical.mood.gad7.6", json!(-1)), &[("clinical.mood.gad7.6", "range")]);
+    assert_intake_errors(
+        with(valid_intake(), "clinical.mood.phq9.3", json!(4)),
+        &[("clinical.mood.phq9.3", "range")],
+    );
+    assert_intake_errors(
+        with(valid_intake(), "clinical.mood.gad7.6", json!(-1)),
+        &[("clinical.mood.gad7.6", "range")],
+    );
     assert_intake_errors(with(valid_intake(), "clinical.mood.phq9.8", json!(3)), &[]);
 }
 
 #[test]
 fn a_questionnaire_with_the_wrong_number_of_items_is_a_length_error() {
     assert_intake_errors(
-        with(valid_intake(), "clinical.mood.phq9", json!([0, 0, 0, 0, 0, 0, 0, 0])),
+        with(
+            valid_intake(),
+            "clinical.mood.phq9",
+            json!([0, 0, 0, 0, 0, 0, 0, 0]),
+        ),
         &[("clinical.mood.phq9", "length")],
     );
     assert_intake_errors(
-        with(valid_intake(), "clinical.mood.phq9", json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 0])),
+        with(
+            valid_intake(),
+            "clinical.mood.phq9",
+            json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+        ),
         &[("clinical.mood.phq9", "length")],
     );
     assert_intake_errors(
-        with(valid_intake(), "clinical.mood.gad7", json!([0, 0, 0, 0, 0, 0, 0, 0])),
+        with(
+            valid_intake(),
+            "clinical.mood.gad7",
+            json!([0, 0, 0, 0, 0, 0, 0, 0]),
+        ),
         &[("clinical.mood.gad7", "length")],
     );
 }
 
 #[test]
 fn the_mood_section_may_be_skipped_with_null() {
-    let answers = IntakeAnswers::from_json(&with(valid_intake(), "clinical.mood", json!(null)), AS_OF).unwrap();
+    let answers =
+        IntakeAnswers::from_json(&with(valid_intake(), "clinical.mood", json!(null)), AS_OF)
+            .unwrap();
     assert_eq!(answers.clinical.mood, None);
 }
 
 #[test]
 fn a_repeated_choice_is_a_duplicate_at_the_index_of_the_repeat() {
     assert_intake_errors(
-        with(valid_intake(), "clinical.conditions", json!(["crps", "crps"])),
+        with(
+            valid_intake(),
+            "clinical.conditions",
+            json!(["crps", "crps"]),
+        ),
         &[("clinical.conditions.1", "duplicate")],
     );
     assert_intake_errors(
-        with(valid_intake(), "clinical.diagnostics", json!(["xray", "emg", "xray"])),
+        with(
+            valid_intake(),
+            "clinical.diagnostics",
+            json!(["xray", "emg", "xray"]),
+        ),
         &[("clinical.diagnostics.2", "duplicate")],
     );
 }
@@ -1109,15 +1321,27 @@ fn a_treatment_kind_given_twice_is_a_duplicate_even_with_another_result() {
 fn each_consent_must_be_accepted() {
     for consent in ["privacy_notice", "contact", "attestation"] {
         let path = format!("consent.{consent}");
-        assert_intake_errors(with(valid_intake(), &path, json!(false)), &[(path.as_str(), "must_accept")]);
+        assert_intake_errors(
+            with(valid_intake(), &path, json!(false)),
+            &[(path.as_str(), "must_accept")],
+        );
     }
 }
 
 #[test]
 fn the_signature_is_2_to_200_characters() {
-    assert_intake_errors(with(valid_intake(), "consent.signature", json!("J")), &[("consent.signature", "length")]);
-    assert_intake_errors(with(valid_intake(), "consent.signature", json!("J".repeat(201))), &[("consent.signature", "length")]);
-    assert_intake_errors(with(valid_intake(), "consent.signature", json!("J".repeat(200))), &[]);
+    assert_intake_errors(
+        with(valid_intake(), "consent.signature", json!("J")),
+        &[("consent.signature", "length")],
+    );
+    assert_intake_errors(
+        with(valid_intake(), "consent.signature", json!("J".repeat(201))),
+        &[("consent.signature", "length")],
+    );
+    assert_intake_errors(
+        with(valid_intake(), "consent.signature", json!("J".repeat(200))),
+        &[],
+    );
 }
 
 #[test]
@@ -1125,39 +1349,77 @@ fn contact_by_email_needs_an_email_address() {
     let by_email = with(valid_intake(), "patient.preferred_contact", json!("email"));
 
     assert_intake_errors(by_email.clone(), &[]);
-    assert_intake_errors(with(by_email.clone(), "patient.email", json!(null)), &[("patient.email", "format")]);
-    assert_intake_errors(without(by_email.clone(), "patient.email"), &[("patient.email", "format")]);
-    assert_intake_errors(with(by_email, "patient.email", json!("not-an-address")), &[("patient.email", "format")]);
+    assert_intake_errors(
+        with(by_email.clone(), "patient.email", json!(null)),
+        &[("patient.email", "format")],
+    );
+    assert_intake_errors(
+        without(by_email.clone(), "patient.email"),
+        &[("patient.email", "format")],
+    );
+    assert_intake_errors(
+        with(by_email, "patient.email", json!("not-an-address")),
+        &[("patient.email", "format")],
+    );
     // Another contact method needs no address.
     assert_intake_errors(with(valid_intake(), "patient.email", json!(null)), &[]);
 }
 
 #[test]
 fn contact_by_email_without_an_address_says_so_precisely() {
-    let value = with(with(valid_intake(), "patient.preferred_contact", json!("email")), "patient.email", json!(null));
+    let value = with(
+        with(valid_intake(), "patient.preferred_contact", json!("email")),
+        "patient.email",
+        json!(null),
+    );
     let errors = IntakeAnswers::from_json(&value, AS_OF).unwrap_err();
-    assert_eq!(errors.0[0].problem, Problem::Format(Format::EmailForContact));
+    assert_eq!(
+        errors.0[0].problem,
+        Problem::Format(Format::EmailForContact)
+    );
 }
 
 #[test]
 fn member_id_is_required_unless_self_pay() {
     for plan in ["bcbs_tx", "uhc", "cigna"] {
-        let value = without(with(valid_intake(), "insurance.plan", json!(plan)), "insurance.member_id");
+        let value = without(
+            with(valid_intake(), "insurance.plan", json!(plan)),
+            "insurance.member_id",
+        );
         assert_intake_errors(value, &[("insurance.member_id", "required")]);
     }
-    let other = with(with(valid_intake(), "insurance.plan", json!("other")), "insurance.other_payer_name", json!("Aetna"));
-    assert_intake_errors(with(other, "insurance.member_id", json!(null)), &[("insurance.member_id", "required")]);
+    let other = with(
+        with(valid_intake(), "insurance.plan", json!("other")),
+        "insurance.other_payer_name",
+        json!("Aetna"),
+    );
+    assert_intake_errors(
+        with(other, "insurance.member_id", json!(null)),
+        &[("insurance.member_id", "required")],
+    );
 
     let self_pay = with(valid_intake(), "insurance.plan", json!("self_pay"));
-    assert_intake_errors(with(self_pay.clone(), "insurance.member_id", json!(null)), &[]);
+    assert_intake_errors(
+        with(self_pay.clone(), "insurance.member_id", json!(null)),
+        &[],
+    );
     assert_intake_errors(without(self_pay, "insurance.member_id"), &[]);
 }
 
 #[test]
 fn member_and_group_numbers_take_only_letters_digits_and_dashes() {
-    assert_intake_errors(with(valid_intake(), "insurance.member_id", json!("XYZ*123")), &[("insurance.member_id", "format")]);
-    assert_intake_errors(with(valid_intake(), "insurance.group_number", json!("G~1")), &[("insurance.group_number", "format")]);
-    assert_intake_errors(with(valid_intake(), "insurance.group_number", json!("G-100")), &[]);
+    assert_intake_errors(
+        with(valid_intake(), "insurance.member_id", json!("XYZ*123")),
+        &[("insurance.member_id", "format")],
+    );
+    assert_intake_errors(
+        with(valid_intake(), "insurance.group_number", json!("G~1")),
+        &[("insurance.group_number", "format")],
+    );
+    assert_intake_errors(
+        with(valid_intake(), "insurance.group_number", json!("G-100")),
+        &[],
+    );
 }
 
 #[test]
@@ -1165,11 +1427,26 @@ fn other_payer_name_is_required_if_and_only_if_the_plan_is_other() {
     let other = with(valid_intake(), "insurance.plan", json!("other"));
     assert_intake_errors(other.clone(), &[("insurance.other_payer_name", "required")]);
 
-    let named = IntakeAnswers::from_json(&with(other, "insurance.other_payer_name", json!("Aetna")), AS_OF).unwrap();
-    assert_eq!(named.insurance.other_payer_name.as_ref().map(PayerName::as_str), Some("Aetna"));
+    let named = IntakeAnswers::from_json(
+        &with(other, "insurance.other_payer_name", json!("Aetna")),
+        AS_OF,
+    )
+    .unwrap();
+    assert_eq!(
+        named
+            .insurance
+            .other_payer_name
+            .as_ref()
+            .map(PayerName::as_str),
+        Some("Aetna")
+    );
 
     // For any other plan it is not asked, and a stale answer is dropped.
-    let stale = IntakeAnswers::from_json(&with(valid_intake(), "insurance.other_payer_name", json!("Aetna")), AS_OF).unwrap();
+    let stale = IntakeAnswers::from_json(
+        &with(valid_intake(), "insurance.other_payer_name", json!("Aetna")),
+        AS_OF,
+    )
+    .unwrap();
     assert_eq!(stale.insurance.other_payer_name, None);
 }
 
@@ -1178,7 +1455,10 @@ fn a_spouse_subscriber_needs_a_name_and_date_of_birth() {
     let spouse = with(valid_intake(), "insurance.subscriber", json!("spouse"));
     assert_intake_errors(
         spouse.clone(),
-        &[("insurance.subscriber_date_of_birth", "required"), ("insurance.subscriber_name", "required")],
+        &[
+            ("insurance.subscriber_date_of_birth", "required"),
+            ("insurance.subscriber_name", "required"),
+        ],
     );
 
     let complete = with(
@@ -1188,12 +1468,19 @@ fn a_spouse_subscriber_needs_a_name_and_date_of_birth() {
     );
     let answers = IntakeAnswers::from_json(&complete, AS_OF).unwrap();
     assert_eq!(answers.insurance.subscriber, Subscriber::Spouse);
-    assert_eq!(answers.insurance.subscriber_date_of_birth, Some(date(1978, 1, 15)));
+    assert_eq!(
+        answers.insurance.subscriber_date_of_birth,
+        Some(date(1978, 1, 15))
+    );
 }
 
 #[test]
 fn subscriber_details_are_not_needed_for_self_pay() {
-    let self_pay_spouse = with(with(valid_intake(), "insurance.plan", json!("self_pay")), "insurance.subscriber", json!("spouse"));
+    let self_pay_spouse = with(
+        with(valid_intake(), "insurance.plan", json!("self_pay")),
+        "insurance.subscriber",
+        json!("spouse"),
+    );
     let answers = IntakeAnswers::from_json(&self_pay_spouse, AS_OF).unwrap();
     assert_eq!(answers.insurance.subscriber, Subscriber::SelfInsured);
     assert_eq!(answers.insurance.subscriber_name, None);
@@ -1201,22 +1488,44 @@ fn subscriber_details_are_not_needed_for_self_pay() {
 
 #[test]
 fn a_date_of_birth_in_the_future_is_a_format_error() {
-    assert_intake_errors(with(valid_intake(), "patient.date_of_birth", json!("2026-11-24")), &[("patient.date_of_birth", "format")]);
-    assert_intake_errors(with(valid_intake(), "patient.date_of_birth", json!("2026-11-23")), &[]);
+    assert_intake_errors(
+        with(valid_intake(), "patient.date_of_birth", json!("2026-11-24")),
+        &[("patient.date_of_birth", "format")],
+    );
+    assert_intake_errors(
+        with(valid_intake(), "patient.date_of_birth", json!("2026-11-23")),
+        &[],
+    );
 }
 
 #[test]
 fn a_date_of_birth_more_than_120_years_ago_is_a_format_error() {
     // 121 on AS_OF
-    assert_intake_errors(with(valid_intake(), "patient.date_of_birth", json!("1905-11-23")), &[("patient.date_of_birth", "format")]);
+    assert_intake_errors(
+        with(valid_intake(), "patient.date_of_birth", json!("1905-11-23")),
+        &[("patient.date_of_birth", "format")],
+    );
     // 120 on AS_OF, and a day from turning 121
-    assert_intake_errors(with(valid_intake(), "patient.date_of_birth", json!("1906-11-23")), &[]);
-    assert_intake_errors(with(valid_intake(), "patient.date_of_birth", json!("1905-11-24")), &[]);
+    assert_intake_errors(
+        with(valid_intake(), "patient.date_of_birth", json!("1906-11-23")),
+        &[],
+    );
+    assert_intake_errors(
+        with(valid_intake(), "patient.date_of_birth", json!("1905-11-24")),
+        &[],
+    );
 }
 
 #[test]
 fn a_date_must_be_a_real_iso_date() {
-    for bad in ["1980-02-30", "02/04/1980", "1980-4-2", "19800402", "", "1980-04-02T00:00:00"] {
+    for bad in [
+        "1980-02-30",
+        "02/04/1980",
+        "1980-4-2",
+        "19800402",
+        "",
+        "1980-04-02T00:00:00",
+    ] {
         assert_eq!(
             intake_errors(&with(valid_intake(), "patient.date_of_birth", json!(bad))),
             errs(&[("patient.date_of_birth", "format")]),
@@ -1241,8 +1550,14 @@ fn only_schema_version_1_is_read() {
 fn x12_delimiters_are_refused_in_names() {
     for delimiter in ["~", "*", ":", "^"] {
         let name = format!("Ja{delimiter}ne");
-        assert_intake_errors(with(valid_intake(), "patient.first_name", json!(name)), &[("patient.first_name", "format")]);
-        assert_intake_errors(with(valid_intake(), "patient.last_name", json!(name)), &[("patient.last_name", "format")]);
+        assert_intake_errors(
+            with(valid_intake(), "patient.first_name", json!(name)),
+            &[("patient.first_name", "format")],
+        );
+        assert_intake_errors(
+            with(valid_intake(), "patient.last_name", json!(name)),
+            &[("patient.last_name", "format")],
+        );
     }
     let other = with(valid_intake(), "insurance.plan", json!("other"));
     assert_intake_errors(
@@ -1262,18 +1577,34 @@ fn x12_delimiters_are_refused_in_names() {
 
 #[test]
 fn names_are_1_to_100_characters_after_trimming() {
-    assert_intake_errors(with(valid_intake(), "patient.first_name", json!("   ")), &[("patient.first_name", "length")]);
-    assert_intake_errors(with(valid_intake(), "patient.last_name", json!("x".repeat(101))), &[("patient.last_name", "length")]);
-    assert_intake_errors(with(valid_intake(), "patient.last_name", json!("x".repeat(100))), &[]);
+    assert_intake_errors(
+        with(valid_intake(), "patient.first_name", json!("   ")),
+        &[("patient.first_name", "length")],
+    );
+    assert_intake_errors(
+        with(valid_intake(), "patient.last_name", json!("x".repeat(101))),
+        &[("patient.last_name", "length")],
+    );
+    assert_intake_errors(
+        with(valid_intake(), "patient.last_name", json!("x".repeat(100))),
+        &[],
+    );
 }
 
 #[test]
 fn free_text_is_accepted_up_to_its_limit_and_refused_one_character_beyond() {
     // Counted in characters, not bytes: 'ñ' is two bytes in UTF-8.
-    let limits = [("clinical.symptoms.other", 1000), ("clinical.medical.medications", 2000), ("clinical.medical.allergies", 1000)];
+    let limits = [
+        ("clinical.symptoms.other", 1000),
+        ("clinical.medical.medications", 2000),
+        ("clinical.medical.allergies", 1000),
+    ];
     for (path, max) in limits {
         assert_intake_errors(with(valid_intake(), path, json!("ñ".repeat(max))), &[]);
-        assert_intake_errors(with(valid_intake(), path, json!("ñ".repeat(max + 1))), &[(path, "length")]);
+        assert_intake_errors(
+            with(valid_intake(), path, json!("ñ".repeat(max + 1))),
+            &[(path, "length")],
+        );
     }
 }
 
@@ -1327,7 +1658,8 @@ fn a_screening_request_without_as_of_is_evaluated_today() {
     let request = ScreeningRequest::from_json(&without(valid_request(), "as_of"), today).unwrap();
     assert_eq!(request.as_of, today);
 
-    let request = ScreeningRequest::from_json(&with(valid_request(), "as_of", json!(null)), today).unwrap();
+    let request =
+        ScreeningRequest::from_json(&with(valid_request(), "as_of", json!(null)), today).unwrap();
     assert_eq!(request.as_of, today);
 }
 
@@ -1377,7 +1709,10 @@ mod properties {
 
     /// Failures are reported, not persisted (no regression files in the tree).
     fn config() -> ProptestConfig {
-        ProptestConfig { failure_persistence: None, ..ProptestConfig::default() }
+        ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
     }
 
     fn arb_rating() -> impl Strategy<Value = PainRating> {
@@ -1393,7 +1728,9 @@ mod properties {
     }
 
     /// A unique subset of `all`, in any order.
-    fn arb_unique<T: Clone + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = Vec<T>> {
+    fn arb_unique<T: Clone + std::fmt::Debug + 'static>(
+        all: &'static [T],
+    ) -> impl Strategy<Value = Vec<T>> {
         subsequence(all, 0..=all.len()).prop_shuffle()
     }
 
@@ -1403,12 +1740,21 @@ mod properties {
                 let n = kinds.len();
                 (Just(kinds), vec(select(TreatmentResult::ALL), n))
             })
-            .prop_map(|(kinds, results)| kinds.into_iter().zip(results).map(|(k, r)| treatment(k, r)).collect())
+            .prop_map(|(kinds, results)| {
+                kinds
+                    .into_iter()
+                    .zip(results)
+                    .map(|(k, r)| treatment(k, r))
+                    .collect()
+            })
     }
 
     fn arb_mood() -> impl Strategy<Value = Option<Mood>> {
         proptest::option::of(
-            (proptest::array::uniform9(arb_item()), proptest::array::uniform7(arb_item()))
+            (
+                proptest::array::uniform9(arb_item()),
+                proptest::array::uniform7(arb_item()),
+            )
                 .prop_map(|(phq9, gad7)| Mood { phq9, gad7 }),
         )
     }
@@ -1439,19 +1785,21 @@ mod properties {
             enjoyment_interference: r[3],
             activity_interference: r[4],
         });
-        let medical = (any::<[bool; 9]>(), arb_text::<2000>(), arb_text::<1000>()).prop_map(|(b, medications, allergies)| Medical {
-            uncontrolled_blood_pressure: b[0],
-            heart_disease: b[1],
-            pregnant_or_breastfeeding: b[2],
-            psychosis: b[3],
-            bipolar_disorder: b[4],
-            liver_disease: b[5],
-            eye_or_brain_pressure: b[6],
-            substance_use: b[7],
-            ketamine_reaction: b[8],
-            medications,
-            allergies,
-        });
+        let medical = (any::<[bool; 9]>(), arb_text::<2000>(), arb_text::<1000>()).prop_map(
+            |(b, medications, allergies)| Medical {
+                uncontrolled_blood_pressure: b[0],
+                heart_disease: b[1],
+                pregnant_or_breastfeeding: b[2],
+                psychosis: b[3],
+                bipolar_disorder: b[4],
+                liver_disease: b[5],
+                eye_or_brain_pressure: b[6],
+                substance_use: b[7],
+                ketamine_reaction: b[8],
+                medications,
+                allergies,
+            },
+        );
         (
             red_flags,
             symptoms,
@@ -1465,7 +1813,18 @@ mod properties {
             arb_mood(),
         )
             .prop_map(
-                |(red_flags, symptoms, pain_duration, pain, conditions, diagnostics, treatments, upcoming_surgery, medical, mood)| {
+                |(
+                    red_flags,
+                    symptoms,
+                    pain_duration,
+                    pain,
+                    conditions,
+                    diagnostics,
+                    treatments,
+                    upcoming_surgery,
+                    medical,
+                    mood,
+                )| {
                     Clinical {
                         red_flags,
                         symptoms,
@@ -1484,21 +1843,33 @@ mod properties {
 
     /// Any real calendar date from 1880 to 2100, 29 February included.
     pub(super) fn arb_date() -> impl Strategy<Value = Date> {
-        (1880i16..=2100, 1i8..=12, 1i8..=31).prop_filter_map("a real date", |(y, m, d)| Date::new(y, m, d).ok())
+        (1880i16..=2100, 1i8..=12, 1i8..=31)
+            .prop_filter_map("a real date", |(y, m, d)| Date::new(y, m, d).ok())
     }
 
     /// The reasons `screening.md` gives, computed straight from its tables.
     fn spec_reason_codes(c: &Clinical, born: Date, as_of: Date) -> Vec<&'static str> {
         let rf = &c.red_flags;
         let m = &c.medical;
-        let new_pain = matches!(c.pain_duration, PainDuration::Under6Weeks | PainDuration::From6WeeksTo3Months);
+        let new_pain = matches!(
+            c.pain_duration,
+            PainDuration::Under6Weeks | PainDuration::From6WeeksTo3Months
+        );
         // The 18th birthday; someone born on 29 February has it on 1 March in non-leap years.
         let year = born.year() + 18;
-        let adult_on = Date::new(year, born.month(), born.day()).unwrap_or_else(|_| date(year, 3, 1));
-        let peg_sum =
-            u32::from(c.pain.average_week.get() + c.pain.enjoyment_interference.get() + c.pain.activity_interference.get());
+        let adult_on =
+            Date::new(year, born.month(), born.day()).unwrap_or_else(|_| date(year, 3, 1));
+        let peg_sum = u32::from(
+            c.pain.average_week.get()
+                + c.pain.enjoyment_interference.get()
+                + c.pain.activity_interference.get(),
+        );
         let peg_tenths = (peg_sum * 10 + 1) / 3; // round(sum*10/3): remainders 2 go up, 1 down
-        let not_good = c.treatments.iter().filter(|t| t.result != TreatmentResult::GoodRelief).count();
+        let not_good = c
+            .treatments
+            .iter()
+            .filter(|t| t.result != TreatmentResult::GoodRelief)
+            .count();
 
         let rules = [
             ("bladder_or_bowel_change", rf.bladder_or_bowel_change),
@@ -1518,13 +1889,23 @@ mod properties {
             ("eye_or_brain_pressure", m.eye_or_brain_pressure),
             ("substance_use", m.substance_use),
             ("ketamine_reaction", m.ketamine_reaction),
-            ("self_harm_thoughts", c.mood.is_some_and(|mood| mood.phq9[8].get() >= 1)),
+            (
+                "self_harm_thoughts",
+                c.mood.is_some_and(|mood| mood.phq9[8].get() >= 1),
+            ),
             ("under_18", as_of < adult_on),
             ("pain_not_chronic", new_pain),
-            ("mild_pain", c.pain.average_week.get() < 4 && peg_tenths < 40),
+            (
+                "mild_pain",
+                c.pain.average_week.get() < 4 && peg_tenths < 40,
+            ),
             ("few_prior_treatments", not_good < 2 && !c.upcoming_surgery),
         ];
-        let mut codes: Vec<&str> = rules.iter().filter(|(_, fired)| *fired).map(|(code, _)| *code).collect();
+        let mut codes: Vec<&str> = rules
+            .iter()
+            .filter(|(_, fired)| *fired)
+            .map(|(code, _)| *code)
+            .collect();
         if codes.is_empty() {
             codes.push("chronic_refractory_pain");
             if c.upcoming_surgery {
@@ -1542,12 +1923,46 @@ mod properties {
     /// decoder gets past the first level.
     fn arb_json() -> impl Strategy<Value = Value> {
         const KEYS: &[&str] = &[
-            "schema_version", "locale", "patient", "clinical", "insurance", "consent", "date_of_birth",
-            "as_of", "red_flags", "symptoms", "pain_duration", "pain", "conditions", "diagnostics",
-            "treatments", "upcoming_surgery", "medical", "mood", "phq9", "gad7", "kind", "result",
-            "average_week", "plan", "member_id", "subscriber", "email", "preferred_contact",
+            "schema_version",
+            "locale",
+            "patient",
+            "clinical",
+            "insurance",
+            "consent",
+            "date_of_birth",
+            "as_of",
+            "red_flags",
+            "symptoms",
+            "pain_duration",
+            "pain",
+            "conditions",
+            "diagnostics",
+            "treatments",
+            "upcoming_surgery",
+            "medical",
+            "mood",
+            "phq9",
+            "gad7",
+            "kind",
+            "result",
+            "average_week",
+            "plan",
+            "member_id",
+            "subscriber",
+            "email",
+            "preferred_contact",
         ];
-        const WORDS: &[&str] = &["1", "en", "1980-04-02", "2026-11-23", "crps", "nsaids", "self_pay", "email", "other"];
+        const WORDS: &[&str] = &[
+            "1",
+            "en",
+            "1980-04-02",
+            "2026-11-23",
+            "crps",
+            "nsaids",
+            "self_pay",
+            "email",
+            "other",
+        ];
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
@@ -1558,11 +1973,15 @@ mod properties {
             "\\PC{0,12}".prop_map(Value::String),
             select(WORDS).prop_map(|s: &'static str| Value::String(s.to_owned())),
         ];
-        let key = prop_oneof![select(KEYS).prop_map(|s: &'static str| s.to_owned()), "[a-z_0-9]{0,10}"];
+        let key = prop_oneof![
+            select(KEYS).prop_map(|s: &'static str| s.to_owned()),
+            "[a-z_0-9]{0,10}"
+        ];
         leaf.prop_recursive(5, 96, 10, move |inner| {
             prop_oneof![
                 vec(inner.clone(), 0..10).prop_map(Value::Array),
-                btree_map(key.clone(), inner, 0..10).prop_map(|m| Value::Object(m.into_iter().collect())),
+                btree_map(key.clone(), inner, 0..10)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
     }
@@ -1572,13 +1991,20 @@ mod properties {
         out.push(at.to_owned());
         match value {
             Value::Object(map) => map.iter().for_each(|(k, v)| paths(v, &join(at, k), out)),
-            Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| paths(v, &join(at, &i.to_string()), out)),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| paths(v, &join(at, &i.to_string()), out)),
             _ => {}
         }
     }
 
     fn join(at: &str, key: &str) -> String {
-        if at.is_empty() { key.to_owned() } else { format!("{at}.{key}") }
+        if at.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{at}.{key}")
+        }
     }
 
     fn all_paths(value: &Value) -> Vec<String> {
@@ -1593,8 +2019,13 @@ mod properties {
     fn arb_mutation(base: fn() -> Value) -> impl Strategy<Value = Value> {
         (select(all_paths(&base())), arb_json(), any::<bool>()).prop_map(move |(path, new, add)| {
             let value = base();
-            let into_object = add && matches!(value.pointer(&pointer(&path)), Some(Value::Object(_)));
-            let target = if into_object { format!("{path}.x") } else { path };
+            let into_object =
+                add && matches!(value.pointer(&pointer(&path)), Some(Value::Object(_)));
+            let target = if into_object {
+                format!("{path}.x")
+            } else {
+                path
+            };
             with(value, &target, new)
         })
     }

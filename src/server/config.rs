@@ -76,6 +76,11 @@ pub struct ServeArgs {
     #[arg(long, env = "MEDICAL_REVIEWER", default_value = "the clinic's medical director", value_parser = parse_clinic_name)]
     pub medical_reviewer: String,
 
+    /// The clinic's main colour (`#RRGGBB`) for links and buttons. It must keep text
+    /// readable: at least 4.5:1 contrast against white (WCAG AA).
+    #[arg(long, env = "BRAND_COLOR", default_value = "#0b5c7a", value_parser = parse_brand_color)]
+    pub brand_color: String,
+
     /// The clinic's 10-digit National Provider Identifier (check digit verified), used in
     /// eligibility requests.
     #[arg(long, env = "CLINIC_NPI", value_parser = parse_npi)]
@@ -113,6 +118,22 @@ fn parse_clinic_name(s: &str) -> Result<String, String> {
     } else {
         Ok(t.to_owned())
     }
+}
+
+/// A `#RRGGBB` colour with at least 4.5:1 contrast against white.
+pub fn parse_brand_color(s: &str) -> Result<String, String> {
+    let hex = s.trim().strip_prefix('#').unwrap_or("");
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err("use a colour like #0b5c7a".into());
+    }
+    let channel = |i: usize| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0)) / 255.0;
+    let linear = |c: f64| if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) };
+    let luminance = 0.2126 * linear(channel(0)) + 0.7152 * linear(channel(2)) + 0.0722 * linear(channel(4));
+    let contrast = 1.05 / (luminance + 0.05);
+    if contrast < 4.5 {
+        return Err(format!("contrast against white is {contrast:.2}:1; choose a darker colour (4.5:1 or more)"));
+    }
+    Ok(format!("#{}", hex.to_ascii_lowercase()))
 }
 
 fn parse_time_zone(s: &str) -> Result<TimeZone, String> {
@@ -184,6 +205,9 @@ mod tests {
         assert!(err.to_string().contains("unknown time zone"));
         let err = Cli::try_parse_from(["pain-intake", "--public-url", "ftp://x"]).unwrap_err();
         assert!(err.to_string().contains("http"));
+        let err = Cli::try_parse_from(["pain-intake", "--brand-color", "#ffcc00"]).unwrap_err();
+        assert!(err.to_string().contains("contrast"));
+        assert!(Cli::try_parse_from(["pain-intake", "--brand-color", "#0B5C7A"]).is_ok());
         let err = Cli::try_parse_from(["pain-intake", "--api-rate-limit-per-minute", "0"]).unwrap_err();
         assert!(err.to_string().contains("rate-limit"));
         assert!(Cli::try_parse_from(["pain-intake", "serve", "--dev"]).is_ok());

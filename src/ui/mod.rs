@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/pain-intake.css" />
+        <Stylesheet id="theme" href="/theme.css" />
         <Meta name="color-scheme" content="light" />
         <Title formatter=move |page: String| {
             let site = tr(l, "Ketamine consult pre-screening", "Evaluación previa para consulta de ketamina");

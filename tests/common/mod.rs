@@ -100,6 +100,7 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
         settings: Arc::new(Settings {
             clinic_name: "Test Pain Clinic".into(),
             medical_reviewer: "Dr. Test Reviewer".into(),
+            brand_color: "#0b5c7a".into(),
             public_url: "http://127.0.0.1:3000".into(),
             clinic_timezone: jiff::tz::TimeZone::get("America/Chicago").unwrap(),
             https_only: options.https_only,

@@ -35,6 +35,8 @@ pub const MAX_JSON_BODY: usize = 64 * 1024;
 pub struct Settings {
     pub clinic_name: String,
     pub medical_reviewer: String,
+    /// `#rrggbb`, validated for contrast at start-up.
+    pub brand_color: String,
     /// How patients reach the app, without a trailing slash (for resume links).
     pub public_url: String,
     pub clinic_timezone: TimeZone,
@@ -47,6 +49,7 @@ impl Settings {
         Self {
             clinic_name: args.clinic_name.clone(),
             medical_reviewer: args.medical_reviewer.clone(),
+            brand_color: args.brand_color.clone(),
             public_url: args.public_url.as_str().trim_end_matches('/').to_owned(),
             clinic_timezone: args.clinic_timezone.clone(),
             https_only: args.https_only(),
@@ -88,6 +91,7 @@ pub fn app(state: AppState) -> Router {
     let pages = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/theme.css", get(theme_css))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -132,6 +136,26 @@ pub fn with_middleware(router: Router) -> Router {
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The clinic's colours as CSS variables, overriding the stylesheet's defaults.
+async fn theme_css(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    let brand = &state.settings.brand_color;
+    // A darker shade for hover states: each channel at three quarters.
+    let dark: String = (0..3)
+        .map(|i| {
+            let c = u8::from_str_radix(&brand[1 + 2 * i..3 + 2 * i], 16).unwrap_or(0);
+            format!("{:02x}", (u16::from(c) * 3 / 4) as u8)
+        })
+        .collect();
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        format!(":root {{ --brand: {brand}; --brand-dark: #{dark}; }}\n"),
+    )
+        .into_response()
 }
 
 /// The 500 page: says what happened and that nothing the patient typed is in a URL.

@@ -180,6 +180,10 @@ fn StepPage(
     let touched = RwSignal::new(Vec::<String>::new());
     let server_errors = errors.0.get_untracked();
     let heading = NodeRef::<leptos::html::H1>::new();
+    // Questions that do not apply are hidden only once the page is interactive: without
+    // JavaScript every question stays visible (the server ignores those that do not apply).
+    let enhanced = RwSignal::new(false);
+    Effect::new(move |_| enhanced.set(true));
     let total = Step::ALL.len();
     let number = step.index() + 1;
 
@@ -256,7 +260,7 @@ fn StepPage(
                 </div>
             })}
             <form method="post" action=format!("/intake/{}", step.as_str()) novalidate on:change=on_change>
-                <StepFields step answers=answers.clone() errors l preview />
+                <StepFields step answers=answers.clone() errors l preview live enhanced />
                 <div class="wizard-nav">
                     {step.previous().map(|_| view! {
                         <button type="submit" name="nav" value="back" class="button secondary">{tr(l, "Back", "Atrás")}</button>
@@ -321,8 +325,18 @@ fn options<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str, label: impl Fn(
 }
 
 #[component]
-fn StepFields(step: Step, answers: Value, errors: LiveErrors, l: Locale, preview: Option<ResultData>) -> impl IntoView {
+fn StepFields(
+    step: Step,
+    answers: Value,
+    errors: LiveErrors,
+    l: Locale,
+    preview: Option<ResultData>,
+    live: RwSignal<Value>,
+    enhanced: RwSignal<bool>,
+) -> impl IntoView {
     let a = &answers;
+    // Hides a block when the page is interactive and the block does not apply.
+    let hide_unless = move |applies: fn(&Value) -> bool| move || enhanced.get() && !applies(&live.get());
     match step {
         Step::RedFlags => view! {
             <p class="intro">{tr(l, "Do you have any of these right now or recently?", "¿Tiene alguna de estas señales ahora o recientemente?")}</p>
@@ -427,10 +441,12 @@ fn StepFields(step: Step, answers: Value, errors: LiveErrors, l: Locale, preview
                 <Radios name="mood_choice" legend=("Would you like to answer the mood questions?", "¿Quiere responder las preguntas sobre el estado de ánimo?")
                     options=vec![("answer".to_owned(), ("Yes, answer them", "Sí, responderlas")), ("skip".to_owned(), ("Skip this section", "Omitir esta sección"))]
                     value=Some(if skipped { "skip".to_owned() } else { "answer".to_owned() }) errors l />
-                <h2>{tr(l, "Over the last 2 weeks, how often have you been bothered by any of the following problems?", "Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?")}</h2>
-                {labels::PHQ9.iter().enumerate().map(|(i, q)| frequency("phq9", i, *q)).collect_view()}
-                <h2>{tr(l, "Over the last 2 weeks, how often have you been bothered by the following problems?", "Durante las últimas 2 semanas, ¿con qué frecuencia le han molestado los siguientes problemas?")}</h2>
-                {labels::GAD7.iter().enumerate().map(|(i, q)| frequency("gad7", i, *q)).collect_view()}
+                <div class:hidden=hide_unless(|v| !form::value_at(v, "clinical.mood").is_some_and(Value::is_null))>
+                    <h2>{tr(l, "Over the last 2 weeks, how often have you been bothered by any of the following problems?", "Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?")}</h2>
+                    {labels::PHQ9.iter().enumerate().map(|(i, q)| frequency("phq9", i, *q)).collect_view()}
+                    <h2>{tr(l, "Over the last 2 weeks, how often have you been bothered by the following problems?", "Durante las últimas 2 semanas, ¿con qué frecuencia le han molestado los siguientes problemas?")}</h2>
+                    {labels::GAD7.iter().enumerate().map(|(i, q)| frequency("gad7", i, *q)).collect_view()}
+                </div>
             }.into_any()
         }
         Step::About => view! {
@@ -453,14 +469,20 @@ fn StepFields(step: Step, answers: Value, errors: LiveErrors, l: Locale, preview
                 "La clínica está dentro de la red de Blue Cross Blue Shield de Texas, UnitedHealthcare y Cigna: la visita de consulta se puede facturar a estos planes. Las infusiones de ketamina para el dolor muchas veces no las cubre el seguro y entonces se pagan por cuenta propia; la clínica revisa sus beneficios y le explica los precios antes de cualquier tratamiento.")}</p>
             <Radios name="insurance.plan" legend=("Your insurance", "Su seguro médico")
                 options=options(Plan::ALL, |p| p.as_str(), labels::plan) value=get_str(a, "insurance.plan") errors l />
-            <p class="hint">{tr(l, "If you pay yourself, leave the fields below empty.", "Si paga por su cuenta, deje vacíos los campos de abajo.")}</p>
-            <TextField name="insurance.other_payer_name" label=("Name of your insurance company (if another plan)", "Nombre de su compañía de seguro (si es otro plan)") value=get_str(a, "insurance.other_payer_name").unwrap_or_default() errors l required=false />
-            <TextField name="insurance.member_id" label=("Member ID (on your insurance card)", "Número de miembro (en su tarjeta del seguro)") value=get_str(a, "insurance.member_id").unwrap_or_default() errors l required=false />
-            <TextField name="insurance.group_number" label=("Group number", "Número de grupo") value=get_str(a, "insurance.group_number").unwrap_or_default() errors l required=false />
-            <Radios name="insurance.subscriber" legend=("Whose name is the insurance in?", "¿A nombre de quién está el seguro?")
-                options=options(Subscriber::ALL, |p| p.as_str(), labels::subscriber) value=get_str(a, "insurance.subscriber") errors l />
-            <TextField name="insurance.subscriber_name" label=("Policy holder's full name (if not you)", "Nombre completo del titular de la póliza (si no es usted)") value=get_str(a, "insurance.subscriber_name").unwrap_or_default() errors l required=false />
-            <TextField name="insurance.subscriber_date_of_birth" label=("Policy holder's date of birth (if not you)", "Fecha de nacimiento del titular (si no es usted)") value=get_str(a, "insurance.subscriber_date_of_birth").unwrap_or_default() errors l kind="date" required=false />
+            <div class:hidden=hide_unless(|v| v.pointer("/insurance/plan").is_some_and(|p| p != "self_pay"))>
+                <p class="hint no-js-only">{tr(l, "If you pay yourself, leave the fields below empty.", "Si paga por su cuenta, deje vacíos los campos de abajo.")}</p>
+                <div class:hidden=hide_unless(|v| get_str(v, "insurance.plan").as_deref() == Some("other"))>
+                    <TextField name="insurance.other_payer_name" label=("Name of your insurance company (if another plan)", "Nombre de su compañía de seguro (si es otro plan)") value=get_str(a, "insurance.other_payer_name").unwrap_or_default() errors l required=false />
+                </div>
+                <TextField name="insurance.member_id" label=("Member ID (on your insurance card)", "Número de miembro (en su tarjeta del seguro)") value=get_str(a, "insurance.member_id").unwrap_or_default() errors l required=false />
+                <TextField name="insurance.group_number" label=("Group number", "Número de grupo") value=get_str(a, "insurance.group_number").unwrap_or_default() errors l required=false />
+                <Radios name="insurance.subscriber" legend=("Whose name is the insurance in?", "¿A nombre de quién está el seguro?")
+                    options=options(Subscriber::ALL, |p| p.as_str(), labels::subscriber) value=get_str(a, "insurance.subscriber") errors l />
+                <div class:hidden=hide_unless(|v| get_str(v, "insurance.subscriber").is_some_and(|s| s != "self"))>
+                    <TextField name="insurance.subscriber_name" label=("Policy holder's full name (if not you)", "Nombre completo del titular de la póliza (si no es usted)") value=get_str(a, "insurance.subscriber_name").unwrap_or_default() errors l required=false />
+                    <TextField name="insurance.subscriber_date_of_birth" label=("Policy holder's date of birth (if not you)", "Fecha de nacimiento del titular (si no es usted)") value=get_str(a, "insurance.subscriber_date_of_birth").unwrap_or_default() errors l kind="date" required=false />
+                </div>
+            </div>
         }.into_any(),
         Step::Consent => view! {
             <Check name="consent.privacy_notice" label=("I have read the clinic's notice of privacy practices.", "He leído el aviso de prácticas de privacidad de la clínica.") checked=get_bool(a, "consent.privacy_notice") == Some(true) errors l />
