@@ -239,3 +239,17 @@ async fn wizard_pages_are_not_cached_and_render_without_a_draft() {
     assert_eq!(app.get("/intake/not-a-step").await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get("/learn/not-a-page").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn starting_drafts_is_rate_limited_per_address() {
+    let app = spawn_with(pain_intake::server::db::Backend::Sqlite, Options { rate_limit_per_minute: 2, ..Options::default() }).await;
+    let post = |ip: &'static str| {
+        Request::post("/intake/start").header("sec-fetch-site", "same-origin").header("x-forwarded-for", ip).body(Body::empty()).unwrap()
+    };
+    assert_eq!(app.send(post("203.0.113.5")).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.send(post("203.0.113.5")).await.status, StatusCode::SEE_OTHER);
+    let limited = app.send(post("203.0.113.5")).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.header("retry-after").parse::<u64>().is_ok());
+    assert_eq!(app.send(post("203.0.113.6")).await.status, StatusCode::SEE_OTHER);
+}

@@ -4,7 +4,9 @@
 //! saves, then redirects (303) to the page to show next. The pages themselves are Leptos
 //! routes that read the draft through `ui::intake::data::load_draft`.
 
+use super::extract::ClientAddr;
 use super::AppState;
+use crate::server::rate_limit::Decision;
 use crate::domain::i18n::error_message;
 use crate::domain::intake::{IntakeAnswers, Locale};
 use crate::domain::screening::evaluate;
@@ -124,10 +126,23 @@ pub async fn draft_state(state: &AppState, headers: &HeaderMap) -> Result<DraftS
     })
 }
 
-/// `POST /intake/start`: a new draft, remembered by cookie.
-pub async fn start(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// `POST /intake/start`: a new draft, remembered by cookie. Limited per client address
+/// like the API, so a script cannot fill the database with empty drafts.
+pub async fn start(State(state): State<AppState>, client: ClientAddr, headers: HeaderMap) -> Response {
     if !same_origin(&headers) {
         return forbidden();
+    }
+    match state.limiter.hit(&format!("draft-start:{}", client.0)).await {
+        Ok(Decision::Allow) => {}
+        Ok(Decision::Limited { retry_after_secs }) => {
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(axum::http::header::RETRY_AFTER, retry_after_secs.to_string())],
+                "Too many new forms from this address. Please wait a minute and try again.",
+            )
+                .into_response();
+        }
+        Err(e) => return unavailable(e),
     }
     let locale = locale_of_request(&headers);
     match drafts::create(&state.db, locale.as_str()).await {

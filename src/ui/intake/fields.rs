@@ -44,8 +44,17 @@ fn error_view(errors: LiveErrors, name: &'static str, l: Locale) -> impl IntoVie
     }
 }
 
-fn described_by(errors: LiveErrors, name: &'static str, l: Locale) -> impl Fn() -> Option<String> {
-    move || errors.message(name, l).map(|_| format!("{}-error", field_id(name)))
+/// `aria-describedby`: the hint (if any) and the error (while there is one).
+fn described_by(errors: LiveErrors, name: &'static str, l: Locale, hint_id: Option<String>) -> impl Fn() -> Option<String> {
+    let error_id = format!("{}-error", field_id(name));
+    move || {
+        let ids: Vec<&str> = hint_id
+            .as_deref()
+            .into_iter()
+            .chain(errors.message(name, l).map(|_| error_id.as_str()))
+            .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
 }
 
 /// A group of radio buttons under one question.
@@ -62,21 +71,7 @@ pub fn Radios(
 ) -> impl IntoView {
     let id = field_id(name);
     let hint_id = format!("{id}-hint");
-    let described = {
-        let hint_id = hint_id.clone();
-        let has_hint = hint.is_some();
-        let err = described_by(errors, name, l);
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if let Some(e) = err() {
-                ids.push(e);
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(errors, name, l, hint.is_some().then(|| hint_id.clone()));
     view! {
         <fieldset class=format!("question {class}") id=id.clone() aria-describedby=described
             aria-invalid=move || errors.message(name, l).map(|_| "true")>
@@ -137,7 +132,7 @@ pub fn Checkboxes(
 ) -> impl IntoView {
     let id = field_id(name);
     view! {
-        <fieldset class="question" id=id.clone() aria-describedby=described_by(errors, name, l)>
+        <fieldset class="question" id=id.clone() aria-describedby=described_by(errors, name, l, None)>
             <legend>{pick(l, legend)}</legend>
             <p class="hint">{tr(l, "Choose all that apply.", "Elija todas las que correspondan.")}</p>
             {error_view(errors, name, l)}
@@ -169,7 +164,7 @@ pub fn Check(name: &'static str, label: L, checked: bool, errors: LiveErrors, l:
             {error_view(errors, name, l)}
             <label class="option" for=id.clone()>
                 <input type="checkbox" id=id.clone() name=name value="yes" checked=checked
-                    aria-describedby=described_by(errors, name, l)
+                    aria-describedby=described_by(errors, name, l, None)
                     aria-invalid=move || errors.message(name, l).map(|_| "true") />
                 <span>{pick(l, label)}</span>
             </label>
@@ -192,21 +187,7 @@ pub fn TextField(
 ) -> impl IntoView {
     let id = field_id(name);
     let hint_id = format!("{id}-hint");
-    let described = {
-        let hint_id = hint_id.clone();
-        let has_hint = hint.is_some();
-        let err = described_by(errors, name, l);
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if let Some(e) = err() {
-                ids.push(e);
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(errors, name, l, hint.is_some().then(|| hint_id.clone()));
     let optional = (!required).then(|| view! { <span class="optional">{tr(l, " (optional)", " (opcional)")}</span> });
     view! {
         <div class="question text-question">
@@ -229,7 +210,7 @@ pub fn TextArea(name: &'static str, label: L, value: String, errors: LiveErrors,
         <div class="question text-question">
             <label for=id.clone()>{pick(l, label)}<span class="optional">{tr(l, " (optional)", " (opcional)")}</span></label>
             {error_view(errors, name, l)}
-            <textarea id=id.clone() name=name rows="3" aria-describedby=described_by(errors, name, l)>{value}</textarea>
+            <textarea id=id.clone() name=name rows="3" aria-describedby=described_by(errors, name, l, None)>{value}</textarea>
         </div>
     }
 }
