@@ -5,6 +5,7 @@
 //! `ui` is the Leptos component tree, rendered on the server and hydrated in the browser.
 
 pub mod domain;
+pub mod x12;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -46,8 +46,8 @@ pub enum X12Error {
     #[error("the {missing} segment is missing: the file may be cut short")]
     Incomplete { missing: &'static str },
 
-    #[error("segment {position} ({id}) is out of place in the envelope")]
-    UnexpectedSegment { position: usize, id: String },
+    #[error("segment {position} is {id} where {expected} was expected")]
+    UnexpectedSegment { position: usize, id: String, expected: &'static str },
 
     #[error("SE01 says the transaction has {declared:?} segments, but it has {actual}")]
     SegmentCount { declared: String, actual: usize },
