@@ -14,6 +14,44 @@ use pain_intake::server::{http, intakes};
 use serde_json::{json, Value};
 
 on_both_databases! {
+    async fn a_body_that_is_not_json_typed_is_415(backend) {
+        let app = spawn(backend).await;
+        let body = valid_intake().to_string().into_bytes();
+        for content_type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"] {
+            let reply = app.post_raw("/api/v1/intakes", content_type, body.clone(), &[]).await;
+            assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{content_type}");
+        }
+        let reply = app.post_raw("/api/v1/intakes", "application/json; charset=utf-8", body, &[]).await;
+        assert_eq!(reply.status, StatusCode::CREATED);
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 1);
+    }
+
+    async fn a_body_over_64_kib_is_413(backend) {
+        let app = spawn(backend).await;
+        let mut intake = valid_intake();
+        intake["clinical"]["symptoms"]["other"] = json!("x".repeat(70 * 1024));
+        let reply = app.post_json("/api/v1/intakes", &intake).await;
+        assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(reply.json()["errors"][0]["code"], "too_large");
+        // Just under the limit is read (and then refused for the field's own limit).
+        let mut intake = valid_intake();
+        intake["clinical"]["symptoms"]["other"] = json!("x".repeat(60 * 1024));
+        let reply = app.post_json("/api/v1/intakes", &intake).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(reply.json()["errors"][0]["field"], "clinical.symptoms.other");
+    }
+
+    async fn malformed_json_is_400_with_the_contract_shape(backend) {
+        let app = spawn(backend).await;
+        for body in [&b"{"[..], b"", b"not json", b"{\"a\":1,}", b"\xff\xfe"] {
+            let reply = app.post_raw("/api/v1/intakes", "application/json", body.to_vec(), &[]).await;
+            assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body:?}");
+            let json = reply.json();
+            assert_eq!(json["errors"][0]["field"], "");
+            assert_eq!(json["errors"][0]["code"], "malformed");
+        }
+    }
+
     async fn every_spec_example_evaluates_as_expected(backend) {
         let app = spawn(backend).await;
         for (name, example) in examples() {
@@ -192,17 +230,6 @@ async fn messages_follow_accept_language() {
     assert!(bad.json()["errors"][0]["message"].as_str().unwrap().contains("JSON válido"));
 }
 
-#[tokio::test]
-async fn malformed_json_is_400_with_the_contract_shape() {
-    let app = spawn(Backend::Sqlite).await;
-    for body in [&b"{"[..], b"", b"not json", b"{\"a\":1,}", b"\xff\xfe"] {
-        let reply = app.post_raw("/api/v1/intakes", "application/json", body.to_vec(), &[]).await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body:?}");
-        let json = reply.json();
-        assert_eq!(json["errors"][0]["field"], "");
-        assert_eq!(json["errors"][0]["code"], "malformed");
-    }
-}
 
 #[tokio::test]
 async fn wrong_kinds_of_json_are_422_not_400() {
@@ -214,34 +241,7 @@ async fn wrong_kinds_of_json_are_422_not_400() {
     }
 }
 
-#[tokio::test]
-async fn a_body_over_64_kib_is_413() {
-    let app = spawn(Backend::Sqlite).await;
-    let mut intake = valid_intake();
-    intake["clinical"]["symptoms"]["other"] = json!("x".repeat(70 * 1024));
-    let reply = app.post_json("/api/v1/intakes", &intake).await;
-    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(reply.json()["errors"][0]["code"], "too_large");
-    // Just under the limit is read (and then refused for the field's own limit).
-    let mut intake = valid_intake();
-    intake["clinical"]["symptoms"]["other"] = json!("x".repeat(60 * 1024));
-    let reply = app.post_json("/api/v1/intakes", &intake).await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(reply.json()["errors"][0]["field"], "clinical.symptoms.other");
-}
 
-#[tokio::test]
-async fn a_body_that_is_not_json_typed_is_415() {
-    let app = spawn(Backend::Sqlite).await;
-    let body = valid_intake().to_string().into_bytes();
-    for content_type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"] {
-        let reply = app.post_raw("/api/v1/intakes", content_type, body.clone(), &[]).await;
-        assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{content_type}");
-    }
-    let reply = app.post_raw("/api/v1/intakes", "application/json; charset=utf-8", body, &[]).await;
-    assert_eq!(reply.status, StatusCode::CREATED);
-    assert_eq!(intakes::count(&app.db).await.unwrap(), 1);
-}
 
 #[tokio::test]
 async fn unknown_api_paths_and_methods_are_not_500() {
@@ -414,4 +414,21 @@ async fn the_clinic_colour_is_served_as_css_variables() {
     assert!(reply.text().contains("--brand: #0b5c7a;"));
     assert!(reply.text().contains("--brand-dark: #08455b;"), "{}", reply.text());
     assert!(app.get("/").await.text().contains("href=\"/theme.css\""));
+}
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode_with_full_sync_foreign_keys_and_a_busy_timeout() {
+    use sqlx::Row;
+    let app = spawn(Backend::Sqlite).await;
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    let pragma = |name: &'static str| format!("PRAGMA {name}");
+    let mode: String = sqlx::query(&pragma("journal_mode")).fetch_one(&mut *conn).await.unwrap().get(0);
+    assert_eq!(mode, "wal");
+    // 2 = FULL: a commit is on disk before the 201 goes out.
+    let sync: i64 = sqlx::query(&pragma("synchronous")).fetch_one(&mut *conn).await.unwrap().get(0);
+    assert_eq!(sync, 2);
+    let fk: i64 = sqlx::query(&pragma("foreign_keys")).fetch_one(&mut *conn).await.unwrap().get(0);
+    assert_eq!(fk, 1);
+    let busy: i64 = sqlx::query(&pragma("busy_timeout")).fetch_one(&mut *conn).await.unwrap().get(0);
+    assert_eq!(busy, 5000);
 }
