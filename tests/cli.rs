@@ -81,7 +81,10 @@ fn screen_exits_2_with_the_errors_json_on_invalid_input() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["screen", "--help"]] {
+    for args in [
+        &["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["screen", "--help"],
+        &["x12", "--help"], &["x12", "build-270", "--help"], &["x12", "parse-271", "--help"],
+    ] {
         let out = run(bin().args(args));
         assert!(out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
@@ -213,4 +216,64 @@ fn http_get(addr: &str, path: &str) -> String {
 fn send_sigterm(pid: u32) {
     let status = Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
     assert!(status.success());
+}
+
+#[test]
+fn x12_parse_271_prints_json_and_exits_2_on_garbage() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/x12");
+    let out = run(bin().args(["x12", "parse-271", &format!("{fixtures}/active_cigna.271")]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stdout_json(&out)["status"], "active");
+    let out = run(bin().args(["x12", "parse-271", &format!("{fixtures}/rejected_72_bcbs.271")]));
+    let json = stdout_json(&out);
+    assert_eq!(json["status"], "rejected");
+    assert_eq!(json["rejections"][0]["action"], "Check the member ID on the card and resubmit.");
+
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.271");
+    std::fs::write(&junk, b"ISA*00*\xff\xfe garbage ~~~").unwrap();
+    let out = run(bin().args(["x12", "parse-271"]).arg(&junk));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error: ") && !stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn x12_build_270_prints_the_inquiry_for_a_stored_intake() {
+    use pain_intake::domain::intake::IntakeAnswers;
+    use pain_intake::domain::screening::evaluate;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/intake.db", dir.path().display());
+    let today = jiff::civil::Date::constant(2026, 11, 23);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (reference, self_pay_reference) = runtime.block_on(async {
+        let db = pain_intake::server::db::Db::open(&url).await.unwrap();
+        let answers = IntakeAnswers::from_json(&valid_intake(), today).unwrap();
+        let e = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
+        let stored = pain_intake::server::intakes::insert(&db, &answers, &e, today).await.unwrap();
+        let mut self_pay = valid_intake();
+        self_pay["insurance"]["plan"] = serde_json::json!("self_pay");
+        let answers = IntakeAnswers::from_json(&self_pay, today).unwrap();
+        let other = pain_intake::server::intakes::insert(&db, &answers, &e, today).await.unwrap();
+        (stored.reference, other.reference)
+    });
+    let out = run(bin()
+        .args(["x12", "build-270", "--reference", &reference.display(), "--clinic-npi", "1234567893"])
+        .env("DATABASE_URL", &url));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("ISA*"), "{text}");
+    assert!(text.contains("NM1*PR*2*BLUE CROSS BLUE SHIELD OF TEXAS*****PI*84980~"), "{text}");
+    assert!(text.contains(&format!("TRN*1*{}*", reference.compact())), "{text}");
+    assert!(text.contains("NM1*IL*1*DOE*JANE****MI*XYZ123456789~"), "{text}");
+
+    let out = run(bin()
+        .args(["x12", "build-270", "--reference", &self_pay_reference.display(), "--clinic-npi", "1234567893"])
+        .env("DATABASE_URL", &url));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
+    let out = run(bin().args(["x12", "build-270", "--reference", "ZZZZ-ZZZZ", "--clinic-npi", "1234567893"]).env("DATABASE_URL", &url));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no intake with reference ZZZZ-ZZZZ"));
+    let out = run(bin().args(["x12", "build-270", "--reference", "ZZZZ-ZZZZ", "--clinic-npi", "1234567890"]));
+    assert_eq!(out.status.code(), Some(2), "a wrong NPI is a configuration error");
 }

@@ -24,7 +24,10 @@ pub use build270::{
     build_270, Envelope, EligibilityInquiry, Npi, Payer, PayerDirectory, Person, Provider, Submitter, Usage,
 };
 pub use error::X12Error;
-pub use parse271::{parse_271, Benefit, BenefitKind, Eligibility, LoopId, Network, Period, Rejection, Status};
+pub use parse271::{
+    action_for, parse_271, Benefit, BenefitKind, Eligibility, LoopId, Network, PayerInfo, Period, PlanInfo, Rejection,
+    Status, SubscriberInfo,
+};
 pub use tokenizer::{tokenize, Delimiters, Element, Segment};
 
 use jiff::civil::Date;

@@ -14,7 +14,8 @@
 //! Tolerated, because real files do it: a byte-order mark and whitespace before the ISA,
 //! CR/LF after segment terminators (or anywhere, when the terminator is not itself CR
 //! or LF: some systems wrap files at 80 columns), spaces before a segment ID, and a
-//! missing terminator after the last segment.
+//! missing terminator after the last segment. Not tolerated: an ISA that is not exactly
+//! 106 characters on one line, since its fixed width is what locates the delimiters.
 
 use super::X12Error;
 
