@@ -6,7 +6,6 @@
 
 use super::db::{now_text, Db};
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -18,12 +17,7 @@ pub const LIFETIME_DAYS: i64 = 30;
 pub const COOKIE: &str = "draft";
 
 /// An error saved with the draft, in both languages (the patient may switch).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedError {
-    pub field: String,
-    pub en: String,
-    pub es: String,
-}
+pub use crate::ui::intake::data::ErrorText as SavedError;
 
 #[derive(Debug, Clone)]
 pub struct Draft {

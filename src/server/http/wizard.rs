@@ -13,7 +13,7 @@ use crate::domain::screening::evaluate;
 use crate::server::drafts::{self, SavedError};
 use crate::server::intakes;
 use crate::ui::i18n::{locale_of_request, LANG_COOKIE};
-use crate::ui::intake::data::{DraftState, ErrorText, ResultData};
+use crate::ui::intake::data::{DraftState, ResultData};
 use crate::ui::intake::form::{self, Step};
 use axum::extract::{Path, Query, State};
 use axum::http::header::{COOKIE, HOST, LOCATION, ORIGIN, SET_COOKIE};
@@ -120,7 +120,7 @@ pub async fn draft_state(state: &AppState, headers: &HeaderMap) -> Result<DraftS
     Ok(DraftState::Open {
         answers: draft.answers,
         errors_step: draft.errors_step,
-        errors: draft.errors.into_iter().map(|e| ErrorText { field: e.field, en: e.en, es: e.es }).collect(),
+        errors: draft.errors,
         resume_url: format!("{base}/intake/resume/{token}"),
         preview,
     })

@@ -57,6 +57,34 @@ fn described_by(errors: LiveErrors, name: &'static str, l: Locale, hint_id: Opti
     }
 }
 
+/// The labelled inputs of a group; each input's id is `{group id}-{value}`.
+fn option_list(
+    kind: &'static str,
+    id: &str,
+    name: &'static str,
+    options: Vec<(String, L)>,
+    is_checked: impl Fn(&str) -> bool,
+    l: Locale,
+) -> impl IntoView {
+    view! {
+        <div class="options">
+            {options
+                .into_iter()
+                .map(|(v, label)| {
+                    let option_id = format!("{id}-{v}");
+                    let checked = is_checked(&v);
+                    view! {
+                        <label class="option" for=option_id.clone()>
+                            <input type=kind id=option_id.clone() name=name value=v checked=checked />
+                            <span>{pick(l, label)}</span>
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
 /// A group of radio buttons under one question.
 #[component]
 pub fn Radios(
@@ -78,21 +106,7 @@ pub fn Radios(
             <legend>{pick(l, legend)}</legend>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{pick(l, h)}</p> })}
             {error_view(errors, name, l)}
-            <div class="options">
-                {options
-                    .into_iter()
-                    .map(|(v, label)| {
-                        let option_id = format!("{id}-{v}");
-                        let checked = value.as_deref() == Some(v.as_str());
-                        view! {
-                            <label class="option" for=option_id.clone()>
-                                <input type="radio" id=option_id.clone() name=name value=v checked=checked />
-                                <span>{pick(l, label)}</span>
-                            </label>
-                        }
-                    })
-                    .collect_view()}
-            </div>
+            {option_list("radio", &id, name, options, move |v| value.as_deref() == Some(v), l)}
         </fieldset>
     }
 }
@@ -136,21 +150,7 @@ pub fn Checkboxes(
             <legend>{pick(l, legend)}</legend>
             <p class="hint">{tr(l, "Choose all that apply.", "Elija todas las que correspondan.")}</p>
             {error_view(errors, name, l)}
-            <div class="options">
-                {options
-                    .into_iter()
-                    .map(|(v, label)| {
-                        let option_id = format!("{id}-{v}");
-                        let is_checked = checked.contains(&v);
-                        view! {
-                            <label class="option" for=option_id.clone()>
-                                <input type="checkbox" id=option_id.clone() name=name value=v checked=is_checked />
-                                <span>{pick(l, label)}</span>
-                            </label>
-                        }
-                    })
-                    .collect_view()}
-            </div>
+            {option_list("checkbox", &id, name, options, move |v| checked.iter().any(|c| c == v), l)}
         </fieldset>
     }
 }
