@@ -83,7 +83,7 @@ fn screen_exits_2_with_the_errors_json_on_invalid_input() {
 fn every_subcommand_has_help() {
     for args in [
         &["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["screen", "--help"],
-        &["x12", "--help"], &["x12", "build-270", "--help"], &["x12", "parse-271", "--help"],
+        &["x12", "--help"], &["x12", "build-270", "--help"], &["x12", "parse-271", "--help"], &["backup", "--help"],
     ] {
         let out = run(bin().args(args));
         assert!(out.status.success(), "{args:?}");
@@ -175,11 +175,22 @@ fn fresh_postgres_database(tag: &str) -> String {
     })
 }
 
-/// Starts `serve` on a free port, checks the health endpoints, stops it with SIGTERM.
-fn serve_and_check(database_url: &str) {
+/// Starts `serve` on a free port; returns the process and its address.
+fn start_server(database_url: &str) -> (std::process::Child, String) {
+    let (child, addr, _) = start_server_logging(database_url, "info");
+    (child, addr)
+}
+
+/// Starts `serve` with a log filter; the third value collects everything it logs.
+fn start_server_logging(
+    database_url: &str,
+    log_level: &str,
+) -> (std::process::Child, String, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
     let mut child = bin()
         .args(["serve", "--listen", "127.0.0.1:0", "--dev"])
         .env("DATABASE_URL", database_url)
+        .env("LOG_LEVEL", log_level)
+        .env("NO_COLOR", "1")
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -193,7 +204,25 @@ fn serve_and_check(database_url: &str) {
         }
         line.clear();
     }
-    let addr = addr.expect("the server announces its address");
+    // Keep reading the log so the server never blocks on a full pipe.
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        use std::io::Read;
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stderr.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    (child, addr.expect("the server announces its address"), log)
+}
+
+/// Starts `serve` on a free port, checks the health endpoints, stops it with SIGTERM.
+fn serve_and_check(database_url: &str) {
+    let (mut child, addr) = start_server(database_url);
     let response = http_get(&addr, "/healthz");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     let response = http_get(&addr, "/readyz");
@@ -276,4 +305,96 @@ fn x12_build_270_prints_the_inquiry_for_a_stored_intake() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no intake with reference ZZZZ-ZZZZ"));
     let out = run(bin().args(["x12", "build-270", "--reference", "ZZZZ-ZZZZ", "--clinic-npi", "1234567890"]));
     assert_eq!(out.status.code(), Some(2), "a wrong NPI is a configuration error");
+}
+
+fn http_post_json(addr: &str, path: &str, body: &str) -> String {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn backup_copies_a_running_server_and_the_copy_restores_every_intake() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = format!("sqlite://{}/live.db", dir.path().display());
+    let (mut server, addr) = start_server(&live);
+    let mut references = Vec::new();
+    for _ in 0..5 {
+        let reply = http_post_json(&addr, "/api/v1/intakes", &valid_intake().to_string());
+        assert!(reply.starts_with("HTTP/1.1 201"), "{reply}");
+        let body = &reply[reply.find("\r\n\r\n").unwrap() + 4..];
+        let json: Value = serde_json::from_str(body).unwrap();
+        references.push(json["reference"].as_str().unwrap().to_owned());
+    }
+    // The backup runs while the server is up.
+    let copy = dir.path().join("backup.db");
+    let out = run(bin().args(["backup", "--to"]).arg(&copy).env("DATABASE_URL", &live));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // A second backup to the same file is refused rather than overwriting it.
+    let again = run(bin().args(["backup", "--to"]).arg(&copy).env("DATABASE_URL", &live));
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    send_sigterm(server.id());
+    server.wait().unwrap();
+
+    // Restore drill: a server started on the copy has every intake.
+    let restored = format!("sqlite://{}", copy.display());
+    let (mut server, addr) = start_server(&restored);
+    assert!(http_get(&addr, "/readyz").starts_with("HTTP/1.1 200"));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let db = pain_intake::server::db::Db::connect(&restored).await.unwrap();
+        assert_eq!(pain_intake::server::intakes::count(&db).await.unwrap(), 5);
+        for r in &references {
+            let r = pain_intake::domain::values::Reference::parse(r).unwrap();
+            assert!(pain_intake::server::intakes::find(&db, &r).await.unwrap().is_some(), "{}", r.display());
+        }
+    });
+    send_sigterm(server.id());
+    server.wait().unwrap();
+}
+
+#[test]
+fn backup_of_postgresql_points_to_pg_dump() {
+    let url = fresh_postgres_database("backup");
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(bin().args(["backup", "--to"]).arg(dir.path().join("x.db")).env("DATABASE_URL", &url));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+}
+
+#[test]
+fn the_logs_of_a_full_intake_hold_no_patient_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/intake.db", dir.path().display());
+    // Debug level: the strictest case, with every library's log lines on.
+    let (mut server, addr, log) = start_server_logging(&url, "debug");
+    let mut intake = valid_intake();
+    intake["clinical"]["medical"]["allergies"] = serde_json::json!("penicillin rash");
+    let reply = http_post_json(&addr, "/api/v1/intakes", &intake.to_string());
+    assert!(reply.starts_with("HTTP/1.1 201"), "{reply}");
+    let mut bad = valid_intake();
+    bad["patient"]["zip"] = serde_json::json!("Secret-Zip-Value");
+    let reply = http_post_json(&addr, "/api/v1/intakes", &bad.to_string());
+    assert!(reply.starts_with("HTTP/1.1 422"), "{reply}");
+    let screening = http_post_json(&addr, "/api/v1/screening", &examples()[0].1["request"].to_string());
+    assert!(screening.starts_with("HTTP/1.1 200"));
+    send_sigterm(server.id());
+    server.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+
+    let log = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
+    assert!(log.contains("intake stored"), "the log is being captured: {log}");
+    for phi in ["Jane", "Doe", "jane@example.com", "2145550182", "(214) 555-0182", "1980-04-02", "75201",
+        "XYZ123456789", "gabapentin", "penicillin", "Secret-Zip-Value"] {
+        assert!(!log.contains(phi), "the log contains {phi:?}");
+    }
 }

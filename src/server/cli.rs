@@ -1,7 +1,7 @@
 //! The command line: `serve` (default), `migrate`, `screen`. Each step of `serve` says
 //! why it is there; anything that can go wrong at start-up ends in one clear line.
 
-use super::config::{Build270Args, Cli, Command, DatabaseArgs, ScreenArgs, ServeArgs, X12Command};
+use super::config::{BackupArgs, Build270Args, Cli, Command, DatabaseArgs, ScreenArgs, ServeArgs, X12Command};
 use super::db::Db;
 use super::http::{self, AppState, Settings};
 use super::rate_limit::RateLimiter;
@@ -22,6 +22,7 @@ pub fn run() -> ExitCode {
         Some(Command::Screen(args)) => screen(&args),
         Some(Command::Migrate(args)) => block_on(migrate(args)),
         Some(Command::Serve(args)) => block_on(serve(args)),
+        Some(Command::Backup(args)) => block_on(backup(args)),
         Some(Command::X12(X12Command::Parse271 { file })) => parse_271(&file),
         Some(Command::X12(X12Command::Build270(args))) => block_on(build_270(args)),
         None => block_on(serve(cli.serve)),
@@ -48,6 +49,14 @@ fn block_on(f: impl std::future::Future<Output = Result<(), String>>) -> ExitCod
 async fn migrate(args: DatabaseArgs) -> Result<(), String> {
     Db::open(&args.database_url).await.map_err(|e| e.to_string())?;
     println!("migrations applied");
+    Ok(())
+}
+
+async fn backup(args: BackupArgs) -> Result<(), String> {
+    // Connect without migrating: a backup must not change the database it copies.
+    let db = Db::connect(&args.database.database_url).await.map_err(|e| e.to_string())?;
+    db.backup_to(&args.to).await.map_err(|e| e.to_string())?;
+    println!("backup written to {}", args.to.display());
     Ok(())
 }
 

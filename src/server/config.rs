@@ -32,9 +32,21 @@ pub enum Command {
     /// Print the screening evaluation of a request (a file, or `-` for standard input).
     /// Exits 0 with the evaluation, or 2 with the errors JSON.
     Screen(ScreenArgs),
+    /// Write a consistent copy of the SQLite database, safe while the server runs.
+    Backup(BackupArgs),
     /// Insurance eligibility files (X12 005010X279A1).
     #[command(subcommand)]
     X12(X12Command),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// Where to write the copy; the file must not exist yet.
+    #[arg(long)]
+    pub to: std::path::PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
