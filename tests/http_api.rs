@@ -432,3 +432,49 @@ async fn sqlite_runs_in_wal_mode_with_full_sync_foreign_keys_and_a_busy_timeout(
     let busy: i64 = sqlx::query(&pragma("busy_timeout")).fetch_one(&mut *conn).await.unwrap().get(0);
     assert_eq!(busy, 5000);
 }
+
+mod concurrency {
+    use super::*;
+
+    /// 1,000 intakes from 50 concurrent clients: exactly 1,000 rows, unique references,
+    /// no errors (SQLite serialises writers behind its busy timeout; PostgreSQL pools).
+    async fn thousand_intakes_from_fifty_clients(backend: Backend) {
+        let app = std::sync::Arc::new(spawn(backend).await);
+        let body = valid_intake();
+        let mut clients = Vec::new();
+        for client in 0..50 {
+            let app = app.clone();
+            let body = body.clone();
+            clients.push(tokio::spawn(async move {
+                let mut references = Vec::new();
+                for _ in 0..20 {
+                    let ip = format!("10.0.0.{client}");
+                    let reply = app
+                        .post_raw("/api/v1/intakes", "application/json", body.to_string().into_bytes(), &[("x-forwarded-for", &ip)])
+                        .await;
+                    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+                    references.push(reply.json()["reference"].as_str().unwrap().to_owned());
+                }
+                references
+            }));
+        }
+        let mut all = std::collections::HashSet::new();
+        for c in clients {
+            for r in c.await.unwrap() {
+                assert!(all.insert(r), "duplicate reference");
+            }
+        }
+        assert_eq!(all.len(), 1000);
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 1000);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite() {
+        thousand_intakes_from_fifty_clients(Backend::Sqlite).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres() {
+        thousand_intakes_from_fifty_clients(Backend::Postgres).await
+    }
+}
