@@ -264,7 +264,7 @@ pub fn evaluate(clinical: &Clinical, born: Date, as_of: Date) -> Evaluation {
         }
     };
     // Most urgent first, so the deciding reasons lead; stable within one outcome.
-    reasons.sort_by(|a, b| b.outcome.cmp(&a.outcome));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.outcome));
 
     Evaluation {
         outcome,
