@@ -253,3 +253,15 @@ async fn starting_drafts_is_rate_limited_per_address() {
     assert!(limited.header("retry-after").parse::<u64>().is_ok());
     assert_eq!(app.send(post("203.0.113.6")).await.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn while_the_database_is_down_wizard_pages_say_so_with_a_503() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    app.db.pool.close().await;
+    let page = app.send(Request::get("/intake/pain").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.text().contains("answers you already saved are kept"), "{}", page.text());
+    let post = app.send(form_post("/intake/pain", &cookie, "nav=next")).await;
+    assert_eq!(post.status, StatusCode::SERVICE_UNAVAILABLE);
+}

@@ -104,7 +104,8 @@ pub fn IntakeStep() -> impl IntoView {
                         EitherOf3::A(view! { <StepPage step answers errors resume_url preview /> })
                     }
                     Ok(DraftState::Submitted(_)) => EitherOf3::B(view! { <AlreadySubmitted /> }),
-                    _ => EitherOf3::C(view! { <NoDraft /> }),
+                    Ok(DraftState::Missing) => EitherOf3::C(Either::Left(view! { <NoDraft /> })),
+                    Err(_) => EitherOf3::C(Either::Right(view! { <Unavailable /> })),
                 }
             })}
         </Suspense>
@@ -121,6 +122,25 @@ fn NoDraft() -> impl IntoView {
                 "Saved answers are kept for 30 days on the device where you started, or through your private resume link.",
                 "Las respuestas guardadas se conservan por 30 días en el dispositivo donde empezó, o mediante su enlace privado para continuar.")}</p>
             <p><a class="button" href="/intake">{tr(l, "Start the pre-screening", "Comenzar la evaluación previa")}</a></p>
+        </section>
+    }
+}
+
+/// Shown while the database cannot be reached: nothing is lost, try again shortly.
+#[component]
+fn Unavailable() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::SERVICE_UNAVAILABLE);
+    }
+    let l = use_locale();
+    view! {
+        <section class="page narrow">
+            <h1>{tr(l, "We can't open your answers right now", "No podemos abrir sus respuestas en este momento")}</h1>
+            <p>{tr(l,
+                "Our system is briefly unavailable. The answers you already saved are kept. Please try again in a few minutes.",
+                "Nuestro sistema no está disponible por un momento. Las respuestas que ya guardó se conservan. Inténtelo de nuevo en unos minutos.")}</p>
+            <p>{tr(l, "If you have a medical emergency, call 911.", "Si tiene una emergencia médica, llame al 911.")}</p>
         </section>
     }
 }
@@ -554,8 +574,9 @@ pub fn IntakeResult() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match draft.await {
-                    Ok(DraftState::Submitted(result)) => Either::Left(view! { <ResultView result /> }),
-                    _ => Either::Right(view! { <NoDraft /> }),
+                    Ok(DraftState::Submitted(result)) => EitherOf3::A(view! { <ResultView result /> }),
+                    Err(_) => EitherOf3::B(view! { <Unavailable /> }),
+                    _ => EitherOf3::C(view! { <NoDraft /> }),
                 }
             })}
         </Suspense>
