@@ -7,6 +7,7 @@ pub mod decode;
 pub mod i18n;
 pub mod intake;
 pub mod screening;
+pub mod staff;
 pub mod values;
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Storing submitted intakes with their screening result.
 
 use super::db::{now_text, Db};
-use crate::domain::intake::IntakeAnswers;
+use crate::domain::intake::{IntakeAnswers, Plan};
+use crate::domain::staff::{pin_rank, priority, VerificationStatus};
 use crate::domain::screening::Evaluation;
 use crate::domain::values::Reference;
 use jiff::civil::Date;
@@ -38,15 +39,30 @@ pub async fn insert(
         let reference = Reference::from_bits(rand::rng().random::<u64>() & 0xFF_FFFF_FFFF);
         let now = now_text();
         let mut tx = db.pool.begin().await?;
+        let patient = &answers.patient;
         let inserted = sqlx::query(
-            "INSERT INTO intakes (reference, schema_version, locale, answers, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'new', $5, $5) RETURNING id",
+            "INSERT INTO intakes (reference, schema_version, locale, answers, status, created_at, updated_at, \
+             first_name, last_name, search_name, date_of_birth, plan, outcome, safety_alert, pin_rank, verification_status) \
+             VALUES ($1, $2, $3, $4, 'new', $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
         .bind(reference.compact())
         .bind(i64::from(answers.schema_version))
         .bind(answers.locale.as_str())
         .bind(&answers_json)
         .bind(&now)
+        .bind(patient.first_name.as_str())
+        .bind(patient.last_name.as_str())
+        .bind(format!("{} {}", patient.first_name.as_str(), patient.last_name.as_str()).to_lowercase())
+        .bind(patient.date_of_birth.to_string())
+        .bind(answers.insurance.plan.as_str())
+        .bind(evaluation.outcome.as_str())
+        .bind(i64::from(evaluation.safety_alert))
+        .bind(pin_rank(evaluation.outcome, evaluation.safety_alert))
+        .bind(if answers.insurance.plan == Plan::SelfPay {
+            VerificationStatus::SelfPay.as_str()
+        } else {
+            VerificationStatus::Unverified.as_str()
+        })
         .fetch_one(&mut *tx)
         .await;
         let id: i64 = match inserted {
@@ -66,6 +82,18 @@ pub async fn insert(
         .bind(&reasons_json)
         .bind(&scores_json)
         .bind(evaluated_on.to_string())
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        // The clinic's e-mail goes out from this outbox (server::notify), so a slow or
+        // failing mail server never delays or loses the submission.
+        sqlx::query(
+            "INSERT INTO notifications (intake_id, reference, priority, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(id)
+        .bind(reference.compact())
+        .bind(priority(evaluation.outcome, evaluation.safety_alert).as_str())
         .bind(&now)
         .execute(&mut *tx)
         .await?;

@@ -8,3 +8,4 @@ pub mod drafts;
 pub mod http;
 pub mod intakes;
 pub mod rate_limit;
+pub mod staff;
