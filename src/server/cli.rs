@@ -1,7 +1,9 @@
 //! The command line: `serve` (default), `migrate`, `screen`. Each step of `serve` says
 //! why it is there; anything that can go wrong at start-up ends in one clear line.
 
-use super::config::{BackupArgs, Build270Args, Cli, Command, DatabaseArgs, ScreenArgs, ServeArgs, X12Command};
+use super::config::{
+    BackupArgs, Build270Args, Cli, Command, DatabaseArgs, ScreenArgs, ServeArgs, UserAddArgs, UserCommand, X12Command,
+};
 use super::db::Db;
 use super::http::{self, AppState, Settings};
 use super::rate_limit::RateLimiter;
@@ -25,6 +27,7 @@ pub fn run() -> ExitCode {
         Some(Command::Backup(args)) => block_on(backup(args)),
         Some(Command::X12(X12Command::Parse271 { file })) => parse_271(&file),
         Some(Command::X12(X12Command::Build270(args))) => block_on(build_270(args)),
+        Some(Command::User(UserCommand::Add(args))) => block_on(user_add(args)),
         None => block_on(serve(cli.serve)),
     }
 }
@@ -49,6 +52,33 @@ fn block_on(f: impl std::future::Future<Output = Result<(), String>>) -> ExitCod
 async fn migrate(args: DatabaseArgs) -> Result<(), String> {
     Db::open(&args.database_url).await.map_err(|e| e.to_string())?;
     println!("migrations applied");
+    Ok(())
+}
+
+/// `user add`: the way to create the first admin (later accounts are invited from the
+/// staff pages). The password comes from standard input so it is never in the shell's
+/// history or the process list.
+async fn user_add(args: UserAddArgs) -> Result<(), String> {
+    use super::staff::{accounts, password};
+    use crate::domain::staff::Role;
+    let role = Role::parse(&args.role).ok_or("unknown role")?;
+    let email = accounts::normal_email(&args.email);
+    if crate::domain::values::Email::parse(&email).is_err() {
+        return Err(format!("{email:?} is not a valid e-mail address"));
+    }
+    let name = args.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err("--name must be 1 to 100 characters".into());
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let line = line.strip_suffix('\n').unwrap_or(&line);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let new = password::NewPassword::parse(line).map_err(|e| format!("password refused: {e}"))?;
+    let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?;
+    let hash = password::hash(&new).await.map_err(|e| e.to_string())?;
+    let id = accounts::create(&db, &email, name, role, Some(&hash)).await.map_err(|e| e.to_string())?;
+    println!("created {} account {email} (id {id}); two-factor enrolment happens at first sign-in", role.as_str());
     Ok(())
 }
 

@@ -37,6 +37,30 @@ pub enum Command {
     /// Insurance eligibility files (X12 005010X279A1).
     #[command(subcommand)]
     X12(X12Command),
+    /// Staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account; the password is read from standard input (one line).
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserAddArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    #[arg(long)]
+    pub email: String,
+
+    #[arg(long)]
+    pub name: String,
+
+    #[arg(long, value_parser = ["admin", "clinician", "front_desk"])]
+    pub role: String,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -175,6 +199,23 @@ pub struct ServeArgs {
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
+
+    /// Who must use two-factor sign-in: `all` staff (the default) or only `admins`.
+    #[arg(long, env = "STAFF_TWO_FACTOR", default_value = "all", value_parser = ["all", "admins"])]
+    pub staff_two_factor: String,
+
+    /// SMTP server for new-submission e-mails, e.g. `smtps://user:pass@mail.example.org`
+    /// or `smtp://127.0.0.1:25`. Without it no e-mail is sent (submissions wait in the outbox).
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The clinic's address that receives a message for every new submission.
+    #[arg(long, env = "NOTIFY_TO")]
+    pub notify_to: Option<String>,
+
+    /// The sender of those messages.
+    #[arg(long, env = "NOTIFY_FROM", default_value = "pain-intake@localhost")]
+    pub notify_from: String,
 }
 
 fn parse_clinic_name(s: &str) -> Result<String, String> {

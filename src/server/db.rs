@@ -8,6 +8,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::AnyConnection;
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
+pub use super::staff::sessions::Store as SessionStore;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -20,6 +21,30 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// Staff sessions, in the same database (see `staff::sessions`).
+    pub sessions: SessionStore,
+}
+
+/// A small pool of the concrete engine for tower-sessions, with the same SQLite settings.
+async fn session_store(backend: Backend, url: &str) -> Result<SessionStore, sqlx::Error> {
+    use sqlx::pool::PoolOptions;
+    use std::str::FromStr;
+    fn pool<DB: sqlx::Database>() -> PoolOptions<DB> {
+        PoolOptions::new().max_connections(4).acquire_timeout(Duration::from_secs(5))
+    }
+    Ok(match backend {
+        Backend::Sqlite => {
+            let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?
+                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(5));
+            SessionStore::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(pool().connect_with(options).await?))
+        }
+        Backend::Postgres => {
+            let options = sqlx::postgres::PgConnectOptions::from_str(url)?;
+            SessionStore::Postgres(tower_sessions_sqlx_store::PostgresStore::new(pool().connect_with(options).await?))
+        }
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,7 +123,8 @@ impl Db {
             .connect(&url)
             .await
             .map_err(|source| DbError::Connect { url: redact(&url), source })?;
-        Ok(Self { pool, backend })
+        let sessions = session_store(backend, &url).await.map_err(|source| DbError::Connect { url: redact(&url), source })?;
+        Ok(Self { pool, backend, sessions })
     }
 
     /// Applies pending migrations for this engine.
@@ -107,6 +133,7 @@ impl Db {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
             Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
         }
+        self.sessions.migrate().await.map_err(|e| DbError::Migrate(sqlx::migrate::MigrateError::Execute(e)))?;
         Ok(())
     }
 
@@ -118,7 +145,17 @@ impl Db {
 
 /// The current time as stored: RFC 3339 UTC with milliseconds.
 pub fn now_text() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    text_at(jiff::Timestamp::now())
+}
+
+/// A time as stored (RFC 3339 UTC with milliseconds), e.g. for expiry times.
+pub fn text_at(at: jiff::Timestamp) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// The stored time `secs` seconds from now (negative: in the past).
+pub fn text_in(secs: i64) -> String {
+    text_at(jiff::Timestamp::now() + jiff::SignedDuration::from_secs(secs))
 }
 
 /// Whether an error means "the database is not there right now" rather than a bug.

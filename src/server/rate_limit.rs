@@ -31,6 +31,11 @@ impl RateLimiter {
 
     /// Counts one request for `bucket` (e.g. `intakes:203.0.113.9`) and decides.
     pub async fn hit(&self, bucket: &str) -> Result<Decision, sqlx::Error> {
+        self.hit_limit(bucket, self.per_minute).await
+    }
+
+    /// Like `hit`, with a limit of its own (e.g. sign-in attempts).
+    pub async fn hit_limit(&self, bucket: &str, per_minute: u32) -> Result<Decision, sqlx::Error> {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
         let window = now - now.rem_euclid(WINDOW_SECS);
         let hits: i64 = sqlx::query(
@@ -43,7 +48,7 @@ impl RateLimiter {
         .fetch_one(&self.db.pool)
         .await?
         .try_get("hits")?;
-        if hits > i64::from(self.per_minute) {
+        if hits > i64::from(per_minute) {
             Ok(Decision::Limited { retry_after_secs: (window + WINDOW_SECS - now).max(1) as u64 })
         } else {
             Ok(Decision::Allow)

@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod intake;
 pub mod learn;
 mod not_found;
+pub mod staff;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};

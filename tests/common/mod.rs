@@ -13,6 +13,7 @@ use leptos::prelude::LeptosOptions;
 use pain_intake::server::db::{Backend, Db};
 use pain_intake::server::http::{self, AppState, Settings};
 use pain_intake::server::rate_limit::RateLimiter;
+use pain_intake::server::staff::sessions::Timeouts;
 use serde_json::Value;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -81,11 +82,12 @@ fn rand_u64() -> u64 {
 pub struct Options {
     pub rate_limit_per_minute: u32,
     pub https_only: bool,
+    pub staff_timeouts: Timeouts,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { rate_limit_per_minute: 10_000, https_only: false }
+        Self { rate_limit_per_minute: 10_000, https_only: false, staff_timeouts: Timeouts::default() }
     }
 }
 
@@ -106,6 +108,9 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
             https_only: options.https_only,
             // Tests name the client in X-Forwarded-For, so limits can be per test.
             trust_forwarded_for: true,
+            staff_timeouts: options.staff_timeouts,
+            two_factor_for_all: true,
+            sign_in_per_minute: 5,
         }),
         limiter: RateLimiter::new(db.clone(), options.rate_limit_per_minute),
         leptos_options: LeptosOptions::builder().output_name("pain-intake").site_root("target/site").build(),

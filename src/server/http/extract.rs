@@ -33,7 +33,14 @@ impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if state.settings.trust_forwarded_for {
+        Ok(Self(client_of(parts, state.settings.trust_forwarded_for)))
+    }
+}
+
+/// The client address of a request (see `ClientAddr`).
+pub fn client_of(parts: &Parts, trust_forwarded_for: bool) -> String {
+    {
+        if trust_forwarded_for {
             let forwarded = parts
                 .headers
                 .get("x-forwarded-for")
@@ -42,11 +49,11 @@ impl FromRequestParts<AppState> for ClientAddr {
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty());
             if let Some(addr) = forwarded {
-                return Ok(Self(addr));
+                return addr;
             }
         }
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-        Ok(Self(peer.unwrap_or_else(|| "unknown".to_owned())))
+        peer.unwrap_or_else(|| "unknown".to_owned())
     }
 }
 

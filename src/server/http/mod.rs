@@ -11,6 +11,7 @@ pub mod wizard;
 use super::config::ServeArgs;
 use super::db::Db;
 use super::rate_limit::RateLimiter;
+use super::staff::sessions::Timeouts;
 use crate::ui::{shell, App, ClinicInfo};
 use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath};
 use axum::http::{Request, StatusCode};
@@ -42,6 +43,12 @@ pub struct Settings {
     pub clinic_timezone: TimeZone,
     pub https_only: bool,
     pub trust_forwarded_for: bool,
+    /// Staff session limits (15 min idle, 10 h absolute; shorter in tests).
+    pub staff_timeouts: Timeouts,
+    /// Two-factor for every staff role, or only for admins.
+    pub two_factor_for_all: bool,
+    /// Sign-in attempts a minute from one client address.
+    pub sign_in_per_minute: u32,
 }
 
 impl Settings {
@@ -54,6 +61,9 @@ impl Settings {
             clinic_timezone: args.clinic_timezone.clone(),
             https_only: args.https_only(),
             trust_forwarded_for: args.trust_forwarded_for,
+            staff_timeouts: Timeouts::default(),
+            two_factor_for_all: args.staff_two_factor == "all",
+            sign_in_per_minute: 5,
         }
     }
 

@@ -23,7 +23,7 @@ use axum::Form;
 use serde_json::Value;
 
 /// A 303 to a local page, with optional cookies.
-fn see_other(to: &str, cookies: &[String]) -> Response {
+pub(crate) fn see_other(to: &str, cookies: &[String]) -> Response {
     let mut response = (StatusCode::SEE_OTHER, [(LOCATION, to.to_owned())]).into_response();
     for cookie in cookies {
         if let Ok(v) = HeaderValue::from_str(cookie) {
@@ -55,7 +55,7 @@ fn draft_cookie(state: &AppState, token: &str) -> String {
 
 /// Refuses form posts from other sites: the browser says where a request comes from in
 /// `Sec-Fetch-Site` (or at least `Origin`); either must name this site when present.
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return matches!(site, "same-origin" | "none");
     }

@@ -10,7 +10,7 @@ pub mod data;
 mod fields;
 pub mod form;
 pub mod labels;
-mod review;
+pub mod review;
 
 use crate::domain::i18n::{lifeline, outcome_message, reason_message};
 use crate::domain::intake::{ContactMethod, Locale, Plan, SexAtBirth, Subscriber, TreatmentKind};

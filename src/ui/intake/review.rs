@@ -39,7 +39,7 @@ fn list(a: &Value, path: &str, label: fn(&str) -> L, l: Locale) -> String {
 }
 
 /// The rows (question, answer) of one step.
-fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
+pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
     let none = || tr(l, "Not answered", "Sin responder").to_owned();
     let b = |path: String| form::value_at(a, &path).and_then(Value::as_bool);
     match step {

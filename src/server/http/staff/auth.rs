@@ -1,0 +1,441 @@
+//! Signing in (password, then a TOTP or recovery code), two-factor enrolment, signing
+//! out (here or everywhere), changing a password and accepting an invitation.
+//!
+//! Unknown e-mail, disabled account, locked account and wrong password all answer the
+//! same redirect after the same argon2 work, so the form reveals nothing about accounts.
+
+use super::{any_role, audit, post_guard, refusal, Origin};
+use crate::server::http::extract::ClientAddr;
+use crate::server::http::wizard::{same_origin, see_other};
+use crate::server::http::AppState;
+use crate::server::rate_limit::Decision;
+use crate::server::staff::accounts::{self, HOURLY_FAILURES};
+use crate::server::staff::audit::Action;
+use crate::server::staff::password::{self, NewPassword, PolicyError};
+use crate::server::staff::sessions::{self, Stage, Staff};
+use crate::server::staff::totp;
+use crate::ui::staff::data::Gate;
+use axum::extract::{Path, State};
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn too_many(retry_after: u64) -> Response {
+    let mut r = super::message(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many attempts",
+        "Too many sign-in attempts from this address. Please wait a minute and try again.",
+    );
+    if let Ok(v) = retry_after.to_string().parse() {
+        r.headers_mut().insert(RETRY_AFTER, v);
+    }
+    r
+}
+
+fn now_unix() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+/// Whether an account is in its wait after repeated failures, or over the hourly cap.
+async fn locked(state: &AppState, user: &accounts::User) -> Result<bool, sqlx::Error> {
+    let waiting = user
+        .locked_until
+        .as_deref()
+        .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+        .is_some_and(|t| t > jiff::Timestamp::now());
+    Ok(waiting || accounts::failures_last_hour(&state.db, user.id).await? >= HOURLY_FAILURES)
+}
+
+/// Whether this account must use a second factor.
+fn needs_two_factor(state: &AppState, user: &accounts::User) -> bool {
+    state.settings.two_factor_for_all || user.role == crate::domain::staff::Role::Admin
+}
+
+fn staff_of(user: &accounts::User) -> Staff {
+    Staff { id: user.id, email: user.email.clone(), name: user.name.clone(), role: user.role }
+}
+
+/// `POST /staff/sign-in`
+pub async fn sign_in(
+    State(state): State<AppState>,
+    session: Session,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    if !same_origin(&headers) {
+        return super::forbidden_origin();
+    }
+    match state.limiter.hit_limit(&format!("sign-in:{client}"), state.settings.sign_in_per_minute).await {
+        Ok(Decision::Allow) => {}
+        Ok(Decision::Limited { retry_after_secs }) => return too_many(retry_after_secs),
+        Err(_) => return super::unavailable(),
+    }
+    let origin = Origin::of(&headers, client);
+    let user = match accounts::find_by_email(&state.db, &form.email).await {
+        Ok(u) => u.filter(|u| !u.disabled && u.password_hash.is_some()),
+        Err(_) => return super::unavailable(),
+    };
+    let Some(user) = user else {
+        // The same argon2 work as a real check, then the same answer.
+        password::verify(&form.password, None).await;
+        if audit(&state, None, Action::SignInFailed, "", "unknown or disabled account", &origin).await.is_err() {
+            return super::unavailable();
+        }
+        return see_other("/staff/sign-in?m=failed", &[]);
+    };
+    let is_locked = match locked(&state, &user).await {
+        Ok(l) => l,
+        Err(_) => return super::unavailable(),
+    };
+    let ok = if is_locked {
+        password::verify(&form.password, None).await
+    } else {
+        password::verify(&form.password, user.password_hash.as_deref()).await
+    };
+    if !ok {
+        let detail = if is_locked { "account waiting after repeated failures" } else { "wrong password" };
+        if !is_locked && accounts::record_failure(&state.db, user.id).await.is_err() {
+            return super::unavailable();
+        }
+        if audit(&state, None, Action::SignInFailed, &user.email, detail, &origin).await.is_err() {
+            return super::unavailable();
+        }
+        return see_other("/staff/sign-in?m=failed", &[]);
+    }
+    let stage = if user.totp_secret.is_some() {
+        Stage::TwoFactor
+    } else if needs_two_factor(&state, &user) {
+        Stage::Enrol
+    } else {
+        Stage::Full
+    };
+    if accounts::clear_failures(&state.db, user.id).await.is_err() || sessions::begin(&session, &user, stage).await.is_err() {
+        return super::unavailable();
+    }
+    match stage {
+        Stage::TwoFactor => see_other("/staff/two-factor", &[]),
+        Stage::Enrol => see_other("/staff/enrol", &[]),
+        Stage::Full => {
+            if audit(&state, Some(&staff_of(&user)), Action::SignIn, &user.email, "password", &origin).await.is_err() {
+                return super::unavailable();
+            }
+            see_other("/staff", &[])
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// The account of a session that is part-way through signing in, if still valid.
+async fn pending(state: &AppState, session: &Session, stage: Stage) -> Result<(sessions::State, accounts::User), Response> {
+    let Some(s) = sessions::state(session).await.filter(|s| s.stage == stage) else {
+        return Err(see_other("/staff/sign-in", &[]));
+    };
+    let timeouts = state.settings.staff_timeouts;
+    if now_unix() - s.last_seen > timeouts.idle.as_secs() as i64 {
+        sessions::end(session).await;
+        return Err(see_other("/staff/sign-in?m=expired", &[]));
+    }
+    match accounts::find(&state.db, s.user_id).await {
+        Ok(Some(u)) if !u.disabled && u.session_epoch == s.epoch => Ok((s, u)),
+        Ok(_) => {
+            sessions::end(session).await;
+            Err(see_other("/staff/sign-in", &[]))
+        }
+        Err(_) => Err(super::unavailable()),
+    }
+}
+
+/// `POST /staff/two-factor`: a TOTP code or a recovery code.
+pub async fn two_factor(
+    State(state): State<AppState>,
+    session: Session,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    if !same_origin(&headers) {
+        return super::forbidden_origin();
+    }
+    match state.limiter.hit_limit(&format!("two-factor:{client}"), state.settings.sign_in_per_minute).await {
+        Ok(Decision::Allow) => {}
+        Ok(Decision::Limited { retry_after_secs }) => return too_many(retry_after_secs),
+        Err(_) => return super::unavailable(),
+    }
+    let origin = Origin::of(&headers, client);
+    let (s, user) = match pending(&state, &session, Stage::TwoFactor).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let staff = staff_of(&user);
+    let code = form.code.trim();
+    let is_locked = match locked(&state, &user).await {
+        Ok(l) => l,
+        Err(_) => return super::unavailable(),
+    };
+    let method = if is_locked {
+        None
+    } else if code.chars().any(|c| c.is_ascii_alphabetic()) || code.len() >= 10 {
+        match accounts::use_recovery_code(&state.db, user.id, &totp::recovery_hash(code)).await {
+            Ok(true) => Some("recovery code"),
+            Ok(false) => None,
+            Err(_) => return super::unavailable(),
+        }
+    } else {
+        let secret = user.totp_secret.as_deref().unwrap_or_default();
+        let last = user.totp_last_step.map(|s| s as u64);
+        match totp::accept(secret, code, now_unix() as u64, last) {
+            Some(step) => match accounts::use_totp_step(&state.db, user.id, step as i64).await {
+                Ok(true) => Some("totp"),
+                Ok(false) => None,
+                Err(_) => return super::unavailable(),
+            },
+            None => None,
+        }
+    };
+    let Some(method) = method else {
+        if !is_locked && accounts::record_failure(&state.db, user.id).await.is_err() {
+            return super::unavailable();
+        }
+        if audit(&state, Some(&staff), Action::TwoFactorFailed, &user.email, "wrong or used code", &origin).await.is_err() {
+            return super::unavailable();
+        }
+        return see_other("/staff/two-factor?m=code", &[]);
+    };
+    let now = now_unix();
+    let full = sessions::State { stage: Stage::Full, signed_in_at: now, last_seen: now, ..s };
+    if accounts::clear_failures(&state.db, user.id).await.is_err() || sessions::update(&session, full, true).await.is_err() {
+        return super::unavailable();
+    }
+    if method == "recovery code" && audit(&state, Some(&staff), Action::RecoveryCodeUsed, &user.email, "", &origin).await.is_err() {
+        return super::unavailable();
+    }
+    if audit(&state, Some(&staff), Action::SignIn, &user.email, method, &origin).await.is_err() {
+        return super::unavailable();
+    }
+    see_other("/staff", &[])
+}
+
+/// `POST /staff/enrol`: confirms the offered secret with a code from the app. Works at
+/// first sign-in (stage `Enrol`) and, signed in, to replace a lost authenticator.
+pub async fn enrol(
+    State(state): State<AppState>,
+    session: Session,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    if !same_origin(&headers) {
+        return super::forbidden_origin();
+    }
+    let origin = Origin::of(&headers, client);
+    let (s, user) = match pending(&state, &session, Stage::Enrol).await {
+        Ok(p) => p,
+        Err(_) => match super::signed_in(&state, &session).await {
+            Ok(staff) => match (sessions::state(&session).await, accounts::find(&state.db, staff.id).await) {
+                (Some(s), Ok(Some(u))) => (s, u),
+                _ => return super::unavailable(),
+            },
+            Err(denied) => return refusal(super::gate_of(denied)),
+        },
+    };
+    let Some(secret) = s.pending_secret.clone() else { return see_other("/staff/enrol", &[]) };
+    let Some(step) = totp::accept(&secret, &form.code, now_unix() as u64, None) else {
+        return see_other("/staff/enrol?m=code", &[]);
+    };
+    let codes = totp::new_recovery_codes();
+    let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_hash(c)).collect();
+    if accounts::enrol_two_factor(&state.db, user.id, &secret, step as i64, &hashes).await.is_err() {
+        return super::unavailable();
+    }
+    // Enrolling ended every other session (new epoch); this one continues under it.
+    let now = now_unix();
+    let next = sessions::State {
+        epoch: user.session_epoch + 1,
+        stage: Stage::Full,
+        pending_secret: None,
+        signed_in_at: if s.stage == Stage::Full { s.signed_in_at } else { now },
+        last_seen: now,
+        ..s
+    };
+    let staff = staff_of(&user);
+    if sessions::update(&session, next, true).await.is_err() || session.insert(RECOVERY_FLASH, codes).await.is_err() {
+        return super::unavailable();
+    }
+    if audit(&state, Some(&staff), Action::TwoFactorEnrolled, &user.email, "", &origin).await.is_err() {
+        return super::unavailable();
+    }
+    see_other("/staff/enrol", &[])
+}
+
+/// The session entry holding freshly made recovery codes until the page shows them once.
+pub const RECOVERY_FLASH: &str = "recovery_codes";
+
+/// `POST /staff/sign-out`
+pub async fn sign_out(State(state): State<AppState>, session: Session, ClientAddr(client): ClientAddr, headers: HeaderMap) -> Response {
+    if !same_origin(&headers) {
+        return super::forbidden_origin();
+    }
+    if let Ok(staff) = super::signed_in(&state, &session).await {
+        let _ = audit(&state, Some(&staff), Action::SignOut, &staff.email, "", &Origin::of(&headers, client)).await;
+    }
+    sessions::end(&session).await;
+    see_other("/staff/sign-in?m=signed-out", &[])
+}
+
+/// `POST /staff/sign-out-everywhere`: ends every session of the account.
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    session: Session,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+) -> Response {
+    let staff = match post_guard(&state, &session, &headers, any_role).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if accounts::end_sessions(&state.db, staff.id).await.is_err() {
+        return super::unavailable();
+    }
+    let _ = audit(&state, Some(&staff), Action::SignOutEverywhere, &staff.email, "", &Origin::of(&headers, client)).await;
+    sessions::end(&session).await;
+    see_other("/staff/sign-in?m=signed-out", &[])
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+fn policy_code(e: PolicyError) -> &'static str {
+    match e {
+        PolicyError::TooShort => "too-short",
+        PolicyError::TooLong => "too-long",
+        PolicyError::Common => "common",
+    }
+}
+
+/// The message for a password-form code in the query string.
+pub fn password_notice(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "too-short" => "Use at least 12 characters. A few unrelated words make a strong, memorable password.",
+        "too-long" => "Use at most 128 characters.",
+        "common" => "That password is one of the most common ones and is easy to guess. Please choose another.",
+        "mismatch" => "The two new passwords are not the same.",
+        "wrong" => "Your current password is not right.",
+        _ => return None,
+    })
+}
+
+/// `POST /staff/password`: ends every session, this one included.
+pub async fn change_password(
+    State(state): State<AppState>,
+    session: Session,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let staff = match post_guard(&state, &session, &headers, any_role).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let user = match accounts::find(&state.db, staff.id).await {
+        Ok(Some(u)) => u,
+        _ => return super::unavailable(),
+    };
+    if !password::verify(&form.current, user.password_hash.as_deref()).await {
+        return see_other("/staff/account?m=wrong", &[]);
+    }
+    if form.new != form.confirm {
+        return see_other("/staff/account?m=mismatch", &[]);
+    }
+    let new = match NewPassword::parse(&form.new) {
+        Ok(p) => p,
+        Err(e) => return see_other(&format!("/staff/account?m={}", policy_code(e)), &[]),
+    };
+    let Ok(hash) = password::hash(&new).await else { return super::unavailable() };
+    if accounts::set_password(&state.db, staff.id, &hash).await.is_err() {
+        return super::unavailable();
+    }
+    let _ = audit(&state, Some(&staff), Action::PasswordChanged, &staff.email, "", &Origin::of(&headers, client)).await;
+    sessions::end(&session).await;
+    see_other("/staff/sign-in?m=password-changed", &[])
+}
+
+#[derive(Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /staff/invite/{token}`: the invited person chooses a password.
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<InviteForm>,
+) -> Response {
+    if !same_origin(&headers) {
+        return super::forbidden_origin();
+    }
+    let here = format!("/staff/invite/{token}");
+    let user = match accounts::invitation(&state.db, &token).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return see_other("/staff/sign-in?m=invite", &[]),
+        Err(_) => return super::unavailable(),
+    };
+    if form.password != form.confirm {
+        return see_other(&format!("{here}?m=mismatch"), &[]);
+    }
+    let new = match NewPassword::parse(&form.password) {
+        Ok(p) => p,
+        Err(e) => return see_other(&format!("{here}?m={}", policy_code(e)), &[]),
+    };
+    let Ok(hash) = password::hash(&new).await else { return super::unavailable() };
+    match accounts::accept_invitation(&state.db, &token, &hash).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return see_other("/staff/sign-in?m=invite", &[]),
+        Err(_) => return super::unavailable(),
+    }
+    let staff = staff_of(&user);
+    let _ = audit(&state, Some(&staff), Action::InvitationAccepted, &user.email, "", &Origin::of(&headers, client)).await;
+    see_other("/staff/sign-in?m=welcome", &[])
+}
+
+/// `POST /staff/keepalive`: "stay signed in" from the idle warning.
+pub async fn keepalive(State(state): State<AppState>, session: Session, headers: HeaderMap) -> Response {
+    if !same_origin(&headers) {
+        return super::forbidden_origin();
+    }
+    match super::signed_in(&state, &session).await {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(denied) => match super::gate_of(denied) {
+            Gate::Unavailable => super::unavailable(),
+            _ => StatusCode::UNAUTHORIZED.into_response(),
+        },
+    }
+}

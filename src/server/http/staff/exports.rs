@@ -1,0 +1,131 @@
+//! Downloads: the CSV of the filtered queue (admins) and a FHIR R4 Bundle of one
+//! submission (clinicians and admins). Both are audited before a byte is sent, are
+//! never cached, and carry no patient data in their file names.
+
+use super::pages::QUEUE_FILTER;
+use super::{audit, refusal, with_role, Origin};
+use crate::domain::staff::Role;
+use crate::domain::values::Reference;
+use crate::server::http::extract::ClientAddr;
+use crate::server::http::AppState;
+use crate::server::staff::audit::Action;
+use crate::server::staff::{fhir, queue, submissions};
+use crate::ui::staff::data::QueueFilter;
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use tower_sessions::Session;
+
+/// A cell as spreadsheets should read it: text that starts like a formula is prefixed
+/// with `'` so opening the file cannot run it (CSV injection).
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// `GET /staff/export.csv`
+pub async fn queue_csv(State(state): State<AppState>, session: Session, ClientAddr(client): ClientAddr, headers: HeaderMap) -> Response {
+    let staff = match with_role(&state, &session, Role::exports_queue).await {
+        Ok(s) => s,
+        Err(g) => return refusal(g),
+    };
+    let filter: QueueFilter = session.get(QUEUE_FILTER).await.ok().flatten().unwrap_or_default();
+    let tz = &state.settings.clinic_timezone;
+    let rows = match queue::all(&state.db, &filter, staff.role, tz, state.settings.today()).await {
+        Ok(r) => r,
+        Err(_) => return super::unavailable(),
+    };
+    let detail = format!("{} rows", rows.len());
+    if audit(&state, Some(&staff), Action::ExportCsv, "", &detail, &Origin::of(&headers, client)).await.is_err() {
+        return super::unavailable();
+    }
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "reference", "name", "age", "outcome", "safety_alert", "priority", "plan", "verification", "status", "received", "assignee",
+    ];
+    let mut ok = out.write_record(header).is_ok();
+    for r in &rows {
+        let record = [
+            cell(&r.reference),
+            cell(&r.name),
+            r.age.to_string(),
+            r.outcome.map(|o| o.as_str().to_owned()).unwrap_or_default(),
+            r.safety_alert.map(|s| s.to_string()).unwrap_or_default(),
+            r.priority.as_str().to_owned(),
+            r.plan.as_str().to_owned(),
+            r.verification.as_str().to_owned(),
+            r.status.as_str().to_owned(),
+            r.received.clone(),
+            cell(r.assignee.as_deref().unwrap_or("")),
+        ];
+        ok &= out.write_record(&record).is_ok();
+    }
+    let Ok(bytes) = out.into_inner() else { return super::unavailable() };
+    if !ok {
+        return super::unavailable();
+    }
+    let name = format!("intake-queue-{}.csv", state.settings.today());
+    (
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /staff/submissions/{reference}/fhir`
+pub async fn fhir_bundle(
+    State(state): State<AppState>,
+    session: Session,
+    Path(reference): Path<String>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+) -> Response {
+    let staff = match with_role(&state, &session, Role::exports_fhir).await {
+        Ok(s) => s,
+        Err(g) => return refusal(g),
+    };
+    let not_found = || super::message(StatusCode::NOT_FOUND, "Not found", "There is no submission with this reference.");
+    let Ok(reference) = Reference::parse(&reference) else { return not_found() };
+    let found = match submissions::find(&state.db, &reference).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return not_found(),
+        Err(_) => return super::unavailable(),
+    };
+    if audit(&state, Some(&staff), Action::ExportFhir, reference.compact(), "", &Origin::of(&headers, client)).await.is_err() {
+        return super::unavailable();
+    }
+    let display = reference.display();
+    let bundle = fhir::bundle(&fhir::Submission {
+        reference: &display,
+        received_at: &found.created_at,
+        answers: &found.answers,
+        evaluation: &found.evaluation,
+    });
+    (
+        [
+            (CONTENT_TYPE, "application/fhir+json; charset=utf-8".to_owned()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"intake-{}.fhir.json\"", reference.compact())),
+            (CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bundle.to_string(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formula_like_cells_are_defused() {
+        assert_eq!(super::cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(super::cell("-1+2"), "'-1+2");
+        assert_eq!(super::cell("O'Neil"), "O'Neil");
+    }
+}

@@ -1,0 +1,165 @@
+//! The staff portal's HTTP side: the session layer, the checks every staff request
+//! passes, and the handlers. `auth` signs people in and out, `actions` takes the form
+//! posts of the queue, submissions and accounts, `exports` serves downloads, and `pages`
+//! loads the data of the Leptos staff pages (`ui::staff`).
+//!
+//! Every state-changing request is a POST from this site (SameSite=Strict cookie and a
+//! same-origin check), answers with a redirect, and writes an audit row first.
+
+pub mod actions;
+pub mod auth;
+pub mod exports;
+pub mod pages;
+
+use super::extract::client_of;
+use super::wizard::{same_origin, see_other};
+use super::AppState;
+use crate::domain::staff::Role;
+use crate::server::staff::audit::{self, Action, Entry};
+use crate::server::staff::sessions::{self, Denied, Staff};
+use crate::ui::staff::data::Gate;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+
+/// The session cookie's name: `__Host-` pins it to this host, path `/` and HTTPS. In
+/// development over plain HTTP the prefix is not allowed, so a plain name is used.
+pub fn cookie_name(https_only: bool) -> &'static str {
+    if https_only {
+        "__Host-pi_staff"
+    } else {
+        "pi_staff"
+    }
+}
+
+/// The layer that loads and saves staff sessions.
+pub fn session_layer(state: &AppState) -> SessionManagerLayer<sessions::Store> {
+    let idle = state.settings.staff_timeouts.idle;
+    SessionManagerLayer::new(state.db.sessions.clone())
+        .with_name(cookie_name(state.settings.https_only))
+        .with_secure(state.settings.https_only)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::seconds(idle.as_secs() as i64)))
+}
+
+/// Who did something and from where, for the audit trail.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub client: String,
+    pub request_id: String,
+}
+
+impl Origin {
+    pub fn of(parts_headers: &HeaderMap, client: String) -> Self {
+        let request_id = parts_headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        Self { client, request_id }
+    }
+
+    pub fn from_parts(parts: &Parts, state: &AppState) -> Self {
+        Self::of(&parts.headers, client_of(parts, state.settings.trust_forwarded_for))
+    }
+}
+
+/// Writes an audit row. A failure is an error for the caller: an action that cannot be
+/// audited is not done (and a view that cannot be audited is not shown).
+pub async fn audit(
+    state: &AppState,
+    who: Option<&Staff>,
+    action: Action,
+    target: &str,
+    detail: &str,
+    origin: &Origin,
+) -> Result<(), sqlx::Error> {
+    let actor = who.map(|s| s.email.as_str()).unwrap_or("anonymous");
+    audit::record(
+        &state.db,
+        &Entry {
+            actor_id: who.map(|s| s.id),
+            actor,
+            action,
+            target,
+            client: &origin.client,
+            request_id: &origin.request_id,
+            detail,
+        },
+    )
+    .await
+    .map(|_| ())
+    .inspect_err(|e| tracing::error!(error = %e, action = action.as_str(), "audit write failed"))
+}
+
+/// The signed-in staff member of a request, checked against the session rules.
+pub async fn signed_in(state: &AppState, session: &Session) -> Result<Staff, Denied> {
+    sessions::current(session, &state.db, state.settings.staff_timeouts).await
+}
+
+/// The signed-in staff member, if their role passes `allowed`.
+pub async fn with_role(state: &AppState, session: &Session, allowed: fn(Role) -> bool) -> Result<Staff, Gate<()>> {
+    match signed_in(state, session).await {
+        Ok(staff) if allowed(staff.role) => Ok(staff),
+        Ok(_) => Err(Gate::Forbidden),
+        Err(denied) => Err(gate_of(denied)),
+    }
+}
+
+pub fn gate_of(denied: Denied) -> Gate<()> {
+    match denied {
+        Denied::SignedOut => Gate::SignIn,
+        Denied::Expired => Gate::Expired,
+        Denied::NeedsTwoFactor => Gate::TwoFactor,
+        Denied::NeedsEnrolment => Gate::Enrol,
+        Denied::Unavailable => Gate::Unavailable,
+    }
+}
+
+/// Where a refused request goes: sign-in pages by redirect, a wrong role as 403.
+pub fn refusal(gate: Gate<()>) -> Response {
+    match gate {
+        Gate::SignIn | Gate::Ok(()) => see_other("/staff/sign-in", &[]),
+        Gate::Expired => see_other("/staff/sign-in?m=expired", &[]),
+        Gate::TwoFactor => see_other("/staff/two-factor", &[]),
+        Gate::Enrol => see_other("/staff/enrol", &[]),
+        Gate::Forbidden => message(StatusCode::FORBIDDEN, "Not allowed", "Your role does not include this. Ask an administrator if you need it."),
+        Gate::Unavailable => unavailable(),
+    }
+}
+
+/// A small complete page for answers that are not a redirect.
+pub fn message(status: StatusCode, title: &str, text: &str) -> Response {
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/pain-intake.css\"></head><body><main id=\"main\" class=\"page narrow\">\
+         <h1>{title}</h1><p>{text}</p><p><a class=\"button\" href=\"/staff\">Back to the queue</a></p></main></body></html>"
+    );
+    (status, Html(page)).into_response()
+}
+
+pub fn unavailable() -> Response {
+    message(StatusCode::SERVICE_UNAVAILABLE, "Briefly unavailable", "The database did not answer. Please try again in a minute.")
+}
+
+pub fn forbidden_origin() -> Response {
+    message(StatusCode::FORBIDDEN, "Refused", "This form must be sent from the clinic's own site.")
+}
+
+/// The checks of every staff form post: same origin, then session and role.
+pub async fn post_guard(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    allowed: fn(Role) -> bool,
+) -> Result<Staff, Response> {
+    if !same_origin(headers) {
+        return Err(forbidden_origin());
+    }
+    with_role(state, session, allowed).await.map_err(refusal)
+}
+
+pub fn any_role(_: Role) -> bool {
+    true
+}

@@ -1,0 +1,219 @@
+//! Staff sessions: stored in the database by tower-sessions (so every app instance sees
+//! them), and the checks every staff request passes: signed in, fully (two factors),
+//! not idle too long, not past the absolute limit, account still enabled and its
+//! sessions not ended since.
+
+use crate::domain::staff::Role;
+use crate::server::db::Db;
+use crate::server::staff::accounts;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+use tower_sessions::Session;
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+/// The session's entry under which the staff state is kept.
+const KEY: &str = "staff";
+
+/// Idle and absolute limits (reference/security.md: 15 minutes and 10 hours).
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub idle: Duration,
+    pub absolute: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self { idle: Duration::from_secs(15 * 60), absolute: Duration::from_secs(10 * 3600) }
+    }
+}
+
+/// How far a sign-in has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    /// The password was right; a TOTP or recovery code is next.
+    TwoFactor,
+    /// The password was right and two-factor is required but not set up: enrol first.
+    Enrol,
+    /// Signed in.
+    Full,
+}
+
+/// What a staff session holds (no patient data, ever).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct State {
+    pub user_id: i64,
+    /// The account's `session_epoch` at sign-in; raising it ends this session.
+    pub epoch: i64,
+    pub stage: Stage,
+    /// Unix seconds.
+    pub signed_in_at: i64,
+    pub last_seen: i64,
+    /// A secret offered during enrolment, until a code from it is confirmed.
+    #[serde(default)]
+    pub pending_secret: Option<String>,
+}
+
+fn unix_now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+/// A signed-in staff member, as the handlers see them.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// Why a request is not served as a signed-in staff member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    SignedOut,
+    /// Idle or absolute timeout: the sign-in page says so.
+    Expired,
+    NeedsTwoFactor,
+    NeedsEnrolment,
+    Unavailable,
+}
+
+/// Starts a session for an account whose password was right. The session id is replaced
+/// (no fixation) and any earlier state dropped.
+pub async fn begin(session: &Session, user: &accounts::User, stage: Stage) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.clear().await;
+    let now = unix_now();
+    let state = State {
+        user_id: user.id,
+        epoch: user.session_epoch,
+        stage,
+        signed_in_at: now,
+        last_seen: now,
+        pending_secret: None,
+    };
+    session.insert(KEY, state).await
+}
+
+/// The session's state as stored (for the two-factor and enrolment steps).
+pub async fn state(session: &Session) -> Option<State> {
+    session.get::<State>(KEY).await.ok().flatten()
+}
+
+/// Replaces the session's state, with a new session id when the stage rises.
+pub async fn update(session: &Session, state: State, new_id: bool) -> Result<(), tower_sessions::session::Error> {
+    if new_id {
+        session.cycle_id().await?;
+    }
+    session.insert(KEY, state).await
+}
+
+/// Signs out: the stored session is deleted and the cookie removed.
+pub async fn end(session: &Session) {
+    let _ = session.flush().await;
+}
+
+/// Checks the session of a staff request and marks it as active now.
+pub async fn current(session: &Session, db: &Db, timeouts: Timeouts) -> Result<Staff, Denied> {
+    let state = match session.get::<State>(KEY).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(Denied::SignedOut),
+        Err(_) => return Err(Denied::Unavailable),
+    };
+    let now = unix_now();
+    if now - state.signed_in_at > timeouts.absolute.as_secs() as i64 || now - state.last_seen > timeouts.idle.as_secs() as i64 {
+        end(session).await;
+        return Err(Denied::Expired);
+    }
+    let user = match accounts::find(db, state.user_id).await {
+        Ok(Some(u)) => u,
+        Ok(None) => {
+            end(session).await;
+            return Err(Denied::SignedOut);
+        }
+        Err(_) => return Err(Denied::Unavailable),
+    };
+    if user.disabled || user.session_epoch != state.epoch {
+        end(session).await;
+        return Err(Denied::SignedOut);
+    }
+    match state.stage {
+        Stage::TwoFactor => return Err(Denied::NeedsTwoFactor),
+        Stage::Enrol => return Err(Denied::NeedsEnrolment),
+        Stage::Full => {}
+    }
+    // Activity keeps the session alive: saving it moves the stored expiry on too.
+    let touched = State { last_seen: now, ..state };
+    if session.insert(KEY, touched).await.is_err() {
+        return Err(Denied::Unavailable);
+    }
+    Ok(Staff { id: user.id, email: user.email, name: user.name, role: user.role })
+}
+
+/// The session store on the app's database. tower-sessions' stores need a concrete sqlx
+/// pool, so a small one of the right engine runs next to the app's `Any` pool.
+#[derive(Clone)]
+pub enum Store {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl std::fmt::Debug for Store {
+    // The pools' Debug would print connection options, password included.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Store::Sqlite(_) => f.write_str("Store::Sqlite"),
+            Store::Postgres(_) => f.write_str("Store::Postgres"),
+        }
+    }
+}
+
+impl Store {
+    pub async fn migrate(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Store::Sqlite(s) => s.migrate().await,
+            Store::Postgres(s) => s.migrate().await,
+        }
+    }
+
+    /// Deletes expired sessions (run by the server's purge task).
+    pub async fn purge_expired(&self) -> Result<(), session_store::Error> {
+        match self {
+            Store::Sqlite(s) => s.delete_expired().await,
+            Store::Postgres(s) => s.delete_expired().await,
+        }
+    }
+}
+
+#[async_trait]
+impl SessionStore for Store {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            Store::Sqlite(s) => s.create(record).await,
+            Store::Postgres(s) => s.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            Store::Sqlite(s) => s.save(record).await,
+            Store::Postgres(s) => s.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            Store::Sqlite(s) => s.load(id).await,
+            Store::Postgres(s) => s.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            Store::Sqlite(s) => s.delete(id).await,
+            Store::Postgres(s) => s.delete(id).await,
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! What the staff pages receive from the server, and the server functions that load it.
+//!
+//! Every loader checks the session and the role on the server and answers with a
+//! `Gate`: the data, or why not (sign in, second factor, wrong role). Front-desk users get
+//! views with the clinical parts left out by the server, not hidden by the page.
+
+use crate::domain::intake::Plan;
+use crate::domain::screening::{Outcome, ReasonCode};
+use crate::domain::staff::{Priority, Role, VerificationStatus, WorkflowStatus};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A page's data, or the reason it cannot be shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Gate<T> {
+    Ok(T),
+    /// Not signed in (or signed out by an admin, or the account was disabled).
+    SignIn,
+    /// The session timed out.
+    Expired,
+    /// The password step is done; the second factor is next.
+    TwoFactor,
+    /// Two-factor must be set up before anything else.
+    Enrol,
+    /// Signed in, but the role does not include this page.
+    Forbidden,
+    /// The database did not answer.
+    Unavailable,
+}
+
+/// The signed-in user, shown in the staff header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// Seconds of inactivity before the session ends (for the warning).
+    pub idle_secs: u64,
+}
+
+/// The queue's filters, kept in the session (a name typed in a search box must not end
+/// up in a URL or the browser history).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueFilter {
+    pub outcome: Option<Outcome>,
+    pub status: Option<WorkflowStatus>,
+    pub plan: Option<Plan>,
+    pub verification: Option<VerificationStatus>,
+    /// Received on or after this clinic date (YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Received on or before this clinic date.
+    pub to: Option<String>,
+    /// A reference, or part of a name.
+    pub search: Option<String>,
+    pub sort: QueueSort,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QueueSort {
+    #[default]
+    Newest,
+    Oldest,
+    Name,
+    Status,
+}
+
+impl QueueSort {
+    pub const ALL: [QueueSort; 4] = [QueueSort::Newest, QueueSort::Oldest, QueueSort::Name, QueueSort::Status];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueSort::Newest => "newest",
+            QueueSort::Oldest => "oldest",
+            QueueSort::Name => "name",
+            QueueSort::Status => "status",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            QueueSort::Newest => "Newest first",
+            QueueSort::Oldest => "Oldest first",
+            QueueSort::Name => "Last name",
+            QueueSort::Status => "Workflow status",
+        }
+    }
+}
+
+/// One queue row. `outcome` and `safety_alert` are `None` for front desk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub reference: String,
+    pub name: String,
+    pub age: i32,
+    pub outcome: Option<Outcome>,
+    pub safety_alert: Option<bool>,
+    pub priority: Priority,
+    pub pinned: bool,
+    pub plan: Plan,
+    pub verification: VerificationStatus,
+    pub status: WorkflowStatus,
+    /// Clinic local time, e.g. "2026-11-23 09:41".
+    pub received: String,
+    pub assignee: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub me: Me,
+    pub filter: QueueFilter,
+    pub rows: Vec<QueueRow>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoteView {
+    pub author: String,
+    pub at: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryView {
+    pub from: WorkflowStatus,
+    pub to: WorkflowStatus,
+    pub by: String,
+    pub at: String,
+}
+
+/// The screening result and scores: clinicians and admins only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClinicalView {
+    pub outcome: Outcome,
+    pub safety_alert: bool,
+    pub reasons: Vec<ReasonCode>,
+    pub rules_version: String,
+    /// e.g. "6.7"
+    pub peg: String,
+    pub phq9: Option<(u8, String)>,
+    pub gad7: Option<(u8, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmissionView {
+    pub me: Me,
+    pub reference: String,
+    pub received: String,
+    pub age: i32,
+    pub locale: String,
+    pub status: WorkflowStatus,
+    pub next: Vec<WorkflowStatus>,
+    pub priority: Priority,
+    pub verification: VerificationStatus,
+    pub assignee: Option<String>,
+    /// (id, name) of everyone a submission can be assigned to.
+    pub assignable: Vec<(i64, String)>,
+    /// The answers as stored, without `clinical` for front desk.
+    pub answers: Value,
+    pub clinical: Option<ClinicalView>,
+    pub notes: Vec<NoteView>,
+    pub history: Vec<HistoryView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub two_factor: bool,
+    pub invited: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsersPage {
+    pub me: Me,
+    pub users: Vec<AccountRow>,
+    /// A link made by the last invitation, shown once to the admin who made it.
+    pub new_invite: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub client: String,
+    pub request_id: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub actor: Option<String>,
+    pub target: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub me: Me,
+    pub filter: AuditFilter,
+    pub actions: Vec<String>,
+    pub rows: Vec<AuditRow>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+    /// "verified: N entries" or what is wrong with the chain.
+    pub chain: String,
+    pub chain_ok: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountPage {
+    pub me: Me,
+    pub two_factor: bool,
+    pub recovery_codes_left: i64,
+}
+
+/// Two-factor enrolment: the secret to type or scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrolPage {
+    pub secret: String,
+    pub qr_svg: String,
+    /// Recovery codes, present once right after a successful enrolment.
+    pub recovery_codes: Vec<String>,
+}
+
+/// A message for the sign-in forms, passed as a short code in the query string.
+pub fn notice(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "failed" => "That e-mail and password do not match an active account.",
+        "limited" => "Too many attempts. Please wait a minute and try again.",
+        "locked" => "Too many failed attempts for this account. Please wait and try again later.",
+        "expired" => "You were signed out after a period without activity. Please sign in again.",
+        "signed-out" => "You are signed out.",
+        "code" => "That code is not right, or it was already used. Enter the current code from your app, or a recovery code.",
+        "password-changed" => "Your password was changed. Please sign in with the new one.",
+        "invite" => "This invitation link is not valid any more. Ask an administrator for a new one.",
+        "welcome" => "Your password is set. Sign in to set up two-factor sign-in.",
+        _ => return None,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn failed(_: impl std::fmt::Debug) -> ServerFnError {
+    ServerFnError::new("unavailable")
+}
+
+#[server(prefix = "/api", endpoint = "staff-queue")]
+pub async fn load_queue(page: u32) -> Result<Gate<QueuePage>, ServerFnError> {
+    let state = expect_context::<crate::server::http::AppState>();
+    let req: axum::http::request::Parts = leptos_axum::extract().await.map_err(failed)?;
+    Ok(crate::server::http::staff::pages::queue(&state, &req, page).await)
+}
+
+#[server(prefix = "/api", endpoint = "staff-submission")]
+pub async fn load_submission(reference: String) -> Result<Gate<Option<SubmissionView>>, ServerFnError> {
+    let state = expect_context::<crate::server::http::AppState>();
+    let req: axum::http::request::Parts = leptos_axum::extract().await.map_err(failed)?;
+    Ok(crate::server::http::staff::pages::submission(&state, &req, &reference).await)
+}
+
+#[server(prefix = "/api", endpoint = "staff-users")]
+pub async fn load_users() -> Result<Gate<UsersPage>, ServerFnError> {
+    let state = expect_context::<crate::server::http::AppState>();
+    let req: axum::http::request::Parts = leptos_axum::extract().await.map_err(failed)?;
+    Ok(crate::server::http::staff::pages::users(&state, &req).await)
+}
+
+#[server(prefix = "/api", endpoint = "staff-audit")]
+pub async fn load_audit(page: u32) -> Result<Gate<AuditPage>, ServerFnError> {
+    let state = expect_context::<crate::server::http::AppState>();
+    let req: axum::http::request::Parts = leptos_axum::extract().await.map_err(failed)?;
+    Ok(crate::server::http::staff::pages::audit(&state, &req, page).await)
+}
+
+#[server(prefix = "/api", endpoint = "staff-account")]
+pub async fn load_account() -> Result<Gate<AccountPage>, ServerFnError> {
+    let state = expect_context::<crate::server::http::AppState>();
+    let req: axum::http::request::Parts = leptos_axum::extract().await.map_err(failed)?;
+    Ok(crate::server::http::staff::pages::account(&state, &req).await)
+}
+
+/// The enrolment page: a secret offered to this session (kept until confirmed).
+#[server(prefix = "/api", endpoint = "staff-enrol")]
+pub async fn load_enrol() -> Result<Gate<EnrolPage>, ServerFnError> {
+    let state = expect_context::<crate::server::http::AppState>();
+    let req: axum::http::request::Parts = leptos_axum::extract().await.map_err(failed)?;
+    Ok(crate::server::http::staff::pages::enrol(&state, &req).await)
+}
+
+/// The name of the account an invitation is for, if the link is still good.
+#[server(prefix = "/api", endpoint = "staff-invitation")]
+pub async fn load_invitation(token: String) -> Result<Option<String>, ServerFnError> {
+    let state = expect_context::<crate::server::http::AppState>();
+    crate::server::staff::accounts::invitation(&state.db, &token).await.map(|u| u.map(|u| u.name)).map_err(failed)
+}

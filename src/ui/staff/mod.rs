@@ -1,0 +1,2 @@
+//! The staff pages (placeholder while the portal is built).
+pub mod data;
