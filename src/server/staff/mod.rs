@@ -3,8 +3,9 @@
 //! and downloads in `server::http::staff`.
 
 pub mod accounts;
+pub mod fhir;
 pub mod password;
-pub mod sessions;
-pub mod totp;
 pub mod queue;
+pub mod sessions;
 pub mod submissions;
+pub mod totp;
