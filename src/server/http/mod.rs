@@ -6,6 +6,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod security;
+pub mod staff;
 pub mod wizard;
 
 use super::config::ServeArgs;
@@ -110,8 +111,26 @@ pub fn app(state: AppState) -> Router {
         .route("/intake/{step}", post(wizard::post_step))
         .route("/intake/resume/{token}", get(wizard::resume))
         .route("/lang/{code}", get(wizard::set_language))
+        .route("/staff/sign-in", post(staff::auth::sign_in))
+        .route("/staff/two-factor", post(staff::auth::two_factor))
+        .route("/staff/enrol", post(staff::auth::enrol))
+        .route("/staff/sign-out", post(staff::auth::sign_out))
+        .route("/staff/sign-out-everywhere", post(staff::auth::sign_out_everywhere))
+        .route("/staff/password", post(staff::auth::change_password))
+        .route("/staff/keepalive", post(staff::auth::keepalive))
+        .route("/staff/invite/{token}", post(staff::auth::accept_invitation))
+        .route("/staff/queue", post(staff::actions::filter_queue))
+        .route("/staff/audit", post(staff::actions::filter_audit))
+        .route("/staff/export.csv", get(staff::exports::queue_csv))
+        .route("/staff/submissions/{reference}/status", post(staff::actions::change_status))
+        .route("/staff/submissions/{reference}/assign", post(staff::actions::assign))
+        .route("/staff/submissions/{reference}/notes", post(staff::actions::add_note))
+        .route("/staff/submissions/{reference}/fhir", get(staff::exports::fhir_bundle))
+        .route("/staff/users", post(staff::actions::invite))
+        .route("/staff/users/{id}/{change}", post(staff::actions::change_user))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
-        .layer(DefaultBodyLimit::max(MAX_JSON_BODY));
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
+        .layer(staff::session_layer(&state));
     let https_only = state.settings.https_only;
     let app = with_middleware(pages.nest("/api/v1", api).with_state(state));
     if https_only {

@@ -281,7 +281,7 @@ pub async fn load_users() -> Result<Gate<UsersPage>, ServerFnError> {
 pub async fn load_audit(page: u32) -> Result<Gate<AuditPage>, ServerFnError> {
     let state = expect_context::<crate::server::http::AppState>();
     let req: axum::http::request::Parts = leptos_axum::extract().await.map_err(failed)?;
-    Ok(crate::server::http::staff::pages::audit(&state, &req, page).await)
+    Ok(crate::server::http::staff::pages::audit_page(&state, &req, page).await)
 }
 
 #[server(prefix = "/api", endpoint = "staff-account")]

@@ -151,7 +151,7 @@ pub async fn submission(state: &AppState, parts: &Parts, reference: &str) -> Gat
             safety_alert: e.safety_alert,
             reasons: e.reasons.iter().map(|r| r.code).collect(),
             rules_version: e.rules_version.clone(),
-            peg: e.scores.peg.to_string(),
+            peg: format!("{}.{}", e.scores.peg.tenths() / 10, e.scores.peg.tenths() % 10),
             phq9: e.scores.phq9.zip(e.scores.phq9_band).map(|(n, b)| (n, b.as_str().replace('_', " "))),
             gad7: e.scores.gad7.zip(e.scores.gad7_band).map(|(n, b)| (n, b.as_str().replace('_', " "))),
         }),
