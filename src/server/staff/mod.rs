@@ -1,3 +1,5 @@
 //! The clinic's side on the server: staff accounts and sign-in, the review queue and
 //! submissions, the audit trail and exports. Pages live in `ui::staff`; the form posts
 //! and downloads in `server::http::staff`.
+
+pub mod audit;
