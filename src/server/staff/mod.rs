@@ -3,6 +3,7 @@
 //! and downloads in `server::http::staff`.
 
 pub mod accounts;
+pub mod audit;
 pub mod fhir;
 pub mod password;
 pub mod queue;
