@@ -7,5 +7,6 @@ pub mod db;
 pub mod drafts;
 pub mod http;
 pub mod intakes;
+pub mod notify;
 pub mod rate_limit;
 pub mod staff;

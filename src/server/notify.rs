@@ -1,0 +1,404 @@
+//! New-submission e-mails to the clinic, sent from the `notifications` outbox.
+//!
+//! `intakes::insert` adds one outbox row in the same transaction as the intake, so a
+//! submission is never lost or slowed by the mail server; the worker here sends the
+//! rows. Several app instances may run the worker against one database: each row is
+//! claimed with a conditional UPDATE before it is sent, so only one of them sends it.
+//! Delivery is at least once: an instance that dies between the SMTP reply and marking
+//! the row sent leaves it to be sent again when its claim runs out.
+//!
+//! An e-mail says only the reference and the priority (PRODUCT.md, "Notifications"):
+//! mail crosses servers the clinic does not control, so names, answers and screening
+//! reasons stay behind the staff sign-in, one link away.
+
+use super::db::{is_unavailable, now_text, Db};
+use crate::domain::staff::Priority;
+use crate::domain::values::Reference;
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sqlx::Row;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often the worker looks for due e-mails: a new emergency reaches the clinic
+/// within seconds, while an idle clinic costs one small query per interval.
+pub const POLL_INTERVAL: Duration = Duration::from_secs(5);
+
+/// The longest one e-mail may take. Well under [`CLAIM`], so a claim never runs out
+/// while its instance is still sending (which would let a second instance send too).
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a claimed row belongs to the instance sending it. If that instance dies,
+/// another one sends the row after this.
+const CLAIM: Duration = Duration::from_secs(120);
+
+/// The first retry delay; each failure doubles it, up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_secs(30);
+
+/// Failing e-mails are retried at least hourly for ever: giving up would silently
+/// leave a submission unannounced.
+const MAX_BACKOFF: Duration = Duration::from_secs(3600);
+
+/// From this many failed attempts on, each failure is logged as an error: the clinic has
+/// been waiting long enough that someone must look at the mail settings.
+pub const ALARM_ATTEMPTS: i64 = 10;
+
+/// Rows handled per round; the rest wait for the next round, a few seconds later.
+const BATCH: i64 = 50;
+
+/// The stored error text is cut to this many characters.
+const MAX_ERROR_CHARS: usize = 200;
+
+/// Where and how the clinic's e-mails are sent. Build it with [`NotifyConfig::new`],
+/// which checks every field.
+#[derive(Clone)]
+pub struct NotifyConfig {
+    /// `smtp://host:port`, `smtp://host?tls=required` (STARTTLS) or
+    /// `smtps://user:password@host` (TLS from the start). May hold a password: it is
+    /// never printed (see [`redact`]).
+    pub smtp_url: String,
+    pub from: Mailbox,
+    /// The clinic's address that receives one e-mail per submission.
+    pub to: Mailbox,
+    pub clinic_name: String,
+    /// The app's address as staff reach it, without a trailing slash.
+    pub public_url: String,
+}
+
+/// Why notifications cannot be set up or one e-mail could not be sent.
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error("the SMTP URL {url} is not usable ({reason}); expected smtp://host:port, smtp://host?tls=required or smtps://user:password@host")]
+    SmtpUrl { url: String, reason: String },
+    #[error("the notification {which} address {value:?} is not an e-mail address ({reason})")]
+    Address { which: &'static str, value: String, reason: String },
+    #[error("the public URL {0:?} must be an absolute http:// or https:// URL")]
+    PublicUrl(String),
+    #[error("the e-mail could not be composed: {0}")]
+    Compose(#[from] lettre::error::Error),
+    #[error("the mail server did not finish within {} s", SEND_TIMEOUT.as_secs())]
+    Timeout,
+    #[error("{0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+    #[error("the outbox row holds a malformed {0}")]
+    BadRow(&'static str),
+}
+
+impl NotifyError {
+    /// Whether the server could not be reached at all (rather than refusing this one
+    /// e-mail): the rest of a round would only wait for the same failure.
+    fn is_unreachable(&self) -> bool {
+        match self {
+            NotifyError::Timeout => true,
+            NotifyError::Smtp(e) => {
+                e.is_timeout() || (e.status().is_none() && !e.is_response() && !e.is_client())
+            }
+            _ => false,
+        }
+    }
+}
+
+impl NotifyConfig {
+    /// Checks the settings: the SMTP URL as the mailer will read it, both addresses
+    /// (`notify@clinic.example` or `Clinic <notify@clinic.example>`), the public URL.
+    pub fn new(
+        smtp_url: &str,
+        from: &str,
+        to: &str,
+        clinic_name: &str,
+        public_url: &str,
+    ) -> Result<Self, NotifyError> {
+        if let Err(e) = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url) {
+            return Err(NotifyError::SmtpUrl { url: redact(smtp_url), reason: scrub(&e.to_string(), smtp_url) });
+        }
+        let address = |which: &'static str, value: &str| {
+            value.trim().parse::<Mailbox>().map_err(|e| NotifyError::Address {
+                which,
+                value: value.to_owned(),
+                reason: e.to_string(),
+            })
+        };
+        let public = public_url.trim().trim_end_matches('/');
+        match url::Url::parse(public) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => {}
+            _ => return Err(NotifyError::PublicUrl(public_url.to_owned())),
+        }
+        Ok(Self {
+            smtp_url: smtp_url.to_owned(),
+            from: address("from", from)?,
+            to: address("to", to)?,
+            clinic_name: clinic_name.trim().to_owned(),
+            public_url: public.to_owned(),
+        })
+    }
+}
+
+// By hand, so that logging a config never prints the SMTP password.
+impl std::fmt::Debug for NotifyConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotifyConfig")
+            .field("smtp_url", &redact(&self.smtp_url))
+            .field("from", &self.from.to_string())
+            .field("to", &self.to.to_string())
+            .field("clinic_name", &self.clinic_name)
+            .field("public_url", &self.public_url)
+            .finish()
+    }
+}
+
+/// The SMTP URL with its password replaced, safe to print. A string that is not a URL
+/// is not echoed at all: it might be a password pasted into the wrong setting.
+pub fn redact(smtp_url: &str) -> String {
+    match url::Url::parse(smtp_url) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            u.to_string()
+        }
+        Err(_) => "(not a URL)".to_owned(),
+    }
+}
+
+/// Removes the URL's password from a message, in case a library quotes the URL.
+fn scrub(message: &str, smtp_url: &str) -> String {
+    match url::Url::parse(smtp_url).ok().and_then(|u| u.password().map(str::to_owned)) {
+        Some(password) if !password.is_empty() => message.replace(&password, "***"),
+        _ => message.to_owned(),
+    }
+}
+
+/// Sends the clinic's e-mails: an SMTP transport with a time limit, and what every
+/// message shares. Cheap to clone.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    inner: Arc<MailerInner>,
+}
+
+struct MailerInner {
+    from: Mailbox,
+    to: Mailbox,
+    clinic_name: String,
+    public_url: String,
+}
+
+impl Mailer {
+    pub fn new(config: &NotifyConfig) -> Result<Self, NotifyError> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)
+            .map_err(|e| NotifyError::SmtpUrl {
+                url: redact(&config.smtp_url),
+                reason: scrub(&e.to_string(), &config.smtp_url),
+            })?
+            // Per command; the whole exchange is also bounded, in `send`.
+            .timeout(Some(SEND_TIMEOUT))
+            .build();
+        Ok(Self {
+            transport,
+            inner: Arc::new(MailerInner {
+                from: config.from.clone(),
+                to: config.to.clone(),
+                clinic_name: config.clinic_name.clone(),
+                public_url: config.public_url.trim_end_matches('/').to_owned(),
+            }),
+        })
+    }
+
+    /// The e-mail announcing one submission.
+    pub fn compose(&self, reference: &Reference, priority: Priority) -> Result<Message, NotifyError> {
+        let m = &self.inner;
+        Ok(Message::builder()
+            .from(m.from.clone())
+            .to(m.to.clone())
+            .subject(subject(reference, priority))
+            .header(ContentType::TEXT_PLAIN)
+            .body(body(&m.clinic_name, &m.public_url, reference, priority))?)
+    }
+
+    /// Sends the e-mail for one submission, giving up after [`SEND_TIMEOUT`].
+    pub async fn send(&self, reference: &Reference, priority: Priority) -> Result<(), NotifyError> {
+        let message = self.compose(reference, priority)?;
+        match tokio::time::timeout(SEND_TIMEOUT, self.transport.send(message)).await {
+            Ok(sent) => sent.map(|_| ()).map_err(NotifyError::from),
+            Err(_) => Err(NotifyError::Timeout),
+        }
+    }
+}
+
+/// `New intake 7KQ2-9MXD — priority: emergency`: what a mail list or a phone's lock
+/// screen shows, so the priority is in it.
+pub fn subject(reference: &Reference, priority: Priority) -> String {
+    format!("New intake {} \u{2014} priority: {}", reference.display(), priority.as_str())
+}
+
+/// Plain text in lines under 76 characters, so most mail programs show it as written.
+fn body(clinic_name: &str, public_url: &str, reference: &Reference, priority: Priority) -> String {
+    let reference = reference.display();
+    let action = match priority {
+        Priority::Emergency => {
+            "EMERGENCY: call the patient now.\nThe screening sent them to emergency care.\n\n"
+        }
+        Priority::Urgent => "Urgent: please review this submission today.\n\n",
+        Priority::Routine => "",
+    };
+    let clinic = if clinic_name.is_empty() { String::new() } else { format!(" for {clinic_name}") };
+    format!(
+        "A new patient intake was submitted{clinic}.\n\n\
+         Reference: {reference}\n\
+         Priority: {priority}\n\n\
+         {action}\
+         Open it (staff sign-in required):\n\
+         {public_url}/staff/submissions/{reference}\n\n\
+         This e-mail holds no patient details on purpose; they are in the app.\n",
+        priority = priority.as_str(),
+    )
+}
+
+/// The delay before the next try after `attempts` failed ones: 30 s, 1 min, 2 min, …
+/// capped at one hour.
+pub fn backoff(attempts: i64) -> Duration {
+    let doublings = attempts.clamp(1, 32) as u32 - 1;
+    FIRST_BACKOFF.saturating_mul(2u32.saturating_pow(doublings)).min(MAX_BACKOFF)
+}
+
+/// A stored timestamp `after` from now, in the same format as `db::now_text`.
+fn later_text(after: Duration) -> String {
+    let at = jiff::Timestamp::now() + jiff::SignedDuration::try_from(after).unwrap_or(jiff::SignedDuration::ZERO);
+    at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// An error as stored in `last_error`: one line, short. It comes from the mail server
+/// and lettre, never from the intake, so it holds no health details.
+fn short(error: &NotifyError) -> String {
+    let text: String = error.to_string().chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    text.chars().take(MAX_ERROR_CHARS).collect()
+}
+
+/// Sends every due, unclaimed e-mail (emergencies first) and returns how many were
+/// sent. A failed e-mail is retried later with exponential backoff; only database
+/// errors end the round early.
+pub async fn send_due(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Error> {
+    let now = now_text();
+    let due = sqlx::query(&format!(
+        "SELECT id FROM notifications \
+         WHERE sent_at IS NULL AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1) \
+         ORDER BY CASE priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, id \
+         LIMIT {BATCH}"
+    ))
+    .bind(&now)
+    .fetch_all(&db.pool)
+    .await?;
+
+    let mut sent = 0;
+    for row in due {
+        let id: i64 = row.try_get("id")?;
+        // The claim repeats every condition of the query above: another instance may
+        // have claimed, sent or rescheduled the row since. Only the instance whose
+        // UPDATE changed the row sends it; the database serialises the UPDATEs.
+        let now = now_text();
+        let claimed = sqlx::query(
+            "UPDATE notifications SET claimed_until = $1 \
+             WHERE id = $2 AND sent_at IS NULL AND next_attempt_at <= $3 \
+             AND (claimed_until IS NULL OR claimed_until < $3) \
+             RETURNING reference, priority, attempts",
+        )
+        .bind(later_text(CLAIM))
+        .bind(id)
+        .bind(&now)
+        .fetch_optional(&db.pool)
+        .await?;
+        let Some(claimed) = claimed else { continue };
+        let reference: String = claimed.try_get("reference")?;
+        let priority: String = claimed.try_get("priority")?;
+        let attempts: i64 = claimed.try_get::<i64, _>("attempts")? + 1;
+
+        // Only a bug could store a bad value; failing (and retrying) keeps it in the logs.
+        let outcome = match (Reference::parse(&reference), Priority::parse(&priority)) {
+            (Ok(r), Some(p)) => mailer.send(&r, p).await,
+            (Err(_), _) => Err(NotifyError::BadRow("reference")),
+            (_, None) => Err(NotifyError::BadRow("priority")),
+        };
+        match outcome {
+            Ok(()) => {
+                sqlx::query(
+                    "UPDATE notifications SET sent_at = $1, attempts = $2, claimed_until = NULL, last_error = NULL \
+                     WHERE id = $3",
+                )
+                .bind(now_text())
+                .bind(attempts)
+                .bind(id)
+                .execute(&db.pool)
+                .await?;
+                tracing::info!(reference = %reference, priority = %priority, "notification e-mail sent");
+                sent += 1;
+            }
+            Err(e) => {
+                let delay = backoff(attempts);
+                sqlx::query(
+                    "UPDATE notifications SET attempts = $1, next_attempt_at = $2, last_error = $3, \
+                     claimed_until = NULL WHERE id = $4",
+                )
+                .bind(attempts)
+                .bind(later_text(delay))
+                .bind(short(&e))
+                .bind(id)
+                .execute(&db.pool)
+                .await?;
+                if attempts >= ALARM_ATTEMPTS {
+                    tracing::error!(reference = %reference, attempts, retry_in_secs = delay.as_secs(), error = %e,
+                        "notification e-mail keeps failing; check the SMTP settings");
+                } else {
+                    tracing::warn!(reference = %reference, attempts, retry_in_secs = delay.as_secs(), error = %e,
+                        "notification e-mail failed; will retry");
+                }
+                if e.is_unreachable() {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Runs [`send_due`] every [`POLL_INTERVAL`] until the process ends. Errors are logged
+/// and the next round tries again; nothing stops the worker.
+pub fn spawn_worker(db: Db, config: NotifyConfig) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mailer = Mailer::new(&config);
+        match &mailer {
+            Ok(_) => tracing::info!(to = %config.to, smtp = %redact(&config.smtp_url), "notification e-mails on"),
+            Err(e) => tracing::error!(error = %e, "notification e-mails cannot be sent"),
+        }
+        let mut tick = tokio::time::interval(POLL_INTERVAL);
+        // After a slow round, wait a full interval instead of running rounds back to back.
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut rounds: u64 = 0;
+        loop {
+            tick.tick().await;
+            rounds += 1;
+            let mailer = match &mailer {
+                Ok(mailer) => mailer.clone(),
+                Err(e) => {
+                    // Unsent rows pile up in the outbox; say so every few minutes.
+                    if rounds % 60 == 1 {
+                        tracing::error!(error = %e, "notification e-mails are not being sent");
+                    }
+                    continue;
+                }
+            };
+            // Each round in its own task, so a bug that panics ends one round, not the worker.
+            let round_db = db.clone();
+            let round = tokio::spawn(async move { send_due(&round_db, &mailer).await });
+            match round.await {
+                Ok(Ok(0)) => {}
+                Ok(Ok(n)) => tracing::info!(sent = n, "notification e-mails sent"),
+                Ok(Err(e)) if is_unavailable(&e) => {
+                    tracing::warn!(error = %e, "database unavailable; notification e-mails wait")
+                }
+                Ok(Err(e)) => tracing::error!(error = %e, "notification round failed"),
+                Err(e) => tracing::error!(error = %e, "notification round panicked"),
+            }
+        }
+    })
+}
