@@ -106,6 +106,20 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .site_pkg_dir("pkg")
         .site_addr(args.listen)
         .build();
+    // New-submission e-mails: checked now, so a bad SMTP setting stops start-up.
+    let notify = match (&args.smtp_url, &args.notify_to) {
+        (Some(url), Some(to)) => Some(
+            super::notify::NotifyConfig::new(url, &args.notify_from, to, &args.clinic_name, args.public_url.as_str())
+                .map_err(|e| e.to_string())?,
+        ),
+        (Some(_), None) => return Err("SMTP_URL is set but NOTIFY_TO is not: say which address gets the e-mails".into()),
+        (None, _) => None,
+    };
+    if let Some(config) = notify {
+        super::notify::spawn_worker(db.clone(), config);
+    } else {
+        tracing::info!("SMTP_URL not set: new-submission e-mails stay in the outbox");
+    }
     let limiter = RateLimiter::new(db.clone(), args.api_rate_limit_per_minute);
     let purge_db = db.clone();
     let state = AppState {
@@ -128,6 +142,13 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(purged = n, "expired drafts deleted"),
                 Err(e) => tracing::warn!(error = %e, "draft purge failed"),
+            }
+            // Ended staff sessions and failure counters older than an hour.
+            if let Err(e) = purge_db.sessions.purge_expired().await {
+                tracing::warn!(error = %e, "session purge failed");
+            }
+            if let Err(e) = super::staff::accounts::purge_failures(&purge_db).await {
+                tracing::warn!(error = %e, "sign-in failure purge failed");
             }
         }
     });

@@ -50,8 +50,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let clinic = use_context::<ClinicInfo>().unwrap_or(ClinicInfo { name: String::new(), reviewer: String::new() });
     #[cfg(feature = "ssr")]
     crate::server::http::security::set_page_csp();
+    // Staff pages are in English whatever the browser prefers.
     #[cfg(feature = "ssr")]
     let locale = use_context::<axum::http::request::Parts>()
+        .filter(|p| !p.uri.path().starts_with("/staff"))
         .map(|p| i18n::locale_of_request(&p.headers))
         .unwrap_or(Locale::En);
     #[cfg(not(feature = "ssr"))]
@@ -74,6 +76,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Whether the current page is part of the staff portal.
+fn is_staff_path() -> bool {
+    leptos_router::hooks::use_location().pathname.with(|p| p == "/staff" || p.starts_with("/staff/"))
 }
 
 /// The application: layout, header, footer and the routes.
@@ -102,11 +109,14 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">{tr(l, "Skip to main content", "Saltar al contenido principal")}</a>
             <header class="site-header">
                 <a class="brand" href="/">{clinic.clone()}</a>
-                <nav aria-label=tr(l, "Main", "Principal")>
-                    <a href="/learn">{tr(l, "Learn", "Información")}</a>
-                    <a href="/intake">{tr(l, "Pre-screening", "Evaluación previa")}</a>
-                    <LanguageSwitch />
-                </nav>
+                // Staff pages have their own navigation (ui::staff::StaffFrame).
+                <Show when=move || !is_staff_path()>
+                    <nav aria-label=tr(l, "Main", "Principal")>
+                        <a href="/learn">{tr(l, "Learn", "Información")}</a>
+                        <a href="/intake">{tr(l, "Pre-screening", "Evaluación previa")}</a>
+                        <LanguageSwitch />
+                    </nav>
+                </Show>
             </header>
             <main id="main" tabindex="-1">
                 <Routes fallback=not_found::NotFound>
@@ -117,6 +127,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/intake/stop") view=intake::EmergencyStop ssr=SsrMode::Async />
                     <Route path=path!("/intake/result") view=intake::IntakeResult ssr=SsrMode::Async />
                     <Route path=path!("/intake/:step") view=intake::IntakeStep ssr=SsrMode::Async />
+                    <Route path=path!("/staff/sign-in") view=staff::SignInPage />
+                    <Route path=path!("/staff/two-factor") view=staff::TwoFactorPage />
+                    <Route path=path!("/staff/enrol") view=staff::EnrolPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/invite/:token") view=staff::InvitePage ssr=SsrMode::Async />
+                    <Route path=path!("/staff") view=staff::QueuePage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/submissions/:reference") view=staff::SubmissionPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/users") view=staff::UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/audit") view=staff::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/account") view=staff::AccountPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -1,9 +1,8 @@
 //! Sign-in pages: e-mail and password, the second factor, two-factor enrolment (QR code,
 //! typed secret, then the recovery codes once), and accepting an invitation.
 
-use super::data::{load_enrol, load_invitation, notice, Gate};
+use super::data::{load_enrol, load_invitation, notice, password_notice, Gate};
 use super::{gated, message_code, Flash};
-use crate::server_fn_free::password_notice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

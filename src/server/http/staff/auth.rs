@@ -336,18 +336,6 @@ fn policy_code(e: PolicyError) -> &'static str {
     }
 }
 
-/// The message for a password-form code in the query string.
-pub fn password_notice(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "too-short" => "Use at least 12 characters. A few unrelated words make a strong, memorable password.",
-        "too-long" => "Use at most 128 characters.",
-        "common" => "That password is one of the most common ones and is easy to guess. Please choose another.",
-        "mismatch" => "The two new passwords are not the same.",
-        "wrong" => "Your current password is not right.",
-        _ => return None,
-    })
-}
-
 /// `POST /staff/password`: ends every session, this one included.
 pub async fn change_password(
     State(state): State<AppState>,
