@@ -2,7 +2,7 @@
 //! why it is there; anything that can go wrong at start-up ends in one clear line.
 
 use super::config::{
-    BackupArgs, Build270Args, Cli, Command, DatabaseArgs, ScreenArgs, ServeArgs, UserAddArgs, UserCommand, X12Command,
+    AuditCommand, BackupArgs, Build270Args, Cli, Command, DatabaseArgs, ScreenArgs, ServeArgs, UserAddArgs, UserCommand, X12Command,
 };
 use super::db::Db;
 use super::http::{self, AppState, Settings};
@@ -28,6 +28,7 @@ pub fn run() -> ExitCode {
         Some(Command::X12(X12Command::Parse271 { file })) => parse_271(&file),
         Some(Command::X12(X12Command::Build270(args))) => block_on(build_270(args)),
         Some(Command::User(UserCommand::Add(args))) => block_on(user_add(args)),
+        Some(Command::Audit(AuditCommand::Verify(args))) => audit_verify(args),
         None => block_on(serve(cli.serve)),
     }
 }
@@ -80,6 +81,29 @@ async fn user_add(args: UserAddArgs) -> Result<(), String> {
     let id = accounts::create(&db, &email, name, role, Some(&hash)).await.map_err(|e| e.to_string())?;
     println!("created {} account {email} (id {id}); two-factor enrolment happens at first sign-in", role.as_str());
     Ok(())
+}
+
+/// `audit verify`: exit 0 when the chain is intact, 2 when an entry was changed or
+/// removed, 1 when the database cannot be read.
+fn audit_verify(args: DatabaseArgs) -> ExitCode {
+    let mut outcome = ExitCode::SUCCESS;
+    let code = block_on(async {
+        let db = Db::connect(&args.database_url).await.map_err(|e| e.to_string())?;
+        let v = super::staff::audit::verify(&db).await.map_err(|e| format!("cannot read the audit log: {e}"))?;
+        match v.problem {
+            None => println!("audit log intact: {} entries, hash chain verified", v.rows),
+            Some(p) => {
+                println!("audit log CHANGED: {p} ({} entries verified before it)", v.rows);
+                outcome = ExitCode::from(2);
+            }
+        }
+        Ok(())
+    });
+    if code == ExitCode::SUCCESS {
+        outcome
+    } else {
+        code
+    }
 }
 
 async fn backup(args: BackupArgs) -> Result<(), String> {

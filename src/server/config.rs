@@ -40,6 +40,15 @@ pub enum Command {
     /// Staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the audit log's hash chain; exits 0 when intact, 2 when it was changed.
+    Verify(DatabaseArgs),
 }
 
 #[derive(Debug, Subcommand)]
