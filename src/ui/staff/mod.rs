@@ -95,7 +95,7 @@ fn idle_timers(idle_secs: u64, warning: RwSignal<bool>) {
     use std::time::Duration;
     let handles: StoredValue<Vec<TimeoutHandle>> = StoredValue::new(Vec::new());
     let start = move || {
-        handles.update_value(|h| h.drain(..).for_each(TimeoutHandle::clear));
+        handles.update_value(|h| h.drain(..).for_each(|t| t.clear()));
         let warn_at = Duration::from_secs(idle_secs.saturating_sub(120));
         let end_at = Duration::from_secs(idle_secs);
         let mut h = Vec::new();
@@ -120,7 +120,7 @@ fn idle_timers(idle_secs: u64, warning: RwSignal<bool>) {
         }
         shown
     });
-    on_cleanup(move || handles.update_value(|h| h.drain(..).for_each(TimeoutHandle::clear)));
+    on_cleanup(move || handles.update_value(|h| h.drain(..).for_each(|t| t.clear())));
 }
 
 /// A page's flash message from its `?m=` code, announced to screen readers.

@@ -35,7 +35,13 @@ fn refuse<T>(gate: Gate<()>) -> Gate<T> {
         Gate::Forbidden | Gate::Unavailable | Gate::Ok(()) => None,
     };
     match to {
-        Some(path) => leptos_axum::redirect(path),
+        Some(path) => {
+            leptos_axum::redirect(path);
+            // `redirect` adds the Location header; the status must say so too.
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(StatusCode::SEE_OTHER);
+            }
+        }
         None => {
             if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 response.set_status(if gate == Gate::Forbidden { StatusCode::FORBIDDEN } else { StatusCode::SERVICE_UNAVAILABLE });
