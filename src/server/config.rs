@@ -209,6 +209,10 @@ pub struct ServeArgs {
     #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
 
+    /// Staff sign-in attempts a minute from one client address (security.md: about 5).
+    #[arg(long, env = "SIGN_IN_RATE_LIMIT_PER_MINUTE", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub sign_in_rate_limit_per_minute: u32,
+
     /// Who must use two-factor sign-in: `all` staff (the default) or only `admins`.
     #[arg(long, env = "STAFF_TWO_FACTOR", default_value = "all", value_parser = ["all", "admins"])]
     pub staff_two_factor: String,

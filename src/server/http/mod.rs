@@ -64,7 +64,7 @@ impl Settings {
             trust_forwarded_for: args.trust_forwarded_for,
             staff_timeouts: Timeouts::default(),
             two_factor_for_all: args.staff_two_factor == "all",
-            sign_in_per_minute: 5,
+            sign_in_per_minute: args.sign_in_rate_limit_per_minute,
         }
     }
 

@@ -88,14 +88,21 @@ pub async fn queue(state: &AppState, parts: &Parts, page: u32) -> Gate<QueuePage
     let tz = &state.settings.clinic_timezone;
     let page = page.max(1);
     match queue::page(&state.db, &filter, page, PER_PAGE, staff.role, tz, state.settings.today()).await {
-        Ok((rows, total)) => Gate::Ok(QueuePage {
+        Ok((rows, total)) => {
+            // The queue shows names: who looked, and at how many, is audited too.
+            let detail = format!("page {page}, {} of {total} rows", rows.len());
+            if audit(state, Some(&staff), Action::ViewQueue, "", &detail, &Origin::from_parts(parts, state)).await.is_err() {
+                return refuse(Gate::Unavailable);
+            }
+            Gate::Ok(QueuePage {
             me: me(state, &staff),
             filter,
             rows,
             total,
             page,
             pages: (total.max(1) as u32).div_ceil(PER_PAGE),
-        }),
+            })
+        }
         Err(e) => {
             tracing::warn!(error = %e, "queue query failed");
             refuse(Gate::Unavailable)

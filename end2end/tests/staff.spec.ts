@@ -1,0 +1,171 @@
+import { test, expect, hydrated, expectAccessible } from './fixtures';
+import { Account, addUser, passwordStep, signIn, signInAndEnrol, submitIntake } from './staff';
+import { readFileSync } from 'fs';
+
+// One clinic, set up step by step: the tests share accounts and run in order.
+test.describe.configure({ mode: 'serial' });
+
+const stamp = Date.now().toString(36);
+const admin: Account = { email: `admin-${stamp}@clinic.test`, password: 'admin passphrase for tests' };
+const clinician: Account = { email: `clin-${stamp}@clinic.test`, password: 'clinician passphrase here' };
+const frontDesk: Account = { email: `desk-${stamp}@clinic.test`, password: 'front desk passphrase ok' };
+const patients = { routine: `Routine${stamp}`, emergency: `Urgent${stamp}` };
+let routineRef = '';
+
+test('anonymous visitors are sent to sign-in, which is accessible', async ({ page }) => {
+  await page.goto('/staff');
+  await expect(page).toHaveURL(/\/staff\/sign-in$/);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Staff sign-in' })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('an admin signs in with a password and TOTP, and invites a clinician', async ({ page, browser }) => {
+  addUser(admin.email, 'Ana Admin', 'admin', admin.password);
+  await signInAndEnrol(page, admin);
+  await expectAccessible(page);
+
+  // Sign out, and in again with a code from the authenticator.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByTestId('flash')).toHaveText('You are signed out.');
+  await signIn(page, admin);
+  await expect(page.getByTestId('staff-me')).toContainText('Ana Admin');
+
+  // Invite the clinician.
+  await page.getByRole('link', { name: 'Accounts' }).click();
+  await expect(page.getByRole('heading', { name: 'Staff accounts' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Name').fill('Carl Clinician');
+  await page.getByLabel('E-mail').fill(clinician.email);
+  await page.getByLabel('Role', { exact: true }).selectOption('clinician');
+  await page.getByRole('button', { name: 'Create invitation' }).click();
+  const link = (await page.getByTestId('invite-link').textContent())!.trim();
+  await expect(page.locator(`[data-testid="user-row"][data-email="${clinician.email}"]`)).toContainText('Invited');
+  await expectAccessible(page);
+
+  // The clinician opens the link in their own browser, chooses a password and enrols.
+  const other = await browser.newContext();
+  const p2 = await other.newPage();
+  await p2.goto(new URL(link).pathname);
+  await hydrated(p2);
+  await p2.getByLabel('New password').fill('short');
+  await p2.getByLabel('The same password again').fill('short');
+  // The browser's own minlength check would stop this post; the server's rule is the one under test.
+  await p2.locator('form').evaluate((f: HTMLFormElement) => f.setAttribute('novalidate', ''));
+  await p2.getByRole('button', { name: 'Set password' }).click();
+  await expect(p2.getByTestId('flash')).toContainText('at least 12 characters');
+  await p2.getByLabel('New password').fill(clinician.password);
+  await p2.getByLabel('The same password again').fill(clinician.password);
+  await p2.getByRole('button', { name: 'Set password' }).click();
+  await expect(p2.getByTestId('flash')).toContainText('Your password is set');
+  await signInAndEnrol(p2, clinician);
+  await other.close();
+});
+
+test('a clinician filters the queue, opens a submission, adds a note and changes its status', async ({ page, request }) => {
+  routineRef = await submitIntake(request, patients.routine, 'Doe');
+  const emergencyRef = await submitIntake(request, patients.emergency, 'Roe', { emergency: true });
+  await signIn(page, clinician);
+
+  // The open emergency is pinned above the newer routine submission.
+  const rows = page.getByTestId('queue-row');
+  await expect(rows.first()).toHaveAttribute('data-reference', emergencyRef);
+  await expectAccessible(page);
+
+  await page.getByLabel('Name or reference').fill(patients.routine.toLowerCase());
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-reference', routineRef);
+  // The search text is kept on the server, never in the address bar.
+  expect(page.url()).not.toContain(patients.routine.toLowerCase());
+
+  await rows.first().getByRole('link').click();
+  await expect(page.getByRole('heading', { name: `Submission ${routineRef}` })).toBeVisible();
+  await hydrated(page);
+  await expect(page.getByTestId('outcome')).toHaveText('Consult recommended');
+  await expect(page.getByTestId('clinical')).toContainText('PHQ-9');
+  await expectAccessible(page);
+
+  await page.getByLabel('Add a note').fill('Called the patient <b>twice</b>; left a voicemail.');
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.getByTestId('flash')).toHaveText('Note added.');
+  await expect(page.getByTestId('notes')).toContainText('Called the patient <b>twice</b>; left a voicemail.');
+
+  await page.getByLabel('Move to').selectOption('in_review');
+  await page.getByRole('button', { name: 'Change status' }).click();
+  await expect(page.getByTestId('flash')).toHaveText('Status changed.');
+  await expect(page.getByTestId('status')).toHaveText('In review');
+  await expect(page.getByTestId('history')).toContainText('New → In review by Carl Clinician');
+
+  // Back in the queue (filters kept) the row shows the new status.
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await expect(page.getByTestId('queue-row').first()).toContainText('In review');
+});
+
+test('front desk sees contact and insurance details, never clinical answers', async ({ page }) => {
+  addUser(frontDesk.email, 'Fran Desk', 'front_desk', frontDesk.password);
+  await signInAndEnrol(page, frontDesk);
+  await page.goto(`/staff/submissions/${routineRef}`);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: `Submission ${routineRef}` })).toBeVisible();
+  await expect(page.getByText('XYZ123456789')).toBeVisible();
+  await expect(page.getByTestId('clinical')).toHaveCount(0);
+  const html = await page.content();
+  for (const secret of ['PHQ-9', 'gabapentin', 'Consult recommended', 'chronic_refractory_pain', 'Safety alert']) {
+    expect(html, `front desk page shows ${secret}`).not.toContain(secret);
+  }
+  await expect(page.getByRole('link', { name: 'Accounts' })).toHaveCount(0);
+  // Fetched with the page's session (a navigation would log the 403 as a console error).
+  const res = await page.request.get('/staff/audit', { maxRedirects: 0 });
+  expect(res.status()).toBe(403);
+  expect(await res.text()).toContain('Not allowed');
+});
+
+test('an admin downloads the queue CSV and a FHIR bundle, and both are audited', async ({ page }) => {
+  await signIn(page, admin);
+  await page.getByLabel('Name or reference').fill(routineRef);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('queue-row')).toHaveCount(1);
+
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
+  const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+  expect(lines[0]).toBe('reference,name,age,outcome,safety_alert,priority,plan,verification,status,received,assignee');
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toContain(`${routineRef},"Doe, ${patients.routine}"`);
+
+  await page.goto(`/staff/submissions/${routineRef}`);
+  await hydrated(page);
+  const [fhir] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download FHIR bundle' }).click()]);
+  const bundle = JSON.parse(readFileSync((await fhir.path())!, 'utf8'));
+  expect(bundle.resourceType).toBe('Bundle');
+  const types = bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType);
+  expect(types).toEqual(['Patient', 'QuestionnaireResponse', 'Coverage', 'Observation', 'Observation', 'Observation']);
+  const codes = bundle.entry.flatMap((e: any) => e.resource.code?.coding?.map((c: any) => c.code) ?? []);
+  expect(codes).toEqual(expect.arrayContaining(['44261-6', '70274-6']));
+
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await hydrated(page);
+  await expect(page.getByTestId('chain')).toContainText('Chain verified');
+  await expect(page.locator('[data-testid="audit-row"][data-action="export_csv"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="audit-row"][data-action="export_fhir"]')).toHaveCount(1);
+  await expectAccessible(page);
+});
+
+test('the page warns before the idle sign-out and can keep the session', async ({ page }) => {
+  await page.clock.install();
+  await signIn(page, admin);
+  await expect(page.getByTestId('idle-warning')).toHaveCount(0);
+  await page.clock.fastForward('13:01');
+  await expect(page.getByTestId('idle-warning')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Stay signed in' }).click();
+  await expect(page.getByTestId('idle-warning')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Review queue' })).toBeVisible();
+});
+
+test('a wrong password gets the same answer as an unknown account', async ({ page }) => {
+  await passwordStep(page, { email: admin.email, password: 'not the right passphrase' });
+  const wrong = await page.getByTestId('flash').textContent();
+  await passwordStep(page, { email: `nobody-${stamp}@clinic.test`, password: 'not the right passphrase' });
+  await expect(page.getByTestId('flash')).toHaveText(wrong!);
+});
