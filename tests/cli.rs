@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_pain-intake"));
     // Only what a test sets explicitly.
-    for var in ["DATABASE_URL", "LISTEN_ADDR", "CLINIC_NPI", "LOG_LEVEL", "DEV_MODE"] {
+    for var in ["DATABASE_URL", "LISTEN_ADDR", "CLINIC_NPI", "LOG_LEVEL", "DEV_MODE", "SMTP_URL", "NOTIFY_TO"] {
         cmd.env_remove(var);
     }
     cmd
@@ -84,13 +84,17 @@ fn every_subcommand_has_help() {
     for args in [
         &["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["screen", "--help"],
         &["x12", "--help"], &["x12", "build-270", "--help"], &["x12", "parse-271", "--help"], &["backup", "--help"],
+        &["user", "add", "--help"], &["audit", "verify", "--help"],
     ] {
         let out = run(bin().args(args));
         assert!(out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
     }
     let help = String::from_utf8_lossy(&run(bin().arg("--help")).stdout).into_owned();
-    for documented in ["DATABASE_URL", "LISTEN_ADDR", "CLINIC_NAME", "CLINIC_NPI", "PUBLIC_URL", "DEV_MODE", "LOG_LEVEL"] {
+    for documented in [
+        "DATABASE_URL", "LISTEN_ADDR", "CLINIC_NAME", "CLINIC_NPI", "PUBLIC_URL", "DEV_MODE", "LOG_LEVEL",
+        "SMTP_URL", "NOTIFY_TO", "NOTIFY_FROM", "STAFF_TWO_FACTOR", "SIGN_IN_RATE_LIMIT_PER_MINUTE",
+    ] {
         assert!(help.contains(documented), "--help documents {documented}");
     }
 }
@@ -397,4 +401,91 @@ fn the_logs_of_a_full_intake_hold_no_patient_data() {
         "XYZ123456789", "gabapentin", "penicillin", "Secret-Zip-Value"] {
         assert!(!log.contains(phi), "the log contains {phi:?}");
     }
+}
+
+fn user_add(db: &str, email: &str, role: &str, password: &str) -> Output {
+    let mut child = bin()
+        .args(["user", "add", "--database-url", db, "--email", email, "--name", "Ana Admin", "--role", role])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run pain-intake");
+    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn user_add_creates_an_argon2id_account_and_refuses_weak_passwords_and_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/intake.db", dir.path().display());
+    let out = user_add(&db, "Ana@Clinic.Test", "admin", "password");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 12 characters"));
+    let out = user_add(&db, "ana@clinic.test", "admin", "1qaz2wsx3edc");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("most common"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = user_add(&db, "not an address", "admin", "a long enough passphrase");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a valid e-mail"));
+
+    let out = user_add(&db, "Ana@Clinic.Test", "admin", "a long enough passphrase");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created admin account ana@clinic.test"));
+    let stored = std::process::Command::new("sqlite3")
+        .args([&format!("{}/intake.db", dir.path().display()), "SELECT email, role, password_hash FROM users"])
+        .output()
+        .unwrap();
+    let row = String::from_utf8_lossy(&stored.stdout).into_owned();
+    assert!(row.starts_with("ana@clinic.test|admin|$argon2id$v=19$m=19456,t=2,p=1$"), "{row}");
+    assert!(!row.contains("a long enough passphrase"));
+
+    let out = user_add(&db, "ana@clinic.test", "clinician", "another long passphrase");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+}
+
+#[test]
+fn audit_verify_reports_an_intact_chain_and_a_changed_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = format!("{}/intake.db", dir.path().display());
+    let db = format!("sqlite://{file}");
+    assert!(user_add(&db, "ana@clinic.test", "admin", "a long enough passphrase").status.success());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        use pain_intake::server::staff::audit::{record, Action, Entry};
+        let db = pain_intake::server::db::Db::open(&db).await.unwrap();
+        for target in ["A", "B", "C"] {
+            let entry = Entry { actor_id: Some(1), actor: "ana@clinic.test", action: Action::ViewSubmission, target, client: "127.0.0.1", request_id: "r", detail: "" };
+            record(&db, &entry).await.unwrap();
+        }
+    });
+    let out = run(bin().args(["audit", "verify", "--database-url", &db]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("intact: 3 entries"));
+
+    let tamper = std::process::Command::new("sqlite3")
+        .args([&file, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET target = 'Z' WHERE seq = 2;"])
+        .output()
+        .unwrap();
+    assert!(tamper.status.success());
+    let out = run(bin().args(["audit", "verify", "--database-url", &db]));
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains("CHANGED") && text.contains('2'), "{text}");
+}
+
+#[test]
+fn smtp_without_a_recipient_stops_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(bin()
+        .env("DATABASE_URL", format!("sqlite://{}/intake.db", dir.path().display()))
+        .env("SMTP_URL", "smtp://127.0.0.1:2525")
+        .env("LISTEN_ADDR", "127.0.0.1:0"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NOTIFY_TO"));
+    let out = run(bin()
+        .env("DATABASE_URL", format!("sqlite://{}/intake.db", dir.path().display()))
+        .env("SMTP_URL", "ftp://nowhere")
+        .env("NOTIFY_TO", "clinic@example.org")
+        .env("LISTEN_ADDR", "127.0.0.1:0"));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
 }
