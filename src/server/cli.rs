@@ -293,7 +293,7 @@ fn parse_271(file: &str) -> ExitCode {
 /// `pain-intake x12 build-270 --reference REF`: the inquiry for a stored intake.
 async fn build_270(args: Build270Args) -> Result<(), String> {
     use crate::domain::values::Reference;
-    use crate::x12::{build_270, EligibilityInquiry, Envelope, Npi, PayerDirectory, Provider, Submitter, Usage};
+    use crate::x12::Npi;
 
     let reference = Reference::parse(&args.reference)
         .map_err(|_| format!("{:?} is not a reference (8 letters and digits, like K7Q2-9XPM)", args.reference))?;
@@ -302,26 +302,14 @@ async fn build_270(args: Build270Args) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot read the intake: {e}"))?
         .ok_or_else(|| format!("no intake with reference {}", reference.display()))?;
-    let now = jiff::Timestamp::now().to_zoned(args.clinic_timezone.clone());
-    let submitter = Submitter {
-        provider: Provider { name: args.clinic_name.to_uppercase(), npi: Npi::parse(&args.clinic_npi).map_err(|e| e.to_string())? },
-        originator_id: args.originator_id.clone(),
-        payers: PayerDirectory::default(),
-        service_types: vec!["30".into()],
+    let payers = super::staff::insurance::directory(&db).await.map_err(|e| format!("cannot read the payer directory: {e}"))?;
+    let clinic = super::eligibility::Clinic {
+        name: args.clinic_name.clone(),
+        npi: Npi::parse(&args.clinic_npi).map_err(|e| e.to_string())?,
+        x12: args.x12.clone(),
+        timezone: args.clinic_timezone.clone(),
     };
-    // Control numbers only need to differ between interchanges the clinic sends: the
-    // seconds since 2020 stay unique and within nine digits until 2051.
-    let control = u32::try_from((now.timestamp().as_second() - 1_577_836_800).rem_euclid(999_999_999)).unwrap_or(1).max(1);
-    let envelope = Envelope {
-        sender_id: args.sender_id.clone(),
-        receiver_id: args.receiver_id.clone(),
-        interchange_control_number: control,
-        group_control_number: control,
-        created: now.datetime(),
-        usage: if args.production { Usage::Production } else { Usage::Test },
-    };
-    let inquiry = EligibilityInquiry::from_intake(&intake.answers, &reference, &submitter, envelope, now.date())
-        .map_err(|e| e.to_string())?;
-    println!("{}", build_270(&inquiry).map_err(|e| e.to_string())?);
+    let text = super::eligibility::inquiry(&clinic, payers, &intake.answers, &reference).map_err(|e| e.to_string())?;
+    println!("{text}");
     Ok(())
 }

@@ -95,6 +95,26 @@ pub enum X12Command {
     },
 }
 
+/// The clinic's identifiers in X12 interchanges (from its clearinghouse enrolment).
+#[derive(Debug, Clone, Args)]
+pub struct X12Args {
+    /// ISA06/GS02: the clinic's submitter ID at the clearinghouse.
+    #[arg(long = "x12-sender-id", env = "X12_SENDER_ID", default_value = "CLINICSUBMIT")]
+    pub sender_id: String,
+
+    /// ISA08/GS03: the clearinghouse's receiver ID.
+    #[arg(long = "x12-receiver-id", env = "X12_RECEIVER_ID", default_value = "CLEARINGHOUSE")]
+    pub receiver_id: String,
+
+    /// TRN03: `9` and nine characters the clinic assigns itself.
+    #[arg(long = "x12-originator-id", env = "X12_ORIGINATOR_ID", default_value = "9CLINIC001")]
+    pub originator_id: String,
+
+    /// Mark interchanges as production (`P`) instead of test (`T`).
+    #[arg(long = "x12-production", env = "X12_PRODUCTION", default_value_t = false)]
+    pub production: bool,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct Build270Args {
     #[command(flatten)]
@@ -112,21 +132,8 @@ pub struct Build270Args {
     #[arg(long, env = "CLINIC_NAME", default_value = "Pain Clinic", value_parser = parse_clinic_name)]
     pub clinic_name: String,
 
-    /// ISA06/GS02: the clinic's submitter ID at the clearinghouse.
-    #[arg(long, env = "X12_SENDER_ID", default_value = "CLINICSUBMIT")]
-    pub sender_id: String,
-
-    /// ISA08/GS03: the clearinghouse's receiver ID.
-    #[arg(long, env = "X12_RECEIVER_ID", default_value = "CLEARINGHOUSE")]
-    pub receiver_id: String,
-
-    /// TRN03: `9` and nine characters the clinic assigns itself.
-    #[arg(long, env = "X12_ORIGINATOR_ID", default_value = "9CLINIC001")]
-    pub originator_id: String,
-
-    /// Mark the interchange as production (`P`) instead of test (`T`).
-    #[arg(long, default_value_t = false)]
-    pub production: bool,
+    #[command(flatten)]
+    pub x12: X12Args,
 
     /// The clinic's time zone: the date of service and the envelope's date and time.
     #[arg(long, env = "CLINIC_TIMEZONE", default_value = "America/Chicago", value_parser = parse_time_zone)]
@@ -208,6 +215,9 @@ pub struct ServeArgs {
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
+
+    #[command(flatten)]
+    pub x12: X12Args,
 
     /// Staff sign-in attempts a minute from one client address (security.md: about 5).
     #[arg(long, env = "SIGN_IN_RATE_LIMIT_PER_MINUTE", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod drafts;
+pub mod eligibility;
 pub mod http;
 pub mod intakes;
 pub mod notify;

@@ -18,6 +18,7 @@
 pub mod build270;
 mod error;
 pub mod parse271;
+pub mod summary;
 pub mod tokenizer;
 
 pub use build270::{
@@ -28,6 +29,7 @@ pub use parse271::{
     action_for, parse_271, Benefit, BenefitKind, Eligibility, LoopId, Network, PayerInfo, Period, PlanInfo, Rejection,
     Status, SubscriberInfo,
 };
+pub use summary::{summarize, CoverageSummary};
 pub use tokenizer::{tokenize, Delimiters, Element, Segment};
 
 use jiff::civil::Date;

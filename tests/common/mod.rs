@@ -111,6 +111,17 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
             staff_timeouts: options.staff_timeouts,
             two_factor_for_all: true,
             sign_in_per_minute: 5,
+            eligibility: Some(pain_intake::server::eligibility::Clinic {
+                name: "Test Pain Clinic".into(),
+                npi: pain_intake::x12::Npi::parse("1234567893").unwrap(),
+                x12: pain_intake::server::config::X12Args {
+                    sender_id: "CLINICSUBMIT".into(),
+                    receiver_id: "CLEARINGHOUSE".into(),
+                    originator_id: "9CLINIC001".into(),
+                    production: false,
+                },
+                timezone: jiff::tz::TimeZone::get("America/Chicago").unwrap(),
+            }),
         }),
         limiter: RateLimiter::new(db.clone(), options.rate_limit_per_minute),
         leptos_options: LeptosOptions::builder().output_name("pain-intake").site_root("target/site").build(),

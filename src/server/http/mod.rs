@@ -50,6 +50,8 @@ pub struct Settings {
     pub two_factor_for_all: bool,
     /// Sign-in attempts a minute from one client address.
     pub sign_in_per_minute: u32,
+    /// The clinic's X12 identity; `None` until `CLINIC_NPI` is set (no 270 downloads then).
+    pub eligibility: Option<crate::server::eligibility::Clinic>,
 }
 
 impl Settings {
@@ -65,6 +67,14 @@ impl Settings {
             staff_timeouts: Timeouts::default(),
             two_factor_for_all: args.staff_two_factor == "all",
             sign_in_per_minute: args.sign_in_rate_limit_per_minute,
+            eligibility: args.clinic_npi.as_deref().and_then(|npi| crate::x12::Npi::parse(npi).ok()).map(|npi| {
+                crate::server::eligibility::Clinic {
+                    name: args.clinic_name.clone(),
+                    npi,
+                    x12: args.x12.clone(),
+                    timezone: args.clinic_timezone.clone(),
+                }
+            }),
         }
     }
 
@@ -126,6 +136,13 @@ pub fn app(state: AppState) -> Router {
         .route("/staff/submissions/{reference}/assign", post(staff::actions::assign))
         .route("/staff/submissions/{reference}/notes", post(staff::actions::add_note))
         .route("/staff/submissions/{reference}/fhir", get(staff::exports::fhir_bundle))
+        .route("/staff/submissions/{reference}/270", get(staff::insurance::download_270))
+        .route(
+            "/staff/submissions/{reference}/271",
+            post(staff::insurance::upload_271).layer(DefaultBodyLimit::max(staff::insurance::MAX_271_BYTES + 64 * 1024)),
+        )
+        .route("/staff/submissions/{reference}/verification", post(staff::insurance::save_verification))
+        .route("/staff/payers/{id}", post(staff::insurance::update_payer))
         .route("/staff/users", post(staff::actions::invite))
         .route("/staff/users/{id}/{change}", post(staff::actions::change_user))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))

@@ -4,7 +4,9 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cards;
 pub mod fhir;
+pub mod insurance;
 pub mod password;
 pub mod queue;
 pub mod sessions;

@@ -163,6 +163,31 @@ pub struct SubmissionView {
     pub clinical: Option<ClinicalView>,
     pub notes: Vec<NoteView>,
     pub history: Vec<HistoryView>,
+    /// Every verification, newest (current) first.
+    pub verifications: Vec<VerificationView>,
+    /// What an uploaded 271 suggests, waiting for staff to confirm.
+    pub suggestion: Option<Suggestion>,
+    /// Why a 270 cannot be made for this submission (self-pay, other plan, no NPI set).
+    pub no_270: Option<String>,
+    /// The card photos on file ("front", "back").
+    pub cards: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerificationView {
+    pub form: VerificationForm,
+    pub by: String,
+    pub at: String,
+}
+
+/// A 271's reading, shown next to the verification form it fills.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub summary: crate::x12::CoverageSummary,
+    /// The subscriber as the payer knows them (name, member ID, date of birth).
+    pub subscriber: String,
+    /// Whether the response's trace number is this submission's reference.
+    pub trace_matches: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -235,6 +260,93 @@ pub struct EnrolPage {
     pub recovery_codes: Vec<String>,
 }
 
+/// A payer of the directory (admins edit these).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PayerRow {
+    pub id: i64,
+    pub plan: Plan,
+    pub name: String,
+    pub payer_id: String,
+    pub in_network: bool,
+    pub notes: String,
+}
+
+/// One insurance verification as staff enter (or confirm from a 271) it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerificationForm {
+    pub status: VerificationStatus,
+    pub plan_name: String,
+    /// `in`, `out`, `unknown` or empty.
+    pub network: String,
+    pub copay: String,
+    pub coinsurance: String,
+    pub deductible_remaining: String,
+    pub oop_remaining: String,
+    /// `yes`, `no`, `unknown` or empty.
+    pub prior_auth: String,
+    pub notes: String,
+    /// `x12_271`, `phone`, `portal` or `other`.
+    pub method: String,
+}
+
+pub const NETWORKS: [(&str, &str); 4] = [("", "Not stated"), ("in", "In network"), ("out", "Out of network"), ("unknown", "Unknown")];
+pub const PRIOR_AUTH: [(&str, &str); 4] = [("", "Not stated"), ("yes", "Required"), ("no", "Not required"), ("unknown", "Unknown")];
+pub const METHODS: [(&str, &str); 4] = [("x12_271", "X12 271 response"), ("phone", "Phone call to the payer"), ("portal", "Payer portal"), ("other", "Other")];
+
+impl VerificationForm {
+    /// Reads the verification form; every problem is listed (in English, for staff).
+    pub fn parse(field: impl Fn(&str) -> Option<String>) -> Result<Self, Vec<String>> {
+        let mut errors = Vec::new();
+        let mut text = |name: &str, label: &str, max: usize| -> String {
+            let v = field(name).map(|v| v.trim().to_owned()).unwrap_or_default();
+            if v.chars().count() > max {
+                errors.push(format!("{label}: at most {max} characters."));
+            }
+            if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+                errors.push(format!("{label}: contains control characters."));
+            }
+            v
+        };
+        let plan_name = text("plan_name", "Plan name", 100);
+        let copay = text("copay", "Copay", 50);
+        let coinsurance = text("coinsurance", "Coinsurance", 50);
+        let deductible_remaining = text("deductible_remaining", "Deductible remaining", 50);
+        let oop_remaining = text("oop_remaining", "Out-of-pocket remaining", 50);
+        let notes = text("notes", "Notes", 2000);
+        let network = text("network", "Network", 10);
+        let prior_auth = text("prior_auth", "Prior authorization", 10);
+        let method = text("method", "Method", 10);
+        let status = field("status").as_deref().and_then(VerificationStatus::parse);
+        if status.is_none() {
+            errors.push("Status: choose one.".into());
+        }
+        if !NETWORKS.iter().any(|(v, _)| *v == network) {
+            errors.push("Network: choose one of the options.".into());
+        }
+        if !PRIOR_AUTH.iter().any(|(v, _)| *v == prior_auth) {
+            errors.push("Prior authorization: choose one of the options.".into());
+        }
+        if !METHODS.iter().any(|(v, _)| *v == method) {
+            errors.push("Method: choose how the coverage was checked.".into());
+        }
+        match status {
+            Some(status) if errors.is_empty() => Ok(Self {
+                status,
+                plan_name,
+                network,
+                copay,
+                coinsurance,
+                deductible_remaining,
+                oop_remaining,
+                prior_auth,
+                notes,
+                method,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// A message for the sign-in forms, passed as a short code in the query string.
 pub fn notice(code: &str) -> Option<&'static str> {
     Some(match code {
@@ -280,6 +392,19 @@ pub async fn load_submission(reference: String) -> Result<Gate<Option<Submission
     let state = expect_context::<crate::server::http::AppState>();
     let req: axum::http::request::Parts = leptos_axum::extract().await.map_err(failed)?;
     Ok(crate::server::http::staff::pages::submission(&state, &req, &reference).await)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PayersPage {
+    pub me: Me,
+    pub payers: Vec<PayerRow>,
+}
+
+#[server(prefix = "/api", endpoint = "staff-payers")]
+pub async fn load_payers() -> Result<Gate<PayersPage>, ServerFnError> {
+    let state = expect_context::<crate::server::http::AppState>();
+    let req: axum::http::request::Parts = leptos_axum::extract().await.map_err(failed)?;
+    Ok(crate::server::http::staff::pages::payers(&state, &req).await)
 }
 
 #[server(prefix = "/api", endpoint = "staff-users")]

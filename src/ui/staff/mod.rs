@@ -7,12 +7,14 @@
 //! timeout and leaves the page (PHI off the screen) when it passes.
 
 pub mod data;
+mod insurance;
 mod queue;
 mod sign_in;
 mod submission;
 mod admin;
 
 pub use admin::{AccountPage, AuditPage, UsersPage};
+pub use insurance::PayersPage;
 pub use queue::QueuePage;
 pub use sign_in::{EnrolPage, InvitePage, SignInPage, TwoFactorPage};
 pub use submission::SubmissionPage;
@@ -66,7 +68,7 @@ pub fn StaffFrame(me: Me, children: Children) -> impl IntoView {
     view! {
         <nav class="staff-nav" aria-label="Staff">
             <a href="/staff">"Queue"</a>
-            {admin.then(|| view! { <a href="/staff/users">"Accounts"</a><a href="/staff/audit">"Audit log"</a> })}
+            {admin.then(|| view! { <a href="/staff/users">"Accounts"</a><a href="/staff/payers">"Payers"</a><a href="/staff/audit">"Audit log"</a> })}
             <a href="/staff/account">"My account"</a>
             <span class="staff-me" data-testid="staff-me">{me.name.clone()}" · "{role}</span>
             <form method="post" action="/staff/sign-out" class="inline">

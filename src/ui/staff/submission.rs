@@ -25,6 +25,13 @@ fn flash(code: Option<&str>) -> (Option<&'static str>, bool) {
         Some("bad-assignee") => (Some("That person cannot be assigned."), true),
         Some("note-empty") => (Some("The note is empty."), true),
         Some("note-long") => (Some("Notes can be at most 4,000 characters."), true),
+        Some("271-read") => (Some("The 271 response was read. Check the suggested verification below and save it."), false),
+        Some("271-bad") => (Some("That file is not a readable X12 271 response. Check that you uploaded the payer's response, not the 270."), true),
+        Some("271-empty") => (Some("Choose a 271 file, or paste its text."), true),
+        Some("271-large") => (Some("That file is too large for a 271 response (1 MB at most)."), true),
+        Some("no-270") => (Some("No eligibility inquiry can be made for this submission."), true),
+        Some("verification-saved") => (Some("Verification saved."), false),
+        Some("verification-bad") => (Some("The verification was not saved: choose a status and method, and keep the texts short."), true),
         _ => (None, false),
     }
 }
@@ -82,9 +89,13 @@ fn page(s: SubmissionView, code: Option<String>) -> AnyView {
 
                 <section class="panel" aria-labelledby="insurance-h">
                     <h2 id="insurance-h">"Insurance"</h2>
-                    <p>"Verification: " <strong>{verification_label(s.verification)}</strong></p>
+                    <p>"Verification: " <strong data-testid="verification">{verification_label(s.verification)}</strong></p>
                     {group(Step::Insurance, &s.answers)}
                     {s.answers.pointer("/insurance/plan").and_then(|v| v.as_str()).and_then(crate::domain::intake::Plan::parse).map(|p| view! { <p class="hint">"Plan: " {plan_label(p)}</p> })}
+                    {(!s.cards.is_empty()).then(|| view! {
+                        <p>"Card photos: " {s.cards.iter().map(|side| view! { <a href=format!("{base}/card/{side}") target="_blank" rel="noopener">{side.clone()}</a>" " }).collect_view()}</p>
+                    })}
+                    {super::insurance::panel(&base, &s)}
                 </section>
 
                 {s.clinical.is_some().then(|| view! {

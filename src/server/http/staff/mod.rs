@@ -9,6 +9,7 @@
 pub mod actions;
 pub mod auth;
 pub mod exports;
+pub mod insurance;
 pub mod pages;
 
 use super::extract::client_of;

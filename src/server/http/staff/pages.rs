@@ -13,7 +13,7 @@ use crate::server::http::AppState;
 use crate::server::staff::audit::{Action, Filter as AuditQuery};
 use crate::server::staff::queue::{self, local_time, PER_PAGE};
 use crate::server::staff::sessions::{self, Stage, Staff};
-use crate::server::staff::{accounts, audit as audit_log, submissions, totp};
+use crate::server::staff::{accounts, audit as audit_log, insurance, submissions, totp};
 use crate::ui::staff::data::*;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -128,14 +128,27 @@ pub async fn submission(state: &AppState, parts: &Parts, reference: &str) -> Gat
     if audit(state, Some(&staff), Action::ViewSubmission, reference.compact(), "", &origin).await.is_err() {
         return refuse(Gate::Unavailable);
     }
-    let (notes, history, assignable) = match (
+    let (notes, history, assignable, verifications) = match (
         submissions::notes(&state.db, found.id).await,
         submissions::history(&state.db, found.id).await,
         submissions::assignable(&state.db).await,
+        insurance::history(&state.db, found.id).await,
     ) {
-        (Ok(n), Ok(h), Ok(a)) => (n, h, a),
+        (Ok(n), Ok(h), Ok(a), Ok(v)) => (n, h, a, v),
         _ => return refuse(Gate::Unavailable),
     };
+    let session = session_of(parts);
+    let suggestion = match &session {
+        Some(session) => session
+            .get::<(String, Suggestion)>(SUGGESTION)
+            .await
+            .ok()
+            .flatten()
+            .filter(|(r, _)| r == reference.compact())
+            .map(|(_, s)| s),
+        None => None,
+    };
+    let cards = crate::server::staff::cards::sides(&state.db, found.id).await.unwrap_or_default();
     let tz = &state.settings.clinic_timezone;
     let e = &found.evaluation;
     let clinical = staff.role.sees_clinical();
@@ -173,7 +186,28 @@ pub async fn submission(state: &AppState, parts: &Parts, reference: &str) -> Gat
             .into_iter()
             .map(|h| HistoryView { from: h.from, to: h.to, by: h.by, at: local_time(&h.at, tz) })
             .collect(),
+        verifications: verifications
+            .into_iter()
+            .map(|v| VerificationView { form: v.form, by: v.by, at: local_time(&v.at, tz) })
+            .collect(),
+        suggestion,
+        no_270: no_270_reason(state, &found.answers),
+        cards,
     }))
+}
+
+/// The session entry holding the reading of the last uploaded 271 (reference, reading).
+pub const SUGGESTION: &str = "x12_suggestion";
+
+/// Why no 270 can be made for these answers, if so.
+pub fn no_270_reason(state: &AppState, answers: &crate::domain::intake::IntakeAnswers) -> Option<String> {
+    use crate::domain::intake::Plan;
+    match answers.insurance.plan {
+        Plan::SelfPay => Some("Self-pay: there is no coverage to check.".into()),
+        Plan::Other => Some("The patient's plan is not in the payer directory: check coverage by phone or the payer's portal.".into()),
+        _ if state.settings.eligibility.is_none() => Some("Set CLINIC_NPI to make eligibility inquiries.".into()),
+        _ => None,
+    }
 }
 
 fn not_found<T>() -> Gate<Option<T>> {
@@ -314,4 +348,15 @@ pub async fn enrol(state: &AppState, parts: &Parts) -> Gate<EnrolPage> {
     };
     let url = totp::provisioning_url(&secret, &state.settings.clinic_name, &user.email).unwrap_or_default();
     Gate::Ok(EnrolPage { qr_svg: totp::qr_svg(&url).unwrap_or_default(), secret, recovery_codes: Vec::new() })
+}
+
+pub async fn payers(state: &AppState, parts: &Parts) -> Gate<PayersPage> {
+    let (staff, _) = match staff(state, parts, Role::manages_accounts).await {
+        Ok(s) => s,
+        Err(g) => return refuse(g),
+    };
+    match insurance::payers(&state.db).await {
+        Ok(payers) => Gate::Ok(PayersPage { me: me(state, &staff), payers }),
+        Err(_) => refuse(Gate::Unavailable),
+    }
 }

@@ -1,0 +1,176 @@
+//! The insurance verification panel of a submission (270 download, 271 upload, the
+//! verification form and its history) and the payer directory page (admins).
+
+use super::data::{load_payers, SubmissionView, VerificationForm, METHODS, NETWORKS, PRIOR_AUTH};
+use super::queue::verification_label;
+use super::{gated, message_code, Flash, StaffFrame};
+use crate::domain::staff::VerificationStatus;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn options(all: &'static [(&'static str, &'static str)], current: &str) -> impl IntoView {
+    all.iter()
+        .map(|(v, label)| view! { <option value=*v selected=*v == current>{*label}</option> })
+        .collect_view()
+}
+
+fn text_field(id: &'static str, label: &'static str, value: String, max: usize) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=format!("v-{id}")>{label}</label>
+            <input id=format!("v-{id}") name=id value=value maxlength=max.to_string() />
+        </div>
+    }
+}
+
+/// The verification form, filled from a 271 suggestion, else from the current verification.
+fn form(base: &str, s: &SubmissionView) -> impl IntoView {
+    let from_271 = s.suggestion.as_ref().map(|g| VerificationForm {
+        status: VerificationStatus::parse(&g.summary.status).unwrap_or(VerificationStatus::Unverified),
+        plan_name: g.summary.plan_name.clone(),
+        network: g.summary.network.clone(),
+        copay: g.summary.copay.clone(),
+        coinsurance: g.summary.coinsurance.clone(),
+        deductible_remaining: g.summary.deductible_remaining.clone(),
+        oop_remaining: g.summary.oop_remaining.clone(),
+        prior_auth: g.summary.prior_auth.clone(),
+        notes: g.summary.actions.iter().chain(g.summary.messages.iter()).cloned().collect::<Vec<_>>().join("\n"),
+        method: "x12_271".into(),
+    });
+    let f = from_271.or_else(|| s.verifications.first().map(|v| v.form.clone())).unwrap_or(VerificationForm {
+        status: s.verification,
+        plan_name: String::new(),
+        network: String::new(),
+        copay: String::new(),
+        coinsurance: String::new(),
+        deductible_remaining: String::new(),
+        oop_remaining: String::new(),
+        prior_auth: String::new(),
+        notes: String::new(),
+        method: "phone".into(),
+    });
+    let button = if s.suggestion.is_some() { "Confirm verification" } else { "Save verification" };
+    view! {
+        <form method="post" action=format!("{base}/verification") class="verification-form" aria-label="Verification">
+            <div class="field">
+                <label for="v-status">"Coverage status"</label>
+                <select id="v-status" name="status">
+                    {VerificationStatus::ALL.iter().map(|v| view! { <option value=v.as_str() selected=*v == f.status>{verification_label(*v)}</option> }).collect_view()}
+                </select>
+            </div>
+            {text_field("plan_name", "Plan name", f.plan_name.clone(), 100)}
+            <div class="field">
+                <label for="v-network">"Network"</label>
+                <select id="v-network" name="network">{options(&NETWORKS, &f.network)}</select>
+            </div>
+            {text_field("copay", "Copay", f.copay.clone(), 50)}
+            {text_field("coinsurance", "Coinsurance", f.coinsurance.clone(), 50)}
+            {text_field("deductible_remaining", "Deductible remaining", f.deductible_remaining.clone(), 50)}
+            {text_field("oop_remaining", "Out-of-pocket remaining", f.oop_remaining.clone(), 50)}
+            <div class="field">
+                <label for="v-prior_auth">"Prior authorization"</label>
+                <select id="v-prior_auth" name="prior_auth">{options(&PRIOR_AUTH, &f.prior_auth)}</select>
+            </div>
+            <div class="field">
+                <label for="v-method">"Checked by"</label>
+                <select id="v-method" name="method">{options(&METHODS, &f.method)}</select>
+            </div>
+            <div class="field wide-field">
+                <label for="v-notes">"Verification notes"</label>
+                <textarea id="v-notes" name="notes" rows="3" maxlength="2000">{f.notes.clone()}</textarea>
+            </div>
+            <button type="submit" class="button">{button}</button>
+        </form>
+    }
+}
+
+pub fn panel(base: &str, s: &SubmissionView) -> impl IntoView {
+    view! {
+        <div class="verification">
+            <h3>"Check coverage"</h3>
+            {match &s.no_270 {
+                Some(reason) => view! { <p class="hint">{reason.clone()}</p> }.into_any(),
+                None => view! {
+                    <p><a class="button secondary" href=format!("{base}/270") download>"Download X12 270 inquiry"</a></p>
+                    <form method="post" action=format!("{base}/271") enctype="multipart/form-data" class="stack">
+                        <div class="field">
+                            <label for="x12-file">"Upload the payer's X12 271 response"</label>
+                            <input id="x12-file" name="file" type="file" accept=".271,.x12,.edi,.txt,text/plain" />
+                        </div>
+                        <button type="submit" class="button secondary">"Read 271"</button>
+                    </form>
+                }.into_any(),
+            }}
+            {s.suggestion.as_ref().map(|g| view! {
+                <div class="notice" data-testid="suggestion">
+                    <h3>"What the 271 says"</h3>
+                    {(!g.trace_matches).then_some(view! { <p class="field-error">"Careful: this response's trace number is not this submission's reference. It may belong to another patient."</p> })}
+                    <p>"Subscriber on file with the payer: " {g.subscriber.clone()}</p>
+                    {(!g.summary.actions.is_empty()).then(|| view! {
+                        <p><strong>"Action needed:"</strong></p>
+                        <ul data-testid="actions">{g.summary.actions.iter().map(|a| view! { <li>{a.clone()}</li> }).collect_view()}</ul>
+                    })}
+                    <p>"Review the suggested values below, correct anything, then confirm."</p>
+                </div>
+            })}
+            {form(base, s)}
+            {(!s.verifications.is_empty()).then(|| view! {
+                <h3>"Verification history"</h3>
+                <ol class="history" data-testid="verification-history">
+                    {s.verifications.iter().map(|v| view! {
+                        <li>{v.at.clone()}": "{verification_label(v.form.status)}
+                            {(!v.form.plan_name.is_empty()).then(|| format!(", {}", v.form.plan_name))}
+                            {(!v.form.copay.is_empty()).then(|| format!(", copay {}", v.form.copay))}
+                            " ("{v.form.method.clone()}") by "{v.by.clone()}</li>
+                    }).collect_view()}
+                </ol>
+            })}
+        </div>
+    }
+}
+
+#[component]
+pub fn PayersPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_payers());
+    let code = message_code();
+    view! {
+        <Title text="Payer directory" />
+        <Suspense fallback=|| ()>
+            {move || {
+                let code = code.clone();
+                Suspend::new(async move {
+                    gated(data.await, move |p| {
+                        let (text, error) = match code.as_deref() {
+                            Some("saved") => (Some("Saved."), false),
+                            Some("bad") => (Some("Not saved: name and payer ID are required, without the characters ~ * : ^ |."), true),
+                            _ => (None, false),
+                        };
+                        view! {
+                            <StaffFrame me=p.me.clone()>
+                                <section class="page wide">
+                                    <h1>"Payer directory"</h1>
+                                    <Flash text=text error=error />
+                                    <p>"Payer IDs differ between clearinghouses: use the ones in your clearinghouse's payer list. The name is sent in the 270."</p>
+                                    {p.payers.into_iter().map(|payer| {
+                                        let id = payer.id;
+                                        view! {
+                                            <form method="post" action=format!("/staff/payers/{id}") class="panel payer" data-testid="payer">
+                                                <h2>{super::queue::plan_label(payer.plan)}</h2>
+                                                <div class="field"><label for=format!("p{id}-name")>"Name in the 270"</label><input id=format!("p{id}-name") name="name" value=payer.name required maxlength="60" /></div>
+                                                <div class="field"><label for=format!("p{id}-id")>"Payer ID"</label><input id=format!("p{id}-id") name="payer_id" value=payer.payer_id required maxlength="80" /></div>
+                                                <div class="field"><label><input type="checkbox" name="in_network" value="1" checked=payer.in_network />" The clinic is in network"</label></div>
+                                                <div class="field"><label for=format!("p{id}-notes")>"Notes"</label><textarea id=format!("p{id}-notes") name="notes" rows="2" maxlength="1000">{payer.notes}</textarea></div>
+                                                <button type="submit" class="button secondary">"Save"</button>
+                                            </form>
+                                        }
+                                    }).collect_view()}
+                                </section>
+                            </StaffFrame>
+                        }
+                        .into_any()
+                    })
+                })
+            }}
+        </Suspense>
+    }
+}
