@@ -2,8 +2,9 @@ import { test, expect, hydrated, expectAccessible } from './fixtures';
 import { Account, addUser, passwordStep, signIn, signInAndEnrol, submitIntake } from './staff';
 import { readFileSync } from 'fs';
 
-// One clinic, set up step by step: the tests share accounts and run in order.
-test.describe.configure({ mode: 'serial' });
+// One clinic, set up step by step: the tests share accounts and run in order. Each
+// test signs in through two factors (argon2 on a debug build), so they get more time.
+test.describe.configure({ mode: 'serial', timeout: 90_000 });
 
 const stamp = Date.now().toString(36);
 const admin: Account = { email: `admin-${stamp}@clinic.test`, password: 'admin passphrase for tests' };
@@ -168,4 +169,75 @@ test('a wrong password gets the same answer as an unknown account', async ({ pag
   const wrong = await page.getByTestId('flash').textContent();
   await passwordStep(page, { email: `nobody-${stamp}@clinic.test`, password: 'not the right passphrase' });
   await expect(page.getByTestId('flash')).toHaveText(wrong!);
+});
+
+/// A payer's 271 for one of our 270s: active coverage with a copay, echoing the trace.
+function response271(reference: string, last: string, first: string): string {
+  const trace = reference.replace('-', '');
+  const body = [
+    'ST*271*0001*005010X279A1', 'BHT*0022*11*REQ0001*20261123*1415', 'HL*1**20*1',
+    'NM1*PR*2*BLUE CROSS BLUE SHIELD OF TEXAS*****PI*84980', 'HL*2*1*21*1',
+    'NM1*1P*2*TEST PAIN CLINIC*****XX*1234567893', 'HL*3*2*22*0', `TRN*2*${trace}*9CLINIC001`,
+    `NM1*IL*1*${last.toUpperCase()}*${first.toUpperCase()}****MI*XYZ123456789`, 'DMG*D8*19800402',
+    'DTP*346*D8*20260101', 'EB*1*IND*30^98*PR*BLUE CHOICE PPO', 'EB*B*IND*98*PR**27*40*****Y',
+    'EB*C*IND*30*PR**29*1200*****Y',
+  ];
+  const segments = [
+    'ISA*00*          *00*          *ZZ*CLEARINGHOUSE  *ZZ*CLINICSUBMIT   *261123*1415*^*00501*000000523*0*T*:',
+    'GS*HB*CLEARINGHOUSE*CLINICSUBMIT*20261123*1415*523*X*005010X279A1',
+    ...body, `SE*${body.length + 1}*0001`, 'GE*1*523', 'IEA*1*000000523',
+  ];
+  return segments.join('~\n') + '~\n';
+}
+
+test('front desk downloads the 270, uploads the 271, confirms, and the queue shows the status', async ({ page, request }) => {
+  const reference = await submitIntake(request, `Payer${stamp}`, 'Lopez');
+  await signIn(page, frontDesk);
+  await page.goto(`/staff/submissions/${reference}`);
+  await hydrated(page);
+  await expect(page.getByTestId('verification')).toHaveText('Unverified');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download X12 270 inquiry' }).click()]);
+  const inquiry = readFileSync((await download.path())!, 'utf8');
+  expect(inquiry).toMatch(/^ISA\*/);
+  expect(inquiry).toContain('NM1*PR*2*BLUE CROSS BLUE SHIELD OF TEXAS*****PI*84980~');
+  expect(inquiry).toContain(`TRN*1*${reference.replace('-', '')}*9CLINIC001~`);
+  const st = inquiry.indexOf('ST*270');
+  const se = inquiry.match(/SE\*(\d+)\*/)!;
+  expect(Number(se[1])).toBe(inquiry.slice(st, inquiry.indexOf('SE*')).split('~').filter((s) => s.trim()).length + 1);
+
+  await page.getByLabel("Upload the payer's X12 271 response").setInputFiles({
+    name: 'response.271', mimeType: 'text/plain', buffer: Buffer.from(response271(reference, 'Lopez', `Payer${stamp}`)),
+  });
+  await page.getByRole('button', { name: 'Read 271' }).click();
+  await expect(page.getByTestId('flash')).toContainText('The 271 response was read');
+  await expect(page.getByTestId('suggestion')).toContainText('member ID XYZ123456789');
+  await expect(page.getByLabel('Coverage status')).toHaveValue('active');
+  await expect(page.getByLabel('Copay')).toHaveValue('$40 per visit in network');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Confirm verification' }).click();
+  await expect(page.getByTestId('flash')).toHaveText('Verification saved.');
+  await expect(page.getByTestId('verification')).toHaveText('Active');
+  await expect(page.getByTestId('verification-history')).toContainText('Active, BLUE CHOICE PPO, copay $40 per visit in network (x12_271) by Fran Desk');
+
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await page.getByLabel('Verification').selectOption('active');
+  await page.getByLabel('Name or reference').fill('');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.locator(`[data-testid="queue-row"][data-reference="${reference}"]`)).toContainText('Active');
+});
+
+test('a rejected 271 shows the action staff must take', async ({ page, request }) => {
+  const reference = await submitIntake(request, `Reject${stamp}`, 'Ng');
+  await signIn(page, frontDesk);
+  await page.goto(`/staff/submissions/${reference}`);
+  await hydrated(page);
+  const rejected = response271(reference, 'Ng', `Reject${stamp}`)
+    .replace(/EB\*[^~]*~\n/g, '')
+    .replace('DTP*346*D8*20260101~\n', 'AAA*Y**72*C~\n')
+    .replace(/SE\*\d+\*/, (m) => `SE*${12}*`);
+  await page.getByLabel("Upload the payer's X12 271 response").setInputFiles({ name: 'r.271', mimeType: 'text/plain', buffer: Buffer.from(rejected) });
+  await page.getByRole('button', { name: 'Read 271' }).click();
+  await expect(page.getByTestId('actions')).toContainText('AAA 72');
+  await expect(page.getByLabel('Coverage status')).toHaveValue('not_found');
 });

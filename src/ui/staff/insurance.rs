@@ -91,6 +91,7 @@ pub fn panel(base: &str, s: &SubmissionView) -> impl IntoView {
             {match &s.no_270 {
                 Some(reason) => view! { <p class="hint">{reason.clone()}</p> }.into_any(),
                 None => view! {
+                    <div>
                     <p><a class="button secondary" href=format!("{base}/270") download>"Download X12 270 inquiry"</a></p>
                     <form method="post" action=format!("{base}/271") enctype="multipart/form-data" class="stack">
                         <div class="field">
@@ -99,6 +100,7 @@ pub fn panel(base: &str, s: &SubmissionView) -> impl IntoView {
                         </div>
                         <button type="submit" class="button secondary">"Read 271"</button>
                     </form>
+                    </div>
                 }.into_any(),
             }}
             {s.suggestion.as_ref().map(|g| view! {
@@ -107,14 +109,17 @@ pub fn panel(base: &str, s: &SubmissionView) -> impl IntoView {
                     {(!g.trace_matches).then_some(view! { <p class="field-error">"Careful: this response's trace number is not this submission's reference. It may belong to another patient."</p> })}
                     <p>"Subscriber on file with the payer: " {g.subscriber.clone()}</p>
                     {(!g.summary.actions.is_empty()).then(|| view! {
-                        <p><strong>"Action needed:"</strong></p>
-                        <ul data-testid="actions">{g.summary.actions.iter().map(|a| view! { <li>{a.clone()}</li> }).collect_view()}</ul>
+                        <div>
+                            <p><strong>"Action needed:"</strong></p>
+                            <ul data-testid="actions">{g.summary.actions.iter().map(|a| view! { <li>{a.clone()}</li> }).collect_view()}</ul>
+                        </div>
                     })}
                     <p>"Review the suggested values below, correct anything, then confirm."</p>
                 </div>
             })}
             {form(base, s)}
             {(!s.verifications.is_empty()).then(|| view! {
+                <div>
                 <h3>"Verification history"</h3>
                 <ol class="history" data-testid="verification-history">
                     {s.verifications.iter().map(|v| view! {
@@ -124,6 +129,7 @@ pub fn panel(base: &str, s: &SubmissionView) -> impl IntoView {
                             " ("{v.form.method.clone()}") by "{v.by.clone()}</li>
                     }).collect_view()}
                 </ol>
+                </div>
             })}
         </div>
     }

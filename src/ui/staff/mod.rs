@@ -68,9 +68,13 @@ pub fn StaffFrame(me: Me, children: Children) -> impl IntoView {
     view! {
         <nav class="staff-nav" aria-label="Staff">
             <a href="/staff">"Queue"</a>
-            {admin.then(|| view! { <a href="/staff/users">"Accounts"</a><a href="/staff/payers">"Payers"</a><a href="/staff/audit">"Audit log"</a> })}
+            // One element per optional link: an optional multi-element fragment did not
+            // hydrate reliably.
+            {admin.then(|| view! { <a href="/staff/users">"Accounts"</a> })}
+            {admin.then(|| view! { <a href="/staff/payers">"Payers"</a> })}
+            {admin.then(|| view! { <a href="/staff/audit">"Audit log"</a> })}
             <a href="/staff/account">"My account"</a>
-            <span class="staff-me" data-testid="staff-me">{me.name.clone()}" · "{role}</span>
+            <span class="staff-me" data-testid="staff-me">{format!("{} · {role}", me.name)}</span>
             <form method="post" action="/staff/sign-out" class="inline">
                 <button type="submit" class="link-button">"Sign out"</button>
             </form>

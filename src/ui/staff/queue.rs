@@ -155,7 +155,7 @@ pub fn QueuePage() -> impl IntoView {
                                 <h1>"Review queue"</h1>
                                 {filters(&p.filter, clinical)}
                                 <p class="summary" data-testid="queue-total">{format!("{total} submissions")}
-                                    {exports.then(|| view! { " · " <a href="/staff/export.csv" download>"Download CSV"</a> })}
+                                    {exports.then(|| view! { <span>" · " <a href="/staff/export.csv" download>"Download CSV"</a></span> })}
                                 </p>
                                 <div class="table-scroll">
                                 <table class="queue">
