@@ -126,6 +126,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/intake") view=intake::IntakeStart ssr=SsrMode::Async />
                     <Route path=path!("/intake/stop") view=intake::EmergencyStop ssr=SsrMode::Async />
                     <Route path=path!("/intake/result") view=intake::IntakeResult ssr=SsrMode::Async />
+                    <Route path=path!("/intake/cards") view=intake::IntakeCards ssr=SsrMode::Async />
                     <Route path=path!("/intake/:step") view=intake::IntakeStep ssr=SsrMode::Async />
                     <Route path=path!("/staff/sign-in") view=staff::SignInPage />
                     <Route path=path!("/staff/two-factor") view=staff::TwoFactorPage />

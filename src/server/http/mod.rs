@@ -2,6 +2,7 @@
 //! handlers. Handlers stay thin: parse with the domain, call a store, shape the answer.
 
 pub mod api;
+pub mod cards;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -50,6 +51,8 @@ pub struct Settings {
     pub two_factor_for_all: bool,
     /// Sign-in attempts a minute from one client address.
     pub sign_in_per_minute: u32,
+    /// Keys for encryption at rest; `None` only in development mode.
+    pub keys: Option<Arc<crate::server::crypto::Keyring>>,
     /// The clinic's X12 identity; `None` until `CLINIC_NPI` is set (no 270 downloads then).
     pub eligibility: Option<crate::server::eligibility::Clinic>,
 }
@@ -143,6 +146,9 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/staff/submissions/{reference}/verification", post(staff::insurance::save_verification))
         .route("/staff/payers/{id}", post(staff::insurance::update_payer))
+        .route("/staff/submissions/{reference}/card/{side}", get(cards::view))
+        .route("/intake/cards", post(cards::upload).layer(DefaultBodyLimit::max(cards::MAX_UPLOAD)))
+        .route("/intake/cards/remove", post(cards::remove))
         .route("/staff/users", post(staff::actions::invite))
         .route("/staff/users/{id}/{change}", post(staff::actions::change_user))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))

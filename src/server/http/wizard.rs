@@ -33,7 +33,7 @@ pub(crate) fn see_other(to: &str, cookies: &[String]) -> Response {
     response
 }
 
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -117,7 +117,9 @@ pub async fn draft_state(state: &AppState, headers: &HeaderMap) -> Result<DraftS
         }
     });
     let base = state.settings.public_url.trim_end_matches('/');
+    let cards = crate::server::staff::cards::draft_sides(&state.db, draft.id).await?;
     Ok(DraftState::Open {
+        cards,
         answers: draft.answers,
         errors_step: draft.errors_step,
         errors: draft.errors,
@@ -195,6 +197,10 @@ pub async fn post_step(
         let to = step.previous().unwrap_or(Step::RedFlags);
         return see_other(&format!("/intake/{}", to.as_str()), &[]);
     }
+    // "Add card photos" on the insurance step: the answers are saved, then the photo page.
+    if step == Step::Insurance && pairs.iter().any(|(k, v)| k == "nav" && v == "cards") {
+        return see_other("/intake/cards", &[]);
+    }
     if !errors.is_empty() {
         return see_other(&format!("{here}#error-summary"), &[]);
     }
@@ -227,6 +233,10 @@ async fn submit(state: &AppState, draft_id: i64, answers: &Value, today: jiff::c
     };
     tracing::info!(reference = %stored.reference, outcome = %evaluation.outcome, "intake submitted from the wizard");
     if let Err(e) = drafts::mark_submitted(&state.db, draft_id, stored.id).await {
+        return unavailable(e);
+    }
+    // Card photos uploaded with the draft now belong to the intake.
+    if let Err(e) = crate::server::staff::cards::attach(&state.db, draft_id, stored.id).await {
         return unavailable(e);
     }
     see_other("/intake/result", &[])

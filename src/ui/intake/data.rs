@@ -36,6 +36,8 @@ pub enum DraftState {
         resume_url: String,
         /// The result the answers would get now (review step, when complete).
         preview: Option<ResultData>,
+        /// Insurance-card photos uploaded so far ("front", "back").
+        cards: Vec<String>,
     },
     Submitted(ResultData),
 }

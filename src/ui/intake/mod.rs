@@ -6,6 +6,7 @@
 //! patient answers with the same code the server uses (`form::step_errors`), and the
 //! emergency and 988 messages appear at once.
 
+mod cards;
 pub mod data;
 mod fields;
 pub mod form;
@@ -24,6 +25,7 @@ use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+pub use cards::IntakeCards;
 use serde_json::Value;
 
 /// `/intake`: what to expect, then start (or continue).
@@ -99,7 +101,7 @@ pub fn IntakeStep() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match draft.await {
-                    Ok(DraftState::Open { answers, errors_step, errors, resume_url, preview }) => {
+                    Ok(DraftState::Open { answers, errors_step, errors, resume_url, preview, .. }) => {
                         let errors = if errors_step.as_deref() == Some(step.as_str()) { errors } else { Vec::new() };
                         EitherOf3::A(view! { <StepPage step answers errors resume_url preview /> })
                     }
@@ -501,6 +503,13 @@ fn StepFields(
                 <div class:hidden=hide_unless(|v| get_str(v, "insurance.subscriber").is_some_and(|s| s != "self"))>
                     <TextField name="insurance.subscriber_name" label=("Policy holder's full name (if not you)", "Nombre completo del titular de la póliza (si no es usted)") value=get_str(a, "insurance.subscriber_name").unwrap_or_default() errors l required=false />
                     <TextField name="insurance.subscriber_date_of_birth" label=("Policy holder's date of birth (if not you)", "Fecha de nacimiento del titular (si no es usted)") value=get_str(a, "insurance.subscriber_date_of_birth").unwrap_or_default() errors l kind="date" required=false />
+                </div>
+                <div class="card-photos">
+                    <p class="hint">{tr(l,
+                        "Optional: photos of the front and back of your insurance card help the clinic check your coverage faster.",
+                        "Opcional: fotos del frente y del reverso de su tarjeta del seguro ayudan a la clínica a revisar su cobertura más rápido.")}</p>
+                    // Saves this step's answers first, then opens the photo page.
+                    <button type="submit" name="nav" value="cards" class="button secondary">{tr(l, "Add photos of my card", "Agregar fotos de mi tarjeta")}</button>
                 </div>
             </div>
         }.into_any(),

@@ -1,0 +1,185 @@
+//! Insurance-card photos: the patient's optional upload from the wizard (front and back,
+//! checked by content, metadata removed, sealed) and staff viewing them.
+
+use super::extract::ClientAddr;
+use super::staff::{audit, refusal, with_role, Origin};
+use super::wizard::{cookie, same_origin, see_other};
+use super::AppState;
+use crate::domain::values::Reference;
+use crate::server::drafts;
+use crate::server::images::{self, ImageError};
+use crate::server::rate_limit::Decision;
+use crate::server::staff::audit::Action;
+use crate::server::staff::{cards, submissions};
+use axum::extract::{Multipart, Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use std::collections::HashMap;
+use tower_sessions::Session;
+
+/// The body limit of an upload: two photos and the form around them.
+pub const MAX_UPLOAD: usize = 2 * images::MAX_BYTES + 64 * 1024;
+
+const PAGE: &str = "/intake/cards";
+
+/// The short code of an upload problem, for the page's message (in the patient's language).
+fn code(e: &ImageError) -> &'static str {
+    match e {
+        ImageError::Empty => "empty",
+        ImageError::TooLarge { .. } => "too-large",
+        ImageError::NotAnImage => "not-image",
+        ImageError::Truncated => "truncated",
+        _ => "unreadable",
+    }
+}
+
+/// Reads one file field, stopping as soon as it is larger than a photo may be.
+async fn read_field(field: &mut axum::extract::multipart::Field<'_>) -> Result<Vec<u8>, &'static str> {
+    let mut data = Vec::new();
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                if data.len() + chunk.len() > images::MAX_BYTES {
+                    return Err("too-large");
+                }
+                data.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(data),
+            // The body limit cut it off, or the connection broke.
+            Err(_) => return Err("too-large"),
+        }
+    }
+}
+
+/// `POST /intake/cards` (multipart, fields `front` and `back`, either may be empty).
+pub async fn upload(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    if !same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "This form must be sent from the clinic's own site.").into_response();
+    }
+    let Some(token) = cookie(&headers, drafts::COOKIE) else { return see_other("/intake", &[]) };
+    let draft = match drafts::find(&state.db, &token).await {
+        Ok(Some(d)) if d.intake_id.is_none() => d,
+        Ok(_) => return see_other("/intake", &[]),
+        Err(_) => return unavailable(),
+    };
+    match state.limiter.hit(&format!("cards:{client}")).await {
+        Ok(Decision::Allow) => {}
+        Ok(Decision::Limited { .. }) => return see_other(&format!("{PAGE}?m=limited"), &[]),
+        Err(_) => return unavailable(),
+    }
+    let Ok(mut multipart) = multipart else { return see_other(&format!("{PAGE}?m=empty"), &[]) };
+    let mut saved = 0;
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return see_other(&format!("{PAGE}?m=too-large"), &[]),
+        };
+        let side = match field.name() {
+            Some("front") => "front",
+            Some("back") => "back",
+            _ => continue,
+        };
+        let bytes = match read_field(&mut field).await {
+            Ok(b) => b,
+            Err(code) => return see_other(&format!("{PAGE}?m={code}&side={side}"), &[]),
+        };
+        if bytes.is_empty() {
+            continue; // no file chosen for this side
+        }
+        let clean = match images::clean(&bytes) {
+            Ok(c) => c,
+            Err(e) => return see_other(&format!("{PAGE}?m={}&side={side}", code(&e)), &[]),
+        };
+        if cards::store(&state.db, state.settings.keys.as_deref(), draft.id, side, &clean).await.is_err() {
+            return unavailable();
+        }
+        saved += 1;
+    }
+    if saved == 0 {
+        return see_other(&format!("{PAGE}?m=empty"), &[]);
+    }
+    see_other(&format!("{PAGE}?m=saved"), &[])
+}
+
+/// `POST /intake/cards/remove` with `side`.
+pub async fn remove(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+    if !same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "This form must be sent from the clinic's own site.").into_response();
+    }
+    let Some(token) = cookie(&headers, drafts::COOKIE) else { return see_other("/intake", &[]) };
+    let draft = match drafts::find(&state.db, &token).await {
+        Ok(Some(d)) if d.intake_id.is_none() => d,
+        Ok(_) => return see_other("/intake", &[]),
+        Err(_) => return unavailable(),
+    };
+    let side = match f.get("side").map(String::as_str) {
+        Some("front") => "front",
+        Some("back") => "back",
+        _ => return see_other(PAGE, &[]),
+    };
+    if cards::remove(&state.db, draft.id, side).await.is_err() {
+        return unavailable();
+    }
+    see_other(&format!("{PAGE}?m=removed"), &[])
+}
+
+fn unavailable() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The service is briefly unavailable. Your earlier answers are saved; please go back and try again in a minute.",
+    )
+        .into_response()
+}
+
+/// `GET /staff/submissions/{reference}/card/{side}`: for signed-in staff only, never cached.
+pub async fn view(
+    State(state): State<AppState>,
+    session: Session,
+    Path((reference, side)): Path<(String, String)>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+) -> Response {
+    let staff = match with_role(&state, &session, super::staff::any_role).await {
+        Ok(s) => s,
+        Err(g) => return refusal(g),
+    };
+    let not_found = || super::staff::message(StatusCode::NOT_FOUND, "Not found", "There is no such card photo.");
+    let Ok(reference) = Reference::parse(&reference) else { return not_found() };
+    if side != "front" && side != "back" {
+        return not_found();
+    }
+    let found = match submissions::find(&state.db, &reference).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return not_found(),
+        Err(_) => return super::staff::unavailable(),
+    };
+    let (mime, bytes) = match cards::load(&state.db, state.settings.keys.as_deref(), found.id, &side).await {
+        Ok(Some(x)) => x,
+        Ok(None) => return not_found(),
+        Err(e) => {
+            tracing::error!(error = %e, "card image unreadable");
+            return super::staff::unavailable();
+        }
+    };
+    let detail = format!("card {side}");
+    if audit(&state, Some(&staff), Action::ViewSubmission, reference.compact(), &detail, &Origin::of(&headers, client)).await.is_err() {
+        return super::staff::unavailable();
+    }
+    (
+        [
+            (CONTENT_TYPE, mime),
+            (CONTENT_DISPOSITION, format!("inline; filename=\"card-{side}\"")),
+            (CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
