@@ -11,11 +11,19 @@ use std::time::{Duration, Instant};
 fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_pain-intake"));
     // Only what a test sets explicitly.
-    for var in ["DATABASE_URL", "LISTEN_ADDR", "CLINIC_NPI", "LOG_LEVEL", "DEV_MODE", "SMTP_URL", "NOTIFY_TO"] {
+    for var in [
+        "DATABASE_URL", "LISTEN_ADDR", "CLINIC_NPI", "LOG_LEVEL", "DEV_MODE", "SMTP_URL", "NOTIFY_TO", "ENCRYPTION_KEYS",
+        "ENCRYPTION_KEYS_FILE",
+    ] {
         cmd.env_remove(var);
     }
+    // Servers refuse to start without a key outside development mode.
+    cmd.env("ENCRYPTION_KEYS", TEST_KEY);
     cmd
 }
+
+/// An encryption key for servers started by these tests.
+const TEST_KEY: &str = "test-1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
 fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("run pain-intake")
@@ -193,6 +201,7 @@ fn start_server_logging(
     let mut child = bin()
         .args(["serve", "--listen", "127.0.0.1:0", "--dev"])
         .env("DATABASE_URL", database_url)
+        .env("ENCRYPTION_KEYS", TEST_KEY)
         .env("LOG_LEVEL", log_level)
         .env("NO_COLOR", "1")
         .stderr(Stdio::piped())
@@ -488,4 +497,24 @@ fn smtp_without_a_recipient_stops_start_up() {
         .env("NOTIFY_TO", "clinic@example.org")
         .env("LISTEN_ADDR", "127.0.0.1:0"));
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn serve_refuses_to_start_without_an_encryption_key_outside_development() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(bin()
+        .env_remove("ENCRYPTION_KEYS")
+        .env("DATABASE_URL", format!("sqlite://{}/intake.db", dir.path().display()))
+        .env("LISTEN_ADDR", "127.0.0.1:0"));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(err.contains("no encryption key") && err.contains("ENCRYPTION_KEYS"), "{err}");
+    // A malformed key is refused too, without echoing it.
+    let out = run(bin()
+        .env("ENCRYPTION_KEYS", "k1:c2VjcmV0LWJ1dC1zaG9ydA==")
+        .env("DATABASE_URL", format!("sqlite://{}/intake.db", dir.path().display()))
+        .env("LISTEN_ADDR", "127.0.0.1:0"));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(err.contains("encryption keys") && !err.contains("c2VjcmV0"), "{err}");
 }

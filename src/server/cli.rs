@@ -2,7 +2,7 @@
 //! why it is there; anything that can go wrong at start-up ends in one clear line.
 
 use super::config::{
-    AuditCommand, BackupArgs, Build270Args, Cli, Command, DatabaseArgs, ScreenArgs, ServeArgs, UserAddArgs, UserCommand, X12Command,
+    AuditCommand, BackupArgs, KeysCommand, RotateArgs, Build270Args, Cli, Command, DatabaseArgs, ScreenArgs, ServeArgs, UserAddArgs, UserCommand, X12Command,
 };
 use super::db::Db;
 use super::http::{self, AppState, Settings};
@@ -29,6 +29,8 @@ pub fn run() -> ExitCode {
         Some(Command::X12(X12Command::Build270(args))) => block_on(build_270(args)),
         Some(Command::User(UserCommand::Add(args))) => block_on(user_add(args)),
         Some(Command::Audit(AuditCommand::Verify(args))) => audit_verify(args),
+        Some(Command::Keys(KeysCommand::Generate { id })) => keys_generate(&id),
+        Some(Command::Keys(KeysCommand::Rotate(args))) => block_on(keys_rotate(args)),
         None => block_on(serve(cli.serve)),
     }
 }
@@ -83,6 +85,29 @@ async fn user_add(args: UserAddArgs) -> Result<(), String> {
     Ok(())
 }
 
+fn keys_generate(id: &str) -> ExitCode {
+    if crate::server::crypto::KeyId::parse(id).is_none() {
+        eprintln!("error: a key id is 1 to 32 of a-z, 0-9 and '-'");
+        return ExitCode::FAILURE;
+    }
+    println!("{id}:{}", crate::server::crypto::Keyring::generate_key());
+    ExitCode::SUCCESS
+}
+
+async fn keys_rotate(args: RotateArgs) -> Result<(), String> {
+    let keys = args.keys.keyring()?.ok_or("set ENCRYPTION_KEYS (or ENCRYPTION_KEYS_FILE), the new key first")?;
+    let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?;
+    let report = super::keys::rotate(&db, &keys).await.map_err(|e| e.to_string())?;
+    println!(
+        "under key {}: {} resealed from older keys, {} sealed that had no key, {} already current",
+        keys.current_id(),
+        report.resealed,
+        report.sealed,
+        report.current
+    );
+    Ok(())
+}
+
 /// `audit verify`: exit 0 when the chain is intact, 2 when an entry was changed or
 /// removed, 1 when the database cannot be read.
 fn audit_verify(args: DatabaseArgs) -> ExitCode {
@@ -121,6 +146,13 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .with_writer(std::io::stderr)
         .try_init();
 
+    // Health information is only stored encrypted: outside development mode a key is required.
+    let keys = args.keys.keyring()?;
+    if keys.is_none() && !args.dev {
+        return Err("no encryption key: set ENCRYPTION_KEYS (or ENCRYPTION_KEYS_FILE); `pain-intake keys generate` makes one. \
+                    Only development mode (DEV_MODE=true) runs without one."
+            .into());
+    }
     // The database comes first: without it nothing can be stored, so fail fast.
     let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?;
 
@@ -148,7 +180,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let purge_db = db.clone();
     let state = AppState {
         db,
-        settings: Arc::new(Settings::from_args(&args)),
+        settings: Arc::new(Settings { keys: keys.map(Arc::new), ..Settings::from_args(&args) }),
         limiter: limiter.clone(),
         leptos_options,
     };

@@ -43,6 +43,30 @@ pub enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Encryption keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Print a new random key as `id:base64key`, ready for ENCRYPTION_KEYS.
+    Generate {
+        /// The key's name, e.g. the month it is introduced.
+        #[arg(long, default_value = "k1")]
+        id: String,
+    },
+    /// Re-encrypt every sealed value under the current (first) key; safe while the app runs.
+    Rotate(RotateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RotateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,6 +117,27 @@ pub enum X12Command {
         /// The 271 file, or `-` for standard input.
         file: String,
     },
+}
+
+/// Where the encryption keys come from (never the database).
+#[derive(Debug, Clone, Args)]
+pub struct KeyArgs {
+    /// Encryption keys as `id:base64key`, comma-separated, the current key first
+    /// (`pain-intake keys generate` makes one). Required unless in development mode.
+    #[arg(long = "encryption-keys", env = "ENCRYPTION_KEYS", hide_env_values = true)]
+    pub encryption_keys: Option<String>,
+
+    /// A file with the same content, one key per line (`#` comments allowed).
+    #[arg(long = "encryption-keys-file", env = "ENCRYPTION_KEYS_FILE")]
+    pub encryption_keys_file: Option<std::path::PathBuf>,
+}
+
+impl KeyArgs {
+    /// The keyring, `None` when no key is configured.
+    pub fn keyring(&self) -> Result<Option<crate::server::crypto::Keyring>, String> {
+        crate::server::crypto::Keyring::from_env_or_file(self.encryption_keys.as_deref(), self.encryption_keys_file.as_deref())
+            .map_err(|e| format!("encryption keys: {e}"))
+    }
 }
 
 /// The clinic's identifiers in X12 interchanges (from its clearinghouse enrolment).
@@ -218,6 +263,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub x12: X12Args,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
 
     /// Staff sign-in attempts a minute from one client address (security.md: about 5).
     #[arg(long, env = "SIGN_IN_RATE_LIMIT_PER_MINUTE", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]

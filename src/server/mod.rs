@@ -9,6 +9,7 @@ pub mod drafts;
 pub mod eligibility;
 pub mod http;
 pub mod intakes;
+pub mod keys;
 pub mod notify;
 pub mod rate_limit;
 pub mod staff;

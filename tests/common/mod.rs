@@ -111,6 +111,9 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
             staff_timeouts: options.staff_timeouts,
             two_factor_for_all: true,
             sign_in_per_minute: 5,
+            keys: Some(Arc::new(
+                pain_intake::server::crypto::Keyring::from_spec("test-1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=").unwrap(),
+            )),
             eligibility: Some(pain_intake::server::eligibility::Clinic {
                 name: "Test Pain Clinic".into(),
                 npi: pain_intake::x12::Npi::parse("1234567893").unwrap(),

@@ -70,6 +70,8 @@ impl Settings {
             staff_timeouts: Timeouts::default(),
             two_factor_for_all: args.staff_two_factor == "all",
             sign_in_per_minute: args.sign_in_rate_limit_per_minute,
+            // Filled in by `serve` once the keys are read (they can fail to parse).
+            keys: None,
             eligibility: args.clinic_npi.as_deref().and_then(|npi| crate::x12::Npi::parse(npi).ok()).map(|npi| {
                 crate::server::eligibility::Clinic {
                     name: args.clinic_name.clone(),

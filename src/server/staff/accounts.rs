@@ -6,6 +6,7 @@
 //! app instances without finding the sessions themselves.
 
 use crate::domain::staff::Role;
+use crate::server::crypto::{is_sealed, record_aad, Keyring};
 use crate::server::db::{now_text, text_in, Db};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -193,6 +194,23 @@ pub async fn active_admins(db: &Db) -> Result<i64, sqlx::Error> {
         .fetch_one(&db.pool)
         .await?
         .try_get("n")
+}
+
+/// The stored form of a TOTP secret: sealed under the account's row when a key is
+/// configured (always, outside development mode).
+pub fn seal_secret(keys: Option<&Keyring>, user_id: i64, secret: &str) -> String {
+    match keys {
+        Some(k) => k.seal_str(secret, &record_aad("users", user_id, "totp_secret")),
+        None => secret.to_owned(),
+    }
+}
+
+/// The TOTP secret of an account, opened; `None` when it cannot be read.
+pub fn open_secret(keys: Option<&Keyring>, user_id: i64, stored: &str) -> Option<String> {
+    if !is_sealed(stored) {
+        return Some(stored.to_owned());
+    }
+    keys?.open_str(stored, &record_aad("users", user_id, "totp_secret")).ok()
 }
 
 /// Stores a confirmed two-factor secret with fresh recovery codes (hashes), replacing

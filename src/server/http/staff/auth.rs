@@ -198,9 +198,10 @@ pub async fn two_factor(
             Err(_) => return super::unavailable(),
         }
     } else {
-        let secret = user.totp_secret.as_deref().unwrap_or_default();
+        let keys = state.settings.keys.as_deref();
+        let secret = user.totp_secret.as_deref().and_then(|s| accounts::open_secret(keys, user.id, s)).unwrap_or_default();
         let last = user.totp_last_step.map(|s| s as u64);
-        match totp::accept(secret, code, now_unix() as u64, last) {
+        match totp::accept(&secret, code, now_unix() as u64, last) {
             Some(step) => match accounts::use_totp_step(&state.db, user.id, step as i64).await {
                 Ok(true) => Some("totp"),
                 Ok(false) => None,
@@ -261,7 +262,8 @@ pub async fn enrol(
     };
     let codes = totp::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_hash(c)).collect();
-    if accounts::enrol_two_factor(&state.db, user.id, &secret, step as i64, &hashes).await.is_err() {
+    let stored = accounts::seal_secret(state.settings.keys.as_deref(), user.id, &secret);
+    if accounts::enrol_two_factor(&state.db, user.id, &stored, step as i64, &hashes).await.is_err() {
         return super::unavailable();
     }
     // Enrolling ended every other session (new epoch); this one continues under it.
