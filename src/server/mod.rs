@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod drafts;
 pub mod http;
+pub mod images;
 pub mod intakes;
 pub mod notify;
 pub mod rate_limit;
