@@ -8,6 +8,7 @@ pub mod db;
 pub mod drafts;
 pub mod eligibility;
 pub mod http;
+pub mod images;
 pub mod intakes;
 pub mod keys;
 pub mod notify;
