@@ -38,15 +38,15 @@ pub async fn store(db: &Db, keys: Option<&Keyring>, draft_id: i64, side: &str, i
     )
     .bind(draft_id)
     .bind(side)
-    .bind(image.kind.mime())
-    .bind(image.bytes.len() as i64)
+    .bind(image.kind().mime())
+    .bind(image.bytes().len() as i64)
     .bind(now_text())
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
     let data = match keys {
-        Some(keys) => keys.seal(&image.bytes, &aad(id)),
-        None => format!("{PLAIN}{}", base64::engine::general_purpose::STANDARD.encode(&image.bytes)),
+        Some(keys) => keys.seal(image.bytes(), &aad(id)),
+        None => format!("{PLAIN}{}", base64::engine::general_purpose::STANDARD.encode(image.bytes())),
     };
     sqlx::query("UPDATE card_images SET data = $2 WHERE id = $1").bind(id).bind(data).execute(&mut *tx).await?;
     tx.commit().await?;
