@@ -518,3 +518,51 @@ fn serve_refuses_to_start_without_an_encryption_key_outside_development() {
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(err.contains("encryption keys") && !err.contains("c2VjcmV0"), "{err}");
 }
+
+#[test]
+fn keys_generate_and_rotate_reseal_every_secret_under_the_new_key() {
+    let out = run(bin().args(["keys", "generate", "--id", "2026-12"]));
+    assert!(out.status.success());
+    let new_key = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(new_key.starts_with("2026-12:") && new_key.len() == "2026-12:".len() + 44, "{new_key}");
+    assert_eq!(run(bin().args(["keys", "generate", "--id", "Bad Id"])).status.code(), Some(1));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = format!("{}/intake.db", dir.path().display());
+    let db = format!("sqlite://{file}");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let old = pain_intake::server::crypto::Keyring::from_spec(TEST_KEY).unwrap();
+    runtime.block_on(async {
+        use pain_intake::domain::staff::Role;
+        use pain_intake::server::staff::accounts;
+        let db = pain_intake::server::db::Db::open(&db).await.unwrap();
+        for (n, keys) in [(1, Some(&old)), (2, None)] {
+            let id = accounts::create(&db, &format!("u{n}@clinic.test"), "U", Role::Clinician, Some("x")).await.unwrap();
+            let stored = accounts::seal_secret(keys, id, "JBSWY3DPEHPK3PXP");
+            accounts::enrol_two_factor(&db, id, &stored, 0, &[]).await.unwrap();
+        }
+    });
+    let secrets = || {
+        let out = std::process::Command::new("sqlite3").args([&file, "SELECT totp_secret FROM users ORDER BY id"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let before = secrets();
+    assert!(before[0].starts_with("enc:v1:test-1:") && before[1] == "JBSWY3DPEHPK3PXP", "{before:?}");
+
+    // The new key first, the old one still there to open old values.
+    let both = format!("{new_key},{TEST_KEY}");
+    let out = run(bin().args(["keys", "rotate", "--database-url", &db]).env("ENCRYPTION_KEYS", &both));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 resealed from older keys, 1 sealed that had no key"));
+    let after = secrets();
+    assert!(after.iter().all(|s| s.starts_with("enc:v1:2026-12:")), "{after:?}");
+    let new_ring = pain_intake::server::crypto::Keyring::from_spec(&new_key).unwrap();
+    for (i, s) in after.iter().enumerate() {
+        let id = i as i64 + 1;
+        assert_eq!(pain_intake::server::staff::accounts::open_secret(Some(&new_ring), id, s).as_deref(), Some("JBSWY3DPEHPK3PXP"));
+    }
+    // Without the key a value was sealed with, rotation stops and says which row.
+    let out = run(bin().args(["keys", "rotate", "--database-url", &db]).env("ENCRYPTION_KEYS", TEST_KEY));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("users.totp_secret of row 1"));
+}
