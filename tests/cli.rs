@@ -22,9 +22,6 @@ fn bin() -> Command {
     cmd
 }
 
-/// An encryption key for servers started by these tests.
-const TEST_KEY: &str = "test-1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-
 fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("run pain-intake")
 }
@@ -364,7 +361,7 @@ fn backup_copies_a_running_server_and_the_copy_restores_every_intake() {
     assert!(http_get(&addr, "/readyz").starts_with("HTTP/1.1 200"));
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let db = pain_intake::server::db::Db::connect(&restored).await.unwrap();
+        let db = pain_intake::server::db::Db::connect(&restored).await.unwrap().with_keys(Some(test_keys()));
         assert_eq!(pain_intake::server::intakes::count(&db).await.unwrap(), 5);
         for r in &references {
             let r = pain_intake::domain::values::Reference::parse(r).unwrap();

@@ -154,7 +154,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             .into());
     }
     // The database comes first: without it nothing can be stored, so fail fast.
-    let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?;
+    let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?.with_keys(keys.map(Arc::new));
 
     let leptos_options = LeptosOptions::builder()
         .output_name("pain-intake")
@@ -180,7 +180,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let purge_db = db.clone();
     let state = AppState {
         db,
-        settings: Arc::new(Settings { keys: keys.map(Arc::new), ..Settings::from_args(&args) }),
+        settings: Arc::new(Settings::from_args(&args)),
         limiter: limiter.clone(),
         leptos_options,
     };
@@ -329,7 +329,8 @@ async fn build_270(args: Build270Args) -> Result<(), String> {
 
     let reference = Reference::parse(&args.reference)
         .map_err(|_| format!("{:?} is not a reference (8 letters and digits, like K7Q2-9XPM)", args.reference))?;
-    let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?;
+    let keys = args.keys.keyring()?.map(Arc::new);
+    let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?.with_keys(keys);
     let intake = super::intakes::find(&db, &reference)
         .await
         .map_err(|e| format!("cannot read the intake: {e}"))?

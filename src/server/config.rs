@@ -165,6 +165,9 @@ pub struct Build270Args {
     #[command(flatten)]
     pub database: DatabaseArgs,
 
+    #[command(flatten)]
+    pub keys: KeyArgs,
+
     /// The intake's reference, as the patient quotes it (`K7Q2-9XPM`).
     #[arg(long)]
     pub reference: String,

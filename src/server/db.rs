@@ -9,6 +9,7 @@ use sqlx::AnyConnection;
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 pub use super::staff::sessions::Store as SessionStore;
+use super::crypto::{is_sealed, record_aad, Keyring};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -23,6 +24,9 @@ pub struct Db {
     pub backend: Backend,
     /// Staff sessions, in the same database (see `staff::sessions`).
     pub sessions: SessionStore,
+    /// Keys for the sealed columns; `None` only in development mode (values then stay
+    /// readable text until `keys rotate` seals them).
+    pub keys: Option<std::sync::Arc<Keyring>>,
 }
 
 /// A small pool of the concrete engine for tower-sessions, with the same SQLite settings.
@@ -124,7 +128,7 @@ impl Db {
             .await
             .map_err(|source| DbError::Connect { url: redact(&url), source })?;
         let sessions = session_store(backend, &url).await.map_err(|source| DbError::Connect { url: redact(&url), source })?;
-        Ok(Self { pool, backend, sessions })
+        Ok(Self { pool, backend, sessions, keys: None })
     }
 
     /// Applies pending migrations for this engine.
@@ -135,6 +139,29 @@ impl Db {
         }
         self.sessions.migrate().await.map_err(|e| DbError::Migrate(sqlx::migrate::MigrateError::Execute(e)))?;
         Ok(())
+    }
+
+    /// The same database, sealing and opening values with these keys.
+    pub fn with_keys(self, keys: Option<std::sync::Arc<Keyring>>) -> Self {
+        Self { keys, ..self }
+    }
+
+    /// The stored form of a sensitive text value of row `id` (see `crypto`).
+    pub fn seal_value(&self, table: &str, id: i64, column: &str, text: &str) -> String {
+        match &self.keys {
+            Some(k) => k.seal_str(text, &record_aad(table, id, column)),
+            None => text.to_owned(),
+        }
+    }
+
+    /// A stored value opened again; text stored without a key is returned as it is.
+    pub fn open_value(&self, table: &str, id: i64, column: &str, stored: &str) -> Result<String, sqlx::Error> {
+        if !is_sealed(stored) {
+            return Ok(stored.to_owned());
+        }
+        let keys = self.keys.as_ref().ok_or_else(|| sqlx::Error::Decode("a sealed value, and no encryption key is set".into()))?;
+        keys.open_str(stored, &record_aad(table, id, column))
+            .map_err(|e| sqlx::Error::Decode(format!("{table}.{column} of row {id}: {e}").into()))
     }
 
     /// Whether the database answers a trivial query now (for `/readyz`).

@@ -79,10 +79,11 @@ pub async fn find(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Error> {
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let answers: String = row.try_get("answers")?;
+    let id: i64 = row.try_get("id")?;
+    let answers = db.open_value("drafts", id, "answers", &row.try_get::<String, _>("answers")?)?;
     let errors: String = row.try_get("errors")?;
     Ok(Some(Draft {
-        id: row.try_get("id")?,
+        id,
         answers: serde_json::from_str(&answers).unwrap_or(Value::Null),
         errors_step: row.try_get("errors_step")?,
         errors: serde_json::from_str(&errors).unwrap_or_default(),
@@ -93,7 +94,8 @@ pub async fn find(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Error> {
 /// Saves the answers and the errors of the step just posted.
 pub async fn save(db: &Db, id: i64, answers: &Value, step: &str, errors: &[SavedError]) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE drafts SET answers = $1, errors_step = $2, errors = $3, updated_at = $4 WHERE id = $5")
-        .bind(answers.to_string())
+        // Partial answers are health information too: sealed like an intake's.
+        .bind(db.seal_value("drafts", id, "answers", &answers.to_string()))
         .bind(step)
         .bind(serde_json::to_string(errors).unwrap_or_else(|_| "[]".into()))
         .bind(now_text())

@@ -48,7 +48,8 @@ pub async fn insert(
         .bind(reference.compact())
         .bind(i64::from(answers.schema_version))
         .bind(answers.locale.as_str())
-        .bind(&answers_json)
+        // Sealed below, once the row id (the associated data) exists.
+        .bind("")
         .bind(&now)
         .bind(patient.first_name.as_str())
         .bind(patient.last_name.as_str())
@@ -70,6 +71,11 @@ pub async fn insert(
             Err(e) if is_unique_violation(&e) && attempt < REFERENCE_ATTEMPTS => continue,
             Err(e) => return Err(e),
         };
+        sqlx::query("UPDATE intakes SET answers = $1 WHERE id = $2")
+            .bind(db.seal_value("intakes", id, "answers", &answers_json))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO screening_results \
              (intake_id, rules_version, outcome, safety_alert, reasons, scores, evaluated_on, created_at) \
@@ -121,7 +127,7 @@ pub struct StoredIntake {
 /// Reads one intake and its latest screening result by reference.
 pub async fn find(db: &Db, reference: &Reference) -> Result<Option<StoredIntake>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT i.reference, i.answers, i.status, s.outcome, s.safety_alert, s.rules_version, s.reasons \
+        "SELECT i.id, i.reference, i.answers, i.status, s.outcome, s.safety_alert, s.rules_version, s.reasons \
          FROM intakes i JOIN screening_results s ON s.intake_id = i.id \
          WHERE i.reference = $1 ORDER BY s.id DESC LIMIT 1",
     )
@@ -130,7 +136,7 @@ pub async fn find(db: &Db, reference: &Reference) -> Result<Option<StoredIntake>
     .await?;
     let Some(row) = row else { return Ok(None) };
     let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
-    let answers: String = row.try_get("answers")?;
+    let answers = db.open_value("intakes", row.try_get("id")?, "answers", &row.try_get::<String, _>("answers")?)?;
     let reasons: String = row.try_get("reasons")?;
     let reference: String = row.try_get("reference")?;
     Ok(Some(StoredIntake {

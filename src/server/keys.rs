@@ -22,7 +22,12 @@ enum Plain {
 }
 
 /// Every sealed column: table, column, and how its unsealed values look.
-const COLUMNS: [(&str, &str, Plain); 2] = [("card_images", "data", Plain::Base64), ("users", "totp_secret", Plain::Text)];
+const COLUMNS: [(&str, &str, Plain); 4] = [
+    ("intakes", "answers", Plain::Text),
+    ("drafts", "answers", Plain::Text),
+    ("card_images", "data", Plain::Base64),
+    ("users", "totp_secret", Plain::Text),
+];
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Report {

@@ -55,7 +55,7 @@ pub async fn fresh_db(backend: Backend) -> (Db, Option<tempfile::TempDir>) {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}/intake.db", dir.path().display());
-            (Db::open(&url).await.expect("open sqlite"), Some(dir))
+            (Db::open(&url).await.expect("open sqlite").with_keys(Some(test_keys())), Some(dir))
         }
         Backend::Postgres => {
             let admin = postgres_admin_url();
@@ -67,9 +67,16 @@ pub async fn fresh_db(backend: Backend) -> (Db, Option<tempfile::TempDir>) {
                 Some((base, _)) => format!("{base}/{name}"),
                 None => panic!("TEST_POSTGRES_URL needs a database path"),
             };
-            (Db::open(&url).await.expect("open postgres"), None)
+            (Db::open(&url).await.expect("open postgres").with_keys(Some(test_keys())), None)
         }
     }
+}
+
+/// The encryption key every test database seals with (as production would).
+pub const TEST_KEY: &str = "test-1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+pub fn test_keys() -> Arc<pain_intake::server::crypto::Keyring> {
+    Arc::new(pain_intake::server::crypto::Keyring::from_spec(TEST_KEY).expect("test key"))
 }
 
 fn rand_u64() -> u64 {
@@ -111,9 +118,6 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
             staff_timeouts: options.staff_timeouts,
             two_factor_for_all: true,
             sign_in_per_minute: 5,
-            keys: Some(Arc::new(
-                pain_intake::server::crypto::Keyring::from_spec("test-1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=").unwrap(),
-            )),
             eligibility: Some(pain_intake::server::eligibility::Clinic {
                 name: "Test Pain Clinic".into(),
                 npi: pain_intake::x12::Npi::parse("1234567893").unwrap(),

@@ -98,7 +98,7 @@ pub async fn upload(
             Ok(c) => c,
             Err(e) => return see_other(&format!("{PAGE}?m={}&side={side}", code(&e)), &[]),
         };
-        if cards::store(&state.db, state.settings.keys.as_deref(), draft.id, side, &clean).await.is_err() {
+        if cards::store(&state.db, state.db.keys.as_deref(), draft.id, side, &clean).await.is_err() {
             return unavailable();
         }
         saved += 1;
@@ -161,7 +161,7 @@ pub async fn view(
         Ok(None) => return not_found(),
         Err(_) => return super::staff::unavailable(),
     };
-    let (mime, bytes) = match cards::load(&state.db, state.settings.keys.as_deref(), found.id, &side).await {
+    let (mime, bytes) = match cards::load(&state.db, state.db.keys.as_deref(), found.id, &side).await {
         Ok(Some(x)) => x,
         Ok(None) => return not_found(),
         Err(e) => {

@@ -51,8 +51,6 @@ pub struct Settings {
     pub two_factor_for_all: bool,
     /// Sign-in attempts a minute from one client address.
     pub sign_in_per_minute: u32,
-    /// Keys for encryption at rest; `None` only in development mode.
-    pub keys: Option<Arc<crate::server::crypto::Keyring>>,
     /// The clinic's X12 identity; `None` until `CLINIC_NPI` is set (no 270 downloads then).
     pub eligibility: Option<crate::server::eligibility::Clinic>,
 }
@@ -70,8 +68,6 @@ impl Settings {
             staff_timeouts: Timeouts::default(),
             two_factor_for_all: args.staff_two_factor == "all",
             sign_in_per_minute: args.sign_in_rate_limit_per_minute,
-            // Filled in by `serve` once the keys are read (they can fail to parse).
-            keys: None,
             eligibility: args.clinic_npi.as_deref().and_then(|npi| crate::x12::Npi::parse(npi).ok()).map(|npi| {
                 crate::server::eligibility::Clinic {
                     name: args.clinic_name.clone(),

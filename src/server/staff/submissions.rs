@@ -56,7 +56,7 @@ pub async fn find(db: &Db, reference: &Reference) -> Result<Option<Submission>, 
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let answers_text: String = row.try_get("answers")?;
+    let answers_text = db.open_value("intakes", row.try_get("id")?, "answers", &row.try_get::<String, _>("answers")?)?;
     let answers_json: serde_json::Value = serde_json::from_str(&answers_text).map_err(decode("answers"))?;
     let answers: IntakeAnswers = serde_json::from_value(answers_json.clone()).map_err(decode("answers"))?;
     let bad = |w: &str| sqlx::Error::Decode(format!("stored {w}").into());

@@ -198,7 +198,7 @@ pub async fn two_factor(
             Err(_) => return super::unavailable(),
         }
     } else {
-        let keys = state.settings.keys.as_deref();
+        let keys = state.db.keys.as_deref();
         let secret = user.totp_secret.as_deref().and_then(|s| accounts::open_secret(keys, user.id, s)).unwrap_or_default();
         let last = user.totp_last_step.map(|s| s as u64);
         match totp::accept(&secret, code, now_unix() as u64, last) {
@@ -262,7 +262,7 @@ pub async fn enrol(
     };
     let codes = totp::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_hash(c)).collect();
-    let stored = accounts::seal_secret(state.settings.keys.as_deref(), user.id, &secret);
+    let stored = accounts::seal_secret(state.db.keys.as_deref(), user.id, &secret);
     if accounts::enrol_two_factor(&state.db, user.id, &stored, step as i64, &hashes).await.is_err() {
         return super::unavailable();
     }
