@@ -5,6 +5,8 @@
 //! `make test`); without it they fail loudly rather than pass without running.
 #![allow(dead_code)]
 
+pub mod staff;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
