@@ -281,6 +281,12 @@ pub async fn enrol(
     if audit(&state, Some(&staff), Action::TwoFactorEnrolled, &user.email, "", &origin).await.is_err() {
         return super::unavailable();
     }
+    // At first sign-in, enrolling is what completes the sign-in: record it as one.
+    if s.stage == Stage::Enrol
+        && audit(&state, Some(&staff), Action::SignIn, &user.email, "enrolment", &origin).await.is_err()
+    {
+        return super::unavailable();
+    }
     see_other("/staff/enrol", &[])
 }
 
