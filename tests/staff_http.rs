@@ -776,6 +776,40 @@ on_both_databases! {
         assert!(actions.contains(&"two_factor_failed".to_owned()));
     }
 
+    async fn wrong_codes_count_against_the_account_across_password_steps(backend) {
+        // Someone who knows the password must not get a fresh set of code guesses by
+        // typing it again: the count of failures only restarts once fully signed in.
+        let app = spawn(backend).await;
+        let user = create_staff(&app, "cleo@clinic.test", "Cleo", Role::Clinician, true).await;
+        for _ in 0..2 {
+            let half = session_cookie(&app.password_step(&user.email, PASSWORD).await).expect("password accepted");
+            for _ in 0..3 {
+                assert_redirect(&app.post_form("/staff/two-factor", &half, &[("code", "000000")]).await, "/staff/two-factor?m=code", "guess");
+            }
+        }
+        let row = sqlx::query("SELECT failed_sign_ins, locked_until FROM users WHERE id = $1").bind(user.id).fetch_one(&app.db.pool).await.unwrap();
+        assert!(row.try_get::<i64, _>("failed_sign_ins").unwrap() >= 5, "six wrong codes in a row");
+        assert!(row.try_get::<Option<String>, _>("locked_until").unwrap().is_some(), "the account waits");
+        // While it waits, even the password and the right code are refused.
+        assert_redirect(&app.password_step(&user.email, PASSWORD).await, "/staff/sign-in?m=failed", "password while waiting");
+        // A full sign-in, once the wait is over, starts the count again.
+        sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1").bind(user.id).bind(text_in(-5)).execute(&app.db.pool).await.unwrap();
+        app.sign_in(&user).await;
+        let failures: i64 = sqlx::query("SELECT failed_sign_ins FROM users WHERE id = $1").bind(user.id)
+            .fetch_one(&app.db.pool).await.unwrap().try_get("failed_sign_ins").unwrap();
+        assert_eq!(failures, 0);
+    }
+
+    async fn a_disabled_account_cannot_finish_signing_in(backend) {
+        let app = spawn(backend).await;
+        let user = create_staff(&app, "cleo@clinic.test", "Cleo", Role::Clinician, true).await;
+        let half = session_cookie(&app.password_step(&user.email, PASSWORD).await).unwrap();
+        pain_intake::server::staff::accounts::set_disabled(&app.db, user.id, true).await.unwrap();
+        let code = app.next_code(&user).await;
+        assert_redirect(&app.post_form("/staff/two-factor", &half, &[("code", &code)]).await, "/staff/sign-in", "disabled half-way");
+        assert!(!audit_actions(&app.db).await.contains(&"sign_in".to_owned()));
+    }
+
     async fn without_two_factor_a_user_must_enrol_before_anything_else(backend) {
         let app = spawn(backend).await;
         let user = create_staff(&app, "nia@clinic.test", "Nia", Role::Clinician, false).await;
