@@ -649,9 +649,11 @@ on_both_databases! {
             .fetch_one(&app.db.pool).await.unwrap().try_get("detail").unwrap();
         assert_eq!(detail, "account waiting after repeated failures");
 
-        // Once the wait is over, the right password works and the count starts again.
+        // Once the wait is over, the right password works, and a full sign-in starts the
+        // count again.
         sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1").bind(user.id).bind(text_in(-5)).execute(&app.db.pool).await.unwrap();
         assert_redirect(&app.password_step(&user.email, PASSWORD).await, "/staff/two-factor", "after the wait");
+        app.sign_in(&user).await;
         let failures: i64 = sqlx::query("SELECT failed_sign_ins FROM users WHERE id = $1").bind(user.id)
             .fetch_one(&app.db.pool).await.unwrap().try_get("failed_sign_ins").unwrap();
         assert_eq!(failures, 0);
