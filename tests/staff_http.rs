@@ -301,6 +301,10 @@ on_both_databases! {
         }
         assert!(!html.contains("export.csv"));
 
+        // An outcome filter posted by hand is ignored: the rows would say which are which.
+        assert_redirect(&app.post_form("/staff/queue", &cookie, &[("outcome", "clinician_review")]).await, "/staff", "filter");
+        assert_eq!(queue_refs(&app.get_with("/staff", &cookie).await.text()).len(), 2);
+
         // Calling the server functions directly gives no more than the pages do.
         for (path, body) in [("/api/staff-submission", format!("reference={harm}")), ("/api/staff-queue", "page=1".to_owned())] {
             let reply = app.post_raw(path, "application/x-www-form-urlencoded", body.into_bytes(), &[("cookie", &cookie)]).await;
@@ -692,6 +696,26 @@ on_both_databases! {
         assert_redirect(&app.get_with("/staff", &c2).await, "/staff/sign-in", "the other session");
         assert_redirect(&app.get_with("/staff", &c1).await, "/staff/sign-in", "this session");
         assert_eq!(app.get_with("/staff", &a).await.status, StatusCode::OK, "another account");
+        assert!(audit_actions(&app.db).await.contains(&"sign_out_everywhere".to_owned()));
+    }
+
+    async fn sessions_live_in_the_database_so_every_app_instance_shares_them(backend) {
+        let (app, _admin, clinician, _desk, _) = portal(backend).await;
+        let other = app.twin();
+        // Password on one instance, code on the other.
+        let half = session_cookie(&app.password_step(&clinician.email, PASSWORD).await).unwrap();
+        let code = app.next_code(&clinician).await;
+        let reply = other.post_form("/staff/two-factor", &half, &[("code", &code)]).await;
+        assert_redirect(&reply, "/staff", "second factor on the other instance");
+        let cookie = session_cookie(&reply).unwrap();
+        assert_eq!(app.get_with("/staff", &cookie).await.status, StatusCode::OK);
+        assert_eq!(other.get_with("/staff", &cookie).await.status, StatusCode::OK);
+        // A used code is used on every instance.
+        let again = session_cookie(&other.password_step(&clinician.email, PASSWORD).await).unwrap();
+        assert_redirect(&app.post_form("/staff/two-factor", &again, &[("code", &code)]).await, "/staff/two-factor?m=code", "replay elsewhere");
+        // Signing out on one ends the session on both.
+        other.post_form("/staff/sign-out", &cookie, &[]).await;
+        assert_redirect(&app.get_with("/staff", &cookie).await, "/staff/sign-in", "signed out elsewhere");
     }
 }
 
@@ -940,6 +964,38 @@ on_both_databases! {
         // The audit row says a note was added, not what it says.
         let detail: String = sqlx::query("SELECT detail FROM audit_log WHERE action = 'add_note'").fetch_one(&app.db.pool).await.unwrap().try_get("detail").unwrap();
         assert_eq!(detail, "");
+    }
+}
+
+#[tokio::test]
+async fn what_patients_and_staff_typed_is_escaped_on_staff_pages() {
+    let (app, admin, clinician, _desk, _) = portal(Backend::Sqlite).await;
+    let mut hostile = valid_intake();
+    hostile["clinical"]["medical"]["medications"] = json!("<img src=x onerror=alert(1)> & <script>alert(2)</script>");
+    hostile["clinical"]["symptoms"]["other"] = json!("</script><script>alert(3)</script>");
+    let reply = app
+        .post_raw("/api/v1/intakes", "application/json", hostile.to_string().into_bytes(), &[("x-forwarded-for", &next_client())])
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let reference = reply.json()["reference"].as_str().unwrap().to_owned();
+    // A staff name with markup (admins type names freely).
+    let a = app.sign_in(&admin).await;
+    sqlx::query("UPDATE users SET name = '<i>Cleo</i>' WHERE id = $1").bind(clinician.id).execute(&app.db.pool).await.unwrap();
+    let c = app.sign_in(&clinician).await;
+    let sub = format!("/staff/submissions/{reference}");
+    app.post_form(&format!("{sub}/status"), &c, &[("from", "new"), ("to", "in_review")]).await;
+    app.post_form(&format!("{sub}/assign"), &c, &[("assignee", clinician.id.to_string().as_str())]).await;
+
+    for (page, cookie) in [(sub.as_str(), c.as_str()), ("/staff", c.as_str()), ("/staff/users", a.as_str()), ("/staff/audit", a.as_str())] {
+        let html = app.get_with(page, cookie).await.text();
+        for raw in ["<img src=x", "<script>alert", "<i>Cleo"] {
+            assert!(!html.contains(raw), "{page} has {raw} unescaped");
+        }
+        assert_eq!(html.matches("<script").count(), html.matches("</script>").count(), "{page}: scripts balanced");
+        if page == sub {
+            assert!(html.contains("&lt;img src=x onerror=alert(1)&gt; &amp; &lt;script&gt;alert(2)&lt;/script&gt;"), "medications shown escaped");
+            assert!(visible(&html).contains("by &lt;i&gt;Cleo&lt;/i&gt;"), "staff name escaped in the history");
+        }
     }
 }
 
@@ -1215,6 +1271,7 @@ on_both_databases! {
         for (password, confirm, code, message) in [
             ("short one", "short one", "too-short", "Use at least 12 characters."),
             ("1qaz2wsx3edc", "1qaz2wsx3edc", "common", "one of the most common ones"),
+            (&"long words ".repeat(12), &"long words ".repeat(12), "too-long", "Use at most 128 characters."),
             ("a fine long passphrase", "a different passphrase", "mismatch", "The two new passwords are not the same."),
         ] {
             let reply = app.post_form(&path, "", &[("password", password), ("confirm", confirm)]).await;

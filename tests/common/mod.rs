@@ -23,6 +23,8 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub router: Router,
     pub db: Db,
+    /// What the router was built from, so a second instance can share the database.
+    pub state: AppState,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -117,10 +119,16 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
         limiter: RateLimiter::new(db.clone(), options.rate_limit_per_minute),
         leptos_options: LeptosOptions::builder().output_name("pain-intake").site_root("target/site").build(),
     };
-    TestApp { router: http::app(state), db, _dir: dir }
+    TestApp { router: http::app(state.clone()), db, state, _dir: dir }
 }
 
 impl TestApp {
+    /// Another app instance on the same database, as behind a load balancer (nothing is
+    /// shared with this one but the database). Use it while `self` lives.
+    pub fn twin(&self) -> TestApp {
+        TestApp { router: http::app(self.state.clone()), db: self.db.clone(), state: self.state.clone(), _dir: None }
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         send(&self.router, request).await
     }
