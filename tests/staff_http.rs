@@ -603,6 +603,15 @@ async fn the_sixth_sign_in_attempt_in_a_minute_from_one_address_is_429() {
     // Another address is not affected.
     let reply = app.send(form_request_from("/staff/sign-in", "", &[("email", &user.email), ("password", PASSWORD)], "198.51.100.8")).await;
     assert_redirect(&reply, "/staff/two-factor", "another address");
+    // Codes have their own limit per address.
+    let half = session_cookie(&reply).unwrap();
+    for attempt in 1..=5 {
+        let reply = app.send(form_request_from("/staff/two-factor", &half, &[("code", "000000")], "198.51.100.9")).await;
+        assert_redirect(&reply, "/staff/two-factor?m=code", &format!("code {attempt}"));
+    }
+    let reply = app.send(form_request_from("/staff/two-factor", &half, &[("code", "000000")], "198.51.100.9")).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(reply.header("retry-after").parse::<u64>().is_ok());
 }
 
 on_both_databases! {
@@ -942,6 +951,14 @@ on_both_databases! {
             assert_redirect(&app.post_form(&format!("{sub}/assign"), &cookie, &[("assignee", bad)]).await, &format!("{sub}?m=bad-assignee"), bad);
         }
         assert_eq!(testid_text(&app.get_with(&sub, &cookie).await.text(), "assignee").unwrap(), "Ada Admin");
+        // Something that is not an id is refused, not taken as "nobody".
+        for junk in ["abc", "1.5", "-", "99999999999999999999"] {
+            assert_redirect(&app.post_form(&format!("{sub}/assign"), &cookie, &[("assignee", junk)]).await, &format!("{sub}?m=bad-assignee"), junk);
+        }
+        assert_eq!(testid_text(&app.get_with(&sub, &cookie).await.text(), "assignee").unwrap(), "Ada Admin");
+        // An empty choice is "nobody".
+        assert_redirect(&app.post_form(&format!("{sub}/assign"), &cookie, &[("assignee", "")]).await, &format!("{sub}?m=assigned"), "nobody");
+        assert_eq!(testid_text(&app.get_with(&sub, &cookie).await.text(), "assignee").unwrap(), "nobody");
     }
 
     async fn notes_are_stored_and_shown_escaped(backend) {
@@ -1311,6 +1328,13 @@ async fn a_new_invitation_link_replaces_a_lost_one() {
     let path = link.trim_start_matches("http://127.0.0.1:3000").to_owned();
     let chosen = "a fine long passphrase";
     assert_redirect(&app.post_form(&path, "", &[("password", chosen), ("confirm", chosen)]).await, "/staff/sign-in?m=welcome", "accepted");
+    // A link past its 72 hours does not work.
+    app.post_form("/staff/users", &a, &[("email", "otto@clinic.test"), ("name", "Otto"), ("role", "front_desk")]).await;
+    let link = testid_text(&app.get_with("/staff/users", &a).await.text(), "invite-link").unwrap();
+    sqlx::query("UPDATE invitations SET expires_at = $1 WHERE used_at IS NULL").bind(text_in(-1)).execute(&app.db.pool).await.unwrap();
+    let path = link.trim_start_matches("http://127.0.0.1:3000").to_owned();
+    assert_redirect(&app.post_form(&path, "", &[("password", chosen), ("confirm", chosen)]).await, "/staff/sign-in?m=invite", "expired link");
+    assert!(!visible(&app.get_with(&path, "").await.text()).contains("Welcome, Otto"));
     // An account with a password gets no invitation link.
     assert_eq!(app.post_form(&format!("/staff/users/{id}/invite"), &a, &[]).await.status, StatusCode::NOT_FOUND);
 }
