@@ -42,6 +42,16 @@ pub fn now_unix() -> u64 {
     jiff::Timestamp::now().as_second() as u64
 }
 
+/// Rate limits count in fixed one-minute windows (server::rate_limit). A test that
+/// needs several requests inside one window waits, at most `secs`, for a fresh one if
+/// the current window ends sooner.
+pub async fn within_one_rate_window(secs: u64) {
+    let into = now_unix() % 60;
+    if 60 - into < secs {
+        tokio::time::sleep(std::time::Duration::from_secs(60 - into)).await;
+    }
+}
+
 /// Creates an enabled account with [`PASSWORD`]; with `two_factor`, a TOTP secret and
 /// ten recovery codes are enrolled as if the user had done it.
 pub async fn create_staff(app: &TestApp, email: &str, name: &str, role: Role, two_factor: bool) -> StaffUser {
