@@ -904,6 +904,20 @@ on_both_databases! {
     }
 }
 
+#[tokio::test]
+#[ignore = "not built yet: security.md asks for TOTP secrets encrypted at rest (AES-256-GCM); they are stored as typed"]
+async fn totp_secrets_are_not_stored_as_typed() {
+    let app = spawn(Backend::Sqlite).await;
+    let user = create_staff(&app, "nia@clinic.test", "Nia", Role::Clinician, false).await;
+    let cookie = session_cookie(&app.password_step(&user.email, PASSWORD).await).unwrap();
+    let secret = testid_text(&app.get_with("/staff/enrol", &cookie).await.text(), "totp-secret").unwrap();
+    let code = totp::code_at(&secret, now_unix()).unwrap();
+    assert_redirect(&app.post_form("/staff/enrol", &cookie, &[("code", &code)]).await, "/staff/enrol", "enrolled");
+    let stored: String = sqlx::query("SELECT totp_secret FROM users WHERE id = $1").bind(user.id)
+        .fetch_one(&app.db.pool).await.unwrap().try_get("totp_secret").unwrap();
+    assert!(!stored.contains(&secret), "the secret is stored in the clear");
+}
+
 // ---------------------------------------------------------------------------------
 // 11. Workflow, assignment and notes
 // ---------------------------------------------------------------------------------
