@@ -151,11 +151,18 @@ impl TestApp {
 }
 
 pub async fn send(router: &Router, request: Request<Body>) -> Reply {
-    let response = router.clone().oneshot(request).await.expect("infallible");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
-    Reply { status, headers, body }
+    // A request that never answers fails its test (naming it) instead of hanging the run.
+    let what = format!("{} {}", request.method(), request.uri().path());
+    let exchange = async {
+        let response = router.clone().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
+        Reply { status, headers, body }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(60), exchange)
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not answer within 60 s"))
 }
 
 /// The folder of the shared spec examples, beside the repository.
