@@ -5,6 +5,8 @@
 //! `make test`); without it they fail loudly rather than pass without running.
 #![allow(dead_code)]
 
+pub mod staff;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
@@ -21,6 +23,8 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub router: Router,
     pub db: Db,
+    /// What the router was built from, so a second instance can share the database.
+    pub state: AppState,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -133,10 +137,16 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
         limiter: RateLimiter::new(db.clone(), options.rate_limit_per_minute),
         leptos_options: LeptosOptions::builder().output_name("pain-intake").site_root("target/site").build(),
     };
-    TestApp { router: http::app(state), db, _dir: dir }
+    TestApp { router: http::app(state.clone()), db, state, _dir: dir }
 }
 
 impl TestApp {
+    /// Another app instance on the same database, as behind a load balancer (nothing is
+    /// shared with this one but the database). Use it while `self` lives.
+    pub fn twin(&self) -> TestApp {
+        TestApp { router: http::app(self.state.clone()), db: self.db.clone(), state: self.state.clone(), _dir: None }
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         send(&self.router, request).await
     }
@@ -159,11 +169,18 @@ impl TestApp {
 }
 
 pub async fn send(router: &Router, request: Request<Body>) -> Reply {
-    let response = router.clone().oneshot(request).await.expect("infallible");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
-    Reply { status, headers, body }
+    // A request that never answers fails its test (naming it) instead of hanging the run.
+    let what = format!("{} {}", request.method(), request.uri().path());
+    let exchange = async {
+        let response = router.clone().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
+        Reply { status, headers, body }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(60), exchange)
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not answer within 60 s"))
 }
 
 /// The folder of the shared spec examples, beside the repository.

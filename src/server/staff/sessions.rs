@@ -30,6 +30,16 @@ impl Default for Timeouts {
     }
 }
 
+impl Timeouts {
+    /// How long the store keeps a session, and the browser its cookie, after the last
+    /// request. Longer than the idle limit on purpose: the app must find the idle session
+    /// itself to end it *and say why* (`?m=expired`); a store that dropped it at the same
+    /// moment would make it look like the user had never signed in.
+    pub fn store_lifetime(self) -> Duration {
+        self.idle + Duration::from_secs(15 * 60)
+    }
+}
+
 /// How far a sign-in has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Stage {

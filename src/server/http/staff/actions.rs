@@ -146,7 +146,12 @@ pub async fn assign(
         Err(r) => return r,
     };
     let page = format!("/staff/submissions/{}", reference.display());
-    let assignee = field(&f, "assignee").and_then(|v| v.parse::<i64>().ok());
+    // Empty means nobody; anything else must be an account id (not silently "nobody").
+    let assignee = match field(&f, "assignee").map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(a)) => Some(a),
+        Some(Err(_)) => return see_other(&format!("{page}?m=bad-assignee"), &[]),
+    };
     if let Some(a) = assignee {
         match submissions::assignable(&state.db).await {
             Ok(list) if list.iter().any(|(id, _)| *id == a) => {}

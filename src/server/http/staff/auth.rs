@@ -121,7 +121,12 @@ pub async fn sign_in(
     } else {
         Stage::Full
     };
-    if accounts::clear_failures(&state.db, user.id).await.is_err() || sessions::begin(&session, &user, stage).await.is_err() {
+    // The count restarts only once signed in: clearing it at the password step would give
+    // anyone who knows the password a fresh run of code guesses after every five.
+    if stage != Stage::TwoFactor && accounts::clear_failures(&state.db, user.id).await.is_err() {
+        return super::unavailable();
+    }
+    if sessions::begin(&session, &user, stage).await.is_err() {
         return super::unavailable();
     }
     match stage {
@@ -281,6 +286,12 @@ pub async fn enrol(
         return super::unavailable();
     }
     if audit(&state, Some(&staff), Action::TwoFactorEnrolled, &user.email, "", &origin).await.is_err() {
+        return super::unavailable();
+    }
+    // At first sign-in, enrolling is what completes the sign-in: record it as one.
+    if s.stage == Stage::Enrol
+        && audit(&state, Some(&staff), Action::SignIn, &user.email, "enrolment", &origin).await.is_err()
+    {
         return super::unavailable();
     }
     see_other("/staff/enrol", &[])

@@ -37,14 +37,14 @@ pub fn cookie_name(https_only: bool) -> &'static str {
 
 /// The layer that loads and saves staff sessions.
 pub fn session_layer(state: &AppState) -> SessionManagerLayer<sessions::Store> {
-    let idle = state.settings.staff_timeouts.idle;
+    let lifetime = state.settings.staff_timeouts.store_lifetime();
     SessionManagerLayer::new(state.db.sessions.clone())
         .with_name(cookie_name(state.settings.https_only))
         .with_secure(state.settings.https_only)
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::seconds(idle.as_secs() as i64)))
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::seconds(lifetime.as_secs() as i64)))
 }
 
 /// Who did something and from where, for the audit trail.
