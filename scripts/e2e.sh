@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 workdir=$(mktemp -d)
+# A fresh key per run; the browser tests read it to check what is stored on disk.
+export ENCRYPTION_KEYS="e2e-1:$(head -c 32 /dev/urandom | base64)"
 log="$workdir/server.log"
 DATABASE_URL="sqlite://$workdir/intake.db" LEPTOS_SITE_ROOT=target/site CLINIC_NAME="Test Pain Clinic" MEDICAL_REVIEWER="Dr. Test Reviewer" \
-  API_RATE_LIMIT_PER_MINUTE=1000 SIGN_IN_RATE_LIMIT_PER_MINUTE=1000 \
-  ENCRYPTION_KEYS="e2e-1:$(head -c 32 /dev/urandom | base64)" \
+  API_RATE_LIMIT_PER_MINUTE=1000 SIGN_IN_RATE_LIMIT_PER_MINUTE=1000 CLINIC_NPI=1234567893 \
   ./target/debug/pain-intake serve --dev --listen "127.0.0.1:$port" >"$log" 2>&1 &
 server=$!
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$workdir"; }

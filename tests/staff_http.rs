@@ -905,7 +905,6 @@ on_both_databases! {
 }
 
 #[tokio::test]
-#[ignore = "not built yet: security.md asks for TOTP secrets encrypted at rest (AES-256-GCM); they are stored as typed"]
 async fn totp_secrets_are_not_stored_as_typed() {
     let app = spawn(Backend::Sqlite).await;
     let user = create_staff(&app, "nia@clinic.test", "Nia", Role::Clinician, false).await;
@@ -916,6 +915,7 @@ async fn totp_secrets_are_not_stored_as_typed() {
     let stored: String = sqlx::query("SELECT totp_secret FROM users WHERE id = $1").bind(user.id)
         .fetch_one(&app.db.pool).await.unwrap().try_get("totp_secret").unwrap();
     assert!(!stored.contains(&secret), "the secret is stored in the clear");
+    assert!(stored.starts_with("enc:v1:test-1:"), "sealed with the configured key: {stored}");
 }
 
 // ---------------------------------------------------------------------------------

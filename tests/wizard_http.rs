@@ -91,12 +91,16 @@ on_both_databases! {
             assert_eq!(reply.header("location"), expected, "{step}");
         }
         assert_eq!(intakes::count(&app.db).await.unwrap(), 1);
-        let row = sqlx::query("SELECT i.answers, s.outcome FROM intakes i JOIN screening_results s ON s.intake_id = i.id")
+        let row = sqlx::query("SELECT i.id, i.answers, s.outcome FROM intakes i JOIN screening_results s ON s.intake_id = i.id")
             .fetch_one(&app.db.pool).await.unwrap();
         let outcome: String = row.try_get("outcome").unwrap();
         // CRPS, two treatments without relief, no precautions: a consult.
         assert_eq!(outcome, "consult_recommended");
-        let answers: serde_json::Value = serde_json::from_str(&row.try_get::<String, _>("answers").unwrap()).unwrap();
+        // Stored sealed (encryption at rest); the database handle opens it.
+        let stored: String = row.try_get("answers").unwrap();
+        assert!(stored.starts_with("enc:v1:test-1:") && !stored.contains("García"), "{stored}");
+        let opened = app.db.open_value("intakes", row.try_get("id").unwrap(), "answers", &stored).unwrap();
+        let answers: serde_json::Value = serde_json::from_str(&opened).unwrap();
         assert_eq!(answers["patient"]["last_name"], "García");
         assert_eq!(answers["clinical"]["mood"], serde_json::Value::Null);
         assert_eq!(answers["insurance"]["member_id"], serde_json::Value::Null);

@@ -1,5 +1,7 @@
 import { test, expect, hydrated, expectAccessible } from './fixtures';
-import { Account, addUser, passwordStep, signIn, signInAndEnrol, submitIntake } from './staff';
+import { Account, addUser, dbPath, passwordStep, signIn, signInAndEnrol, submitIntake } from './staff';
+import { answerFromSymptoms, answerRedFlags, baseline, submit } from './wizard';
+import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 
 // One clinic, set up step by step: the tests share accounts and run in order. Each
@@ -240,4 +242,51 @@ test('a rejected 271 shows the action staff must take', async ({ page, request }
   await page.getByRole('button', { name: 'Read 271' }).click();
   await expect(page.getByTestId('actions')).toContainText('AAA 72');
   await expect(page.getByLabel('Coverage status')).toHaveValue('not_found');
+});
+
+test('a patient adds a card photo (a renamed text file is refused) and front desk sees it', async ({ page, browser }) => {
+  const s = baseline();
+  s.patient.first = `Card${stamp}`;
+  await page.goto('/intake');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Start the pre-screening' }).click();
+  await answerRedFlags(page, s);
+  await answerFromSymptoms(page, s);
+  await page.goto('/intake/insurance');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Add photos of my card' }).click();
+  await expect(page).toHaveURL(/\/intake\/cards$/);
+  await hydrated(page);
+  await expectAccessible(page);
+
+  await page.getByLabel('Front of the card').setInputFiles({ name: 'card.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('hello, this is not an image') });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByTestId('card-message')).toContainText('not a photo we can read');
+  await expect(page.getByTestId('card-sides').locator('li')).toHaveCount(0);
+
+  // A 1×1 PNG, with a text chunk that must not survive.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  await page.getByLabel('Front of the card').setInputFiles({ name: 'front.png', mimeType: 'image/png', buffer: png });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByTestId('card-message')).toHaveText('Photo saved.');
+  await expect(page.getByTestId('card-sides')).toContainText('Front: saved');
+  await page.goto('/intake/review');
+  const reference = await submit(page);
+  const sealed = execFileSync('sqlite3', ['-cmd', '.timeout 5000', dbPath(), `SELECT data FROM card_images c JOIN intakes i ON i.id = c.intake_id WHERE i.reference = '${reference.replace('-', '')}'`]).toString();
+  expect(sealed).toMatch(/^enc:v1:e2e-1:/);
+
+  const staff = await browser.newContext();
+  const desk = await staff.newPage();
+  await signIn(desk, frontDesk);
+  await desk.goto(`/staff/submissions/${reference}`);
+  await hydrated(desk);
+  const image = await desk.request.get(`/staff/submissions/${reference}/card/front`);
+  expect(image.status()).toBe(200);
+  expect(image.headers()['content-type']).toBe('image/png');
+  expect(image.headers()['cache-control']).toBe('no-store');
+  expect(Buffer.compare(await image.body(), png)).toBe(0);
+  await staff.close();
+  // Nobody else: an anonymous request is sent to sign in.
+  const anonymous = await page.request.get(`/staff/submissions/${reference}/card/front`, { maxRedirects: 0 });
+  expect(anonymous.status()).toBe(303);
 });

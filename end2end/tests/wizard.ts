@@ -1,5 +1,6 @@
 import { Page, expect } from '@playwright/test';
 import { execFileSync } from 'child_process';
+import { createDecipheriv } from 'crypto';
 import { expectAccessible } from './fixtures';
 
 /// One patient's answers, as the wizard asks them.
@@ -177,15 +178,33 @@ export async function submit(page: Page, a11y = false): Promise<string> {
   return reference;
 }
 
+/// Opens a value the server sealed (`enc:v1:<key id>:<nonce>:<ciphertext+tag>`, AES-256-GCM
+/// with the record id as associated data) with the key scripts/e2e.sh gave the server:
+/// proof that what is on disk is ciphertext only that key opens.
+function unseal(sealed: string, aad: string): string {
+  const [enc, v1, keyId, nonce, body] = sealed.split(':');
+  expect(`${enc}:${v1}`, 'a sealed value').toBe('enc:v1');
+  const spec = process.env.ENCRYPTION_KEYS ?? '';
+  const key = spec.split(',').map((e) => e.split(':')).find(([id]) => id === keyId)?.[1];
+  if (!key) throw new Error(`no key ${keyId} in ENCRYPTION_KEYS`);
+  const data = Buffer.from(body, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', Buffer.from(key, 'base64'), Buffer.from(nonce, 'base64'));
+  decipher.setAAD(Buffer.from(aad));
+  decipher.setAuthTag(data.subarray(data.length - 16));
+  return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
+}
+
 /// The stored intake, read straight from the test server's SQLite file.
 export function stored(reference: string): { outcome: string; safety_alert: number; answers: any } {
   const db = process.env.E2E_DB;
   if (!db) throw new Error('E2E_DB is not set: run the browser tests through scripts/e2e.sh');
   const compact = reference.replace('-', '');
-  const out = execFileSync('sqlite3', ['-json', db,
-    `SELECT s.outcome, s.safety_alert, i.answers FROM intakes i JOIN screening_results s ON s.intake_id = i.id WHERE i.reference = '${compact}'`,
+  const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 5000', db,
+    `SELECT i.id, s.outcome, s.safety_alert, i.answers FROM intakes i JOIN screening_results s ON s.intake_id = i.id WHERE i.reference = '${compact}'`,
   ]).toString();
   const rows = JSON.parse(out || '[]');
   expect(rows.length, `stored intake ${reference}`).toBe(1);
-  return { outcome: rows[0].outcome, safety_alert: rows[0].safety_alert, answers: JSON.parse(rows[0].answers) };
+  expect(rows[0].answers, 'answers are not stored in the clear').not.toContain('patient');
+  const answers = JSON.parse(unseal(rows[0].answers, `intakes:${rows[0].id}:answers`));
+  return { outcome: rows[0].outcome, safety_alert: rows[0].safety_alert, answers };
 }

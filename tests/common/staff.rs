@@ -61,7 +61,8 @@ pub async fn create_staff(app: &TestApp, email: &str, name: &str, role: Role, tw
         let secret = totp::new_secret();
         let codes = totp::new_recovery_codes();
         let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_hash(c)).collect();
-        accounts::enrol_two_factor(&app.db, id, &secret, 0, &hashes).await.unwrap();
+        let stored = accounts::seal_secret(app.db.keys.as_deref(), id, &secret);
+        accounts::enrol_two_factor(&app.db, id, &stored, 0, &hashes).await.unwrap();
         (Some(secret), codes)
     } else {
         (None, Vec::new())
