@@ -204,9 +204,11 @@ test('front desk downloads the 270, uploads the 271, confirms, and the queue sho
   expect(inquiry).toMatch(/^ISA\*/);
   expect(inquiry).toContain('NM1*PR*2*BLUE CROSS BLUE SHIELD OF TEXAS*****PI*84980~');
   expect(inquiry).toContain(`TRN*1*${reference.replace('-', '')}*9CLINIC001~`);
-  const st = inquiry.indexOf('ST*270');
-  const se = inquiry.match(/SE\*(\d+)\*/)!;
-  expect(Number(se[1])).toBe(inquiry.slice(st, inquiry.indexOf('SE*')).split('~').filter((s) => s.trim()).length + 1);
+  // SE01 counts the segments from ST to SE inclusive.
+  const segments = inquiry.split('~').map((x) => x.trim()).filter((x) => x);
+  const st = segments.findIndex((x) => x.startsWith('ST*270*'));
+  const se = segments.findIndex((x) => x.startsWith('SE*'));
+  expect(Number(segments[se].split('*')[1])).toBe(se - st + 1);
 
   await page.getByLabel("Upload the payer's X12 271 response").setInputFiles({
     name: 'response.271', mimeType: 'text/plain', buffer: Buffer.from(response271(reference, 'Lopez', `Payer${stamp}`)),
