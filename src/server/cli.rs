@@ -23,10 +23,10 @@ pub fn run() -> ExitCode {
     match cli.command {
         Some(Command::Screen(args)) => screen(&args),
         Some(Command::Migrate(args)) => block_on(migrate(args)),
-        Some(Command::Serve(args)) => block_on(serve(args)),
+        Some(Command::Serve(args)) => block_on(serve(*args)),
         Some(Command::Backup(args)) => block_on(backup(args)),
         Some(Command::X12(X12Command::Parse271 { file })) => parse_271(&file),
-        Some(Command::X12(X12Command::Build270(args))) => block_on(build_270(args)),
+        Some(Command::X12(X12Command::Build270(args))) => block_on(build_270(*args)),
         Some(Command::User(UserCommand::Add(args))) => block_on(user_add(args)),
         Some(Command::Audit(AuditCommand::Verify(args))) => audit_verify(args),
         Some(Command::Keys(KeysCommand::Generate { id })) => keys_generate(&id),

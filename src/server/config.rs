@@ -26,7 +26,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web app (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations and exit.
     Migrate(DatabaseArgs),
     /// Print the screening evaluation of a request (a file, or `-` for standard input).
@@ -110,7 +110,7 @@ pub struct BackupArgs {
 pub enum X12Command {
     /// Print the 270 eligibility inquiry for a stored intake.
     #[command(name = "build-270")]
-    Build270(Build270Args),
+    Build270(Box<Build270Args>),
     /// Print a 271 eligibility response (a file, or `-`) as JSON; exit 2 on malformed input.
     #[command(name = "parse-271")]
     Parse271 {
