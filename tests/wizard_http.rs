@@ -266,6 +266,14 @@ async fn while_the_database_is_down_wizard_pages_say_so_with_a_503() {
     let page = app.send(Request::get("/intake/pain").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(page.text().contains("answers you already saved are kept"), "{}", page.text());
-    let post = app.send(form_post("/intake/pain", &cookie, "nav=next")).await;
+    let post = app.send(form_post("/intake/pain", &cookie, "clinical.pain.current=7&clinical.symptoms.other=%22a%22+%3Cb%3E&nav=next")).await;
     assert_eq!(post.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(post.header("retry-after"), "30");
+    // The post's answers come back in a form that sends them again (escaped).
+    let html = post.text();
+    assert!(html.contains(r#"<form method="post" action="/intake/pain">"#), "{html}");
+    assert!(html.contains(r#"<input type="hidden" name="clinical.pain.current" value="7">"#), "{html}");
+    assert!(html.contains(r#"value="&quot;a&quot; &lt;b&gt;""#), "{html}");
+    assert!(html.contains(r#"<input type="hidden" name="nav" value="next">"#));
+    assert!(html.contains("Try again"));
 }

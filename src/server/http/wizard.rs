@@ -155,12 +155,62 @@ pub async fn start(State(state): State<AppState>, client: ClientAddr, headers: H
 
 /// `POST /intake/{step}`: save the step; then the same step (errors), the previous or
 /// next step, the emergency page, or (from review) the result.
+///
+/// While the database is unreachable the answer is a 503 page that carries this post's
+/// answers back to the browser in a form: "Try again" sends them once it is back, so
+/// nothing typed on the page is lost.
 pub async fn post_step(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
+    let response = save_step(&state, &slug, &headers, &pairs).await;
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        return retry_page(&format!("/intake/{slug}"), &pairs, locale_of_request(&headers));
+    }
+    response
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// The 503 page of a wizard post: the answers ride along in hidden fields.
+fn retry_page(action: &str, pairs: &[(String, String)], l: Locale) -> Response {
+    let (title, text, button) = match l {
+        Locale::Es => (
+            "El servicio no está disponible por un momento",
+            "No se perdió nada: las respuestas de esta página siguen aquí, en su navegador, y las anteriores están guardadas. Espere un minuto y pulse «Intentar de nuevo».",
+            "Intentar de nuevo",
+        ),
+        Locale::En => (
+            "The service is briefly unavailable",
+            "Nothing is lost: the answers on this page are kept here, in your browser, and your earlier answers are saved. Wait a minute, then press “Try again”.",
+            "Try again",
+        ),
+    };
+    let fields: String = pairs
+        .iter()
+        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", escape(k), escape(v)))
+        .collect();
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/pain-intake.css\"></head><body><main id=\"main\" class=\"page narrow\">\
+         <h1>{title}</h1><p>{text}</p><form method=\"post\" action=\"{action}\">{fields}\
+         <button type=\"submit\" class=\"button\">{button}</button></form></main></body></html>",
+        lang = l.as_str(),
+        action = escape(action),
+    );
+    (StatusCode::SERVICE_UNAVAILABLE, [(axum::http::header::RETRY_AFTER, "30")], axum::response::Html(page)).into_response()
+}
+
+async fn save_step(state: &AppState, slug: &str, headers: &HeaderMap, pairs: &[(String, String)]) -> Response {
+    let state = state.clone();
+    let headers = headers.clone();
+    let pairs = pairs.to_vec();
+    let slug = slug.to_owned();
     if !same_origin(&headers) {
         return forbidden();
     }
