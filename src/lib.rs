@@ -4,6 +4,10 @@
 //! makes the server-rendered pages interactive). `domain` is pure and shared by both;
 //! `ui` is the Leptos component tree, rendered on the server and hydrated in the browser.
 
+// The staff submission page is one deep tree of typed views; non-incremental builds
+// (CI) need more than the default query depth to lay it out.
+#![recursion_limit = "256"]
+
 pub mod domain;
 pub mod x12;
 pub mod ui;

@@ -95,7 +95,7 @@ fn page(s: SubmissionView, code: Option<String>) -> AnyView {
                     {(!s.cards.is_empty()).then(|| view! {
                         <p>"Card photos: " {s.cards.iter().map(|side| view! { <a href=format!("{base}/card/{side}") target="_blank" rel="noopener">{side.clone()}</a>" " }).collect_view()}</p>
                     })}
-                    {super::insurance::panel(&base, &s)}
+                    {super::insurance::panel(&base, &s).into_any()}
                 </section>
 
                 {s.clinical.is_some().then(|| view! {
