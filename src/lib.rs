@@ -4,6 +4,11 @@
 //! makes the server-rendered pages interactive). `domain` is pure and shared by both;
 //! `ui` is the Leptos component tree, rendered on the server and hydrated in the browser.
 
+// Leptos view types nest deeply; the staff submission page's sits at rustc's default
+// query depth (128). The same source built in one checkout and failed with "queries
+// overflow the depth limit" in another (a different folder), so leave room.
+#![recursion_limit = "256"]
+
 pub mod domain;
 pub mod x12;
 pub mod ui;
