@@ -4,8 +4,9 @@
 //! makes the server-rendered pages interactive). `domain` is pure and shared by both;
 //! `ui` is the Leptos component tree, rendered on the server and hydrated in the browser.
 
-// The staff submission page is one deep tree of typed views; non-incremental builds
-// (CI) need more than the default query depth to lay it out.
+// Leptos view types nest deeply; the staff submission page's sits at rustc's default
+// query depth (128). The same source built in one checkout and failed with "queries
+// overflow the depth limit" in another (a different folder), so leave room.
 #![recursion_limit = "256"]
 
 pub mod domain;

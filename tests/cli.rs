@@ -2,25 +2,12 @@
 
 mod common;
 
+use common::process::{bin, fresh_postgres_database, http_get, http_post_json, Server};
 use common::*;
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pain-intake"));
-    // Only what a test sets explicitly.
-    for var in [
-        "DATABASE_URL", "LISTEN_ADDR", "CLINIC_NPI", "LOG_LEVEL", "DEV_MODE", "SMTP_URL", "NOTIFY_TO", "ENCRYPTION_KEYS",
-        "ENCRYPTION_KEYS_FILE",
-    ] {
-        cmd.env_remove(var);
-    }
-    // Servers refuse to start without a key outside development mode.
-    cmd.env("ENCRYPTION_KEYS", TEST_KEY);
-    cmd
-}
 
 fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("run pain-intake")
@@ -171,90 +158,16 @@ fn serve_runs_on_postgresql() {
     serve_and_check(&fresh_postgres_database("serve"));
 }
 
-/// A new empty PostgreSQL database for a command-line test.
-fn fresh_postgres_database(tag: &str) -> String {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let admin = postgres_admin_url();
-        let name = format!("pi_test_cli_{tag}_{}", std::process::id());
-        let admin_db = pain_intake::server::db::Db::connect(&admin).await.unwrap();
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&admin_db.pool).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin_db.pool).await.unwrap();
-        format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
-    })
-}
-
-/// Starts `serve` on a free port; returns the process and its address.
-fn start_server(database_url: &str) -> (std::process::Child, String) {
-    let (child, addr, _) = start_server_logging(database_url, "info");
-    (child, addr)
-}
-
-/// Starts `serve` with a log filter; the third value collects everything it logs.
-fn start_server_logging(
-    database_url: &str,
-    log_level: &str,
-) -> (std::process::Child, String, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
-    let mut child = bin()
-        .args(["serve", "--listen", "127.0.0.1:0", "--dev"])
-        .env("DATABASE_URL", database_url)
-        .env("ENCRYPTION_KEYS", TEST_KEY)
-        .env("LOG_LEVEL", log_level)
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut addr = None;
-    let mut line = String::new();
-    while stderr.read_line(&mut line).unwrap() > 0 {
-        if let Some(rest) = line.trim().strip_prefix("pain-intake listening on http://") {
-            addr = Some(rest.to_owned());
-            break;
-        }
-        line.clear();
-    }
-    // Keep reading the log so the server never blocks on a full pipe.
-    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let sink = log.clone();
-    std::thread::spawn(move || {
-        use std::io::Read;
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stderr.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    (child, addr.expect("the server announces its address"), log)
-}
-
 /// Starts `serve` on a free port, checks the health endpoints, stops it with SIGTERM.
 fn serve_and_check(database_url: &str) {
-    let (mut child, addr) = start_server(database_url);
-    let response = http_get(&addr, "/healthz");
+    let mut server = Server::start(database_url, "info");
+    let response = http_get(&server.addr, "/healthz");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    let response = http_get(&addr, "/readyz");
+    let response = http_get(&server.addr, "/readyz");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
 
-    send_sigterm(child.id());
-    let status = child.wait().unwrap();
+    let status = server.stop();
     assert!(status.success(), "graceful shutdown exits 0: {status:?}");
-}
-
-fn http_get(addr: &str, path: &str) -> String {
-    use std::io::Read;
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut out = String::new();
-    stream.read_to_string(&mut out).unwrap();
-    out
-}
-
-fn send_sigterm(pid: u32) {
-    let status = Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
-    assert!(status.success());
 }
 
 #[test]
@@ -317,25 +230,12 @@ fn x12_build_270_prints_the_inquiry_for_a_stored_intake() {
     assert_eq!(out.status.code(), Some(2), "a wrong NPI is a configuration error");
 }
 
-fn http_post_json(addr: &str, path: &str, body: &str) -> String {
-    use std::io::Read;
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut out = String::new();
-    stream.read_to_string(&mut out).unwrap();
-    out
-}
-
 #[test]
 fn backup_copies_a_running_server_and_the_copy_restores_every_intake() {
     let dir = tempfile::tempdir().unwrap();
     let live = format!("sqlite://{}/live.db", dir.path().display());
-    let (mut server, addr) = start_server(&live);
+    let mut server = Server::start(&live, "info");
+    let addr = server.addr.clone();
     let mut references = Vec::new();
     for _ in 0..5 {
         let reply = http_post_json(&addr, "/api/v1/intakes", &valid_intake().to_string());
@@ -352,12 +252,12 @@ fn backup_copies_a_running_server_and_the_copy_restores_every_intake() {
     let again = run(bin().args(["backup", "--to"]).arg(&copy).env("DATABASE_URL", &live));
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
-    send_sigterm(server.id());
-    server.wait().unwrap();
+    server.stop();
 
     // Restore drill: a server started on the copy has every intake.
     let restored = format!("sqlite://{}", copy.display());
-    let (mut server, addr) = start_server(&restored);
+    let mut server = Server::start(&restored, "info");
+    let addr = server.addr.clone();
     assert!(http_get(&addr, "/readyz").starts_with("HTTP/1.1 200"));
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
@@ -368,8 +268,7 @@ fn backup_copies_a_running_server_and_the_copy_restores_every_intake() {
             assert!(pain_intake::server::intakes::find(&db, &r).await.unwrap().is_some(), "{}", r.display());
         }
     });
-    send_sigterm(server.id());
-    server.wait().unwrap();
+    server.stop();
 }
 
 #[test]
@@ -386,7 +285,8 @@ fn the_logs_of_a_full_intake_hold_no_patient_data() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/intake.db", dir.path().display());
     // Debug level: the strictest case, with every library's log lines on.
-    let (mut server, addr, log) = start_server_logging(&url, "debug");
+    let mut server = Server::start(&url, "debug");
+    let addr = server.addr.clone();
     let mut intake = valid_intake();
     intake["clinical"]["medical"]["allergies"] = serde_json::json!("penicillin rash");
     let reply = http_post_json(&addr, "/api/v1/intakes", &intake.to_string());
@@ -397,11 +297,9 @@ fn the_logs_of_a_full_intake_hold_no_patient_data() {
     assert!(reply.starts_with("HTTP/1.1 422"), "{reply}");
     let screening = http_post_json(&addr, "/api/v1/screening", &examples()[0].1["request"].to_string());
     assert!(screening.starts_with("HTTP/1.1 200"));
-    send_sigterm(server.id());
-    server.wait().unwrap();
-    std::thread::sleep(Duration::from_millis(200));
+    server.stop();
 
-    let log = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
+    let log = server.log();
     assert!(log.contains("intake stored"), "the log is being captured: {log}");
     for phi in ["Jane", "Doe", "jane@example.com", "2145550182", "(214) 555-0182", "1980-04-02", "75201",
         "XYZ123456789", "gabapentin", "penicillin", "Secret-Zip-Value"] {

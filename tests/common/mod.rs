@@ -5,6 +5,7 @@
 //! `make test`); without it they fail loudly rather than pass without running.
 #![allow(dead_code)]
 
+pub mod process;
 pub mod staff;
 
 use axum::body::Body;

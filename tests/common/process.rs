@@ -1,0 +1,278 @@
+//! The `pain-intake` binary run as its own process, as an operator runs it: `serve` on a
+//! free loopback port, plain HTTP/1.1 over a std `TcpStream` (no client library), signals
+//! (SIGTERM to stop, SIGKILL to crash), and fresh PostgreSQL databases for it.
+#![allow(dead_code)]
+
+use super::{postgres_admin_url, TEST_KEY};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The binary with only what a test sets explicitly (and the test encryption key, since
+/// servers refuse to start without one outside development mode).
+pub fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pain-intake"));
+    for var in [
+        "DATABASE_URL", "LISTEN_ADDR", "CLINIC_NPI", "LOG_LEVEL", "DEV_MODE", "SMTP_URL", "NOTIFY_TO", "ENCRYPTION_KEYS",
+        "ENCRYPTION_KEYS_FILE", "API_RATE_LIMIT_PER_MINUTE", "SIGN_IN_RATE_LIMIT_PER_MINUTE", "TRUST_FORWARDED_FOR",
+        "STAFF_TWO_FACTOR", "PUBLIC_URL",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("ENCRYPTION_KEYS", TEST_KEY);
+    cmd
+}
+
+/// A running `serve` process. Dropping it kills the process, so a failed assertion
+/// never leaves a server behind.
+pub struct Server {
+    pub child: Child,
+    /// `127.0.0.1:PORT`, as the server announced it.
+    pub addr: String,
+    log: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Server {
+    /// `serve --dev` on a free port with this database and log filter.
+    pub fn start(database_url: &str, log_level: &str) -> Server {
+        Self::start_with(database_url, log_level, &[])
+    }
+
+    /// Like `start`, with more environment variables (e.g. rate limits).
+    pub fn start_with(database_url: &str, log_level: &str, env: &[(&str, &str)]) -> Server {
+        let mut cmd = bin();
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--dev"])
+            .env("DATABASE_URL", database_url)
+            .env("LOG_LEVEL", log_level)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
+        let mut child = cmd.spawn().expect("spawn pain-intake serve");
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut before = String::new();
+        let mut addr = None;
+        let mut line = String::new();
+        while stderr.read_line(&mut line).unwrap_or(0) > 0 {
+            if let Some(rest) = line.trim().strip_prefix("pain-intake listening on http://") {
+                addr = Some(rest.to_owned());
+                break;
+            }
+            before.push_str(&line);
+            line.clear();
+        }
+        let Some(addr) = addr else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server did not announce its address; it said:\n{before}");
+        };
+        // Keep reading the log so the server never blocks on a full pipe.
+        let log = Arc::new(Mutex::new(before.into_bytes()));
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Server { child, addr, log }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Everything logged so far.
+    pub fn log(&self) -> String {
+        String::from_utf8_lossy(&self.log.lock().unwrap()).into_owned()
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("query the server process").is_none()
+    }
+
+    /// SIGTERM, then waits for the graceful exit and for the last log lines.
+    pub fn stop(&mut self) -> ExitStatus {
+        send_signal(self.pid(), "TERM");
+        let status = self.child.wait().unwrap();
+        // The log reader thread drains the pipe once the process has closed it.
+        std::thread::sleep(Duration::from_millis(200));
+        status
+    }
+
+    /// SIGKILL: the process ends at once, as in a crash or an OOM kill.
+    pub fn kill_hard(&mut self) -> ExitStatus {
+        send_signal(self.pid(), "KILL");
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `kill -SIGNAL pid` (the tests take no libc dependency for one call).
+pub fn send_signal(pid: u32, signal: &str) {
+    let status = Command::new("kill").args([&format!("-{signal}"), &pid.to_string()]).status().unwrap();
+    assert!(status.success(), "kill -{signal} {pid}");
+}
+
+pub fn send_sigterm(pid: u32) {
+    send_signal(pid, "TERM");
+}
+
+/// One HTTP response, the body de-chunked.
+#[derive(Debug, Clone)]
+pub struct HttpReply {
+    pub status: u16,
+    /// The status line and headers, as sent.
+    pub head: String,
+    pub body: String,
+}
+
+impl HttpReply {
+    /// The first value of a header (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers(name).into_iter().next()
+    }
+
+    pub fn headers(&self, name: &str) -> Vec<&str> {
+        self.head
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(':'))
+            .filter(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+            .collect()
+    }
+
+    /// `name=value` of a cookie this reply sets.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers("set-cookie")
+            .into_iter()
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(|v| v.split(';').next().unwrap().to_owned())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
+    }
+}
+
+impl std::fmt::Display for HttpReply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}\r\n\r\n{}", self.head, self.body)
+    }
+}
+
+/// Sends one request (`Connection: close`) and reads the whole reply. An error means the
+/// server did not answer completely (refused, reset, or killed mid-reply).
+pub fn try_request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> std::io::Result<HttpReply> {
+    let mut stream = TcpStream::connect(addr)?;
+    // A server that hangs fails the test instead of blocking it forever.
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    parse_reply(&raw).ok_or_else(|| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "incomplete HTTP reply"))
+}
+
+/// Like `try_request`; a missing or incomplete reply fails the test.
+pub fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> HttpReply {
+    try_request(addr, method, path, headers, body).unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+}
+
+pub fn get(addr: &str, path: &str, headers: &[(&str, &str)]) -> HttpReply {
+    request(addr, "GET", path, headers, b"")
+}
+
+/// A JSON post, as the API's clients send it.
+pub fn post_json(addr: &str, path: &str, body: &serde_json::Value, headers: &[(&str, &str)]) -> HttpReply {
+    let mut all = vec![("Content-Type", "application/json")];
+    all.extend_from_slice(headers);
+    request(addr, "POST", path, &all, body.to_string().as_bytes())
+}
+
+/// A same-origin form post, as the pages' forms send it.
+pub fn post_form(addr: &str, path: &str, pairs: &[(&str, &str)], headers: &[(&str, &str)]) -> HttpReply {
+    let mut all = vec![("Content-Type", "application/x-www-form-urlencoded"), ("Sec-Fetch-Site", "same-origin")];
+    all.extend_from_slice(headers);
+    request(addr, "POST", path, &all, super::staff::form_body(pairs).as_bytes())
+}
+
+/// The raw reply text of a GET (status line, headers, body).
+pub fn http_get(addr: &str, path: &str) -> String {
+    get(addr, path, &[]).to_string()
+}
+
+/// The raw reply text of a JSON post.
+pub fn http_post_json(addr: &str, path: &str, body: &str) -> String {
+    request(addr, "POST", path, &[("Content-Type", "application/json")], body.as_bytes()).to_string()
+}
+
+fn parse_reply(raw: &[u8]) -> Option<HttpReply> {
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    let rest = &raw[split + 4..];
+    let mut reply = HttpReply { status, head, body: String::new() };
+    let body = if reply.header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        dechunk(rest)?
+    } else {
+        if let Some(len) = reply.header("content-length").and_then(|v| v.parse::<usize>().ok()) {
+            if rest.len() < len {
+                return None;
+            }
+        }
+        rest.to_vec()
+    };
+    reply.body = String::from_utf8_lossy(&body).into_owned();
+    Some(reply)
+}
+
+/// The body of a chunked reply; `None` if it stops before the last chunk.
+fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let eol = data.windows(2).position(|w| w == b"\r\n")?;
+        let size_text = std::str::from_utf8(&data[..eol]).ok()?;
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        if size == 0 {
+            return Some(out);
+        }
+        let chunk = data.get(eol + 2..eol + 2 + size)?;
+        out.extend_from_slice(chunk);
+        data = data.get(eol + 2 + size + 2..)?;
+    }
+}
+
+/// A new empty PostgreSQL database on the test server; returns its URL.
+pub fn fresh_postgres_database(tag: &str) -> String {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let admin = postgres_admin_url();
+        let name = format!("pi_test_{tag}_{}", std::process::id());
+        let admin_db = pain_intake::server::db::Db::connect(&admin).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&admin_db.pool).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin_db.pool).await.unwrap();
+        admin_db.pool.close().await;
+        format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+    })
+}
