@@ -1451,3 +1451,30 @@ async fn bad_input_never_gives_a_500() {
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM users WHERE role = 'admin'").await, 1);
 }
 
+
+// ---------------------------------------------------------------------------------
+// Retention: ended sessions do not stay in the database
+// ---------------------------------------------------------------------------------
+
+on_both_databases! {
+    async fn expired_sessions_are_purged(backend) {
+        let app = spawn(backend).await;
+        let (_admin, clinician, _desk) = create_team(&app).await;
+        let cookie = app.sign_in(&clinician).await;
+        let table = match backend { Backend::Sqlite => "tower_sessions", Backend::Postgres => "tower_sessions.session" };
+        let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+        assert!(app.count(&sql).await >= 1);
+        // What the server's minute task runs: a live session stays...
+        app.db.sessions.purge_expired().await.unwrap();
+        assert!(app.count(&sql).await >= 1);
+        assert_eq!(app.get_with("/staff", &cookie).await.status, StatusCode::OK);
+        // ...and one past its expiry is deleted.
+        let past = match backend {
+            Backend::Sqlite => format!("UPDATE {table} SET expiry_date = 1"),
+            Backend::Postgres => format!("UPDATE {table} SET expiry_date = now() - interval '1 hour'"),
+        };
+        sqlx::query(&past).execute(&app.db.pool).await.unwrap();
+        app.db.sessions.purge_expired().await.unwrap();
+        assert_eq!(app.count(&sql).await, 0);
+    }
+}
