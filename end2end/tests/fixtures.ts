@@ -5,17 +5,20 @@ import AxeBuilder from '@axe-core/playwright';
 /// hydration panics show up here).
 /// A test that visits an address expected to answer 404 lists it in `expectedNotFound`:
 /// Chromium reports the document's own 404 as a console error.
-export const test = base.extend<{ consoleErrors: string[]; expectedNotFound: string[] }>({
+/// A test that provokes an error on purpose (a CSP refusal) lists its text in `expectedErrors`.
+export const test = base.extend<{ consoleErrors: string[]; expectedNotFound: string[]; expectedErrors: string[] }>({
   expectedNotFound: [[], { option: true }],
+  expectedErrors: [[], { option: true }],
   consoleErrors: [
-    async ({ page, expectedNotFound }, use) => {
+    async ({ page, expectedNotFound, expectedErrors }, use) => {
       const errors: string[] = [];
       page.on('console', (msg) => {
         if (msg.type() !== 'error') return;
         const url = msg.location().url;
         const expected404 =
           msg.text().includes('status of 404') && expectedNotFound.some((p) => url.endsWith(p));
-        if (!expected404) errors.push(`${msg.text()} (${url})`);
+        const expected = expectedErrors.some((e) => msg.text().includes(e));
+        if (!expected404 && !expected) errors.push(`${msg.text()} (${url})`);
       });
       page.on('pageerror', (err) => errors.push(String(err)));
       await use(errors);

@@ -74,3 +74,26 @@ test('every education page is accessible, reviewed, sourced and free of the seed
   const safety = await (await page.goto('/learn/safety-and-side-effects'))?.text();
   expect(safety).toContain('988');
 });
+
+test.describe('the content security policy', () => {
+  test.use({ expectedErrors: ['Executing inline event handler violates the following Content Security Policy'] });
+
+  test('pages run only scripts carrying the response nonce; injected inline code does not run', async ({ page }) => {
+    const res = (await page.goto('/intake'))!;
+    const csp = res.headers()['content-security-policy'];
+    expect(csp).not.toContain('unsafe-inline');
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1];
+    const scripts = [...(await res.text()).matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+    await hydrated(page);
+
+    // Markup that slipped through escaping could not run code: the browser refuses it.
+    const violation = page.evaluate(
+      () => new Promise<string>((resolve) => document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective), { once: true })),
+    );
+    await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<img alt="" src="/favicon.svg" onload="window.__injected = 1">'));
+    expect(await violation).toContain('script-src');
+    expect(await page.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
+  });
+});
