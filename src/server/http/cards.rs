@@ -5,12 +5,11 @@ use super::extract::ClientAddr;
 use super::staff::{audit, refusal, with_role, Origin};
 use super::wizard::{cookie, same_origin, see_other};
 use super::AppState;
-use crate::domain::values::Reference;
 use crate::server::drafts;
 use crate::server::images::{self, ImageError};
 use crate::server::rate_limit::Decision;
 use crate::server::staff::audit::Action;
-use crate::server::staff::{cards, submissions};
+use crate::server::staff::cards;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
@@ -152,15 +151,14 @@ pub async fn view(
         Err(g) => return refusal(g),
     };
     let not_found = || super::staff::message(StatusCode::NOT_FOUND, "Not found", "There is no such card photo.");
-    let Ok(reference) = Reference::parse(&reference) else { return not_found() };
     if side != "front" && side != "back" {
         return not_found();
     }
-    let found = match submissions::find(&state.db, &reference).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return not_found(),
-        Err(_) => return super::staff::unavailable(),
+    let found = match super::staff::find_submission(&state, &reference).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
+    let reference = found.reference.clone();
     let (mime, bytes) = match cards::load(&state.db, state.db.keys.as_deref(), found.id, &side).await {
         Ok(Some(x)) => x,
         Ok(None) => return not_found(),

@@ -82,13 +82,7 @@ pub async fn filter_audit(State(state): State<AppState>, session: Session, heade
 
 /// The intake id of a reference in a path, or the answer to give instead.
 async fn intake_id(state: &AppState, reference: &str) -> Result<(i64, Reference), Response> {
-    let not_found = || super::message(StatusCode::NOT_FOUND, "Not found", "There is no submission with this reference.");
-    let Ok(reference) = Reference::parse(reference) else { return Err(not_found()) };
-    match submissions::find(&state.db, &reference).await {
-        Ok(Some(s)) => Ok((s.id, reference)),
-        Ok(None) => Err(not_found()),
-        Err(_) => Err(super::unavailable()),
-    }
+    super::find_submission(state, reference).await.map(|s| (s.id, s.reference))
 }
 
 /// `POST /staff/submissions/{reference}/status` with `from` (the status the user saw)

@@ -31,6 +31,16 @@ pub struct SignInForm {
     password: String,
 }
 
+/// Counts one attempt from `client` against the per-address limit; `Err` is the answer
+/// to give instead (429 with Retry-After, or 503).
+async fn per_address_limit(state: &AppState, kind: &str, client: &str) -> Result<(), Response> {
+    match state.limiter.hit_limit(&format!("{kind}:{client}"), state.settings.sign_in_per_minute).await {
+        Ok(Decision::Allow) => Ok(()),
+        Ok(Decision::Limited { retry_after_secs }) => Err(too_many(retry_after_secs)),
+        Err(_) => Err(super::unavailable()),
+    }
+}
+
 fn too_many(retry_after: u64) -> Response {
     let mut r = super::message(
         StatusCode::TOO_MANY_REQUESTS,
@@ -77,10 +87,8 @@ pub async fn sign_in(
     if !same_origin(&headers) {
         return super::forbidden_origin();
     }
-    match state.limiter.hit_limit(&format!("sign-in:{client}"), state.settings.sign_in_per_minute).await {
-        Ok(Decision::Allow) => {}
-        Ok(Decision::Limited { retry_after_secs }) => return too_many(retry_after_secs),
-        Err(_) => return super::unavailable(),
+    if let Err(r) = per_address_limit(&state, "sign-in", &client).await {
+        return r;
     }
     let origin = Origin::of(&headers, client);
     let user = match accounts::find_by_email(&state.db, &form.email).await {
@@ -178,10 +186,8 @@ pub async fn two_factor(
     if !same_origin(&headers) {
         return super::forbidden_origin();
     }
-    match state.limiter.hit_limit(&format!("two-factor:{client}"), state.settings.sign_in_per_minute).await {
-        Ok(Decision::Allow) => {}
-        Ok(Decision::Limited { retry_after_secs }) => return too_many(retry_after_secs),
-        Err(_) => return super::unavailable(),
+    if let Err(r) = per_address_limit(&state, "two-factor", &client).await {
+        return r;
     }
     let origin = Origin::of(&headers, client);
     let (s, user) = match pending(&state, &session, Stage::TwoFactor).await {

@@ -5,16 +5,14 @@
 use super::pages::QUEUE_FILTER;
 use super::{audit, refusal, with_role, Origin};
 use crate::domain::staff::Role;
-use crate::domain::values::Reference;
 use crate::server::http::extract::ClientAddr;
 use crate::server::http::AppState;
 use crate::server::staff::audit::Action;
-use crate::server::staff::{fhir, queue, submissions};
+use crate::server::staff::{fhir, queue};
 use crate::ui::staff::data::QueueFilter;
 use axum::extract::{Path, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use tower_sessions::Session;
 
 /// A cell as spreadsheets should read it: text that starts like a formula is prefixed
@@ -68,16 +66,7 @@ pub async fn queue_csv(State(state): State<AppState>, session: Session, ClientAd
     if !ok {
         return super::unavailable();
     }
-    let name = format!("intake-queue-{}.csv", state.settings.today());
-    (
-        [
-            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            (CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
+    super::attachment("text/csv; charset=utf-8", &format!("intake-queue-{}.csv", state.settings.today()), bytes)
 }
 
 /// `GET /staff/submissions/{reference}/fhir`
@@ -92,13 +81,11 @@ pub async fn fhir_bundle(
         Ok(s) => s,
         Err(g) => return refusal(g),
     };
-    let not_found = || super::message(StatusCode::NOT_FOUND, "Not found", "There is no submission with this reference.");
-    let Ok(reference) = Reference::parse(&reference) else { return not_found() };
-    let found = match submissions::find(&state.db, &reference).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return not_found(),
-        Err(_) => return super::unavailable(),
+    let found = match super::find_submission(&state, &reference).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
+    let reference = found.reference.clone();
     if audit(&state, Some(&staff), Action::ExportFhir, reference.compact(), "", &Origin::of(&headers, client)).await.is_err() {
         return super::unavailable();
     }
@@ -109,15 +96,7 @@ pub async fn fhir_bundle(
         answers: &found.answers,
         evaluation: &found.evaluation,
     });
-    (
-        [
-            (CONTENT_TYPE, "application/fhir+json; charset=utf-8".to_owned()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"intake-{}.fhir.json\"", reference.compact())),
-            (CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        bundle.to_string(),
-    )
-        .into_response()
+    super::attachment("application/fhir+json; charset=utf-8", &format!("intake-{}.fhir.json", reference.compact()), bundle.to_string())
 }
 
 #[cfg(test)]

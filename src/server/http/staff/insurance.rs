@@ -4,17 +4,15 @@
 use super::pages::SUGGESTION;
 use super::{any_role, audit, post_guard, refusal, with_role, Origin};
 use crate::domain::staff::Role;
-use crate::domain::values::Reference;
 use crate::server::http::extract::ClientAddr;
 use crate::server::http::wizard::see_other;
 use crate::server::http::AppState;
 use crate::server::staff::audit::Action;
-use crate::server::staff::{insurance, submissions};
+use crate::server::staff::insurance;
 use crate::ui::staff::data::{Suggestion, VerificationForm};
 use axum::extract::{Multipart, Path, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Form;
 use std::collections::HashMap;
 use tower_sessions::Session;
@@ -22,18 +20,7 @@ use tower_sessions::Session;
 /// The largest 271 accepted (real responses are a few kilobytes).
 pub const MAX_271_BYTES: usize = 1024 * 1024;
 
-fn not_found() -> Response {
-    super::message(StatusCode::NOT_FOUND, "Not found", "There is no submission with this reference.")
-}
-
-async fn submission(state: &AppState, reference: &str) -> Result<submissions::Submission, Response> {
-    let Ok(reference) = Reference::parse(reference) else { return Err(not_found()) };
-    match submissions::find(&state.db, &reference).await {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => Err(not_found()),
-        Err(_) => Err(super::unavailable()),
-    }
-}
+use super::find_submission as submission;
 
 /// `GET /staff/submissions/{reference}/270`: the eligibility inquiry as a file for the
 /// clearinghouse.
@@ -71,15 +58,7 @@ pub async fn download_270(
     if audit(&state, Some(&staff), Action::Download270, found.reference.compact(), "", &Origin::of(&headers, client)).await.is_err() {
         return super::unavailable();
     }
-    (
-        [
-            (CONTENT_TYPE, "application/edi-x12".to_owned()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"270-{}.x12\"", found.reference.compact())),
-            (CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        text,
-    )
-        .into_response()
+    super::attachment("application/edi-x12", &format!("270-{}.x12", found.reference.compact()), text)
 }
 
 /// `POST /staff/submissions/{reference}/271` (multipart: a `file`, or the text pasted

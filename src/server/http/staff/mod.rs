@@ -19,6 +19,9 @@ use crate::domain::staff::Role;
 use crate::server::staff::audit::{self, Action, Entry};
 use crate::server::staff::sessions::{self, Denied, Staff};
 use crate::ui::staff::data::Gate;
+use crate::domain::values::Reference;
+use crate::server::staff::submissions::{self, Submission};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -163,4 +166,29 @@ pub async fn post_guard(
 
 pub fn any_role(_: Role) -> bool {
     true
+}
+
+/// The submission a path's reference names, or the page to answer instead (404 for an
+/// unknown or malformed reference, 503 when the database does not answer).
+pub async fn find_submission(state: &AppState, reference: &str) -> Result<Submission, Response> {
+    let not_found = || message(StatusCode::NOT_FOUND, "Not found", "There is no submission with this reference.");
+    let Ok(reference) = Reference::parse(reference) else { return Err(not_found()) };
+    match submissions::find(&state.db, &reference).await {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(not_found()),
+        Err(_) => Err(unavailable()),
+    }
+}
+
+/// A download: never cached, and named without any patient data.
+pub fn attachment(content_type: &str, filename: &str, body: impl IntoResponse) -> Response {
+    (
+        [
+            (CONTENT_TYPE, content_type.to_owned()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
 }
