@@ -20,7 +20,6 @@ pub use sign_in::{EnrolPage, InvitePage, SignInPage, TwoFactorPage};
 pub use submission::SubmissionPage;
 
 use data::{Gate, Me};
-use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -137,7 +136,3 @@ pub fn Flash(text: Option<&'static str>, #[prop(optional)] error: bool) -> impl 
         view! { <p class=class role="status" data-testid="flash">{t}</p> }
     })
 }
-
-/// Unused-variant guard so `EitherOf3` stays imported for pages that branch three ways.
-#[allow(dead_code)]
-type Three = EitherOf3<(), (), ()>;
