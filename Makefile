@@ -9,7 +9,9 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 run: tools
 	DEV_MODE=true cargo leptos serve
 
+# Production settings: an encryption key is required (`pain-intake keys generate`).
 run-release:
+	@test -n "$$ENCRYPTION_KEYS$$ENCRYPTION_KEYS_FILE" || { echo 'set ENCRYPTION_KEYS first, e.g. export ENCRYPTION_KEYS="k1:$$(head -c 32 /dev/urandom | base64)" (keep it: it opens the data)'; exit 1; }
 	scripts/install-tools.sh release
 	cargo leptos build --release
 	LEPTOS_SITE_ROOT=target/site ./target/release/pain-intake serve
