@@ -1,7 +1,7 @@
 //! Insurance-card photos: the patient's optional upload from the wizard (front and back,
 //! checked by content, metadata removed, sealed) and staff viewing them.
 
-use super::extract::ClientAddr;
+use super::extract::{read_field, ClientAddr};
 use super::staff::{audit, refusal, with_role, Origin};
 use super::wizard::{cookie, same_origin, see_other};
 use super::AppState;
@@ -31,24 +31,6 @@ fn code(e: &ImageError) -> &'static str {
         ImageError::NotAnImage => "not-image",
         ImageError::Truncated => "truncated",
         _ => "unreadable",
-    }
-}
-
-/// Reads one file field, stopping as soon as it is larger than a photo may be.
-async fn read_field(field: &mut axum::extract::multipart::Field<'_>) -> Result<Vec<u8>, &'static str> {
-    let mut data = Vec::new();
-    loop {
-        match field.chunk().await {
-            Ok(Some(chunk)) => {
-                if data.len() + chunk.len() > images::MAX_BYTES {
-                    return Err("too-large");
-                }
-                data.extend_from_slice(&chunk);
-            }
-            Ok(None) => return Ok(data),
-            // The body limit cut it off, or the connection broke.
-            Err(_) => return Err("too-large"),
-        }
     }
 }
 
@@ -86,9 +68,8 @@ pub async fn upload(
             Some("back") => "back",
             _ => continue,
         };
-        let bytes = match read_field(&mut field).await {
-            Ok(b) => b,
-            Err(code) => return see_other(&format!("{PAGE}?m={code}&side={side}"), &[]),
+        let Some(bytes) = read_field(&mut field, images::MAX_BYTES).await else {
+            return see_other(&format!("{PAGE}?m=too-large&side={side}"), &[]);
         };
         if bytes.is_empty() {
             continue; // no file chosen for this side

@@ -57,6 +57,19 @@ pub fn client_of(parts: &Parts, trust_forwarded_for: bool) -> String {
     }
 }
 
+/// One multipart field's bytes, or `None` as soon as it is larger than `max` (or the
+/// body limit cut it off, or the connection broke): nothing beyond `max` is buffered.
+pub async fn read_field(field: &mut axum::extract::multipart::Field<'_>, max: usize) -> Option<Vec<u8>> {
+    let mut data = Vec::new();
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) if data.len() + chunk.len() <= max => data.extend_from_slice(&chunk),
+            Ok(Some(_)) | Err(_) => return None,
+            Ok(None) => return Some(data),
+        }
+    }
+}
+
 /// A JSON body as a generic value, ready for the domain's decoders.
 #[derive(Debug)]
 pub struct JsonBody(pub serde_json::Value);

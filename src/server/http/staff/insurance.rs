@@ -4,7 +4,7 @@
 use super::pages::SUGGESTION;
 use super::{any_role, audit, post_guard, refusal, with_role, Origin};
 use crate::domain::staff::Role;
-use crate::server::http::extract::ClientAddr;
+use crate::server::http::extract::{read_field, ClientAddr};
 use crate::server::http::wizard::see_other;
 use crate::server::http::AppState;
 use crate::server::staff::audit::Action;
@@ -89,19 +89,9 @@ pub async fn upload_271(
                 if name != "file" && name != "text" {
                     continue;
                 }
-                let mut data = Vec::new();
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) => {
-                            if data.len() + chunk.len() > MAX_271_BYTES {
-                                return see_other(&format!("{page}?m=271-large#insurance-h"), &[]);
-                            }
-                            data.extend_from_slice(&chunk);
-                        }
-                        Ok(None) => break,
-                        Err(_) => return see_other(&format!("{page}?m=271-large#insurance-h"), &[]),
-                    }
-                }
+                let Some(data) = read_field(&mut field, MAX_271_BYTES).await else {
+                    return see_other(&format!("{page}?m=271-large#insurance-h"), &[]);
+                };
                 if !data.iter().all(u8::is_ascii_whitespace) {
                     bytes = data;
                 }
