@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run run-release test e2e tools
+.PHONY: run run-release test e2e bench tools
 
 run: tools
 	DEV_MODE=true cargo leptos serve
@@ -13,12 +13,16 @@ run: tools
 run-release:
 	@test -n "$$ENCRYPTION_KEYS$$ENCRYPTION_KEYS_FILE" || { echo 'set ENCRYPTION_KEYS first, e.g. export ENCRYPTION_KEYS="k1:$$(head -c 32 /dev/urandom | base64)" (keep it: it opens the data)'; exit 1; }
 	scripts/install-tools.sh release
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	LEPTOS_SITE_ROOT=target/site ./target/release/pain-intake serve
 
 test:
 	scripts/install-tools.sh test
 	scripts/test.sh
+
+# Release build under load: prints the figures and budgets, writes BENCHMARKS.md.
+bench:
+	bench/run.sh
 
 # Browser tests only, against the current build.
 e2e:

@@ -4,6 +4,7 @@
 #   scripts/install-tools.sh          build tools (wasm target, cargo-leptos, wasm-bindgen)
 #   scripts/install-tools.sh test     also Chromium, PostgreSQL and the browser-test packages
 #   scripts/install-tools.sh release  also wasm-opt (binaryen from npm) for release builds
+#   scripts/install-tools.sh bench    release and test tools, and the oha load generator
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -41,18 +42,30 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-case "${1:-}" in
-  release)
+install_wasm_opt() {
     if ! command -v wasm-opt >/dev/null || ! wasm-opt --version | grep -Eq 'version (1[2-9][0-9])'; then
       say "npm install -g binaryen (wasm-opt; Debian's is too old)"
       as_root npm install -g binaryen >/dev/null
     fi
-    ;;
-  test)
+}
+
+install_test_tools() {
     apt_install chromium postgresql sqlite3
     if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
       say "npm ci (end2end: Playwright test runner and axe-core; no browser download)"
       (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+    fi
+}
+
+case "${1:-}" in
+  release) install_wasm_opt ;;
+  test) install_test_tools ;;
+  bench)
+    install_wasm_opt
+    install_test_tools
+    if ! command -v oha >/dev/null; then
+      say "cargo install oha (the load generator; about 10 minutes on 2 cores, once)"
+      cargo install oha --version 1.16.0 --locked
     fi
     ;;
 esac

@@ -14,6 +14,20 @@ use pain_intake::server::{http, intakes};
 use serde_json::{json, Value};
 
 on_both_databases! {
+    async fn the_bench_floor_is_routed_only_when_asked_for(backend) {
+        let app = spawn(backend).await;
+        let reply = app.post_raw("/bench/insert", "application/json", Vec::new(), &[]).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+
+        let app = spawn_with(backend, Options { bench_floors: true, ..Options::default() }).await;
+        for _ in 0..3 {
+            let reply = app.post_raw("/bench/insert", "application/json", Vec::new(), &[]).await;
+            assert_eq!(reply.status, StatusCode::CREATED);
+        }
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bench_floor").fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(rows, 3);
+    }
+
     async fn a_body_that_is_not_json_typed_is_415(backend) {
         let app = spawn(backend).await;
         let body = valid_intake().to_string().into_bytes();

@@ -176,6 +176,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     } else {
         tracing::info!("SMTP_URL not set: new-submission e-mails stay in the outbox");
     }
+    if args.bench_floors {
+        http::bench::prepare(&db).await.map_err(|e| format!("cannot prepare the benchmark floor table: {e}"))?;
+    }
     let limiter = RateLimiter::new(db.clone(), args.api_rate_limit_per_minute);
     let purge_db = db.clone();
     let state = AppState {

@@ -290,6 +290,11 @@ pub struct ServeArgs {
     /// The sender of those messages.
     #[arg(long, env = "NOTIFY_FROM", default_value = "pain-intake@localhost")]
     pub notify_from: String,
+
+    /// Adds `POST /bench/insert`, the bare-INSERT floor `make bench` compares intakes
+    /// with, and its scratch table. For benchmark databases only.
+    #[arg(long, env = "BENCH_FLOORS", default_value_t = false)]
+    pub bench_floors: bool,
 }
 
 fn parse_clinic_name(s: &str) -> Result<String, String> {

@@ -95,11 +95,13 @@ pub struct Options {
     pub rate_limit_per_minute: u32,
     pub https_only: bool,
     pub staff_timeouts: Timeouts,
+    /// Route `POST /bench/insert` (and create its table), as `BENCH_FLOORS=true` does.
+    pub bench_floors: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { rate_limit_per_minute: 10_000, https_only: false, staff_timeouts: Timeouts::default() }
+        Self { rate_limit_per_minute: 10_000, https_only: false, staff_timeouts: Timeouts::default(), bench_floors: false }
     }
 }
 
@@ -109,6 +111,9 @@ pub async fn spawn(backend: Backend) -> TestApp {
 
 pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
     let (db, dir) = fresh_db(backend).await;
+    if options.bench_floors {
+        pain_intake::server::http::bench::prepare(&db).await.expect("bench floor table");
+    }
     let state = AppState {
         db: db.clone(),
         settings: Arc::new(Settings {
@@ -134,6 +139,7 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
                 },
                 timezone: jiff::tz::TimeZone::get("America/Chicago").unwrap(),
             }),
+            bench_floors: options.bench_floors,
         }),
         limiter: RateLimiter::new(db.clone(), options.rate_limit_per_minute),
         leptos_options: LeptosOptions::builder().output_name("pain-intake").site_root("target/site").build(),

@@ -2,6 +2,8 @@
 //! handlers. Handlers stay thin: parse with the domain, call a store, shape the answer.
 
 pub mod api;
+pub mod assets;
+pub mod bench;
 pub mod cards;
 pub mod error;
 pub mod extract;
@@ -53,6 +55,8 @@ pub struct Settings {
     pub sign_in_per_minute: u32,
     /// The clinic's X12 identity; `None` until `CLINIC_NPI` is set (no 270 downloads then).
     pub eligibility: Option<crate::server::eligibility::Clinic>,
+    /// Whether `POST /bench/insert` is routed (benchmark databases only).
+    pub bench_floors: bool,
 }
 
 impl Settings {
@@ -76,6 +80,7 @@ impl Settings {
                     timezone: args.clinic_timezone.clone(),
                 }
             }),
+            bench_floors: args.bench_floors,
         }
     }
 
@@ -110,7 +115,11 @@ pub fn app(state: AppState) -> Router {
         .route("/intakes", post(api::create_intake))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY));
-    let pages = Router::new()
+    let mut pages = Router::new();
+    if state.settings.bench_floors {
+        pages = pages.route("/bench/insert", post(bench::insert));
+    }
+    let pages = pages
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/theme.css", get(theme_css))

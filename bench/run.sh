@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# `make bench` (issue 8): builds the release as it ships (wasm-opt, hashed and
+# precompressed assets), starts it on loopback against SQLite and then PostgreSQL, drives
+# it with oha at 64 connections, measures page weight and time to interactive in
+# Chromium on a slow-phone profile, and prints one report, also written to BENCHMARKS.md.
+# Exits 1 when a budget is missed.
+#
+# Every run is bounded in count (-n) and in time (`timeout`). Databases live under
+# target/bench on the same disk as the app's data would, so fsync costs what it costs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+scripts/install-tools.sh bench
+cargo leptos build --release --precompress
+
+CONNECTIONS=64
+PORT=${BENCH_PORT:-3100}
+BASE="http://127.0.0.1:$PORT"
+work="target/bench/run"
+rm -rf "$work" && mkdir -p "$work/oha"
+PG_ADMIN=$(scripts/ensure-postgres.sh)
+PG_DB="pi_test_bench_$$"
+PG_URL="${PG_ADMIN%/*}/$PG_DB"
+export ENCRYPTION_KEYS="bench-1:$(head -c 32 /dev/urandom | base64)"
+STAFF_EMAIL=bench.clinician@example.org
+STAFF_PASSWORD='bench: correct horse battery staple'
+
+server=""
+stop_server() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi
+}
+cleanup() {
+  stop_server
+  psql "$PG_ADMIN" -q -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+# Production settings, except: loopback HTTP, sign-in and API limits out of the way of
+# a single load generator, two-factor for admins only (the bench signs in a clinician),
+# and the bare-INSERT floor routed.
+start_server() { # name database_url
+  local name=$1 url=$2
+  DATABASE_URL="$url" LEPTOS_SITE_ROOT=target/site LISTEN_ADDR="127.0.0.1:$PORT" PUBLIC_URL="$BASE" \
+    CLINIC_NAME="Bench Pain Clinic" CLINIC_NPI=1234567893 STAFF_TWO_FACTOR=admins BENCH_FLOORS=true \
+    API_RATE_LIMIT_PER_MINUTE=100000000 SIGN_IN_RATE_LIMIT_PER_MINUTE=100000000 \
+    ./target/release/pain-intake serve >"$work/server-$name.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 100); do
+    curl -fs "$BASE/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$server" 2>/dev/null || { cat "$work/server-$name.log"; echo "the server did not start" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "the server did not become ready" >&2
+  exit 1
+}
+
+peak_rss_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$server/status"; }
+
+# load NAME COUNT [oha options...] URL: one bounded oha run, its JSON kept for the report.
+load() {
+  local name=$1 count=$2
+  shift 2
+  echo "  $name: $count requests"
+  timeout 300 oha --no-tui --output-format json -c "$CONNECTIONS" -n "$count" "$@" >"$work/oha/$name.json"
+}
+
+json_post=(-m POST -H 'Content-Type: application/json')
+form_post=(-m POST -H 'Content-Type: application/x-www-form-urlencoded' -H "Origin: $BASE")
+
+draft_cookie() { # starts a pre-screening (as the start button does) and prints its cookie
+  curl -s -o /dev/null -D - -X POST -H "Origin: $BASE" "$BASE/intake/start" |
+    awk 'tolower($1) == "set-cookie:" { split($2, c, ";"); print c[1] }' | tail -n 1
+}
+
+staff_cookie() { # signs the clinician in once and prints the session cookie
+  curl -s -o /dev/null -D - -H "Origin: $BASE" \
+    --data-urlencode "email=$STAFF_EMAIL" --data-urlencode "password=$STAFF_PASSWORD" "$BASE/staff/sign-in" |
+    awk 'tolower($1) == "set-cookie:" { split($2, c, ";"); print c[1] }' | tail -n 1
+}
+
+run_on() { # name database_url
+  local name=$1 url=$2
+  echo "==> $name"
+  printf '%s\n' "$STAFF_PASSWORD" | DATABASE_URL="$url" ./target/release/pain-intake user add \
+    --email "$STAFF_EMAIL" --name "Bench Clinician" --role clinician >/dev/null
+  start_server "$name" "$url"
+  local css
+  css=$(curl -s "$BASE/learn" | grep -o '/pkg/[^"]*\.css' | head -n 1)
+  if [ "$name" = sqlite ]; then
+    load static-floor 50000 -H 'Accept-Encoding: br, gzip' "$BASE$css"
+    load home 20000 -H 'Accept-Encoding: br, gzip' "$BASE/"
+    load education 20000 -H 'Accept-Encoding: br, gzip' "$BASE/learn/what-is-ketamine"
+    # The first step with a saved draft: the draft is read and opened on every request.
+    load wizard-first-step 20000 -H "Cookie: $(draft_cookie)" -H 'Accept-Encoding: br, gzip' "$BASE/intake/red-flags"
+    load screening 20000 "${json_post[@]}" -D bench/screening.json "$BASE/api/v1/screening"
+  fi
+  load "insert-floor-$name" 10000 -m POST "$BASE/bench/insert"
+  # 500 emergencies first (pinned on top of the queue), then 9,500 timed consult
+  # candidates: 10,000 submissions for the queue.
+  load "intakes-warmup-$name" 500 "${json_post[@]}" -D bench/intake-emergency.json "$BASE/api/v1/intakes"
+  load "intakes-$name" 9500 "${json_post[@]}" -D bench/intake.json "$BASE/api/v1/intakes"
+  local cookie
+  cookie=$(staff_cookie)
+  [ -n "$cookie" ] || { echo "the bench clinician could not sign in" >&2; exit 1; }
+  load "staff-queue-$name" 5000 -H "Cookie: $cookie" -H 'Accept-Encoding: br, gzip' "$BASE/staff"
+  if [ "$name" = sqlite ]; then
+    load sign-in 1000 "${form_post[@]}" -d "email=bench.clinician%40example.org&password=bench%3A+correct+horse+battery+staple" "$BASE/staff/sign-in"
+    echo "  pages in Chromium (4x CPU slowdown, slow 4G)"
+    BASE_URL="$BASE" STAFF_COOKIE="$cookie" node bench/pages.cjs "$work/pages.json"
+  fi
+  echo "$name $(peak_rss_kb)" >>"$work/rss.txt"
+  stop_server
+}
+
+run_on sqlite "sqlite://$work/bench.db"
+psql "$PG_ADMIN" -q -c "CREATE DATABASE $PG_DB" >/dev/null
+run_on postgresql "$PG_URL"
+
+{
+  echo "cpu=$(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')"
+  echo "cores=$(nproc)"
+  echo "memory_gb=$(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)"
+  echo "kernel=$(uname -r)"
+  echo "filesystem=$(df -T "$work" | awk 'NR==2 {print $2 " on " $1}')"
+  echo "rustc=$(rustc --version | awk '{print $2}')"
+  echo "oha=$(oha --version | awk '{print $2}')"
+  echo "chromium=$(chromium --version 2>/dev/null | awk '{print $2}')"
+  echo "postgresql=$(psql "$PG_ADMIN" -At -c 'SHOW server_version')"
+  echo "pg_synchronous_commit=$(psql "$PG_ADMIN" -At -c 'SHOW synchronous_commit')"
+  echo "pg_fsync=$(psql "$PG_ADMIN" -At -c 'SHOW fsync')"
+  echo "commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src migrations style public Cargo.toml || echo '+changes')"
+  echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
+} >"$work/machine.txt"
+
+node bench/report.cjs "$work" BENCHMARKS.md
