@@ -21,12 +21,25 @@ pub enum Backend {
 #[derive(Debug, Clone)]
 pub struct Db {
     pub pool: AnyPool,
+    /// For counters whose last increments may be lost in a power cut (rate-limit
+    /// windows): the same database without waiting for the disk at commit (SQLite
+    /// `synchronous=NORMAL` on one connection, PostgreSQL `synchronous_commit=off`).
+    /// Everything a patient or staff member is told was saved goes through `pool`.
+    pub counters: AnyPool,
     pub backend: Backend,
     /// Staff sessions, in the same database (see `staff::sessions`).
     pub sessions: SessionStore,
     /// Keys for the sealed columns; `None` only in development mode (values then stay
     /// readable text until `keys rotate` seals them).
     pub keys: Option<std::sync::Arc<Keyring>>,
+    /// The group-commit queues of `intakes::insert` and `audit::record`, started on first use.
+    writers: std::sync::Arc<Writers>,
+}
+
+#[derive(Debug, Default)]
+struct Writers {
+    intakes: std::sync::OnceLock<tokio::sync::mpsc::Sender<super::intakes::Job>>,
+    audit: std::sync::OnceLock<tokio::sync::mpsc::Sender<super::staff::audit::Job>>,
 }
 
 /// A small pool of the concrete engine for tower-sessions, with the same SQLite settings.
@@ -49,6 +62,28 @@ async fn session_store(backend: Backend, url: &str) -> Result<SessionStore, sqlx
             SessionStore::Postgres(tower_sessions_sqlx_store::PostgresStore::new(pool().connect_with(options).await?))
         }
     })
+}
+
+/// The pool behind [`Db::counters`]. In WAL mode `synchronous=NORMAL` stays consistent
+/// after a crash and only the newest counts can be lost; one connection queues the
+/// counters in the app instead of in SQLite's sleeping lock retries.
+async fn counters_pool(backend: Backend, url: &str) -> Result<AnyPool, sqlx::Error> {
+    let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(5));
+    let options = match backend {
+        Backend::Sqlite => options.max_connections(1).after_connect(|conn: &mut AnyConnection, _| {
+            Box::pin(async move {
+                conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;").await?;
+                Ok(())
+            })
+        }),
+        Backend::Postgres => options.max_connections(4).after_connect(|conn: &mut AnyConnection, _| {
+            Box::pin(async move {
+                conn.execute("SET synchronous_commit = off").await?;
+                Ok(())
+            })
+        }),
+    };
+    options.connect(url).await
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -127,8 +162,9 @@ impl Db {
             .connect(&url)
             .await
             .map_err(|source| DbError::Connect { url: redact(&url), source })?;
+        let counters = counters_pool(backend, &url).await.map_err(|source| DbError::Connect { url: redact(&url), source })?;
         let sessions = session_store(backend, &url).await.map_err(|source| DbError::Connect { url: redact(&url), source })?;
-        Ok(Self { pool, backend, sessions, keys: None })
+        Ok(Self { pool, counters, backend, sessions, keys: None, writers: Default::default() })
     }
 
     /// Applies pending migrations for this engine.
@@ -143,7 +179,24 @@ impl Db {
 
     /// The same database, sealing and opening values with these keys.
     pub fn with_keys(self, keys: Option<std::sync::Arc<Keyring>>) -> Self {
-        Self { keys, ..self }
+        // A writer started before would seal with the old keys: the next write starts anew.
+        Self { keys, writers: Default::default(), ..self }
+    }
+
+    /// The queue of the task that commits intakes in groups (see `intakes::insert`).
+    pub(crate) fn intake_writer(&self) -> &tokio::sync::mpsc::Sender<super::intakes::Job> {
+        self.writers.intakes.get_or_init(|| super::intakes::spawn_writer(self.detached()))
+    }
+
+    /// The queue of the task that appends audit entries in groups (see `audit::record`).
+    pub(crate) fn audit_writer(&self) -> &tokio::sync::mpsc::Sender<super::staff::audit::Job> {
+        self.writers.audit.get_or_init(|| super::staff::audit::spawn_writer(self.detached()))
+    }
+
+    /// A copy for a writer task: without the queues, so that dropping the last `Db` the
+    /// app holds closes them and ends the tasks.
+    fn detached(&self) -> Self {
+        Self { writers: Default::default(), ..self.clone() }
     }
 
     /// The stored form of a sensitive text value of row `id` (see `crypto`).

@@ -8,6 +8,7 @@ use crate::domain::values::Reference;
 use jiff::civil::Date;
 use rand::Rng;
 use sqlx::Row;
+use tokio::sync::{mpsc, oneshot};
 
 /// How often a fresh reference is drawn when one is already taken. With 40 bits and a
 /// clinic's volume a single collision is already unlikely; five in a row means a bug.
@@ -20,61 +21,184 @@ pub struct Stored {
     pub reference: Reference,
 }
 
-/// Stores the answers and their evaluation in one transaction and returns the new
-/// reference. When this returns, the rows are committed (and, with SQLite
-/// `synchronous=FULL` or PostgreSQL's default `synchronous_commit=on`, on disk).
+/// The most intakes committed together. A batch of 64 is written in a few milliseconds;
+/// larger ones would only add to the wait of the first in line.
+const MAX_BATCH: usize = 64;
+
+/// Stores the answers and their evaluation and returns the new reference. When this
+/// returns, the rows are committed and on disk (SQLite `synchronous=FULL`, PostgreSQL's
+/// default `synchronous_commit=on`).
+///
+/// Concurrent submissions are committed together (group commit): one writer task takes
+/// every intake waiting at that moment and writes them in one transaction, so a burst
+/// pays for one disk flush instead of one each. Nobody is answered before the commit.
 pub async fn insert(
     db: &Db,
     answers: &IntakeAnswers,
     evaluation: &Evaluation,
     evaluated_on: Date,
 ) -> Result<Stored, sqlx::Error> {
-    let answers_json = serde_json::to_string(answers).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let reasons_json = serde_json::to_string(&evaluation.reasons).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let scores_json = serde_json::to_string(&evaluation.scores).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let row = NewIntake::new(answers, evaluation, evaluated_on)?;
+    let (reply, stored) = oneshot::channel();
+    if db.intake_writer().send(Job { row, reply }).await.is_err() {
+        return Err(sqlx::Error::PoolClosed);
+    }
+    // The writer answers every job it takes; a dropped reply means it stopped.
+    stored.await.unwrap_or(Err(sqlx::Error::PoolClosed))
+}
 
+/// One intake waiting for the writer, and where its answer goes.
+pub(crate) struct Job {
+    row: NewIntake,
+    reply: oneshot::Sender<Result<Stored, sqlx::Error>>,
+}
+
+/// Starts the writer task for a database and returns the queue it reads. The task ends
+/// when every sender is gone (the last clone of the `Db` dropped).
+pub(crate) fn spawn_writer(db: Db) -> mpsc::Sender<Job> {
+    let (tx, mut rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
+    tokio::spawn(async move {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+            write_batch(&db, std::mem::take(&mut batch)).await;
+        }
+    });
+    tx
+}
+
+/// Writes a batch in one transaction. If that fails (a reference collision, a bad row,
+/// the database going away), nothing of it was committed, and each intake is written on
+/// its own so that one failure is reported to its own sender only.
+async fn write_batch(db: &Db, jobs: Vec<Job>) {
+    let together = async {
+        let mut tx = db.pool.begin().await?;
+        let mut stored = Vec::with_capacity(jobs.len());
+        for job in &jobs {
+            stored.push(job.row.write(db, &mut tx, random_reference()).await?);
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(stored)
+    };
+    match together.await {
+        Ok(stored) => {
+            for (job, s) in jobs.into_iter().zip(stored) {
+                let _ = job.reply.send(Ok(s));
+            }
+        }
+        Err(_) if jobs.len() > 1 => {
+            for job in jobs {
+                let result = insert_one(db, &job.row).await;
+                let _ = job.reply.send(result);
+            }
+        }
+        Err(e) => {
+            // A batch of one is already "on its own": retry only a reference collision.
+            let result = if is_unique_violation(&e) { insert_one(db, &jobs[0].row).await } else { Err(e) };
+            if let Some(job) = jobs.into_iter().next() {
+                let _ = job.reply.send(result);
+            }
+        }
+    }
+}
+
+/// One intake in its own transaction, drawing a new reference when one is taken.
+async fn insert_one(db: &Db, row: &NewIntake) -> Result<Stored, sqlx::Error> {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let reference = Reference::from_bits(rand::rng().random::<u64>() & 0xFF_FFFF_FFFF);
-        let now = now_text();
         let mut tx = db.pool.begin().await?;
+        match row.write(db, &mut tx, random_reference()).await {
+            Ok(stored) => {
+                tx.commit().await?;
+                return Ok(stored);
+            }
+            Err(e) if is_unique_violation(&e) && attempt < REFERENCE_ATTEMPTS => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// An intake ready to write: every value already serialised.
+struct NewIntake {
+    schema_version: i64,
+    locale: String,
+    answers_json: String,
+    first_name: String,
+    last_name: String,
+    search_name: String,
+    date_of_birth: String,
+    plan: String,
+    outcome: String,
+    safety_alert: bool,
+    pin_rank: i64,
+    verification: String,
+    priority: String,
+    rules_version: String,
+    reasons_json: String,
+    scores_json: String,
+    evaluated_on: String,
+}
+
+impl NewIntake {
+    fn new(answers: &IntakeAnswers, evaluation: &Evaluation, evaluated_on: Date) -> Result<Self, sqlx::Error> {
         let patient = &answers.patient;
-        let inserted = sqlx::query(
+        Ok(Self {
+            schema_version: i64::from(answers.schema_version),
+            locale: answers.locale.as_str().to_owned(),
+            answers_json: to_json(answers)?,
+            first_name: patient.first_name.as_str().to_owned(),
+            last_name: patient.last_name.as_str().to_owned(),
+            search_name: format!("{} {}", patient.first_name.as_str(), patient.last_name.as_str()).to_lowercase(),
+            date_of_birth: patient.date_of_birth.to_string(),
+            plan: answers.insurance.plan.as_str().to_owned(),
+            outcome: evaluation.outcome.as_str().to_owned(),
+            safety_alert: evaluation.safety_alert,
+            pin_rank: pin_rank(evaluation.outcome, evaluation.safety_alert),
+            verification: if answers.insurance.plan == Plan::SelfPay {
+                VerificationStatus::SelfPay
+            } else {
+                VerificationStatus::Unverified
+            }
+            .as_str()
+            .to_owned(),
+            priority: priority(evaluation.outcome, evaluation.safety_alert).as_str().to_owned(),
+            rules_version: evaluation.rules_version.clone(),
+            reasons_json: to_json(&evaluation.reasons)?,
+            scores_json: to_json(&evaluation.scores)?,
+            evaluated_on: evaluated_on.to_string(),
+        })
+    }
+
+    /// The intake row, its sealed answers, its screening result and its outbox row.
+    async fn write(&self, db: &Db, tx: &mut sqlx::Transaction<'_, sqlx::Any>, reference: Reference) -> Result<Stored, sqlx::Error> {
+        let now = now_text();
+        let id: i64 = sqlx::query(
             "INSERT INTO intakes (reference, schema_version, locale, answers, status, created_at, updated_at, \
              first_name, last_name, search_name, date_of_birth, plan, outcome, safety_alert, pin_rank, verification_status) \
              VALUES ($1, $2, $3, $4, 'new', $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
         .bind(reference.compact())
-        .bind(i64::from(answers.schema_version))
-        .bind(answers.locale.as_str())
+        .bind(self.schema_version)
+        .bind(&self.locale)
         // Sealed below, once the row id (the associated data) exists.
         .bind("")
         .bind(&now)
-        .bind(patient.first_name.as_str())
-        .bind(patient.last_name.as_str())
-        .bind(format!("{} {}", patient.first_name.as_str(), patient.last_name.as_str()).to_lowercase())
-        .bind(patient.date_of_birth.to_string())
-        .bind(answers.insurance.plan.as_str())
-        .bind(evaluation.outcome.as_str())
-        .bind(i64::from(evaluation.safety_alert))
-        .bind(pin_rank(evaluation.outcome, evaluation.safety_alert))
-        .bind(if answers.insurance.plan == Plan::SelfPay {
-            VerificationStatus::SelfPay.as_str()
-        } else {
-            VerificationStatus::Unverified.as_str()
-        })
-        .fetch_one(&mut *tx)
-        .await;
-        let id: i64 = match inserted {
-            Ok(row) => row.try_get("id")?,
-            Err(e) if is_unique_violation(&e) && attempt < REFERENCE_ATTEMPTS => continue,
-            Err(e) => return Err(e),
-        };
+        .bind(&self.first_name)
+        .bind(&self.last_name)
+        .bind(&self.search_name)
+        .bind(&self.date_of_birth)
+        .bind(&self.plan)
+        .bind(&self.outcome)
+        .bind(i64::from(self.safety_alert))
+        .bind(self.pin_rank)
+        .bind(&self.verification)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
         sqlx::query("UPDATE intakes SET answers = $1 WHERE id = $2")
-            .bind(db.seal_value("intakes", id, "answers", &answers_json))
+            .bind(db.seal_value("intakes", id, "answers", &self.answers_json))
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         sqlx::query(
             "INSERT INTO screening_results \
@@ -82,14 +206,14 @@ pub async fn insert(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id)
-        .bind(&evaluation.rules_version)
-        .bind(evaluation.outcome.as_str())
-        .bind(i64::from(evaluation.safety_alert))
-        .bind(&reasons_json)
-        .bind(&scores_json)
-        .bind(evaluated_on.to_string())
+        .bind(&self.rules_version)
+        .bind(&self.outcome)
+        .bind(i64::from(self.safety_alert))
+        .bind(&self.reasons_json)
+        .bind(&self.scores_json)
+        .bind(&self.evaluated_on)
         .bind(&now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         // The clinic's e-mail goes out from this outbox (server::notify), so a slow or
         // failing mail server never delays or loses the submission.
@@ -99,13 +223,21 @@ pub async fn insert(
         )
         .bind(id)
         .bind(reference.compact())
-        .bind(priority(evaluation.outcome, evaluation.safety_alert).as_str())
+        .bind(&self.priority)
         .bind(&now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        tx.commit().await?;
-        return Ok(Stored { id, reference });
+        Ok(Stored { id, reference })
     }
+}
+
+/// A fresh 40-bit reference (see `Reference`).
+fn random_reference() -> Reference {
+    Reference::from_bits(rand::rng().random::<u64>() & 0xFF_FFFF_FFFF)
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, sqlx::Error> {
+    serde_json::to_string(value).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {

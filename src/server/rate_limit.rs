@@ -1,5 +1,7 @@
 //! Per-client request limits, counted in the database so that every app instance
-//! behind a load balancer enforces the same limit.
+//! behind a load balancer enforces the same limit. Counts go through `Db::counters`:
+//! committed without waiting for the disk, since a count lost in a power cut harms no one
+//! and a flush per API request would cost more than the request itself.
 //!
 //! Fixed one-minute windows: simple, and a client can at worst make twice the limit
 //! across a window boundary, which is fine for abuse protection.
@@ -45,7 +47,7 @@ impl RateLimiter {
         )
         .bind(bucket)
         .bind(window)
-        .fetch_one(&self.db.pool)
+        .fetch_one(&self.db.counters)
         .await?
         .try_get("hits")?;
         if hits > i64::from(per_minute) {
@@ -60,7 +62,7 @@ impl RateLimiter {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
         let done = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
             .bind(now - 2 * WINDOW_SECS)
-            .execute(&self.db.pool)
+            .execute(&self.db.counters)
             .await?;
         Ok(done.rows_affected())
     }

@@ -191,11 +191,80 @@ pub const MAX_PER_PAGE: u32 = 500;
 
 const COLUMNS: &str = "seq, at, actor_id, actor, action, target, client, request_id, detail";
 
+/// The most entries written in one transaction by the audit writer.
+const MAX_BATCH: usize = 64;
+
 /// Appends one entry and returns its sequence number. Committed when this returns.
+///
+/// Entries from concurrent requests are committed together (group commit): one writer
+/// task per process takes every entry waiting and appends them in one transaction, in
+/// one chain, under one lock of the head row. Instances still take turns on that lock.
 pub async fn record(db: &Db, e: &Entry<'_>) -> Result<i64, sqlx::Error> {
+    let entry = Pending {
+        actor_id: e.actor_id,
+        actor: e.actor.to_owned(),
+        action: e.action.as_str().to_owned(),
+        target: e.target.to_owned(),
+        client: e.client.to_owned(),
+        request_id: e.request_id.to_owned(),
+        detail: e.detail.to_owned(),
+    };
+    let (reply, seq) = tokio::sync::oneshot::channel();
+    if db.audit_writer().send(Job { entry, reply }).await.is_err() {
+        return Err(sqlx::Error::PoolClosed);
+    }
+    seq.await.unwrap_or(Err(sqlx::Error::PoolClosed))
+}
+
+/// An entry waiting for the writer, owned.
+#[derive(Debug, Clone)]
+struct Pending {
+    actor_id: Option<i64>,
+    actor: String,
+    action: String,
+    target: String,
+    client: String,
+    request_id: String,
+    detail: String,
+}
+
+/// One entry and where its sequence number (or the failure) goes.
+pub(crate) struct Job {
+    entry: Pending,
+    reply: tokio::sync::oneshot::Sender<Result<i64, sqlx::Error>>,
+}
+
+/// Starts the audit writer for a database; it ends when every sender is gone.
+pub(crate) fn spawn_writer(db: Db) -> tokio::sync::mpsc::Sender<Job> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Job>(4 * MAX_BATCH);
+    tokio::spawn(async move {
+        let mut jobs = Vec::with_capacity(MAX_BATCH);
+        while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+            let batch = std::mem::take(&mut jobs);
+            let entries: Vec<&Pending> = batch.iter().map(|j| &j.entry).collect();
+            match append_retrying(&db, &entries).await {
+                Ok(first) => {
+                    for (i, job) in batch.into_iter().enumerate() {
+                        let _ = job.reply.send(Ok(first + i as i64));
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, entries = batch.len(), "audit batch failed");
+                    for job in batch {
+                        let _ = job.reply.send(Err(sqlx::Error::Io(std::io::Error::other("the audit log could not be written"))));
+                    }
+                }
+            }
+        }
+    });
+    tx
+}
+
+/// [`append`], retried while SQLite reports another writer holding the lock.
+async fn append_retrying(db: &Db, entries: &[&Pending]) -> Result<i64, sqlx::Error> {
     let mut attempt = 1;
     loop {
-        match append(db, e).await {
+        match append(db, entries).await {
             Err(err) if attempt < BUSY_ATTEMPTS && is_busy(db, &err) => {
                 tokio::time::sleep(Duration::from_millis(25 * u64::from(attempt))).await;
                 attempt += 1;
@@ -205,49 +274,55 @@ pub async fn record(db: &Db, e: &Entry<'_>) -> Result<i64, sqlx::Error> {
     }
 }
 
-async fn append(db: &Db, e: &Entry<'_>) -> Result<i64, sqlx::Error> {
+/// Appends entries in order in one transaction; returns the first one's sequence number.
+async fn append(db: &Db, entries: &[&Pending]) -> Result<i64, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     // Raising the head first takes its row lock (PostgreSQL) or the write lock (SQLite)
     // before anything is read, so the next writer waits here and then sees this one's
     // sequence number and hash: no gaps, no forks, whichever instance writes.
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+        .bind(entries.len() as i64)
         .fetch_one(&mut *tx)
         .await?;
-    let seq: i64 = head.try_get("seq")?;
-    let prev_hash: String = head.try_get("hash")?;
-    // Taken under the lock, so times rise with sequence numbers.
-    let row = Row {
-        seq,
-        at: now_text(),
-        actor_id: e.actor_id,
-        actor: e.actor.to_owned(),
-        action: e.action.as_str().to_owned(),
-        target: e.target.to_owned(),
-        client: e.client.to_owned(),
-        request_id: e.request_id.to_owned(),
-        detail: e.detail.to_owned(),
-    };
-    let hash = chain_hash(&prev_hash, &row);
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor_id, actor, action, target, client, request_id, detail, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(row.seq)
-    .bind(&row.at)
-    .bind(row.actor_id)
-    .bind(&row.actor)
-    .bind(&row.action)
-    .bind(&row.target)
-    .bind(&row.client)
-    .bind(&row.request_id)
-    .bind(&row.detail)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *tx).await?;
+    let last: i64 = head.try_get("seq")?;
+    let first = last - entries.len() as i64 + 1;
+    let mut prev_hash: String = head.try_get("hash")?;
+    for (i, e) in entries.iter().enumerate() {
+        // Taken under the lock, so times rise with sequence numbers.
+        let row = Row {
+            seq: first + i as i64,
+            at: now_text(),
+            actor_id: e.actor_id,
+            actor: e.actor.clone(),
+            action: e.action.clone(),
+            target: e.target.clone(),
+            client: e.client.clone(),
+            request_id: e.request_id.clone(),
+            detail: e.detail.clone(),
+        };
+        let hash = chain_hash(&prev_hash, &row);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor_id, actor, action, target, client, request_id, detail, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(row.seq)
+        .bind(&row.at)
+        .bind(row.actor_id)
+        .bind(&row.actor)
+        .bind(&row.action)
+        .bind(&row.target)
+        .bind(&row.client)
+        .bind(&row.request_id)
+        .bind(&row.detail)
+        .bind(&prev_hash)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
+        prev_hash = hash;
+    }
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&prev_hash).execute(&mut *tx).await?;
     tx.commit().await?;
-    Ok(seq)
+    Ok(first)
 }
 
 /// SQLite's "database is busy/locked" (primary result codes 5 and 6, with their

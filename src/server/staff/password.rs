@@ -9,8 +9,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use std::collections::HashSet;
-use std::sync::{Arc, LazyLock};
-use tokio::sync::Semaphore;
+use std::sync::LazyLock;
 
 pub const MIN_LENGTH: usize = 12;
 pub const MAX_LENGTH: usize = 128;
@@ -19,8 +18,28 @@ pub const MAX_LENGTH: usize = 128;
 static COMMON: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| include_str!("common-passwords.txt").lines().filter(|l| !l.is_empty()).collect());
 
-/// At most this many hashes run at once (each takes about 19 MiB).
-static HASHING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(4)));
+/// The threads that run argon2: one per CPU core, at most 4. Each hash holds about
+/// 19 MiB; on the tokio blocking pool every new thread kept its own freed 19 MiB in its
+/// own malloc arena, and a burst of sign-ins left the server at 500 MB (measured in
+/// BENCHMARKS.md). A few fixed threads reuse the same memory, and more hashes than cores
+/// would only queue anyway.
+static HASHERS: LazyLock<rayon::ThreadPool> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(cores.clamp(1, 4))
+        .thread_name(|i| format!("argon2-{i}"))
+        .build()
+        .expect("the argon2 threads start")
+});
+
+/// Runs `work` on the argon2 threads; `None` only if the pool is gone.
+async fn on_hashers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    HASHERS.spawn(move || {
+        let _ = tx.send(work());
+    });
+    rx.await.ok()
+}
 
 /// Why a new password was refused; the Display text is shown to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -70,13 +89,12 @@ pub struct HashError(String);
 
 /// The argon2id PHC string of a new password.
 pub async fn hash(password: &NewPassword) -> Result<String, HashError> {
-    let _permit = HASHING.clone().acquire_owned().await.map_err(|e| HashError(e.to_string()))?;
     let password = password.0.clone();
-    tokio::task::spawn_blocking(move || {
+    on_hashers(move || {
         Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| HashError(e.to_string()))
     })
     .await
-    .map_err(|e| HashError(e.to_string()))?
+    .unwrap_or_else(|| Err(HashError("the hashing threads stopped".into())))
 }
 
 /// A hash of a random password, checked when the account does not exist, so an unknown
@@ -89,11 +107,10 @@ static DUMMY: LazyLock<String> = LazyLock::new(|| {
 /// Whether `password` matches `stored` (an argon2 PHC string). With `None` the dummy hash
 /// is checked instead and the answer is always false.
 pub async fn verify(password: &str, stored: Option<&str>) -> bool {
-    let Ok(_permit) = HASHING.clone().acquire_owned().await else { return false };
     let known = stored.is_some();
     let stored = stored.map(str::to_owned);
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
+    on_hashers(move || {
         let stored = stored.unwrap_or_else(|| DUMMY.clone());
         let Ok(parsed) = PasswordHash::new(&stored) else { return false };
         Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok() && known
