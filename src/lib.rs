@@ -16,16 +16,13 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// The browser entry point: adopt the server-rendered page.
+/// The browser entry point. Pages are islands (Leptos `islands` mode): everything is
+/// rendered on the server, and only the components marked `#[island]` (the wizard's step
+/// form, the staff idle warning, the home page's pain scale, the hydration marker) are
+/// compiled to WASM and brought to life here; the loader script then hydrates each one.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    let clinic = ui::ClinicInfo::from_document();
-    let locale = ui::i18n::locale_of_document();
-    leptos::mount::hydrate_body(move || {
-        leptos::prelude::provide_context(clinic.clone());
-        leptos::prelude::provide_context(locale);
-        ui::App()
-    });
+    leptos::mount::hydrate_islands();
 }

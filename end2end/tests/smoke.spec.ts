@@ -75,6 +75,30 @@ test('every education page is accessible, reviewed, sourced and free of the seed
   expect(safety).toContain('988');
 });
 
+test('education pages load no WASM; hashed assets are compressed and cached for a year', async ({ page }) => {
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  await page.goto('/learn/what-is-ketamine', { waitUntil: 'networkidle' });
+  expect(requested.filter((p) => p.endsWith('.wasm') || p.endsWith('.js'))).toEqual([]);
+  await expect(page.locator('script[type="module"], link[rel="modulepreload"]')).toHaveCount(0);
+
+  // Pages with an island preload a hashed bundle; the stylesheet name is hashed too.
+  await page.goto('/intake');
+  await hydrated(page);
+  const css = await page.locator('link[rel="stylesheet"][href^="/pkg/"]').getAttribute('href');
+  const wasm = await page.locator('link[rel="preload"][href$=".wasm"]').getAttribute('href');
+  for (const asset of [css!, wasm!]) {
+    expect(asset).toMatch(/^\/pkg\/pain-intake\.[A-Za-z0-9_-]{22}\.(css|wasm)$/);
+    const res = await page.request.get(asset, { headers: { 'Accept-Encoding': 'br, gzip' } });
+    expect(res.status()).toBe(200);
+    expect(res.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(res.headers()['content-encoding']).toMatch(/^(br|gzip)$/);
+  }
+  // Pages themselves are never stored.
+  const html = await page.request.get('/intake');
+  expect(html.headers()['cache-control']).toBe('no-store');
+});
+
 test.describe('the content security policy', () => {
   test.use({ expectedErrors: ['Executing inline event handler violates the following Content Security Policy'] });
 

@@ -195,16 +195,20 @@ impl<'de, const MAX: usize> Deserialize<'de> for FreeText<MAX> {
     }
 }
 
-/// An e-mail address: trimmed, at most 254 characters, valid per the `validator` crate.
+/// An e-mail address: trimmed, at most 254 characters, an RFC 5321 address (the
+/// `email_address` crate) with a dotted domain name: no display name ("Jane <j@x.org>"),
+/// no bracketed IP literal, and not a bare host like `jane@localhost`, which would be a
+/// typo on an intake form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
 text_value!(Email);
 
 impl Email {
     pub fn parse(text: &str) -> Result<Self, Problem> {
-        use validator::ValidateEmail;
+        use email_address::{EmailAddress, Options};
         let t = text.trim();
-        if t.is_empty() || t.chars().count() > 254 || !t.validate_email() {
+        let options = Options::default().with_required_tld().without_domain_literal().without_display_text();
+        if t.is_empty() || t.chars().count() > 254 || EmailAddress::parse_with_options(t, options).is_err() {
             return Err(Problem::Format(Format::Email));
         }
         Ok(Self(t.to_owned()))
@@ -385,6 +389,24 @@ mod tests {
     fn phone_refuses_other_lengths_letters_and_foreign_codes() {
         for bad in ["555-0182", "214555018", "21455501823", "+44 20 7946 0958", "214-555-018x", "", "+2145550182", "2+145550182"] {
             assert_eq!(Phone::parse(bad), Err(Problem::Format(Format::Phone)), "{bad}");
+        }
+    }
+
+    #[test]
+    fn email_accepts_ordinary_addresses_trimmed() {
+        for ok in ["jane@example.com", "jane.doe+clinic@mail.example.org", "o'brien@example.co.uk", "  j@x.io "] {
+            assert_eq!(Email::parse(ok).unwrap().as_str(), ok.trim(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn email_refuses_malformed_bare_hosts_literals_and_display_names() {
+        let too_long = format!("{}@example.com", "a".repeat(250));
+        for bad in [
+            "", "jane", "jane@", "@example.com", "jane@@example.com", "jane@localhost", "jane@[192.0.2.1]",
+            "Jane Doe <jane@example.com>", "jane doe@example.com", "jane@exa mple.com", "jane@-example.com", &too_long,
+        ] {
+            assert_eq!(Email::parse(bad), Err(Problem::Format(Format::Email)), "{bad}");
         }
     }
 

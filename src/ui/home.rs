@@ -19,7 +19,6 @@ fn describe(rating: u8, l: Locale) -> &'static str {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let l = use_locale();
-    let rating = RwSignal::new(None::<u8>);
     let title = tr(l, "Ketamine for chronic back pain: is a consult right for you?", "Ketamina para el dolor de espalda crónico: ¿es una consulta adecuada para usted?");
     view! {
         <Title text=title />
@@ -41,36 +40,47 @@ pub fn HomePage() -> impl IntoView {
                     "Our short pre-screening asks about your symptoms, your pain and what you have already tried. At the end it tells you the safest next step: emergency care, seeing a doctor soon, a call from our clinician, other options first, or a consult.",
                     "Nuestra breve evaluación previa le pregunta sobre sus síntomas, su dolor y lo que ya ha probado. Al final le indica el siguiente paso más seguro: atención de emergencia, ver pronto a un médico, una llamada de nuestro profesional clínico, probar primero otras opciones o una consulta.")}
             </p>
-            <fieldset class="scale">
-                <legend>{tr(l, "Try the 0 to 10 pain scale we use", "Pruebe la escala de dolor del 0 al 10 que usamos")}</legend>
-                <div class="scale-options">
-                    {(0u8..=10)
-                        .map(|n| {
-                            let id = format!("home-scale-{n}");
-                            view! {
-                                <label for=id.clone() class="scale-option">
-                                    <input
-                                        type="radio"
-                                        id=id.clone()
-                                        name="home-scale"
-                                        value=n.to_string()
-                                        on:change=move |_| rating.set(Some(n))
-                                    />
-                                    <span>{n}</span>
-                                </label>
-                            }
-                        })
-                        .collect_view()}
-                </div>
-                <p class="scale-meaning" aria-live="polite" data-testid="scale-meaning">
-                    {move || match rating.get() {
-                        Some(n) => describe(n, l),
-                        None => tr(l, "0 means no pain and 10 the worst pain you can imagine.", "0 significa sin dolor y 10 el peor dolor que pueda imaginar."),
-                    }}
-                </p>
-            </fieldset>
+            <PainScale />
             <p><a href="/learn">{tr(l, "Read the facts first: what ketamine is, the evidence, safety and cost", "Lea primero la información: qué es la ketamina, la evidencia, la seguridad y el costo")}</a></p>
             <crate::ui::learn::StartIntake />
         </section>
+    }
+}
+
+/// The 0–10 scale to try: picking a number says what it usually means. An island: the
+/// only part of the home page that runs in the browser.
+#[island]
+fn PainScale() -> impl IntoView {
+    let l = use_locale();
+    let rating = RwSignal::new(None::<u8>);
+    view! {
+    <fieldset class="scale">
+        <legend>{tr(l, "Try the 0 to 10 pain scale we use", "Pruebe la escala de dolor del 0 al 10 que usamos")}</legend>
+        <div class="scale-options">
+            {(0u8..=10)
+                .map(|n| {
+                    let id = format!("home-scale-{n}");
+                    view! {
+                        <label for=id.clone() class="scale-option">
+                            <input
+                                type="radio"
+                                id=id.clone()
+                                name="home-scale"
+                                value=n.to_string()
+                                on:change=move |_| rating.set(Some(n))
+                            />
+                            <span>{n}</span>
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </div>
+        <p class="scale-meaning" aria-live="polite" data-testid="scale-meaning">
+            {move || match rating.get() {
+                Some(n) => describe(n, l),
+                None => tr(l, "0 means no pain and 10 the worst pain you can imagine.", "0 significa sin dolor y 10 el peor dolor que pueda imaginar."),
+            }}
+        </p>
+    </fieldset>
     }
 }

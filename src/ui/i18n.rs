@@ -10,9 +10,14 @@ use leptos::prelude::*;
 /// The cookie that remembers the chosen language for a year.
 pub const LANG_COOKIE: &str = "lang";
 
-/// The language of the page being rendered.
+/// The language of the page being rendered. On the server the shell provides it; an
+/// island in the browser reads what the server wrote into `<html lang>`.
 pub fn use_locale() -> Locale {
-    use_context::<Locale>().unwrap_or(Locale::En)
+    #[cfg(feature = "hydrate")]
+    let fallback = locale_of_document;
+    #[cfg(not(feature = "hydrate"))]
+    let fallback = || Locale::En;
+    use_context::<Locale>().unwrap_or_else(fallback)
 }
 
 /// Picks the English or Spanish text.

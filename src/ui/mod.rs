@@ -1,9 +1,11 @@
 //! The Leptos component tree: the HTML shell, the router and the pages.
 //!
-//! Rendered on the server for every page (so everything works without JavaScript) and
-//! hydrated in the browser. Components read clinic settings from [`ClinicInfo`] in
-//! context, which the server provides per request and the browser reads back from the
-//! page's `<meta name="clinic-name">`.
+//! Rendered on the server for every page, so everything works without JavaScript. The
+//! app runs in Leptos islands mode: only components marked `#[island]` are compiled to
+//! WASM and hydrated in the browser (the wizard's step form, the staff idle warning, the
+//! home page's pain scale and [`HydrationMarker`]); everything else is HTML. Education
+//! pages load no WASM at all. Components read clinic settings from [`ClinicInfo`] in
+//! context, which the server provides per request.
 
 mod home;
 pub mod i18n;
@@ -13,7 +15,7 @@ mod not_found;
 pub mod staff;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
 use crate::domain::intake::Locale;
 use i18n::{tr, use_locale, LanguageSwitch};
 use leptos_router::{
@@ -27,22 +29,6 @@ pub struct ClinicInfo {
     pub name: String,
     /// Shown as "Medically reviewed by" on the education pages.
     pub reviewer: String,
-}
-
-impl ClinicInfo {
-    /// Reads the settings the server wrote into the page (browser only).
-    #[cfg(feature = "hydrate")]
-    pub fn from_document() -> Self {
-        let meta = |name: &str| {
-            document()
-                .query_selector(&format!(r#"meta[name="{name}"]"#))
-                .ok()
-                .flatten()
-                .and_then(|m| m.get_attribute("content"))
-                .unwrap_or_default()
-        };
-        Self { name: meta("clinic-name"), reviewer: meta("medical-reviewer") }
-    }
 }
 
 /// The document around the app; rendered on the server only.
@@ -59,6 +45,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let locale = Locale::En;
     provide_context(locale);
+    #[cfg(feature = "ssr")]
+    let stylesheet = crate::server::http::assets::stylesheet_href();
+    #[cfg(not(feature = "ssr"))]
+    let stylesheet = "/pkg/pain-intake.css";
+    // Education pages have nothing interactive: no WASM is loaded there at all, so they
+    // stay light and readable on a slow phone.
+    #[cfg(feature = "ssr")]
+    let scripts = use_context::<axum::http::request::Parts>()
+        .is_none_or(|p| !(p.uri.path() == "/learn" || p.uri.path().starts_with("/learn/")));
+    #[cfg(not(feature = "ssr"))]
+    let scripts = true;
     view! {
         <!DOCTYPE html>
         <html lang=locale.as_str()>
@@ -68,7 +65,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="clinic-name" content=clinic.name />
                 <meta name="medical-reviewer" content=clinic.reviewer />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                <link rel="stylesheet" href=stylesheet />
+                <link rel="stylesheet" href="/theme.css" />
+                {scripts.then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
             <body>
@@ -90,16 +89,7 @@ pub fn App() -> impl IntoView {
     let clinic = use_context::<ClinicInfo>().map(|c| c.name).unwrap_or_default();
     let l = use_locale();
 
-    // Tests and assistive tooling wait for this marker: the page is interactive now.
-    Effect::new(move |_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
-
     view! {
-        <Stylesheet id="leptos" href="/pkg/pain-intake.css" />
-        <Stylesheet id="theme" href="/theme.css" />
         <Meta name="color-scheme" content="light" />
         <Title formatter=move |page: String| {
             let site = tr(l, "Ketamine consult pre-screening", "Evaluación previa para consulta de ketamina");
@@ -148,6 +138,20 @@ pub fn App() -> impl IntoView {
                 </p>
                 <p>{clinic}</p>
             </footer>
+            // Last in the page: islands hydrate in document order, so when this one runs
+            // every island before it is live.
+            <HydrationMarker />
         </Router>
     }
+}
+
+/// Marks the page interactive (`<html data-hydrated="true">`) once the WASM has
+/// hydrated every island; tests and assistive tooling wait for it.
+#[island]
+fn HydrationMarker() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
 }

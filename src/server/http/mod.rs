@@ -27,7 +27,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -176,7 +176,10 @@ pub fn with_middleware(router: Router) -> Router {
     router
         .layer(CatchPanicLayer::custom(|_| internal_error_page()))
         .layer(axum::middleware::from_fn(security::headers))
-        .layer(CompressionLayer::new())
+        // Pages are compressed as they are sent, at a fast brotli/gzip level: the
+        // default (brotli 11) spent more CPU than rendering the page. Built assets are
+        // served already compressed at the highest level (cargo leptos --precompress).
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 // The route template, never the concrete path or query: those could carry
@@ -222,14 +225,15 @@ fn internal_error_page() -> Response {
     tracing::error!("a request handler panicked");
     (
         StatusCode::INTERNAL_SERVER_ERROR,
-        Html(
+        Html(format!(
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>Something went wrong</title><link rel=\"stylesheet\" href=\"/pkg/pain-intake.css\"></head>\
+             <title>Something went wrong</title><link rel=\"stylesheet\" href=\"{css}\"></head>\
              <body><main id=\"main\" class=\"page narrow\"><h1>Something went wrong on our side</h1>\
              <p>Please try again in a minute. If it keeps happening, call the clinic.</p>\
              <p><a class=\"button\" href=\"/\">Go to the home page</a></p></main></body></html>",
-        ),
+            css = assets::stylesheet_href()
+        )),
     )
         .into_response()
 }

@@ -38,9 +38,12 @@ pub fn set_page_csp() {
 
 /// Adds the fixed headers, and a strict CSP and `no-store` where none was set.
 pub async fn headers(request: Request, next: Next) -> Response {
-    // Built assets under /pkg hold no PHI and may be cached; everything else may.
-    let is_asset = request.uri().path().starts_with("/pkg/");
+    // Built assets hold no PHI and may be cached (for a year when the name carries the
+    // content hash); nothing else may be stored.
+    let path = request.uri().path();
+    let asset_cache = (path.starts_with("/pkg/") || path == "/favicon.svg").then(|| super::assets::cache_control(path));
     let mut response = next.run(request).await;
+    let served = response.status().is_success() || response.status() == axum::http::StatusCode::NOT_MODIFIED;
     let h = response.headers_mut();
     let fixed: [(HeaderName, &str); 5] = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -55,8 +58,14 @@ pub async fn headers(request: Request, next: Next) -> Response {
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_CSP));
     }
-    if !is_asset && !h.contains_key(header::CACHE_CONTROL) {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    match asset_cache {
+        Some(cache) if served => {
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        }
+        _ if !h.contains_key(header::CACHE_CONTROL) => {
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        _ => {}
     }
     response
 }

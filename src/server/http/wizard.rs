@@ -197,11 +197,12 @@ fn retry_page(action: &str, pairs: &[(String, String)], l: Locale) -> Response {
     let page = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/pain-intake.css\"></head><body><main id=\"main\" class=\"page narrow\">\
+         <link rel=\"stylesheet\" href=\"{css}\"></head><body><main id=\"main\" class=\"page narrow\">\
          <h1>{title}</h1><p>{text}</p><form method=\"post\" action=\"{action}\">{fields}\
          <button type=\"submit\" class=\"button\">{button}</button></form></main></body></html>",
         lang = l.as_str(),
         action = escape(action),
+        css = super::assets::stylesheet_href(),
     );
     (StatusCode::SERVICE_UNAVAILABLE, [(axum::http::header::RETRY_AFTER, "30")], axum::response::Html(page)).into_response()
 }

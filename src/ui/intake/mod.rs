@@ -188,7 +188,10 @@ fn self_harm(answers: &Value) -> bool {
 const EMERGENCY_FLAGS: [&str; 3] = ["bladder_or_bowel_change", "saddle_numbness", "both_legs_symptoms"];
 const URGENT_FLAGS: [&str; 4] = ["worsening_leg_weakness", "fever_or_chills", "unexplained_weight_loss", "recent_trauma"];
 
-#[component]
+/// One step of the wizard. An island: the form checks answers as the patient types and
+/// shows or hides the questions that apply, in the browser; without WASM the same form
+/// posts to the server, which does all of it again.
+#[island]
 fn StepPage(
     step: Step,
     answers: Value,

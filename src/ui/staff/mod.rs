@@ -54,11 +54,6 @@ pub fn gated<T: 'static>(gate: Result<Gate<T>, ServerFnError>, page: impl FnOnce
 #[component]
 pub fn StaffFrame(me: Me, children: Children) -> impl IntoView {
     let admin = me.role.manages_accounts();
-    let warning = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
-    idle_timers(me.idle_secs, warning);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = me.idle_secs;
     let role = match me.role {
         crate::domain::staff::Role::Admin => "admin",
         crate::domain::staff::Role::Clinician => "clinician",
@@ -78,6 +73,21 @@ pub fn StaffFrame(me: Me, children: Children) -> impl IntoView {
                 <button type="submit" class="link-button">"Sign out"</button>
             </form>
         </nav>
+        <IdleWarning idle_secs=me.idle_secs />
+        {children()}
+    }
+}
+
+/// The warning two minutes before the idle limit, with "Stay signed in". An island: the
+/// staff pages' only part that runs in the browser.
+#[island]
+fn IdleWarning(idle_secs: u64) -> impl IntoView {
+    let warning = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    idle_timers(idle_secs, warning);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = idle_secs;
+    view! {
         <Show when=move || warning.get()>
             <div class="notice idle-warning" role="alertdialog" aria-labelledby="idle-title" data-testid="idle-warning">
                 <h2 id="idle-title">"You will be signed out in 2 minutes"</h2>
@@ -88,7 +98,6 @@ pub fn StaffFrame(me: Me, children: Children) -> impl IntoView {
                 </form>
             </div>
         </Show>
-        {children()}
     }
 }
 

@@ -137,8 +137,9 @@ pub fn message(status: StatusCode, title: &str, text: &str) -> Response {
     let page = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/pain-intake.css\"></head><body><main id=\"main\" class=\"page narrow\">\
-         <h1>{title}</h1><p>{text}</p><p><a class=\"button\" href=\"/staff\">Back to the queue</a></p></main></body></html>"
+         <link rel=\"stylesheet\" href=\"{css}\"></head><body><main id=\"main\" class=\"page narrow\">\
+         <h1>{title}</h1><p>{text}</p><p><a class=\"button\" href=\"/staff\">Back to the queue</a></p></main></body></html>",
+        css = super::assets::stylesheet_href()
     );
     (status, Html(page)).into_response()
 }

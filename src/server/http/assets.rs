@@ -1,0 +1,78 @@
+//! The built assets' names and cache lifetimes.
+//!
+//! cargo-leptos (`hash-files = true`) puts a content hash in the names of the CSS, JS and
+//! WASM files and lists the hashes in `hash.txt` next to the server binary; a release
+//! build with `--precompress` also writes `.br` and `.gz` copies, which the static file
+//! service sends to browsers that accept them. A hashed name never changes content, so
+//! those files may be cached for a year; a new build gets new names.
+
+use std::sync::OnceLock;
+
+/// Where cargo-leptos writes the hashes: beside the executable.
+const HASH_FILE: &str = "hash.txt";
+
+/// `Cache-Control` of a file whose name carries its content hash.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// `Cache-Control` of other static files (the favicon, unhashed development builds).
+pub const SHORT: &str = "public, max-age=3600";
+
+/// The hashes of this build (`css`, `js`, `wasm` lines of `hash.txt`), if it has them.
+fn hashes() -> &'static Option<String> {
+    static HASHES: OnceLock<Option<String>> = OnceLock::new();
+    HASHES.get_or_init(|| {
+        let exe = std::env::current_exe().ok()?;
+        std::fs::read_to_string(exe.parent()?.join(HASH_FILE)).ok()
+    })
+}
+
+/// Whether this build's asset names carry hashes (Leptos's `hash_files` option).
+pub fn hashed() -> bool {
+    hashes().is_some()
+}
+
+/// The hash of one kind of asset, from `hash.txt` lines like `css: 3tTk…`.
+fn hash_of(kind: &str) -> Option<&'static str> {
+    hashes().as_deref()?.lines().find_map(|line| {
+        let (k, v) = line.split_once(':')?;
+        (k.trim() == kind).then(|| v.trim())
+    })
+}
+
+/// The stylesheet's URL, e.g. `/pkg/pain-intake.3tTk….css`.
+pub fn stylesheet_href() -> &'static str {
+    static HREF: OnceLock<String> = OnceLock::new();
+    HREF.get_or_init(|| match hash_of("css") {
+        Some(hash) => format!("/pkg/pain-intake.{hash}.css"),
+        None => "/pkg/pain-intake.css".to_owned(),
+    })
+}
+
+/// The cache lifetime for a static file path, by whether its name carries a hash:
+/// `name.<22 characters of base64url MD5>.ext`.
+pub fn cache_control(path: &str) -> &'static str {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let mut parts = name.split('.');
+    let hashed = parts.nth(1).is_some_and(|h| {
+        h.len() == 22 && h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    });
+    if hashed && path.starts_with("/pkg/") {
+        IMMUTABLE
+    } else {
+        SHORT
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_hashed_pkg_files_are_immutable() {
+        assert_eq!(cache_control("/pkg/pain-intake.AbCdEfGhIjKlMnOpQrStUv.wasm"), IMMUTABLE);
+        assert_eq!(cache_control("/pkg/pain-intake.Ab-dEfGhIjKl_nOpQrStUv.css"), IMMUTABLE);
+        assert_eq!(cache_control("/pkg/pain-intake.css"), SHORT);
+        assert_eq!(cache_control("/pkg/pain-intake.short.js"), SHORT);
+        assert_eq!(cache_control("/favicon.svg"), SHORT);
+        assert_eq!(cache_control("/elsewhere.AbCdEfGhIjKlMnOpQrStUv.css"), SHORT);
+    }
+}
