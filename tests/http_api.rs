@@ -14,6 +14,38 @@ use pain_intake::server::{http, intakes};
 use serde_json::{json, Value};
 
 on_both_databases! {
+    async fn intakes_committed_together_each_keep_their_own_answers_result_and_outbox_row(backend) {
+        let app = std::sync::Arc::new(spawn(backend).await);
+        let examples: Vec<Value> = examples().into_iter().map(|(_, e)| e).collect();
+        let mut clients = Vec::new();
+        for i in 0..120usize {
+            let app = app.clone();
+            let example = examples[i % examples.len()].clone();
+            clients.push(tokio::spawn(async move {
+                let mut intake = valid_intake();
+                intake["patient"]["first_name"] = json!(format!("Pat{i}"));
+                intake["clinical"] = example["request"]["clinical"].clone();
+                let reply = app.post_json("/api/v1/intakes", &intake).await;
+                assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+                let body = reply.json();
+                (i, body["reference"].as_str().unwrap().to_owned(), body["outcome"].as_str().unwrap().to_owned())
+            }));
+        }
+        for client in clients {
+            let (i, reference, outcome) = client.await.unwrap();
+            let stored = intakes::find(&app.db, &Reference::parse(&reference).unwrap()).await.unwrap().expect("stored");
+            assert_eq!(stored.answers.patient.first_name.as_str(), format!("Pat{i}"), "{reference}");
+            assert_eq!(stored.outcome, outcome, "{reference}");
+            let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications n JOIN intakes i ON i.id = n.intake_id WHERE n.reference = $1 AND i.reference = $1")
+                .bind(Reference::parse(&reference).unwrap().compact())
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+            assert_eq!(outbox, 1, "{reference}");
+        }
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 120);
+    }
+
     async fn the_bench_floor_is_routed_only_when_asked_for(backend) {
         let app = spawn(backend).await;
         let reply = app.post_raw("/bench/insert", "application/json", Vec::new(), &[]).await;

@@ -22,8 +22,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     /// For counters whose last increments may be lost in a power cut (rate-limit
-    /// windows): the same database without waiting for the disk at commit (SQLite
-    /// `synchronous=NORMAL` on one connection, PostgreSQL `synchronous_commit=off`).
+    /// windows): on PostgreSQL, connections that commit without waiting for the disk
+    /// (`synchronous_commit=off`); on SQLite the main pool (unused: see `rate_limit`).
     /// Everything a patient or staff member is told was saved goes through `pool`.
     pub counters: AnyPool,
     pub backend: Backend,
@@ -64,26 +64,21 @@ async fn session_store(backend: Backend, url: &str) -> Result<SessionStore, sqlx
     })
 }
 
-/// The pool behind [`Db::counters`]. In WAL mode `synchronous=NORMAL` stays consistent
-/// after a crash and only the newest counts can be lost; one connection queues the
-/// counters in the app instead of in SQLite's sleeping lock retries.
-async fn counters_pool(backend: Backend, url: &str) -> Result<AnyPool, sqlx::Error> {
-    let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(5));
-    let options = match backend {
-        Backend::Sqlite => options.max_connections(1).after_connect(|conn: &mut AnyConnection, _| {
-            Box::pin(async move {
-                conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;").await?;
-                Ok(())
-            })
-        }),
-        Backend::Postgres => options.max_connections(4).after_connect(|conn: &mut AnyConnection, _| {
+/// The pool behind [`Db::counters`] on PostgreSQL: its sessions commit with
+/// `synchronous_commit=off`, so a counter's row lock is released without waiting for the
+/// disk. (SQLite counts rate limits in memory and never uses it.)
+async fn counters_pool(url: &str) -> Result<AnyPool, sqlx::Error> {
+    AnyPoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(Duration::from_secs(5))
+        .after_connect(|conn: &mut AnyConnection, _| {
             Box::pin(async move {
                 conn.execute("SET synchronous_commit = off").await?;
                 Ok(())
             })
-        }),
-    };
-    options.connect(url).await
+        })
+        .connect(url)
+        .await
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -139,8 +134,10 @@ impl Db {
             return Err(DbError::UnsupportedUrl(redact(url)));
         };
 
+        // SQLite runs each connection's statements on its own thread: more connections
+        // than a small server has cores only adds thread switches (it has one writer).
         let options = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
             .acquire_timeout(Duration::from_secs(5));
         let options = match backend {
             // Per-connection settings: WAL for concurrent readers, FULL sync so a
@@ -162,7 +159,10 @@ impl Db {
             .connect(&url)
             .await
             .map_err(|source| DbError::Connect { url: redact(&url), source })?;
-        let counters = counters_pool(backend, &url).await.map_err(|source| DbError::Connect { url: redact(&url), source })?;
+        let counters = match backend {
+            Backend::Postgres => counters_pool(&url).await.map_err(|source| DbError::Connect { url: redact(&url), source })?,
+            Backend::Sqlite => pool.clone(),
+        };
         let sessions = session_store(backend, &url).await.map_err(|source| DbError::Connect { url: redact(&url), source })?;
         Ok(Self { pool, counters, backend, sessions, keys: None, writers: Default::default() })
     }

@@ -71,11 +71,13 @@ pub(crate) fn spawn_writer(db: Db) -> mpsc::Sender<Job> {
 /// its own so that one failure is reported to its own sender only.
 async fn write_batch(db: &Db, jobs: Vec<Job>) {
     let together = async {
+        let rows: Vec<&NewIntake> = jobs.iter().map(|j| &j.row).collect();
         let mut tx = db.pool.begin().await?;
-        let mut stored = Vec::with_capacity(jobs.len());
-        for job in &jobs {
-            stored.push(job.row.write(db, &mut tx, random_reference()).await?);
-        }
+        let stored = if rows.len() == 1 {
+            vec![rows[0].write(db, &mut tx, random_reference()).await?]
+        } else {
+            write_rows(db, &mut tx, &rows).await?
+        };
         tx.commit().await?;
         Ok::<_, sqlx::Error>(stored)
     };
@@ -99,6 +101,114 @@ async fn write_batch(db: &Db, jobs: Vec<Job>) {
             }
         }
     }
+}
+
+/// Several intakes in four statements (one per table, and the sealing of the answers),
+/// not four per intake: on PostgreSQL every statement is a round trip. Placeholders are
+/// numbered in order of first appearance, as SQLite's named `$N` parameters need.
+async fn write_rows(db: &Db, tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[&NewIntake]) -> Result<Vec<Stored>, sqlx::Error> {
+    let now = now_text();
+    let references: Vec<Reference> = rows.iter().map(|_| random_reference()).collect();
+
+    let values: Vec<String> = numbered(rows.len(), 14)
+        .into_iter()
+        .map(|p| {
+            format!(
+                "({}, {}, {}, '', 'new', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+                p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO intakes (reference, schema_version, locale, answers, status, created_at, updated_at, \
+         first_name, last_name, search_name, date_of_birth, plan, outcome, safety_alert, pin_rank, verification_status) \
+         VALUES {} RETURNING id, reference",
+        values.join(", ")
+    );
+    let mut insert = sqlx::query(&sql);
+    for (row, reference) in rows.iter().zip(&references) {
+        insert = insert
+            .bind(reference.compact())
+            .bind(row.schema_version)
+            .bind(&row.locale)
+            .bind(&now)
+            .bind(&now)
+            .bind(&row.first_name)
+            .bind(&row.last_name)
+            .bind(&row.search_name)
+            .bind(&row.date_of_birth)
+            .bind(&row.plan)
+            .bind(&row.outcome)
+            .bind(i64::from(row.safety_alert))
+            .bind(row.pin_rank)
+            .bind(&row.verification);
+    }
+    // Matched by reference (unique), not by the order RETURNING happens to use.
+    let mut ids = std::collections::HashMap::new();
+    for r in insert.fetch_all(&mut **tx).await? {
+        ids.insert(r.try_get::<String, _>("reference")?, r.try_get::<i64, _>("id")?);
+    }
+    let stored: Vec<Stored> = references
+        .iter()
+        .map(|reference| {
+            ids.get(reference.compact())
+                .map(|&id| Stored { id, reference: reference.clone() })
+                .ok_or_else(|| sqlx::Error::Protocol("an inserted intake was not returned".into()))
+        })
+        .collect::<Result<_, _>>()?;
+
+    // The answers are sealed with the row id as associated data, so only now.
+    let pairs = numbered(stored.len(), 2);
+    let cases: Vec<String> = pairs.iter().map(|p| format!("WHEN {} THEN {}", p[0], p[1])).collect();
+    let in_list: Vec<String> = (2 * stored.len() + 1..=3 * stored.len()).map(|n| format!("${n}")).collect();
+    let sql = format!("UPDATE intakes SET answers = CASE id {} END WHERE id IN ({})", cases.join(" "), in_list.join(", "));
+    let mut seal = sqlx::query(&sql);
+    for (s, row) in stored.iter().zip(rows) {
+        seal = seal.bind(s.id).bind(db.seal_value("intakes", s.id, "answers", &row.answers_json));
+    }
+    for s in &stored {
+        seal = seal.bind(s.id);
+    }
+    seal.execute(&mut **tx).await?;
+
+    let sql = format!(
+        "INSERT INTO screening_results (intake_id, rules_version, outcome, safety_alert, reasons, scores, evaluated_on, created_at) VALUES {}",
+        groups(stored.len(), 8)
+    );
+    let mut results = sqlx::query(&sql);
+    for (s, row) in stored.iter().zip(rows) {
+        results = results
+            .bind(s.id)
+            .bind(&row.rules_version)
+            .bind(&row.outcome)
+            .bind(i64::from(row.safety_alert))
+            .bind(&row.reasons_json)
+            .bind(&row.scores_json)
+            .bind(&row.evaluated_on)
+            .bind(&now);
+    }
+    results.execute(&mut **tx).await?;
+
+    let sql = format!(
+        "INSERT INTO notifications (intake_id, reference, priority, next_attempt_at, created_at) VALUES {}",
+        groups(stored.len(), 5)
+    );
+    let mut outbox = sqlx::query(&sql);
+    for (s, row) in stored.iter().zip(rows) {
+        outbox = outbox.bind(s.id).bind(s.reference.compact()).bind(&row.priority).bind(&now).bind(&now);
+    }
+    outbox.execute(&mut **tx).await?;
+    Ok(stored)
+}
+
+/// `rows` lists of `width` placeholders numbered from `$1` in order.
+fn numbered(rows: usize, width: usize) -> Vec<Vec<String>> {
+    (0..rows).map(|r| (1..=width).map(|c| format!("${}", r * width + c)).collect()).collect()
+}
+
+/// `($1, $2), ($3, $4)` for `groups(2, 2)`: the VALUES of a multi-row INSERT.
+fn groups(rows: usize, width: usize) -> String {
+    numbered(rows, width).iter().map(|g| format!("({})", g.join(", "))).collect::<Vec<_>>().join(", ")
 }
 
 /// One intake in its own transaction, drawing a new reference when one is taken.
@@ -313,4 +423,16 @@ pub struct StoredResult {
     pub outcome: String,
     pub safety_alert: bool,
     pub reasons: Vec<crate::domain::screening::Reason>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_in_order_of_appearance() {
+        assert_eq!(numbered(2, 3), vec![vec!["$1", "$2", "$3"], vec!["$4", "$5", "$6"]]);
+        assert_eq!(groups(2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(groups(1, 1), "($1)");
+    }
 }
