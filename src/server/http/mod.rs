@@ -176,10 +176,12 @@ pub fn with_middleware(router: Router) -> Router {
     router
         .layer(CatchPanicLayer::custom(|_| internal_error_page()))
         .layer(axum::middleware::from_fn(security::headers))
-        // Pages are compressed as they are sent, at a fast brotli/gzip level: the
-        // default (brotli 11) spent more CPU than rendering the page. Built assets are
-        // served already compressed at the highest level (cargo leptos --precompress).
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        // Pages are compressed as they are sent with gzip at level 4: the default
+        // (brotli at quality 11) spent more CPU than rendering the page, and each brotli
+        // stream held megabytes of window, so 64 at once pushed the server past its
+        // memory budget (BENCHMARKS.md). Built assets are served already compressed with
+        // brotli at the highest level (cargo leptos --precompress; not this layer).
+        .layer(CompressionLayer::new().no_br().quality(CompressionLevel::Precise(4)))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 // The route template, never the concrete path or query: those could carry

@@ -18,15 +18,15 @@ pub const MAX_LENGTH: usize = 128;
 static COMMON: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| include_str!("common-passwords.txt").lines().filter(|l| !l.is_empty()).collect());
 
-/// The threads that run argon2: one per CPU core, at most 4. Each hash holds about
-/// 19 MiB; on the tokio blocking pool every new thread kept its own freed 19 MiB in its
-/// own malloc arena, and a burst of sign-ins left the server at 500 MB (measured in
-/// BENCHMARKS.md). A few fixed threads reuse the same memory, and more hashes than cores
-/// would only queue anyway.
+/// The threads that run argon2: half the CPU cores (at least one, at most four). Each
+/// hash holds about 19 MiB; on the tokio blocking pool every new thread kept its own
+/// freed 19 MiB, and a burst of sign-ins left the server at 500 MB (BENCHMARKS.md). A few
+/// fixed threads reuse the same memory, and leaving half the cores free keeps pages
+/// and intakes answering while staff sign in.
 static HASHERS: LazyLock<rayon::ThreadPool> = LazyLock::new(|| {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     rayon::ThreadPoolBuilder::new()
-        .num_threads(cores.clamp(1, 4))
+        .num_threads((cores / 2).clamp(1, 4))
         .thread_name(|i| format!("argon2-{i}"))
         .build()
         .expect("the argon2 threads start")
