@@ -36,7 +36,10 @@ pub fn run() -> ExitCode {
 }
 
 fn block_on(f: impl std::future::Future<Output = Result<(), String>>) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // The blocking pool reads static files (and SQLite's own threads do the database
+    // work): 16 threads are plenty, where tokio's default of 512 let a burst of asset
+    // requests start a thread each and hold their memory (BENCHMARKS.md).
+    let runtime = match tokio::runtime::Builder::new_multi_thread().max_blocking_threads(16).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -176,12 +176,14 @@ pub fn with_middleware(router: Router) -> Router {
     router
         .layer(CatchPanicLayer::custom(|_| internal_error_page()))
         .layer(axum::middleware::from_fn(security::headers))
-        // Pages are compressed as they are sent with gzip at level 4: the default
-        // (brotli at quality 11) spent more CPU than rendering the page, and each brotli
-        // stream held megabytes of window, so 64 at once pushed the server past its
-        // memory budget (BENCHMARKS.md). Built assets are served already compressed with
-        // brotli at the highest level (cargo leptos --precompress; not this layer).
-        .layer(CompressionLayer::new().no_br().quality(CompressionLevel::Precise(4)))
+        // Pages are compressed as they are sent with gzip at its fastest level: the
+        // default (brotli at quality 11) spent more CPU than rendering the page, each
+        // brotli stream held megabytes of window (64 at once pushed the server past its
+        // memory budget), and gzip level 4 was still a tenth of the wizard's profile
+        // (BENCHMARKS.md); a 10 KB page still shrinks to about 3 KB. Built assets are
+        // served already compressed with brotli at the highest level (cargo leptos
+        // --precompress; not this layer).
+        .layer(CompressionLayer::new().no_br().quality(CompressionLevel::Fastest))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 // The route template, never the concrete path or query: those could carry
