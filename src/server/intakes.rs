@@ -73,11 +73,7 @@ async fn write_batch(db: &Db, jobs: Vec<Job>) {
     let together = async {
         let rows: Vec<&NewIntake> = jobs.iter().map(|j| &j.row).collect();
         let mut tx = db.pool.begin().await?;
-        let stored = if rows.len() == 1 {
-            vec![rows[0].write(db, &mut tx, random_reference()).await?]
-        } else {
-            write_rows(db, &mut tx, &rows).await?
-        };
+        let stored = write_rows(db, &mut tx, &rows).await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(stored)
     };
@@ -103,8 +99,9 @@ async fn write_batch(db: &Db, jobs: Vec<Job>) {
     }
 }
 
-/// Several intakes in four statements (one per table, and the sealing of the answers),
-/// not four per intake: on PostgreSQL every statement is a round trip. Placeholders are
+/// Intakes with their screening results and outbox rows, in four statements (one per
+/// table, and the sealing of the answers) however many there are: on PostgreSQL every
+/// statement is a round trip. Each gets a fresh random reference. Placeholders are
 /// numbered in order of first appearance, as SQLite's named `$N` parameters need.
 async fn write_rows(db: &Db, tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[&NewIntake]) -> Result<Vec<Stored>, sqlx::Error> {
     let now = now_text();
@@ -217,10 +214,10 @@ async fn insert_one(db: &Db, row: &NewIntake) -> Result<Stored, sqlx::Error> {
     loop {
         attempt += 1;
         let mut tx = db.pool.begin().await?;
-        match row.write(db, &mut tx, random_reference()).await {
-            Ok(stored) => {
+        match write_rows(db, &mut tx, &[row]).await {
+            Ok(mut stored) => {
                 tx.commit().await?;
-                return Ok(stored);
+                return stored.pop().ok_or_else(|| sqlx::Error::Protocol("no intake was stored".into()));
             }
             Err(e) if is_unique_violation(&e) && attempt < REFERENCE_ATTEMPTS => continue,
             Err(e) => return Err(e),
@@ -277,67 +274,6 @@ impl NewIntake {
             scores_json: to_json(&evaluation.scores)?,
             evaluated_on: evaluated_on.to_string(),
         })
-    }
-
-    /// The intake row, its sealed answers, its screening result and its outbox row.
-    async fn write(&self, db: &Db, tx: &mut sqlx::Transaction<'_, sqlx::Any>, reference: Reference) -> Result<Stored, sqlx::Error> {
-        let now = now_text();
-        let id: i64 = sqlx::query(
-            "INSERT INTO intakes (reference, schema_version, locale, answers, status, created_at, updated_at, \
-             first_name, last_name, search_name, date_of_birth, plan, outcome, safety_alert, pin_rank, verification_status) \
-             VALUES ($1, $2, $3, $4, 'new', $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-        )
-        .bind(reference.compact())
-        .bind(self.schema_version)
-        .bind(&self.locale)
-        // Sealed below, once the row id (the associated data) exists.
-        .bind("")
-        .bind(&now)
-        .bind(&self.first_name)
-        .bind(&self.last_name)
-        .bind(&self.search_name)
-        .bind(&self.date_of_birth)
-        .bind(&self.plan)
-        .bind(&self.outcome)
-        .bind(i64::from(self.safety_alert))
-        .bind(self.pin_rank)
-        .bind(&self.verification)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("id")?;
-        sqlx::query("UPDATE intakes SET answers = $1 WHERE id = $2")
-            .bind(db.seal_value("intakes", id, "answers", &self.answers_json))
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO screening_results \
-             (intake_id, rules_version, outcome, safety_alert, reasons, scores, evaluated_on, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(&self.rules_version)
-        .bind(&self.outcome)
-        .bind(i64::from(self.safety_alert))
-        .bind(&self.reasons_json)
-        .bind(&self.scores_json)
-        .bind(&self.evaluated_on)
-        .bind(&now)
-        .execute(&mut **tx)
-        .await?;
-        // The clinic's e-mail goes out from this outbox (server::notify), so a slow or
-        // failing mail server never delays or loses the submission.
-        sqlx::query(
-            "INSERT INTO notifications (intake_id, reference, priority, next_attempt_at, created_at) \
-             VALUES ($1, $2, $3, $4, $4)",
-        )
-        .bind(id)
-        .bind(reference.compact())
-        .bind(&self.priority)
-        .bind(&now)
-        .execute(&mut **tx)
-        .await?;
-        Ok(Stored { id, reference })
     }
 }
 
