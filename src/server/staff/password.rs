@@ -19,23 +19,27 @@ static COMMON: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| include_str!("common-passwords.txt").lines().filter(|l| !l.is_empty()).collect());
 
 /// The threads that run argon2: half the CPU cores (at least one, at most four). Each
-/// hash holds about 19 MiB; on the tokio blocking pool every new thread kept its own
-/// freed 19 MiB, and a burst of sign-ins left the server at 500 MB (BENCHMARKS.md). A few
-/// fixed threads reuse the same memory, and leaving half the cores free keeps pages
-/// and intakes answering while staff sign in.
-static HASHERS: LazyLock<rayon::ThreadPool> = LazyLock::new(|| {
+/// hash holds about 19 MiB; on the tokio blocking pool a burst of sign-ins ran many at
+/// once on many threads (the server reached 500 MB, BENCHMARKS.md). A few fixed threads
+/// bound that, and leaving half the cores free keeps pages and intakes answering while
+/// staff sign in (see also the mmap threshold in main.rs).
+///
+/// `None` if the threads could not be started (the OS refused): a password then cannot be
+/// checked or set, which the caller reports, instead of a panic inside a request.
+static HASHERS: LazyLock<Option<rayon::ThreadPool>> = LazyLock::new(|| {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     rayon::ThreadPoolBuilder::new()
         .num_threads((cores / 2).clamp(1, 4))
         .thread_name(|i| format!("argon2-{i}"))
         .build()
-        .expect("the argon2 threads start")
+        .inspect_err(|e| tracing::error!(error = %e, "the argon2 threads did not start"))
+        .ok()
 });
 
-/// Runs `work` on the argon2 threads; `None` only if the pool is gone.
+/// Runs `work` on the argon2 threads; `None` if they are not there.
 async fn on_hashers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    HASHERS.spawn(move || {
+    HASHERS.as_ref()?.spawn(move || {
         let _ = tx.send(work());
     });
     rx.await.ok()
