@@ -361,7 +361,7 @@ fn audit_verify_reports_an_intact_chain_and_a_changed_one() {
             let entry = Entry { actor_id: Some(1), actor: "ana@clinic.test", action: Action::ViewSubmission, target, client: "127.0.0.1", request_id: "r", detail: "" };
             record(&db, &entry).await.unwrap();
         }
-        db.pool.close().await;
+        db.close().await;
     });
     let out = run(bin().args(["audit", "verify", "--database-url", &db]));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -437,7 +437,7 @@ fn keys_generate_and_rotate_reseal_every_secret_under_the_new_key() {
             let stored = accounts::seal_secret(keys, id, "JBSWY3DPEHPK3PXP");
             accounts::enrol_two_factor(&db, id, &stored, 0, &[]).await.unwrap();
         }
-        db.pool.close().await;
+        db.close().await;
     });
     let secrets = || {
         let out = std::process::Command::new("sqlite3").args(["-cmd", ".timeout 5000", &file, "SELECT totp_secret FROM users ORDER BY id"]).output().unwrap();

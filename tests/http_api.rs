@@ -192,7 +192,7 @@ on_both_databases! {
     async fn readiness_follows_the_database(backend) {
         let app = spawn(backend).await;
         assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
-        app.db.pool.close().await;
+        app.db.close().await;
         let reply = app.get("/readyz").await;
         assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(app.get("/healthz").await.status, StatusCode::OK);

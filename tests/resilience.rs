@@ -338,7 +338,7 @@ fn create_clinician(url: &str, email: &str, name: &str) -> Clinician {
         let id = accounts::create(&db, email, name, Role::Clinician, Some(&hash)).await.unwrap();
         let secret = totp::new_secret();
         accounts::enrol_two_factor(&db, id, &accounts::seal_secret(db.keys.as_deref(), id, &secret), 0, &[]).await.unwrap();
-        db.pool.close().await;
+        db.close().await;
         secret
     });
     Clinician { email: email.to_owned(), name: name.to_owned(), secret }

@@ -1097,6 +1097,51 @@ on_both_databases! {
     }
 }
 
+on_both_databases! {
+    // Queue pages are kept in memory while the database's queue version stands: every
+    // change must still show on the next view, whoever made it and however.
+    async fn the_queue_shows_every_change_on_the_next_view(backend) {
+        let app = spawn(backend).await;
+        let (_admin, clinician, desk) = create_team(&app).await;
+        let jane = app.submit_intake(&intake(ROUTINE, "Jane", "Doe", "bcbs_tx")).await;
+        let cookie = app.sign_in(&clinician).await;
+        let desk_cookie = app.sign_in(&desk).await;
+        let view = |cookie: String| {
+            let app = &app;
+            async move { visible(&app.get_with("/staff", &cookie).await.text()) }
+        };
+        let first = view(cookie.clone()).await;
+        assert!(first.contains("1 submissions") && first.contains("Doe, Jane"));
+        assert_eq!(queue_refs(&view(cookie.clone()).await), vec![jane.clone()], "a repeated view");
+
+        // A new submission.
+        let sam = app.submit_intake(&intake(SELF_HARM, "Sam", "Harmon", "cigna")).await;
+        let page = view(cookie.clone()).await;
+        assert!(page.contains("2 submissions"), "a new intake is counted");
+        assert_eq!(queue_refs(&page), vec![sam.clone(), jane.clone()]);
+
+        // A change through the app, then one made straight in the database (another
+        // instance, a script): both show at once.
+        let sub = format!("/staff/submissions/{jane}");
+        app.post_form(&format!("{sub}/assign"), &cookie, &[("assignee", &clinician.id.to_string())]).await;
+        assert!(view(cookie.clone()).await.contains("Cleo Clinician"), "the assignee");
+        sqlx::query("UPDATE intakes SET last_name = 'Changed' WHERE reference = $1")
+            .bind(jane.replace('-', ""))
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        assert!(view(cookie.clone()).await.contains("Changed, Jane"), "a row changed outside the app");
+        sqlx::query("UPDATE users SET name = 'Cleo Renamed' WHERE id = $1").bind(clinician.id).execute(&app.db.pool).await.unwrap();
+        assert!(view(cookie.clone()).await.contains("Cleo Renamed"), "a staff member's new name");
+
+        // Front desk never gets a page kept for a clinician, nor the other way round.
+        assert!(view(cookie.clone()).await.contains("Safety alert"));
+        let desk_page = view(desk_cookie.clone()).await;
+        assert!(desk_page.contains("2 submissions") && !desk_page.contains("Safety alert") && !desk_page.contains(">Outcome<"));
+        assert!(view(cookie.clone()).await.contains(">Outcome<"));
+    }
+}
+
 #[tokio::test]
 async fn the_queue_pages_by_fifty() {
     let app = spawn(Backend::Sqlite).await;

@@ -262,7 +262,7 @@ async fn starting_drafts_is_rate_limited_per_address() {
 async fn while_the_database_is_down_wizard_pages_say_so_with_a_503() {
     let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
     let cookie = start(&app).await;
-    app.db.pool.close().await;
+    app.db.close().await;
     let page = app.send(Request::get("/intake/pain").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(page.text().contains("answers you already saved are kept"), "{}", page.text());

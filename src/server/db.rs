@@ -32,6 +32,10 @@ pub struct Db {
     /// Keys for the sealed columns; `None` only in development mode (values then stay
     /// readable text until `keys rotate` seals them).
     pub keys: Option<std::sync::Arc<Keyring>>,
+    /// Recent staff queue pages (see `staff::queue`).
+    pub(crate) queue_cache: std::sync::Arc<super::staff::queue::Cache>,
+    /// The connections of the group-commit writers (see [`Db::detached`]).
+    write_pool: AnyPool,
     /// The group-commit queues of `intakes::insert` and `audit::record`, started on first use.
     writers: std::sync::Arc<Writers>,
 }
@@ -42,12 +46,67 @@ struct Writers {
     audit: std::sync::OnceLock<tokio::sync::mpsc::Sender<super::staff::audit::Job>>,
 }
 
+/// `rows` lists of `width` placeholders numbered from `$1` in order.
+pub(crate) fn numbered(rows: usize, width: usize) -> Vec<Vec<String>> {
+    (0..rows).map(|r| (1..=width).map(|c| format!("${}", r * width + c)).collect()).collect()
+}
+
+/// `($1, $2), ($3, $4)` for `groups(2, 2)`: the VALUES of a multi-row INSERT.
+pub(crate) fn groups(rows: usize, width: usize) -> String {
+    numbered(rows, width).iter().map(|g| format!("({})", g.join(", "))).collect::<Vec<_>>().join(", ")
+}
+
+/// Settings every pool shares. sqlx pings a connection each time it goes back to the
+/// pool, and by default again each time it is taken out: a second round trip per query
+/// (to SQLite's worker thread or to PostgreSQL) that profiling showed in every request.
+/// A connection is pinged on the way out only when it has sat idle for a second: under
+/// load connections come back within milliseconds and the ping on their return has just
+/// vouched for them, while one left idle through a database outage is found broken and
+/// replaced before a request gets it (the outage test in `tests/resilience.rs`).
+fn pool_options<DB: sqlx::Database>(options: sqlx::pool::PoolOptions<DB>) -> sqlx::pool::PoolOptions<DB> {
+    use sqlx::Connection;
+    const TRUSTED_IDLE: Duration = Duration::from_secs(1);
+    options
+        .acquire_timeout(Duration::from_secs(5))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= TRUSTED_IDLE {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
+/// A pool of the app's `Any` connections with each engine's per-connection settings.
+async fn app_pool(backend: Backend, url: &str, max: u32) -> Result<AnyPool, sqlx::Error> {
+    let options = pool_options(AnyPoolOptions::new().max_connections(max));
+    let options = match backend {
+        // Per-connection settings: WAL for concurrent readers, FULL sync so a
+        // committed intake survives power loss, foreign keys on, and a busy timeout
+        // so concurrent writers wait instead of failing.
+        Backend::Sqlite => options.after_connect(|conn: &mut AnyConnection, _| {
+            Box::pin(async move {
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                )
+                .await?;
+                Ok(())
+            })
+        }),
+        Backend::Postgres => options,
+    };
+    options.connect(url).await
+}
+
 /// A small pool of the concrete engine for tower-sessions, with the same SQLite settings.
 async fn session_store(backend: Backend, url: &str) -> Result<SessionStore, sqlx::Error> {
     use sqlx::pool::PoolOptions;
     use std::str::FromStr;
     fn pool<DB: sqlx::Database>() -> PoolOptions<DB> {
-        PoolOptions::new().max_connections(4).acquire_timeout(Duration::from_secs(5))
+        pool_options(PoolOptions::new().max_connections(4))
     }
     Ok(match backend {
         Backend::Sqlite => {
@@ -68,9 +127,7 @@ async fn session_store(backend: Backend, url: &str) -> Result<SessionStore, sqlx
 /// `synchronous_commit=off`, so a counter's row lock is released without waiting for the
 /// disk. (SQLite counts rate limits in memory and never uses it.)
 async fn counters_pool(url: &str) -> Result<AnyPool, sqlx::Error> {
-    AnyPoolOptions::new()
-        .max_connections(4)
-        .acquire_timeout(Duration::from_secs(5))
+    pool_options(AnyPoolOptions::new().max_connections(4))
         .after_connect(|conn: &mut AnyConnection, _| {
             Box::pin(async move {
                 conn.execute("SET synchronous_commit = off").await?;
@@ -136,35 +193,37 @@ impl Db {
 
         // SQLite runs each connection's statements on its own thread: more connections
         // than a small server has cores only adds thread switches (it has one writer).
-        let options = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
-            .acquire_timeout(Duration::from_secs(5));
-        let options = match backend {
-            // Per-connection settings: WAL for concurrent readers, FULL sync so a
-            // committed intake survives power loss, foreign keys on, and a busy timeout
-            // so concurrent writers wait instead of failing.
-            Backend::Sqlite => options.after_connect(|conn: &mut AnyConnection, _| {
-                Box::pin(async move {
-                    conn.execute(
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-                    )
-                    .await?;
-                    Ok(())
-                })
-            }),
-            Backend::Postgres => options,
-        };
-        let pool = options
-            .connect(&url)
+        let pool = app_pool(backend, &url, if backend == Backend::Sqlite { 4 } else { 16 })
             .await
             .map_err(|source| DbError::Connect { url: redact(&url), source })?;
+        // The group-commit writers (one for intakes, one for the audit log) draw from
+        // their own two connections: queued behind dozens of page reads for a pooled
+        // connection, every request waiting on a commit waited for all of them too.
+        let write_pool =
+            app_pool(backend, &url, 2).await.map_err(|source| DbError::Connect { url: redact(&url), source })?;
         let counters = match backend {
             Backend::Postgres => counters_pool(&url).await.map_err(|source| DbError::Connect { url: redact(&url), source })?,
             Backend::Sqlite => pool.clone(),
         };
         let sessions = session_store(backend, &url).await.map_err(|source| DbError::Connect { url: redact(&url), source })?;
-        Ok(Self { pool, counters, backend, sessions, keys: None, writers: Default::default() })
+        Ok(Self {
+            pool,
+            write_pool,
+            counters,
+            backend,
+            sessions,
+            keys: None,
+            queue_cache: Default::default(),
+            writers: Default::default(),
+        })
+    }
+
+    /// Closes every connection: the app's, the writers' and the counters'. (Sessions
+    /// keep their own pool: a closed app pool already fails every staff request.)
+    pub async fn close(&self) {
+        self.pool.close().await;
+        self.write_pool.close().await;
+        self.counters.close().await;
     }
 
     /// Applies pending migrations for this engine.
@@ -193,10 +252,10 @@ impl Db {
         self.writers.audit.get_or_init(|| super::staff::audit::spawn_writer(self.detached()))
     }
 
-    /// A copy for a writer task: without the queues, so that dropping the last `Db` the
-    /// app holds closes them and ends the tasks.
+    /// A copy for a writer task: on the writers' own connections, and without the
+    /// queues, so that dropping the last `Db` the app holds closes them and ends the tasks.
     fn detached(&self) -> Self {
-        Self { writers: Default::default(), ..self.clone() }
+        Self { pool: self.write_pool.clone(), writers: Default::default(), ..self.clone() }
     }
 
     /// The stored form of a sensitive text value of row `id` (see `crypto`).

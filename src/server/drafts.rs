@@ -26,6 +26,8 @@ pub struct Draft {
     pub errors_step: Option<String>,
     pub errors: Vec<SavedError>,
     pub intake_id: Option<i64>,
+    /// The card photos saved with it and not yet moved to an intake, front first.
+    pub card_sides: Vec<&'static str>,
 }
 
 /// A new random token (64 hex characters).
@@ -71,8 +73,13 @@ pub async fn find(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Error> {
     if !looks_like_token(token) {
         return Ok(None);
     }
+    // The card photos come in the same statement: every wizard page shows them, and a
+    // second query would cost every page a second trip to the database.
     let row = sqlx::query(
-        "SELECT id, answers, errors_step, errors, intake_id FROM drafts WHERE token_hash = $1 AND expires_at > $2",
+        "SELECT d.id, d.answers, d.errors_step, d.errors, d.intake_id, \
+         (SELECT COUNT(*) FROM card_images c WHERE c.draft_id = d.id AND c.intake_id IS NULL AND c.side = 'front') AS front, \
+         (SELECT COUNT(*) FROM card_images c WHERE c.draft_id = d.id AND c.intake_id IS NULL AND c.side = 'back') AS back \
+         FROM drafts d WHERE d.token_hash = $1 AND d.expires_at > $2",
     )
     .bind(hash(token))
     .bind(now_text())
@@ -88,6 +95,11 @@ pub async fn find(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Error> {
         errors_step: row.try_get("errors_step")?,
         errors: serde_json::from_str(&errors).unwrap_or_default(),
         intake_id: row.try_get("intake_id")?,
+        card_sides: [("front", row.try_get::<i64, _>("front")?), ("back", row.try_get::<i64, _>("back")?)]
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(side, _)| side)
+            .collect(),
     }))
 }
 

@@ -1,6 +1,6 @@
 //! Storing submitted intakes with their screening result.
 
-use super::db::{now_text, Db};
+use super::db::{groups, now_text, numbered, Db};
 use crate::domain::intake::{IntakeAnswers, Plan};
 use crate::domain::staff::{pin_rank, priority, VerificationStatus};
 use crate::domain::screening::Evaluation;
@@ -196,16 +196,6 @@ async fn write_rows(db: &Db, tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[
     }
     outbox.execute(&mut **tx).await?;
     Ok(stored)
-}
-
-/// `rows` lists of `width` placeholders numbered from `$1` in order.
-fn numbered(rows: usize, width: usize) -> Vec<Vec<String>> {
-    (0..rows).map(|r| (1..=width).map(|c| format!("${}", r * width + c)).collect()).collect()
-}
-
-/// `($1, $2), ($3, $4)` for `groups(2, 2)`: the VALUES of a multi-row INSERT.
-fn groups(rows: usize, width: usize) -> String {
-    numbered(rows, width).iter().map(|g| format!("({})", g.join(", "))).collect::<Vec<_>>().join(", ")
 }
 
 /// One intake in its own transaction, drawing a new reference when one is taken.

@@ -67,7 +67,7 @@ pub async fn fresh_db(backend: Backend) -> (Db, Option<tempfile::TempDir>) {
             let name = format!("pi_test_{:016x}", rand_u64());
             let admin_db = Db::connect(&admin).await.expect("connect to test postgres");
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin_db.pool).await.expect("create db");
-            admin_db.pool.close().await;
+            admin_db.close().await;
             let url = match admin.rsplit_once('/') {
                 Some((base, _)) => format!("{base}/{name}"),
                 None => panic!("TEST_POSTGRES_URL needs a database path"),

@@ -272,7 +272,7 @@ pub fn fresh_postgres_database(tag: &str) -> String {
         let admin_db = pain_intake::server::db::Db::connect(&admin).await.unwrap();
         sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&admin_db.pool).await.unwrap();
         sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin_db.pool).await.unwrap();
-        admin_db.pool.close().await;
+        admin_db.close().await;
         format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
     })
 }

@@ -117,7 +117,7 @@ pub async fn draft_state(state: &AppState, headers: &HeaderMap) -> Result<DraftS
         }
     });
     let base = state.settings.public_url.trim_end_matches('/');
-    let cards = crate::server::staff::cards::draft_sides(&state.db, draft.id).await?;
+    let cards = draft.card_sides.iter().map(|s| (*s).to_owned()).collect();
     Ok(DraftState::Open {
         cards,
         answers: draft.answers,

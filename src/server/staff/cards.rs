@@ -63,15 +63,6 @@ pub async fn remove(db: &Db, draft_id: i64, side: &str) -> Result<(), sqlx::Erro
     Ok(())
 }
 
-/// The sides a draft has, front first.
-pub async fn draft_sides(db: &Db, draft_id: i64) -> Result<Vec<String>, sqlx::Error> {
-    let rows = sqlx::query("SELECT side FROM card_images WHERE draft_id = $1 AND intake_id IS NULL ORDER BY side DESC")
-        .bind(draft_id)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(|r| r.try_get("side")).collect()
-}
-
 /// Moves a submitted draft's photos to its intake.
 pub async fn attach(db: &Db, draft_id: i64, intake_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE card_images SET intake_id = $2 WHERE draft_id = $1 AND intake_id IS NULL")

@@ -1,6 +1,11 @@
 //! The review queue: filtered, sorted and paged in SQL on the columns copied out of each
-//! intake at insert time (indexed; one query for the rows and one for the count, with
+//! intake at insert time (indexed; one statement for the rows and their count, with
 //! assignees joined in, so a page costs the same with 10 or 10,000 submissions).
+//!
+//! Pages just read are kept in memory with the queue version they were read at (a
+//! number the database raises on every change to what the queue shows, migration
+//! 20261124000006). Staff reload the queue far more often than it changes: while the
+//! number stands, a page costs one one-row read instead of the count and 50 rows.
 
 use crate::domain::intake::Plan;
 use crate::domain::screening::{age_on, Outcome};
@@ -15,6 +20,44 @@ use sqlx::query::Query;
 use sqlx::{Any, Row};
 
 pub const PER_PAGE: u32 = 50;
+
+/// How many pages (filter, sort, page number, role) the cache holds before it starts over.
+const CACHED_PAGES: usize = 64;
+
+/// One page of rows and the number of matching submissions.
+type Page = (Vec<QueueRow>, i64);
+
+/// Recent queue pages and the queue version they were read at. One per database.
+#[derive(Debug, Default)]
+pub struct Cache {
+    inner: std::sync::Mutex<Cached>,
+}
+
+#[derive(Debug, Default)]
+struct Cached {
+    version: i64,
+    pages: std::collections::HashMap<String, std::sync::Arc<Page>>,
+}
+
+impl Cache {
+    fn get(&self, version: i64, key: &str) -> Option<std::sync::Arc<Page>> {
+        let cached = self.inner.lock().ok()?;
+        (cached.version == version).then(|| cached.pages.get(key).cloned()).flatten()
+    }
+
+    /// Keeps a page read at `version`, unless a newer one has been seen since.
+    fn put(&self, version: i64, key: String, page: Page) {
+        let Ok(mut cached) = self.inner.lock() else { return };
+        if version < cached.version {
+            return;
+        }
+        if version > cached.version || cached.pages.len() >= CACHED_PAGES {
+            cached.pages.clear();
+            cached.version = version;
+        }
+        cached.pages.insert(key, std::sync::Arc::new(page));
+    }
+}
 
 /// A WHERE clause with its bound values, built up filter by filter.
 #[derive(Default)]
@@ -126,25 +169,50 @@ pub async fn page(
     role: Role,
     tz: &TimeZone,
     today: Date,
-) -> Result<(Vec<QueueRow>, i64), sqlx::Error> {
+) -> Result<Page, sqlx::Error> {
+    // Exports read everything and are not kept.
+    let cacheable = per_page <= PER_PAGE;
+    let key = format!(
+        "{}|{page}|{per_page}|{}|{today}",
+        serde_json::to_string(filter).unwrap_or_default(),
+        role.sees_clinical()
+    );
+    if cacheable {
+        let version: i64 = sqlx::query("SELECT n FROM queue_version WHERE id = 1").fetch_one(&db.pool).await?.try_get("n")?;
+        if let Some(hit) = db.queue_cache.get(version, &key) {
+            return Ok((*hit).clone());
+        }
+    }
     let w = where_of(filter, tz);
-    let count_sql = format!("SELECT COUNT(*) AS n FROM intakes i {}", w.sql());
-    let total: i64 = w.bind(sqlx::query(&count_sql)).fetch_one(&db.pool).await?.try_get("n")?;
     let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
+    // The count and the queue version ride along as uncorrelated subqueries (evaluated
+    // once by both engines), so a page is one trip to the database and its rows, count
+    // and version come from one snapshot; the bound values serve both WHEREs.
     let sql = format!(
-        "SELECT i.reference, i.first_name, i.last_name, i.date_of_birth, i.outcome, i.safety_alert, i.pin_rank, \
+        "SELECT (SELECT COUNT(*) FROM intakes i {where_}) AS total, (SELECT n FROM queue_version WHERE id = 1) AS version, \
+         i.reference, i.first_name, i.last_name, i.date_of_birth, i.outcome, i.safety_alert, i.pin_rank, \
          i.plan, i.verification_status, i.status, i.created_at, u.name AS assignee \
-         FROM intakes i LEFT JOIN users u ON u.id = i.assignee_id {} ORDER BY {} LIMIT {} OFFSET {}",
-        w.sql(),
+         FROM intakes i LEFT JOIN users u ON u.id = i.assignee_id {where_} ORDER BY {} LIMIT {} OFFSET {}",
         order_of(filter.sort),
         per_page,
-        offset
+        offset,
+        where_ = w.sql(),
     );
     let rows = w.bind(sqlx::query(&sql)).fetch_all(&db.pool).await?;
+    let Some(first) = rows.first() else {
+        // A page past the end has no row to carry the count.
+        let count_sql = format!("SELECT COUNT(*) AS n FROM intakes i {}", w.sql());
+        let total: i64 = w.bind(sqlx::query(&count_sql)).fetch_one(&db.pool).await?.try_get("n")?;
+        return Ok((Vec::new(), total));
+    };
+    let (total, version): (i64, i64) = (first.try_get("total")?, first.try_get("version")?);
     let rows = rows
         .iter()
         .map(|r| rows_of(r, role, tz, today))
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    if cacheable {
+        db.queue_cache.put(version, key, (rows.clone(), total));
+    }
     Ok((rows, total))
 }
 
@@ -211,6 +279,24 @@ mod tests {
         let w = where_of(&f, &tz);
         assert_eq!(w.sql(), "WHERE (i.reference = $1 OR i.search_name LIKE $2 ESCAPE '\\')");
         assert_eq!(w.args[0], "7KQ29MXD");
+    }
+
+    #[test]
+    fn the_cache_serves_a_page_only_at_the_version_it_was_read_at() {
+        let cache = Cache::default();
+        cache.put(5, "a".into(), (Vec::new(), 1));
+        assert_eq!(cache.get(5, "a").map(|p| p.1), Some(1));
+        assert!(cache.get(6, "a").is_none(), "a newer version misses");
+        assert!(cache.get(5, "b").is_none(), "another filter, page or role misses");
+        cache.put(4, "b".into(), (Vec::new(), 2));
+        assert!(cache.get(4, "b").is_none(), "a page read before a later one is not kept");
+        cache.put(6, "b".into(), (Vec::new(), 3));
+        assert!(cache.get(5, "a").is_none() && cache.get(6, "a").is_none(), "a newer version drops older pages");
+        assert_eq!(cache.get(6, "b").map(|p| p.1), Some(3));
+        for i in 0..CACHED_PAGES + 1 {
+            cache.put(6, format!("k{i}"), (Vec::new(), 0));
+        }
+        assert!(cache.inner.lock().unwrap().pages.len() <= CACHED_PAGES, "bounded");
     }
 
     #[test]
