@@ -65,6 +65,16 @@ load() {
   timeout 300 oha --no-tui --output-format json -c "$CONNECTIONS" -n "$count" "$@" >"$work/oha/$name.json"
 }
 
+# warm COUNT [oha options...] URL: unrecorded requests before a read-only run, so its
+# figures are the server's steady state, not its first second (allocator arenas, SQLite's
+# page cache, the staff queue's page cache). Runs that write get none: their first
+# requests are part of what they measure.
+warm() {
+  local count=$1
+  shift
+  timeout 120 oha --no-tui -c "$CONNECTIONS" -n "$count" "$@" >/dev/null
+}
+
 json_post=(-m POST -H 'Content-Type: application/json')
 form_post=(-m POST -H 'Content-Type: application/x-www-form-urlencoded' -H "Origin: $BASE")
 
@@ -88,11 +98,17 @@ run_on() { # name database_url
   local css
   css=$(curl -s "$BASE/learn" | grep -o '/pkg/[^"]*\.css' | head -n 1)
   if [ "$name" = sqlite ]; then
-    load static-floor 50000 -H 'Accept-Encoding: br, gzip' "$BASE$css"
-    load home 20000 -H 'Accept-Encoding: br, gzip' "$BASE/"
-    load education 20000 -H 'Accept-Encoding: br, gzip' "$BASE/learn/what-is-ketamine"
+    local page draft
+    for page in "static-floor 50000 $BASE$css" "home 20000 $BASE/" "education 20000 $BASE/learn/what-is-ketamine"; do
+      set -- $page
+      warm 2000 -H 'Accept-Encoding: br, gzip' "$3"
+      load "$1" "$2" -H 'Accept-Encoding: br, gzip' "$3"
+    done
     # The first step with a saved draft: the draft is read and opened on every request.
-    load wizard-first-step 20000 -H "Cookie: $(draft_cookie)" -H 'Accept-Encoding: br, gzip' "$BASE/intake/red-flags"
+    draft=$(draft_cookie)
+    warm 2000 -H "Cookie: $draft" -H 'Accept-Encoding: br, gzip' "$BASE/intake/red-flags"
+    load wizard-first-step 20000 -H "Cookie: $draft" -H 'Accept-Encoding: br, gzip' "$BASE/intake/red-flags"
+    warm 2000 "${json_post[@]}" -D bench/screening.json "$BASE/api/v1/screening"
     load screening 20000 "${json_post[@]}" -D bench/screening.json "$BASE/api/v1/screening"
   fi
   load "insert-floor-$name" 10000 -m POST "$BASE/bench/insert"
@@ -103,6 +119,7 @@ run_on() { # name database_url
   local cookie
   cookie=$(staff_cookie)
   [ -n "$cookie" ] || { echo "the bench clinician could not sign in" >&2; exit 1; }
+  warm 1000 -H "Cookie: $cookie" -H 'Accept-Encoding: br, gzip' "$BASE/staff"
   load "staff-queue-$name" 5000 -H "Cookie: $cookie" -H 'Accept-Encoding: br, gzip' "$BASE/staff"
   if [ "$name" = sqlite ]; then
     load sign-in 1000 "${form_post[@]}" -d "email=bench.clinician%40example.org&password=bench%3A+correct+horse+battery+staple" "$BASE/staff/sign-in"
