@@ -42,7 +42,10 @@ struct Cached {
 impl Cache {
     fn get(&self, version: i64, key: &str) -> Option<std::sync::Arc<Page>> {
         let cached = self.inner.lock().ok()?;
-        (cached.version == version).then(|| cached.pages.get(key).cloned()).flatten()
+        if cached.version != version {
+            return None;
+        }
+        cached.pages.get(key).cloned()
     }
 
     /// Keeps a page read at `version`, unless a newer one has been seen since.
@@ -171,15 +174,12 @@ pub async fn page(
     today: Date,
 ) -> Result<Page, sqlx::Error> {
     // Exports read everything and are not kept.
-    let cacheable = per_page <= PER_PAGE;
-    let key = format!(
-        "{}|{page}|{per_page}|{}|{today}",
-        serde_json::to_string(filter).unwrap_or_default(),
-        role.sees_clinical()
-    );
-    if cacheable {
+    let key = (per_page <= PER_PAGE).then(|| {
+        format!("{}|{page}|{per_page}|{}|{today}", serde_json::to_string(filter).unwrap_or_default(), role.sees_clinical())
+    });
+    if let Some(key) = &key {
         let version: i64 = sqlx::query("SELECT n FROM queue_version WHERE id = 1").fetch_one(&db.pool).await?.try_get("n")?;
-        if let Some(hit) = db.queue_cache.get(version, &key) {
+        if let Some(hit) = db.queue_cache.get(version, key) {
             return Ok((*hit).clone());
         }
     }
@@ -210,7 +210,7 @@ pub async fn page(
         .iter()
         .map(|r| rows_of(r, role, tz, today))
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    if cacheable {
+    if let Some(key) = key {
         db.queue_cache.put(version, key, (rows.clone(), total));
     }
     Ok((rows, total))
