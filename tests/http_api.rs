@@ -363,8 +363,45 @@ async fn pages_have_a_nonce_policy_that_matches_their_scripts() {
     assert!(scripts >= 1);
     assert_eq!(html.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count()
         + html.matches(&format!("<script nonce=\"{nonce}\"")).count(), scripts, "every script carries the nonce");
+    // The loader's preloads carry the same nonce (the loader is rendered once and reused:
+    // no other page's nonce may be left in it).
+    assert_eq!(html.matches(&format!("crossorigin=\"{nonce}\"")).count(), 2, "both preloads");
     let again = app.get("/").await;
     assert_ne!(again.header("content-security-policy"), csp, "a fresh nonce per response");
+    assert!(!again.text().contains(nonce), "no earlier nonce in a later page");
+}
+
+#[tokio::test]
+async fn pages_are_gzipped_for_clients_that_accept_it_and_read_the_same() {
+    use std::io::Read;
+    let app = spawn(Backend::Sqlite).await;
+    let get = |accept: &'static str| {
+        let request = Request::get("/learn").header("accept-encoding", accept).body(Body::empty()).unwrap();
+        app.send(request)
+    };
+    let plain = get("identity").await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert_eq!(plain.header("content-encoding"), "");
+    for accept in ["gzip", "br, gzip", "gzip;q=0.5"] {
+        let zipped = get(accept).await;
+        assert_eq!(zipped.status, StatusCode::OK, "{accept}");
+        assert_eq!(zipped.header("content-encoding"), "gzip", "{accept}");
+        assert!(zipped.header("vary").to_ascii_lowercase().contains("accept-encoding"), "{accept}");
+        assert!(zipped.body.len() * 2 < plain.body.len(), "{accept}: compressed");
+        let mut html = String::new();
+        flate2::read::GzDecoder::new(&zipped.body[..]).read_to_string(&mut html).expect("valid gzip");
+        // The same page: only the per-response nonce differs.
+        let nonce = |csp: &str| csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).unwrap_or("").to_owned();
+        let (a, b) = (nonce(plain.header("content-security-policy")), nonce(zipped.header("content-security-policy")));
+        assert_eq!(html.replace(&b, "N"), plain.text().replace(&a, "N"), "{accept}");
+    }
+    assert_eq!(get("gzip;q=0").await.header("content-encoding"), "", "refused with q=0");
+    // Other responses are still compressed, by tower-http's layer, once.
+    let api = app.post_raw("/api/v1/screening", "application/json", b"{}".to_vec(), &[("accept-encoding", "gzip")]).await;
+    assert_eq!(api.header("content-encoding"), "gzip");
+    let mut json = String::new();
+    flate2::read::GzDecoder::new(&api.body[..]).read_to_string(&mut json).expect("valid gzip");
+    assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "{json}");
 }
 
 #[tokio::test]

@@ -67,7 +67,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="stylesheet" href=stylesheet />
                 <link rel="stylesheet" href="/theme.css" />
-                {scripts.then(|| view! { <HydrationScripts options islands=true /> })}
+                {scripts.then(|| island_loader(options))}
                 <MetaTags />
             </head>
             <body>
@@ -75,6 +75,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The script that loads the WASM bundle and hydrates the islands. On the server it is
+/// Leptos's `HydrationScripts`, rendered once and reused with each page's nonce
+/// (`assets::island_loader`).
+#[cfg(feature = "ssr")]
+fn island_loader(options: LeptosOptions) -> impl IntoView {
+    // What `HydrationScripts` does for islands: the shell outside islands is not hydrated,
+    // so it carries no hydration markers.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    leptos::tachys::html::InertElement::new(crate::server::http::assets::island_loader(&options, &nonce))
+}
+
+#[cfg(not(feature = "ssr"))]
+fn island_loader(options: LeptosOptions) -> impl IntoView {
+    view! { <HydrationScripts options islands=true /> }
 }
 
 /// Whether the current page is part of the staff portal.

@@ -76,3 +76,27 @@ mod tests {
         assert_eq!(cache_control("/elsewhere.AbCdEfGhIjKlMnOpQrStUv.css"), SHORT);
     }
 }
+
+/// Leptos's island loader (`HydrationScripts`: the JS and WASM preloads and the script
+/// that hydrates the islands) for this build, with `nonce` in it.
+///
+/// `HydrationScripts` finds the executable and reads `hash.txt` on every page, three file
+/// system calls that were 4% of the wizard's CPU under load (BENCHMARKS.md, third round).
+/// Its output differs between pages only by the nonce, so it is rendered once, with a
+/// random nonce that is then cut out, and each page joins the pieces with its own. The
+/// options are the same for the life of the process, so the first call's are kept.
+pub fn island_loader(options: &leptos::prelude::LeptosOptions, nonce: &str) -> String {
+    static PIECES: OnceLock<Vec<String>> = OnceLock::new();
+    PIECES.get_or_init(|| loader_pieces(options)).join(nonce)
+}
+
+fn loader_pieces(options: &leptos::prelude::LeptosOptions) -> Vec<String> {
+    use leptos::hydration::HydrationScripts;
+    use leptos::prelude::*;
+    Owner::new().with(|| {
+        let nonce = leptos::nonce::Nonce::new();
+        provide_context(nonce.clone());
+        let html = view! { <HydrationScripts options=options.clone() islands=true /> }.to_html();
+        html.split(&*nonce).map(str::to_owned).collect()
+    })
+}

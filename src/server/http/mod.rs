@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 pub mod bench;
 pub mod cards;
+mod compress;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -176,13 +177,15 @@ pub fn with_middleware(router: Router) -> Router {
     router
         .layer(CatchPanicLayer::custom(|_| internal_error_page()))
         .layer(axum::middleware::from_fn(security::headers))
-        // Pages are compressed as they are sent with gzip at its fastest level: the
-        // default (brotli at quality 11) spent more CPU than rendering the page, each
-        // brotli stream held megabytes of window (64 at once pushed the server past its
-        // memory budget), and gzip level 4 was still a tenth of the wizard's profile
-        // (BENCHMARKS.md); a 10 KB page still shrinks to about 3 KB. Built assets are
-        // served already compressed with brotli at the highest level (cargo leptos
-        // --precompress; not this layer).
+        // Responses are compressed with gzip at its fastest level: the default (brotli
+        // at quality 11) spent more CPU than rendering the page, each brotli stream held
+        // megabytes of window (64 at once pushed the server past its memory budget), and
+        // gzip level 4 was still a tenth of the wizard's profile (BENCHMARKS.md); a 10 KB
+        // page still shrinks to about 3 KB. Pages go through `compress`, which reuses one
+        // deflate stream per thread; the rest through tower-http. Built assets are served
+        // already compressed with brotli at the highest level (cargo leptos
+        // --precompress; not these layers).
+        .layer(axum::middleware::from_fn(compress::pages))
         .layer(CompressionLayer::new().no_br().quality(CompressionLevel::Fastest))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
