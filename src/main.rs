@@ -1,22 +1,30 @@
 //! The `pain-intake` binary: parse the command line, then run one subcommand.
 
+/// mimalloc instead of glibc's malloc. Under load the tokio workers freed each other's
+/// blocks and waited on glibc's arena locks; mimalloc frees across threads without a lock,
+/// and the wizard and the staff queue used a quarter less CPU per request (BENCHMARKS.md,
+/// third round).
+#[cfg(feature = "ssr")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[cfg(feature = "ssr")]
 fn main() -> std::process::ExitCode {
-    return_large_blocks_to_the_system();
+    return_freed_memory_at_once();
     pain_intake::server::cli::run()
 }
 
-/// glibc raises its mmap threshold to the size of the largest block freed, so after the
-/// first sign-in every 19 MiB argon2 block came from a thread's heap and stayed there: a
-/// burst of sign-ins took the server from 52 to 150 MB (BENCHMARKS.md). A fixed threshold
-/// keeps blocks of 4 MiB and more on mmap, so freeing one gives the memory back.
+/// mimalloc keeps freed pages for 10 ms by default before giving them back. A burst of
+/// sign-ins (19 MiB of argon2 memory each) or of 64 connections then held on to memory
+/// the process no longer used; with no delay the server stays inside its 100 MB budget.
 #[cfg(feature = "ssr")]
-fn return_large_blocks_to_the_system() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes allocator tuning; it is called before any thread starts.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
-    }
+fn return_freed_memory_at_once() {
+    // `mi_option_purge_delay` in mimalloc.h (the same position in v2 and v3); the Rust
+    // bindings name no constant for it.
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: mi_option_set only changes allocator tuning; it is called before any
+    // thread starts (the function is not thread-safe).
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) }
 }
 
 #[cfg(not(feature = "ssr"))]
