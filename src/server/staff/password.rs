@@ -22,7 +22,7 @@ static COMMON: LazyLock<HashSet<&'static str>> =
 /// hash holds about 19 MiB; on the tokio blocking pool a burst of sign-ins ran many at
 /// once on many threads (the server reached 500 MB, BENCHMARKS.md). A few fixed threads
 /// bound that, and leaving half the cores free keeps pages and intakes answering while
-/// staff sign in (see also the mmap threshold in main.rs).
+/// staff sign in (see also the allocator's memory release in main.rs).
 ///
 /// `None` if the threads could not be started (the OS refused): a password then cannot be
 /// checked or set, which the caller reports, instead of a panic inside a request.
