@@ -87,8 +87,9 @@ fn island_loader(options: LeptosOptions) -> impl IntoView {
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
-    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
-    leptos::tachys::html::InertElement::new(crate::server::http::assets::island_loader(&options, &nonce))
+    let nonce = leptos::nonce::use_nonce();
+    let nonce = nonce.as_deref().unwrap_or_default();
+    leptos::tachys::html::InertElement::new(crate::server::http::assets::island_loader(&options, nonce))
 }
 
 #[cfg(not(feature = "ssr"))]

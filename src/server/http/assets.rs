@@ -62,21 +62,6 @@ pub fn cache_control(path: &str) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_hashed_pkg_files_are_immutable() {
-        assert_eq!(cache_control("/pkg/pain-intake.AbCdEfGhIjKlMnOpQrStUv.wasm"), IMMUTABLE);
-        assert_eq!(cache_control("/pkg/pain-intake.Ab-dEfGhIjKl_nOpQrStUv.css"), IMMUTABLE);
-        assert_eq!(cache_control("/pkg/pain-intake.css"), SHORT);
-        assert_eq!(cache_control("/pkg/pain-intake.short.js"), SHORT);
-        assert_eq!(cache_control("/favicon.svg"), SHORT);
-        assert_eq!(cache_control("/elsewhere.AbCdEfGhIjKlMnOpQrStUv.css"), SHORT);
-    }
-}
-
 /// Leptos's island loader (`HydrationScripts`: the JS and WASM preloads and the script
 /// that hydrates the islands) for this build, with `nonce` in it.
 ///
@@ -100,3 +85,19 @@ fn loader_pieces(options: &leptos::prelude::LeptosOptions) -> Vec<String> {
         html.split(&*nonce).map(str::to_owned).collect()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_hashed_pkg_files_are_immutable() {
+        assert_eq!(cache_control("/pkg/pain-intake.AbCdEfGhIjKlMnOpQrStUv.wasm"), IMMUTABLE);
+        assert_eq!(cache_control("/pkg/pain-intake.Ab-dEfGhIjKl_nOpQrStUv.css"), IMMUTABLE);
+        assert_eq!(cache_control("/pkg/pain-intake.css"), SHORT);
+        assert_eq!(cache_control("/pkg/pain-intake.short.js"), SHORT);
+        assert_eq!(cache_control("/favicon.svg"), SHORT);
+        assert_eq!(cache_control("/elsewhere.AbCdEfGhIjKlMnOpQrStUv.css"), SHORT);
+    }
+}
+

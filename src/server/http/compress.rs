@@ -72,7 +72,7 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
             let mut params = item.split(';');
             let coding = params.next().unwrap_or_default().trim();
             (coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip"))
-                && params.all(|p| match p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")) {
+                && params.map(str::trim).all(|p| match p.strip_prefix("q=").or(p.strip_prefix("Q=")) {
                     Some(q) => q.trim().parse::<f32>().is_ok_and(|q| q > 0.0),
                     None => true,
                 })
@@ -89,28 +89,27 @@ fn is_html(headers: &HeaderMap) -> bool {
 /// `input` as one gzip member, with this thread's deflate stream; `None` if deflate failed
 /// (the page is then sent uncompressed).
 fn gzip_bytes(input: &[u8]) -> Option<Vec<u8>> {
-    DEFLATE.with(|slot| {
-        // A page is compressed without awaiting, so the slot is never borrowed twice; if it
-        // were, a fresh stream does the job.
-        let mut fresh = None;
-        let mut guard = slot.try_borrow_mut().ok();
-        let stream = match guard.as_deref_mut() {
-            Some(kept) => kept.get_or_insert_with(new_stream),
-            None => fresh.insert(new_stream()),
-        };
-        stream.reset();
-        let mut out = Vec::with_capacity(GZIP_HEADER.len() + input.len() / 3 + 64);
-        out.extend_from_slice(&GZIP_HEADER);
-        let deflated = deflate_into(stream, input, &mut out);
-        stream.reset();
-        deflated.ok()?;
-        let mut crc = Crc::new();
-        crc.update(input);
-        out.extend_from_slice(&crc.sum().to_le_bytes());
-        // ISIZE is the length modulo 2^32 (RFC 1952).
-        out.extend_from_slice(&(input.len() as u32).to_le_bytes());
-        Some(out)
+    DEFLATE.with(|slot| match slot.try_borrow_mut() {
+        Ok(mut kept) => gzip_with(kept.get_or_insert_with(new_stream), input),
+        // A page is compressed without awaiting, so the slot is never borrowed twice; if
+        // it were, a fresh stream does the job.
+        Err(_) => gzip_with(&mut new_stream(), input),
     })
+}
+
+/// Frames the deflate of `input` as gzip, leaving `stream` reset for the next page.
+fn gzip_with(stream: &mut Compress, input: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(GZIP_HEADER.len() + input.len() / 3 + 64);
+    out.extend_from_slice(&GZIP_HEADER);
+    let deflated = deflate_into(stream, input, &mut out);
+    stream.reset();
+    deflated.ok()?;
+    let mut crc = Crc::new();
+    crc.update(input);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    // ISIZE is the length modulo 2^32 (RFC 1952).
+    out.extend_from_slice(&(input.len() as u32).to_le_bytes());
+    Some(out)
 }
 
 fn new_stream() -> Compress {
