@@ -155,7 +155,40 @@ impl TestApp {
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        send(&self.router, request).await
+        let what = format!("{} {}", request.method(), request.uri().path());
+        match tokio::time::timeout(ANSWER_WITHIN, exchange(&self.router, request)).await {
+            Ok(reply) => reply,
+            Err(_) => panic!("{what} did not answer within 60 s; the database meanwhile:\n{}", self.db_activity().await),
+        }
+    }
+
+    /// What the app's database connections are doing: the pool's counts and, on
+    /// PostgreSQL, every session on this test's database with its state and wait. Printed
+    /// when a request hangs, so a rare hang names its cause.
+    async fn db_activity(&self) -> String {
+        let pool = &self.db.pool;
+        let mut out = format!("app pool: {} connections, {} idle\n", pool.size(), pool.num_idle());
+        if self.db.backend == Backend::Postgres {
+            let sql = "SELECT application_name, state, COALESCE(wait_event_type, '') AS wt, COALESCE(wait_event, '') AS we, \
+                       COALESCE(EXTRACT(EPOCH FROM now() - xact_start)::text, '') AS xact_s, LEFT(query, 200) AS query \
+                       FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+            let rows = tokio::time::timeout(std::time::Duration::from_secs(5), sqlx::query(sql).fetch_all(pool)).await;
+            match rows {
+                Ok(Ok(rows)) => {
+                    use sqlx::Row;
+                    for r in rows {
+                        let field = |name: &str| r.try_get::<String, _>(name).unwrap_or_default();
+                        out += &format!(
+                            "  {} | {} | wait {} {} | in transaction {} s | {}\n",
+                            field("application_name"), field("state"), field("wt"), field("we"), field("xact_s"), field("query")
+                        );
+                    }
+                }
+                Ok(Err(e)) => out += &format!("  pg_stat_activity failed: {e}\n"),
+                Err(_) => out += "  no connection for pg_stat_activity within 5 s\n",
+            }
+        }
+        out
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -175,19 +208,22 @@ impl TestApp {
     }
 }
 
+/// How long a request may take before its test fails, naming it, instead of hanging the run.
+const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub async fn send(router: &Router, request: Request<Body>) -> Reply {
-    // A request that never answers fails its test (naming it) instead of hanging the run.
     let what = format!("{} {}", request.method(), request.uri().path());
-    let exchange = async {
-        let response = router.clone().oneshot(request).await.expect("infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
-        Reply { status, headers, body }
-    };
-    tokio::time::timeout(std::time::Duration::from_secs(60), exchange)
+    tokio::time::timeout(ANSWER_WITHIN, exchange(router, request))
         .await
         .unwrap_or_else(|_| panic!("{what} did not answer within 60 s"))
+}
+
+async fn exchange(router: &Router, request: Request<Body>) -> Reply {
+    let response = router.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
+    Reply { status, headers, body }
 }
 
 /// The folder of the shared spec examples, beside the repository.
