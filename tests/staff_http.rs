@@ -1547,3 +1547,46 @@ async fn the_queue_date_orders_are_read_from_an_index_not_sorted() {
         assert!(!plan.iter().any(|d| d.contains("TEMP B-TREE")), "{sort:?}: {plan:?}");
     }
 }
+
+// ---------------------------------------------------------------------------------
+// Building app instances
+// ---------------------------------------------------------------------------------
+
+/// Leptos stops every resource in the process from loading while it generates a route
+/// list, and a resource that first runs in that window never loads (leptos issue 4773):
+/// its page never answered. This was the rare hang of this suite, where tests build apps
+/// while other tests render pages. The route list is now generated once per process, so
+/// building more instances (tests, `twin`) cannot stall a page being rendered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_pages_answer_while_other_app_instances_are_built() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let app = spawn(Backend::Sqlite).await;
+    let (admin, ..) = create_team(&app).await;
+    let cookie = app.sign_in(&admin).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let builder = {
+        let (state, stop, runtime) = (app.state.clone(), stop.clone(), tokio::runtime::Handle::current());
+        std::thread::spawn(move || {
+            let _runtime = runtime.enter();
+            let mut built = 0u32;
+            while !stop.load(Ordering::Relaxed) {
+                drop(pain_intake::server::http::app(state.clone()));
+                built += 1;
+            }
+            built
+        })
+    };
+    for i in 0..100 {
+        let page = tokio::time::timeout(Duration::from_secs(10), app.get_with("/staff/payers", &cookie)).await;
+        let Ok(page) = page else {
+            stop.store(true, Ordering::Relaxed);
+            panic!("page load {i} did not answer within 10 s while other app instances were being built");
+        };
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains("84980"), "the payer directory is on the page");
+    }
+    stop.store(true, Ordering::Relaxed);
+    let built = builder.join().expect("the app builder");
+    assert!(built > 0, "no app instance was built meanwhile");
+}

@@ -102,7 +102,7 @@ pub struct AppState {
 
 /// The whole app: pages, API, health checks and the middleware around them.
 pub fn app(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let clinic = ClinicInfo {
         name: state.settings.clinic_name.clone(),
         reviewer: state.settings.medical_reviewer.clone(),
@@ -169,6 +169,18 @@ pub fn app(state: AppState) -> Router {
     } else {
         app
     }
+}
+
+/// The app's Leptos routes, generated once per process.
+///
+/// Generating them renders the app once, and while it does Leptos keeps every resource
+/// in the process from loading: a page whose resource first runs in that moment never
+/// answers (leptos issue 4773). Built once, before the first router serves anything, the
+/// list is never generated again while pages are rendered, however many routers are
+/// built (tests build one per test, in parallel).
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Wraps a router in the layers every response passes through. Public so tests can put
