@@ -80,6 +80,47 @@ fn user_of(row: &AnyRow) -> Result<User, sqlx::Error> {
     })
 }
 
+/// What every staff request checks of its account (see `sessions::current`), with the
+/// queue's version read in the same statement.
+#[derive(Debug, Clone)]
+pub struct Standing {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub session_epoch: i64,
+    /// `queue_version` at the same moment (see `queue::page`).
+    pub queue_version: i64,
+}
+
+/// The account of a staff request and the queue's version, in one trip to the database.
+///
+/// Every staff request reads its account, so a disabled or signed-out-everywhere account
+/// is refused at once on every instance. The queue page, the page staff reload most,
+/// also needs the version to know whether its cached page still stands; read apart, the
+/// two were two trips of the three such a view makes (BENCHMARKS.md, fourth round).
+pub async fn standing(db: &Db, id: i64) -> Result<Option<Standing>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, email, name, role, disabled, session_epoch, (SELECT n FROM queue_version WHERE id = 1) AS queue_version \
+         FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let role: String = row.try_get("role")?;
+    Ok(Some(Standing {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+        session_epoch: row.try_get("session_epoch")?,
+        queue_version: row.try_get("queue_version")?,
+    }))
+}
+
 /// E-mail addresses are compared lower-cased and trimmed.
 pub fn normal_email(email: &str) -> String {
     email.trim().to_lowercase()

@@ -164,6 +164,11 @@ pub fn local_time(stored: &str, tz: &TimeZone) -> String {
 }
 
 /// One page of the queue (1-based) and the number of matching submissions.
+///
+/// `version` is the queue's version as the caller read it moments ago (with the account,
+/// `accounts::standing`), or `None` to read it here; a cached page read at that version
+/// is reused.
+#[allow(clippy::too_many_arguments)]
 pub async fn page(
     db: &Db,
     filter: &QueueFilter,
@@ -172,13 +177,17 @@ pub async fn page(
     role: Role,
     tz: &TimeZone,
     today: Date,
+    version: Option<i64>,
 ) -> Result<Page, sqlx::Error> {
     // Exports read everything and are not kept.
     let key = (per_page <= PER_PAGE).then(|| {
         format!("{}|{page}|{per_page}|{}|{today}", serde_json::to_string(filter).unwrap_or_default(), role.sees_clinical())
     });
     if let Some(key) = &key {
-        let version: i64 = sqlx::query("SELECT n FROM queue_version WHERE id = 1").fetch_one(&db.pool).await?.try_get("n")?;
+        let version: i64 = match version {
+            Some(v) => v,
+            None => sqlx::query("SELECT n FROM queue_version WHERE id = 1").fetch_one(&db.pool).await?.try_get("n")?,
+        };
         if let Some(hit) = db.queue_cache.get(version, key) {
             return Ok((*hit).clone());
         }
@@ -218,7 +227,7 @@ pub async fn page(
 
 /// Every matching row, for the CSV export (bounded: a clinic's whole history fits).
 pub async fn all(db: &Db, filter: &QueueFilter, role: Role, tz: &TimeZone, today: Date) -> Result<Vec<QueueRow>, sqlx::Error> {
-    page(db, filter, 1, 1_000_000, role, tz, today).await.map(|(rows, _)| rows)
+    page(db, filter, 1, 1_000_000, role, tz, today, None).await.map(|(rows, _)| rows)
 }
 
 fn bad(what: &str) -> sqlx::Error {

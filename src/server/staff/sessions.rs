@@ -85,6 +85,10 @@ pub struct Staff {
     pub email: String,
     pub name: String,
     pub role: Role,
+    /// The queue's version, read with the account at this request's gate (`None` where
+    /// the value was built at sign-in): the queue page checks its cache against it
+    /// instead of reading it again (`queue::page`).
+    pub queue_version: Option<i64>,
 }
 
 /// Why a request is not served as a signed-in staff member.
@@ -145,7 +149,7 @@ pub async fn current(session: &Session, db: &Db, timeouts: Timeouts) -> Result<S
         end(session).await;
         return Err(Denied::Expired);
     }
-    let user = match accounts::find(db, state.user_id).await {
+    let user = match accounts::standing(db, state.user_id).await {
         Ok(Some(u)) => u,
         Ok(None) => {
             end(session).await;
@@ -169,7 +173,7 @@ pub async fn current(session: &Session, db: &Db, timeouts: Timeouts) -> Result<S
             return Err(Denied::Unavailable);
         }
     }
-    Ok(Staff { id: user.id, email: user.email, name: user.name, role: user.role })
+    Ok(Staff { id: user.id, email: user.email, name: user.name, role: user.role, queue_version: Some(user.queue_version) })
 }
 
 /// The session store on the app's database. tower-sessions' stores need a concrete sqlx

@@ -73,7 +73,7 @@ fn needs_two_factor(state: &AppState, user: &accounts::User) -> bool {
 }
 
 fn staff_of(user: &accounts::User) -> Staff {
-    Staff { id: user.id, email: user.email.clone(), name: user.name.clone(), role: user.role }
+    Staff { id: user.id, email: user.email.clone(), name: user.name.clone(), role: user.role, queue_version: None }
 }
 
 /// `POST /staff/sign-in`
