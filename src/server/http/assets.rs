@@ -100,4 +100,3 @@ mod tests {
         assert_eq!(cache_control("/elsewhere.AbCdEfGhIjKlMnOpQrStUv.css"), SHORT);
     }
 }
-

@@ -62,13 +62,17 @@ pub enum AccountError {
 const COLUMNS: &str = "id, email, name, role, password_hash, totp_secret, totp_last_step, disabled, \
                        session_epoch, failed_sign_ins, locked_until, created_at";
 
-fn user_of(row: &AnyRow) -> Result<User, sqlx::Error> {
+fn role_of(row: &AnyRow) -> Result<Role, sqlx::Error> {
     let role: String = row.try_get("role")?;
+    Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))
+}
+
+fn user_of(row: &AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
         name: row.try_get("name")?,
-        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
+        role: role_of(row)?,
         password_hash: row.try_get("password_hash")?,
         totp_secret: row.try_get("totp_secret")?,
         totp_last_step: row.try_get("totp_last_step")?,
@@ -109,12 +113,11 @@ pub async fn standing(db: &Db, id: i64) -> Result<Option<Standing>, sqlx::Error>
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let role: String = row.try_get("role")?;
     Ok(Some(Standing {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
         name: row.try_get("name")?,
-        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
+        role: role_of(&row)?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
         session_epoch: row.try_get("session_epoch")?,
         queue_version: row.try_get("queue_version")?,
