@@ -202,11 +202,11 @@ fn x12_build_270_prints_the_inquiry_for_a_stored_intake() {
         let db = pain_intake::server::db::Db::open(&url).await.unwrap();
         let answers = IntakeAnswers::from_json(&valid_intake(), today).unwrap();
         let e = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
-        let stored = pain_intake::server::intakes::insert(&db, &answers, &e, today).await.unwrap();
+        let stored = pain_intake::server::intakes::insert(&db, &answers, &e, today, None).await.unwrap().stored().clone();
         let mut self_pay = valid_intake();
         self_pay["insurance"]["plan"] = serde_json::json!("self_pay");
         let answers = IntakeAnswers::from_json(&self_pay, today).unwrap();
-        let other = pain_intake::server::intakes::insert(&db, &answers, &e, today).await.unwrap();
+        let other = pain_intake::server::intakes::insert(&db, &answers, &e, today, None).await.unwrap().stored().clone();
         (stored.reference, other.reference)
     });
     let out = run(bin()
@@ -269,6 +269,21 @@ fn backup_copies_a_running_server_and_the_copy_restores_every_intake() {
         }
     });
     server.stop();
+}
+
+#[test]
+fn backup_refuses_a_missing_source_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("typo").join("intake.db");
+    let copy = dir.path().join("backup.db");
+    let out = run(bin().args(["backup", "--to"]).arg(&copy).env("DATABASE_URL", format!("sqlite://{}", source.display())));
+    assert_eq!(out.status.code(), Some(2), "a wrong DATABASE_URL is a configuration error");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("there is no SQLite database at") && stderr.contains("typo"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("backup written"));
+    assert!(!source.exists() && !source.parent().unwrap().exists(), "no database or folder is created at the source");
+    assert!(!copy.exists(), "no empty backup is written");
 }
 
 #[test]

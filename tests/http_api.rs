@@ -13,7 +13,74 @@ use pain_intake::server::db::Backend;
 use pain_intake::server::{http, intakes};
 use serde_json::{json, Value};
 
+/// `POST /api/v1/intakes` with an `Idempotency-Key`.
+async fn post_keyed(app: &TestApp, key: &str, body: &Value) -> Reply {
+    app.post_raw("/api/v1/intakes", "application/json", body.to_string().into_bytes(), &[("idempotency-key", key)]).await
+}
+
 on_both_databases! {
+    async fn the_same_idempotency_key_and_body_answer_the_first_201_and_store_once(backend) {
+        let app = std::sync::Arc::new(spawn(backend).await);
+        let intake = valid_intake();
+        let first = post_keyed(&app, "4f1c2b4e-retry-me", &intake).await;
+        assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
+        assert_eq!(first.header("idempotent-replayed"), "");
+        // A retry after a timeout, and six more at once (a website retrying in a loop).
+        let again = post_keyed(&app, "4f1c2b4e-retry-me", &intake).await;
+        assert_eq!(again.status, StatusCode::CREATED);
+        assert_eq!(again.header("idempotent-replayed"), "true");
+        assert_eq!(again.json(), first.json(), "the first answer, again");
+        let racing: Vec<_> = (0..6)
+            .map(|_| {
+                let (app, intake) = (app.clone(), intake.clone());
+                tokio::spawn(async move { post_keyed(&app, "race-key", &intake).await })
+            })
+            .collect();
+        let mut references = std::collections::HashSet::new();
+        for r in racing {
+            let reply = r.await.unwrap();
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+            references.insert(reply.json()["reference"].as_str().unwrap().to_owned());
+        }
+        assert_eq!(references.len(), 1, "six racing retries made one intake: {references:?}");
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 2);
+        let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications").fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(outbox, 2, "one e-mail per intake");
+        // Keys are not stored as sent.
+        let keys: Vec<String> = sqlx::query_scalar("SELECT request_key FROM intake_requests").fetch_all(&app.db.pool).await.unwrap();
+        assert!(keys.iter().all(|k| k.starts_with("key:") && !k.contains("retry-me")), "{keys:?}");
+    }
+
+    async fn an_idempotency_key_reused_for_another_body_is_refused_and_stores_nothing(backend) {
+        let app = spawn(backend).await;
+        let intake = valid_intake();
+        assert_eq!(post_keyed(&app, "k-1", &intake).await.status, StatusCode::CREATED);
+        let mut other = valid_intake();
+        other["patient"]["first_name"] = json!("Someone");
+        let reply = post_keyed(&app, "k-1", &other).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+        assert_eq!(reply.json()["errors"][0]["code"], "idempotency_key_reused");
+        assert!(reply.json()["errors"][0]["message"].as_str().unwrap().contains("different request body"));
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 1);
+        // The same JSON with its keys in another order is the same body.
+        let mut fields: Vec<(String, Value)> = intake.as_object().unwrap().clone().into_iter().collect();
+        fields.reverse();
+        let reordered = format!("{{ {} }}", fields.iter().map(|(k, v)| format!("{}: {v}", json!(k))).collect::<Vec<_>>().join(", "));
+        assert_ne!(reordered, intake.to_string());
+        let replay = app.post_raw("/api/v1/intakes", "application/json", reordered.into_bytes(), &[("idempotency-key", "k-1")]).await;
+        assert_eq!(replay.status, StatusCode::CREATED, "{}", replay.text());
+        assert_eq!(replay.header("idempotent-replayed"), "true");
+        // Another key, or none, is another intake.
+        assert_eq!(post_keyed(&app, "k-2", &intake).await.status, StatusCode::CREATED);
+        assert_eq!(app.post_json("/api/v1/intakes", &intake).await.status, StatusCode::CREATED);
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 3);
+        // After 24 hours the key is free again.
+        sqlx::query("UPDATE intake_requests SET created_at = '2000-01-01T00:00:00.000Z'").execute(&app.db.pool).await.unwrap();
+        let later = post_keyed(&app, "k-1", &other).await;
+        assert_eq!(later.status, StatusCode::CREATED, "{}", later.text());
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 4);
+        assert_eq!(intakes::purge_idempotency_keys(&app.db).await.unwrap(), 1, "k-2's old row");
+    }
     async fn intakes_committed_together_each_keep_their_own_answers_result_and_outbox_row(backend) {
         let app = std::sync::Arc::new(spawn(backend).await);
         let examples: Vec<Value> = examples().into_iter().map(|(_, e)| e).collect();
@@ -564,4 +631,34 @@ mod concurrency {
     async fn postgres() {
         thousand_intakes_from_fifty_clients(Backend::Postgres).await
     }
+}
+
+#[tokio::test]
+async fn a_malformed_idempotency_key_gets_a_clear_400_and_stores_nothing() {
+    let app = spawn(Backend::Sqlite).await;
+    let body = valid_intake().to_string().into_bytes();
+    let long = "k".repeat(256);
+    for key in ["", "   ", long.as_str(), "tab\there"] {
+        let reply = app.post_raw("/api/v1/intakes", "application/json", body.clone(), &[("idempotency-key", key)]).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{key:?}: {}", reply.text());
+        assert_eq!(reply.json()["errors"][0]["code"], "idempotency_key_invalid", "{key:?}");
+    }
+    let twice = app.post_raw("/api/v1/intakes", "application/json", body.clone(), &[("idempotency-key", "a"), ("idempotency-key", "b")]).await;
+    assert_eq!(twice.status, StatusCode::BAD_REQUEST);
+    let latin1 = Request::post("/api/v1/intakes")
+        .header("content-type", "application/json")
+        .header("idempotency-key", axum::http::HeaderValue::from_bytes(b"caf\xe9").unwrap())
+        .body(Body::from(body))
+        .unwrap();
+    assert_eq!(app.send(latin1).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(intakes::count(&app.db).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_request_id_sent_by_the_client_is_replaced_by_the_servers_own() {
+    let app = spawn(Backend::Sqlite).await;
+    let reply = app.send(Request::get("/healthz").header("x-request-id", "forged-id").body(Body::empty()).unwrap()).await;
+    let id = reply.header("x-request-id");
+    assert_ne!(id, "forged-id");
+    assert_eq!(id.len(), 36, "a UUID the server made: {id}");
 }

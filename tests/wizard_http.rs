@@ -77,7 +77,127 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// The "Continue" button of a resume link's page.
+async fn resume(app: &TestApp, cookie: &str, token: &str) -> Reply {
+    app.send(form_post("/intake/resume", cookie, &format!("token={token}"))).await
+}
+
+/// Posts every step but the last: the draft is ready to submit.
+async fn answer_all_but_review(app: &TestApp, cookie: &str) {
+    for step in Step::ALL.iter().copied().filter(|s| *s != Step::Review) {
+        let reply = app.send(form_post(&format!("/intake/{}", step.as_str()), cookie, &step_body(step))).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{step}");
+    }
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query(sql).fetch_one(&app.db.pool).await.unwrap().try_get::<i64, _>(0).unwrap()
+}
+
 on_both_databases! {
+    async fn a_resume_link_moves_the_draft_to_a_fresh_secret_and_stops_working(backend) {
+        let app = spawn(backend).await;
+        // Someone starts a draft and sends its link to a patient ("continue your form").
+        let planted = start(&app).await;
+        let link_token = planted.trim_start_matches("draft=").to_owned();
+        // Opening the link changes nothing (mail scanners open links too) ...
+        let page = app.get(&format!("/intake/resume/{link_token}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains(r#"<form method="post" action="/intake/resume">"#), "{}", page.text());
+        assert!(drafts::find(&app.db, &link_token).await.unwrap().is_some());
+        // ... pressing "Continue" moves the draft to a secret only this browser has.
+        let reply = resume(&app, "", &link_token).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+        assert_eq!(reply.header("location"), "/intake/red-flags");
+        let patient = draft_cookie(&reply);
+        let fresh = patient.trim_start_matches("draft=").to_owned();
+        assert_ne!(fresh, link_token);
+        assert!(drafts::find(&app.db, &fresh).await.unwrap().is_some());
+        assert!(drafts::find(&app.db, &link_token).await.unwrap().is_none(), "the link's token is dead at once");
+        // What the patient types now is out of reach of the link and of the planted cookie.
+        let reply = app.send(form_post("/intake/red-flags", &patient, &step_body(Step::RedFlags))).await;
+        assert_eq!(reply.header("location"), "/intake/symptoms");
+        let planted_view = app.send(form_post("/intake/symptoms", &planted, "nav=next")).await;
+        assert_eq!(planted_view.header("location"), "/intake/symptoms", "the planted cookie opens no draft");
+        let page = app.send(Request::get("/intake/red-flags").header("cookie", &planted).body(Body::empty()).unwrap()).await;
+        assert!(page.text().contains("We could not find your saved answers"));
+        assert!(!page.text().contains(&fresh));
+        let again = resume(&app, "", &link_token).await;
+        assert_eq!(again.header("location"), "/intake/red-flags");
+        assert_eq!(again.header("set-cookie"), "", "a used link gives no cookie");
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM drafts").await, 1);
+        // The patient's own draft still resumes where it stopped, once more under a new secret.
+        let moved = resume(&app, "", &fresh).await;
+        assert_eq!(moved.header("location"), "/intake/symptoms");
+        assert!(drafts::find(&app.db, &fresh).await.unwrap().is_none());
+    }
+
+    async fn one_draft_submitted_six_times_at_once_stores_one_intake(backend) {
+        let app = spawn(backend).await;
+        let cookie = start(&app).await;
+        answer_all_but_review(&app, &cookie).await;
+        let token = cookie.trim_start_matches("draft=").to_owned();
+        let draft_id = drafts::find(&app.db, &token).await.unwrap().unwrap().id;
+        sqlx::query("INSERT INTO card_images (draft_id, side, mime, bytes, data, created_at) VALUES ($1, 'front', 'image/png', 1, 'x', '2026-12-05T00:00:00.000Z')")
+            .bind(draft_id).execute(&app.db.pool).await.unwrap();
+        let app = std::sync::Arc::new(app);
+        let posts: Vec<_> = (0..6)
+            .map(|_| {
+                let (app, cookie) = (app.clone(), cookie.clone());
+                tokio::spawn(async move { app.send(form_post("/intake/review", &cookie, "nav=next")).await })
+            })
+            .collect();
+        for post in posts {
+            let reply = post.await.unwrap();
+            assert_eq!(reply.status, StatusCode::SEE_OTHER);
+            assert_eq!(reply.header("location"), "/intake/result");
+        }
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 1);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM notifications").await, 1, "one new-submission e-mail");
+        let intake_id: i64 = sqlx::query("SELECT id FROM intakes").fetch_one(&app.db.pool).await.unwrap().try_get("id").unwrap();
+        let draft = drafts::find(&app.db, &token).await.unwrap().unwrap();
+        assert_eq!(draft.intake_id, Some(intake_id));
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM card_images WHERE intake_id IS NOT NULL").await, 1);
+        // The database refuses a second intake for the draft, whoever asks.
+        let dup = sqlx::query("INSERT INTO intake_requests (request_key, fingerprint, intake_id, created_at) VALUES ($1, 'draft', $2, 'x')")
+            .bind(format!("draft:{draft_id}")).bind(intake_id).execute(&app.db.pool).await;
+        assert!(dup.unwrap_err().as_database_error().unwrap().is_unique_violation());
+    }
+
+    async fn a_submit_that_fails_half_way_stores_nothing_and_try_again_stores_one(backend) {
+        let app = spawn(backend).await;
+        let cookie = start(&app).await;
+        answer_all_but_review(&app, &cookie).await;
+        // Marking the draft fails (as a lost connection would, after the intake's insert).
+        let (make, drop) = match backend {
+            pain_intake::server::db::Backend::Sqlite => (
+                vec!["CREATE TRIGGER boom BEFORE UPDATE OF intake_id ON drafts WHEN NEW.intake_id IS NOT NULL BEGIN SELECT RAISE(ABORT, 'boom'); END"],
+                "DROP TRIGGER boom",
+            ),
+            pain_intake::server::db::Backend::Postgres => (
+                vec![
+                    "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'boom'; END $$ LANGUAGE plpgsql",
+                    "CREATE TRIGGER boom BEFORE UPDATE ON drafts FOR EACH ROW WHEN (NEW.intake_id IS NOT NULL) EXECUTE FUNCTION boom()",
+                ],
+                "DROP TRIGGER boom ON drafts",
+            ),
+        };
+        for sql in make {
+            sqlx::query(sql).execute(&app.db.pool).await.unwrap();
+        }
+        let failed = app.send(form_post("/intake/review", &cookie, "nav=next")).await;
+        assert_eq!(failed.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(failed.text().contains("Try again"));
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 0, "nothing of a failed submit is kept");
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM notifications").await, 0);
+        sqlx::query(drop).execute(&app.db.pool).await.unwrap();
+        for _ in 0..2 {
+            let again = app.send(form_post("/intake/review", &cookie, "nav=next")).await;
+            assert_eq!(again.header("location"), "/intake/result");
+        }
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 1);
+    }
+
     async fn a_whole_intake_posted_step_by_step_is_stored(backend) {
         let app = spawn(backend).await;
         let cookie = start(&app).await;
@@ -130,7 +250,7 @@ on_both_databases! {
         let token = cookie.trim_start_matches("draft=").to_owned();
         sqlx::query("UPDATE drafts SET expires_at = '2000-01-01T00:00:00.000Z'").execute(&app.db.pool).await.unwrap();
         assert!(drafts::find(&app.db, &token).await.unwrap().is_none());
-        let reply = app.get(&format!("/intake/resume/{token}")).await;
+        let reply = resume(&app, "", &token).await;
         assert_eq!(reply.header("location"), "/intake/red-flags");
         assert_eq!(reply.header("set-cookie"), "", "no cookie for an expired draft");
         assert_eq!(drafts::purge_expired(&app.db).await.unwrap(), 1);
@@ -221,10 +341,19 @@ async fn the_language_switch_remembers_and_never_redirects_off_site() {
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert_eq!(reply.header("location"), "/learn/diagnosis");
     assert!(reply.header("set-cookie").starts_with("lang=es;"));
-    for evil in ["//evil.example", "https://evil.example", "/\\evil.example"] {
+    for evil in [
+        "//evil.example", "https://evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example",
+        "/\r\n/evil.example", " //evil.example", "/\u{0}/evil.example", "javascript:alert(1)", "evil.example", "",
+        "/\u{3000}/evil.example", "\\\\evil.example",
+    ] {
         let reply = app.get(&format!("/lang/es?next={}", urlencode(evil))).await;
         assert_eq!(reply.header("location"), "/", "{evil}");
     }
+    // The review's case, byte for byte: a tab between the slashes.
+    let reply = app.get("/lang/es?next=%2F%09%2Fevil.example").await;
+    assert_eq!(reply.header("location"), "/");
+    let reply = app.get("/lang/en?next=%2Fstaff%3Fpage%3D2").await;
+    assert_eq!(reply.header("location"), "/staff?page=2", "a local path with a query is kept");
     assert_eq!(app.get("/lang/fr").await.status, StatusCode::NOT_FOUND);
     let page = app.send(Request::get("/").header("cookie", "lang=es").body(Body::empty()).unwrap()).await;
     assert!(page.text().contains("<html lang=\"es\""));
@@ -276,4 +405,51 @@ async fn while_the_database_is_down_wizard_pages_say_so_with_a_503() {
     assert!(html.contains(r#"value="&quot;a&quot; &lt;b&gt;""#), "{html}");
     assert!(html.contains(r#"<input type="hidden" name="nav" value="next">"#));
     assert!(html.contains("Try again"));
+}
+
+#[tokio::test]
+async fn a_cross_site_resume_post_is_refused_and_moves_nothing() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    let token = cookie.trim_start_matches("draft=").to_owned();
+    let cross = Request::post("/intake/resume")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from(format!("token={token}")))
+        .unwrap();
+    assert_eq!(app.send(cross).await.status, StatusCode::FORBIDDEN);
+    assert!(drafts::find(&app.db, &token).await.unwrap().is_some());
+    for junk in ["", "not-a-token", &"0".repeat(64), &token.to_uppercase()] {
+        let reply = resume(&app, "", junk).await;
+        assert_eq!(reply.header("location"), "/intake/red-flags", "{junk}");
+        assert_eq!(reply.header("set-cookie"), "");
+    }
+    let reply = app.send(form_post("/intake/resume", "", "%%%=&&")).await;
+    assert!(reply.status.is_redirection() || reply.status.is_client_error(), "{}", reply.status);
+}
+
+#[tokio::test]
+async fn text_with_a_closing_textarea_tag_comes_back_as_text() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    let evil = "</textarea><h1>Owned</h1><meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\"> & <b>";
+    let body = format!("{}&clinical.symptoms.other={}", step_body(Step::Symptoms), urlencode(evil));
+    app.send(form_post("/intake/symptoms", &cookie, &body)).await;
+    let body = format!(
+        "{}&clinical.medical.medications={}&clinical.medical.allergies={}",
+        step_body(Step::Medical),
+        urlencode(evil),
+        urlencode(evil)
+    );
+    app.send(form_post("/intake/medical", &cookie, &body)).await;
+    for step in ["symptoms", "medical"] {
+        let page = app.send(Request::get(format!("/intake/{step}")).header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+        let html = page.text();
+        assert!(!html.contains("<h1>Owned</h1>") && !html.contains("<meta http-equiv"), "{step}: live markup in {html}");
+        assert!(
+            html.contains("&lt;/textarea&gt;&lt;h1&gt;Owned&lt;/h1&gt;&lt;meta http-equiv=\"refresh\""),
+            "{step}: the text is kept, escaped: {html}"
+        );
+        assert!(html.contains("&amp; &lt;b&gt;</textarea>"), "{step}");
+    }
 }

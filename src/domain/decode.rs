@@ -79,6 +79,9 @@ pub enum Format {
     GroupNumber,
     /// One of the X12 delimiters `~ * : ^`, which could corrupt an eligibility request.
     X12Delimiter,
+    /// A character that is not shown but changes how the text around it is shown
+    /// (a bidirectional override, a zero-width space): staff would read another name.
+    InvisibleCharacter,
     /// `preferred_contact` is `email` but no e-mail address was given.
     EmailForContact,
     Reference,

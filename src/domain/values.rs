@@ -116,33 +116,63 @@ fn trimmed_length(text: &str, min: usize, max: usize) -> Result<String, Problem>
     }
 }
 
-/// A person's name (first, last, subscriber): trimmed, 1..=100 characters, no X12
-/// delimiters and no control characters.
+/// Whether `c` is shown as nothing yet changes how the text around it is shown: the
+/// bidirectional embeddings, overrides, isolates and marks (U+202E turns "Smith" around
+/// on screen), zero-width spaces and joiners, invisible operators, the byte-order mark,
+/// the soft hyphen and tag characters. In a name they only let one name pass for another.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+/// A name as people type it: trimmed, within `min..=max` characters, with no control
+/// characters and no invisible formatting characters.
+fn name_text(text: &str, min: usize, max: usize) -> Result<String, Problem> {
+    let t = trimmed_length(text, min, max)?;
+    if t.chars().any(is_invisible_format) {
+        return Err(Problem::Format(Format::InvisibleCharacter));
+    }
+    if t.chars().any(char::is_control) {
+        return Err(Problem::Format(Format::X12Delimiter));
+    }
+    Ok(t)
+}
+
+/// A person's name (first, last, subscriber, a staff member's): trimmed, 1..=100
+/// characters, no X12 delimiters, no control or invisible formatting characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PersonName(String);
 text_value!(PersonName);
 
 impl PersonName {
     pub fn parse(text: &str) -> Result<Self, Problem> {
-        let t = trimmed_length(text, 1, 100)?;
+        let t = name_text(text, 1, 100)?;
         if t.contains(X12_DELIMITERS) {
-            return Err(Problem::Format(Format::X12Delimiter));
-        }
-        if t.chars().any(char::is_control) {
             return Err(Problem::Format(Format::X12Delimiter));
         }
         Ok(Self(t))
     }
 }
 
-/// The typed signature on the consent step: trimmed, 2..=200 characters.
+/// The typed signature on the consent step: trimmed, 2..=200 characters, no control or
+/// invisible formatting characters (it is shown to staff as the patient's name).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Signature(String);
 text_value!(Signature);
 
 impl Signature {
     pub fn parse(text: &str) -> Result<Self, Problem> {
-        trimmed_length(text, 2, 200).map(Self)
+        name_text(text, 2, 200).map(Self)
     }
 }
 
@@ -420,6 +450,21 @@ mod tests {
     }
 
     #[test]
+    fn names_and_signatures_refuse_bidi_overrides_and_zero_width_characters() {
+        let invisible = Problem::Format(Format::InvisibleCharacter);
+        for bad in [
+            "Smith\u{202E}htimS", "\u{202D}Jane", "Ja\u{200B}ne", "Ja\u{200D}ne", "Jane\u{2066}x\u{2069}",
+            "\u{FEFF}Jane", "Ja\u{00AD}ne", "Jane\u{200F}", "Jane\u{E0041}", "Jane\u{061C}",
+        ] {
+            assert_eq!(PersonName::parse(bad), Err(invisible.clone()), "{bad:?}");
+            assert_eq!(PayerName::parse(bad), Err(invisible.clone()), "{bad:?}");
+            assert_eq!(Signature::parse(bad), Err(invisible.clone()), "{bad:?}");
+        }
+        assert!(Signature::parse("Ana García").is_ok());
+        assert_eq!(Signature::parse("Ana\u{7}García"), Err(Problem::Format(Format::X12Delimiter)));
+    }
+
+    #[test]
     fn names_are_trimmed_and_bounded_and_refuse_x12_delimiters() {
         assert_eq!(PersonName::parse("  Jane ").unwrap().as_str(), "Jane");
         assert_eq!(PersonName::parse("   "), Err(Problem::Length { min: 1, max: 100 }));
@@ -429,6 +474,8 @@ mod tests {
             assert_eq!(PersonName::parse(bad), Err(Problem::Format(Format::X12Delimiter)), "{bad}");
         }
         assert!(PersonName::parse("José O'Brien-Núñez").is_ok());
+        assert!(PersonName::parse("Nguyễn Thị Minh Khai").is_ok());
+        assert!(PersonName::parse("محمد").is_ok(), "right-to-left scripts are names too");
     }
 
     #[test]

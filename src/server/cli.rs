@@ -24,7 +24,7 @@ pub fn run() -> ExitCode {
         Some(Command::Screen(args)) => screen(&args),
         Some(Command::Migrate(args)) => block_on(migrate(args)),
         Some(Command::Serve(args)) => block_on(serve(*args)),
-        Some(Command::Backup(args)) => block_on(backup(args)),
+        Some(Command::Backup(args)) => backup(args),
         Some(Command::X12(X12Command::Parse271 { file })) => parse_271(&file),
         Some(Command::X12(X12Command::Build270(args))) => block_on(build_270(*args)),
         Some(Command::User(UserCommand::Add(args))) => block_on(user_add(args)),
@@ -72,10 +72,9 @@ async fn user_add(args: UserAddArgs) -> Result<(), String> {
     if crate::domain::values::Email::parse(&email).is_err() {
         return Err(format!("{email:?} is not a valid e-mail address"));
     }
-    let name = args.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err("--name must be 1 to 100 characters".into());
-    }
+    let name = crate::domain::values::PersonName::parse(&args.name)
+        .map_err(|_| "--name must be 1 to 100 characters, without ~ * : ^, control or invisible formatting characters".to_owned())?;
+    let name = name.as_str();
     let mut line = String::new();
     std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password from standard input: {e}"))?;
     let line = line.strip_suffix('\n').unwrap_or(&line);
@@ -134,12 +133,27 @@ fn audit_verify(args: DatabaseArgs) -> ExitCode {
     }
 }
 
-async fn backup(args: BackupArgs) -> Result<(), String> {
-    // Connect without migrating: a backup must not change the database it copies.
-    let db = Db::connect(&args.database.database_url).await.map_err(|e| e.to_string())?;
-    db.backup_to(&args.to).await.map_err(|e| e.to_string())?;
-    println!("backup written to {}", args.to.display());
-    Ok(())
+/// `backup`: an online copy of the SQLite database. A source that is not there is a
+/// configuration error (exit 2) and nothing is created, neither there nor at `--to`.
+fn backup(args: BackupArgs) -> ExitCode {
+    let url = args.database.database_url.clone();
+    let mut missing = false;
+    let code = block_on(async {
+        // Connect without migrating or creating: a backup must not change the database
+        // it copies, nor make one where none was.
+        let db = Db::connect_existing(&url).await.map_err(|e| {
+            missing = matches!(e, crate::server::db::DbError::Missing(_));
+            e.to_string()
+        })?;
+        db.backup_to(&args.to).await.map_err(|e| e.to_string())?;
+        println!("backup written to {}", args.to.display());
+        Ok(())
+    });
+    if missing {
+        ExitCode::from(2)
+    } else {
+        code
+    }
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
@@ -193,8 +207,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         leptos_options,
     };
 
-    // Finished rate-limit windows hold client addresses, and drafts expire after 30
-    // days: drop both every minute, so nothing is kept longer than it is needed.
+    // Finished rate-limit windows hold client addresses, drafts expire after 30 days and
+    // API idempotency keys after 24 hours: drop them every minute, so nothing is kept
+    // longer than it is needed.
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
@@ -206,6 +221,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(purged = n, "expired drafts deleted"),
                 Err(e) => tracing::warn!(error = %e, "draft purge failed"),
+            }
+            if let Err(e) = super::intakes::purge_idempotency_keys(&purge_db).await {
+                tracing::warn!(error = %e, "idempotency key purge failed");
             }
             // Ended staff sessions and failure counters older than an hour.
             if let Err(e) = purge_db.sessions.purge_expired().await {

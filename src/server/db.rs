@@ -142,6 +142,8 @@ async fn counters_pool(url: &str) -> Result<AnyPool, sqlx::Error> {
 pub enum DbError {
     #[error("DATABASE_URL must start with sqlite:// or postgres:// (got {0:?})")]
     UnsupportedUrl(String),
+    #[error("there is no SQLite database at {0} (check DATABASE_URL)")]
+    Missing(String),
     #[error("cannot create the folder for the SQLite database {path}: {source}")]
     CreateDir { path: String, source: std::io::Error },
     #[error("cannot connect to the database at {url}: {source}")]
@@ -169,8 +171,19 @@ impl Db {
         Ok(db)
     }
 
-    /// Connects without migrating.
+    /// Connects without migrating, creating an SQLite file (and its folder) that is not
+    /// there yet.
     pub async fn connect(url: &str) -> Result<Self, DbError> {
+        Self::connect_with(url, true).await
+    }
+
+    /// Connects to a database that must already exist (a backup of a mistyped path must
+    /// say so, not copy a new empty database and call it a backup). Nothing is created.
+    pub async fn connect_existing(url: &str) -> Result<Self, DbError> {
+        Self::connect_with(url, false).await
+    }
+
+    async fn connect_with(url: &str, create: bool) -> Result<Self, DbError> {
         sqlx::any::install_default_drivers();
         let (backend, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
             let path = rest.trim_start_matches("//");
@@ -178,12 +191,16 @@ impl Db {
             if file.is_empty() || file == ":memory:" {
                 return Err(DbError::UnsupportedUrl(url.to_owned()));
             }
+            if !create && !std::path::Path::new(file).is_file() {
+                return Err(DbError::Missing(file.to_owned()));
+            }
             if let Some(dir) = std::path::Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)
                     .map_err(|source| DbError::CreateDir { path: file.to_owned(), source })?;
             }
-            // `mode=rwc` creates the file on first start.
-            let url = if path.contains('?') { format!("sqlite://{path}") } else { format!("sqlite://{path}?mode=rwc") };
+            // `mode=rwc` creates the file on first start; `rw` opens only what is there.
+            let mode = if create { "rwc" } else { "rw" };
+            let url = if path.contains('?') { format!("sqlite://{path}") } else { format!("sqlite://{path}?mode={mode}") };
             (Backend::Sqlite, url)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             (Backend::Postgres, url.to_owned())

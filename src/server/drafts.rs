@@ -103,6 +103,24 @@ pub async fn find(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Error> {
     }))
 }
 
+/// Moves a draft to a fresh token and returns it, or `None` when the old token opens no
+/// live draft. The old token stops working in the same statement, so a resume link
+/// (which may have been made by someone else, or seen on a shared screen) opens the
+/// draft once and never again: whoever holds the link afterwards reads nothing.
+pub async fn rotate(db: &Db, token: &str) -> Result<Option<String>, sqlx::Error> {
+    if !looks_like_token(token) {
+        return Ok(None);
+    }
+    let fresh = new_token();
+    let done = sqlx::query("UPDATE drafts SET token_hash = $1, updated_at = $2 WHERE token_hash = $3 AND expires_at > $2")
+        .bind(hash(&fresh))
+        .bind(now_text())
+        .bind(hash(token))
+        .execute(&db.pool)
+        .await?;
+    Ok((done.rows_affected() == 1).then_some(fresh))
+}
+
 /// Saves the answers and the errors of the step just posted.
 pub async fn save(db: &Db, id: i64, answers: &Value, step: &str, errors: &[SavedError]) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE drafts SET answers = $1, errors_step = $2, errors = $3, updated_at = $4 WHERE id = $5")
@@ -110,17 +128,6 @@ pub async fn save(db: &Db, id: i64, answers: &Value, step: &str, errors: &[Saved
         .bind(db.seal_value("drafts", id, "answers", &answers.to_string()))
         .bind(step)
         .bind(serde_json::to_string(errors).unwrap_or_else(|_| "[]".into()))
-        .bind(now_text())
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
-}
-
-/// Marks a draft as submitted and drops its answers (the intake now holds them).
-pub async fn mark_submitted(db: &Db, id: i64, intake_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE drafts SET answers = '{}', errors = '[]', errors_step = NULL, intake_id = $1, updated_at = $2 WHERE id = $3")
-        .bind(intake_id)
         .bind(now_text())
         .bind(id)
         .execute(&db.pool)

@@ -1,6 +1,6 @@
 //! Storing submitted intakes with their screening result.
 
-use super::db::{groups, now_text, numbered, Db};
+use super::db::{groups, now_text, numbered, text_at, Db};
 use crate::domain::intake::{IntakeAnswers, Plan};
 use crate::domain::staff::{pin_rank, priority, VerificationStatus};
 use crate::domain::screening::Evaluation;
@@ -21,6 +21,57 @@ pub struct Stored {
     pub reference: Reference,
 }
 
+/// What makes a request create at most one intake, however often it arrives (a double
+/// click, a browser's retry, a clinic website retrying after a timeout). Its key is a
+/// primary key in `intake_requests`, written in the intake's own transaction, so the
+/// database refuses a second intake for it on every instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Once {
+    /// The wizard draft being submitted: one draft yields one intake. The draft is marked
+    /// submitted and its card photos move to the intake in the same transaction.
+    Draft(i64),
+    /// An API client's `Idempotency-Key` (SHA-256 of it) and a fingerprint of the body
+    /// (SHA-256 of its canonical JSON), kept for [`IDEMPOTENCY_HOURS`].
+    Key { key_hash: String, fingerprint: String },
+}
+
+/// How long an `Idempotency-Key` is remembered (the API contract says 24 hours).
+pub const IDEMPOTENCY_HOURS: i64 = 24;
+
+impl Once {
+    fn request_key(&self) -> String {
+        match self {
+            Self::Draft(id) => format!("draft:{id}"),
+            Self::Key { key_hash, .. } => format!("key:{key_hash}"),
+        }
+    }
+    fn fingerprint(&self) -> &str {
+        match self {
+            Self::Draft(_) => "draft",
+            Self::Key { fingerprint, .. } => fingerprint,
+        }
+    }
+}
+
+/// The answer of [`insert`].
+#[derive(Debug, Clone)]
+pub enum Created {
+    /// A new intake was stored.
+    New(Stored),
+    /// The same [`Once`] made an intake before: nothing was stored. `same_request` says
+    /// whether the fingerprint matches (an API key reused for another body does not).
+    Before { stored: Stored, same_request: bool },
+}
+
+impl Created {
+    /// The intake that answers this request, new or earlier.
+    pub fn stored(&self) -> &Stored {
+        match self {
+            Self::New(s) | Self::Before { stored: s, .. } => s,
+        }
+    }
+}
+
 /// The most intakes committed together. A batch of 64 is written in a few milliseconds;
 /// larger ones would only add to the wait of the first in line.
 const MAX_BATCH: usize = 64;
@@ -32,13 +83,26 @@ const MAX_BATCH: usize = 64;
 /// Concurrent submissions are committed together (group commit): one writer task takes
 /// every intake waiting at that moment and writes them in one transaction, so a burst
 /// pays for one disk flush instead of one each. Nobody is answered before the commit.
+///
+/// With a [`Once`], a request that already made an intake stores nothing and answers
+/// [`Created::Before`] with that intake.
 pub async fn insert(
     db: &Db,
     answers: &IntakeAnswers,
     evaluation: &Evaluation,
     evaluated_on: Date,
-) -> Result<Stored, sqlx::Error> {
-    let row = NewIntake::new(answers, evaluation, evaluated_on)?;
+    once: Option<Once>,
+) -> Result<Created, sqlx::Error> {
+    if let Some(key @ Once::Key { .. }) = &once {
+        // A key older than its window is free again (the purge task also removes them).
+        let cutoff = text_at(jiff::Timestamp::now() - jiff::SignedDuration::from_hours(IDEMPOTENCY_HOURS));
+        sqlx::query("DELETE FROM intake_requests WHERE request_key = $1 AND created_at < $2")
+            .bind(key.request_key())
+            .bind(cutoff)
+            .execute(&db.pool)
+            .await?;
+    }
+    let row = NewIntake::new(answers, evaluation, evaluated_on, once)?;
     let (reply, stored) = oneshot::channel();
     if db.intake_writer().send(Job { row, reply }).await.is_err() {
         return Err(sqlx::Error::PoolClosed);
@@ -50,7 +114,7 @@ pub async fn insert(
 /// One intake waiting for the writer, and where its answer goes.
 pub(crate) struct Job {
     row: NewIntake,
-    reply: oneshot::Sender<Result<Stored, sqlx::Error>>,
+    reply: oneshot::Sender<Result<Created, sqlx::Error>>,
 }
 
 /// Starts the writer task for a database and returns the queue it reads. The task ends
@@ -80,7 +144,7 @@ async fn write_batch(db: &Db, jobs: Vec<Job>) {
     match together.await {
         Ok(stored) => {
             for (job, s) in jobs.into_iter().zip(stored) {
-                let _ = job.reply.send(Ok(s));
+                let _ = job.reply.send(Ok(Created::New(s)));
             }
         }
         Err(_) if jobs.len() > 1 => {
@@ -90,7 +154,8 @@ async fn write_batch(db: &Db, jobs: Vec<Job>) {
             }
         }
         Err(e) => {
-            // A batch of one is already "on its own": retry only a reference collision.
+            // A batch of one is already "on its own": go on only after a unique violation
+            // (a reference collision, or a request that made its intake before).
             let result = if is_unique_violation(&e) { insert_one(db, &jobs[0].row).await } else { Err(e) };
             if let Some(job) = jobs.into_iter().next() {
                 let _ = job.reply.send(result);
@@ -195,11 +260,61 @@ async fn write_rows(db: &Db, tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[
         outbox = outbox.bind(s.id).bind(s.reference.compact()).bind(&row.priority).bind(&now).bind(&now);
     }
     outbox.execute(&mut **tx).await?;
+
+    let claimed: Vec<(&Stored, &Once)> = stored.iter().zip(rows).filter_map(|(s, row)| row.once.as_ref().map(|o| (s, o))).collect();
+    if !claimed.is_empty() {
+        let sql = format!(
+            "INSERT INTO intake_requests (request_key, fingerprint, intake_id, created_at) VALUES {}",
+            groups(claimed.len(), 4)
+        );
+        let mut claims = sqlx::query(&sql);
+        for (s, once) in &claimed {
+            claims = claims.bind(once.request_key()).bind(once.fingerprint().to_owned()).bind(s.id).bind(&now);
+        }
+        claims.execute(&mut **tx).await?;
+    }
+    for (s, once) in &claimed {
+        if let Once::Draft(draft_id) = once {
+            // The draft's answers now live in the intake; its photos move with it.
+            sqlx::query(
+                "UPDATE drafts SET answers = '{}', errors = '[]', errors_step = NULL, intake_id = $1, updated_at = $2 WHERE id = $3",
+            )
+            .bind(s.id)
+            .bind(&now)
+            .bind(draft_id)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query("UPDATE card_images SET intake_id = $1 WHERE draft_id = $2 AND intake_id IS NULL")
+                .bind(s.id)
+                .bind(draft_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
     Ok(stored)
 }
 
-/// One intake in its own transaction, drawing a new reference when one is taken.
-async fn insert_one(db: &Db, row: &NewIntake) -> Result<Stored, sqlx::Error> {
+/// The intake an earlier request with this [`Once`] made, and whether it was the same
+/// request (same fingerprint).
+async fn earlier(db: &Db, once: &Once) -> Result<Option<(Stored, bool)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT r.fingerprint, i.id, i.reference FROM intake_requests r JOIN intakes i ON i.id = r.intake_id WHERE r.request_key = $1",
+    )
+    .bind(once.request_key())
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let reference: String = row.try_get("reference")?;
+    let stored = Stored {
+        id: row.try_get("id")?,
+        reference: Reference::parse(&reference).map_err(|_| sqlx::Error::Decode("bad stored reference".into()))?,
+    };
+    Ok(Some((stored, row.try_get::<String, _>("fingerprint")? == once.fingerprint())))
+}
+
+/// One intake in its own transaction, drawing a new reference when one is taken. When
+/// its [`Once`] already made an intake, that one is the answer and nothing is stored.
+async fn insert_one(db: &Db, row: &NewIntake) -> Result<Created, sqlx::Error> {
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -207,9 +322,19 @@ async fn insert_one(db: &Db, row: &NewIntake) -> Result<Stored, sqlx::Error> {
         match write_rows(db, &mut tx, &[row]).await {
             Ok(mut stored) => {
                 tx.commit().await?;
-                return stored.pop().ok_or_else(|| sqlx::Error::Protocol("no intake was stored".into()));
+                return stored.pop().map(Created::New).ok_or_else(|| sqlx::Error::Protocol("no intake was stored".into()));
             }
-            Err(e) if is_unique_violation(&e) && attempt < REFERENCE_ATTEMPTS => continue,
+            Err(e) if is_unique_violation(&e) => {
+                drop(tx);
+                if let Some(once) = &row.once {
+                    if let Some((stored, same_request)) = earlier(db, once).await? {
+                        return Ok(Created::Before { stored, same_request });
+                    }
+                }
+                if attempt >= REFERENCE_ATTEMPTS {
+                    return Err(e);
+                }
+            }
             Err(e) => return Err(e),
         }
     }
@@ -234,10 +359,11 @@ struct NewIntake {
     reasons_json: String,
     scores_json: String,
     evaluated_on: String,
+    once: Option<Once>,
 }
 
 impl NewIntake {
-    fn new(answers: &IntakeAnswers, evaluation: &Evaluation, evaluated_on: Date) -> Result<Self, sqlx::Error> {
+    fn new(answers: &IntakeAnswers, evaluation: &Evaluation, evaluated_on: Date, once: Option<Once>) -> Result<Self, sqlx::Error> {
         let patient = &answers.patient;
         Ok(Self {
             schema_version: i64::from(answers.schema_version),
@@ -263,6 +389,7 @@ impl NewIntake {
             reasons_json: to_json(&evaluation.reasons)?,
             scores_json: to_json(&evaluation.scores)?,
             evaluated_on: evaluated_on.to_string(),
+            once,
         })
     }
 }
@@ -316,6 +443,17 @@ pub async fn find(db: &Db, reference: &Reference) -> Result<Option<StoredIntake>
         reasons: serde_json::from_str(&reasons).map_err(decode)?,
         status: row.try_get("status")?,
     }))
+}
+
+/// Forgets API idempotency keys older than their window; returns how many. (A draft's
+/// claim stays: a draft is submitted once, ever.)
+pub async fn purge_idempotency_keys(db: &Db) -> Result<u64, sqlx::Error> {
+    let cutoff = text_at(jiff::Timestamp::now() - jiff::SignedDuration::from_hours(IDEMPOTENCY_HOURS));
+    let done = sqlx::query("DELETE FROM intake_requests WHERE request_key LIKE 'key:%' AND created_at < $1")
+        .bind(cutoff)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 /// How many intakes are stored.

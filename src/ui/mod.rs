@@ -97,6 +97,21 @@ fn island_loader(options: LeptosOptions) -> impl IntoView {
     view! { <HydrationScripts options islands=true /> }
 }
 
+/// The text to put inside a `<textarea>`.
+///
+/// tachys 0.2 (Leptos 0.8) writes a textarea's children unescaped, as it does for
+/// `<script>`, so a note containing `</textarea><meta http-equiv=refresh …>` came back as
+/// live markup. Upstream fixed it (leptos pull request 4730) in no 0.8 release, so the
+/// server escapes here. In the browser the text becomes a DOM text node, which needs no
+/// escaping, so it passes as it is (and hydration sees the same text).
+pub fn textarea_text(value: &str) -> String {
+    if cfg!(feature = "ssr") {
+        value.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    } else {
+        value.to_owned()
+    }
+}
+
 /// Whether the current page is part of the staff portal.
 fn is_staff_path() -> bool {
     leptos_router::hooks::use_location().pathname.with(|p| p == "/staff" || p.starts_with("/staff/"))
@@ -137,6 +152,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/intake/stop") view=intake::EmergencyStop ssr=SsrMode::Async />
                     <Route path=path!("/intake/result") view=intake::IntakeResult ssr=SsrMode::Async />
                     <Route path=path!("/intake/cards") view=intake::IntakeCards ssr=SsrMode::Async />
+                    <Route path=path!("/intake/resume/:token") view=intake::ResumePage />
                     <Route path=path!("/intake/:step") view=intake::IntakeStep ssr=SsrMode::Async />
                     <Route path=path!("/staff/sign-in") view=staff::SignInPage />
                     <Route path=path!("/staff/two-factor") view=staff::TwoFactorPage />

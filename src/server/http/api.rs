@@ -8,9 +8,12 @@ use crate::domain::intake::{IntakeAnswers, Locale};
 use crate::domain::screening::{evaluate, Evaluation, Outcome, Reason, ReasonCode, ScreeningRequest, Scores};
 use crate::server::intakes;
 use crate::server::rate_limit::Decision;
+use crate::domain::values::Reference;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
+use sha2::{Digest, Sha256};
 use serde::Serialize;
 
 /// A reason as the API shows it: code, outcome and a message in the reader's language.
@@ -79,30 +82,68 @@ pub async fn screening(
 }
 
 /// Validates, evaluates and durably stores an intake; 201 with its reference.
+///
+/// With an `Idempotency-Key` header (the IETF draft's semantics), a retry is safe: the
+/// same key with the same body within 24 hours answers the first 201 again and stores
+/// nothing (`Idempotent-Replayed: true`); the same key with another body is a 422.
 pub async fn create_intake(
     State(state): State<AppState>,
     Lang(locale): Lang,
     client: ClientAddr,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<IntakeCreated>), Failure> {
+) -> Result<Response, Failure> {
+    let once = idempotency(&headers, &body).map_err(|e| e.in_locale(locale))?;
     check_rate(&state, "intakes", &client, locale).await?;
     let today = state.settings.today();
     let answers = IntakeAnswers::from_json(&body, today).map_err(|e| ApiError::Invalid(e).in_locale(locale))?;
     let evaluation = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
-    let reference = intakes::insert(&state.db, &answers, &evaluation, today)
+    let created = intakes::insert(&state.db, &answers, &evaluation, today, once)
         .await
-        .map_err(|e| ApiError::from(e).in_locale(locale))?
-        .reference;
-    tracing::info!(reference = %reference, outcome = %evaluation.outcome, "intake stored");
-    Ok((
-        StatusCode::CREATED,
-        Json(IntakeCreated {
-            reference: reference.display(),
-            outcome: evaluation.outcome,
-            reasons: reasons_out(&evaluation.reasons, locale),
-            safety_alert: evaluation.safety_alert,
-        }),
-    ))
+        .map_err(|e| ApiError::from(e).in_locale(locale))?;
+    let (reference, outcome, reasons, safety_alert) = match created {
+        intakes::Created::New(stored) => {
+            tracing::info!(reference = %stored.reference, outcome = %evaluation.outcome, "intake stored");
+            (stored.reference, evaluation.outcome, evaluation.reasons, evaluation.safety_alert)
+        }
+        intakes::Created::Before { same_request: false, .. } => {
+            return Err(ApiError::IdempotencyKeyReused.in_locale(locale));
+        }
+        intakes::Created::Before { stored, same_request: true } => {
+            // The answer of the first request, as stored then (the rules may have changed).
+            let first = intakes::result_of(&state.db, stored.id)
+                .await
+                .map_err(|e| ApiError::from(e).in_locale(locale))?
+                .ok_or_else(|| ApiError::Internal("a replayed intake has no result".into()).in_locale(locale))?;
+            let outcome = Outcome::parse(&first.outcome).unwrap_or(Outcome::ClinicianReview);
+            let mut response = created_response(&first.reference, outcome, &first.reasons, first.safety_alert, locale);
+            response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+            return Ok(response);
+        }
+    };
+    Ok(created_response(&reference, outcome, &reasons, safety_alert, locale))
+}
+
+fn created_response(reference: &Reference, outcome: Outcome, reasons: &[Reason], safety_alert: bool, locale: Locale) -> Response {
+    let body = IntakeCreated { reference: reference.display(), outcome, reasons: reasons_out(reasons, locale), safety_alert };
+    (StatusCode::CREATED, Json(body)).into_response()
+}
+
+/// The longest `Idempotency-Key` accepted (a UUID is 36 characters).
+const MAX_IDEMPOTENCY_KEY: usize = 255;
+
+/// The request's `Idempotency-Key`, as what makes it create once: the key's SHA-256 and
+/// the body's (serde_json's maps keep keys sorted, so equal JSON gives equal text).
+fn idempotency(headers: &HeaderMap, body: &serde_json::Value) -> Result<Option<intakes::Once>, ApiError> {
+    let mut values = headers.get_all("idempotency-key").iter();
+    let Some(value) = values.next() else { return Ok(None) };
+    let key = value.to_str().map_err(|_| ApiError::BadIdempotencyKey)?.trim();
+    let visible = key.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+    if values.next().is_some() || key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY || !visible {
+        return Err(ApiError::BadIdempotencyKey);
+    }
+    let hex = |bytes: &[u8]| Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect::<String>();
+    Ok(Some(intakes::Once::Key { key_hash: hex(key.as_bytes()), fingerprint: hex(body.to_string().as_bytes()) }))
 }
 
 /// Any other path under `/api/v1`.

@@ -25,6 +25,10 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("no such endpoint")]
     NotFound,
+    #[error("malformed Idempotency-Key header")]
+    BadIdempotencyKey,
+    #[error("Idempotency-Key reused with another body")]
+    IdempotencyKeyReused,
     #[error("database unavailable")]
     Unavailable,
     #[error("internal error: {0}")]
@@ -61,6 +65,8 @@ impl ApiError {
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::BadIdempotencyKey => StatusCode::BAD_REQUEST,
+            Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -81,7 +87,8 @@ struct ErrorItem {
 
 /// A whole-request error. Beyond the contract's field codes, non-field failures use
 /// their own codes (`unsupported_media_type`, `too_large`, `rate_limited`, `not_found`,
-/// `unavailable`, `internal`): an extension, never a rename.
+/// `unavailable`, `internal`, and for the `Idempotency-Key` header
+/// `idempotency_key_invalid` and `idempotency_key_reused`): an extension, never a rename.
 fn whole(code: &'static str, message: &str) -> Vec<ErrorItem> {
     vec![ErrorItem { field: String::new(), code, message: message.to_owned() }]
 }
@@ -104,6 +111,8 @@ impl IntoResponse for Failure {
             ApiError::TooLarge => whole("too_large", &pick("The request body is larger than 64 KiB.", "El cuerpo de la solicitud supera los 64 KiB.")),
             ApiError::RateLimited { .. } => whole("rate_limited", &pick("Too many requests. Please wait a moment and try again.", "Demasiadas solicitudes. Espere un momento e inténtelo de nuevo.")),
             ApiError::NotFound => whole("not_found", &pick("There is no such API endpoint.", "Ese punto de acceso de la API no existe.")),
+            ApiError::BadIdempotencyKey => whole("idempotency_key_invalid", &pick("The Idempotency-Key header must be one value of 1 to 255 visible ASCII characters, such as a UUID.", "El encabezado Idempotency-Key debe ser un solo valor de 1 a 255 caracteres ASCII visibles, como un UUID.")),
+            ApiError::IdempotencyKeyReused => whole("idempotency_key_reused", &pick("This Idempotency-Key was used in the last 24 hours with a different request body, and nothing was saved. Send a new key for a new intake.", "Esta Idempotency-Key se usó en las últimas 24 horas con otro cuerpo de solicitud y no se guardó nada. Envíe una clave nueva para un nuevo registro.")),
             ApiError::Unavailable => {
                 tracing::warn!("database unavailable");
                 whole("unavailable", &pick("The service is briefly unavailable and nothing was saved. Please try again in a minute.", "El servicio no está disponible por un momento y no se guardó nada. Inténtelo de nuevo en un minuto."))

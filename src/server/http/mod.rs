@@ -130,7 +130,7 @@ pub fn app(state: AppState) -> Router {
         })
         .route("/intake/start", post(wizard::start))
         .route("/intake/{step}", post(wizard::post_step))
-        .route("/intake/resume/{token}", get(wizard::resume))
+        .route("/intake/resume", post(wizard::resume))
         .route("/lang/{code}", get(wizard::set_language))
         .route("/staff/sign-in", post(staff::auth::sign_in))
         .route("/staff/two-factor", post(staff::auth::two_factor))
@@ -161,6 +161,7 @@ pub fn app(state: AppState) -> Router {
         .route("/staff/users/{id}/{change}", post(staff::actions::change_user))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
+        .layer(axum::middleware::from_fn(security::server_fns))
         .layer(staff::session_layer(&state));
     let https_only = state.settings.https_only;
     let app = with_middleware(pages.nest("/api/v1", api).with_state(state));
@@ -217,6 +218,13 @@ pub fn with_middleware(router: Router) -> Router {
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // The id is the server's own: `SetRequestIdLayer` keeps one the client sent, and
+        // the audit log and the logs would then record whatever a client chose (another
+        // request's id, or text made to mislead a reader). Outermost, so it runs first.
+        .layer(axum::middleware::map_request(|mut req: Request<axum::body::Body>| async move {
+            req.headers_mut().remove("x-request-id");
+            req
+        }))
 }
 
 /// The clinic's colours as CSS variables, overriding the stylesheet's defaults.

@@ -79,3 +79,57 @@ pub async fn hsts(request: Request, next: Next) -> Response {
     );
     response
 }
+
+/// Whether a path is one of Leptos's server functions (`/api/{name}`), which live beside
+/// the JSON API (`/api/v1/…`) but answer only the app's own pages.
+fn is_server_fn(path: &str) -> bool {
+    path.strip_prefix("/api/").is_some_and(|rest| rest != "v1" && !rest.starts_with("v1/"))
+}
+
+/// The guard of every Leptos server function, ahead of the function itself.
+///
+/// - Only this site's own pages may call them: the staff loaders reveal queue pages,
+///   enrolment secrets and account lists to a cookie, so a cross-site post is refused
+///   with the same `Sec-Fetch-Site` / `Origin` check the form posts make.
+/// - Arguments that do not decode (`page=-5`) are the client's mistake: Leptos answers
+///   those with a 500, which this turns into a 400; the functions' own "unavailable"
+///   (the database is away) becomes a 503. Other answers pass through untouched.
+pub async fn server_fns(request: Request, next: Next) -> Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    if !is_server_fn(request.uri().path()) {
+        return next.run(request).await;
+    }
+    if !super::wizard::same_origin(request.headers()) {
+        return (StatusCode::FORBIDDEN, "This request must come from the clinic's own site.").into_response();
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // A server function's error is a short line ("Args|…"); nothing larger is expected.
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let status = if [&b"Args|"[..], b"Deserialization|", b"MissingArg|"].iter().any(|p| bytes.starts_with(p)) {
+        StatusCode::BAD_REQUEST
+    } else if bytes.starts_with(b"ServerError|unavailable") {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::INTERNAL_SERVER_ERROR
+    };
+    parts.status = status;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn server_functions_are_told_apart_from_the_json_api() {
+        assert!(super::is_server_fn("/api/staff-queue"));
+        assert!(super::is_server_fn("/api/intake-draft"));
+        assert!(!super::is_server_fn("/api/v1/intakes"));
+        assert!(!super::is_server_fn("/api/v1"));
+        assert!(!super::is_server_fn("/staff"));
+    }
+}

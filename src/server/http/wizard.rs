@@ -278,36 +278,49 @@ async fn submit(state: &AppState, draft_id: i64, answers: &Value, today: jiff::c
         }
     };
     let evaluation = evaluate(&answers_ok.clinical, answers_ok.patient.date_of_birth, today);
-    let stored = match intakes::insert(&state.db, &answers_ok, &evaluation, today).await {
-        Ok(s) => s,
+    // One transaction stores the intake, marks the draft submitted and moves its card
+    // photos; a second post of the same draft (a double click, "Try again") finds the
+    // first intake instead of making another.
+    match intakes::insert(&state.db, &answers_ok, &evaluation, today, Some(intakes::Once::Draft(draft_id))).await {
+        Ok(intakes::Created::New(stored)) => {
+            tracing::info!(reference = %stored.reference, outcome = %evaluation.outcome, "intake submitted from the wizard");
+        }
+        Ok(intakes::Created::Before { .. }) => {}
         Err(e) => return unavailable(e),
-    };
-    tracing::info!(reference = %stored.reference, outcome = %evaluation.outcome, "intake submitted from the wizard");
-    if let Err(e) = drafts::mark_submitted(&state.db, draft_id, stored.id).await {
-        return unavailable(e);
-    }
-    // Card photos uploaded with the draft now belong to the intake.
-    if let Err(e) = crate::server::staff::cards::attach(&state.db, draft_id, stored.id).await {
-        return unavailable(e);
     }
     see_other("/intake/result", &[])
 }
 
-/// `GET /intake/resume/{token}`: adopt a draft in this browser, continue where it stopped.
-pub async fn resume(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    match drafts::find(&state.db, &token).await {
-        Ok(Some(draft)) => {
-            let to = if draft.intake_id.is_some() {
-                "/intake/result".to_owned()
-            } else {
-                format!("/intake/{}", form::first_incomplete(&draft.answers, state.settings.today()).as_str())
-            };
-            // The token leaves the address bar at once (the redirect) and lives in the cookie.
-            see_other(&to, &[draft_cookie(&state, &token)])
-        }
-        Ok(None) => see_other("/intake/red-flags", &[]),
-        Err(e) => unavailable(e),
+#[derive(serde::Deserialize)]
+pub struct ResumeForm {
+    #[serde(default)]
+    token: String,
+}
+
+/// `POST /intake/resume` (the button on the resume link's page): adopt a draft in this
+/// browser under a fresh secret, and continue where it stopped. The link's token stops
+/// working at once, so a link that someone else made, or that was seen on a shared
+/// screen, cannot be used to read what this patient types from now on.
+pub async fn resume(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<ResumeForm>) -> Response {
+    if !same_origin(&headers) {
+        return forbidden();
     }
+    let fresh = match drafts::rotate(&state.db, &form.token).await {
+        Ok(Some(fresh)) => fresh,
+        Ok(None) => return see_other("/intake/red-flags", &[]),
+        Err(e) => return unavailable(e),
+    };
+    let draft = match drafts::find(&state.db, &fresh).await {
+        Ok(Some(draft)) => draft,
+        Ok(None) => return see_other("/intake/red-flags", &[]),
+        Err(e) => return unavailable(e),
+    };
+    let to = if draft.intake_id.is_some() {
+        "/intake/result".to_owned()
+    } else {
+        format!("/intake/{}", form::first_incomplete(&draft.answers, state.settings.today()).as_str())
+    };
+    see_other(&to, &[draft_cookie(&state, &fresh)])
 }
 
 #[derive(serde::Deserialize)]
@@ -320,9 +333,18 @@ pub async fn set_language(State(state): State<AppState>, Path(code): Path<String
     let Some(locale) = Locale::parse(&code) else {
         return (StatusCode::NOT_FOUND, "Unknown language.").into_response();
     };
-    // Only local paths: never an open redirect.
-    let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".into());
+    let next = q.next.as_deref().and_then(local_path).unwrap_or("/");
     let secure = if state.settings.https_only { "; Secure" } else { "" };
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", locale.as_str());
-    see_other(&next, &[cookie])
+    see_other(next, &[cookie])
+}
+
+/// `path` if it is a path on this site, for a redirect; `None` for anything a browser
+/// could take elsewhere. Browsers drop tabs and newlines inside a URL and read `\` as
+/// `/`, so `/\t/evil.example` becomes `//evil.example`, another host: only printable
+/// ASCII is accepted, starting with one `/` and no `\` anywhere.
+pub(crate) fn local_path(path: &str) -> Option<&str> {
+    let printable = path.bytes().all(|b| b.is_ascii_graphic());
+    let rooted = path.starts_with('/') && !path.starts_with("//");
+    (printable && rooted && !path.contains('\\')).then_some(path)
 }

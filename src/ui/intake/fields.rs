@@ -210,7 +210,7 @@ pub fn TextArea(name: &'static str, label: L, value: String, errors: LiveErrors,
         <div class="question text-question">
             <label for=id.clone()>{pick(l, label)}<span class="optional">{tr(l, " (optional)", " (opcional)")}</span></label>
             {error_view(errors, name, l)}
-            <textarea id=id.clone() name=name rows="3" aria-describedby=described_by(errors, name, l, None)>{value}</textarea>
+            <textarea id=id.clone() name=name rows="3" aria-describedby=described_by(errors, name, l, None)>{crate::ui::textarea_text(&value)}</textarea>
         </div>
     }
 }

@@ -114,6 +114,30 @@ pub fn IntakeStep() -> impl IntoView {
     })
 }
 
+/// `/intake/resume/{token}`: the page a resume link opens. Opening a link changes
+/// nothing (mail scanners and link previews fetch links too, and would otherwise use it
+/// up); the button posts the token, and the server moves the draft to a fresh secret for
+/// this browser only (`server::http::wizard::resume`).
+#[component]
+pub fn ResumePage() -> impl IntoView {
+    let l = use_locale();
+    let token = use_params_map().read_untracked().get("token").unwrap_or_default();
+    let title = tr(l, "Continue your saved answers", "Continuar con sus respuestas guardadas");
+    view! {
+        <Title text=title />
+        <section class="page narrow">
+            <h1>{title}</h1>
+            <p>{tr(l,
+                "Continue on this device. Your private link then stops working, and this device keeps your answers for the rest of the 30 days.",
+                "Continúe en este dispositivo. Su enlace privado dejará de funcionar y este dispositivo conservará sus respuestas por el resto de los 30 días.")}</p>
+            <form method="post" action="/intake/resume">
+                <input type="hidden" name="token" value=token />
+                <button type="submit" class="button">{tr(l, "Continue", "Continuar")}</button>
+            </form>
+        </section>
+    }
+}
+
 #[component]
 fn NoDraft() -> impl IntoView {
     let l = use_locale();

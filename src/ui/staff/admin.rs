@@ -23,7 +23,7 @@ fn users_flash(code: Option<&str>) -> (Option<&'static str>, bool) {
         Some("saved") => (Some("Saved."), false),
         Some("duplicate") => (Some("An account with this e-mail already exists."), true),
         Some("bad-email") => (Some("Enter a valid e-mail address."), true),
-        Some("bad-name") => (Some("Enter a name of 1 to 100 characters."), true),
+        Some("bad-name") => (Some("Enter a name of 1 to 100 characters, without ~ * : ^ or hidden formatting characters."), true),
         Some("bad-role") => (Some("Choose a role."), true),
         Some("last-admin") => (Some("That would leave no active administrator (or disable your own account)."), true),
         _ => (None, false),

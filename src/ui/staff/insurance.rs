@@ -77,7 +77,7 @@ fn form(base: &str, s: &SubmissionView) -> impl IntoView {
             </div>
             <div class="field wide-field">
                 <label for="v-notes">"Verification notes"</label>
-                <textarea id="v-notes" name="notes" rows="3" maxlength="2000">{f.notes.clone()}</textarea>
+                <textarea id="v-notes" name="notes" rows="3" maxlength="2000">{crate::ui::textarea_text(&f.notes)}</textarea>
             </div>
             <button type="submit" class="button">{button}</button>
         </form>
@@ -165,7 +165,7 @@ pub fn PayersPage() -> impl IntoView {
                                                 <div class="field"><label for=format!("p{id}-name")>"Name in the 270"</label><input id=format!("p{id}-name") name="name" value=payer.name required maxlength="60" /></div>
                                                 <div class="field"><label for=format!("p{id}-id")>"Payer ID"</label><input id=format!("p{id}-id") name="payer_id" value=payer.payer_id required maxlength="80" /></div>
                                                 <div class="field"><label><input type="checkbox" name="in_network" value="1" checked=payer.in_network />" The clinic is in network"</label></div>
-                                                <div class="field"><label for=format!("p{id}-notes")>"Notes"</label><textarea id=format!("p{id}-notes") name="notes" rows="2" maxlength="1000">{payer.notes}</textarea></div>
+                                                <div class="field"><label for=format!("p{id}-notes")>"Notes"</label><textarea id=format!("p{id}-notes") name="notes" rows="2" maxlength="1000">{crate::ui::textarea_text(&payer.notes)}</textarea></div>
                                                 <button type="submit" class="button secondary">"Save"</button>
                                             </form>
                                         }

@@ -214,10 +214,10 @@ pub async fn invite(
     if crate::domain::values::Email::parse(&email).is_err() {
         return see_other("/staff/users?m=bad-email", &[]);
     }
-    if name.is_empty() || name.chars().count() > 100 {
+    let Ok(name) = crate::domain::values::PersonName::parse(name) else {
         return see_other("/staff/users?m=bad-name", &[]);
-    }
-    let id = match accounts::create(&state.db, &email, name, role, None).await {
+    };
+    let id = match accounts::create(&state.db, &email, name.as_str(), role, None).await {
         Ok(id) => id,
         Err(AccountError::Duplicate) => return see_other("/staff/users?m=duplicate", &[]),
         Err(AccountError::Db(_)) => return super::unavailable(),

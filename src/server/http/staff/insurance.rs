@@ -187,9 +187,11 @@ pub async fn update_payer(
     };
     let text = |n: &str| f.get(n).map(|v| v.trim().to_owned()).unwrap_or_default();
     let (name, payer_id, notes) = (text("name").to_uppercase(), text("payer_id"), text("notes"));
-    // Name and payer ID go into the 270: X12 delimiters or control characters would break it.
+    // Name and payer ID go into the 270: X12 delimiters or control characters would break
+    // it; invisible formatting characters would make staff read another name.
     let clean = |s: &str, max: usize| {
-        !s.is_empty() && s.chars().count() <= max && !s.contains(['~', '*', ':', '^', '|']) && !s.chars().any(char::is_control)
+        !s.is_empty() && s.chars().count() <= max && !s.contains(['~', '*', ':', '^', '|'])
+            && !s.chars().any(|c| c.is_control() || crate::domain::values::is_invisible_format(c))
     };
     if !clean(&name, 60) || !clean(&payer_id, 80) || notes.chars().count() > 1000 {
         return see_other("/staff/payers?m=bad", &[]);
