@@ -247,7 +247,7 @@ pub fn decode_date_of_birth(v: &Value, at: &str, d: &mut Decoder, today: Date) -
     if dob > today {
         d.report(at, Problem::Format(Format::DateInFuture));
         None
-    } else if super::screening::age_on(dob, today) > 120 {
+    } else if super::age::age_on(dob, today) > 120 {
         d.report(at, Problem::Format(Format::TooOld));
         None
     } else {
@@ -367,6 +367,12 @@ macro_rules! decode_struct {
         }
     };
 }
+
+/// The red-flag questions' field names, in the order they are asked.
+pub const RED_FLAG_QUESTIONS: [&str; 8] = [
+    "bladder_or_bowel_change", "saddle_numbness", "both_legs_symptoms", "worsening_leg_weakness",
+    "fever_or_chills", "cancer_history", "unexplained_weight_loss", "recent_trauma",
+];
 
 decode_struct!(RedFlags {
     bladder_or_bowel_change, saddle_numbness, both_legs_symptoms, worsening_leg_weakness,

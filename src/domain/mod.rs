@@ -3,6 +3,7 @@
 //! No I/O and no clock: everything here compiles for the server and for the browser
 //! (WASM), so the patient sees live exactly what the server computes and stores.
 
+pub mod age;
 pub mod decode;
 pub mod i18n;
 pub mod intake;

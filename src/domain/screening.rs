@@ -4,6 +4,7 @@
 //! live result the patient sees). It never says "eligible for ketamine": the outcome is
 //! what to do next, and a clinician makes every treatment decision.
 
+use super::age::age_on;
 use super::decode::{Decoder, FieldErrors, Object};
 use super::intake::{decode_date_of_birth, decode_schema_version, Clinical, Condition, TreatmentResult};
 use crate::choice_enum;
@@ -76,6 +77,20 @@ impl ReasonCode {
             ChronicRefractoryPain | UpcomingSurgery | Crps => Outcome::ConsultRecommended,
         }
     }
+}
+
+/// The red-flag questions (field names in `clinical.red_flags`, which are also their
+/// reason codes) whose "yes" alone reaches `outcome`, from the rule table above:
+/// `Emergency` gives the three that mean "call 911 now" (possible cauda equina syndrome),
+/// where the wizard stops; `UrgentCare` the four that mean care today. (A cancer history
+/// is urgent only with new pain, so it is in neither.) The server and the browser ask
+/// this one place.
+pub fn red_flags_reaching(outcome: Outcome) -> impl Iterator<Item = &'static str> {
+    ReasonCode::ALL
+        .iter()
+        .filter(move |code| code.outcome() == outcome)
+        .map(|code| code.as_str())
+        .filter(|name| super::intake::RED_FLAG_QUESTIONS.contains(name))
 }
 
 /// A fired rule. Messages are rendered in the reader's language by `i18n`.
@@ -169,17 +184,6 @@ pub struct Evaluation {
     pub safety_alert: bool,
     pub scores: Scores,
     pub rules_version: String,
-}
-
-/// Age in completed years on `on`. Someone born on 29 February turns a year older on
-/// 1 March in non-leap years, which plain (month, day) comparison gives for free.
-pub fn age_on(born: Date, on: Date) -> i32 {
-    let years = i32::from(on.year()) - i32::from(born.year());
-    if (on.month(), on.day()) < (born.month(), born.day()) {
-        years - 1
-    } else {
-        years
-    }
 }
 
 /// Computes the scores of `screening.md`.

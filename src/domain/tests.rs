@@ -5,6 +5,7 @@
 //! Layout: helpers; the vignettes; one test per rule; boundaries; precedence and notes;
 //! decoding; property tests.
 
+use super::age::age_on;
 use super::decode::{FieldErrors, Format, Problem};
 use super::intake::*;
 use super::screening::*;
@@ -2163,4 +2164,14 @@ mod properties {
             }
         }
     }
+}
+
+#[test]
+fn the_red_flags_that_stop_the_wizard_come_from_the_rule_table() {
+    use crate::domain::screening::{red_flags_reaching, Outcome};
+    let emergency: Vec<&str> = red_flags_reaching(Outcome::Emergency).collect();
+    assert_eq!(emergency, ["bladder_or_bowel_change", "saddle_numbness", "both_legs_symptoms"]);
+    let urgent: Vec<&str> = red_flags_reaching(Outcome::UrgentCare).collect();
+    assert_eq!(urgent, ["worsening_leg_weakness", "fever_or_chills", "unexplained_weight_loss", "recent_trauma"]);
+    assert_eq!(red_flags_reaching(Outcome::ClinicianReview).count(), 0);
 }

@@ -255,8 +255,7 @@ async fn save_step(state: &AppState, slug: &str, headers: &HeaderMap, pairs: &[(
     if !errors.is_empty() {
         return see_other(&format!("{here}#error-summary"), &[]);
     }
-    let emergency = ["bladder_or_bowel_change", "saddle_numbness", "both_legs_symptoms"]
-        .iter()
+    let emergency = crate::domain::screening::red_flags_reaching(crate::domain::screening::Outcome::Emergency)
         .any(|f| answers["clinical"]["red_flags"][f] == Value::Bool(true));
     if step == Step::RedFlags && emergency {
         return see_other("/intake/stop", &[]);

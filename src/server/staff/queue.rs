@@ -8,7 +8,8 @@
 //! number stands, a page costs one one-row read instead of the count and 50 rows.
 
 use crate::domain::intake::Plan;
-use crate::domain::screening::{age_on, Outcome};
+use crate::domain::age::age_on;
+use crate::domain::screening::Outcome;
 use crate::domain::staff::{priority, Role, VerificationStatus, WorkflowStatus};
 use crate::domain::values::Reference;
 use crate::server::db::{text_at, Db};

@@ -66,10 +66,7 @@ impl Step {
 }
 
 /// The field names of the yes/no questions per section, in the order they are asked.
-pub const RED_FLAGS: [&str; 8] = [
-    "bladder_or_bowel_change", "saddle_numbness", "both_legs_symptoms", "worsening_leg_weakness",
-    "fever_or_chills", "cancer_history", "unexplained_weight_loss", "recent_trauma",
-];
+pub const RED_FLAGS: [&str; 8] = crate::domain::intake::RED_FLAG_QUESTIONS;
 pub const SYMPTOMS: [&str; 5] = [
     "shooting_pain_bending_lifting", "severe_pain_turning_in_bed", "flare_ups", "morning_stiffness", "radiating_pain",
 ];

@@ -209,8 +209,11 @@ fn self_harm(answers: &Value) -> bool {
     get_u8(answers, "clinical.mood.phq9.8").is_some_and(|n| n > 0)
 }
 
-const EMERGENCY_FLAGS: [&str; 3] = ["bladder_or_bowel_change", "saddle_numbness", "both_legs_symptoms"];
-const URGENT_FLAGS: [&str; 4] = ["worsening_leg_weakness", "fever_or_chills", "unexplained_weight_loss", "recent_trauma"];
+/// Whether the answers so far say "yes" to a red flag that alone reaches `outcome`.
+fn red_flag_reaching(answers: &Value, outcome: Outcome) -> bool {
+    crate::domain::screening::red_flags_reaching(outcome)
+        .any(|f| get_bool(answers, &format!("clinical.red_flags.{f}")) == Some(true))
+}
 
 /// One step of the wizard. An island: the form checks answers as the patient types and
 /// shows or hides the questions that apply, in the browser; without WASM the same form
@@ -283,8 +286,8 @@ fn StepPage(
         let _ = (ev, touched, &server_errors);
     };
 
-    let emergency = move || EMERGENCY_FLAGS.iter().any(|f| get_bool(&live.get(), &format!("clinical.red_flags.{f}")) == Some(true));
-    let urgent = move || URGENT_FLAGS.iter().any(|f| get_bool(&live.get(), &format!("clinical.red_flags.{f}")) == Some(true));
+    let emergency = move || red_flag_reaching(&live.get(), Outcome::Emergency);
+    let urgent = move || red_flag_reaching(&live.get(), Outcome::UrgentCare);
     let safety = move || self_harm(&live.get());
 
     view! {
@@ -582,8 +585,7 @@ pub fn EmergencyStop() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let reasons: Vec<ReasonCode> = match draft.await {
-                        Ok(DraftState::Open { answers, .. }) => EMERGENCY_FLAGS
-                            .iter()
+                        Ok(DraftState::Open { answers, .. }) => crate::domain::screening::red_flags_reaching(Outcome::Emergency)
                             .filter(|f| get_bool(&answers, &format!("clinical.red_flags.{f}")) == Some(true))
                             .filter_map(|f| ReasonCode::parse(f))
                             .collect(),

@@ -5,7 +5,7 @@
 //! 403. Views of a submission and of the audit log are audited before they are returned.
 
 use super::{audit, gate_of, signed_in, Origin};
-use crate::domain::screening::age_on;
+use crate::domain::age::age_on;
 use crate::domain::staff::Role;
 use crate::domain::values::Reference;
 use crate::server::http::staff::auth::RECOVERY_FLASH;
