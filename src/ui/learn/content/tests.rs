@@ -1,0 +1,258 @@
+//! The claim tests of the education pages: what each page must and must not say
+//! (`shared/spec/content.md`), in both languages.
+
+use super::*;
+
+const SLUGS: [&str; 8] = [
+    "what-is-ketamine",
+    "back-pain-symptoms",
+    "diagnosis",
+    "how-infusions-work",
+    "conditions-and-evidence",
+    "who-should-consider-it",
+    "safety-and-side-effects",
+    "insurance-and-cost",
+];
+
+/// The seed's false or overstated claims (content.md, "Correct"), in both languages.
+const FORBIDDEN: [&str; 14] = [
+    "no adverse effects",
+    "no side effects",
+    "no potential for drug abuse",
+    "no potential for abuse",
+    "does not cause any dependence",
+    "no dependence",
+    "best therapeutic method",
+    "permanent solution",
+    "scale of 1 to 10",
+    "OCD",
+    "sin efectos secundarios",
+    "sin efectos adversos",
+    "no causa dependencia",
+    "escala del 1 al 10",
+];
+
+/// More wordings of the same false claims, so a rewrite cannot slip past the list above.
+const ALSO_FORBIDDEN: [&str; 16] = [
+    "1 to 10",
+    "1-10",
+    "1–10",
+    "1 al 10",
+    "not addictive",
+    "non-addictive",
+    "no adictiva",
+    "solución permanente",
+    "mejor método",
+    "obsessive",
+    "obsesivo",
+    "restores synaptic",
+    "restaura las conexiones",
+    "effective and long-lasting",
+    "eficaz y duradera",
+    "after the first session",
+];
+
+/// Every piece of text on a page, with a label saying where it is.
+fn texts(page: &Page) -> Vec<(String, Text)> {
+    let mut out = vec![
+        (format!("{}: title", page.slug), page.title),
+        (format!("{}: description", page.slug), page.description),
+        (format!("{}: summary", page.slug), page.summary),
+    ];
+    for (i, section) in page.sections.iter().enumerate() {
+        out.push((
+            format!("{}: section {i} heading", page.slug),
+            section.heading,
+        ));
+        for (j, block) in section.blocks.iter().enumerate() {
+            match block {
+                Block::Paragraph(t) => {
+                    out.push((format!("{}: section {i} block {j}", page.slug), *t))
+                }
+                Block::List(items) => {
+                    for (k, t) in items.iter().enumerate() {
+                        out.push((
+                            format!("{}: section {i} block {j} item {k}", page.slug),
+                            *t,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn all_text(page: &Page, pick: fn(&Text) -> &'static str) -> String {
+    texts(page)
+        .iter()
+        .map(|(_, t)| pick(t))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn no_page_repeats_a_false_claim_of_the_seed() {
+    for page in PAGES {
+        for (at, t) in texts(page) {
+            for s in [t.en, t.es] {
+                let lower = s.to_lowercase();
+                for bad in FORBIDDEN.iter().chain(ALSO_FORBIDDEN.iter()) {
+                    assert!(
+                        !lower.contains(&bad.to_lowercase()),
+                        "{at} contains {bad:?}: {s}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn slugs_are_unique_and_exactly_the_eight_pages_in_order() {
+    let slugs: Vec<&str> = PAGES.iter().map(|p| p.slug).collect();
+    assert_eq!(slugs, SLUGS);
+    let mut sorted = slugs.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(sorted.len(), slugs.len(), "duplicate slug");
+}
+
+#[test]
+fn titles_and_descriptions_fit_and_no_text_is_empty() {
+    for page in PAGES {
+        for s in [page.title.en, page.title.es] {
+            assert!(
+                s.chars().count() <= 70,
+                "{}: title too long ({}): {s}",
+                page.slug,
+                s.chars().count()
+            );
+        }
+        for s in [page.description.en, page.description.es] {
+            assert!(
+                s.chars().count() < 160,
+                "{}: description too long ({}): {s}",
+                page.slug,
+                s.chars().count()
+            );
+        }
+        for (at, t) in texts(page) {
+            assert!(!t.en.trim().is_empty(), "{at}: empty English");
+            assert!(!t.es.trim().is_empty(), "{at}: empty Spanish");
+            // A forgotten translation shows up as the English text copied into Spanish.
+            if t.en.len() > 24 {
+                assert_ne!(t.en, t.es, "{at}: Spanish is the English text");
+            }
+        }
+    }
+}
+
+#[test]
+fn pages_have_the_required_shape() {
+    for page in PAGES {
+        assert!(
+            (3..=6).contains(&page.sections.len()),
+            "{}: {} sections",
+            page.slug,
+            page.sections.len()
+        );
+        for section in page.sections {
+            assert!(
+                (1..=4).contains(&section.blocks.len()),
+                "{}: {:?} has {} blocks",
+                page.slug,
+                section.heading.en,
+                section.blocks.len()
+            );
+            for block in section.blocks {
+                if let Block::List(items) = block {
+                    assert!(!items.is_empty(), "{}: empty list", page.slug);
+                }
+            }
+        }
+        for s in [page.summary.en, page.summary.es] {
+            let sentences = s.matches(['.', '?', '!']).count();
+            assert!(
+                (1..=2).contains(&sentences),
+                "{}: summary has {sentences} sentences",
+                page.slug
+            );
+        }
+        assert_eq!(page.last_reviewed, "2026-11-23", "{}", page.slug);
+    }
+}
+
+#[test]
+fn every_page_cites_sources_and_the_safety_page_has_schedule_iii_and_988() {
+    for page in PAGES {
+        assert!(
+            (2..=5).contains(&page.sources.len()),
+            "{}: {} sources",
+            page.slug,
+            page.sources.len()
+        );
+        for source in page.sources {
+            assert!(
+                !source.citation.trim().is_empty(),
+                "{}: empty citation",
+                page.slug
+            );
+        }
+    }
+    let safety = PAGES
+        .iter()
+        .find(|p| p.slug == "safety-and-side-effects")
+        .expect("safety page");
+    let en = all_text(safety, |t| t.en);
+    let es = all_text(safety, |t| t.es);
+    assert!(
+        en.contains("Schedule III"),
+        "safety page must say Schedule III"
+    );
+    assert!(
+        es.contains("Lista III"),
+        "Spanish safety page must say Lista III"
+    );
+    assert!(
+        en.contains("988") && es.contains("988"),
+        "safety page must show the 988 lifeline"
+    );
+}
+
+#[test]
+fn insurance_page_says_infusions_are_often_not_covered() {
+    let page = PAGES
+        .iter()
+        .find(|p| p.slug == "insurance-and-cost")
+        .expect("insurance page");
+    let en = all_text(page, |t| t.en);
+    let es = all_text(page, |t| t.es);
+    assert!(
+        en.contains("not covered"),
+        "insurance page must say infusions are often not covered"
+    );
+    assert!(
+        es.contains("no están cubiertas"),
+        "Spanish insurance page must say no están cubiertas"
+    );
+    // In-network is about the consult visit, never a promise of coverage.
+    assert!(en.contains("consult visit can be billed"));
+    assert!(!en.to_lowercase().contains("covered by your insurance"));
+}
+
+#[test]
+fn pain_scale_is_zero_to_ten() {
+    let page = PAGES
+        .iter()
+        .find(|p| p.slug == "diagnosis")
+        .expect("diagnosis page");
+    let en = all_text(page, |t| t.en);
+    let es = all_text(page, |t| t.es);
+    assert!(
+        en.contains("0 to 10")
+            && en.contains("0 means no pain")
+            && en.contains("worst pain you can imagine")
+    );
+    assert!(es.contains("del 0 al 10"));
+}
