@@ -18,12 +18,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 const WINDOW_SECS: i64 = 60;
 
+/// SQLite only: bucket → (window start, hits), shared by every request of the process.
+type Windows = Arc<Mutex<HashMap<String, (i64, i64)>>>;
+
 #[derive(Debug, Clone)]
 pub struct RateLimiter {
     db: Db,
     per_minute: u32,
-    /// SQLite only: bucket → (window start, hits).
-    memory: Option<Arc<Mutex<HashMap<String, (i64, i64)>>>>,
+    /// SQLite only (see [`Windows`]).
+    memory: Option<Windows>,
 }
 
 /// The answer to one check.

@@ -587,7 +587,7 @@ pub fn EmergencyStop() -> impl IntoView {
                     let reasons: Vec<ReasonCode> = match draft.await {
                         Ok(DraftState::Open { answers, .. }) => crate::domain::screening::red_flags_reaching(Outcome::Emergency)
                             .filter(|f| get_bool(&answers, &format!("clinical.red_flags.{f}")) == Some(true))
-                            .filter_map(|f| ReasonCode::parse(f))
+                            .filter_map(ReasonCode::parse)
                             .collect(),
                         _ => Vec::new(),
                     };
