@@ -1,8 +1,9 @@
 //! pain-intake: patient intake and ketamine-consult pre-screening for a Texas pain clinic.
 //!
 //! One crate, two builds: `ssr` (the axum server, `server`) and `hydrate` (the WASM that
-//! makes the server-rendered pages interactive). `domain` is pure and shared by both;
-//! `ui` is the Leptos component tree, rendered on the server and hydrated in the browser.
+//! makes the server-rendered pages interactive). `domain` is pure and shared by both, and
+//! so is `shared` (what the views and the server both use); `ui` is the Leptos component
+//! tree, rendered on the server and hydrated in the browser.
 
 // Leptos view types nest deeply; the staff submission page's sits at rustc's default
 // query depth (128). The same source built in one checkout and failed with "queries
@@ -10,6 +11,7 @@
 #![recursion_limit = "256"]
 
 pub mod domain;
+pub mod shared;
 pub mod x12;
 pub mod ui;
 

@@ -17,7 +17,7 @@ use pain_intake::server::db::Db;
 use pain_intake::server::intakes;
 use pain_intake::server::staff::password::{self, NewPassword};
 use pain_intake::server::staff::{accounts, totp};
-use pain_intake::ui::intake::form::Step;
+use pain_intake::shared::form::Step;
 use std::collections::BTreeSet;
 use std::io::ErrorKind;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -450,7 +450,7 @@ fn distinctive_intake() -> serde_json::Value {
 
 /// The wizard's form post for each step, for a second patient.
 fn wizard_answers(step: Step) -> Vec<(String, String)> {
-    use pain_intake::ui::intake::form::{MEDICAL, PAIN, RED_FLAGS};
+    use pain_intake::shared::form::{MEDICAL, PAIN, RED_FLAGS};
     let pairs = |list: &[(&str, &str)]| list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
     match step {
         Step::RedFlags => RED_FLAGS.iter().map(|f| (format!("clinical.red_flags.{f}"), "no".into())).collect(),

@@ -14,7 +14,7 @@ use pain_intake::server::db::{text_in, Backend, Db};
 use pain_intake::server::staff::audit::{self, ChainProblem};
 use pain_intake::server::staff::sessions::Timeouts;
 use pain_intake::server::staff::totp;
-use pain_intake::ui::intake::labels::{GAD7, PHQ9};
+use pain_intake::shared::labels::{GAD7, PHQ9};
 use serde_json::{json, Value};
 use sqlx::Row;
 use std::time::Duration;

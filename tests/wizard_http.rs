@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::*;
 use pain_intake::server::{drafts, intakes};
-use pain_intake::ui::intake::form::{Step, MEDICAL, PAIN, RED_FLAGS};
+use pain_intake::shared::form::{Step, MEDICAL, PAIN, RED_FLAGS};
 use sqlx::Row;
 
 fn form_post(path: &str, cookie: &str, body: &str) -> Request<Body> {

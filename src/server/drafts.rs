@@ -17,7 +17,7 @@ pub const LIFETIME_DAYS: i64 = 30;
 pub const COOKIE: &str = "draft";
 
 /// An error saved with the draft, in both languages (the patient may switch).
-pub use crate::ui::intake::data::ErrorText as SavedError;
+pub use crate::shared::draft::ErrorText as SavedError;
 
 #[derive(Debug, Clone)]
 pub struct Draft {

@@ -14,7 +14,7 @@ use crate::domain::intake::{
 };
 use crate::domain::screening::{Evaluation, Gad7Band, Phq9Band};
 use crate::domain::values::ItemScore;
-use crate::ui::intake::labels;
+use crate::shared::labels;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 

@@ -2,8 +2,8 @@
 //! fieldsets with legends, 0–10 scales are native radio groups, and an error is shown
 //! next to its field, linked with `aria-describedby`.
 
-use super::data::ErrorText;
-use super::labels::{pick, L};
+use crate::shared::draft::ErrorText;
+use crate::shared::labels::{pick, L};
 use crate::domain::intake::Locale;
 use crate::ui::i18n::tr;
 use leptos::prelude::*;

@@ -9,15 +9,15 @@
 mod cards;
 pub mod data;
 mod fields;
-pub mod form;
-pub mod labels;
 pub mod review;
 
 use crate::domain::i18n::{lifeline, outcome_message, reason_message};
 use crate::domain::intake::{ContactMethod, Locale, Plan, SexAtBirth, Subscriber, TreatmentKind};
 use crate::domain::screening::{Outcome, ReasonCode};
 use crate::ui::i18n::{tr, use_locale};
-use data::{load_draft, DraftState, ErrorText, ResultData};
+use crate::shared::draft::{ErrorText, ResultData};
+use crate::shared::{form, labels};
+use data::{load_draft, DraftState};
 use fields::*;
 use form::Step;
 use labels::{pick, L};

@@ -1,9 +1,9 @@
 //! The review step: every answer in plain words, grouped as the patient saw them, with a
 //! link back to each step, and the result the answers would get.
 
-use super::data::ResultData;
-use super::form::{self, Step};
-use super::labels::{self, pick, L};
+use crate::shared::draft::ResultData;
+use crate::shared::form::{self, Step};
+use crate::shared::labels::{self, pick, L};
 use crate::domain::i18n::outcome_message;
 use crate::domain::intake::Locale;
 use crate::ui::i18n::tr;

@@ -6,7 +6,7 @@ use super::{gated, StaffFrame};
 use crate::domain::intake::{Locale, Plan};
 use crate::domain::screening::Outcome;
 use crate::domain::staff::{Priority, VerificationStatus, WorkflowStatus};
-use crate::ui::intake::labels::{self, pick};
+use crate::shared::labels::{self, pick};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
