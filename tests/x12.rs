@@ -482,7 +482,7 @@ fn text_that_x12_cannot_carry_is_refused() {
 
 #[test]
 fn a_built_270_is_not_mistaken_for_a_271() {
-    assert_eq!(parse_271(SUBSCRIBER_270.as_bytes()), Err(X12Error::NotA271 { found: "270".into() }));
+    assert_eq!(parse_271(SUBSCRIBER_270.as_bytes()), Err(X12Error::NotA271 { found: Some("270".into()) }));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -929,19 +929,19 @@ fn malformed_input_gives_a_clear_error() {
         (good.replacen("*:~", "***", 1).into_bytes(), X12Error::InvalidDelimiters("'*' is used for two purposes".into())),
         (good.replacen("*:~", "*A~", 1).into_bytes(), X12Error::InvalidDelimiters("the component separator is 'A'".into())),
         ([&REJECTED_72[..200], b"\xff\xfe", &REJECTED_72[200..]].concat(), X12Error::NotUtf8 { offset: 200 }),
-        (good.replace("NM1*IL", "nm1*IL").into_bytes(), X12Error::InvalidSegmentId { position: 11, id: "nm1".into() }),
+        (good.replace("NM1*IL", "nm1*IL").into_bytes(), X12Error::InvalidSegmentId { position: 11 }),
         (good.replace("ST*271*0001*005010X279A1~", "").into_bytes(), X12Error::NoTransaction),
-        (good.replace("ST*271", "ST*999").into_bytes(), X12Error::NotA271 { found: "999".into() }),
+        (good.replace("ST*271", "ST*999").into_bytes(), X12Error::NotA271 { found: Some("999".into()) }),
         (good.replace("GE*1*372~", "").into_bytes(), X12Error::UnexpectedSegment { position: 15, id: "IEA".into(), expected: "GE" }),
-        (good.replace("SE*12", "SE*13").into_bytes(), X12Error::SegmentCount { declared: "13".into(), actual: 12 }),
-        (good.replace("SE*12", "SE*").into_bytes(), X12Error::SegmentCount { declared: "".into(), actual: 12 }),
+        (good.replace("SE*12", "SE*13").into_bytes(), X12Error::SegmentCount { declared: Some("13".into()), actual: 12 }),
+        (good.replace("SE*12", "SE*").into_bytes(), X12Error::SegmentCount { declared: None, actual: 12 }),
         (
             good.replace("SE*12*0001", "SE*12*0002").into_bytes(),
-            X12Error::ControlNumberMismatch { segment: "SE", expected: "0001".into(), found: "0002".into() },
+            X12Error::ControlNumberMismatch { segment: "SE", expected: Some("0001".into()), found: Some("0002".into()) },
         ),
         (
             good.replace("IEA*1*000000372", "IEA*1*000000373").into_bytes(),
-            X12Error::ControlNumberMismatch { segment: "IEA", expected: "000000372".into(), found: "000000373".into() },
+            X12Error::ControlNumberMismatch { segment: "IEA", expected: Some("000000372".into()), found: Some("000000373".into()) },
         ),
         ((good.to_owned() + "IEA*1*000000372~").into_bytes(), X12Error::UnexpectedSegment { position: 17, id: "IEA".into(), expected: "the end of the interchange" }),
         (
@@ -966,11 +966,45 @@ fn a_cut_short_file_is_refused_rather_than_half_read() {
     }
     assert_eq!(parse_271(&ACTIVE_CIGNA[..ACTIVE_CIGNA.len() - 5]), Err(X12Error::ControlNumberMismatch {
         segment: "IEA",
-        expected: "000004711".into(),
-        found: "000004".into(),
+        expected: Some("000004711".into()),
+        found: Some("000004".into()),
     }));
     let no_trailer = &ACTIVE_CIGNA[..ACTIVE_CIGNA.len() - "SE*38*0001~\nGE*1*4711~\nIEA*1*000004711~\n".len()];
     assert_eq!(parse_271(no_trailer), Err(X12Error::Incomplete { missing: "SE" }));
+}
+
+/// The reader's messages are shown to staff and may be logged: they name segments,
+/// positions and counts, and never repeat text from the file that could be a patient's.
+#[test]
+fn error_messages_never_repeat_patient_text_from_the_file() {
+    let good = std::str::from_utf8(REJECTED_72).unwrap();
+    let cases = [
+        // A stray terminator inside the name: "JANE****MI*…" is read as a segment.
+        good.replace("NM1*IL*1*DOE*JANE", "NM1*IL*1*DOE~JANE"),
+        // Shifted elements: a name lands where numbers are expected.
+        good.replace("ST*271*0001", "ST*JANE DOE*0001"),
+        good.replace("SE*12*0001", "SE*JANE*DOE"),
+        good.replace("IEA*1*000000372", "IEA*1*XYZ12345678"),
+    ];
+    for input in cases {
+        let message = parse_271(input.as_bytes()).unwrap_err().to_string();
+        for phi in ["JANE", "DOE", "XYZ12345678"] {
+            assert!(!message.contains(phi), "{message}");
+        }
+    }
+    // Numbers are still named, which is what staff need to tell the payer.
+    let message = parse_271(good.replace("SE*12", "SE*172").as_bytes()).unwrap_err().to_string();
+    assert_eq!(message, "SE01 says the transaction has 172 segments, but it has 12");
+}
+
+#[test]
+fn an_isa_that_is_not_padded_to_fixed_width_is_named_as_such() {
+    // The payer trimmed the padding of ISA06 (the sender ID).
+    let good = std::str::from_utf8(REJECTED_72).unwrap();
+    let trimmed = good.replacen("CLEARINGHOUSE  *", "CLEARINGHOUSE*", 1);
+    let message = parse_271(trimmed.as_bytes()).unwrap_err().to_string();
+    assert!(message.contains("not fixed width") && message.contains("ISA06"), "{message}");
+    assert!(!message.contains("unusable delimiters"), "the delimiters are not the problem: {message}");
 }
 
 #[test]
@@ -981,9 +1015,9 @@ fn error_messages_say_what_is_wrong_in_words() {
     assert_eq!(message(&REJECTED_72[..60]), "the ISA segment is cut short: it has 60 of its 106 characters");
     assert_eq!(
         message(std::str::from_utf8(REJECTED_72).unwrap().replace("SE*12", "SE*10").as_bytes()),
-        "SE01 says the transaction has \"10\" segments, but it has 12"
+        "SE01 says the transaction has 10 segments, but it has 12"
     );
-    assert_eq!(message(SUBSCRIBER_270.as_bytes()), "the transaction is a \"270\", not a 271 eligibility response");
+    assert_eq!(message(SUBSCRIBER_270.as_bytes()), "the transaction is a 270, not a 271 eligibility response");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@
 //! mistaken for the subscriber.
 
 use super::tokenizer::{tokenize, Segment};
+use super::error::digits;
 use super::{parse_d8, X12Error};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -259,7 +260,7 @@ fn transaction_body(segments: &[Segment]) -> Result<&[Segment], X12Error> {
     let st = expect(segments, st_pos, "ST")?;
     let kind = st.value(1).trim();
     if kind != "271" {
-        return Err(X12Error::NotA271 { found: kind.chars().take(20).collect() });
+        return Err(X12Error::NotA271 { found: digits(kind) });
     }
     let se_pos = segments
         .iter()
@@ -272,7 +273,7 @@ fn transaction_body(segments: &[Segment]) -> Result<&[Segment], X12Error> {
     let actual = se_pos - st_pos + 1;
     let declared = se.value(1).trim();
     if declared.parse::<usize>().ok() != Some(actual) {
-        return Err(X12Error::SegmentCount { declared: declared.chars().take(20).collect(), actual });
+        return Err(X12Error::SegmentCount { declared: digits(declared), actual });
     }
     same_control_number("SE", st.value(2), se.value(2))?;
     let ge = expect(segments, se_pos + 1, "GE")?;
@@ -308,8 +309,7 @@ fn same_control_number(segment: &'static str, expected: &str, found: &str) -> Re
     if same {
         Ok(())
     } else {
-        let short = |s: &str| s.chars().take(20).collect();
-        Err(X12Error::ControlNumberMismatch { segment, expected: short(e), found: short(f) })
+        Err(X12Error::ControlNumberMismatch { segment, expected: digits(e), found: digits(f) })
     }
 }
 
