@@ -230,6 +230,20 @@ fn x12_build_270_prints_the_inquiry_for_a_stored_intake() {
     assert_eq!(out.status.code(), Some(2), "a wrong NPI is a configuration error");
 }
 
+/// Issue 15, item 15: the printed `trace` is only the TRN the payer echoes from our
+/// inquiry; a payer's own TRN is printed apart as `payer_trace`.
+#[test]
+fn x12_parse_271_prints_only_the_echoed_trace() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/x12");
+    let out = run(bin().args(["x12", "parse-271", &format!("{fixtures}/active_medicaid_payer_trn_only.271")]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json = stdout_json(&out);
+    assert_eq!(json["trace"], Value::Null, "{json}");
+    assert_eq!(json["payer_trace"], "TMHP20261124000981");
+    let json = stdout_json(&run(bin().args(["x12", "parse-271", &format!("{fixtures}/active_cigna.271")])));
+    assert_eq!((&json["trace"], &json["payer_trace"]), (&Value::from("K7Q29XPM"), &Value::from("2611230001234")));
+}
+
 #[test]
 fn backup_copies_a_running_server_and_the_copy_restores_every_intake() {
     let dir = tempfile::tempdir().unwrap();

@@ -142,7 +142,11 @@ on_both_databases! {
 
 /// An active 271 answering the 270 of `reference` (its trace), with a $40 copay.
 fn response_271(reference: &str) -> String {
-    let trace = reference.replace('-', "");
+    response_271_with_trn(&format!("TRN*2*{}*9CLINIC001", reference.replace('-', "")))
+}
+
+/// The same response with this TRN in place of the echo of our trace.
+fn response_271_with_trn(trn: &str) -> String {
     let body = [
         "ST*271*0001*005010X279A1".to_owned(),
         "BHT*0022*11*REQ1*20261123*1415".into(),
@@ -151,7 +155,7 @@ fn response_271(reference: &str) -> String {
         "HL*2*1*21*1".into(),
         "NM1*1P*2*TEST PAIN CLINIC*****XX*1234567893".into(),
         "HL*3*2*22*0".into(),
-        format!("TRN*2*{trace}*9CLINIC001"),
+        trn.to_owned(),
         "NM1*IL*1*DOE*JANE****MI*XYZ123456789".into(),
         "EB*1*IND*30*PR*BLUE CHOICE PPO".into(),
         "EB*B*IND*98*PR**27*40*****Y".into(),
@@ -270,4 +274,33 @@ async fn admins_edit_the_payer_directory_and_the_270_follows_it() {
     let text = app.get_with(&format!("/staff/submissions/{reference}/270"), &cookie).await.text();
     assert!(text.contains("NM1*PR*2*BCBS OF TEXAS*****PI*G84980~"), "{text}");
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'payer_changed'").await, 1);
+}
+
+// Issue 15, item 15: a reply carrying only the payer's own TRN (TRN01 `1`), as a
+// Medicaid reply did, has no trace: the page says nothing ties it to this
+// submission, and shows the payer's number apart, for a call to the payer.
+on_both_databases! {
+    async fn a_271_without_our_trace_is_flagged_and_the_payers_trace_shown_apart(backend) {
+        let app = spawn(backend).await;
+        let (_admin, _clinician, desk) = create_team(&app).await;
+        let reference = app.submit_intake(&valid_intake()).await;
+        let sub = format!("/staff/submissions/{reference}");
+        let staff = app.sign_in(&desk).await;
+
+        let payer_only = response_271_with_trn("TRN*1*TMHP20261124000981*1741234567");
+        let r = app.send(upload_271(&format!("{sub}/271"), &staff, payer_only.as_bytes())).await;
+        assert_eq!(r.header("location"), format!("{sub}?m=271-read#insurance-h"));
+        let page = app.get_with(&sub, &staff).await.text();
+        assert!(page.contains("does not echo the trace number of our inquiry"), "{page}");
+        assert!(page.contains("data-testid=\"payer-trace\">TMHP20261124000981<"), "{page}");
+
+        // Our echo, with the payer's own TRN after it: no warning, and each in its place.
+        let both = response_271(&reference).replace("*9CLINIC001~", "*9CLINIC001~\nTRN*1*TMHP20261124000982*1741234567~");
+        let both = both.replace("SE*12*0001", "SE*13*0001");
+        let r = app.send(upload_271(&format!("{sub}/271"), &staff, both.as_bytes())).await;
+        assert_eq!(r.header("location"), format!("{sub}?m=271-read#insurance-h"));
+        let page = app.get_with(&sub, &staff).await.text();
+        assert!(!page.contains("trace-warning"), "{page}");
+        assert!(page.contains("TMHP20261124000982"), "{page}");
+    }
 }

@@ -26,9 +26,10 @@ const REJECTED_72: &[u8] = include_bytes!("fixtures/x12/rejected_72_bcbs.271");
 const REJECTED_75: &[u8] = include_bytes!("fixtures/x12/rejected_75_bcbs.271");
 const REJECTED_42: &[u8] = include_bytes!("fixtures/x12/rejected_42_uhc.271");
 const CRLF_PIPES: &[u8] = include_bytes!("fixtures/x12/crlf_pipes.271");
+const MEDICAID_PAYER_TRN: &[u8] = include_bytes!("fixtures/x12/active_medicaid_payer_trn_only.271");
 
-const FIXTURES: [&[u8]; 7] =
-    [ACTIVE_CIGNA, ACTIVE_BCBS_DEPENDENT, INACTIVE_UHC, REJECTED_72, REJECTED_75, REJECTED_42, CRLF_PIPES];
+const FIXTURES: [&[u8]; 8] =
+    [ACTIVE_CIGNA, ACTIVE_BCBS_DEPENDENT, INACTIVE_UHC, REJECTED_72, REJECTED_75, REJECTED_42, CRLF_PIPES, MEDICAID_PAYER_TRN];
 
 fn parsed_json(input: &[u8]) -> Value {
     let eligibility = parse_271(input).unwrap_or_else(|e| panic!("does not parse: {e}"));
@@ -509,6 +510,8 @@ fn cigna_active_coverage_with_copays_coinsurance_deductibles_and_out_of_pocket()
         json!({
             "status": "active",
             "trace": "K7Q29XPM",
+            // Cigna's own TRN*1 follows the echo: kept apart, never taken for ours.
+            "payer_trace": "2611230001234",
             "payer": { "name": "CIGNA", "id": "62308" },
             "subscriber": { "first_name": "JANE", "last_name": "DOE", "member_id": "U1234567801", "date_of_birth": "1980-04-02" },
             "plan": { "name": "OPEN ACCESS PLUS", "begin": "2026-01-01", "end": null },
@@ -555,6 +558,7 @@ fn uhc_inactive_coverage() {
         json!({
             "status": "inactive",
             "trace": "M3B8TQ2R",
+            "payer_trace": null,
             "payer": { "name": "UNITEDHEALTHCARE", "id": "87726" },
             "subscriber": { "first_name": "ROBERT", "last_name": "SMITH", "member_id": "912345678", "date_of_birth": "1965-09-17" },
             "plan": { "name": "CHOICE PLUS", "begin": "2025-01-01", "end": "2025-12-31" },
@@ -575,6 +579,7 @@ fn bcbs_rejects_an_invalid_member_id_with_aaa_72() {
         json!({
             "status": "rejected",
             "trace": "K7Q29XPM",
+            "payer_trace": null,
             "payer": { "name": "BLUE CROSS BLUE SHIELD OF TEXAS", "id": "84980" },
             "subscriber": { "first_name": "JANE", "last_name": "DOE", "member_id": "XYZ12345678", "date_of_birth": "1980-04-02" },
             "plan": { "name": null, "begin": null, "end": null },
@@ -641,6 +646,7 @@ fn crlf_lines_and_non_default_delimiters() {
         json!({
             "status": "active",
             "trace": "K7Q29XPM",
+            "payer_trace": null,
             "payer": { "name": "BLUE CROSS BLUE SHIELD OF TEXAS", "id": "84980" },
             "subscriber": { "first_name": "JANE", "last_name": "DOE", "member_id": "XYZ123456789", "date_of_birth": "1980-04-02" },
             "plan": { "name": "HMO BLUE ESSENTIALS", "begin": "2026-01-01", "end": "2026-12-31" },
@@ -849,16 +855,64 @@ fn invalid_dates_of_birth_are_null() {
     }
 }
 
+/// intake-v1.md: `trace` is "TRN02 echoed by the payer, or null". A real Medicaid reply
+/// sent only its own TRN*1 and no echo; that number named the payer's transaction, and
+/// showing it as the trace made staff think the reply answered another patient.
 #[test]
-fn the_trace_is_our_echoed_trn_and_otherwise_any_trn() {
+fn the_trace_is_only_a_trn_echoed_from_our_inquiry_never_the_payers_own() {
     let mut body: Vec<&str> = OPENING.to_vec();
     body[6] = "TRN*1*PAYER0001*9PAYERXXXX";
     body.insert(7, "TRN*2*K7Q29XPM*9CLINIC001");
     assert_eq!(parse_271(&interchange(&body)).unwrap().trace.as_deref(), Some("K7Q29XPM"));
     body.remove(7);
-    assert_eq!(parse_271(&interchange(&body)).unwrap().trace.as_deref(), Some("PAYER0001"));
+    assert_eq!(parse_271(&interchange(&body)).unwrap().trace, None, "a TRN*1 is the payer's, not ours");
     body.remove(6);
     assert_eq!(parse_271(&interchange(&body)).unwrap().trace, None);
+}
+
+#[test]
+fn the_payers_own_trace_is_kept_apart() {
+    let mut body: Vec<&str> = OPENING.to_vec();
+    body[6] = "TRN*1*PAYER0001*9PAYERXXXX";
+    let e = parse_271(&interchange(&body)).unwrap();
+    assert_eq!((e.trace, e.payer_trace.as_deref()), (None, Some("PAYER0001")));
+    body.insert(6, "TRN*2*K7Q29XPM*9CLINIC001");
+    let e = parse_271(&interchange(&body)).unwrap();
+    assert_eq!((e.trace.as_deref(), e.payer_trace.as_deref()), (Some("K7Q29XPM"), Some("PAYER0001")));
+}
+
+#[test]
+fn among_echoed_traces_ours_is_the_one_with_our_originator() {
+    // A clearinghouse added its own trace to the 270; the payer echoes both, theirs first.
+    let mut body: Vec<&str> = OPENING.to_vec();
+    body[6] = "TRN*2*CH77120034*9CLEARHOUS";
+    body.insert(7, "TRN*2*K7Q29XPM*9CLINIC001");
+    let input = interchange(&body);
+    assert_eq!(parse_271_for(&input, "9CLINIC001").unwrap().trace.as_deref(), Some("K7Q29XPM"));
+    // Without the originator (the command line), the first echo.
+    assert_eq!(parse_271(&input).unwrap().trace.as_deref(), Some("CH77120034"));
+    // An originator no echo carries falls back to the first echo, never to a TRN*1.
+    assert_eq!(parse_271_for(&input, "9OTHER0001").unwrap().trace.as_deref(), Some("CH77120034"));
+}
+
+#[test]
+fn medicaid_reply_with_only_the_payers_trn_has_no_trace() {
+    assert_eq!(
+        parsed_json(MEDICAID_PAYER_TRN),
+        json!({
+            "status": "active",
+            "trace": null,
+            "payer_trace": "TMHP20261124000981",
+            "payer": { "name": "TEXAS MEDICAID", "id": "617591011CMSP" },
+            "subscriber": { "first_name": "ANA", "last_name": "RIVERA", "member_id": "512345678", "date_of_birth": "1991-07-14" },
+            "plan": { "name": "TEXAS MEDICAID", "begin": "2026-11-01", "end": "2026-11-30" },
+            "benefits": [
+                benefit("1", "active", "IND", &["30"], json!({})),
+                benefit("B", "copay", "IND", &["98"], json!({ "period": "visit", "amount": 0.0 })),
+            ],
+            "rejections": []
+        })
+    );
 }
 
 #[test]
@@ -954,25 +1008,6 @@ fn malformed_input_gives_a_clear_error() {
     }
 }
 
-#[test]
-fn a_cut_short_file_is_refused_rather_than_half_read() {
-    // Cut anywhere, the active response must never come back as a partial success.
-    // (Only the final "~\n" may go: a missing last terminator is tolerated.)
-    assert!(ACTIVE_CIGNA.ends_with(b"IEA*1*000004711~\n"));
-    assert!(parse_271(&ACTIVE_CIGNA[..ACTIVE_CIGNA.len() - 2]).is_ok());
-    for cut in 0..ACTIVE_CIGNA.len() - 2 {
-        let result = parse_271(&ACTIVE_CIGNA[..cut]);
-        assert!(result.is_err(), "cut at {cut} parsed: {result:?}");
-    }
-    assert_eq!(parse_271(&ACTIVE_CIGNA[..ACTIVE_CIGNA.len() - 5]), Err(X12Error::ControlNumberMismatch {
-        segment: "IEA",
-        expected: Some("000004711".into()),
-        found: Some("000004".into()),
-    }));
-    let no_trailer = &ACTIVE_CIGNA[..ACTIVE_CIGNA.len() - "SE*38*0001~\nGE*1*4711~\nIEA*1*000004711~\n".len()];
-    assert_eq!(parse_271(no_trailer), Err(X12Error::Incomplete { missing: "SE" }));
-}
-
 /// The reader's messages are shown to staff and may be logged: they name segments,
 /// positions and counts, and never repeat text from the file that could be a patient's.
 #[test]
@@ -1005,6 +1040,25 @@ fn an_isa_that_is_not_padded_to_fixed_width_is_named_as_such() {
     let message = parse_271(trimmed.as_bytes()).unwrap_err().to_string();
     assert!(message.contains("not fixed width") && message.contains("ISA06"), "{message}");
     assert!(!message.contains("unusable delimiters"), "the delimiters are not the problem: {message}");
+}
+
+#[test]
+fn a_cut_short_file_is_refused_rather_than_half_read() {
+    // Cut anywhere, the active response must never come back as a partial success.
+    // (Only the final "~\n" may go: a missing last terminator is tolerated.)
+    assert!(ACTIVE_CIGNA.ends_with(b"IEA*1*000004711~\n"));
+    assert!(parse_271(&ACTIVE_CIGNA[..ACTIVE_CIGNA.len() - 2]).is_ok());
+    for cut in 0..ACTIVE_CIGNA.len() - 2 {
+        let result = parse_271(&ACTIVE_CIGNA[..cut]);
+        assert!(result.is_err(), "cut at {cut} parsed: {result:?}");
+    }
+    assert_eq!(parse_271(&ACTIVE_CIGNA[..ACTIVE_CIGNA.len() - 5]), Err(X12Error::ControlNumberMismatch {
+        segment: "IEA",
+        expected: Some("000004711".into()),
+        found: Some("000004".into()),
+    }));
+    let no_trailer = &ACTIVE_CIGNA[..ACTIVE_CIGNA.len() - "SE*38*0001~\nGE*1*4711~\nIEA*1*000004711~\n".len()];
+    assert_eq!(parse_271(no_trailer), Err(X12Error::Incomplete { missing: "SE" }));
 }
 
 #[test]

@@ -188,6 +188,12 @@ pub struct Suggestion {
     pub subscriber: String,
     /// Whether the response's trace number is this submission's reference.
     pub trace_matches: bool,
+    /// The trace the payer echoed from our inquiry (TRN01 `2`), if any.
+    #[serde(default)]
+    pub trace: Option<String>,
+    /// The payer's own trace for this response (TRN01 `1`), to quote when calling.
+    #[serde(default)]
+    pub payer_trace: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -103,7 +103,12 @@ pub async fn upload_271(
     if bytes.is_empty() {
         return see_other(&format!("{page}?m=271-empty#insurance-h"), &[]);
     }
-    let eligibility = match crate::x12::parse_271(&bytes) {
+    // Our TRN03 picks our trace out of several echoed ones (a clearinghouse may add its own).
+    let parsed = match &state.settings.eligibility {
+        Some(clinic) => crate::x12::parse_271_for(&bytes, &clinic.x12.originator_id),
+        None => crate::x12::parse_271(&bytes),
+    };
+    let eligibility = match parsed {
         Ok(e) => e,
         Err(e) => {
             tracing::info!(error = %e, "271 upload refused");
@@ -125,6 +130,8 @@ pub async fn upload_271(
         summary: crate::x12::summarize(&eligibility),
         subscriber,
         trace_matches: eligibility.trace.as_deref() == Some(found.reference.compact()),
+        trace: eligibility.trace.clone(),
+        payer_trace: eligibility.payer_trace.clone(),
     };
     let detail = format!("271 status {}", suggestion.summary.status);
     if audit(&state, Some(&staff), Action::Upload271, found.reference.compact(), &detail, &Origin::of(&headers, client)).await.is_err() {
