@@ -276,6 +276,46 @@ async fn admins_edit_the_payer_directory_and_the_270_follows_it() {
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'payer_changed'").await, 1);
 }
 
+// Issue 15, item 16: the page says why a 271 was refused, in the reader's words,
+// while the address carries only the fixed code.
+on_both_databases! {
+    async fn a_refused_271_shows_the_readers_reason_on_the_page(backend) {
+        let app = spawn(backend).await;
+        let (_admin, clinician, desk) = create_team(&app).await;
+        let reference = app.submit_intake(&valid_intake()).await;
+        let sub = format!("/staff/submissions/{reference}");
+        let staff = app.sign_in(&desk).await;
+        let good = response_271(&reference);
+
+        let wrong_count = good.replace("SE*12*0001", "SE*172*0001");
+        let r = app.send(upload_271(&format!("{sub}/271"), &staff, wrong_count.as_bytes())).await;
+        assert_eq!(r.header("location"), format!("{sub}?m=271-bad#insurance-h"), "nothing but the code in the address");
+        let page = app.get_with(&format!("{sub}?m=271-bad"), &staff).await.text();
+        assert!(page.contains("That file is not a readable X12 271 response"), "{page}");
+        let reason = "SE01 says the transaction has 172 segments, but it has 12";
+        assert!(page.contains("data-testid=\"x12-refusal\"") && page.contains(reason), "{page}");
+
+        // An ISA whose elements are not padded is named as such, not as bad delimiters.
+        let trimmed = good.replacen("CLEARINGHOUSE  *", "CLEARINGHOUSE*", 1);
+        let r = app.send(upload_271(&format!("{sub}/271"), &staff, trimmed.as_bytes())).await;
+        assert_eq!(r.header("location"), format!("{sub}?m=271-bad#insurance-h"));
+        let page = app.get_with(&format!("{sub}?m=271-bad"), &staff).await.text();
+        assert!(page.contains("the ISA segment is not fixed width") && page.contains("ISA06"), "{page}");
+        assert!(!page.contains(reason), "only the latest refusal is shown");
+        assert!(!page.contains("unusable delimiters"), "{page}");
+
+        // The reason belongs to the uploader's refusal: not on a later visit, not to
+        // someone else following the same link.
+        assert!(!app.get_with(&sub, &staff).await.text().contains("x12-refusal"));
+        let other = app.sign_in(&clinician).await;
+        assert!(!app.get_with(&format!("{sub}?m=271-bad"), &other).await.text().contains("x12-refusal"));
+        // A readable upload clears it.
+        let r = app.send(upload_271(&format!("{sub}/271"), &staff, good.as_bytes())).await;
+        assert_eq!(r.header("location"), format!("{sub}?m=271-read#insurance-h"));
+        assert!(!app.get_with(&format!("{sub}?m=271-bad"), &staff).await.text().contains("x12-refusal"));
+    }
+}
+
 // Issue 15, item 15: a reply carrying only the payer's own TRN (TRN01 `1`), as a
 // Medicaid reply did, has no trace: the page says nothing ties it to this
 // submission, and shows the payer's number apart, for a call to the payer.

@@ -167,6 +167,9 @@ pub struct SubmissionView {
     pub verifications: Vec<VerificationView>,
     /// What an uploaded 271 suggests, waiting for staff to confirm.
     pub suggestion: Option<Suggestion>,
+    /// Why the last 271 uploaded for this submission was refused: the reader's message
+    /// (segments and counts, no patient data).
+    pub refused_271: Option<String>,
     /// Why a 270 cannot be made for this submission (self-pay, other plan, no NPI set).
     pub no_270: Option<String>,
     /// The card photos on file ("front", "back").

@@ -84,7 +84,9 @@ fn form(base: &str, s: &SubmissionView) -> impl IntoView {
     }
 }
 
-pub fn panel(base: &str, s: &SubmissionView) -> impl IntoView {
+/// `refused_271`: why the 271 just uploaded was refused, in the reader's words; shown as
+/// text (Leptos escapes it), never inside a form field.
+pub fn panel(base: &str, s: &SubmissionView, refused_271: Option<String>) -> impl IntoView {
     view! {
         <div class="verification">
             <h3>"Check coverage"</h3>
@@ -93,6 +95,9 @@ pub fn panel(base: &str, s: &SubmissionView) -> impl IntoView {
                 None => view! {
                     <div>
                     <p><a class="button secondary" href=format!("{base}/270") download>"Download X12 270 inquiry"</a></p>
+                    {refused_271.map(|reason| view! {
+                        <p class="field-error" data-testid="x12-refusal">"The 271 reader stopped: " {reason}</p>
+                    })}
                     <form method="post" action=format!("{base}/271") enctype="multipart/form-data" class="stack">
                         <div class="field">
                             <label for="x12-file">"Upload the payer's X12 271 response"</label>

@@ -1,7 +1,7 @@
 //! Insurance verification for staff: the 270 download, the 271 upload (read into a
 //! suggestion staff confirm), saving a verification, and the payer directory (admins).
 
-use super::pages::SUGGESTION;
+use super::pages::{REFUSED_271, SUGGESTION};
 use super::{any_role, audit, post_guard, refusal, with_role, Origin};
 use crate::domain::staff::Role;
 use crate::server::http::extract::{read_field, ClientAddr};
@@ -51,7 +51,8 @@ pub async fn download_270(
     let text = match crate::server::eligibility::inquiry(clinic, payers, &found.answers, &found.reference) {
         Ok(t) => t,
         Err(e) => {
-            tracing::info!(error = %e, "270 not possible");
+            // The code only: a builder error may quote the patient's name or payer.
+            tracing::info!(error = e.code(), "270 not possible");
             return see_other(&format!("{page}?m=no-270"), &[]);
         }
     };
@@ -111,7 +112,16 @@ pub async fn upload_271(
     let eligibility = match parsed {
         Ok(e) => e,
         Err(e) => {
-            tracing::info!(error = %e, "271 upload refused");
+            // Staff need the reader's reason to tell the payer or fix the file. It goes
+            // through the session (kept in the database), not the address: the address
+            // carries only the fixed code `271-bad`, so nobody can put text of their own
+            // on the page with a crafted link. The message names segments and counts,
+            // never patient data (x12::error); the log gets only the error's code.
+            tracing::info!(error = e.code(), "271 upload refused");
+            let reason = (found.reference.compact().to_owned(), e.to_string());
+            if session.insert(REFUSED_271, reason).await.is_err() {
+                tracing::warn!("the reason a 271 was refused could not be kept in the session");
+            }
             return see_other(&format!("{page}?m=271-bad#insurance-h"), &[]);
         }
     };
@@ -140,6 +150,7 @@ pub async fn upload_271(
     if session.insert(SUGGESTION, (found.reference.compact().to_owned(), suggestion)).await.is_err() {
         return super::unavailable();
     }
+    let _ = session.remove_value(REFUSED_271).await;
     see_other(&format!("{page}?m=271-read#insurance-h"), &[])
 }
 
