@@ -276,6 +276,51 @@ async fn admins_edit_the_payer_directory_and_the_270_follows_it() {
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'payer_changed'").await, 1);
 }
 
+/// ISA13, GS06 and BHT03 of a 270, checked against their closing twins IEA02 and GE02.
+fn control_numbers(text: &str) -> [String; 3] {
+    let segments: Vec<Vec<&str>> = text.split('~').map(|s| s.split('*').collect()).collect();
+    let find = |id: &str| segments.iter().find(|s| s[0] == id).unwrap_or_else(|| panic!("no {id} in {text}"));
+    let (isa13, gs06, bht03) = (find("ISA")[13], find("GS")[6], find("BHT")[3]);
+    assert_eq!(find("IEA")[2], isa13, "IEA02 closes the interchange ISA13 opened");
+    assert_eq!(find("GE")[2], gs06, "GE02 closes the group GS06 opened");
+    assert!(isa13.len() == 9 && isa13.bytes().all(|b| b.is_ascii_digit()) && isa13 != "000000000", "ISA13 {isa13}");
+    [isa13.to_owned(), gs06.to_owned(), bht03.to_owned()]
+}
+
+// Issue 15, item 14: five 270s built in one second carried one ISA13, and
+// clearinghouses refuse a repeated ISA13. Each number now comes from the database.
+on_both_databases! {
+    async fn every_270_has_its_own_control_numbers_in_a_row_and_at_once(backend) {
+        let app = spawn(backend).await;
+        let (_admin, _clinician, desk) = create_team(&app).await;
+        let reference = app.submit_intake(&valid_intake()).await;
+        let staff = app.sign_in(&desk).await;
+        let path = format!("/staff/submissions/{reference}/270");
+        let mut texts = Vec::new();
+        // Five in a row, as fast as a busy front desk clicks.
+        for _ in 0..5 {
+            texts.push(app.get_with(&path, &staff).await.text());
+        }
+        // Five at once, through two app instances sharing the database.
+        let other = app.twin();
+        let at_once = tokio::join!(
+            app.get_with(&path, &staff),
+            other.get_with(&path, &staff),
+            app.get_with(&path, &staff),
+            other.get_with(&path, &staff),
+            app.get_with(&path, &staff),
+        );
+        texts.extend([at_once.0, at_once.1, at_once.2, at_once.3, at_once.4].map(|r| r.text()));
+        let mut seen = [std::collections::HashSet::new(), std::collections::HashSet::new(), std::collections::HashSet::new()];
+        for text in &texts {
+            for (numbers, number) in seen.iter_mut().zip(control_numbers(text)) {
+                assert!(numbers.insert(number.clone()), "{number} repeated in {texts:#?}");
+            }
+        }
+        assert_eq!(app.count("SELECT COUNT(*) AS n FROM x12_control_numbers").await, 10);
+    }
+}
+
 // Issue 15, item 16: the page says why a 271 was refused, in the reader's words,
 // while the address carries only the fixed code.
 on_both_databases! {

@@ -4,6 +4,7 @@
 use super::pages::{REFUSED_271, SUGGESTION};
 use super::{any_role, audit, post_guard, refusal, with_role, Origin};
 use crate::domain::staff::Role;
+use crate::server::eligibility::InquiryError;
 use crate::server::http::extract::{read_field, ClientAddr};
 use crate::server::http::wizard::see_other;
 use crate::server::http::AppState;
@@ -48,12 +49,16 @@ pub async fn download_270(
         Ok(p) => p,
         Err(_) => return super::unavailable(),
     };
-    let text = match crate::server::eligibility::inquiry(clinic, payers, &found.answers, &found.reference) {
+    let text = match crate::server::eligibility::inquiry(&state.db, clinic, payers, &found.answers, &found.reference).await {
         Ok(t) => t,
-        Err(e) => {
+        Err(InquiryError::X12(e)) => {
             // The code only: a builder error may quote the patient's name or payer.
             tracing::info!(error = e.code(), "270 not possible");
             return see_other(&format!("{page}?m=no-270"), &[]);
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "270 control number not drawn");
+            return super::unavailable();
         }
     };
     if audit(&state, Some(&staff), Action::Download270, found.reference.compact(), "", &Origin::of(&headers, client)).await.is_err() {
