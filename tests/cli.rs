@@ -230,6 +230,74 @@ fn x12_build_270_prints_the_inquiry_for_a_stored_intake() {
     assert_eq!(out.status.code(), Some(2), "a wrong NPI is a configuration error");
 }
 
+/// Stores one intake in the database at `url`; returns its reference.
+fn stored_intake(url: &str) -> pain_intake::domain::values::Reference {
+    use pain_intake::domain::intake::IntakeAnswers;
+    use pain_intake::domain::screening::evaluate;
+    let today = jiff::civil::Date::constant(2026, 11, 23);
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let db = pain_intake::server::db::Db::open(url).await.unwrap();
+        let answers = IntakeAnswers::from_json(&valid_intake(), today).unwrap();
+        let e = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
+        let stored = pain_intake::server::intakes::insert(&db, &answers, &e, today).await.unwrap();
+        db.close().await;
+        stored.reference
+    })
+}
+
+/// Issue 15, item 14: 270s written by `x12 build-270` in a row and by several processes
+/// at once (as several instances would) never share ISA13, GS06 or BHT03.
+fn build_270_control_numbers_never_repeat(url: &str) {
+    let reference = stored_intake(url).display();
+    let build = || {
+        let mut cmd = bin();
+        cmd.args(["x12", "build-270", "--reference", &reference, "--clinic-npi", "1234567893"]).env("DATABASE_URL", url);
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd
+    };
+    let mut outputs: Vec<Output> = (0..3).map(|_| run(&mut build())).collect();
+    let children: Vec<_> = (0..4).map(|_| build().spawn().expect("start pain-intake")).collect();
+    outputs.extend(children.into_iter().map(|c| c.wait_with_output().expect("wait for pain-intake")));
+    let mut seen = std::collections::HashSet::new();
+    for out in &outputs {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8_lossy(&out.stdout);
+        let segments: Vec<Vec<&str>> = text.trim_end().split('~').map(|s| s.split('*').collect()).collect();
+        let find = |id: &str| segments.iter().find(|s| s[0] == id).unwrap_or_else(|| panic!("no {id} in {text}"))[..].to_vec();
+        let (isa13, gs06, bht03) = (find("ISA")[13].to_owned(), find("GS")[6].to_owned(), find("BHT")[3].to_owned());
+        assert_eq!(find("IEA")[2], isa13);
+        for (element, value) in [("ISA13", isa13), ("GS06", gs06), ("BHT03", bht03)] {
+            assert!(seen.insert((element, value.clone())), "{element} {value} repeated");
+        }
+    }
+    assert_eq!(seen.len(), 3 * 7);
+}
+
+#[test]
+fn x12_build_270_control_numbers_never_repeat_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    build_270_control_numbers_never_repeat(&format!("sqlite://{}/intake.db", dir.path().display()));
+}
+
+#[test]
+fn x12_build_270_control_numbers_never_repeat_on_postgresql() {
+    build_270_control_numbers_never_repeat(&fresh_postgres_database("x12_control"));
+}
+
+/// Issue 15, item 15: the printed `trace` is only the TRN the payer echoes from our
+/// inquiry; a payer's own TRN is printed apart as `payer_trace`.
+#[test]
+fn x12_parse_271_prints_only_the_echoed_trace() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/x12");
+    let out = run(bin().args(["x12", "parse-271", &format!("{fixtures}/active_medicaid_payer_trn_only.271")]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json = stdout_json(&out);
+    assert_eq!(json["trace"], Value::Null, "{json}");
+    assert_eq!(json["payer_trace"], "TMHP20261124000981");
+    let json = stdout_json(&run(bin().args(["x12", "parse-271", &format!("{fixtures}/active_cigna.271")])));
+    assert_eq!((&json["trace"], &json["payer_trace"]), (&Value::from("K7Q29XPM"), &Value::from("2611230001234")));
+}
+
 #[test]
 fn backup_copies_a_running_server_and_the_copy_restores_every_intake() {
     let dir = tempfile::tempdir().unwrap();

@@ -142,7 +142,11 @@ on_both_databases! {
 
 /// An active 271 answering the 270 of `reference` (its trace), with a $40 copay.
 fn response_271(reference: &str) -> String {
-    let trace = reference.replace('-', "");
+    response_271_with_trn(&format!("TRN*2*{}*9CLINIC001", reference.replace('-', "")))
+}
+
+/// The same response with this TRN in place of the echo of our trace.
+fn response_271_with_trn(trn: &str) -> String {
     let body = [
         "ST*271*0001*005010X279A1".to_owned(),
         "BHT*0022*11*REQ1*20261123*1415".into(),
@@ -151,7 +155,7 @@ fn response_271(reference: &str) -> String {
         "HL*2*1*21*1".into(),
         "NM1*1P*2*TEST PAIN CLINIC*****XX*1234567893".into(),
         "HL*3*2*22*0".into(),
-        format!("TRN*2*{trace}*9CLINIC001"),
+        trn.to_owned(),
         "NM1*IL*1*DOE*JANE****MI*XYZ123456789".into(),
         "EB*1*IND*30*PR*BLUE CHOICE PPO".into(),
         "EB*B*IND*98*PR**27*40*****Y".into(),
@@ -270,4 +274,118 @@ async fn admins_edit_the_payer_directory_and_the_270_follows_it() {
     let text = app.get_with(&format!("/staff/submissions/{reference}/270"), &cookie).await.text();
     assert!(text.contains("NM1*PR*2*BCBS OF TEXAS*****PI*G84980~"), "{text}");
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'payer_changed'").await, 1);
+}
+
+/// ISA13, GS06 and BHT03 of a 270, checked against their closing twins IEA02 and GE02.
+fn control_numbers(text: &str) -> [String; 3] {
+    let segments: Vec<Vec<&str>> = text.split('~').map(|s| s.split('*').collect()).collect();
+    let find = |id: &str| segments.iter().find(|s| s[0] == id).unwrap_or_else(|| panic!("no {id} in {text}"));
+    let (isa13, gs06, bht03) = (find("ISA")[13], find("GS")[6], find("BHT")[3]);
+    assert_eq!(find("IEA")[2], isa13, "IEA02 closes the interchange ISA13 opened");
+    assert_eq!(find("GE")[2], gs06, "GE02 closes the group GS06 opened");
+    assert!(isa13.len() == 9 && isa13.bytes().all(|b| b.is_ascii_digit()) && isa13 != "000000000", "ISA13 {isa13}");
+    [isa13.to_owned(), gs06.to_owned(), bht03.to_owned()]
+}
+
+// Issue 15, item 14: five 270s built in one second carried one ISA13, and
+// clearinghouses refuse a repeated ISA13. Each number now comes from the database.
+on_both_databases! {
+    async fn every_270_has_its_own_control_numbers_in_a_row_and_at_once(backend) {
+        let app = spawn(backend).await;
+        let (_admin, _clinician, desk) = create_team(&app).await;
+        let reference = app.submit_intake(&valid_intake()).await;
+        let staff = app.sign_in(&desk).await;
+        let path = format!("/staff/submissions/{reference}/270");
+        let mut texts = Vec::new();
+        // Five in a row, as fast as a busy front desk clicks.
+        for _ in 0..5 {
+            texts.push(app.get_with(&path, &staff).await.text());
+        }
+        // Five at once, through two app instances sharing the database.
+        let other = app.twin();
+        let at_once = tokio::join!(
+            app.get_with(&path, &staff),
+            other.get_with(&path, &staff),
+            app.get_with(&path, &staff),
+            other.get_with(&path, &staff),
+            app.get_with(&path, &staff),
+        );
+        texts.extend([at_once.0, at_once.1, at_once.2, at_once.3, at_once.4].map(|r| r.text()));
+        let mut seen = [std::collections::HashSet::new(), std::collections::HashSet::new(), std::collections::HashSet::new()];
+        for text in &texts {
+            for (numbers, number) in seen.iter_mut().zip(control_numbers(text)) {
+                assert!(numbers.insert(number.clone()), "{number} repeated in {texts:#?}");
+            }
+        }
+        assert_eq!(app.count("SELECT COUNT(*) AS n FROM x12_control_numbers").await, 10);
+    }
+}
+
+// Issue 15, item 16: the page says why a 271 was refused, in the reader's words,
+// while the address carries only the fixed code.
+on_both_databases! {
+    async fn a_refused_271_shows_the_readers_reason_on_the_page(backend) {
+        let app = spawn(backend).await;
+        let (_admin, clinician, desk) = create_team(&app).await;
+        let reference = app.submit_intake(&valid_intake()).await;
+        let sub = format!("/staff/submissions/{reference}");
+        let staff = app.sign_in(&desk).await;
+        let good = response_271(&reference);
+
+        let wrong_count = good.replace("SE*12*0001", "SE*172*0001");
+        let r = app.send(upload_271(&format!("{sub}/271"), &staff, wrong_count.as_bytes())).await;
+        assert_eq!(r.header("location"), format!("{sub}?m=271-bad#insurance-h"), "nothing but the code in the address");
+        let page = app.get_with(&format!("{sub}?m=271-bad"), &staff).await.text();
+        assert!(page.contains("That file is not a readable X12 271 response"), "{page}");
+        let reason = "SE01 says the transaction has 172 segments, but it has 12";
+        assert!(page.contains("data-testid=\"x12-refusal\"") && page.contains(reason), "{page}");
+
+        // An ISA whose elements are not padded is named as such, not as bad delimiters.
+        let trimmed = good.replacen("CLEARINGHOUSE  *", "CLEARINGHOUSE*", 1);
+        let r = app.send(upload_271(&format!("{sub}/271"), &staff, trimmed.as_bytes())).await;
+        assert_eq!(r.header("location"), format!("{sub}?m=271-bad#insurance-h"));
+        let page = app.get_with(&format!("{sub}?m=271-bad"), &staff).await.text();
+        assert!(page.contains("the ISA segment is not fixed width") && page.contains("ISA06"), "{page}");
+        assert!(!page.contains(reason), "only the latest refusal is shown");
+        assert!(!page.contains("unusable delimiters"), "{page}");
+
+        // The reason belongs to the uploader's refusal: not on a later visit, not to
+        // someone else following the same link.
+        assert!(!app.get_with(&sub, &staff).await.text().contains("x12-refusal"));
+        let other = app.sign_in(&clinician).await;
+        assert!(!app.get_with(&format!("{sub}?m=271-bad"), &other).await.text().contains("x12-refusal"));
+        // A readable upload clears it.
+        let r = app.send(upload_271(&format!("{sub}/271"), &staff, good.as_bytes())).await;
+        assert_eq!(r.header("location"), format!("{sub}?m=271-read#insurance-h"));
+        assert!(!app.get_with(&format!("{sub}?m=271-bad"), &staff).await.text().contains("x12-refusal"));
+    }
+}
+
+// Issue 15, item 15: a reply carrying only the payer's own TRN (TRN01 `1`), as a
+// Medicaid reply did, has no trace: the page says nothing ties it to this
+// submission, and shows the payer's number apart, for a call to the payer.
+on_both_databases! {
+    async fn a_271_without_our_trace_is_flagged_and_the_payers_trace_shown_apart(backend) {
+        let app = spawn(backend).await;
+        let (_admin, _clinician, desk) = create_team(&app).await;
+        let reference = app.submit_intake(&valid_intake()).await;
+        let sub = format!("/staff/submissions/{reference}");
+        let staff = app.sign_in(&desk).await;
+
+        let payer_only = response_271_with_trn("TRN*1*TMHP20261124000981*1741234567");
+        let r = app.send(upload_271(&format!("{sub}/271"), &staff, payer_only.as_bytes())).await;
+        assert_eq!(r.header("location"), format!("{sub}?m=271-read#insurance-h"));
+        let page = app.get_with(&sub, &staff).await.text();
+        assert!(page.contains("does not echo the trace number of our inquiry"), "{page}");
+        assert!(page.contains("data-testid=\"payer-trace\">TMHP20261124000981<"), "{page}");
+
+        // Our echo, with the payer's own TRN after it: no warning, and each in its place.
+        let both = response_271(&reference).replace("*9CLINIC001~", "*9CLINIC001~\nTRN*1*TMHP20261124000982*1741234567~");
+        let both = both.replace("SE*12*0001", "SE*13*0001");
+        let r = app.send(upload_271(&format!("{sub}/271"), &staff, both.as_bytes())).await;
+        assert_eq!(r.header("location"), format!("{sub}?m=271-read#insurance-h"));
+        let page = app.get_with(&sub, &staff).await.text();
+        assert!(!page.contains("trace-warning"), "{page}");
+        assert!(page.contains("TMHP20261124000982"), "{page}");
+    }
 }

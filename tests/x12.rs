@@ -26,9 +26,10 @@ const REJECTED_72: &[u8] = include_bytes!("fixtures/x12/rejected_72_bcbs.271");
 const REJECTED_75: &[u8] = include_bytes!("fixtures/x12/rejected_75_bcbs.271");
 const REJECTED_42: &[u8] = include_bytes!("fixtures/x12/rejected_42_uhc.271");
 const CRLF_PIPES: &[u8] = include_bytes!("fixtures/x12/crlf_pipes.271");
+const MEDICAID_PAYER_TRN: &[u8] = include_bytes!("fixtures/x12/active_medicaid_payer_trn_only.271");
 
-const FIXTURES: [&[u8]; 7] =
-    [ACTIVE_CIGNA, ACTIVE_BCBS_DEPENDENT, INACTIVE_UHC, REJECTED_72, REJECTED_75, REJECTED_42, CRLF_PIPES];
+const FIXTURES: [&[u8]; 8] =
+    [ACTIVE_CIGNA, ACTIVE_BCBS_DEPENDENT, INACTIVE_UHC, REJECTED_72, REJECTED_75, REJECTED_42, CRLF_PIPES, MEDICAID_PAYER_TRN];
 
 fn parsed_json(input: &[u8]) -> Value {
     let eligibility = parse_271(input).unwrap_or_else(|e| panic!("does not parse: {e}"));
@@ -482,7 +483,7 @@ fn text_that_x12_cannot_carry_is_refused() {
 
 #[test]
 fn a_built_270_is_not_mistaken_for_a_271() {
-    assert_eq!(parse_271(SUBSCRIBER_270.as_bytes()), Err(X12Error::NotA271 { found: "270".into() }));
+    assert_eq!(parse_271(SUBSCRIBER_270.as_bytes()), Err(X12Error::NotA271 { found: Some("270".into()) }));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -509,6 +510,8 @@ fn cigna_active_coverage_with_copays_coinsurance_deductibles_and_out_of_pocket()
         json!({
             "status": "active",
             "trace": "K7Q29XPM",
+            // Cigna's own TRN*1 follows the echo: kept apart, never taken for ours.
+            "payer_trace": "2611230001234",
             "payer": { "name": "CIGNA", "id": "62308" },
             "subscriber": { "first_name": "JANE", "last_name": "DOE", "member_id": "U1234567801", "date_of_birth": "1980-04-02" },
             "plan": { "name": "OPEN ACCESS PLUS", "begin": "2026-01-01", "end": null },
@@ -555,6 +558,7 @@ fn uhc_inactive_coverage() {
         json!({
             "status": "inactive",
             "trace": "M3B8TQ2R",
+            "payer_trace": null,
             "payer": { "name": "UNITEDHEALTHCARE", "id": "87726" },
             "subscriber": { "first_name": "ROBERT", "last_name": "SMITH", "member_id": "912345678", "date_of_birth": "1965-09-17" },
             "plan": { "name": "CHOICE PLUS", "begin": "2025-01-01", "end": "2025-12-31" },
@@ -575,6 +579,7 @@ fn bcbs_rejects_an_invalid_member_id_with_aaa_72() {
         json!({
             "status": "rejected",
             "trace": "K7Q29XPM",
+            "payer_trace": null,
             "payer": { "name": "BLUE CROSS BLUE SHIELD OF TEXAS", "id": "84980" },
             "subscriber": { "first_name": "JANE", "last_name": "DOE", "member_id": "XYZ12345678", "date_of_birth": "1980-04-02" },
             "plan": { "name": null, "begin": null, "end": null },
@@ -641,6 +646,7 @@ fn crlf_lines_and_non_default_delimiters() {
         json!({
             "status": "active",
             "trace": "K7Q29XPM",
+            "payer_trace": null,
             "payer": { "name": "BLUE CROSS BLUE SHIELD OF TEXAS", "id": "84980" },
             "subscriber": { "first_name": "JANE", "last_name": "DOE", "member_id": "XYZ123456789", "date_of_birth": "1980-04-02" },
             "plan": { "name": "HMO BLUE ESSENTIALS", "begin": "2026-01-01", "end": "2026-12-31" },
@@ -849,16 +855,64 @@ fn invalid_dates_of_birth_are_null() {
     }
 }
 
+/// intake-v1.md: `trace` is "TRN02 echoed by the payer, or null". A real Medicaid reply
+/// sent only its own TRN*1 and no echo; that number named the payer's transaction, and
+/// showing it as the trace made staff think the reply answered another patient.
 #[test]
-fn the_trace_is_our_echoed_trn_and_otherwise_any_trn() {
+fn the_trace_is_only_a_trn_echoed_from_our_inquiry_never_the_payers_own() {
     let mut body: Vec<&str> = OPENING.to_vec();
     body[6] = "TRN*1*PAYER0001*9PAYERXXXX";
     body.insert(7, "TRN*2*K7Q29XPM*9CLINIC001");
     assert_eq!(parse_271(&interchange(&body)).unwrap().trace.as_deref(), Some("K7Q29XPM"));
     body.remove(7);
-    assert_eq!(parse_271(&interchange(&body)).unwrap().trace.as_deref(), Some("PAYER0001"));
+    assert_eq!(parse_271(&interchange(&body)).unwrap().trace, None, "a TRN*1 is the payer's, not ours");
     body.remove(6);
     assert_eq!(parse_271(&interchange(&body)).unwrap().trace, None);
+}
+
+#[test]
+fn the_payers_own_trace_is_kept_apart() {
+    let mut body: Vec<&str> = OPENING.to_vec();
+    body[6] = "TRN*1*PAYER0001*9PAYERXXXX";
+    let e = parse_271(&interchange(&body)).unwrap();
+    assert_eq!((e.trace, e.payer_trace.as_deref()), (None, Some("PAYER0001")));
+    body.insert(6, "TRN*2*K7Q29XPM*9CLINIC001");
+    let e = parse_271(&interchange(&body)).unwrap();
+    assert_eq!((e.trace.as_deref(), e.payer_trace.as_deref()), (Some("K7Q29XPM"), Some("PAYER0001")));
+}
+
+#[test]
+fn among_echoed_traces_ours_is_the_one_with_our_originator() {
+    // A clearinghouse added its own trace to the 270; the payer echoes both, theirs first.
+    let mut body: Vec<&str> = OPENING.to_vec();
+    body[6] = "TRN*2*CH77120034*9CLEARHOUS";
+    body.insert(7, "TRN*2*K7Q29XPM*9CLINIC001");
+    let input = interchange(&body);
+    assert_eq!(parse_271_for(&input, "9CLINIC001").unwrap().trace.as_deref(), Some("K7Q29XPM"));
+    // Without the originator (the command line), the first echo.
+    assert_eq!(parse_271(&input).unwrap().trace.as_deref(), Some("CH77120034"));
+    // An originator no echo carries falls back to the first echo, never to a TRN*1.
+    assert_eq!(parse_271_for(&input, "9OTHER0001").unwrap().trace.as_deref(), Some("CH77120034"));
+}
+
+#[test]
+fn medicaid_reply_with_only_the_payers_trn_has_no_trace() {
+    assert_eq!(
+        parsed_json(MEDICAID_PAYER_TRN),
+        json!({
+            "status": "active",
+            "trace": null,
+            "payer_trace": "TMHP20261124000981",
+            "payer": { "name": "TEXAS MEDICAID", "id": "617591011CMSP" },
+            "subscriber": { "first_name": "ANA", "last_name": "RIVERA", "member_id": "512345678", "date_of_birth": "1991-07-14" },
+            "plan": { "name": "TEXAS MEDICAID", "begin": "2026-11-01", "end": "2026-11-30" },
+            "benefits": [
+                benefit("1", "active", "IND", &["30"], json!({})),
+                benefit("B", "copay", "IND", &["98"], json!({ "period": "visit", "amount": 0.0 })),
+            ],
+            "rejections": []
+        })
+    );
 }
 
 #[test]
@@ -929,19 +983,19 @@ fn malformed_input_gives_a_clear_error() {
         (good.replacen("*:~", "***", 1).into_bytes(), X12Error::InvalidDelimiters("'*' is used for two purposes".into())),
         (good.replacen("*:~", "*A~", 1).into_bytes(), X12Error::InvalidDelimiters("the component separator is 'A'".into())),
         ([&REJECTED_72[..200], b"\xff\xfe", &REJECTED_72[200..]].concat(), X12Error::NotUtf8 { offset: 200 }),
-        (good.replace("NM1*IL", "nm1*IL").into_bytes(), X12Error::InvalidSegmentId { position: 11, id: "nm1".into() }),
+        (good.replace("NM1*IL", "nm1*IL").into_bytes(), X12Error::InvalidSegmentId { position: 11 }),
         (good.replace("ST*271*0001*005010X279A1~", "").into_bytes(), X12Error::NoTransaction),
-        (good.replace("ST*271", "ST*999").into_bytes(), X12Error::NotA271 { found: "999".into() }),
+        (good.replace("ST*271", "ST*999").into_bytes(), X12Error::NotA271 { found: Some("999".into()) }),
         (good.replace("GE*1*372~", "").into_bytes(), X12Error::UnexpectedSegment { position: 15, id: "IEA".into(), expected: "GE" }),
-        (good.replace("SE*12", "SE*13").into_bytes(), X12Error::SegmentCount { declared: "13".into(), actual: 12 }),
-        (good.replace("SE*12", "SE*").into_bytes(), X12Error::SegmentCount { declared: "".into(), actual: 12 }),
+        (good.replace("SE*12", "SE*13").into_bytes(), X12Error::SegmentCount { declared: Some("13".into()), actual: 12 }),
+        (good.replace("SE*12", "SE*").into_bytes(), X12Error::SegmentCount { declared: None, actual: 12 }),
         (
             good.replace("SE*12*0001", "SE*12*0002").into_bytes(),
-            X12Error::ControlNumberMismatch { segment: "SE", expected: "0001".into(), found: "0002".into() },
+            X12Error::ControlNumberMismatch { segment: "SE", expected: Some("0001".into()), found: Some("0002".into()) },
         ),
         (
             good.replace("IEA*1*000000372", "IEA*1*000000373").into_bytes(),
-            X12Error::ControlNumberMismatch { segment: "IEA", expected: "000000372".into(), found: "000000373".into() },
+            X12Error::ControlNumberMismatch { segment: "IEA", expected: Some("000000372".into()), found: Some("000000373".into()) },
         ),
         ((good.to_owned() + "IEA*1*000000372~").into_bytes(), X12Error::UnexpectedSegment { position: 17, id: "IEA".into(), expected: "the end of the interchange" }),
         (
@@ -952,6 +1006,40 @@ fn malformed_input_gives_a_clear_error() {
     for (input, expected) in cases {
         assert_eq!(parse_271(&input), Err(expected), "{:?}", String::from_utf8_lossy(&input));
     }
+}
+
+/// The reader's messages are shown to staff and may be logged: they name segments,
+/// positions and counts, and never repeat text from the file that could be a patient's.
+#[test]
+fn error_messages_never_repeat_patient_text_from_the_file() {
+    let good = std::str::from_utf8(REJECTED_72).unwrap();
+    let cases = [
+        // A stray terminator inside the name: "JANE****MI*…" is read as a segment.
+        good.replace("NM1*IL*1*DOE*JANE", "NM1*IL*1*DOE~JANE"),
+        // Shifted elements: a name lands where numbers are expected.
+        good.replace("ST*271*0001", "ST*JANE DOE*0001"),
+        good.replace("SE*12*0001", "SE*JANE*DOE"),
+        good.replace("IEA*1*000000372", "IEA*1*XYZ12345678"),
+    ];
+    for input in cases {
+        let message = parse_271(input.as_bytes()).unwrap_err().to_string();
+        for phi in ["JANE", "DOE", "XYZ12345678"] {
+            assert!(!message.contains(phi), "{message}");
+        }
+    }
+    // Numbers are still named, which is what staff need to tell the payer.
+    let message = parse_271(good.replace("SE*12", "SE*172").as_bytes()).unwrap_err().to_string();
+    assert_eq!(message, "SE01 says the transaction has 172 segments, but it has 12");
+}
+
+#[test]
+fn an_isa_that_is_not_padded_to_fixed_width_is_named_as_such() {
+    // The payer trimmed the padding of ISA06 (the sender ID).
+    let good = std::str::from_utf8(REJECTED_72).unwrap();
+    let trimmed = good.replacen("CLEARINGHOUSE  *", "CLEARINGHOUSE*", 1);
+    let message = parse_271(trimmed.as_bytes()).unwrap_err().to_string();
+    assert!(message.contains("not fixed width") && message.contains("ISA06"), "{message}");
+    assert!(!message.contains("unusable delimiters"), "the delimiters are not the problem: {message}");
 }
 
 #[test]
@@ -966,8 +1054,8 @@ fn a_cut_short_file_is_refused_rather_than_half_read() {
     }
     assert_eq!(parse_271(&ACTIVE_CIGNA[..ACTIVE_CIGNA.len() - 5]), Err(X12Error::ControlNumberMismatch {
         segment: "IEA",
-        expected: "000004711".into(),
-        found: "000004".into(),
+        expected: Some("000004711".into()),
+        found: Some("000004".into()),
     }));
     let no_trailer = &ACTIVE_CIGNA[..ACTIVE_CIGNA.len() - "SE*38*0001~\nGE*1*4711~\nIEA*1*000004711~\n".len()];
     assert_eq!(parse_271(no_trailer), Err(X12Error::Incomplete { missing: "SE" }));
@@ -981,9 +1069,9 @@ fn error_messages_say_what_is_wrong_in_words() {
     assert_eq!(message(&REJECTED_72[..60]), "the ISA segment is cut short: it has 60 of its 106 characters");
     assert_eq!(
         message(std::str::from_utf8(REJECTED_72).unwrap().replace("SE*12", "SE*10").as_bytes()),
-        "SE01 says the transaction has \"10\" segments, but it has 12"
+        "SE01 says the transaction has 10 segments, but it has 12"
     );
-    assert_eq!(message(SUBSCRIBER_270.as_bytes()), "the transaction is a \"270\", not a 271 eligibility response");
+    assert_eq!(message(SUBSCRIBER_270.as_bytes()), "the transaction is a 270, not a 271 eligibility response");
 }
 
 // ---------------------------------------------------------------------------------------

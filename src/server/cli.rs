@@ -375,7 +375,7 @@ async fn build_270(args: Build270Args) -> Result<(), String> {
         x12: args.x12.clone(),
         timezone: args.clinic_timezone.clone(),
     };
-    let text = super::eligibility::inquiry(&clinic, payers, &intake.answers, &reference).map_err(|e| e.to_string())?;
+    let text = super::eligibility::inquiry(&db, &clinic, payers, &intake.answers, &reference).await.map_err(|e| e.to_string())?;
     println!("{text}");
     Ok(())
 }

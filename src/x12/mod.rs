@@ -8,8 +8,9 @@
 //! - [`tokenizer`] splits any byte sequence into segments using the delimiters the ISA
 //!   itself declares, and never panics: a 271 comes from outside.
 //! - [`parse271`] turns a tokenized 271 into the [`Eligibility`] JSON of `intake-v1.md`
-//!   ("`x12 parse-271` output"): status, trace, payer, subscriber, plan, benefits,
-//!   rejections with a plain-English action for staff.
+//!   ("`x12 parse-271` output"): status, trace (only the one echoed from our inquiry),
+//!   payer, subscriber, plan, benefits, rejections with a plain-English action for
+//!   staff; plus the payer's own trace, apart.
 //! - [`build270`] writes a 270 for one patient, refusing any value that would corrupt
 //!   it (an X12 delimiter in a name, an NPI with a wrong check digit).
 //!
@@ -26,7 +27,7 @@ pub use build270::{
 };
 pub use error::X12Error;
 pub use parse271::{
-    action_for, parse_271, Benefit, BenefitKind, Eligibility, LoopId, Network, PayerInfo, Period, PlanInfo, Rejection,
+    action_for, parse_271, parse_271_for, Benefit, BenefitKind, Eligibility, LoopId, Network, PayerInfo, Period, PlanInfo, Rejection,
     Status, SubscriberInfo,
 };
 pub use summary::{summarize, CoverageSummary};

@@ -18,6 +18,7 @@
 //! mistaken for the subscriber.
 
 use super::tokenizer::{tokenize, Segment};
+use super::error::digits;
 use super::{parse_d8, X12Error};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -26,8 +27,16 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Eligibility {
     pub status: Status,
-    /// TRN02 echoed by the payer: the compact intake reference we sent in the 270.
+    /// TRN02 of the trace the payer echoes from our inquiry (TRN01 `2`, "referenced
+    /// transaction"): the compact intake reference we sent in the 270. `None` when no
+    /// echo came, even if the payer sent a trace of its own: that one names the
+    /// payer's transaction, not our intake, and showing it here once made a Medicaid
+    /// reply look like it answered the wrong patient.
     pub trace: Option<String>,
+    /// TRN02 of the payer's own trace (TRN01 `1`, "current transaction"): the number
+    /// to quote when calling the payer about this response. Not in `intake-v1.md`'s
+    /// contract; added after it, and never used to tie a response to an intake.
+    pub payer_trace: Option<String>,
     pub payer: PayerInfo,
     pub subscriber: SubscriberInfo,
     pub plan: PlanInfo,
@@ -231,15 +240,27 @@ pub fn action_for(code: &str) -> &'static str {
     }
 }
 
-/// Parses a 271 interchange holding one transaction.
+/// Parses a 271 interchange holding one transaction. The trace is the first one the
+/// payer echoes (TRN01 `2`); see [`parse_271_for`] when the originator is known.
 pub fn parse_271(input: &[u8]) -> Result<Eligibility, X12Error> {
+    read_271(input, None)
+}
+
+/// Parses a 271 answering an inquiry we sent with `originator_id` in TRN03. A
+/// clearinghouse may add a trace of its own to the 270, and the payer echoes both: the
+/// trace is the echo carrying our originator, else the first echo.
+pub fn parse_271_for(input: &[u8], originator_id: &str) -> Result<Eligibility, X12Error> {
+    read_271(input, Some(originator_id))
+}
+
+fn read_271(input: &[u8], originator_id: Option<&str>) -> Result<Eligibility, X12Error> {
     let segments = tokenize(input)?;
     let body = transaction_body(&segments)?;
     let mut reader = Reader::default();
     for segment in body {
         reader.read(segment)?;
     }
-    Ok(reader.finish())
+    Ok(reader.finish(originator_id))
 }
 
 /// Checks the envelope ISA, GS, ST … SE, GE, IEA and returns the segments between ST
@@ -259,7 +280,7 @@ fn transaction_body(segments: &[Segment]) -> Result<&[Segment], X12Error> {
     let st = expect(segments, st_pos, "ST")?;
     let kind = st.value(1).trim();
     if kind != "271" {
-        return Err(X12Error::NotA271 { found: kind.chars().take(20).collect() });
+        return Err(X12Error::NotA271 { found: digits(kind) });
     }
     let se_pos = segments
         .iter()
@@ -272,7 +293,7 @@ fn transaction_body(segments: &[Segment]) -> Result<&[Segment], X12Error> {
     let actual = se_pos - st_pos + 1;
     let declared = se.value(1).trim();
     if declared.parse::<usize>().ok() != Some(actual) {
-        return Err(X12Error::SegmentCount { declared: declared.chars().take(20).collect(), actual });
+        return Err(X12Error::SegmentCount { declared: digits(declared), actual });
     }
     same_control_number("SE", st.value(2), se.value(2))?;
     let ge = expect(segments, se_pos + 1, "GE")?;
@@ -308,8 +329,7 @@ fn same_control_number(segment: &'static str, expected: &str, found: &str) -> Re
     if same {
         Ok(())
     } else {
-        let short = |s: &str| s.chars().take(20).collect();
-        Err(X12Error::ControlNumberMismatch { segment, expected: short(e), found: short(f) })
+        Err(X12Error::ControlNumberMismatch { segment, expected: digits(e), found: digits(f) })
     }
 }
 
@@ -356,6 +376,14 @@ impl LoopId {
     }
 }
 
+/// A `TRN`: TRN01 (`1` the sender's own trace, `2` one echoed from the inquiry), the
+/// trace number and TRN03, who assigned it.
+struct Trace {
+    kind: String,
+    number: String,
+    originator: String,
+}
+
 /// A `DTP` from a 2100C or 2100D loop.
 struct DateSpan {
     qualifier: String,
@@ -374,8 +402,8 @@ struct Reader {
     seen_dependent: bool,
     payer: Option<PayerInfo>,
     subscriber: Option<SubscriberInfo>,
-    /// (TRN01, TRN02) in order.
-    traces: Vec<(String, String)>,
+    /// Every TRN in order.
+    traces: Vec<Trace>,
     dates: Vec<DateSpan>,
     benefits: Vec<Benefit>,
     /// EB05 of the first active-coverage EB that has one, and of the first EB at all.
@@ -423,8 +451,9 @@ impl Reader {
                 self.dates.push(DateSpan { qualifier: seg.value(1).trim().to_owned(), first, last });
             }
             "TRN" => {
-                if let Some(trace) = text(seg, 2) {
-                    self.traces.push((seg.value(1).trim().to_owned(), trace));
+                if let Some(number) = text(seg, 2) {
+                    let (kind, originator) = (seg.value(1).trim().to_owned(), seg.value(3).trim().to_owned());
+                    self.traces.push(Trace { kind, number, originator });
                 }
             }
             "EB" => self.open_benefit(seg),
@@ -513,7 +542,7 @@ impl Reader {
         });
     }
 
-    fn finish(self) -> Eligibility {
+    fn finish(self, originator_id: Option<&str>) -> Eligibility {
         let has = |code: &str| self.benefits.iter().any(|b| b.code == code);
         let status = if has("1") {
             Status::Active
@@ -524,18 +553,17 @@ impl Reader {
         } else {
             Status::Unknown
         };
-        // TRN01 `2` is our own trace echoed back; a `1` is the payer's (or a
-        // clearinghouse's) own number, used only when no echo came.
-        let trace = self
-            .traces
-            .iter()
-            .find(|(kind, _)| kind == "2")
-            .or(self.traces.first())
-            .map(|(_, trace)| trace.clone());
+        // TRN01 `2` is a trace echoed from the inquiry, ours preferred; a `1` is the
+        // payer's own number and never stands in for ours (intake-v1.md: "or null").
+        let echoed = || self.traces.iter().filter(|t| t.kind == "2");
+        let ours = originator_id.and_then(|o| echoed().find(|t| t.originator == o.trim()));
+        let trace = ours.or_else(|| echoed().next()).map(|t| t.number.clone());
+        let payer_trace = self.traces.iter().find(|t| t.kind == "1").map(|t| t.number.clone());
         let (begin, end) = plan_dates(&self.dates);
         Eligibility {
             status,
             trace,
+            payer_trace,
             payer: self.payer.unwrap_or_default(),
             subscriber: self.subscriber.unwrap_or_default(),
             plan: PlanInfo { name: self.active_plan_name.or(self.any_plan_name), begin, end },

@@ -15,7 +15,9 @@
 //! CR/LF after segment terminators (or anywhere, when the terminator is not itself CR
 //! or LF: some systems wrap files at 80 columns), spaces before a segment ID, and a
 //! missing terminator after the last segment. Not tolerated: an ISA that is not exactly
-//! 106 characters on one line, since its fixed width is what locates the delimiters.
+//! 106 characters on one line, since its fixed width is what locates the delimiters;
+//! one whose elements are not padded is refused as such ([`X12Error::IsaNotFixedWidth`])
+//! rather than with whatever its misplaced "delimiters" happen to be.
 
 use super::X12Error;
 
@@ -152,6 +154,7 @@ pub fn tokenize(input: &[u8]) -> Result<Vec<Segment>, X12Error> {
         // "IS" alone is a cut-short ISA; "PK…" or "%PDF" is some other kind of file.
         return Err(if b"ISA".starts_with(rest) { X12Error::TruncatedIsa { len: rest.len() } } else { X12Error::NoIsa });
     }
+    check_fixed_width(rest)?;
     let isa: &[u8; ISA_LEN] = rest
         .get(..ISA_LEN)
         .and_then(|h| h.try_into().ok())
@@ -180,8 +183,7 @@ pub fn tokenize(input: &[u8]) -> Result<Vec<Segment>, X12Error> {
         let mut parts = raw.split(delimiters.element);
         let id = parts.next().unwrap_or_default();
         if !is_segment_id(id) {
-            let shown: String = id.chars().take(20).collect();
-            return Err(X12Error::InvalidSegmentId { position: segments.len() + 1, id: shown });
+            return Err(X12Error::InvalidSegmentId { position: segments.len() + 1 });
         }
         let elements = parts.map(|e| Element::split(e, &delimiters)).collect();
         segments.push(Segment { id: id.to_owned(), elements });
@@ -194,6 +196,39 @@ fn leading_noise(input: &[u8]) -> usize {
     let bom = if input.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
     let rest = input.get(bom..).unwrap_or_default();
     bom + rest.iter().take_while(|b| b.is_ascii_whitespace()).count()
+}
+
+/// Refuses an ISA whose elements are not padded to their widths, before its delimiters
+/// are read from the fixed positions: otherwise a file whose ISA06 was trimmed was said
+/// to declare unusable delimiters (a line break as component separator), which sends
+/// staff after the wrong problem. The element separator is the one byte that is always in place
+/// (right after `ISA`); counting 16 of them finds where the ISA really ends.
+fn check_fixed_width(rest: &[u8]) -> Result<(), X12Error> {
+    let Some(&separator) = rest.get(3) else { return Ok(()) };
+    // A letter or space there is not a separator: `from_isa` says so.
+    if separator.is_ascii_alphanumeric() || separator.is_ascii_whitespace() {
+        return Ok(());
+    }
+    // Positions of the separators before ISA01..=ISA16, looked for no further than the
+    // widest ISA a payer could plausibly have sent, and not past a line break.
+    let line = rest.iter().take(2 * ISA_LEN).take_while(|&&b| b != b'\n' && b != b'\r');
+    let starts: Vec<usize> = line.enumerate().filter(|&(_, &b)| b == separator).map(|(i, _)| i).take(16).collect();
+    if starts.len() < 16 {
+        // Cut short or not an ISA at all: the length and width checks say which.
+        return Ok(());
+    }
+    // ISA16 is one character after the 16th separator, and the terminator follows it.
+    let len = starts.last().map_or(0, |last| last + 3);
+    if len == ISA_LEN {
+        return Ok(());
+    }
+    let widths = starts.windows(2).map(|w| w[1] - w[0] - 1).chain([1]);
+    let (element, (found, width)) = widths
+        .zip(ISA_WIDTHS)
+        .enumerate()
+        .find(|(_, (found, width))| found != width)
+        .map_or((16, (1, 1)), |(i, pair)| (i + 1, pair));
+    Err(X12Error::IsaNotFixedWidth { len, element, width, found })
 }
 
 /// Checks the ISA is fixed-width, element by element, and returns it unsplit.
@@ -267,6 +302,24 @@ mod tests {
         assert_eq!(tokenize(b"IS"), Err(X12Error::TruncatedIsa { len: 2 }));
         assert_eq!(tokenize(b"%PDF-1.4"), Err(X12Error::NoIsa));
         assert_eq!(tokenize(&ISA.as_bytes()[..50]), Err(X12Error::TruncatedIsa { len: 50 }));
+    }
+
+    #[test]
+    fn an_isa_that_is_not_fixed_width_is_named_as_such_not_as_bad_delimiters() {
+        // A payer that trims the padding of ISA06 and ISA08: the ISA is 90 characters
+        // long, so byte 106 is inside the GS and the old reading blamed the delimiters.
+        let trimmed = ISA.replace("SENDER         ", "SENDER").replace("RECEIVER       ", "RECEIVER");
+        let text = format!("{trimmed}GS*HB*SENDER*RECEIVER*20261123*1200*1*X*005010X279A1~");
+        let error = tokenize(text.as_bytes()).unwrap_err();
+        assert_eq!(error, X12Error::IsaNotFixedWidth { len: 90, element: 6, width: 15, found: 6 });
+        let message = error.to_string();
+        assert!(message.contains("not fixed width") && message.contains("90 characters long, not 106"), "{message}");
+        assert!(message.contains("ISA06 is 6 characters wide where the standard requires 15"), "{message}");
+        assert!(!message.contains("unusable delimiters"), "{message}");
+        // One character too many (a 16-character ISA06) is named the same way.
+        let wide = ISA.replace("SENDER         ", "SENDER          ");
+        let error = tokenize(format!("{wide}IEA*1*000000001~").as_bytes()).unwrap_err();
+        assert_eq!(error, X12Error::IsaNotFixedWidth { len: 107, element: 6, width: 15, found: 16 });
     }
 
     #[test]

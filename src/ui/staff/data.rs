@@ -167,6 +167,9 @@ pub struct SubmissionView {
     pub verifications: Vec<VerificationView>,
     /// What an uploaded 271 suggests, waiting for staff to confirm.
     pub suggestion: Option<Suggestion>,
+    /// Why the last 271 uploaded for this submission was refused: the reader's message
+    /// (segments and counts, no patient data).
+    pub refused_271: Option<String>,
     /// Why a 270 cannot be made for this submission (self-pay, other plan, no NPI set).
     pub no_270: Option<String>,
     /// The card photos on file ("front", "back").
@@ -188,6 +191,12 @@ pub struct Suggestion {
     pub subscriber: String,
     /// Whether the response's trace number is this submission's reference.
     pub trace_matches: bool,
+    /// The trace the payer echoed from our inquiry (TRN01 `2`), if any.
+    #[serde(default)]
+    pub trace: Option<String>,
+    /// The payer's own trace for this response (TRN01 `1`), to quote when calling.
+    #[serde(default)]
+    pub payer_trace: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -84,7 +84,9 @@ fn form(base: &str, s: &SubmissionView) -> impl IntoView {
     }
 }
 
-pub fn panel(base: &str, s: &SubmissionView) -> impl IntoView {
+/// `refused_271`: why the 271 just uploaded was refused, in the reader's words; shown as
+/// text (Leptos escapes it), never inside a form field.
+pub fn panel(base: &str, s: &SubmissionView, refused_271: Option<String>) -> impl IntoView {
     view! {
         <div class="verification">
             <h3>"Check coverage"</h3>
@@ -93,6 +95,9 @@ pub fn panel(base: &str, s: &SubmissionView) -> impl IntoView {
                 None => view! {
                     <div>
                     <p><a class="button secondary" href=format!("{base}/270") download>"Download X12 270 inquiry"</a></p>
+                    {refused_271.map(|reason| view! {
+                        <p class="field-error" data-testid="x12-refusal">"The 271 reader stopped: " {reason}</p>
+                    })}
                     <form method="post" action=format!("{base}/271") enctype="multipart/form-data" class="stack">
                         <div class="field">
                             <label for="x12-file">"Upload the payer's X12 271 response"</label>
@@ -106,7 +111,12 @@ pub fn panel(base: &str, s: &SubmissionView) -> impl IntoView {
             {s.suggestion.as_ref().map(|g| view! {
                 <div class="notice" data-testid="suggestion">
                     <h3>"What the 271 says"</h3>
-                    {(!g.trace_matches).then_some(view! { <p class="field-error">"Careful: this response's trace number is not this submission's reference. It may belong to another patient."</p> })}
+                    {match (&g.trace, g.trace_matches) {
+                        (_, true) => None,
+                        (Some(trace), false) => Some(view! { <p class="field-error" data-testid="trace-warning">"Careful: this response echoes the trace number " <code>{trace.clone()}</code> ", not this submission's reference. It may belong to another patient."</p> }.into_any()),
+                        (None, false) => Some(view! { <p class="field-error" data-testid="trace-warning">"Careful: this response does not echo the trace number of our inquiry, so nothing ties it to this submission. Check that the subscriber below is this patient."</p> }.into_any()),
+                    }}
+                    {g.payer_trace.clone().map(|t| view! { <p>"The payer's reference for this response: " <code data-testid="payer-trace">{t}</code></p> })}
                     <p>"Subscriber on file with the payer: " {g.subscriber.clone()}</p>
                     {(!g.summary.actions.is_empty()).then(|| view! {
                         <div>

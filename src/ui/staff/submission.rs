@@ -48,6 +48,8 @@ fn group(step: Step, answers: &serde_json::Value) -> impl IntoView {
 
 fn page(s: SubmissionView, code: Option<String>) -> AnyView {
     let (text, error) = flash(code.as_deref());
+    // The reader's reason belongs to the refusal just made, not to a later visit.
+    let refused_271 = if code.as_deref() == Some("271-bad") { s.refused_271.clone() } else { None };
     let base = format!("/staff/submissions/{}", s.reference);
     let clinical_steps = [Step::RedFlags, Step::Symptoms, Step::Duration, Step::Pain, Step::History, Step::Treatments, Step::Medical, Step::Mood];
     let fhir = s.clinical.is_some().then(|| format!("{base}/fhir"));
@@ -95,7 +97,7 @@ fn page(s: SubmissionView, code: Option<String>) -> AnyView {
                     {(!s.cards.is_empty()).then(|| view! {
                         <p>"Card photos: " {s.cards.iter().map(|side| view! { <a href=format!("{base}/card/{side}") target="_blank" rel="noopener">{side.clone()}</a>" " }).collect_view()}</p>
                     })}
-                    {super::insurance::panel(&base, &s).into_any()}
+                    {super::insurance::panel(&base, &s, refused_271).into_any()}
                 </section>
 
                 {s.clinical.is_some().then(|| view! {

@@ -1,9 +1,10 @@
 //! Insurance verification for staff: the 270 download, the 271 upload (read into a
 //! suggestion staff confirm), saving a verification, and the payer directory (admins).
 
-use super::pages::SUGGESTION;
+use super::pages::{REFUSED_271, SUGGESTION};
 use super::{any_role, audit, post_guard, refusal, with_role, Origin};
 use crate::domain::staff::Role;
+use crate::server::eligibility::InquiryError;
 use crate::server::http::extract::{read_field, ClientAddr};
 use crate::server::http::wizard::see_other;
 use crate::server::http::AppState;
@@ -48,11 +49,16 @@ pub async fn download_270(
         Ok(p) => p,
         Err(_) => return super::unavailable(),
     };
-    let text = match crate::server::eligibility::inquiry(clinic, payers, &found.answers, &found.reference) {
+    let text = match crate::server::eligibility::inquiry(&state.db, clinic, payers, &found.answers, &found.reference).await {
         Ok(t) => t,
-        Err(e) => {
-            tracing::info!(error = %e, "270 not possible");
+        Err(InquiryError::X12(e)) => {
+            // The code only: a builder error may quote the patient's name or payer.
+            tracing::info!(error = e.code(), "270 not possible");
             return see_other(&format!("{page}?m=no-270"), &[]);
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "270 control number not drawn");
+            return super::unavailable();
         }
     };
     if audit(&state, Some(&staff), Action::Download270, found.reference.compact(), "", &Origin::of(&headers, client)).await.is_err() {
@@ -103,10 +109,24 @@ pub async fn upload_271(
     if bytes.is_empty() {
         return see_other(&format!("{page}?m=271-empty#insurance-h"), &[]);
     }
-    let eligibility = match crate::x12::parse_271(&bytes) {
+    // Our TRN03 picks our trace out of several echoed ones (a clearinghouse may add its own).
+    let parsed = match &state.settings.eligibility {
+        Some(clinic) => crate::x12::parse_271_for(&bytes, &clinic.x12.originator_id),
+        None => crate::x12::parse_271(&bytes),
+    };
+    let eligibility = match parsed {
         Ok(e) => e,
         Err(e) => {
-            tracing::info!(error = %e, "271 upload refused");
+            // Staff need the reader's reason to tell the payer or fix the file. It goes
+            // through the session (kept in the database), not the address: the address
+            // carries only the fixed code `271-bad`, so nobody can put text of their own
+            // on the page with a crafted link. The message names segments and counts,
+            // never patient data (x12::error); the log gets only the error's code.
+            tracing::info!(error = e.code(), "271 upload refused");
+            let reason = (found.reference.compact().to_owned(), e.to_string());
+            if session.insert(REFUSED_271, reason).await.is_err() {
+                tracing::warn!("the reason a 271 was refused could not be kept in the session");
+            }
             return see_other(&format!("{page}?m=271-bad#insurance-h"), &[]);
         }
     };
@@ -125,6 +145,8 @@ pub async fn upload_271(
         summary: crate::x12::summarize(&eligibility),
         subscriber,
         trace_matches: eligibility.trace.as_deref() == Some(found.reference.compact()),
+        trace: eligibility.trace.clone(),
+        payer_trace: eligibility.payer_trace.clone(),
     };
     let detail = format!("271 status {}", suggestion.summary.status);
     if audit(&state, Some(&staff), Action::Upload271, found.reference.compact(), &detail, &Origin::of(&headers, client)).await.is_err() {
@@ -133,6 +155,7 @@ pub async fn upload_271(
     if session.insert(SUGGESTION, (found.reference.compact().to_owned(), suggestion)).await.is_err() {
         return super::unavailable();
     }
+    let _ = session.remove_value(REFUSED_271).await;
     see_other(&format!("{page}?m=271-read#insurance-h"), &[])
 }
 

@@ -148,6 +148,16 @@ pub async fn submission(state: &AppState, parts: &Parts, reference: &str) -> Gat
             .map(|(_, s)| s),
         None => None,
     };
+    let refused_271 = match &session {
+        Some(session) => session
+            .get::<(String, String)>(REFUSED_271)
+            .await
+            .ok()
+            .flatten()
+            .filter(|(r, _)| r == reference.compact())
+            .map(|(_, reason)| reason),
+        None => None,
+    };
     let cards = crate::server::staff::cards::sides(&state.db, found.id).await.unwrap_or_default();
     let tz = &state.settings.clinic_timezone;
     let e = &found.evaluation;
@@ -191,6 +201,7 @@ pub async fn submission(state: &AppState, parts: &Parts, reference: &str) -> Gat
             .map(|v| VerificationView { form: v.form, by: v.by, at: local_time(&v.at, tz) })
             .collect(),
         suggestion,
+        refused_271,
         no_270: no_270_reason(state, &found.answers),
         cards,
     }))
@@ -198,6 +209,10 @@ pub async fn submission(state: &AppState, parts: &Parts, reference: &str) -> Gat
 
 /// The session entry holding the reading of the last uploaded 271 (reference, reading).
 pub const SUGGESTION: &str = "x12_suggestion";
+
+/// The session entry holding why the last uploaded 271 was refused (reference, the
+/// reader's message), shown beside the upload form.
+pub const REFUSED_271: &str = "x12_refused";
 
 /// Why no 270 can be made for these answers, if so.
 pub fn no_270_reason(state: &AppState, answers: &crate::domain::intake::IntakeAnswers) -> Option<String> {
