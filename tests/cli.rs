@@ -239,7 +239,7 @@ fn stored_intake(url: &str) -> pain_intake::domain::values::Reference {
         let db = pain_intake::server::db::Db::open(url).await.unwrap();
         let answers = IntakeAnswers::from_json(&valid_intake(), today).unwrap();
         let e = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
-        let stored = pain_intake::server::intakes::insert(&db, &answers, &e, today).await.unwrap();
+        let stored = pain_intake::server::intakes::insert(&db, &answers, &e, today, None).await.unwrap().stored().clone();
         db.close().await;
         stored.reference
     })
