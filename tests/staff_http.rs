@@ -136,6 +136,29 @@ async fn snapshot(app: &TestApp) -> Vec<String> {
     out
 }
 
+/// The account's failure count and whether it is waiting (`locked_until` set).
+async fn failures_of(app: &TestApp, user_id: i64) -> (i64, bool) {
+    let row = sqlx::query("SELECT failed_sign_ins, locked_until FROM users WHERE id = $1").bind(user_id).fetch_one(&app.db.pool).await.unwrap();
+    (row.try_get("failed_sign_ins").unwrap(), row.try_get::<Option<String>, _>("locked_until").unwrap().is_some())
+}
+
+/// The details of the audit entries of one action, oldest first.
+async fn audit_details(db: &Db, action: &str) -> Vec<String> {
+    sqlx::query("SELECT detail FROM audit_log WHERE action = $1 ORDER BY seq")
+        .bind(action)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get("detail").unwrap())
+        .collect()
+}
+
+/// A column of an account as stored (password hash, sealed TOTP secret).
+async fn stored_column(app: &TestApp, user_id: i64, column: &str) -> Option<String> {
+    sqlx::query(&format!("SELECT {column} AS v FROM users WHERE id = $1")).bind(user_id).fetch_one(&app.db.pool).await.unwrap().try_get("v").unwrap()
+}
+
 fn assert_redirect(reply: &Reply, to: &str, what: &str) {
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{what}: {}", reply.text());
     assert_eq!(reply.header("location"), to, "{what}");
@@ -768,6 +791,53 @@ on_both_databases! {
         assert_redirect(&app.password_step(&desk.email, PASSWORD).await, "/staff/sign-in?m=failed", "old password");
         assert_redirect(&app.password_step(&desk.email, new).await, "/staff/two-factor", "new password");
         assert!(audit_actions(&app.db).await.contains(&"password_changed".to_owned()));
+    }
+}
+
+on_both_databases! {
+    async fn wrong_current_passwords_count_like_sign_in_failures(backend) {
+        // A stolen session must not be a way to guess the password without limit
+        // (issue 15, item 7): the same per-address limit, per-account wait and audit as
+        // the sign-in form.
+        let (app, _admin, _clinician, desk, _) = portal(backend).await;
+        let session = app.sign_in(&desk).await;
+        let hash_before = stored_column(&app, desk.id, "password_hash").await;
+        let new = "violet harbour lanterns drift";
+        let (here, elsewhere) = ("198.51.100.20", "198.51.100.21");
+        within_one_rate_window(10).await;
+        for attempt in 1..=5 {
+            let form = [("current", "a wrong guess of it"), ("new", new), ("confirm", new)];
+            let reply = app.send(form_request_from("/staff/password", &session, &form, here)).await;
+            assert_redirect(&reply, "/staff/account?m=wrong", &format!("guess {attempt}"));
+        }
+        assert_eq!(failures_of(&app, desk.id).await, (5, true), "counted against the account, which now waits");
+        // The first waits last a second; this one must outlast the checks below.
+        sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1").bind(desk.id).bind(text_in(600)).execute(&app.db.pool).await.unwrap();
+        let details = audit_details(&app.db, "reauth_failed").await;
+        assert_eq!(details, vec!["password change: wrong current password"; 5]);
+
+        // The sixth try from that address is refused before anything is checked.
+        let right = [("current", PASSWORD), ("new", new), ("confirm", new)];
+        let reply = app.send(form_request_from("/staff/password", &session, &right, here)).await;
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.text());
+        assert!((1..=60).contains(&reply.header("retry-after").parse::<u64>().expect("Retry-After")));
+        // From another address, the account's wait refuses even the right password, and
+        // the page says why.
+        let reply = app.send(form_request_from("/staff/password", &session, &right, elsewhere)).await;
+        assert_redirect(&reply, "/staff/account?m=locked", "right password while the account waits");
+        let page = app.get_with("/staff/account?m=locked", &session).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains("Too many failed attempts for this account."), "{}", page.text());
+        assert_eq!(stored_column(&app, desk.id, "password_hash").await, hash_before, "nothing changed");
+        assert_eq!(audit_details(&app.db, "reauth_failed").await.last().unwrap(), "password change: account waiting after repeated failures");
+        // The wait is the account's, so it holds the sign-in form too.
+        assert_redirect(&app.password_step(&desk.email, PASSWORD).await, "/staff/sign-in?m=failed", "sign-in while waiting");
+
+        // Once the wait is over, the right password changes it.
+        sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1").bind(desk.id).bind(text_in(-5)).execute(&app.db.pool).await.unwrap();
+        let reply = app.send(form_request_from("/staff/password", &session, &right, elsewhere)).await;
+        assert_redirect(&reply, "/staff/sign-in?m=password-changed", "after the wait");
+        assert_ne!(stored_column(&app, desk.id, "password_hash").await, hash_before);
     }
 }
 

@@ -371,6 +371,7 @@ pub fn password_notice(code: &str) -> Option<&'static str> {
         "common" => "That password is one of the most common ones and is easy to guess. Please choose another.",
         "mismatch" => "The two new passwords are not the same.",
         "wrong" => "Your current password is not right.",
+        "locked" => "Too many failed attempts for this account. Please wait and try again later.",
         _ => return None,
     })
 }
