@@ -159,6 +159,11 @@ async fn stored_column(app: &TestApp, user_id: i64, column: &str) -> Option<Stri
     sqlx::query(&format!("SELECT {column} AS v FROM users WHERE id = $1")).bind(user_id).fetch_one(&app.db.pool).await.unwrap().try_get("v").unwrap()
 }
 
+/// The recovery codes listed on the page shown right after an enrolment.
+fn recovery_codes_on(page: &str) -> Vec<String> {
+    page.split("<li><code>").skip(1).map(|c| c[..c.find('<').unwrap()].to_owned()).collect()
+}
+
 fn assert_redirect(reply: &Reply, to: &str, what: &str) {
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{what}: {}", reply.text());
     assert_eq!(reply.header("location"), to, "{what}");
@@ -986,6 +991,66 @@ async fn totp_secrets_are_not_stored_as_typed() {
         .fetch_one(&app.db.pool).await.unwrap().try_get("totp_secret").unwrap();
     assert!(!stored.contains(&secret), "the secret is stored in the clear");
     assert!(stored.starts_with("enc:v1:test-1:"), "sealed with the configured key: {stored}");
+}
+
+on_both_databases! {
+    async fn a_signed_in_user_replacing_the_authenticator_must_give_the_password_or_a_current_code(backend) {
+        // A session alone (left open, or stolen) must not swap the second factor for
+        // someone else's and collect fresh recovery codes (issue 15, item 6).
+        let app = spawn(backend).await;
+        let user = create_staff(&app, "cleo@clinic.test", "Cleo", Role::Clinician, true).await;
+        let session = app.sign_in(&user).await;
+        let secret_before = stored_column(&app, user.id, "totp_secret").await;
+        let page = app.get_with("/staff/enrol", &session).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.text();
+        let new_secret = testid_text(&html, "totp-secret").expect("a new secret offered");
+        // The form asks for it, labelled and explained.
+        assert!(html.contains("<label for=\"current\">Your current password or code</label>"), "{html}");
+        assert!(html.contains("id=\"current-hint\""));
+        assert!(html.contains("aria-describedby=\"current-hint\""));
+
+        // Without it, or with a wrong one, nothing changes; each try counts and is audited.
+        let new_code = totp::code_at(&new_secret, now_unix()).unwrap();
+        assert_redirect(&app.post_form("/staff/enrol", &session, &[("code", &new_code)]).await, "/staff/enrol?m=current", "no password");
+        for _ in 0..4 {
+            let reply = app.post_form("/staff/enrol", &session, &[("current", "not my password at all"), ("code", &new_code)]).await;
+            assert_redirect(&reply, "/staff/enrol?m=current", "wrong password");
+        }
+        assert_eq!(stored_column(&app, user.id, "totp_secret").await, secret_before, "the authenticator was not replaced");
+        assert_eq!(failures_of(&app, user.id).await, (5, true));
+        // The first waits last a second; this one must outlast the checks below.
+        sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1").bind(user.id).bind(text_in(600)).execute(&app.db.pool).await.unwrap();
+        assert_eq!(audit_details(&app.db, "reauth_failed").await, vec!["new authenticator: wrong current password"; 5]);
+        assert!(!audit_actions(&app.db).await.contains(&"two_factor_enrolled".to_owned()));
+        let refused = app.get_with("/staff/enrol?m=current", &session).await.text();
+        assert!(refused.contains("That is not your current password, or a current code from the app you use now."), "{refused}");
+        assert!(refused.contains("aria-invalid=\"true\""), "{refused}");
+        // While the account waits, even the right password is refused.
+        let reply = app.post_form("/staff/enrol", &session, &[("current", PASSWORD), ("code", &new_code)]).await;
+        assert_redirect(&reply, "/staff/enrol?m=locked", "right password while waiting");
+        assert_eq!(stored_column(&app, user.id, "totp_secret").await, secret_before);
+        assert!(app.get_with("/staff/enrol?m=locked", &session).await.text().contains("Too many failed attempts for this account."));
+
+        // After the wait, the password and a code from the new app replace it.
+        sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1").bind(user.id).bind(text_in(-5)).execute(&app.db.pool).await.unwrap();
+        let new_code = totp::code_at(&new_secret, now_unix()).unwrap();
+        let reply = app.post_form("/staff/enrol", &session, &[("current", PASSWORD), ("code", &new_code)]).await;
+        assert_redirect(&reply, "/staff/enrol", "password and new code");
+        let session = session_cookie(&reply).expect("a new session id");
+        assert_eq!(recovery_codes_on(&app.get_with("/staff/enrol", &session).await.text()).len(), 10);
+        assert_ne!(stored_column(&app, user.id, "totp_secret").await, secret_before);
+
+        // A code from the authenticator in use works instead of the password.
+        let replaced = StaffUser { secret: Some(new_secret), ..user.clone() };
+        let third = testid_text(&app.get_with("/staff/enrol", &session).await.text(), "totp-secret").unwrap();
+        let current_code = app.next_code(&replaced).await;
+        let reply = app.post_form("/staff/enrol", &session, &[("current", &current_code), ("code", &totp::code_at(&third, now_unix()).unwrap())]).await;
+        assert_redirect(&reply, "/staff/enrol", "current code and new code");
+        let actions = audit_actions(&app.db).await;
+        assert_eq!(actions.iter().filter(|a| *a == "two_factor_enrolled").count(), 2, "{actions:?}");
+    }
+
 }
 
 // ---------------------------------------------------------------------------------

@@ -4,9 +4,10 @@
 //! Unknown e-mail, disabled account, locked account and wrong password all answer the
 //! same redirect after the same argon2 work, so the form reveals nothing about accounts.
 //!
-//! A signed-in user who changes their password gives the current one again: those
-//! guesses count against the same per-address limit and per-account failures as
-//! sign-in, or a stolen session would be an unlimited password oracle (`reauthenticate`).
+//! A signed-in user who changes their password or authenticator gives their current
+//! password (or code) again: those guesses count against the same per-address limit
+//! and per-account failures as sign-in, or a stolen session would be an unlimited
+//! password oracle and a way to swap the second factor (`reauthenticate`).
 
 use super::{any_role, audit, post_guard, refusal, Origin};
 use crate::server::http::extract::ClientAddr;
@@ -306,14 +307,24 @@ pub async fn two_factor(
     see_other("/staff", &[])
 }
 
+#[derive(Deserialize)]
+pub struct EnrolForm {
+    #[serde(default)]
+    code: String,
+    /// Signed in only: the current password, or a code from the current authenticator.
+    #[serde(default)]
+    current: String,
+}
+
 /// `POST /staff/enrol`: confirms the offered secret with a code from the app. Works at
-/// first sign-in (stage `Enrol`) and, signed in, to replace a lost authenticator.
+/// first sign-in (stage `Enrol`, right after the password) and, signed in, to replace a
+/// lost authenticator, once the user has shown again that they own the account.
 pub async fn enrol(
     State(state): State<AppState>,
     session: Session,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    Form(form): Form<CodeForm>,
+    Form(form): Form<EnrolForm>,
 ) -> Response {
     if !same_origin(&headers) {
         return super::forbidden_origin();
@@ -330,6 +341,14 @@ pub async fn enrol(
         },
     };
     let Some(secret) = s.pending_secret.clone() else { return see_other("/staff/enrol", &[]) };
+    if s.stage == Stage::Full {
+        match reauthenticate(&state, &user, &form.current, true, "new authenticator", &origin).await {
+            Ok(Reauth::Proven) => {}
+            Ok(Reauth::Wrong) => return see_other("/staff/enrol?m=current", &[]),
+            Ok(Reauth::Waiting) => return see_other("/staff/enrol?m=locked", &[]),
+            Err(r) => return r,
+        }
+    }
     let Some(step) = totp::accept(&secret, &form.code, now_unix() as u64, None) else {
         return see_other("/staff/enrol?m=code", &[]);
     };

@@ -314,11 +314,12 @@ pub async fn account(state: &AppState, parts: &Parts) -> Gate<AccountPage> {
 }
 
 /// The enrolment page: for a session at the enrolment step, or a signed-in user
-/// replacing their authenticator. The secret stays in the session until confirmed.
+/// replacing their authenticator. The secret stays in the session until confirmed; a
+/// signed-in user is asked to prove it is them again (`auth::enrol`).
 pub async fn enrol(state: &AppState, parts: &Parts) -> Gate<EnrolPage> {
     let Some(session) = session_of(parts) else { return refuse(Gate::Unavailable) };
     if let Ok(Some(codes)) = session.remove::<Vec<String>>(RECOVERY_FLASH).await {
-        return Gate::Ok(EnrolPage { secret: String::new(), qr_svg: String::new(), recovery_codes: codes });
+        return Gate::Ok(EnrolPage { secret: String::new(), qr_svg: String::new(), recovery_codes: codes, current: None });
     }
     let Some(mut s) = sessions::state(&session).await else { return refuse(Gate::SignIn) };
     match s.stage {
@@ -335,6 +336,11 @@ pub async fn enrol(state: &AppState, parts: &Parts) -> Gate<EnrolPage> {
         }
     }
     let Ok(Some(user)) = accounts::find(&state.db, s.user_id).await else { return refuse(Gate::SignIn) };
+    let current = (s.stage == Stage::Full).then_some(if user.totp_secret.is_some() {
+        CurrentProof::PasswordOrCode
+    } else {
+        CurrentProof::Password
+    });
     let secret = match s.pending_secret.clone() {
         Some(secret) => secret,
         None => {
@@ -347,7 +353,7 @@ pub async fn enrol(state: &AppState, parts: &Parts) -> Gate<EnrolPage> {
         }
     };
     let url = totp::provisioning_url(&secret, &state.settings.clinic_name, &user.email).unwrap_or_default();
-    Gate::Ok(EnrolPage { qr_svg: totp::qr_svg(&url).unwrap_or_default(), secret, recovery_codes: Vec::new() })
+    Gate::Ok(EnrolPage { qr_svg: totp::qr_svg(&url).unwrap_or_default(), secret, recovery_codes: Vec::new(), current })
 }
 
 pub async fn payers(state: &AppState, parts: &Parts) -> Gate<PayersPage> {
