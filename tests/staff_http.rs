@@ -1051,6 +1051,36 @@ on_both_databases! {
         assert_eq!(actions.iter().filter(|a| *a == "two_factor_enrolled").count(), 2, "{actions:?}");
     }
 
+    async fn enrolment_secrets_are_not_readable_in_the_stored_sessions(backend) {
+        // Session rows are written as they are (on SQLite, into the WAL too): the offered
+        // secret and the new recovery codes must not be readable there (issue 15, item 10).
+        let app = spawn(backend).await;
+        let user = create_staff(&app, "nia@clinic.test", "Nia", Role::Clinician, false).await;
+        let cookie = session_cookie(&app.password_step(&user.email, PASSWORD).await).unwrap();
+        let secret = testid_text(&app.get_with("/staff/enrol", &cookie).await.text(), "totp-secret").unwrap();
+        let pending = app.raw_sessions().await;
+        assert!(!pending.is_empty());
+        assert!(pending.iter().all(|row| !holds(row, &secret)), "the offered secret is stored in the clear");
+        assert!(pending.iter().any(|row| holds(row, "enc:v1:test-1:")), "it is kept sealed");
+
+        let code = totp::code_at(&secret, now_unix()).unwrap();
+        let reply = app.post_form("/staff/enrol", &cookie, &[("code", &code)]).await;
+        assert_redirect(&reply, "/staff/enrol", "enrolled");
+        let full = session_cookie(&reply).unwrap();
+        let flashed = app.raw_sessions().await;
+        let codes = recovery_codes_on(&app.get_with("/staff/enrol", &full).await.text());
+        assert_eq!(codes.len(), 10, "the codes are still shown once");
+        for row in pending.iter().chain(&flashed) {
+            assert!(!holds(row, &secret));
+            for c in &codes {
+                assert!(!holds(row, c) && !holds(row, &c.replace('-', "")), "a recovery code is stored in the clear");
+            }
+        }
+        // The enrolment is complete: the session works and a shown code signs in.
+        assert_eq!(app.get_with("/staff", &full).await.status, StatusCode::OK);
+        let half = session_cookie(&app.password_step(&user.email, PASSWORD).await).unwrap();
+        assert_redirect(&app.post_form("/staff/two-factor", &half, &[("code", &codes[0])]).await, "/staff", "a recovery code");
+    }
 }
 
 // ---------------------------------------------------------------------------------

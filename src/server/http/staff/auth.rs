@@ -340,7 +340,7 @@ pub async fn enrol(
             Err(denied) => return refusal(super::gate_of(denied)),
         },
     };
-    let Some(secret) = s.pending_secret.clone() else { return see_other("/staff/enrol", &[]) };
+    let Some(secret) = sessions::pending_secret(&state.db, &s) else { return see_other("/staff/enrol", &[]) };
     if s.stage == Stage::Full {
         match reauthenticate(&state, &user, &form.current, true, "new authenticator", &origin).await {
             Ok(Reauth::Proven) => {}
@@ -369,7 +369,9 @@ pub async fn enrol(
         ..s
     };
     let staff = staff_of(&user);
-    if sessions::update(&session, next, true).await.is_err() || session.insert(RECOVERY_FLASH, codes).await.is_err() {
+    if sessions::update(&session, next, true).await.is_err()
+        || sessions::flash_recovery_codes(&session, &state.db, user.id, &codes).await.is_err()
+    {
         return super::unavailable();
     }
     if audit(&state, Some(&staff), Action::TwoFactorEnrolled, &user.email, "", &origin).await.is_err() {
@@ -383,9 +385,6 @@ pub async fn enrol(
     }
     see_other("/staff/enrol", &[])
 }
-
-/// The session entry holding freshly made recovery codes until the page shows them once.
-pub const RECOVERY_FLASH: &str = "recovery_codes";
 
 /// `POST /staff/sign-out`
 pub async fn sign_out(State(state): State<AppState>, session: Session, ClientAddr(client): ClientAddr, headers: HeaderMap) -> Response {

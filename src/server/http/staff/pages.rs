@@ -8,7 +8,6 @@ use super::{audit, gate_of, signed_in, Origin};
 use crate::domain::screening::age_on;
 use crate::domain::staff::Role;
 use crate::domain::values::Reference;
-use crate::server::http::staff::auth::RECOVERY_FLASH;
 use crate::server::http::AppState;
 use crate::server::staff::audit::{Action, Filter as AuditQuery};
 use crate::server::staff::queue::{self, local_time, PER_PAGE};
@@ -314,11 +313,11 @@ pub async fn account(state: &AppState, parts: &Parts) -> Gate<AccountPage> {
 }
 
 /// The enrolment page: for a session at the enrolment step, or a signed-in user
-/// replacing their authenticator. The secret stays in the session until confirmed; a
-/// signed-in user is asked to prove it is them again (`auth::enrol`).
+/// replacing their authenticator. The secret stays in the session, sealed, until
+/// confirmed; a signed-in user is asked to prove it is them again (`auth::enrol`).
 pub async fn enrol(state: &AppState, parts: &Parts) -> Gate<EnrolPage> {
     let Some(session) = session_of(parts) else { return refuse(Gate::Unavailable) };
-    if let Ok(Some(codes)) = session.remove::<Vec<String>>(RECOVERY_FLASH).await {
+    if let Some(codes) = sessions::take_recovery_codes(&session, &state.db).await {
         return Gate::Ok(EnrolPage { secret: String::new(), qr_svg: String::new(), recovery_codes: codes, current: None });
     }
     let Some(mut s) = sessions::state(&session).await else { return refuse(Gate::SignIn) };
@@ -341,12 +340,11 @@ pub async fn enrol(state: &AppState, parts: &Parts) -> Gate<EnrolPage> {
     } else {
         CurrentProof::Password
     });
-    let secret = match s.pending_secret.clone() {
+    let secret = match sessions::pending_secret(&state.db, &s) {
         Some(secret) => secret,
         None => {
             let secret = totp::new_secret();
-            let next = sessions::State { pending_secret: Some(secret.clone()), ..s };
-            if sessions::update(&session, next, false).await.is_err() {
+            if sessions::offer_secret(&session, &state.db, s, &secret).await.is_err() {
                 return refuse(Gate::Unavailable);
             }
             secret
