@@ -136,6 +136,34 @@ async fn snapshot(app: &TestApp) -> Vec<String> {
     out
 }
 
+/// The account's failure count and whether it is waiting (`locked_until` set).
+async fn failures_of(app: &TestApp, user_id: i64) -> (i64, bool) {
+    let row = sqlx::query("SELECT failed_sign_ins, locked_until FROM users WHERE id = $1").bind(user_id).fetch_one(&app.db.pool).await.unwrap();
+    (row.try_get("failed_sign_ins").unwrap(), row.try_get::<Option<String>, _>("locked_until").unwrap().is_some())
+}
+
+/// The details of the audit entries of one action, oldest first.
+async fn audit_details(db: &Db, action: &str) -> Vec<String> {
+    sqlx::query("SELECT detail FROM audit_log WHERE action = $1 ORDER BY seq")
+        .bind(action)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get("detail").unwrap())
+        .collect()
+}
+
+/// A column of an account as stored (password hash, sealed TOTP secret).
+async fn stored_column(app: &TestApp, user_id: i64, column: &str) -> Option<String> {
+    sqlx::query(&format!("SELECT {column} AS v FROM users WHERE id = $1")).bind(user_id).fetch_one(&app.db.pool).await.unwrap().try_get("v").unwrap()
+}
+
+/// The recovery codes listed on the page shown right after an enrolment.
+fn recovery_codes_on(page: &str) -> Vec<String> {
+    page.split("<li><code>").skip(1).map(|c| c[..c.find('<').unwrap()].to_owned()).collect()
+}
+
 fn assert_redirect(reply: &Reply, to: &str, what: &str) {
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{what}: {}", reply.text());
     assert_eq!(reply.header("location"), to, "{what}");
@@ -771,6 +799,53 @@ on_both_databases! {
     }
 }
 
+on_both_databases! {
+    async fn wrong_current_passwords_count_like_sign_in_failures(backend) {
+        // A stolen session must not be a way to guess the password without limit
+        // (issue 15, item 7): the same per-address limit, per-account wait and audit as
+        // the sign-in form.
+        let (app, _admin, _clinician, desk, _) = portal(backend).await;
+        let session = app.sign_in(&desk).await;
+        let hash_before = stored_column(&app, desk.id, "password_hash").await;
+        let new = "violet harbour lanterns drift";
+        let (here, elsewhere) = ("198.51.100.20", "198.51.100.21");
+        within_one_rate_window(10).await;
+        for attempt in 1..=5 {
+            let form = [("current", "a wrong guess of it"), ("new", new), ("confirm", new)];
+            let reply = app.send(form_request_from("/staff/password", &session, &form, here)).await;
+            assert_redirect(&reply, "/staff/account?m=wrong", &format!("guess {attempt}"));
+        }
+        assert_eq!(failures_of(&app, desk.id).await, (5, true), "counted against the account, which now waits");
+        // The first waits last a second; this one must outlast the checks below.
+        sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1").bind(desk.id).bind(text_in(600)).execute(&app.db.pool).await.unwrap();
+        let details = audit_details(&app.db, "reauth_failed").await;
+        assert_eq!(details, vec!["password change: wrong current password"; 5]);
+
+        // The sixth try from that address is refused before anything is checked.
+        let right = [("current", PASSWORD), ("new", new), ("confirm", new)];
+        let reply = app.send(form_request_from("/staff/password", &session, &right, here)).await;
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.text());
+        assert!((1..=60).contains(&reply.header("retry-after").parse::<u64>().expect("Retry-After")));
+        // From another address, the account's wait refuses even the right password, and
+        // the page says why.
+        let reply = app.send(form_request_from("/staff/password", &session, &right, elsewhere)).await;
+        assert_redirect(&reply, "/staff/account?m=locked", "right password while the account waits");
+        let page = app.get_with("/staff/account?m=locked", &session).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains("Too many failed attempts for this account."), "{}", page.text());
+        assert_eq!(stored_column(&app, desk.id, "password_hash").await, hash_before, "nothing changed");
+        assert_eq!(audit_details(&app.db, "reauth_failed").await.last().unwrap(), "password change: account waiting after repeated failures");
+        // The wait is the account's, so it holds the sign-in form too.
+        assert_redirect(&app.password_step(&desk.email, PASSWORD).await, "/staff/sign-in?m=failed", "sign-in while waiting");
+
+        // Once the wait is over, the right password changes it.
+        sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1").bind(desk.id).bind(text_in(-5)).execute(&app.db.pool).await.unwrap();
+        let reply = app.send(form_request_from("/staff/password", &session, &right, elsewhere)).await;
+        assert_redirect(&reply, "/staff/sign-in?m=password-changed", "after the wait");
+        assert_ne!(stored_column(&app, desk.id, "password_hash").await, hash_before);
+    }
+}
+
 // ---------------------------------------------------------------------------------
 // 10. Two-factor
 // ---------------------------------------------------------------------------------
@@ -916,6 +991,96 @@ async fn totp_secrets_are_not_stored_as_typed() {
         .fetch_one(&app.db.pool).await.unwrap().try_get("totp_secret").unwrap();
     assert!(!stored.contains(&secret), "the secret is stored in the clear");
     assert!(stored.starts_with("enc:v1:test-1:"), "sealed with the configured key: {stored}");
+}
+
+on_both_databases! {
+    async fn a_signed_in_user_replacing_the_authenticator_must_give_the_password_or_a_current_code(backend) {
+        // A session alone (left open, or stolen) must not swap the second factor for
+        // someone else's and collect fresh recovery codes (issue 15, item 6).
+        let app = spawn(backend).await;
+        let user = create_staff(&app, "cleo@clinic.test", "Cleo", Role::Clinician, true).await;
+        let session = app.sign_in(&user).await;
+        let secret_before = stored_column(&app, user.id, "totp_secret").await;
+        let page = app.get_with("/staff/enrol", &session).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.text();
+        let new_secret = testid_text(&html, "totp-secret").expect("a new secret offered");
+        // The form asks for it, labelled and explained.
+        assert!(html.contains("<label for=\"current\">Your current password or code</label>"), "{html}");
+        assert!(html.contains("id=\"current-hint\""));
+        assert!(html.contains("aria-describedby=\"current-hint\""));
+
+        // Without it, or with a wrong one, nothing changes; each try counts and is audited.
+        let new_code = totp::code_at(&new_secret, now_unix()).unwrap();
+        assert_redirect(&app.post_form("/staff/enrol", &session, &[("code", &new_code)]).await, "/staff/enrol?m=current", "no password");
+        for _ in 0..4 {
+            let reply = app.post_form("/staff/enrol", &session, &[("current", "not my password at all"), ("code", &new_code)]).await;
+            assert_redirect(&reply, "/staff/enrol?m=current", "wrong password");
+        }
+        assert_eq!(stored_column(&app, user.id, "totp_secret").await, secret_before, "the authenticator was not replaced");
+        assert_eq!(failures_of(&app, user.id).await, (5, true));
+        // The first waits last a second; this one must outlast the checks below.
+        sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1").bind(user.id).bind(text_in(600)).execute(&app.db.pool).await.unwrap();
+        assert_eq!(audit_details(&app.db, "reauth_failed").await, vec!["new authenticator: wrong current password"; 5]);
+        assert!(!audit_actions(&app.db).await.contains(&"two_factor_enrolled".to_owned()));
+        let refused = app.get_with("/staff/enrol?m=current", &session).await.text();
+        assert!(refused.contains("That is not your current password, or a current code from the app you use now."), "{refused}");
+        assert!(refused.contains("aria-invalid=\"true\""), "{refused}");
+        // While the account waits, even the right password is refused.
+        let reply = app.post_form("/staff/enrol", &session, &[("current", PASSWORD), ("code", &new_code)]).await;
+        assert_redirect(&reply, "/staff/enrol?m=locked", "right password while waiting");
+        assert_eq!(stored_column(&app, user.id, "totp_secret").await, secret_before);
+        assert!(app.get_with("/staff/enrol?m=locked", &session).await.text().contains("Too many failed attempts for this account."));
+
+        // After the wait, the password and a code from the new app replace it.
+        sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1").bind(user.id).bind(text_in(-5)).execute(&app.db.pool).await.unwrap();
+        let new_code = totp::code_at(&new_secret, now_unix()).unwrap();
+        let reply = app.post_form("/staff/enrol", &session, &[("current", PASSWORD), ("code", &new_code)]).await;
+        assert_redirect(&reply, "/staff/enrol", "password and new code");
+        let session = session_cookie(&reply).expect("a new session id");
+        assert_eq!(recovery_codes_on(&app.get_with("/staff/enrol", &session).await.text()).len(), 10);
+        assert_ne!(stored_column(&app, user.id, "totp_secret").await, secret_before);
+
+        // A code from the authenticator in use works instead of the password.
+        let replaced = StaffUser { secret: Some(new_secret), ..user.clone() };
+        let third = testid_text(&app.get_with("/staff/enrol", &session).await.text(), "totp-secret").unwrap();
+        let current_code = app.next_code(&replaced).await;
+        let reply = app.post_form("/staff/enrol", &session, &[("current", &current_code), ("code", &totp::code_at(&third, now_unix()).unwrap())]).await;
+        assert_redirect(&reply, "/staff/enrol", "current code and new code");
+        let actions = audit_actions(&app.db).await;
+        assert_eq!(actions.iter().filter(|a| *a == "two_factor_enrolled").count(), 2, "{actions:?}");
+    }
+
+    async fn enrolment_secrets_are_not_readable_in_the_stored_sessions(backend) {
+        // Session rows are written as they are (on SQLite, into the WAL too): the offered
+        // secret and the new recovery codes must not be readable there (issue 15, item 10).
+        let app = spawn(backend).await;
+        let user = create_staff(&app, "nia@clinic.test", "Nia", Role::Clinician, false).await;
+        let cookie = session_cookie(&app.password_step(&user.email, PASSWORD).await).unwrap();
+        let secret = testid_text(&app.get_with("/staff/enrol", &cookie).await.text(), "totp-secret").unwrap();
+        let pending = app.raw_sessions().await;
+        assert!(!pending.is_empty());
+        assert!(pending.iter().all(|row| !holds(row, &secret)), "the offered secret is stored in the clear");
+        assert!(pending.iter().any(|row| holds(row, "enc:v1:test-1:")), "it is kept sealed");
+
+        let code = totp::code_at(&secret, now_unix()).unwrap();
+        let reply = app.post_form("/staff/enrol", &cookie, &[("code", &code)]).await;
+        assert_redirect(&reply, "/staff/enrol", "enrolled");
+        let full = session_cookie(&reply).unwrap();
+        let flashed = app.raw_sessions().await;
+        let codes = recovery_codes_on(&app.get_with("/staff/enrol", &full).await.text());
+        assert_eq!(codes.len(), 10, "the codes are still shown once");
+        for row in pending.iter().chain(&flashed) {
+            assert!(!holds(row, &secret));
+            for c in &codes {
+                assert!(!holds(row, c) && !holds(row, &c.replace('-', "")), "a recovery code is stored in the clear");
+            }
+        }
+        // The enrolment is complete: the session works and a shown code signs in.
+        assert_eq!(app.get_with("/staff", &full).await.status, StatusCode::OK);
+        let half = session_cookie(&app.password_step(&user.email, PASSWORD).await).unwrap();
+        assert_redirect(&app.post_form("/staff/two-factor", &half, &[("code", &codes[0])]).await, "/staff", "a recovery code");
+    }
 }
 
 // ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ use super::{Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use pain_intake::domain::staff::Role;
+use pain_intake::server::db::Backend;
 use pain_intake::server::staff::password::{self, NewPassword};
 use pain_intake::server::staff::{accounts, totp};
 use sqlx::Row;
@@ -190,10 +191,31 @@ impl TestApp {
         reply.json()["reference"].as_str().unwrap().to_owned()
     }
 
+    /// The stored bytes of every staff session (tower-sessions' table), as a copy of the
+    /// database, a backup or SQLite's write-ahead log would hold them.
+    pub async fn raw_sessions(&self) -> Vec<Vec<u8>> {
+        let table = match self.db.backend {
+            Backend::Sqlite => "tower_sessions",
+            Backend::Postgres => "tower_sessions.session",
+        };
+        sqlx::query(&format!("SELECT data FROM {table}"))
+            .fetch_all(&self.db.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get::<Vec<u8>, _>("data").unwrap())
+            .collect()
+    }
+
     /// A number from one SQL query (`SELECT COUNT(*) AS n ...`).
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query(sql).fetch_one(&self.db.pool).await.unwrap().try_get("n").unwrap()
     }
+}
+
+/// Whether `text` occurs anywhere in `bytes`.
+pub fn holds(bytes: &[u8], text: &str) -> bool {
+    !text.is_empty() && bytes.windows(text.len()).any(|w| w == text.as_bytes())
 }
 
 /// The text of the first element carrying `data-testid="{id}"` (up to its next `<`).

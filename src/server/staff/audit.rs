@@ -26,6 +26,9 @@ choice_enum! {
         TwoFactorFailed = "two_factor_failed",
         RecoveryCodeUsed = "recovery_code_used",
         PasswordChanged = "password_changed",
+        /// A signed-in user gave a wrong current password (or code) to change their
+        /// password or authenticator, or tried while the account waits.
+        ReauthFailed = "reauth_failed",
         ViewQueue = "view_queue",
         ViewSubmission = "view_submission",
         ChangeStatus = "change_status",
@@ -532,7 +535,7 @@ mod tests {
 
     #[test]
     fn action_names_are_distinct_and_round_trip() {
-        assert_eq!(Action::ALL.len(), 25);
+        assert_eq!(Action::ALL.len(), 26);
         for action in Action::ALL {
             assert_eq!(Action::parse(action.as_str()), Some(*action));
         }

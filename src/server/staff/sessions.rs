@@ -2,6 +2,12 @@
 //! them), and the checks every staff request passes: signed in, fully (two factors),
 //! not idle too long, not past the absolute limit, account still enabled and its
 //! sessions not ended since.
+//!
+//! Session rows are written to the database (and, on SQLite, to its write-ahead log) as
+//! they are. The two secrets an enrolment holds there for a moment, the offered TOTP
+//! secret and the fresh recovery codes, are therefore sealed like the secrets in the
+//! tables (`crypto`), under the account's id: a copy of the database or its WAL taken
+//! mid-enrolment must not hand over a working second factor.
 
 use crate::domain::staff::Role;
 use crate::server::db::Db;
@@ -69,7 +75,8 @@ pub struct State {
     /// Unix seconds.
     pub signed_in_at: i64,
     pub last_seen: i64,
-    /// A secret offered during enrolment, until a code from it is confirmed.
+    /// A secret offered during enrolment, until a code from it is confirmed; sealed
+    /// (read and write it with [`pending_secret`] and [`offer_secret`]).
     #[serde(default)]
     pub pending_secret: Option<String>,
 }
@@ -130,6 +137,43 @@ pub async fn update(session: &Session, state: State, new_id: bool) -> Result<(),
         session.cycle_id().await?;
     }
     session.insert(KEY, state).await
+}
+
+/// The associated data of what a session holds sealed: `staff_sessions:<user id>:<what>`.
+/// Session ids change at every step, the account does not, and a value moved to another
+/// account's session fails to open.
+const SEALED_TABLE: &str = "staff_sessions";
+
+/// The session's entry holding freshly made recovery codes (sealed) until the enrolment
+/// page shows them, once.
+const RECOVERY_FLASH: &str = "recovery_codes";
+
+/// The TOTP secret offered to this session, opened; `None` when none was offered or it
+/// no longer opens (its key was retired: the page then offers a new one).
+pub fn pending_secret(db: &Db, state: &State) -> Option<String> {
+    let sealed = state.pending_secret.as_deref()?;
+    db.open_value(SEALED_TABLE, state.user_id, "pending_secret", sealed).ok()
+}
+
+/// Offers `secret` to this session until a code from it is confirmed (stored sealed).
+pub async fn offer_secret(session: &Session, db: &Db, state: State, secret: &str) -> Result<(), tower_sessions::session::Error> {
+    let sealed = db.seal_value(SEALED_TABLE, state.user_id, "pending_secret", secret);
+    update(session, State { pending_secret: Some(sealed), ..state }, false).await
+}
+
+/// Keeps new recovery codes (sealed) for the page that shows them next.
+pub async fn flash_recovery_codes(session: &Session, db: &Db, user_id: i64, codes: &[String]) -> Result<(), tower_sessions::session::Error> {
+    let sealed = db.seal_value(SEALED_TABLE, user_id, RECOVERY_FLASH, &codes.join(" "));
+    session.insert(RECOVERY_FLASH, sealed).await
+}
+
+/// The recovery codes kept by [`flash_recovery_codes`], removed from the session: they
+/// are shown once.
+pub async fn take_recovery_codes(session: &Session, db: &Db) -> Option<Vec<String>> {
+    let sealed = session.remove::<String>(RECOVERY_FLASH).await.ok().flatten()?;
+    let user_id = state(session).await?.user_id;
+    let codes = db.open_value(SEALED_TABLE, user_id, RECOVERY_FLASH, &sealed).ok()?;
+    Some(codes.split(' ').map(str::to_owned).collect())
 }
 
 /// Signs out: the stored session is deleted and the cookie removed.

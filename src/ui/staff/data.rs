@@ -267,6 +267,20 @@ pub struct EnrolPage {
     pub qr_svg: String,
     /// Recovery codes, present once right after a successful enrolment.
     pub recovery_codes: Vec<String>,
+    /// Set when a signed-in user replaces (or turns on) their second factor: what they
+    /// must give first, so that a session left open or stolen cannot swap it for the
+    /// thief's own. `None` at first sign-in, where the password was just given.
+    pub current: Option<CurrentProof>,
+}
+
+/// What proves a signed-in user is still the account's owner before a new authenticator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CurrentProof {
+    /// The account has no second factor yet: its password.
+    Password,
+    /// Its password, or a code from the authenticator it has now (someone who lost the
+    /// phone still knows the password; someone who forgot it still has the phone).
+    PasswordOrCode,
 }
 
 /// A payer of the directory (admins edit these).
@@ -380,6 +394,17 @@ pub fn password_notice(code: &str) -> Option<&'static str> {
         "common" => "That password is one of the most common ones and is easy to guess. Please choose another.",
         "mismatch" => "The two new passwords are not the same.",
         "wrong" => "Your current password is not right.",
+        "locked" => "Too many failed attempts for this account. Please wait and try again later.",
+        _ => return None,
+    })
+}
+
+/// The message for an enrolment-form code in the query string.
+pub fn enrol_notice(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "code" => "That code is not right. Check the time on your phone and enter the code shown now.",
+        "current" => "That is not your current password, or a current code from the app you use now.",
+        "locked" => "Too many failed attempts for this account. Please wait and try again later.",
         _ => return None,
     })
 }

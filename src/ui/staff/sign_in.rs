@@ -1,7 +1,7 @@
 //! Sign-in pages: e-mail and password, the second factor, two-factor enrolment (QR code,
 //! typed secret, then the recovery codes once), and accepting an invitation.
 
-use super::data::{load_enrol, load_invitation, notice, password_notice, Gate};
+use super::data::{enrol_notice, load_enrol, load_invitation, notice, password_notice, CurrentProof, Gate};
 use super::{gated, message_code, Flash};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -76,10 +76,29 @@ pub fn EnrolPage() -> impl IntoView {
                                 </section>
                             }.into_any();
                         }
+                        // Signed in, the form first asks again who this is (server: auth::enrol).
+                        let current = p.current.map(|proof| {
+                            let (label, hint) = match proof {
+                                CurrentProof::Password => ("Your current password", "To confirm it is you."),
+                                CurrentProof::PasswordOrCode => (
+                                    "Your current password or code",
+                                    "To confirm it is you: your password, or a six-digit code from the app you use now.",
+                                ),
+                            };
+                            let invalid = matches!(code.as_deref(), Some("current" | "locked")).then_some("true");
+                            view! {
+                                <div class="field">
+                                    <label for="current">{label}</label>
+                                    <p class="hint" id="current-hint">{hint}</p>
+                                    <input id="current" name="current" type="password" autocomplete="current-password"
+                                        aria-describedby="current-hint" aria-invalid=invalid required maxlength="128" />
+                                </div>
+                            }
+                        });
                         view! {
                             <section class="page narrow">
                                 <h1>"Set up two-factor sign-in"</h1>
-                                <Flash text=(code.as_deref() == Some("code")).then_some("That code is not right. Check the time on your phone and enter the code shown now.") error=true />
+                                <Flash text=code.as_deref().and_then(enrol_notice) error=true />
                                 <ol>
                                     <li>"Open an authenticator app on your phone (for example Google Authenticator, Microsoft Authenticator or 1Password)."</li>
                                     <li>"Scan this code, or type the key below."</li>
@@ -88,6 +107,7 @@ pub fn EnrolPage() -> impl IntoView {
                                 <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=p.qr_svg></div>
                                 <p>"Key: "<code data-testid="totp-secret">{p.secret}</code></p>
                                 <form method="post" action="/staff/enrol" class="stack">
+                                    {current}
                                     <div class="field">
                                         <label for="code">"Six-digit code"</label>
                                         <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="7" />

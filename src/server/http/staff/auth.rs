@@ -3,6 +3,11 @@
 //!
 //! Unknown e-mail, disabled account, locked account and wrong password all answer the
 //! same redirect after the same argon2 work, so the form reveals nothing about accounts.
+//!
+//! A signed-in user who changes their password or authenticator gives their current
+//! password (or code) again: those guesses count against the same per-address limit
+//! and per-account failures as sign-in, or a stolen session would be an unlimited
+//! password oracle and a way to swap the second factor (`reauthenticate`).
 
 use super::{any_role, audit, post_guard, refusal, Origin};
 use crate::server::http::extract::ClientAddr;
@@ -74,6 +79,64 @@ fn needs_two_factor(state: &AppState, user: &accounts::User) -> bool {
 
 fn staff_of(user: &accounts::User) -> Staff {
     Staff { id: user.id, email: user.email.clone(), name: user.name.clone(), role: user.role, queue_version: None }
+}
+
+/// What a signed-in user's repeated proof of identity came to.
+enum Reauth {
+    Proven,
+    /// Wrong password or code: counted and audited.
+    Wrong,
+    /// The account waits after repeated failures (or is at its hourly cap): nothing was
+    /// checked, not even a right password.
+    Waiting,
+}
+
+/// Checks the current password, or with `code_ok` a current code from the account's
+/// enrolled authenticator, of a signed-in user about to change a credential (`purpose`,
+/// for the audit trail). Counted like sign-in: per address (429) and per account
+/// (failures, waits, hourly cap); every failure is audited.
+async fn reauthenticate(
+    state: &AppState,
+    user: &accounts::User,
+    given: &str,
+    code_ok: bool,
+    purpose: &str,
+    origin: &Origin,
+) -> Result<Reauth, Response> {
+    per_address_limit(state, "reauth", &origin.client).await?;
+    let waiting = locked(state, user).await.map_err(|_| super::unavailable())?;
+    let digits: String = given.chars().filter(|c| !c.is_whitespace()).collect();
+    // Six digits cannot be a password (NewPassword: 12 characters or more).
+    let is_code = code_ok && user.totp_secret.is_some() && digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit());
+    let proven = if waiting {
+        password::verify(given, None).await
+    } else if is_code {
+        let keys = state.db.keys.as_deref();
+        let secret = user.totp_secret.as_deref().and_then(|s| accounts::open_secret(keys, user.id, s)).unwrap_or_default();
+        match totp::accept(&secret, &digits, now_unix() as u64, user.totp_last_step.map(|s| s as u64)) {
+            Some(step) => accounts::use_totp_step(&state.db, user.id, step as i64).await.map_err(|_| super::unavailable())?,
+            None => false,
+        }
+    } else {
+        password::verify(given, user.password_hash.as_deref()).await
+    };
+    if proven && !waiting {
+        return Ok(Reauth::Proven);
+    }
+    if !waiting && accounts::record_failure(&state.db, user.id).await.is_err() {
+        return Err(super::unavailable());
+    }
+    let detail = if waiting {
+        format!("{purpose}: account waiting after repeated failures")
+    } else if is_code {
+        format!("{purpose}: wrong or used code")
+    } else {
+        format!("{purpose}: wrong current password")
+    };
+    if audit(state, Some(&staff_of(user)), Action::ReauthFailed, &user.email, &detail, origin).await.is_err() {
+        return Err(super::unavailable());
+    }
+    Ok(if waiting { Reauth::Waiting } else { Reauth::Wrong })
 }
 
 /// `POST /staff/sign-in`
@@ -244,14 +307,24 @@ pub async fn two_factor(
     see_other("/staff", &[])
 }
 
+#[derive(Deserialize)]
+pub struct EnrolForm {
+    #[serde(default)]
+    code: String,
+    /// Signed in only: the current password, or a code from the current authenticator.
+    #[serde(default)]
+    current: String,
+}
+
 /// `POST /staff/enrol`: confirms the offered secret with a code from the app. Works at
-/// first sign-in (stage `Enrol`) and, signed in, to replace a lost authenticator.
+/// first sign-in (stage `Enrol`, right after the password) and, signed in, to replace a
+/// lost authenticator, once the user has shown again that they own the account.
 pub async fn enrol(
     State(state): State<AppState>,
     session: Session,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    Form(form): Form<CodeForm>,
+    Form(form): Form<EnrolForm>,
 ) -> Response {
     if !same_origin(&headers) {
         return super::forbidden_origin();
@@ -267,7 +340,15 @@ pub async fn enrol(
             Err(denied) => return refusal(super::gate_of(denied)),
         },
     };
-    let Some(secret) = s.pending_secret.clone() else { return see_other("/staff/enrol", &[]) };
+    let Some(secret) = sessions::pending_secret(&state.db, &s) else { return see_other("/staff/enrol", &[]) };
+    if s.stage == Stage::Full {
+        match reauthenticate(&state, &user, &form.current, true, "new authenticator", &origin).await {
+            Ok(Reauth::Proven) => {}
+            Ok(Reauth::Wrong) => return see_other("/staff/enrol?m=current", &[]),
+            Ok(Reauth::Waiting) => return see_other("/staff/enrol?m=locked", &[]),
+            Err(r) => return r,
+        }
+    }
     let Some(step) = totp::accept(&secret, &form.code, now_unix() as u64, None) else {
         return see_other("/staff/enrol?m=code", &[]);
     };
@@ -288,7 +369,9 @@ pub async fn enrol(
         ..s
     };
     let staff = staff_of(&user);
-    if sessions::update(&session, next, true).await.is_err() || session.insert(RECOVERY_FLASH, codes).await.is_err() {
+    if sessions::update(&session, next, true).await.is_err()
+        || sessions::flash_recovery_codes(&session, &state.db, user.id, &codes).await.is_err()
+    {
         return super::unavailable();
     }
     if audit(&state, Some(&staff), Action::TwoFactorEnrolled, &user.email, "", &origin).await.is_err() {
@@ -302,9 +385,6 @@ pub async fn enrol(
     }
     see_other("/staff/enrol", &[])
 }
-
-/// The session entry holding freshly made recovery codes until the page shows them once.
-pub const RECOVERY_FLASH: &str = "recovery_codes";
 
 /// `POST /staff/sign-out`
 pub async fn sign_out(State(state): State<AppState>, session: Session, ClientAddr(client): ClientAddr, headers: HeaderMap) -> Response {
@@ -355,7 +435,8 @@ fn policy_code(e: PolicyError) -> &'static str {
     }
 }
 
-/// `POST /staff/password`: ends every session, this one included.
+/// `POST /staff/password`: the current password is checked like a sign-in (limits,
+/// failures, audit); a change ends every session, this one included.
 pub async fn change_password(
     State(state): State<AppState>,
     session: Session,
@@ -371,8 +452,12 @@ pub async fn change_password(
         Ok(Some(u)) => u,
         _ => return super::unavailable(),
     };
-    if !password::verify(&form.current, user.password_hash.as_deref()).await {
-        return see_other("/staff/account?m=wrong", &[]);
+    let origin = Origin::of(&headers, client);
+    match reauthenticate(&state, &user, &form.current, false, "password change", &origin).await {
+        Ok(Reauth::Proven) => {}
+        Ok(Reauth::Wrong) => return see_other("/staff/account?m=wrong", &[]),
+        Ok(Reauth::Waiting) => return see_other("/staff/account?m=locked", &[]),
+        Err(r) => return r,
     }
     if form.new != form.confirm {
         return see_other("/staff/account?m=mismatch", &[]);
@@ -385,7 +470,7 @@ pub async fn change_password(
     if accounts::set_password(&state.db, staff.id, &hash).await.is_err() {
         return super::unavailable();
     }
-    let _ = audit(&state, Some(&staff), Action::PasswordChanged, &staff.email, "", &Origin::of(&headers, client)).await;
+    let _ = audit(&state, Some(&staff), Action::PasswordChanged, &staff.email, "", &origin).await;
     sessions::end(&session).await;
     see_other("/staff/sign-in?m=password-changed", &[])
 }

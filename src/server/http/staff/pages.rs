@@ -8,7 +8,6 @@ use super::{audit, gate_of, signed_in, Origin};
 use crate::domain::age::age_on;
 use crate::domain::staff::Role;
 use crate::domain::values::Reference;
-use crate::server::http::staff::auth::RECOVERY_FLASH;
 use crate::server::http::AppState;
 use crate::server::staff::audit::{Action, Filter as AuditQuery};
 use crate::server::staff::queue::{self, local_time, PER_PAGE};
@@ -329,11 +328,12 @@ pub async fn account(state: &AppState, parts: &Parts) -> Gate<AccountPage> {
 }
 
 /// The enrolment page: for a session at the enrolment step, or a signed-in user
-/// replacing their authenticator. The secret stays in the session until confirmed.
+/// replacing their authenticator. The secret stays in the session, sealed, until
+/// confirmed; a signed-in user is asked to prove it is them again (`auth::enrol`).
 pub async fn enrol(state: &AppState, parts: &Parts) -> Gate<EnrolPage> {
     let Some(session) = session_of(parts) else { return refuse(Gate::Unavailable) };
-    if let Ok(Some(codes)) = session.remove::<Vec<String>>(RECOVERY_FLASH).await {
-        return Gate::Ok(EnrolPage { secret: String::new(), qr_svg: String::new(), recovery_codes: codes });
+    if let Some(codes) = sessions::take_recovery_codes(&session, &state.db).await {
+        return Gate::Ok(EnrolPage { secret: String::new(), qr_svg: String::new(), recovery_codes: codes, current: None });
     }
     let Some(mut s) = sessions::state(&session).await else { return refuse(Gate::SignIn) };
     match s.stage {
@@ -350,19 +350,23 @@ pub async fn enrol(state: &AppState, parts: &Parts) -> Gate<EnrolPage> {
         }
     }
     let Ok(Some(user)) = accounts::find(&state.db, s.user_id).await else { return refuse(Gate::SignIn) };
-    let secret = match s.pending_secret.clone() {
+    let current = (s.stage == Stage::Full).then_some(if user.totp_secret.is_some() {
+        CurrentProof::PasswordOrCode
+    } else {
+        CurrentProof::Password
+    });
+    let secret = match sessions::pending_secret(&state.db, &s) {
         Some(secret) => secret,
         None => {
             let secret = totp::new_secret();
-            let next = sessions::State { pending_secret: Some(secret.clone()), ..s };
-            if sessions::update(&session, next, false).await.is_err() {
+            if sessions::offer_secret(&session, &state.db, s, &secret).await.is_err() {
                 return refuse(Gate::Unavailable);
             }
             secret
         }
     };
     let url = totp::provisioning_url(&secret, &state.settings.clinic_name, &user.email).unwrap_or_default();
-    Gate::Ok(EnrolPage { qr_svg: totp::qr_svg(&url).unwrap_or_default(), secret, recovery_codes: Vec::new() })
+    Gate::Ok(EnrolPage { qr_svg: totp::qr_svg(&url).unwrap_or_default(), secret, recovery_codes: Vec::new(), current })
 }
 
 pub async fn payers(state: &AppState, parts: &Parts) -> Gate<PayersPage> {
