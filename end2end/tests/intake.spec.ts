@@ -124,6 +124,30 @@ test('back keeps the answers', async ({ page }) => {
   await expect(page.locator(fid('clinical.symptoms.flare_ups'))).toBeChecked();
 });
 
+test('text that closes a textarea comes back as text, before and after hydration', async ({ page, browser }) => {
+  const evil = '</textarea><h1>Owned</h1><meta http-equiv="refresh" content="0;url=/learn"> & <b>';
+  await start(page);
+  await answerRedFlags(page, baseline());
+  await page.fill(fid('clinical.symptoms.other'), evil);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page).toHaveURL(/\/intake\/duration$/);
+  await page.goto('/intake/symptoms');
+  await hydrated(page);
+  await expect(page.locator(fid('clinical.symptoms.other'))).toHaveValue(evil);
+  await expect(page.getByRole('heading', { name: 'Owned' })).toHaveCount(0);
+  // Without JavaScript the server's HTML alone must keep it text (no refresh, no heading).
+  const cookies = await page.context().cookies();
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  await plain.addCookies(cookies);
+  const page2 = await plain.newPage();
+  await page2.goto('/intake/symptoms');
+  await expect(page2.locator(fid('clinical.symptoms.other'))).toHaveValue(evil);
+  await expect(page2.getByRole('heading', { name: 'Owned' })).toHaveCount(0);
+  await page2.waitForTimeout(500);
+  await expect(page2).toHaveURL(/\/intake\/symptoms$/);
+  await plain.close();
+});
+
 test('a draft resumes from its link in a new browser', async ({ page, browser }) => {
   const s = baseline();
   await start(page);
