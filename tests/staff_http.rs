@@ -1694,7 +1694,7 @@ on_both_databases! {
 #[tokio::test]
 async fn the_queue_date_orders_are_read_from_an_index_not_sorted() {
     use pain_intake::server::staff::queue::order_of;
-    use pain_intake::ui::staff::data::QueueSort;
+    use pain_intake::shared::staff::QueueSort;
     let app = spawn(Backend::Sqlite).await;
     for sort in [QueueSort::Newest, QueueSort::Oldest] {
         let sql = format!(

@@ -6,3 +6,4 @@
 pub mod draft;
 pub mod form;
 pub mod labels;
+pub mod staff;

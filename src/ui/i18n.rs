@@ -7,9 +7,6 @@
 use crate::domain::intake::Locale;
 use leptos::prelude::*;
 
-/// The cookie that remembers the chosen language for a year.
-pub const LANG_COOKIE: &str = "lang";
-
 /// The language of the page being rendered. On the server the shell provides it; an
 /// island in the browser reads what the server wrote into `<html lang>`.
 pub fn use_locale() -> Locale {
@@ -28,25 +25,6 @@ pub fn tr(locale: Locale, en: &'static str, es: &'static str) -> &'static str {
     }
 }
 
-/// The language a request asks for: the cookie wins over the browser's preference.
-#[cfg(feature = "ssr")]
-pub fn locale_of_request(headers: &axum::http::HeaderMap) -> Locale {
-    let from_cookie = headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LANG_COOKIE)
-        .and_then(|(_, value)| Locale::parse(value.trim()));
-    from_cookie.unwrap_or_else(|| {
-        let header = headers
-            .get(axum::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        Locale::from_accept_language(header)
-    })
-}
 
 /// Reads the language the server wrote into `<html lang>` (browser only).
 #[cfg(feature = "hydrate")]

@@ -40,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     let locale = use_context::<axum::http::request::Parts>()
         .filter(|p| !p.uri.path().starts_with("/staff"))
-        .map(|p| i18n::locale_of_request(&p.headers))
+        .map(|p| crate::server::http::browser::locale_of_request(&p.headers))
         .unwrap_or(Locale::En);
     #[cfg(not(feature = "ssr"))]
     let locale = Locale::En;

@@ -3,7 +3,7 @@
 
 use super::extract::{read_field, ClientAddr};
 use super::staff::{audit, refusal, with_role, Origin};
-use super::wizard::{cookie, same_origin, see_other};
+use super::browser::{cookie, same_origin, see_other};
 use super::AppState;
 use crate::server::drafts;
 use crate::server::images::{self, ImageError};

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assets;
 pub mod bench;
+pub mod browser;
 pub mod cards;
 mod compress;
 pub mod error;

@@ -100,7 +100,7 @@ pub async fn server_fns(request: Request, next: Next) -> Response {
     if !is_server_fn(request.uri().path()) {
         return next.run(request).await;
     }
-    if !super::wizard::same_origin(request.headers()) {
+    if !super::browser::same_origin(request.headers()) {
         return (StatusCode::FORBIDDEN, "This request must come from the clinic's own site.").into_response();
     }
     let response = next.run(request).await;

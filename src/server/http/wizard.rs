@@ -12,37 +12,14 @@ use crate::domain::intake::{IntakeAnswers, Locale};
 use crate::domain::screening::evaluate;
 use crate::server::drafts::{self, SavedError};
 use crate::server::intakes;
-use crate::ui::i18n::{locale_of_request, LANG_COOKIE};
+use super::browser::{cookie, locale_of_request, local_path, same_origin, see_other, LANG_COOKIE};
 use crate::shared::draft::{DraftState, ResultData};
 use crate::shared::form::{self, Step};
 use axum::extract::{Path, Query, State};
-use axum::http::header::{COOKIE, HOST, LOCATION, ORIGIN, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde_json::Value;
-
-/// A 303 to a local page, with optional cookies.
-pub(crate) fn see_other(to: &str, cookies: &[String]) -> Response {
-    let mut response = (StatusCode::SEE_OTHER, [(LOCATION, to.to_owned())]).into_response();
-    for cookie in cookies {
-        if let Ok(v) = HeaderValue::from_str(cookie) {
-            response.headers_mut().append(SET_COOKIE, v);
-        }
-    }
-    response
-}
-
-pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.trim().to_owned())
-}
 
 fn draft_cookie(state: &AppState, token: &str) -> String {
     let secure = if state.settings.https_only { "; Secure" } else { "" };
@@ -51,19 +28,6 @@ fn draft_cookie(state: &AppState, token: &str) -> String {
         drafts::COOKIE,
         drafts::LIFETIME_DAYS * 24 * 3600
     )
-}
-
-/// Refuses form posts from other sites: the browser says where a request comes from in
-/// `Sec-Fetch-Site` (or at least `Origin`); either must name this site when present.
-pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return matches!(site, "same-origin" | "none");
-    }
-    match (headers.get(ORIGIN).and_then(|v| v.to_str().ok()), headers.get(HOST).and_then(|v| v.to_str().ok())) {
-        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) == Some(host),
-        (Some(_), None) => false,
-        (None, _) => true,
-    }
 }
 
 fn forbidden() -> Response {
@@ -336,14 +300,4 @@ pub async fn set_language(State(state): State<AppState>, Path(code): Path<String
     let secure = if state.settings.https_only { "; Secure" } else { "" };
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", locale.as_str());
     see_other(next, &[cookie])
-}
-
-/// `path` if it is a path on this site, for a redirect; `None` for anything a browser
-/// could take elsewhere. Browsers drop tabs and newlines inside a URL and read `\` as
-/// `/`, so `/\t/evil.example` becomes `//evil.example`, another host: only printable
-/// ASCII is accepted, starting with one `/` and no `\` anywhere.
-pub(crate) fn local_path(path: &str) -> Option<&str> {
-    let printable = path.bytes().all(|b| b.is_ascii_graphic());
-    let rooted = path.starts_with('/') && !path.starts_with("//");
-    (printable && rooted && !path.contains('\\')).then_some(path)
 }

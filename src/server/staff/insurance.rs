@@ -6,7 +6,7 @@
 use crate::domain::intake::Plan;
 use crate::domain::staff::VerificationStatus;
 use crate::server::db::{now_text, Db};
-use crate::ui::staff::data::{PayerRow, VerificationForm};
+use crate::shared::staff::{PayerRow, VerificationForm};
 use crate::x12::{Payer, PayerDirectory};
 use sqlx::Row;
 

@@ -13,7 +13,7 @@ use crate::domain::screening::Outcome;
 use crate::domain::staff::{priority, Role, VerificationStatus, WorkflowStatus};
 use crate::domain::values::Reference;
 use crate::server::db::{text_at, Db};
-use crate::ui::staff::data::{QueueFilter, QueueRow, QueueSort};
+use crate::shared::staff::{QueueFilter, QueueRow, QueueSort};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use sqlx::any::AnyArguments;

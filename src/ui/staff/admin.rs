@@ -2,7 +2,8 @@
 //! and the hash-chain check), and the signed-in user's own account (password, two-factor,
 //! sign out everywhere).
 
-use super::data::{load_account, load_audit, load_users, password_notice, AccountRow, AuditFilter};
+use super::data::{load_account, load_audit, load_users};
+use crate::shared::staff::{password_notice, AccountRow, AuditFilter};
 use super::{gated, message_code, Flash, StaffFrame};
 use crate::domain::staff::Role;
 use leptos::prelude::*;

@@ -1,7 +1,8 @@
 //! The insurance verification panel of a submission (270 download, 271 upload, the
 //! verification form and its history) and the payer directory page (admins).
 
-use super::data::{load_payers, SubmissionView, VerificationForm, METHODS, NETWORKS, PRIOR_AUTH};
+use super::data::load_payers;
+use crate::shared::staff::{SubmissionView, VerificationForm, METHODS, NETWORKS, PRIOR_AUTH};
 use super::queue::verification_label;
 use super::{gated, message_code, Flash, StaffFrame};
 use crate::domain::staff::VerificationStatus;

@@ -19,7 +19,7 @@ pub use queue::QueuePage;
 pub use sign_in::{EnrolPage, InvitePage, SignInPage, TwoFactorPage};
 pub use submission::SubmissionPage;
 
-use data::{Gate, Me};
+use crate::shared::staff::{Gate, Me};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

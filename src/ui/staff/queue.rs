@@ -1,7 +1,8 @@
 //! The review queue: pinned emergencies, urgent cases and safety alerts first, then the
 //! chosen sort; filters (kept in the session), pages of 50, and the CSV export (admins).
 
-use super::data::{load_queue, QueueFilter, QueueRow, QueueSort};
+use super::data::load_queue;
+use crate::shared::staff::{QueueFilter, QueueRow, QueueSort};
 use super::{gated, StaffFrame};
 use crate::domain::intake::{Locale, Plan};
 use crate::domain::screening::Outcome;

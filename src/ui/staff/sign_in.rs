@@ -1,7 +1,8 @@
 //! Sign-in pages: e-mail and password, the second factor, two-factor enrolment (QR code,
 //! typed secret, then the recovery codes once), and accepting an invitation.
 
-use super::data::{enrol_notice, load_enrol, load_invitation, notice, password_notice, CurrentProof, Gate};
+use super::data::{load_enrol, load_invitation};
+use crate::shared::staff::{enrol_notice, notice, password_notice, CurrentProof, Gate};
 use super::{gated, message_code, Flash};
 use leptos::prelude::*;
 use leptos_meta::Title;

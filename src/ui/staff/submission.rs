@@ -2,7 +2,8 @@
 //! patient saw them, insurance, workflow status, assignee, notes and history. Printable:
 //! the print stylesheet drops the navigation and the forms.
 
-use super::data::{load_submission, SubmissionView};
+use super::data::load_submission;
+use crate::shared::staff::SubmissionView;
 use super::queue::{outcome_label, plan_label, priority_label, status_label, verification_label};
 use super::{gated, message_code, Flash, StaffFrame};
 use crate::domain::i18n::reason_message;

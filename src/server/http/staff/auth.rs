@@ -11,7 +11,7 @@
 
 use super::{any_role, audit, post_guard, refusal, Origin};
 use crate::server::http::extract::ClientAddr;
-use crate::server::http::wizard::{same_origin, see_other};
+use crate::server::http::browser::{same_origin, see_other};
 use crate::server::http::AppState;
 use crate::server::rate_limit::Decision;
 use crate::server::staff::accounts::{self, HOURLY_FAILURES};
@@ -19,7 +19,7 @@ use crate::server::staff::audit::Action;
 use crate::server::staff::password::{self, NewPassword, PolicyError};
 use crate::server::staff::sessions::{self, Stage, Staff};
 use crate::server::staff::totp;
-use crate::ui::staff::data::Gate;
+use crate::shared::staff::Gate;
 use axum::extract::{Path, State};
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderMap, StatusCode};

@@ -9,7 +9,7 @@ use crate::server::http::extract::ClientAddr;
 use crate::server::http::AppState;
 use crate::server::staff::audit::Action;
 use crate::server::staff::{fhir, queue};
-use crate::ui::staff::data::QueueFilter;
+use crate::shared::staff::QueueFilter;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;

@@ -13,12 +13,12 @@ pub mod insurance;
 pub mod pages;
 
 use super::extract::client_of;
-use super::wizard::{same_origin, see_other};
+use super::browser::{same_origin, see_other};
 use super::AppState;
 use crate::domain::staff::Role;
 use crate::server::staff::audit::{self, Action, Entry};
 use crate::server::staff::sessions::{self, Denied, Staff};
-use crate::ui::staff::data::Gate;
+use crate::shared::staff::Gate;
 use crate::domain::values::Reference;
 use crate::server::staff::submissions::{self, Submission};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};

@@ -13,7 +13,7 @@ use crate::server::staff::audit::{Action, Filter as AuditQuery};
 use crate::server::staff::queue::{self, local_time, PER_PAGE};
 use crate::server::staff::sessions::{self, Stage, Staff};
 use crate::server::staff::{accounts, audit as audit_log, insurance, submissions, totp};
-use crate::ui::staff::data::*;
+use crate::shared::staff::*;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use tower_sessions::Session;

@@ -1,0 +1,418 @@
+//! What the staff pages show, as the server builds it: one type per page, `Gate` (the
+//! data, or why not), the queue's and audit log's filters, the verification form, and
+//! the messages of the codes the form posts redirect with. Shared: the server fills
+//! these in (`server::http::staff::pages`), the views render them (`ui::staff`).
+//!
+//! Every loader checks the session and the role on the server and answers with a
+//! `Gate`. Front-desk users get views with the clinical parts left out by the server,
+//! not hidden by the page.
+
+use crate::domain::intake::Plan;
+use crate::domain::screening::{Outcome, ReasonCode};
+use crate::domain::staff::{Priority, Role, VerificationStatus, WorkflowStatus};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A page's data, or the reason it cannot be shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Gate<T> {
+    Ok(T),
+    /// Not signed in (or signed out by an admin, or the account was disabled).
+    SignIn,
+    /// The session timed out.
+    Expired,
+    /// The password step is done; the second factor is next.
+    TwoFactor,
+    /// Two-factor must be set up before anything else.
+    Enrol,
+    /// Signed in, but the role does not include this page.
+    Forbidden,
+    /// The database did not answer.
+    Unavailable,
+}
+
+/// The signed-in user, shown in the staff header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// Seconds of inactivity before the session ends (for the warning).
+    pub idle_secs: u64,
+}
+
+/// The queue's filters, kept in the session (a name typed in a search box must not end
+/// up in a URL or the browser history).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueFilter {
+    pub outcome: Option<Outcome>,
+    pub status: Option<WorkflowStatus>,
+    pub plan: Option<Plan>,
+    pub verification: Option<VerificationStatus>,
+    /// Received on or after this clinic date (YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Received on or before this clinic date.
+    pub to: Option<String>,
+    /// A reference, or part of a name.
+    pub search: Option<String>,
+    pub sort: QueueSort,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QueueSort {
+    #[default]
+    Newest,
+    Oldest,
+    Name,
+    Status,
+}
+
+impl QueueSort {
+    pub const ALL: [QueueSort; 4] = [QueueSort::Newest, QueueSort::Oldest, QueueSort::Name, QueueSort::Status];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueSort::Newest => "newest",
+            QueueSort::Oldest => "oldest",
+            QueueSort::Name => "name",
+            QueueSort::Status => "status",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            QueueSort::Newest => "Newest first",
+            QueueSort::Oldest => "Oldest first",
+            QueueSort::Name => "Last name",
+            QueueSort::Status => "Workflow status",
+        }
+    }
+}
+
+/// One queue row. `outcome` and `safety_alert` are `None` for front desk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub reference: String,
+    pub name: String,
+    pub age: i32,
+    pub outcome: Option<Outcome>,
+    pub safety_alert: Option<bool>,
+    pub priority: Priority,
+    pub pinned: bool,
+    pub plan: Plan,
+    pub verification: VerificationStatus,
+    pub status: WorkflowStatus,
+    /// Clinic local time, e.g. "2026-11-23 09:41".
+    pub received: String,
+    pub assignee: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub me: Me,
+    pub filter: QueueFilter,
+    pub rows: Vec<QueueRow>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoteView {
+    pub author: String,
+    pub at: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryView {
+    pub from: WorkflowStatus,
+    pub to: WorkflowStatus,
+    pub by: String,
+    pub at: String,
+}
+
+/// The screening result and scores: clinicians and admins only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClinicalView {
+    pub outcome: Outcome,
+    pub safety_alert: bool,
+    pub reasons: Vec<ReasonCode>,
+    pub rules_version: String,
+    /// e.g. "6.7"
+    pub peg: String,
+    pub phq9: Option<(u8, String)>,
+    pub gad7: Option<(u8, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmissionView {
+    pub me: Me,
+    pub reference: String,
+    pub received: String,
+    pub age: i32,
+    pub locale: String,
+    pub status: WorkflowStatus,
+    pub next: Vec<WorkflowStatus>,
+    pub priority: Priority,
+    pub verification: VerificationStatus,
+    pub assignee: Option<String>,
+    /// (id, name) of everyone a submission can be assigned to.
+    pub assignable: Vec<(i64, String)>,
+    /// The answers as stored, without `clinical` for front desk.
+    pub answers: Value,
+    pub clinical: Option<ClinicalView>,
+    pub notes: Vec<NoteView>,
+    pub history: Vec<HistoryView>,
+    /// Every verification, newest (current) first.
+    pub verifications: Vec<VerificationView>,
+    /// What an uploaded 271 suggests, waiting for staff to confirm.
+    pub suggestion: Option<Suggestion>,
+    /// Why the last 271 uploaded for this submission was refused: the reader's message
+    /// (segments and counts, no patient data).
+    pub refused_271: Option<String>,
+    /// Why a 270 cannot be made for this submission (self-pay, other plan, no NPI set).
+    pub no_270: Option<String>,
+    /// The card photos on file ("front", "back").
+    pub cards: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerificationView {
+    pub form: VerificationForm,
+    pub by: String,
+    pub at: String,
+}
+
+/// A 271's reading, shown next to the verification form it fills.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub summary: crate::x12::CoverageSummary,
+    /// The subscriber as the payer knows them (name, member ID, date of birth).
+    pub subscriber: String,
+    /// Whether the response's trace number is this submission's reference.
+    pub trace_matches: bool,
+    /// The trace the payer echoed from our inquiry (TRN01 `2`), if any.
+    #[serde(default)]
+    pub trace: Option<String>,
+    /// The payer's own trace for this response (TRN01 `1`), to quote when calling.
+    #[serde(default)]
+    pub payer_trace: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub two_factor: bool,
+    pub invited: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsersPage {
+    pub me: Me,
+    pub users: Vec<AccountRow>,
+    /// A link made by the last invitation, shown once to the admin who made it.
+    pub new_invite: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub client: String,
+    pub request_id: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub actor: Option<String>,
+    pub target: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub me: Me,
+    pub filter: AuditFilter,
+    pub actions: Vec<String>,
+    pub rows: Vec<AuditRow>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+    /// "verified: N entries" or what is wrong with the chain.
+    pub chain: String,
+    pub chain_ok: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountPage {
+    pub me: Me,
+    pub two_factor: bool,
+    pub recovery_codes_left: i64,
+}
+
+/// Two-factor enrolment: the secret to type or scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrolPage {
+    pub secret: String,
+    pub qr_svg: String,
+    /// Recovery codes, present once right after a successful enrolment.
+    pub recovery_codes: Vec<String>,
+    /// Set when a signed-in user replaces (or turns on) their second factor: what they
+    /// must give first, so that a session left open or stolen cannot swap it for the
+    /// thief's own. `None` at first sign-in, where the password was just given.
+    pub current: Option<CurrentProof>,
+}
+
+/// What proves a signed-in user is still the account's owner before a new authenticator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CurrentProof {
+    /// The account has no second factor yet: its password.
+    Password,
+    /// Its password, or a code from the authenticator it has now (someone who lost the
+    /// phone still knows the password; someone who forgot it still has the phone).
+    PasswordOrCode,
+}
+
+/// A payer of the directory (admins edit these).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PayerRow {
+    pub id: i64,
+    pub plan: Plan,
+    pub name: String,
+    pub payer_id: String,
+    pub in_network: bool,
+    pub notes: String,
+}
+
+/// One insurance verification as staff enter (or confirm from a 271) it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerificationForm {
+    pub status: VerificationStatus,
+    pub plan_name: String,
+    /// `in`, `out`, `unknown` or empty.
+    pub network: String,
+    pub copay: String,
+    pub coinsurance: String,
+    pub deductible_remaining: String,
+    pub oop_remaining: String,
+    /// `yes`, `no`, `unknown` or empty.
+    pub prior_auth: String,
+    pub notes: String,
+    /// `x12_271`, `phone`, `portal` or `other`.
+    pub method: String,
+}
+
+pub const NETWORKS: [(&str, &str); 4] = [("", "Not stated"), ("in", "In network"), ("out", "Out of network"), ("unknown", "Unknown")];
+pub const PRIOR_AUTH: [(&str, &str); 4] = [("", "Not stated"), ("yes", "Required"), ("no", "Not required"), ("unknown", "Unknown")];
+pub const METHODS: [(&str, &str); 4] = [("x12_271", "X12 271 response"), ("phone", "Phone call to the payer"), ("portal", "Payer portal"), ("other", "Other")];
+
+impl VerificationForm {
+    /// Reads the verification form; every problem is listed (in English, for staff).
+    pub fn parse(field: impl Fn(&str) -> Option<String>) -> Result<Self, Vec<String>> {
+        let mut errors = Vec::new();
+        let mut text = |name: &str, label: &str, max: usize| -> String {
+            let v = field(name).map(|v| v.trim().to_owned()).unwrap_or_default();
+            if v.chars().count() > max {
+                errors.push(format!("{label}: at most {max} characters."));
+            }
+            if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+                errors.push(format!("{label}: contains control characters."));
+            }
+            v
+        };
+        let plan_name = text("plan_name", "Plan name", 100);
+        let copay = text("copay", "Copay", 50);
+        let coinsurance = text("coinsurance", "Coinsurance", 50);
+        let deductible_remaining = text("deductible_remaining", "Deductible remaining", 50);
+        let oop_remaining = text("oop_remaining", "Out-of-pocket remaining", 50);
+        let notes = text("notes", "Notes", 2000);
+        let network = text("network", "Network", 10);
+        let prior_auth = text("prior_auth", "Prior authorization", 10);
+        let method = text("method", "Method", 10);
+        let status = field("status").as_deref().and_then(VerificationStatus::parse);
+        if status.is_none() {
+            errors.push("Status: choose one.".into());
+        }
+        if !NETWORKS.iter().any(|(v, _)| *v == network) {
+            errors.push("Network: choose one of the options.".into());
+        }
+        if !PRIOR_AUTH.iter().any(|(v, _)| *v == prior_auth) {
+            errors.push("Prior authorization: choose one of the options.".into());
+        }
+        if !METHODS.iter().any(|(v, _)| *v == method) {
+            errors.push("Method: choose how the coverage was checked.".into());
+        }
+        match status {
+            Some(status) if errors.is_empty() => Ok(Self {
+                status,
+                plan_name,
+                network,
+                copay,
+                coinsurance,
+                deductible_remaining,
+                oop_remaining,
+                prior_auth,
+                notes,
+                method,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A message for the sign-in forms, passed as a short code in the query string.
+pub fn notice(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "failed" => "That e-mail and password do not match an active account.",
+        "limited" => "Too many attempts. Please wait a minute and try again.",
+        "locked" => "Too many failed attempts for this account. Please wait and try again later.",
+        "expired" => "You were signed out after a period without activity. Please sign in again.",
+        "signed-out" => "You are signed out.",
+        "code" => "That code is not right, or it was already used. Enter the current code from your app, or a recovery code.",
+        "password-changed" => "Your password was changed. Please sign in with the new one.",
+        "invite" => "This invitation link is not valid any more. Ask an administrator for a new one.",
+        "welcome" => "Your password is set. Sign in to set up two-factor sign-in.",
+        _ => return None,
+    })
+}
+
+/// The message for a password-form code in the query string.
+pub fn password_notice(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "too-short" => "Use at least 12 characters. A few unrelated words make a strong, memorable password.",
+        "too-long" => "Use at most 128 characters.",
+        "common" => "That password is one of the most common ones and is easy to guess. Please choose another.",
+        "mismatch" => "The two new passwords are not the same.",
+        "wrong" => "Your current password is not right.",
+        "locked" => "Too many failed attempts for this account. Please wait and try again later.",
+        _ => return None,
+    })
+}
+
+/// The message for an enrolment-form code in the query string.
+pub fn enrol_notice(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "code" => "That code is not right. Check the time on your phone and enter the code shown now.",
+        "current" => "That is not your current password, or a current code from the app you use now.",
+        "locked" => "Too many failed attempts for this account. Please wait and try again later.",
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PayersPage {
+    pub me: Me,
+    pub payers: Vec<PayerRow>,
+}
