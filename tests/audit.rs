@@ -61,7 +61,7 @@ async fn insert_at(db: &Db, seq: i64, at: &str, actor: &str, action: Action, tar
     .unwrap();
 }
 
-fn seqs(rows: &[audit::Row]) -> Vec<i64> {
+fn seqs(rows: &[audit::AuditRow]) -> Vec<i64> {
     rows.iter().map(|r| r.seq).collect()
 }
 

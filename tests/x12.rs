@@ -1376,13 +1376,13 @@ fn fuzz_one_million_inputs() {
 fn summary_of_an_active_dependent_prefers_in_network_cost_shares() {
     let s = pain_intake::x12::summarize(&parse_271(ACTIVE_BCBS_DEPENDENT).unwrap());
     assert_eq!(s.status, "active");
-    assert_eq!(s.plan_name, "BLUE CHOICE PPO");
-    assert_eq!(s.network, "in");
-    assert_eq!(s.copay, "$50 per visit in network");
+    assert_eq!(s.shares.plan_name, "BLUE CHOICE PPO");
+    assert_eq!(s.shares.network, "in");
+    assert_eq!(s.shares.copay, "$50 per visit in network");
     // Only an out-of-network coinsurance is given: shown, and said to be out of network.
-    assert_eq!(s.coinsurance, "30% out of network");
+    assert_eq!(s.shares.coinsurance, "30% out of network");
     // The remaining deductible (period 29), not the yearly one (23).
-    assert_eq!(s.deductible_remaining, "$1850 in network");
+    assert_eq!(s.shares.deductible_remaining, "$1850 in network");
     assert!(s.actions.iter().any(|a| a.starts_with("AAA 41")), "{:?}", s.actions);
 }
 
@@ -1395,7 +1395,7 @@ fn summary_of_rejections_says_what_to_do() {
     assert_eq!(s75.status, "not_found");
     let inactive = pain_intake::x12::summarize(&parse_271(INACTIVE_UHC).unwrap());
     assert_eq!(inactive.status, "inactive");
-    assert_eq!(inactive.copay, "");
+    assert_eq!(inactive.shares.copay, "");
 }
 
 #[test]
@@ -1403,5 +1403,5 @@ fn summary_of_cigna_keeps_the_network_message() {
     let s = pain_intake::x12::summarize(&parse_271(ACTIVE_CIGNA).unwrap());
     assert_eq!(s.status, "active");
     assert!(!s.messages.is_empty());
-    assert!(s.oop_remaining.starts_with('$'), "{s:?}");
+    assert!(s.shares.oop_remaining.starts_with('$'), "{s:?}");
 }

@@ -10,6 +10,7 @@
 use crate::domain::intake::Plan;
 use crate::domain::screening::{Outcome, ReasonCode};
 use crate::domain::staff::{Priority, Role, VerificationStatus, WorkflowStatus};
+use crate::x12::{CostShares, CoverageSummary};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -188,7 +189,7 @@ pub struct VerificationView {
 /// A 271's reading, shown next to the verification form it fills.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suggestion {
-    pub summary: crate::x12::CoverageSummary,
+    pub summary: CoverageSummary,
     /// The subscriber as the payer knows them (name, member ID, date of birth).
     pub subscriber: String,
     /// Whether the response's trace number is this submission's reference.
@@ -223,7 +224,9 @@ pub struct UsersPage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditRow {
     pub seq: i64,
+    /// RFC 3339 UTC as stored; the clinic's local time on the page.
     pub at: String,
+    pub actor_id: Option<i64>,
     pub actor: String,
     pub action: String,
     pub target: String,
@@ -300,15 +303,7 @@ pub struct PayerRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VerificationForm {
     pub status: VerificationStatus,
-    pub plan_name: String,
-    /// `in`, `out`, `unknown` or empty.
-    pub network: String,
-    pub copay: String,
-    pub coinsurance: String,
-    pub deductible_remaining: String,
-    pub oop_remaining: String,
-    /// `yes`, `no`, `unknown` or empty.
-    pub prior_auth: String,
+    pub shares: CostShares,
     pub notes: String,
     /// `x12_271`, `phone`, `portal` or `other`.
     pub method: String,
@@ -319,6 +314,22 @@ pub const PRIOR_AUTH: [(&str, &str); 4] = [("", "Not stated"), ("yes", "Required
 pub const METHODS: [(&str, &str); 4] = [("x12_271", "X12 271 response"), ("phone", "Phone call to the payer"), ("portal", "Payer portal"), ("other", "Other")];
 
 impl VerificationForm {
+    /// What a 271 suggests, ready for staff to confirm: its rejections' actions and the
+    /// payer's messages become the notes.
+    pub fn from_271(summary: &CoverageSummary) -> Self {
+        Self {
+            status: VerificationStatus::parse(&summary.status).unwrap_or(VerificationStatus::Unverified),
+            shares: summary.shares.clone(),
+            notes: summary.actions.iter().chain(summary.messages.iter()).cloned().collect::<Vec<_>>().join("\n"),
+            method: "x12_271".into(),
+        }
+    }
+
+    /// An empty form for a submission whose coverage has this status.
+    pub fn blank(status: VerificationStatus) -> Self {
+        Self { status, shares: CostShares::default(), notes: String::new(), method: "phone".into() }
+    }
+
     /// Reads the verification form; every problem is listed (in English, for staff).
     pub fn parse(field: impl Fn(&str) -> Option<String>) -> Result<Self, Vec<String>> {
         let mut errors = Vec::new();
@@ -357,13 +368,7 @@ impl VerificationForm {
         match status {
             Some(status) if errors.is_empty() => Ok(Self {
                 status,
-                plan_name,
-                network,
-                copay,
-                coinsurance,
-                deductible_remaining,
-                oop_remaining,
-                prior_auth,
+                shares: CostShares { plan_name, network, copay, coinsurance, deductible_remaining, oop_remaining, prior_auth },
                 notes,
                 method,
             }),

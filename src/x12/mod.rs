@@ -30,7 +30,7 @@ pub use parse271::{
     action_for, parse_271, parse_271_for, Benefit, BenefitKind, Eligibility, LoopId, Network, PayerInfo, Period, PlanInfo, Rejection,
     Status, SubscriberInfo,
 };
-pub use summary::{summarize, CoverageSummary};
+pub use summary::{summarize, CostShares, CoverageSummary};
 pub use tokenizer::{tokenize, Delimiters, Element, Segment};
 
 use jiff::civil::Date;

@@ -8,11 +8,10 @@
 use super::parse271::{Benefit, BenefitKind, Eligibility, Network, Period, Status};
 use serde::{Deserialize, Serialize};
 
-/// The verification fields a 271 suggests (texts as staff would write them).
+/// The coverage details of a verification, as staff would write them: what a 271
+/// suggests and what a saved verification holds (`shared::staff::VerificationForm`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CoverageSummary {
-    /// `active`, `inactive` or `not_found` (the verification statuses a 271 can show).
-    pub status: String,
+pub struct CostShares {
     pub plan_name: String,
     /// `in`, `out`, `unknown` or empty.
     pub network: String,
@@ -20,8 +19,16 @@ pub struct CoverageSummary {
     pub coinsurance: String,
     pub deductible_remaining: String,
     pub oop_remaining: String,
-    /// `yes`, `no` or empty.
+    /// `yes`, `no`, `unknown` or empty.
     pub prior_auth: String,
+}
+
+/// What a 271 suggests for the verification panel.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageSummary {
+    /// `active`, `inactive` or `not_found` (the verification statuses a 271 can show).
+    pub status: String,
+    pub shares: CostShares,
     /// What staff should do about each rejection (AAA), most specific first.
     pub actions: Vec<String>,
     /// The payer's free-text messages (MSG), e.g. Cigna's network statement.
@@ -104,13 +111,15 @@ pub fn summarize(e: &Eligibility) -> CoverageSummary {
     let plan_name = e.plan.name.clone().unwrap_or_default();
     CoverageSummary {
         status: status.to_owned(),
-        plan_name,
-        network: network.to_owned(),
-        copay,
-        coinsurance,
-        deductible_remaining: remaining(BenefitKind::Deductible),
-        oop_remaining: remaining(BenefitKind::OutOfPocket),
-        prior_auth: prior_auth.to_owned(),
+        shares: CostShares {
+            plan_name,
+            network: network.to_owned(),
+            copay,
+            coinsurance,
+            deductible_remaining: remaining(BenefitKind::Deductible),
+            oop_remaining: remaining(BenefitKind::OutOfPocket),
+            prior_auth: prior_auth.to_owned(),
+        },
         actions: e.rejections.iter().map(|r| format!("AAA {}: {}", r.code, r.action)).collect(),
         messages: b.iter().flat_map(|x| x.messages.iter().cloned()).collect(),
     }

@@ -6,10 +6,10 @@
 //! app instances without finding the sessions themselves.
 
 use crate::domain::staff::Role;
+use crate::shared::staff::AccountRow;
 use crate::server::crypto::{is_sealed, record_aad, Keyring};
 use crate::server::db::{now_text, text_in, Db};
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -37,18 +37,6 @@ pub struct User {
     pub failed_sign_ins: i64,
     pub locked_until: Option<String>,
     pub created_at: String,
-}
-
-/// What the account list shows (no secrets).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub disabled: bool,
-    pub two_factor: bool,
-    pub invited: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,12 +151,13 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
     row.as_ref().map(user_of).transpose()
 }
 
-pub async fn list(db: &Db) -> Result<Vec<Summary>, sqlx::Error> {
+/// Every account, as the account list shows it (no secrets).
+pub async fn list(db: &Db) -> Result<Vec<AccountRow>, sqlx::Error> {
     let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM users ORDER BY disabled, name, id")).fetch_all(&db.pool).await?;
     rows.iter()
         .map(|row| {
             let u = user_of(row)?;
-            Ok(Summary {
+            Ok(AccountRow {
                 id: u.id,
                 email: u.email,
                 name: u.name,

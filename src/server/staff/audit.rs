@@ -65,23 +65,11 @@ pub struct Entry<'a> {
     pub detail: &'a str,
 }
 
-/// A stored entry, as the admin page shows it.
-///
-/// `action` is the stored text rather than an [`Action`], so an entry written by another
-/// version (or altered) still lists; `Action::parse` gives the typed value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Row {
-    pub seq: i64,
-    /// RFC 3339 UTC.
-    pub at: String,
-    pub actor_id: Option<i64>,
-    pub actor: String,
-    pub action: String,
-    pub target: String,
-    pub client: String,
-    pub request_id: String,
-    pub detail: String,
-}
+/// A stored entry is an [`AuditRow`], which the admin page shows as stored (the time in
+/// the clinic's zone). Its `action` is the stored text rather than an [`Action`], so an
+/// entry written by another version (or altered) still lists; `Action::parse` gives the
+/// typed value.
+pub use crate::shared::staff::AuditRow;
 
 /// Which entries to list. Every field narrows the list; `None` (or blank text) does not.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -297,7 +285,7 @@ async fn append(db: &Db, entries: &[&Pending]) -> Result<i64, sqlx::Error> {
     let mut links = Vec::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
         // Taken under the lock, so times rise with sequence numbers.
-        let row = Row {
+        let row = AuditRow {
             seq: first + i as i64,
             at: now_text(),
             actor_id: e.actor_id,
@@ -352,7 +340,7 @@ fn is_busy(db: &Db, e: &sqlx::Error) -> bool {
 /// SHA-256 over the previous hash and every stored field, each prefixed with its length
 /// so no two different entries encode alike (`"ab","c"` is not `"a","bc"`). A missing
 /// `actor_id` is the empty string, which no number formats to.
-fn chain_hash(prev_hash: &str, row: &Row) -> String {
+fn chain_hash(prev_hash: &str, row: &AuditRow) -> String {
     let seq = row.seq.to_string();
     let actor_id = row.actor_id.map(|id| id.to_string()).unwrap_or_default();
     let mut hasher = Sha256::new();
@@ -375,8 +363,8 @@ fn chain_hash(prev_hash: &str, row: &Row) -> String {
     hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn read_row(r: &AnyRow) -> Result<Row, sqlx::Error> {
-    Ok(Row {
+fn read_row(r: &AnyRow) -> Result<AuditRow, sqlx::Error> {
+    Ok(AuditRow {
         seq: r.try_get("seq")?,
         at: r.try_get("at")?,
         actor_id: r.try_get("actor_id")?,
@@ -445,7 +433,7 @@ pub async fn verify(db: &Db) -> Result<Verification, sqlx::Error> {
 
 /// One page of entries matching `filter`, newest first, and how many match in all.
 /// Pages count from 1 (0 is taken as 1); `per_page` is kept within 1..=`MAX_PER_PAGE`.
-pub async fn list(db: &Db, filter: &Filter, page: u32, per_page: u32) -> Result<(Vec<Row>, i64), sqlx::Error> {
+pub async fn list(db: &Db, filter: &Filter, page: u32, per_page: u32) -> Result<(Vec<AuditRow>, i64), sqlx::Error> {
     let (condition, params) = where_clause(filter);
     let total: i64 = params
         .iter()
@@ -519,8 +507,8 @@ fn escape_like(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn row(actor: &str, action: &str) -> Row {
-        Row {
+    fn row(actor: &str, action: &str) -> AuditRow {
+        AuditRow {
             seq: 1,
             at: "2026-11-24T10:00:00.000Z".into(),
             actor_id: None,

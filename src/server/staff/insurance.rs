@@ -7,6 +7,7 @@ use crate::domain::intake::Plan;
 use crate::domain::staff::VerificationStatus;
 use crate::server::db::{now_text, Db};
 use crate::shared::staff::{PayerRow, VerificationForm};
+use crate::x12::CostShares;
 use crate::x12::{Payer, PayerDirectory};
 use sqlx::Row;
 
@@ -75,13 +76,13 @@ pub async fn save(db: &Db, intake_id: i64, form: &VerificationForm, user_id: i64
     )
     .bind(intake_id)
     .bind(form.status.as_str())
-    .bind(&form.plan_name)
-    .bind(&form.network)
-    .bind(&form.copay)
-    .bind(&form.coinsurance)
-    .bind(&form.deductible_remaining)
-    .bind(&form.oop_remaining)
-    .bind(&form.prior_auth)
+    .bind(&form.shares.plan_name)
+    .bind(&form.shares.network)
+    .bind(&form.shares.copay)
+    .bind(&form.shares.coinsurance)
+    .bind(&form.shares.deductible_remaining)
+    .bind(&form.shares.oop_remaining)
+    .bind(&form.shares.prior_auth)
     .bind(&form.notes)
     .bind(&form.method)
     .bind(user_id)
@@ -113,13 +114,15 @@ pub async fn history(db: &Db, intake_id: i64) -> Result<Vec<Stored>, sqlx::Error
                 form: VerificationForm {
                     status: VerificationStatus::parse(&status)
                         .ok_or_else(|| sqlx::Error::Decode(format!("stored status {status}").into()))?,
-                    plan_name: r.try_get("plan_name")?,
-                    network: r.try_get("network")?,
-                    copay: r.try_get("copay")?,
-                    coinsurance: r.try_get("coinsurance")?,
-                    deductible_remaining: r.try_get("deductible_remaining")?,
-                    oop_remaining: r.try_get("oop_remaining")?,
-                    prior_auth: r.try_get("prior_auth")?,
+                    shares: CostShares {
+                        plan_name: r.try_get("plan_name")?,
+                        network: r.try_get("network")?,
+                        copay: r.try_get("copay")?,
+                        coinsurance: r.try_get("coinsurance")?,
+                        deductible_remaining: r.try_get("deductible_remaining")?,
+                        oop_remaining: r.try_get("oop_remaining")?,
+                        prior_auth: r.try_get("prior_auth")?,
+                    },
                     notes: r.try_get("notes")?,
                     method: r.try_get("method")?,
                 },

@@ -26,30 +26,12 @@ fn text_field(id: &'static str, label: &'static str, value: String, max: usize) 
 
 /// The verification form, filled from a 271 suggestion, else from the current verification.
 fn form(base: &str, s: &SubmissionView) -> impl IntoView {
-    let from_271 = s.suggestion.as_ref().map(|g| VerificationForm {
-        status: VerificationStatus::parse(&g.summary.status).unwrap_or(VerificationStatus::Unverified),
-        plan_name: g.summary.plan_name.clone(),
-        network: g.summary.network.clone(),
-        copay: g.summary.copay.clone(),
-        coinsurance: g.summary.coinsurance.clone(),
-        deductible_remaining: g.summary.deductible_remaining.clone(),
-        oop_remaining: g.summary.oop_remaining.clone(),
-        prior_auth: g.summary.prior_auth.clone(),
-        notes: g.summary.actions.iter().chain(g.summary.messages.iter()).cloned().collect::<Vec<_>>().join("\n"),
-        method: "x12_271".into(),
-    });
-    let f = from_271.or_else(|| s.verifications.first().map(|v| v.form.clone())).unwrap_or(VerificationForm {
-        status: s.verification,
-        plan_name: String::new(),
-        network: String::new(),
-        copay: String::new(),
-        coinsurance: String::new(),
-        deductible_remaining: String::new(),
-        oop_remaining: String::new(),
-        prior_auth: String::new(),
-        notes: String::new(),
-        method: "phone".into(),
-    });
+    let f = s
+        .suggestion
+        .as_ref()
+        .map(|g| VerificationForm::from_271(&g.summary))
+        .or_else(|| s.verifications.first().map(|v| v.form.clone()))
+        .unwrap_or_else(|| VerificationForm::blank(s.verification));
     let button = if s.suggestion.is_some() { "Confirm verification" } else { "Save verification" };
     view! {
         <form method="post" action=format!("{base}/verification") class="verification-form" aria-label="Verification">
@@ -59,18 +41,18 @@ fn form(base: &str, s: &SubmissionView) -> impl IntoView {
                     {VerificationStatus::ALL.iter().map(|v| view! { <option value=v.as_str() selected=*v == f.status>{verification_label(*v)}</option> }).collect_view()}
                 </select>
             </div>
-            {text_field("plan_name", "Plan name", f.plan_name.clone(), 100)}
+            {text_field("plan_name", "Plan name", f.shares.plan_name.clone(), 100)}
             <div class="field">
                 <label for="v-network">"Network"</label>
-                <select id="v-network" name="network">{options(&NETWORKS, &f.network)}</select>
+                <select id="v-network" name="network">{options(&NETWORKS, &f.shares.network)}</select>
             </div>
-            {text_field("copay", "Copay", f.copay.clone(), 50)}
-            {text_field("coinsurance", "Coinsurance", f.coinsurance.clone(), 50)}
-            {text_field("deductible_remaining", "Deductible remaining", f.deductible_remaining.clone(), 50)}
-            {text_field("oop_remaining", "Out-of-pocket remaining", f.oop_remaining.clone(), 50)}
+            {text_field("copay", "Copay", f.shares.copay.clone(), 50)}
+            {text_field("coinsurance", "Coinsurance", f.shares.coinsurance.clone(), 50)}
+            {text_field("deductible_remaining", "Deductible remaining", f.shares.deductible_remaining.clone(), 50)}
+            {text_field("oop_remaining", "Out-of-pocket remaining", f.shares.oop_remaining.clone(), 50)}
             <div class="field">
                 <label for="v-prior_auth">"Prior authorization"</label>
-                <select id="v-prior_auth" name="prior_auth">{options(&PRIOR_AUTH, &f.prior_auth)}</select>
+                <select id="v-prior_auth" name="prior_auth">{options(&PRIOR_AUTH, &f.shares.prior_auth)}</select>
             </div>
             <div class="field">
                 <label for="v-method">"Checked by"</label>
@@ -135,8 +117,8 @@ pub fn panel(base: &str, s: &SubmissionView, refused_271: Option<String>) -> imp
                 <ol class="history" data-testid="verification-history">
                     {s.verifications.iter().map(|v| view! {
                         <li>{v.at.clone()}": "{verification_label(v.form.status)}
-                            {(!v.form.plan_name.is_empty()).then(|| format!(", {}", v.form.plan_name))}
-                            {(!v.form.copay.is_empty()).then(|| format!(", copay {}", v.form.copay))}
+                            {(!v.form.shares.plan_name.is_empty()).then(|| format!(", {}", v.form.shares.plan_name))}
+                            {(!v.form.shares.copay.is_empty()).then(|| format!(", copay {}", v.form.shares.copay))}
                             " ("{v.form.method.clone()}") by "{v.by.clone()}</li>
                     }).collect_view()}
                 </ol>

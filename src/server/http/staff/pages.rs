@@ -240,18 +240,7 @@ pub async fn users(state: &AppState, parts: &Parts) -> Gate<UsersPage> {
     match accounts::list(&state.db).await {
         Ok(list) => Gate::Ok(UsersPage {
             me: me(state, &staff),
-            users: list
-                .into_iter()
-                .map(|u| AccountRow {
-                    id: u.id,
-                    email: u.email,
-                    name: u.name,
-                    role: u.role,
-                    disabled: u.disabled,
-                    two_factor: u.two_factor,
-                    invited: u.invited,
-                })
-                .collect(),
+            users: list,
             new_invite,
         }),
         Err(_) => refuse(Gate::Unavailable),
@@ -293,19 +282,7 @@ pub async fn audit_page(state: &AppState, parts: &Parts, page: u32) -> Gate<Audi
         me: me(state, &staff),
         filter,
         actions: Action::ALL.iter().map(|a| a.as_str().to_owned()).collect(),
-        rows: rows
-            .into_iter()
-            .map(|r| AuditRow {
-                seq: r.seq,
-                at: local_time(&r.at, tz),
-                actor: r.actor,
-                action: r.action,
-                target: r.target,
-                client: r.client,
-                request_id: r.request_id,
-                detail: r.detail,
-            })
-            .collect(),
+        rows: rows.into_iter().map(|r| AuditRow { at: local_time(&r.at, tz), ..r }).collect(),
         total,
         page,
         pages: (total.max(1) as u32).div_ceil(per_page),
