@@ -22,9 +22,10 @@ fn entry<'a>(actor: &'a str, action: Action, target: &'a str) -> Entry<'a> {
 
 /// Records `n` entries one after another.
 async fn record_many(db: &Db, n: i64) {
+    let writer = audit::Writer::start(db);
     for i in 1..=n {
         let target = format!("PI-{i}");
-        let seq = audit::record(db, &entry("ann@clinic.test", Action::ViewSubmission, &target)).await.unwrap();
+        let seq = writer.record(&entry("ann@clinic.test", Action::ViewSubmission, &target)).await.unwrap();
         assert_eq!(seq, i);
     }
 }
@@ -74,7 +75,7 @@ on_both_databases! {
 
         record_many(&db, 5).await;
         let anonymous = Entry { actor_id: None, actor: "anonymous", action: Action::SignInFailed, target: "", client: "", request_id: "", detail: "" };
-        assert_eq!(audit::record(&db, &anonymous).await.unwrap(), 6);
+        assert_eq!(audit::Writer::start(&db).record(&anonymous).await.unwrap(), 6);
 
         let verification = audit::verify(&db).await.unwrap();
         assert_eq!(verification.problem, None, "{verification}");
@@ -176,12 +177,13 @@ on_both_databases! {
 
     async fn fifty_concurrent_writers_get_seqs_one_to_fifty(backend) {
         let (db, _dir) = fresh_db(backend).await;
+        let writer = audit::Writer::start(&db);
         let writers: Vec<_> = (0..50)
             .map(|i| {
-                let db = db.clone();
+                let writer = writer.clone();
                 tokio::spawn(async move {
                     let actor = format!("user{i}@clinic.test");
-                    audit::record(&db, &entry(&actor, Action::ViewQueue, "")).await
+                    writer.record(&entry(&actor, Action::ViewQueue, "")).await
                 })
             })
             .collect();
@@ -208,12 +210,13 @@ on_both_databases! {
 
     async fn verifying_while_others_write_sees_a_consistent_chain(backend) {
         let (db, _dir) = fresh_db(backend).await;
+        let writer = audit::Writer::start(&db);
         let writers: Vec<_> = (0..4)
             .map(|_| {
-                let db = db.clone();
+                let writer = writer.clone();
                 tokio::spawn(async move {
                     for _ in 0..50 {
-                        audit::record(&db, &entry("ann@clinic.test", Action::ViewQueue, "")).await.unwrap();
+                        writer.record(&entry("ann@clinic.test", Action::ViewQueue, "")).await.unwrap();
                     }
                 })
             })

@@ -202,11 +202,11 @@ fn x12_build_270_prints_the_inquiry_for_a_stored_intake() {
         let db = pain_intake::server::db::Db::open(&url).await.unwrap();
         let answers = IntakeAnswers::from_json(&valid_intake(), today).unwrap();
         let e = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
-        let stored = pain_intake::server::intakes::insert(&db, &answers, &e, today, None).await.unwrap().stored().clone();
+        let stored = pain_intake::server::intakes::Writer::start(&db).insert(&answers, &e, today, None).await.unwrap().stored().clone();
         let mut self_pay = valid_intake();
         self_pay["insurance"]["plan"] = serde_json::json!("self_pay");
         let answers = IntakeAnswers::from_json(&self_pay, today).unwrap();
-        let other = pain_intake::server::intakes::insert(&db, &answers, &e, today, None).await.unwrap().stored().clone();
+        let other = pain_intake::server::intakes::Writer::start(&db).insert(&answers, &e, today, None).await.unwrap().stored().clone();
         (stored.reference, other.reference)
     });
     let out = run(bin()
@@ -239,7 +239,7 @@ fn stored_intake(url: &str) -> pain_intake::domain::values::Reference {
         let db = pain_intake::server::db::Db::open(url).await.unwrap();
         let answers = IntakeAnswers::from_json(&valid_intake(), today).unwrap();
         let e = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
-        let stored = pain_intake::server::intakes::insert(&db, &answers, &e, today, None).await.unwrap().stored().clone();
+        let stored = pain_intake::server::intakes::Writer::start(&db).insert(&answers, &e, today, None).await.unwrap().stored().clone();
         db.close().await;
         stored.reference
     })
@@ -438,11 +438,12 @@ fn audit_verify_reports_an_intact_chain_and_a_changed_one() {
     assert!(user_add(&db, "ana@clinic.test", "admin", "a long enough passphrase").status.success());
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        use pain_intake::server::staff::audit::{record, Action, Entry};
+        use pain_intake::server::staff::audit::{Action, Entry, Writer};
         let db = pain_intake::server::db::Db::open(&db).await.unwrap();
+        let writer = Writer::start(&db);
         for target in ["A", "B", "C"] {
             let entry = Entry { actor_id: Some(1), actor: "ana@clinic.test", action: Action::ViewSubmission, target, client: "127.0.0.1", request_id: "r", detail: "" };
-            record(&db, &entry).await.unwrap();
+            writer.record(&entry).await.unwrap();
         }
         db.close().await;
     });

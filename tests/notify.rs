@@ -166,7 +166,7 @@ fn today() -> jiff::civil::Date {
 async fn submit(db: &Db, intake: &Value) -> (Reference, Evaluation) {
     let answers = IntakeAnswers::from_json(intake, today()).expect("valid intake");
     let evaluation = evaluate(&answers.clinical, answers.patient.date_of_birth, today());
-    let stored = intakes::insert(db, &answers, &evaluation, today(), None).await.expect("insert intake").stored().clone();
+    let stored = intakes::Writer::start(db).insert(&answers, &evaluation, today(), None).await.expect("insert intake").stored().clone();
     (stored.reference, evaluation)
 }
 

@@ -200,12 +200,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     }
     let limiter = RateLimiter::new(db.clone(), args.api_rate_limit_per_minute);
     let purge_db = db.clone();
-    let state = AppState {
-        db,
-        settings: Arc::new(Settings::from_args(&args)),
-        limiter: limiter.clone(),
-        leptos_options,
-    };
+    let state = AppState::new(db, Settings::from_args(&args), limiter.clone(), leptos_options);
 
     // Finished rate-limit windows hold client addresses, drafts expire after 30 days and
     // API idempotency keys after 24 hours: drop them every minute, so nothing is kept

@@ -8,7 +8,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::AnyConnection;
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
-pub use super::staff::sessions::Store as SessionStore;
+pub use super::session_store::Store as SessionStore;
 use super::crypto::{is_sealed, record_aad, Keyring};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,18 +32,8 @@ pub struct Db {
     /// Keys for the sealed columns; `None` only in development mode (values then stay
     /// readable text until `keys rotate` seals them).
     pub keys: Option<std::sync::Arc<Keyring>>,
-    /// Recent staff queue pages (see `staff::queue`).
-    pub(crate) queue_cache: std::sync::Arc<super::staff::queue::Cache>,
     /// The connections of the group-commit writers (see [`Db::detached`]).
     write_pool: AnyPool,
-    /// The group-commit queues of `intakes::insert` and `audit::record`, started on first use.
-    writers: std::sync::Arc<Writers>,
-}
-
-#[derive(Debug, Default)]
-struct Writers {
-    intakes: std::sync::OnceLock<tokio::sync::mpsc::Sender<super::intakes::Job>>,
-    audit: std::sync::OnceLock<tokio::sync::mpsc::Sender<super::staff::audit::Job>>,
 }
 
 /// `rows` lists of `width` placeholders numbered from `$1` in order.
@@ -230,8 +220,6 @@ impl Db {
             backend,
             sessions,
             keys: None,
-            queue_cache: Default::default(),
-            writers: Default::default(),
         })
     }
 
@@ -255,24 +243,14 @@ impl Db {
 
     /// The same database, sealing and opening values with these keys.
     pub fn with_keys(self, keys: Option<std::sync::Arc<Keyring>>) -> Self {
-        // A writer started before would seal with the old keys: the next write starts anew.
-        Self { keys, writers: Default::default(), ..self }
+        Self { keys, ..self }
     }
 
-    /// The queue of the task that commits intakes in groups (see `intakes::insert`).
-    pub(crate) fn intake_writer(&self) -> &tokio::sync::mpsc::Sender<super::intakes::Job> {
-        self.writers.intakes.get_or_init(|| super::intakes::spawn_writer(self.detached()))
-    }
-
-    /// The queue of the task that appends audit entries in groups (see `audit::record`).
-    pub(crate) fn audit_writer(&self) -> &tokio::sync::mpsc::Sender<super::staff::audit::Job> {
-        self.writers.audit.get_or_init(|| super::staff::audit::spawn_writer(self.detached()))
-    }
-
-    /// A copy for a writer task: on the writers' own connections, and without the
-    /// queues, so that dropping the last `Db` the app holds closes them and ends the tasks.
-    fn detached(&self) -> Self {
-        Self { pool: self.write_pool.clone(), writers: Default::default(), ..self.clone() }
+    /// The same database on the group-commit writers' own two connections
+    /// (`intakes::Writer`, `audit::Writer`): a commit never waits behind page reads for
+    /// a pooled connection.
+    pub fn detached(&self) -> Self {
+        Self { pool: self.write_pool.clone(), ..self.clone() }
     }
 
     /// The stored form of a sensitive text value of row `id` (see `crypto`).

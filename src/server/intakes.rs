@@ -76,50 +76,68 @@ impl Created {
 /// larger ones would only add to the wait of the first in line.
 const MAX_BATCH: usize = 64;
 
-/// Stores the answers and their evaluation and returns the new reference. When this
-/// returns, the rows are committed and on disk (SQLite `synchronous=FULL`, PostgreSQL's
-/// default `synchronous_commit=on`).
-///
-/// Concurrent submissions are committed together (group commit): one writer task takes
-/// every intake waiting at that moment and writes them in one transaction, so a burst
-/// pays for one disk flush instead of one each. Nobody is answered before the commit.
-///
-/// With a [`Once`], a request that already made an intake stores nothing and answers
-/// [`Created::Before`] with that intake.
-pub async fn insert(
-    db: &Db,
-    answers: &IntakeAnswers,
-    evaluation: &Evaluation,
-    evaluated_on: Date,
-    once: Option<Once>,
-) -> Result<Created, sqlx::Error> {
-    if let Some(key @ Once::Key { .. }) = &once {
-        // A key older than its window is free again (the purge task also removes them).
-        let cutoff = text_at(jiff::Timestamp::now() - jiff::SignedDuration::from_hours(IDEMPOTENCY_HOURS));
-        sqlx::query("DELETE FROM intake_requests WHERE request_key = $1 AND created_at < $2")
-            .bind(key.request_key())
-            .bind(cutoff)
-            .execute(&db.pool)
-            .await?;
+/// The intake writer of one app instance: a task that commits every intake waiting at
+/// that moment in one transaction (group commit), on the writers' own connections. Its
+/// handle is cheap to clone; the task ends when the last clone is dropped.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    db: Db,
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer for a database.
+    pub fn start(db: &Db) -> Self {
+        let db = db.detached();
+        Self { jobs: spawn_writer(db.clone()), db }
     }
-    let row = NewIntake::new(answers, evaluation, evaluated_on, once)?;
-    let (reply, stored) = oneshot::channel();
-    if db.intake_writer().send(Job { row, reply }).await.is_err() {
-        return Err(sqlx::Error::PoolClosed);
+
+    /// Stores the answers and their evaluation and returns the new reference. When this
+    /// returns, the rows are committed and on disk (SQLite `synchronous=FULL`,
+    /// PostgreSQL's default `synchronous_commit=on`).
+    ///
+    /// Concurrent submissions are committed together (group commit): the writer takes
+    /// every intake waiting at that moment and writes them in one transaction, so a burst
+    /// pays for one disk flush instead of one each. Nobody is answered before the commit.
+    ///
+    /// With a [`Once`], a request that already made an intake stores nothing and
+    /// answers [`Created::Before`] with that intake.
+    pub async fn insert(
+        &self,
+        answers: &IntakeAnswers,
+        evaluation: &Evaluation,
+        evaluated_on: Date,
+        once: Option<Once>,
+    ) -> Result<Created, sqlx::Error> {
+        if let Some(key @ Once::Key { .. }) = &once {
+            // A key older than its window is free again (the purge task also removes them).
+            let cutoff = text_at(jiff::Timestamp::now() - jiff::SignedDuration::from_hours(IDEMPOTENCY_HOURS));
+            sqlx::query("DELETE FROM intake_requests WHERE request_key = $1 AND created_at < $2")
+                .bind(key.request_key())
+                .bind(cutoff)
+                .execute(&self.db.pool)
+                .await?;
+        }
+        let row = NewIntake::new(answers, evaluation, evaluated_on, once)?;
+        let (reply, stored) = oneshot::channel();
+        if self.jobs.send(Job { row, reply }).await.is_err() {
+            return Err(sqlx::Error::PoolClosed);
+        }
+        // The writer answers every job it takes; a dropped reply means it stopped.
+        stored.await.unwrap_or(Err(sqlx::Error::PoolClosed))
     }
-    // The writer answers every job it takes; a dropped reply means it stopped.
-    stored.await.unwrap_or(Err(sqlx::Error::PoolClosed))
 }
 
 /// One intake waiting for the writer, and where its answer goes.
-pub(crate) struct Job {
+#[derive(Debug)]
+struct Job {
     row: NewIntake,
     reply: oneshot::Sender<Result<Created, sqlx::Error>>,
 }
 
 /// Starts the writer task for a database and returns the queue it reads. The task ends
-/// when every sender is gone (the last clone of the `Db` dropped).
-pub(crate) fn spawn_writer(db: Db) -> mpsc::Sender<Job> {
+/// when every sender is gone (the last clone of the [`Writer`] dropped).
+fn spawn_writer(db: Db) -> mpsc::Sender<Job> {
     let (tx, mut rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
     tokio::spawn(async move {
         let mut batch = Vec::with_capacity(MAX_BATCH);
@@ -341,6 +359,7 @@ async fn insert_one(db: &Db, row: &NewIntake) -> Result<Created, sqlx::Error> {
 }
 
 /// An intake ready to write: every value already serialised.
+#[derive(Debug)]
 struct NewIntake {
     schema_version: i64,
     locale: String,

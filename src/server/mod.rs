@@ -13,4 +13,5 @@ pub mod intakes;
 pub mod keys;
 pub mod notify;
 pub mod rate_limit;
+pub mod session_store;
 pub mod staff;

@@ -1,6 +1,6 @@
 //! New-submission e-mails to the clinic, sent from the `notifications` outbox.
 //!
-//! `intakes::insert` adds one outbox row in the same transaction as the intake, so a
+//! `intakes::Writer::insert` adds one outbox row in the same transaction as the intake, so a
 //! submission is never lost or slowed by the mail server; the worker here sends the
 //! rows. Several app instances may run the worker against one database: each row is
 //! claimed with a conditional UPDATE before it is sent, so only one of them sends it.

@@ -114,36 +114,34 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
     if options.bench_floors {
         pain_intake::server::http::bench::prepare(&db).await.expect("bench floor table");
     }
-    let state = AppState {
-        db: db.clone(),
-        settings: Arc::new(Settings {
-            clinic_name: "Test Pain Clinic".into(),
-            medical_reviewer: "Dr. Test Reviewer".into(),
-            brand_color: "#0b5c7a".into(),
-            public_url: "http://127.0.0.1:3000".into(),
-            clinic_timezone: jiff::tz::TimeZone::get("America/Chicago").unwrap(),
-            https_only: options.https_only,
-            // Tests name the client in X-Forwarded-For, so limits can be per test.
-            trust_forwarded_for: true,
-            staff_timeouts: options.staff_timeouts,
-            two_factor_for_all: true,
-            sign_in_per_minute: 5,
-            eligibility: Some(pain_intake::server::eligibility::Clinic {
-                name: "Test Pain Clinic".into(),
-                npi: pain_intake::x12::Npi::parse("1234567893").unwrap(),
-                x12: pain_intake::server::config::X12Args {
-                    sender_id: "CLINICSUBMIT".into(),
-                    receiver_id: "CLEARINGHOUSE".into(),
-                    originator_id: "9CLINIC001".into(),
-                    production: false,
-                },
-                timezone: jiff::tz::TimeZone::get("America/Chicago").unwrap(),
-            }),
-            bench_floors: options.bench_floors,
+    let settings = Settings {
+        clinic_name: "Test Pain Clinic".into(),
+        medical_reviewer: "Dr. Test Reviewer".into(),
+        brand_color: "#0b5c7a".into(),
+        public_url: "http://127.0.0.1:3000".into(),
+        clinic_timezone: jiff::tz::TimeZone::get("America/Chicago").unwrap(),
+        https_only: options.https_only,
+        // Tests name the client in X-Forwarded-For, so limits can be per test.
+        trust_forwarded_for: true,
+        staff_timeouts: options.staff_timeouts,
+        two_factor_for_all: true,
+        sign_in_per_minute: 5,
+        eligibility: Some(pain_intake::server::eligibility::Clinic {
+            name: "Test Pain Clinic".into(),
+            npi: pain_intake::x12::Npi::parse("1234567893").unwrap(),
+            x12: pain_intake::server::config::X12Args {
+                sender_id: "CLINICSUBMIT".into(),
+                receiver_id: "CLEARINGHOUSE".into(),
+                originator_id: "9CLINIC001".into(),
+                production: false,
+            },
+            timezone: jiff::tz::TimeZone::get("America/Chicago").unwrap(),
         }),
-        limiter: RateLimiter::new(db.clone(), options.rate_limit_per_minute),
-        leptos_options: LeptosOptions::builder().output_name("pain-intake").site_root("target/site").build(),
+        bench_floors: options.bench_floors,
     };
+    let limiter = RateLimiter::new(db.clone(), options.rate_limit_per_minute);
+    let leptos_options = LeptosOptions::builder().output_name("pain-intake").site_root("target/site").build();
+    let state = AppState::new(db.clone(), settings, limiter, leptos_options);
     TestApp { router: http::app(state.clone()), db, state, _dir: dir }
 }
 
@@ -151,7 +149,13 @@ impl TestApp {
     /// Another app instance on the same database, as behind a load balancer (nothing is
     /// shared with this one but the database). Use it while `self` lives.
     pub fn twin(&self) -> TestApp {
-        TestApp { router: http::app(self.state.clone()), db: self.db.clone(), state: self.state.clone(), _dir: None }
+        let state = AppState {
+            intakes: pain_intake::server::intakes::Writer::start(&self.db),
+            audit: pain_intake::server::staff::audit::Writer::start(&self.db),
+            queue_cache: Default::default(),
+            ..self.state.clone()
+        };
+        TestApp { router: http::app(state.clone()), db: self.db.clone(), state, _dir: None }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {

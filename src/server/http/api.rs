@@ -98,7 +98,7 @@ pub async fn create_intake(
     let today = state.settings.today();
     let answers = IntakeAnswers::from_json(&body, today).map_err(|e| ApiError::Invalid(e).in_locale(locale))?;
     let evaluation = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
-    let created = intakes::insert(&state.db, &answers, &evaluation, today, once)
+    let created = state.intakes.insert(&answers, &evaluation, today, once)
         .await
         .map_err(|e| ApiError::from(e).in_locale(locale))?;
     let (reference, outcome, reasons, safety_alert) = match created {

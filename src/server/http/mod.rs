@@ -17,7 +17,9 @@ pub mod wizard;
 use super::config::ServeArgs;
 use super::db::Db;
 use super::rate_limit::RateLimiter;
+use super::intakes;
 use super::staff::sessions::Timeouts;
+use super::staff::{audit, queue};
 use crate::ui::{shell, App, ClinicInfo};
 use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath};
 use axum::http::{Request, StatusCode};
@@ -99,6 +101,26 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub limiter: RateLimiter,
     pub leptos_options: LeptosOptions,
+    /// This instance's group-commit writers (see `intakes::Writer`, `audit::Writer`).
+    pub intakes: intakes::Writer,
+    pub audit: audit::Writer,
+    /// Recent staff queue pages (see `staff::queue::Cache`).
+    pub queue_cache: Arc<queue::Cache>,
+}
+
+impl AppState {
+    /// The state of one app instance: its writers start here.
+    pub fn new(db: Db, settings: Settings, limiter: RateLimiter, leptos_options: LeptosOptions) -> Self {
+        Self {
+            intakes: intakes::Writer::start(&db),
+            audit: audit::Writer::start(&db),
+            queue_cache: Default::default(),
+            db,
+            settings: Arc::new(settings),
+            limiter,
+            leptos_options,
+        }
+    }
 }
 
 /// The whole app: pages, API, health checks and the middleware around them.

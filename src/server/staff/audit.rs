@@ -189,26 +189,38 @@ const MAX_BATCH: usize = 64;
 /// limits on parameters per statement).
 const INSERT_COLUMNS: usize = 11;
 
-/// Appends one entry and returns its sequence number. Committed when this returns.
-///
-/// Entries from concurrent requests are committed together (group commit): one writer
-/// task per process takes every entry waiting and appends them in one transaction, in
-/// one chain, under one lock of the head row. Instances still take turns on that lock.
-pub async fn record(db: &Db, e: &Entry<'_>) -> Result<i64, sqlx::Error> {
-    let entry = Pending {
-        actor_id: e.actor_id,
-        actor: e.actor.to_owned(),
-        action: e.action.as_str().to_owned(),
-        target: e.target.to_owned(),
-        client: e.client.to_owned(),
-        request_id: e.request_id.to_owned(),
-        detail: e.detail.to_owned(),
-    };
-    let (reply, seq) = tokio::sync::oneshot::channel();
-    if db.audit_writer().send(Job { entry, reply }).await.is_err() {
-        return Err(sqlx::Error::PoolClosed);
+/// The audit writer of one app instance: a task that appends every entry waiting at
+/// that moment in one transaction, in one chain, under one lock of the head row (group
+/// commit), on the writers' own connections. Instances still take turns on that lock.
+/// The handle is cheap to clone; the task ends when the last clone is dropped.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    jobs: tokio::sync::mpsc::Sender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer for a database.
+    pub fn start(db: &Db) -> Self {
+        Self { jobs: spawn_writer(db.detached()) }
     }
-    seq.await.unwrap_or(Err(sqlx::Error::PoolClosed))
+
+    /// Appends one entry and returns its sequence number. Committed when this returns.
+    pub async fn record(&self, e: &Entry<'_>) -> Result<i64, sqlx::Error> {
+        let entry = Pending {
+            actor_id: e.actor_id,
+            actor: e.actor.to_owned(),
+            action: e.action.as_str().to_owned(),
+            target: e.target.to_owned(),
+            client: e.client.to_owned(),
+            request_id: e.request_id.to_owned(),
+            detail: e.detail.to_owned(),
+        };
+        let (reply, seq) = tokio::sync::oneshot::channel();
+        if self.jobs.send(Job { entry, reply }).await.is_err() {
+            return Err(sqlx::Error::PoolClosed);
+        }
+        seq.await.unwrap_or(Err(sqlx::Error::PoolClosed))
+    }
 }
 
 /// An entry waiting for the writer, owned.
@@ -224,13 +236,14 @@ struct Pending {
 }
 
 /// One entry and where its sequence number (or the failure) goes.
-pub(crate) struct Job {
+#[derive(Debug)]
+struct Job {
     entry: Pending,
     reply: tokio::sync::oneshot::Sender<Result<i64, sqlx::Error>>,
 }
 
 /// Starts the audit writer for a database; it ends when every sender is gone.
-pub(crate) fn spawn_writer(db: Db) -> tokio::sync::mpsc::Sender<Job> {
+fn spawn_writer(db: Db) -> tokio::sync::mpsc::Sender<Job> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Job>(4 * MAX_BATCH);
     tokio::spawn(async move {
         let mut jobs = Vec::with_capacity(MAX_BATCH);

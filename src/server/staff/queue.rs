@@ -172,6 +172,7 @@ pub fn local_time(stored: &str, tz: &TimeZone) -> String {
 #[allow(clippy::too_many_arguments)]
 pub async fn page(
     db: &Db,
+    cache: &Cache,
     filter: &QueueFilter,
     page: u32,
     per_page: u32,
@@ -189,7 +190,7 @@ pub async fn page(
             Some(v) => v,
             None => sqlx::query("SELECT n FROM queue_version WHERE id = 1").fetch_one(&db.pool).await?.try_get("n")?,
         };
-        if let Some(hit) = db.queue_cache.get(version, key) {
+        if let Some(hit) = cache.get(version, key) {
             return Ok((*hit).clone());
         }
     }
@@ -221,14 +222,15 @@ pub async fn page(
         .map(|r| rows_of(r, role, tz, today))
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     if let Some(key) = key {
-        db.queue_cache.put(version, key, (rows.clone(), total));
+        cache.put(version, key, (rows.clone(), total));
     }
     Ok((rows, total))
 }
 
 /// Every matching row, for the CSV export (bounded: a clinic's whole history fits).
 pub async fn all(db: &Db, filter: &QueueFilter, role: Role, tz: &TimeZone, today: Date) -> Result<Vec<QueueRow>, sqlx::Error> {
-    page(db, filter, 1, 1_000_000, role, tz, today, None).await.map(|(rows, _)| rows)
+    // Exports are never kept: a fresh cache that dies with the call.
+    page(db, &Cache::default(), filter, 1, 1_000_000, role, tz, today, None).await.map(|(rows, _)| rows)
 }
 
 fn bad(what: &str) -> sqlx::Error {

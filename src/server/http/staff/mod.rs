@@ -39,7 +39,7 @@ pub fn cookie_name(https_only: bool) -> &'static str {
 }
 
 /// The layer that loads and saves staff sessions.
-pub fn session_layer(state: &AppState) -> SessionManagerLayer<sessions::Store> {
+pub fn session_layer(state: &AppState) -> SessionManagerLayer<crate::server::session_store::Store> {
     let lifetime = state.settings.staff_timeouts.store_lifetime();
     SessionManagerLayer::new(state.db.sessions.clone())
         .with_name(cookie_name(state.settings.https_only))
@@ -79,8 +79,7 @@ pub async fn audit(
     origin: &Origin,
 ) -> Result<(), sqlx::Error> {
     let actor = who.map(|s| s.email.as_str()).unwrap_or("anonymous");
-    audit::record(
-        &state.db,
+    state.audit.record(
         &Entry {
             actor_id: who.map(|s| s.id),
             actor,

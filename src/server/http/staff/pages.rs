@@ -86,7 +86,7 @@ pub async fn queue(state: &AppState, parts: &Parts, page: u32) -> Gate<QueuePage
     }
     let tz = &state.settings.clinic_timezone;
     let page = page.max(1);
-    match queue::page(&state.db, &filter, page, PER_PAGE, staff.role, tz, state.settings.today(), staff.queue_version).await {
+    match queue::page(&state.db, &state.queue_cache, &filter, page, PER_PAGE, staff.role, tz, state.settings.today(), staff.queue_version).await {
         Ok((rows, total)) => {
             // The queue shows names: who looked, and at how many, is audited too.
             let detail = format!("page {page}, {} of {total} rows", rows.len());
