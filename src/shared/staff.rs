@@ -14,10 +14,12 @@ use crate::x12::{CostShares, CoverageSummary};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// A page's data, or the reason it cannot be shown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Gate<T> {
-    Ok(T),
+/// A page's data, or why it cannot be shown.
+pub type Gate<T> = Result<T, Refusal>;
+
+/// Why a staff page or action is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
     /// Not signed in (or signed out by an admin, or the account was disabled).
     SignIn,
     /// The session timed out.
@@ -30,6 +32,20 @@ pub enum Gate<T> {
     Forbidden,
     /// The database did not answer.
     Unavailable,
+}
+
+impl Refusal {
+    /// Where a refused browser goes: the sign-in steps by redirect; `None` for an
+    /// answer given in place (a wrong role, the database away).
+    pub fn redirect(self) -> Option<&'static str> {
+        match self {
+            Self::SignIn => Some("/staff/sign-in"),
+            Self::Expired => Some("/staff/sign-in?m=expired"),
+            Self::TwoFactor => Some("/staff/two-factor"),
+            Self::Enrol => Some("/staff/enrol"),
+            Self::Forbidden | Self::Unavailable => None,
+        }
+    }
 }
 
 /// The signed-in user, shown in the staff header.

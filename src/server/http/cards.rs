@@ -2,7 +2,10 @@
 //! checked by content, metadata removed, sealed) and staff viewing them.
 
 use super::extract::{read_field, ClientAddr};
-use super::staff::{audit, refusal, with_role, Origin};
+use super::staff::audit;
+use super::staff::error::StaffError;
+use super::staff::guard::{AnyStaff, SignedIn};
+use crate::shared::staff::Refusal;
 use super::browser::{cookie, same_origin, see_other};
 use super::AppState;
 use crate::server::drafts;
@@ -16,7 +19,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use std::collections::HashMap;
-use tower_sessions::Session;
 
 /// The body limit of an upload: two photos and the form around them.
 pub const MAX_UPLOAD: usize = 2 * images::MAX_BYTES + 64 * 1024;
@@ -122,37 +124,24 @@ fn unavailable() -> Response {
 /// `GET /staff/submissions/{reference}/card/{side}`: for signed-in staff only, never cached.
 pub async fn view(
     State(state): State<AppState>,
-    session: Session,
+    who: SignedIn<AnyStaff>,
     Path((reference, side)): Path<(String, String)>,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
-) -> Response {
-    let staff = match with_role(&state, &session, super::staff::any_role).await {
-        Ok(s) => s,
-        Err(g) => return refusal(g),
-    };
-    let not_found = || super::staff::message(StatusCode::NOT_FOUND, "Not found", "There is no such card photo.");
+) -> Result<Response, StaffError> {
+    const NOT_FOUND: StaffError = StaffError::NotFound("There is no such card photo.");
     if side != "front" && side != "back" {
-        return not_found();
+        return Err(NOT_FOUND);
     }
-    let found = match super::staff::find_submission(&state, &reference).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let reference = found.reference.clone();
-    let (mime, bytes) = match cards::load(&state.db, state.db.keys.as_deref(), found.id, &side).await {
-        Ok(Some(x)) => x,
-        Ok(None) => return not_found(),
-        Err(e) => {
+    let found = super::staff::find_submission(&state, &reference).await?;
+    let (mime, bytes) = cards::load(&state.db, state.db.keys.as_deref(), found.id, &side)
+        .await
+        .map_err(|e| {
             tracing::error!(error = %e, "card image unreadable");
-            return super::staff::unavailable();
-        }
-    };
+            StaffError::Refused(Refusal::Unavailable)
+        })?
+        .ok_or(NOT_FOUND)?;
     let detail = format!("card {side}");
-    if audit(&state, Some(&staff), Action::ViewSubmission, reference.compact(), &detail, &Origin::of(&headers, client)).await.is_err() {
-        return super::staff::unavailable();
-    }
-    (
+    audit(&state, Some(&who.staff), Action::ViewSubmission, found.reference.compact(), &detail, &who.origin).await?;
+    Ok((
         [
             (CONTENT_TYPE, mime),
             (CONTENT_DISPOSITION, format!("inline; filename=\"card-{side}\"")),
@@ -160,5 +149,5 @@ pub async fn view(
         ],
         bytes,
     )
-        .into_response()
+        .into_response())
 }

@@ -19,7 +19,7 @@ pub use queue::QueuePage;
 pub use sign_in::{EnrolPage, InvitePage, SignInPage, TwoFactorPage};
 pub use submission::SubmissionPage;
 
-use crate::shared::staff::{Gate, Me};
+use crate::shared::staff::{Gate, Me, Refusal};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -32,13 +32,13 @@ pub fn message_code() -> Option<String> {
 /// redirected sign-in cases; these texts are for the moment before the browser follows.)
 pub fn gated<T: 'static>(gate: Result<Gate<T>, ServerFnError>, page: impl FnOnce(T) -> AnyView) -> AnyView {
     let (title, text, link) = match gate {
-        Ok(Gate::Ok(t)) => return page(t),
-        Ok(Gate::SignIn) => ("Please sign in", "This page is for clinic staff.", ("/staff/sign-in", "Sign in")),
-        Ok(Gate::Expired) => ("Signed out", "You were signed out after a period without activity.", ("/staff/sign-in?m=expired", "Sign in again")),
-        Ok(Gate::TwoFactor) => ("One more step", "Enter the code from your authenticator app.", ("/staff/two-factor", "Continue")),
-        Ok(Gate::Enrol) => ("Set up two-factor sign-in", "Two-factor sign-in is required for your account.", ("/staff/enrol", "Set it up")),
-        Ok(Gate::Forbidden) => ("Not allowed", "Your role does not include this page. Ask an administrator if you need it.", ("/staff", "Back to the queue")),
-        Ok(Gate::Unavailable) | Err(_) => ("Briefly unavailable", "The database did not answer. Please try again in a minute.", ("/staff", "Try again")),
+        Ok(Ok(t)) => return page(t),
+        Ok(Err(Refusal::SignIn)) => ("Please sign in", "This page is for clinic staff.", ("/staff/sign-in", "Sign in")),
+        Ok(Err(Refusal::Expired)) => ("Signed out", "You were signed out after a period without activity.", ("/staff/sign-in?m=expired", "Sign in again")),
+        Ok(Err(Refusal::TwoFactor)) => ("One more step", "Enter the code from your authenticator app.", ("/staff/two-factor", "Continue")),
+        Ok(Err(Refusal::Enrol)) => ("Set up two-factor sign-in", "Two-factor sign-in is required for your account.", ("/staff/enrol", "Set it up")),
+        Ok(Err(Refusal::Forbidden)) => ("Not allowed", "Your role does not include this page. Ask an administrator if you need it.", ("/staff", "Back to the queue")),
+        Ok(Err(Refusal::Unavailable)) | Err(_) => ("Briefly unavailable", "The database did not answer. Please try again in a minute.", ("/staff", "Try again")),
     };
     view! {
         <section class="page narrow">

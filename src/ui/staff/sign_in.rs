@@ -2,7 +2,7 @@
 //! typed secret, then the recovery codes once), and accepting an invitation.
 
 use super::data::{load_enrol, load_invitation};
-use crate::shared::staff::{enrol_notice, notice, password_notice, CurrentProof, Gate};
+use crate::shared::staff::{enrol_notice, notice, password_notice, CurrentProof, Refusal};
 use super::{gated, message_code, Flash};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -157,7 +157,7 @@ pub fn InvitePage() -> impl IntoView {
                                 </form>
                             </section>
                         }.into_any(),
-                        Ok(None) => gated::<()>(Ok(Gate::SignIn), |_| ().into_any()),
+                        Ok(None) => gated::<()>(Ok(Err(Refusal::SignIn)), |_| ().into_any()),
                         Err(e) => gated::<()>(Err(e), |_| ().into_any()),
                     }
                 })

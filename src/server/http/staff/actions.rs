@@ -1,28 +1,30 @@
 //! Form posts of the staff pages: queue and audit filters, workflow status, assignee,
-//! notes, and (admins) accounts. Each checks origin, session and role, audits, and
-//! redirects back to the page it came from.
+//! notes, and (admins) accounts. The guard checks origin, session and role; each
+//! handler changes what it must, audits, and redirects back to the page it came from.
 
+use super::error::{redirect, StaffError};
+use super::guard::{AnyStaff, ChangesStatus, ManagesAccounts, StaffPost, WritesNotes};
 use super::pages::{AUDIT_FILTER, INVITE_FLASH, QUEUE_FILTER};
-use super::{any_role, audit, post_guard, Origin};
+use super::{audit, Origin};
 use crate::domain::intake::Plan;
 use crate::domain::screening::Outcome;
 use crate::domain::staff::{Role, VerificationStatus, WorkflowStatus};
-use crate::domain::values::Reference;
-use crate::server::http::extract::ClientAddr;
+use crate::domain::values::{Email, PersonName};
 use crate::server::http::browser::see_other;
 use crate::server::http::AppState;
 use crate::server::staff::accounts::{self, AccountError};
 use crate::server::staff::audit::Action;
+use crate::server::staff::sessions::Staff;
 use crate::server::staff::submissions::{self, ChangeError, NOTE_MAX};
 use crate::shared::staff::{AuditFilter, QueueFilter, QueueSort};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
 use std::collections::HashMap;
 use tower_sessions::Session;
 
 type Fields = Form<HashMap<String, String>>;
+type Answer = Result<Response, StaffError>;
 
 fn field<'a>(f: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     f.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
@@ -34,10 +36,7 @@ fn date(f: &HashMap<String, String>, name: &str) -> Option<String> {
 }
 
 /// `POST /staff/queue`: remembers the filters in the session, then shows page 1.
-pub async fn filter_queue(State(state): State<AppState>, session: Session, headers: HeaderMap, Form(f): Fields) -> Response {
-    if let Err(r) = post_guard(&state, &session, &headers, any_role).await {
-        return r;
-    }
+pub async fn filter_queue(post: StaffPost<AnyStaff>, Form(f): Fields) -> Answer {
     let filter = if f.contains_key("clear") {
         QueueFilter::default()
     } else {
@@ -52,17 +51,12 @@ pub async fn filter_queue(State(state): State<AppState>, session: Session, heade
             sort: field(&f, "sort").and_then(QueueSort::parse).unwrap_or_default(),
         }
     };
-    if session.insert(QUEUE_FILTER, filter).await.is_err() {
-        return super::unavailable();
-    }
-    see_other("/staff", &[])
+    post.session.insert(QUEUE_FILTER, filter).await?;
+    Ok(see_other("/staff", &[]))
 }
 
 /// `POST /staff/audit`: the audit log's filters (admins).
-pub async fn filter_audit(State(state): State<AppState>, session: Session, headers: HeaderMap, Form(f): Fields) -> Response {
-    if let Err(r) = post_guard(&state, &session, &headers, Role::manages_accounts).await {
-        return r;
-    }
+pub async fn filter_audit(post: StaffPost<ManagesAccounts>, Form(f): Fields) -> Answer {
     let filter = if f.contains_key("clear") {
         AuditFilter::default()
     } else {
@@ -74,225 +68,144 @@ pub async fn filter_audit(State(state): State<AppState>, session: Session, heade
             to: date(&f, "to"),
         }
     };
-    if session.insert(AUDIT_FILTER, filter).await.is_err() {
-        return super::unavailable();
-    }
-    see_other("/staff/audit", &[])
-}
-
-/// The intake id of a reference in a path, or the answer to give instead.
-async fn intake_id(state: &AppState, reference: &str) -> Result<(i64, Reference), Response> {
-    super::find_submission(state, reference).await.map(|s| (s.id, s.reference))
+    post.session.insert(AUDIT_FILTER, filter).await?;
+    Ok(see_other("/staff/audit", &[]))
 }
 
 /// `POST /staff/submissions/{reference}/status` with `from` (the status the user saw)
 /// and `to`.
 pub async fn change_status(
     State(state): State<AppState>,
-    session: Session,
+    post: StaffPost<ChangesStatus>,
     Path(reference): Path<String>,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
     Form(f): Fields,
-) -> Response {
-    let staff = match post_guard(&state, &session, &headers, Role::changes_status).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let (id, reference) = match intake_id(&state, &reference).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let page = format!("/staff/submissions/{}", reference.display());
-    let (Some(from), Some(to)) =
-        (field(&f, "from").and_then(WorkflowStatus::parse), field(&f, "to").and_then(WorkflowStatus::parse))
-    else {
-        return see_other(&format!("{page}?m=bad-status"), &[]);
-    };
-    match submissions::change_status(&state.db, id, from, to, staff.id).await {
-        Ok(()) => {}
-        Err(ChangeError::NotAllowed { .. }) => return see_other(&format!("{page}?m=bad-status"), &[]),
-        Err(ChangeError::Conflict) => return see_other(&format!("{page}?m=conflict"), &[]),
-        Err(ChangeError::Db(_)) => return super::unavailable(),
-    }
+) -> Answer {
+    let found = super::find_submission(&state, &reference).await?;
+    let page = format!("/staff/submissions/{}", found.reference.display());
+    let from = field(&f, "from").and_then(WorkflowStatus::parse);
+    let to = field(&f, "to").and_then(WorkflowStatus::parse);
+    let (Some(from), Some(to)) = (from, to) else { return Err(redirect(format!("{page}?m=bad-status"))) };
+    submissions::change_status(&state.db, found.id, from, to, post.staff.id).await.map_err(|e| match e {
+        ChangeError::NotAllowed { .. } => redirect(format!("{page}?m=bad-status")),
+        ChangeError::Conflict => redirect(format!("{page}?m=conflict")),
+        ChangeError::Db(e) => e.into(),
+    })?;
     let detail = format!("{} -> {}", from.as_str(), to.as_str());
-    if audit(&state, Some(&staff), Action::ChangeStatus, reference.compact(), &detail, &Origin::of(&headers, client)).await.is_err() {
-        return super::unavailable();
-    }
-    see_other(&format!("{page}?m=status-changed"), &[])
+    audit(&state, Some(&post.staff), Action::ChangeStatus, found.reference.compact(), &detail, &post.origin).await?;
+    Ok(see_other(&format!("{page}?m=status-changed"), &[]))
 }
 
 /// `POST /staff/submissions/{reference}/assign` with `assignee` (an account id, or empty).
 pub async fn assign(
     State(state): State<AppState>,
-    session: Session,
+    post: StaffPost<ChangesStatus>,
     Path(reference): Path<String>,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
     Form(f): Fields,
-) -> Response {
-    let staff = match post_guard(&state, &session, &headers, Role::changes_status).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let (id, reference) = match intake_id(&state, &reference).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let page = format!("/staff/submissions/{}", reference.display());
-    // Empty means nobody; anything else must be an account id (not silently "nobody").
-    let assignee = match field(&f, "assignee").map(str::parse::<i64>) {
-        None => None,
-        Some(Ok(a)) => Some(a),
-        Some(Err(_)) => return see_other(&format!("{page}?m=bad-assignee"), &[]),
-    };
+) -> Answer {
+    let found = super::find_submission(&state, &reference).await?;
+    let page = format!("/staff/submissions/{}", found.reference.display());
+    let bad = || redirect(format!("{page}?m=bad-assignee"));
+    // Empty means nobody; anything else must be an account that can be assigned (never
+    // silently "nobody").
+    let assignee = field(&f, "assignee").map(str::parse::<i64>).transpose().map_err(|_| bad())?;
     if let Some(a) = assignee {
-        match submissions::assignable(&state.db).await {
-            Ok(list) if list.iter().any(|(id, _)| *id == a) => {}
-            Ok(_) => return see_other(&format!("{page}?m=bad-assignee"), &[]),
-            Err(_) => return super::unavailable(),
+        if !submissions::assignable(&state.db).await?.iter().any(|(id, _)| *id == a) {
+            return Err(bad());
         }
     }
-    if submissions::assign(&state.db, id, assignee).await.is_err() {
-        return super::unavailable();
-    }
+    submissions::assign(&state.db, found.id, assignee).await?;
     let detail = assignee.map(|a| format!("account {a}")).unwrap_or_else(|| "nobody".into());
-    if audit(&state, Some(&staff), Action::Assign, reference.compact(), &detail, &Origin::of(&headers, client)).await.is_err() {
-        return super::unavailable();
-    }
-    see_other(&format!("{page}?m=assigned"), &[])
+    audit(&state, Some(&post.staff), Action::Assign, found.reference.compact(), &detail, &post.origin).await?;
+    Ok(see_other(&format!("{page}?m=assigned"), &[]))
 }
 
 /// `POST /staff/submissions/{reference}/notes` with `body`.
 pub async fn add_note(
     State(state): State<AppState>,
-    session: Session,
+    post: StaffPost<WritesNotes>,
     Path(reference): Path<String>,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
     Form(f): Fields,
-) -> Response {
-    let staff = match post_guard(&state, &session, &headers, Role::writes_notes).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let (id, reference) = match intake_id(&state, &reference).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let page = format!("/staff/submissions/{}", reference.display());
-    let Some(body) = field(&f, "body") else { return see_other(&format!("{page}?m=note-empty#notes"), &[]) };
+) -> Answer {
+    let found = super::find_submission(&state, &reference).await?;
+    let page = format!("/staff/submissions/{}", found.reference.display());
+    let body = field(&f, "body").ok_or_else(|| redirect(format!("{page}?m=note-empty#notes")))?;
     if body.chars().count() > NOTE_MAX {
-        return see_other(&format!("{page}?m=note-long#notes"), &[]);
+        return Err(redirect(format!("{page}?m=note-long#notes")));
     }
-    if submissions::add_note(&state.db, id, staff.id, body).await.is_err() {
-        return super::unavailable();
-    }
+    submissions::add_note(&state.db, found.id, post.staff.id, body).await?;
     // The note's text is PHI: the audit row says that a note was added, not what it says.
-    if audit(&state, Some(&staff), Action::AddNote, reference.compact(), "", &Origin::of(&headers, client)).await.is_err() {
-        return super::unavailable();
-    }
-    see_other(&format!("{page}?m=note-added#notes"), &[])
+    audit(&state, Some(&post.staff), Action::AddNote, found.reference.compact(), "", &post.origin).await?;
+    Ok(see_other(&format!("{page}?m=note-added#notes"), &[]))
 }
 
 /// `POST /staff/users`: an admin invites someone (e-mail, name, role). The link is shown
 /// once on the accounts page.
-pub async fn invite(
-    State(state): State<AppState>,
-    session: Session,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
-    Form(f): Fields,
-) -> Response {
-    let staff = match post_guard(&state, &session, &headers, Role::manages_accounts).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn invite(State(state): State<AppState>, post: StaffPost<ManagesAccounts>, Form(f): Fields) -> Answer {
+    let role = field(&f, "role").and_then(Role::parse).ok_or_else(|| redirect("/staff/users?m=bad-role"))?;
     let email = accounts::normal_email(field(&f, "email").unwrap_or(""));
-    let name = field(&f, "name").unwrap_or("");
-    let Some(role) = field(&f, "role").and_then(Role::parse) else { return see_other("/staff/users?m=bad-role", &[]) };
-    if crate::domain::values::Email::parse(&email).is_err() {
-        return see_other("/staff/users?m=bad-email", &[]);
-    }
-    let Ok(name) = crate::domain::values::PersonName::parse(name) else {
-        return see_other("/staff/users?m=bad-name", &[]);
-    };
-    let id = match accounts::create(&state.db, &email, name.as_str(), role, None).await {
-        Ok(id) => id,
-        Err(AccountError::Duplicate) => return see_other("/staff/users?m=duplicate", &[]),
-        Err(AccountError::Db(_)) => return super::unavailable(),
-    };
-    invitation_link(&state, &session, &staff, id, &email, role, &Origin::of(&headers, client)).await
+    Email::parse(&email).map_err(|_| redirect("/staff/users?m=bad-email"))?;
+    let name = PersonName::parse(field(&f, "name").unwrap_or("")).map_err(|_| redirect("/staff/users?m=bad-name"))?;
+    let id = accounts::create(&state.db, &email, name.as_str(), role, None).await.map_err(|e| match e {
+        AccountError::Duplicate => redirect("/staff/users?m=duplicate"),
+        AccountError::Db(e) => e.into(),
+    })?;
+    invitation_link(&state, &post.session, &post.staff, id, &email, role, &post.origin).await
 }
 
+/// Makes an invitation link, audits it, and shows it once on the accounts page.
 async fn invitation_link(
     state: &AppState,
     session: &Session,
-    staff: &crate::server::staff::sessions::Staff,
+    staff: &Staff,
     id: i64,
     email: &str,
     role: Role,
     origin: &Origin,
-) -> Response {
-    let Ok(token) = accounts::invite(&state.db, id).await else { return super::unavailable() };
+) -> Answer {
+    let token = accounts::invite(&state.db, id).await?;
     let link = format!("{}/staff/invite/{token}", state.settings.public_url);
-    if audit(state, Some(staff), Action::UserInvited, email, role.as_str(), origin).await.is_err() {
-        return super::unavailable();
-    }
-    if session.insert(INVITE_FLASH, (email.to_owned(), link)).await.is_err() {
-        return super::unavailable();
-    }
-    see_other("/staff/users?m=invited", &[])
+    audit(state, Some(staff), Action::UserInvited, email, role.as_str(), origin).await?;
+    session.insert(INVITE_FLASH, (email.to_owned(), link)).await?;
+    Ok(see_other("/staff/users?m=invited", &[]))
 }
 
 /// `POST /staff/users/{id}/{change}`: role, disable, enable, or a new invitation link.
 pub async fn change_user(
     State(state): State<AppState>,
-    session: Session,
+    post: StaffPost<ManagesAccounts>,
     Path((id, change)): Path<(i64, String)>,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
     Form(f): Fields,
-) -> Response {
-    let staff = match post_guard(&state, &session, &headers, Role::manages_accounts).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let origin = Origin::of(&headers, client);
-    let user = match accounts::find(&state.db, id).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return super::message(StatusCode::NOT_FOUND, "Not found", "There is no such account."),
-        Err(_) => return super::unavailable(),
-    };
+) -> Answer {
+    let user = accounts::find(&state.db, id).await?.ok_or(StaffError::NotFound("There is no such account."))?;
     // The last enabled admin cannot lock everyone out of account management.
     let last_admin = || async {
         user.role == Role::Admin && !user.disabled && accounts::active_admins(&state.db).await.map(|n| n <= 1).unwrap_or(true)
     };
-    let (result, action, detail) = match change.as_str() {
+    let (action, detail) = match change.as_str() {
         "role" => {
-            let Some(role) = field(&f, "role").and_then(Role::parse) else { return see_other("/staff/users?m=bad-role", &[]) };
+            let role = field(&f, "role").and_then(Role::parse).ok_or_else(|| redirect("/staff/users?m=bad-role"))?;
             if role != Role::Admin && last_admin().await {
-                return see_other("/staff/users?m=last-admin", &[]);
+                return Err(redirect("/staff/users?m=last-admin"));
             }
-            (accounts::set_role(&state.db, id, role).await, Action::RoleChanged, format!("{} -> {}", user.role, role))
+            accounts::set_role(&state.db, id, role).await?;
+            (Action::RoleChanged, format!("{} -> {}", user.role, role))
         }
         "disable" => {
-            if id == staff.id || last_admin().await {
-                return see_other("/staff/users?m=last-admin", &[]);
+            if id == post.staff.id || last_admin().await {
+                return Err(redirect("/staff/users?m=last-admin"));
             }
-            (accounts::set_disabled(&state.db, id, true).await, Action::UserDisabled, String::new())
+            accounts::set_disabled(&state.db, id, true).await?;
+            (Action::UserDisabled, String::new())
         }
-        "enable" => (accounts::set_disabled(&state.db, id, false).await, Action::UserEnabled, String::new()),
+        "enable" => {
+            accounts::set_disabled(&state.db, id, false).await?;
+            (Action::UserEnabled, String::new())
+        }
         "invite" if user.password_hash.is_none() => {
-            return invitation_link(&state, &session, &staff, id, &user.email, user.role, &origin).await;
+            return invitation_link(&state, &post.session, &post.staff, id, &user.email, user.role, &post.origin).await;
         }
-        _ => return super::message(StatusCode::NOT_FOUND, "Not found", "There is no such change."),
+        _ => return Err(StaffError::NotFound("There is no such change.")),
     };
-    if result.is_err() {
-        return super::unavailable();
-    }
-    if audit(&state, Some(&staff), action, &user.email, &detail, &origin).await.is_err() {
-        return super::unavailable();
-    }
-    see_other("/staff/users?m=saved", &[])
+    audit(&state, Some(&post.staff), action, &user.email, &detail, &post.origin).await?;
+    Ok(see_other("/staff/users?m=saved", &[]))
 }

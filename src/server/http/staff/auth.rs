@@ -9,9 +9,10 @@
 //! and per-account failures as sign-in, or a stolen session would be an unlimited
 //! password oracle and a way to swap the second factor (`reauthenticate`).
 
-use super::{any_role, audit, post_guard, refusal, Origin};
-use crate::server::http::extract::ClientAddr;
-use crate::server::http::browser::{same_origin, see_other};
+use super::error::{redirect, StaffError};
+use super::guard::{AnyStaff, SameSite, StaffPost};
+use super::{audit, Origin};
+use crate::server::http::browser::see_other;
 use crate::server::http::AppState;
 use crate::server::rate_limit::Decision;
 use crate::server::staff::accounts::{self, HOURLY_FAILURES};
@@ -19,10 +20,9 @@ use crate::server::staff::audit::Action;
 use crate::server::staff::password::{self, NewPassword, PolicyError};
 use crate::server::staff::sessions::{self, Stage, Staff};
 use crate::server::staff::totp;
-use crate::shared::staff::Gate;
+use crate::shared::staff::Refusal;
 use axum::extract::{Path, State};
-use axum::http::header::RETRY_AFTER;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -36,26 +36,14 @@ pub struct SignInForm {
     password: String,
 }
 
-/// Counts one attempt from `client` against the per-address limit; `Err` is the answer
-/// to give instead (429 with Retry-After, or 503).
-async fn per_address_limit(state: &AppState, kind: &str, client: &str) -> Result<(), Response> {
-    match state.limiter.hit_limit(&format!("{kind}:{client}"), state.settings.sign_in_per_minute).await {
-        Ok(Decision::Allow) => Ok(()),
-        Ok(Decision::Limited { retry_after_secs }) => Err(too_many(retry_after_secs)),
-        Err(_) => Err(super::unavailable()),
-    }
-}
+type Answer = Result<Response, StaffError>;
 
-fn too_many(retry_after: u64) -> Response {
-    let mut r = super::message(
-        StatusCode::TOO_MANY_REQUESTS,
-        "Too many attempts",
-        "Too many sign-in attempts from this address. Please wait a minute and try again.",
-    );
-    if let Ok(v) = retry_after.to_string().parse() {
-        r.headers_mut().insert(RETRY_AFTER, v);
+/// Counts one attempt from `client` against the per-address limit (429 past it).
+async fn per_address_limit(state: &AppState, kind: &str, client: &str) -> Result<(), StaffError> {
+    match state.limiter.hit_limit(&format!("{kind}:{client}"), state.settings.sign_in_per_minute).await? {
+        Decision::Allow => Ok(()),
+        Decision::Limited { retry_after_secs } => Err(StaffError::TooMany { retry_after_secs }),
     }
-    r
 }
 
 fn now_unix() -> i64 {
@@ -102,9 +90,9 @@ async fn reauthenticate(
     code_ok: bool,
     purpose: &str,
     origin: &Origin,
-) -> Result<Reauth, Response> {
+) -> Result<Reauth, StaffError> {
     per_address_limit(state, "reauth", &origin.client).await?;
-    let waiting = locked(state, user).await.map_err(|_| super::unavailable())?;
+    let waiting = locked(state, user).await?;
     let digits: String = given.chars().filter(|c| !c.is_whitespace()).collect();
     // Six digits cannot be a password (NewPassword: 12 characters or more).
     let is_code = code_ok && user.totp_secret.is_some() && digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit());
@@ -114,7 +102,7 @@ async fn reauthenticate(
         let keys = state.db.keys.as_deref();
         let secret = user.totp_secret.as_deref().and_then(|s| accounts::open_secret(keys, user.id, s)).unwrap_or_default();
         match totp::accept(&secret, &digits, now_unix() as u64, user.totp_last_step.map(|s| s as u64)) {
-            Some(step) => accounts::use_totp_step(&state.db, user.id, step as i64).await.map_err(|_| super::unavailable())?,
+            Some(step) => accounts::use_totp_step(&state.db, user.id, step as i64).await?,
             None => false,
         }
     } else {
@@ -123,8 +111,8 @@ async fn reauthenticate(
     if proven && !waiting {
         return Ok(Reauth::Proven);
     }
-    if !waiting && accounts::record_failure(&state.db, user.id).await.is_err() {
-        return Err(super::unavailable());
+    if !waiting {
+        accounts::record_failure(&state.db, user.id).await?;
     }
     let detail = if waiting {
         format!("{purpose}: account waiting after repeated failures")
@@ -133,43 +121,28 @@ async fn reauthenticate(
     } else {
         format!("{purpose}: wrong current password")
     };
-    if audit(state, Some(&staff_of(user)), Action::ReauthFailed, &user.email, &detail, origin).await.is_err() {
-        return Err(super::unavailable());
-    }
+    audit(state, Some(&staff_of(user)), Action::ReauthFailed, &user.email, &detail, origin).await?;
     Ok(if waiting { Reauth::Waiting } else { Reauth::Wrong })
 }
 
 /// `POST /staff/sign-in`
 pub async fn sign_in(
     State(state): State<AppState>,
+    _: SameSite,
+    origin: Origin,
     session: Session,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
     Form(form): Form<SignInForm>,
-) -> Response {
-    if !same_origin(&headers) {
-        return super::forbidden_origin();
-    }
-    if let Err(r) = per_address_limit(&state, "sign-in", &client).await {
-        return r;
-    }
-    let origin = Origin::of(&headers, client);
-    let user = match accounts::find_by_email(&state.db, &form.email).await {
-        Ok(u) => u.filter(|u| !u.disabled && u.password_hash.is_some()),
-        Err(_) => return super::unavailable(),
-    };
+) -> Answer {
+    per_address_limit(&state, "sign-in", &origin.client).await?;
+    let failed = || see_other("/staff/sign-in?m=failed", &[]);
+    let user = accounts::find_by_email(&state.db, &form.email).await?.filter(|u| !u.disabled && u.password_hash.is_some());
     let Some(user) = user else {
         // The same argon2 work as a real check, then the same answer.
         password::verify(&form.password, None).await;
-        if audit(&state, None, Action::SignInFailed, "", "unknown or disabled account", &origin).await.is_err() {
-            return super::unavailable();
-        }
-        return see_other("/staff/sign-in?m=failed", &[]);
+        audit(&state, None, Action::SignInFailed, "", "unknown or disabled account", &origin).await?;
+        return Ok(failed());
     };
-    let is_locked = match locked(&state, &user).await {
-        Ok(l) => l,
-        Err(_) => return super::unavailable(),
-    };
+    let is_locked = locked(&state, &user).await?;
     let ok = if is_locked {
         password::verify(&form.password, None).await
     } else {
@@ -177,13 +150,11 @@ pub async fn sign_in(
     };
     if !ok {
         let detail = if is_locked { "account waiting after repeated failures" } else { "wrong password" };
-        if !is_locked && accounts::record_failure(&state.db, user.id).await.is_err() {
-            return super::unavailable();
+        if !is_locked {
+            accounts::record_failure(&state.db, user.id).await?;
         }
-        if audit(&state, None, Action::SignInFailed, &user.email, detail, &origin).await.is_err() {
-            return super::unavailable();
-        }
-        return see_other("/staff/sign-in?m=failed", &[]);
+        audit(&state, None, Action::SignInFailed, &user.email, detail, &origin).await?;
+        return Ok(failed());
     }
     let stage = if user.totp_secret.is_some() {
         Stage::TwoFactor
@@ -194,22 +165,18 @@ pub async fn sign_in(
     };
     // The count restarts only once signed in: clearing it at the password step would give
     // anyone who knows the password a fresh run of code guesses after every five.
-    if stage != Stage::TwoFactor && accounts::clear_failures(&state.db, user.id).await.is_err() {
-        return super::unavailable();
+    if stage != Stage::TwoFactor {
+        accounts::clear_failures(&state.db, user.id).await?;
     }
-    if sessions::begin(&session, &user, stage).await.is_err() {
-        return super::unavailable();
-    }
-    match stage {
+    sessions::begin(&session, &user, stage).await?;
+    Ok(match stage {
         Stage::TwoFactor => see_other("/staff/two-factor", &[]),
         Stage::Enrol => see_other("/staff/enrol", &[]),
         Stage::Full => {
-            if audit(&state, Some(&staff_of(&user)), Action::SignIn, &user.email, "password", &origin).await.is_err() {
-                return super::unavailable();
-            }
+            audit(&state, Some(&staff_of(&user)), Action::SignIn, &user.email, "password", &origin).await?;
             see_other("/staff", &[])
         }
-    }
+    })
 }
 
 #[derive(Deserialize)]
@@ -219,92 +186,64 @@ pub struct CodeForm {
 }
 
 /// The account of a session that is part-way through signing in, if still valid.
-async fn pending(state: &AppState, session: &Session, stage: Stage) -> Result<(sessions::State, accounts::User), Response> {
-    let Some(s) = sessions::state(session).await.filter(|s| s.stage == stage) else {
-        return Err(see_other("/staff/sign-in", &[]));
-    };
+async fn pending(state: &AppState, session: &Session, stage: Stage) -> Result<(sessions::State, accounts::User), StaffError> {
+    let s = sessions::state(session).await.filter(|s| s.stage == stage).ok_or(StaffError::Refused(Refusal::SignIn))?;
     let timeouts = state.settings.staff_timeouts;
     if now_unix() - s.last_seen > timeouts.idle.as_secs() as i64 {
         sessions::end(session).await;
-        return Err(see_other("/staff/sign-in?m=expired", &[]));
+        return Err(Refusal::Expired.into());
     }
-    match accounts::find(&state.db, s.user_id).await {
-        Ok(Some(u)) if !u.disabled && u.session_epoch == s.epoch => Ok((s, u)),
-        Ok(_) => {
+    match accounts::find(&state.db, s.user_id).await? {
+        Some(u) if !u.disabled && u.session_epoch == s.epoch => Ok((s, u)),
+        _ => {
             sessions::end(session).await;
-            Err(see_other("/staff/sign-in", &[]))
+            Err(Refusal::SignIn.into())
         }
-        Err(_) => Err(super::unavailable()),
     }
 }
 
 /// `POST /staff/two-factor`: a TOTP code or a recovery code.
 pub async fn two_factor(
     State(state): State<AppState>,
+    _: SameSite,
+    origin: Origin,
     session: Session,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
     Form(form): Form<CodeForm>,
-) -> Response {
-    if !same_origin(&headers) {
-        return super::forbidden_origin();
-    }
-    if let Err(r) = per_address_limit(&state, "two-factor", &client).await {
-        return r;
-    }
-    let origin = Origin::of(&headers, client);
-    let (s, user) = match pending(&state, &session, Stage::TwoFactor).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+) -> Answer {
+    per_address_limit(&state, "two-factor", &origin.client).await?;
+    let (s, user) = pending(&state, &session, Stage::TwoFactor).await?;
     let staff = staff_of(&user);
     let code = form.code.trim();
-    let is_locked = match locked(&state, &user).await {
-        Ok(l) => l,
-        Err(_) => return super::unavailable(),
-    };
+    let is_locked = locked(&state, &user).await?;
     let method = if is_locked {
         None
     } else if code.chars().any(|c| c.is_ascii_alphabetic()) || code.len() >= 10 {
-        match accounts::use_recovery_code(&state.db, user.id, &totp::recovery_hash(code)).await {
-            Ok(true) => Some("recovery code"),
-            Ok(false) => None,
-            Err(_) => return super::unavailable(),
-        }
+        accounts::use_recovery_code(&state.db, user.id, &totp::recovery_hash(code)).await?.then_some("recovery code")
     } else {
         let keys = state.db.keys.as_deref();
         let secret = user.totp_secret.as_deref().and_then(|s| accounts::open_secret(keys, user.id, s)).unwrap_or_default();
         let last = user.totp_last_step.map(|s| s as u64);
         match totp::accept(&secret, code, now_unix() as u64, last) {
-            Some(step) => match accounts::use_totp_step(&state.db, user.id, step as i64).await {
-                Ok(true) => Some("totp"),
-                Ok(false) => None,
-                Err(_) => return super::unavailable(),
-            },
+            Some(step) => accounts::use_totp_step(&state.db, user.id, step as i64).await?.then_some("totp"),
             None => None,
         }
     };
     let Some(method) = method else {
-        if !is_locked && accounts::record_failure(&state.db, user.id).await.is_err() {
-            return super::unavailable();
+        if !is_locked {
+            accounts::record_failure(&state.db, user.id).await?;
         }
-        if audit(&state, Some(&staff), Action::TwoFactorFailed, &user.email, "wrong or used code", &origin).await.is_err() {
-            return super::unavailable();
-        }
-        return see_other("/staff/two-factor?m=code", &[]);
+        audit(&state, Some(&staff), Action::TwoFactorFailed, &user.email, "wrong or used code", &origin).await?;
+        return Ok(see_other("/staff/two-factor?m=code", &[]));
     };
     let now = now_unix();
     let full = sessions::State { stage: Stage::Full, signed_in_at: now, last_seen: now, ..s };
-    if accounts::clear_failures(&state.db, user.id).await.is_err() || sessions::update(&session, full, true).await.is_err() {
-        return super::unavailable();
+    accounts::clear_failures(&state.db, user.id).await?;
+    sessions::update(&session, full, true).await?;
+    if method == "recovery code" {
+        audit(&state, Some(&staff), Action::RecoveryCodeUsed, &user.email, "", &origin).await?;
     }
-    if method == "recovery code" && audit(&state, Some(&staff), Action::RecoveryCodeUsed, &user.email, "", &origin).await.is_err() {
-        return super::unavailable();
-    }
-    if audit(&state, Some(&staff), Action::SignIn, &user.email, method, &origin).await.is_err() {
-        return super::unavailable();
-    }
-    see_other("/staff", &[])
+    audit(&state, Some(&staff), Action::SignIn, &user.email, method, &origin).await?;
+    Ok(see_other("/staff", &[]))
 }
 
 #[derive(Deserialize)]
@@ -321,43 +260,32 @@ pub struct EnrolForm {
 /// lost authenticator, once the user has shown again that they own the account.
 pub async fn enrol(
     State(state): State<AppState>,
+    _: SameSite,
+    origin: Origin,
     session: Session,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
     Form(form): Form<EnrolForm>,
-) -> Response {
-    if !same_origin(&headers) {
-        return super::forbidden_origin();
-    }
-    let origin = Origin::of(&headers, client);
+) -> Answer {
     let (s, user) = match pending(&state, &session, Stage::Enrol).await {
         Ok(p) => p,
-        Err(_) => match super::signed_in(&state, &session).await {
-            Ok(staff) => match (sessions::state(&session).await, accounts::find(&state.db, staff.id).await) {
-                (Some(s), Ok(Some(u))) => (s, u),
-                _ => return super::unavailable(),
-            },
-            Err(denied) => return refusal(super::gate_of(denied)),
-        },
+        Err(_) => {
+            let staff = sessions::current(&session, &state.db, state.settings.staff_timeouts).await?;
+            let s = sessions::state(&session).await.ok_or(Refusal::SignIn)?;
+            (s, accounts::find(&state.db, staff.id).await?.ok_or(Refusal::SignIn)?)
+        }
     };
-    let Some(secret) = sessions::pending_secret(&state.db, &s) else { return see_other("/staff/enrol", &[]) };
+    let secret = sessions::pending_secret(&state.db, &s).ok_or_else(|| redirect("/staff/enrol"))?;
     if s.stage == Stage::Full {
-        match reauthenticate(&state, &user, &form.current, true, "new authenticator", &origin).await {
-            Ok(Reauth::Proven) => {}
-            Ok(Reauth::Wrong) => return see_other("/staff/enrol?m=current", &[]),
-            Ok(Reauth::Waiting) => return see_other("/staff/enrol?m=locked", &[]),
-            Err(r) => return r,
+        match reauthenticate(&state, &user, &form.current, true, "new authenticator", &origin).await? {
+            Reauth::Proven => {}
+            Reauth::Wrong => return Err(redirect("/staff/enrol?m=current")),
+            Reauth::Waiting => return Err(redirect("/staff/enrol?m=locked")),
         }
     }
-    let Some(step) = totp::accept(&secret, &form.code, now_unix() as u64, None) else {
-        return see_other("/staff/enrol?m=code", &[]);
-    };
+    let step = totp::accept(&secret, &form.code, now_unix() as u64, None).ok_or_else(|| redirect("/staff/enrol?m=code"))?;
     let codes = totp::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_hash(c)).collect();
     let stored = accounts::seal_secret(state.db.keys.as_deref(), user.id, &secret);
-    if accounts::enrol_two_factor(&state.db, user.id, &stored, step as i64, &hashes).await.is_err() {
-        return super::unavailable();
-    }
+    accounts::enrol_two_factor(&state.db, user.id, &stored, step as i64, &hashes).await?;
     // Enrolling ended every other session (new epoch); this one continues under it.
     let now = now_unix();
     let next = sessions::State {
@@ -369,52 +297,31 @@ pub async fn enrol(
         ..s
     };
     let staff = staff_of(&user);
-    if sessions::update(&session, next, true).await.is_err()
-        || sessions::flash_recovery_codes(&session, &state.db, user.id, &codes).await.is_err()
-    {
-        return super::unavailable();
-    }
-    if audit(&state, Some(&staff), Action::TwoFactorEnrolled, &user.email, "", &origin).await.is_err() {
-        return super::unavailable();
-    }
+    sessions::update(&session, next, true).await?;
+    sessions::flash_recovery_codes(&session, &state.db, user.id, &codes).await?;
+    audit(&state, Some(&staff), Action::TwoFactorEnrolled, &user.email, "", &origin).await?;
     // At first sign-in, enrolling is what completes the sign-in: record it as one.
-    if s.stage == Stage::Enrol
-        && audit(&state, Some(&staff), Action::SignIn, &user.email, "enrolment", &origin).await.is_err()
-    {
-        return super::unavailable();
+    if s.stage == Stage::Enrol {
+        audit(&state, Some(&staff), Action::SignIn, &user.email, "enrolment", &origin).await?;
     }
-    see_other("/staff/enrol", &[])
+    Ok(see_other("/staff/enrol", &[]))
 }
 
 /// `POST /staff/sign-out`
-pub async fn sign_out(State(state): State<AppState>, session: Session, ClientAddr(client): ClientAddr, headers: HeaderMap) -> Response {
-    if !same_origin(&headers) {
-        return super::forbidden_origin();
-    }
-    if let Ok(staff) = super::signed_in(&state, &session).await {
-        let _ = audit(&state, Some(&staff), Action::SignOut, &staff.email, "", &Origin::of(&headers, client)).await;
+pub async fn sign_out(State(state): State<AppState>, _: SameSite, origin: Origin, session: Session) -> Response {
+    if let Ok(staff) = sessions::current(&session, &state.db, state.settings.staff_timeouts).await {
+        let _ = audit(&state, Some(&staff), Action::SignOut, &staff.email, "", &origin).await;
     }
     sessions::end(&session).await;
     see_other("/staff/sign-in?m=signed-out", &[])
 }
 
 /// `POST /staff/sign-out-everywhere`: ends every session of the account.
-pub async fn sign_out_everywhere(
-    State(state): State<AppState>,
-    session: Session,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
-) -> Response {
-    let staff = match post_guard(&state, &session, &headers, any_role).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if accounts::end_sessions(&state.db, staff.id).await.is_err() {
-        return super::unavailable();
-    }
-    let _ = audit(&state, Some(&staff), Action::SignOutEverywhere, &staff.email, "", &Origin::of(&headers, client)).await;
-    sessions::end(&session).await;
-    see_other("/staff/sign-in?m=signed-out", &[])
+pub async fn sign_out_everywhere(State(state): State<AppState>, post: StaffPost<AnyStaff>) -> Answer {
+    accounts::end_sessions(&state.db, post.staff.id).await?;
+    let _ = audit(&state, Some(&post.staff), Action::SignOutEverywhere, &post.staff.email, "", &post.origin).await;
+    sessions::end(&post.session).await;
+    Ok(see_other("/staff/sign-in?m=signed-out", &[]))
 }
 
 #[derive(Deserialize)]
@@ -437,42 +344,22 @@ fn policy_code(e: PolicyError) -> &'static str {
 
 /// `POST /staff/password`: the current password is checked like a sign-in (limits,
 /// failures, audit); a change ends every session, this one included.
-pub async fn change_password(
-    State(state): State<AppState>,
-    session: Session,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
-    Form(form): Form<PasswordForm>,
-) -> Response {
-    let staff = match post_guard(&state, &session, &headers, any_role).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let user = match accounts::find(&state.db, staff.id).await {
-        Ok(Some(u)) => u,
-        _ => return super::unavailable(),
-    };
-    let origin = Origin::of(&headers, client);
-    match reauthenticate(&state, &user, &form.current, false, "password change", &origin).await {
-        Ok(Reauth::Proven) => {}
-        Ok(Reauth::Wrong) => return see_other("/staff/account?m=wrong", &[]),
-        Ok(Reauth::Waiting) => return see_other("/staff/account?m=locked", &[]),
-        Err(r) => return r,
+pub async fn change_password(State(state): State<AppState>, post: StaffPost<AnyStaff>, Form(form): Form<PasswordForm>) -> Answer {
+    let user = accounts::find(&state.db, post.staff.id).await?.ok_or(Refusal::SignIn)?;
+    match reauthenticate(&state, &user, &form.current, false, "password change", &post.origin).await? {
+        Reauth::Proven => {}
+        Reauth::Wrong => return Err(redirect("/staff/account?m=wrong")),
+        Reauth::Waiting => return Err(redirect("/staff/account?m=locked")),
     }
     if form.new != form.confirm {
-        return see_other("/staff/account?m=mismatch", &[]);
+        return Err(redirect("/staff/account?m=mismatch"));
     }
-    let new = match NewPassword::parse(&form.new) {
-        Ok(p) => p,
-        Err(e) => return see_other(&format!("/staff/account?m={}", policy_code(e)), &[]),
-    };
-    let Ok(hash) = password::hash(&new).await else { return super::unavailable() };
-    if accounts::set_password(&state.db, staff.id, &hash).await.is_err() {
-        return super::unavailable();
-    }
-    let _ = audit(&state, Some(&staff), Action::PasswordChanged, &staff.email, "", &origin).await;
-    sessions::end(&session).await;
-    see_other("/staff/sign-in?m=password-changed", &[])
+    let new = NewPassword::parse(&form.new).map_err(|e| redirect(format!("/staff/account?m={}", policy_code(e))))?;
+    let hash = password::hash(&new).await.map_err(|_| Refusal::Unavailable)?;
+    accounts::set_password(&state.db, post.staff.id, &hash).await?;
+    let _ = audit(&state, Some(&post.staff), Action::PasswordChanged, &post.staff.email, "", &post.origin).await;
+    sessions::end(&post.session).await;
+    Ok(see_other("/staff/sign-in?m=password-changed", &[]))
 }
 
 #[derive(Deserialize)]
@@ -486,48 +373,30 @@ pub struct InviteForm {
 /// `POST /staff/invite/{token}`: the invited person chooses a password.
 pub async fn accept_invitation(
     State(state): State<AppState>,
+    _: SameSite,
+    origin: Origin,
     Path(token): Path<String>,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
     Form(form): Form<InviteForm>,
-) -> Response {
-    if !same_origin(&headers) {
-        return super::forbidden_origin();
-    }
+) -> Answer {
     let here = format!("/staff/invite/{token}");
-    let user = match accounts::invitation(&state.db, &token).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return see_other("/staff/sign-in?m=invite", &[]),
-        Err(_) => return super::unavailable(),
-    };
+    let gone = || redirect("/staff/sign-in?m=invite");
+    let user = accounts::invitation(&state.db, &token).await?.ok_or_else(gone)?;
     if form.password != form.confirm {
-        return see_other(&format!("{here}?m=mismatch"), &[]);
+        return Err(redirect(format!("{here}?m=mismatch")));
     }
-    let new = match NewPassword::parse(&form.password) {
-        Ok(p) => p,
-        Err(e) => return see_other(&format!("{here}?m={}", policy_code(e)), &[]),
-    };
-    let Ok(hash) = password::hash(&new).await else { return super::unavailable() };
-    match accounts::accept_invitation(&state.db, &token, &hash).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return see_other("/staff/sign-in?m=invite", &[]),
-        Err(_) => return super::unavailable(),
-    }
-    let staff = staff_of(&user);
-    let _ = audit(&state, Some(&staff), Action::InvitationAccepted, &user.email, "", &Origin::of(&headers, client)).await;
-    see_other("/staff/sign-in?m=welcome", &[])
+    let new = NewPassword::parse(&form.password).map_err(|e| redirect(format!("{here}?m={}", policy_code(e))))?;
+    let hash = password::hash(&new).await.map_err(|_| Refusal::Unavailable)?;
+    accounts::accept_invitation(&state.db, &token, &hash).await?.ok_or_else(gone)?;
+    let _ = audit(&state, Some(&staff_of(&user)), Action::InvitationAccepted, &user.email, "", &origin).await;
+    Ok(see_other("/staff/sign-in?m=welcome", &[]))
 }
 
-/// `POST /staff/keepalive`: "stay signed in" from the idle warning.
-pub async fn keepalive(State(state): State<AppState>, session: Session, headers: HeaderMap) -> Response {
-    if !same_origin(&headers) {
-        return super::forbidden_origin();
-    }
-    match super::signed_in(&state, &session).await {
+/// `POST /staff/keepalive`: "stay signed in" from the idle warning (a fetch: it answers
+/// 204, or 401 when the session has ended, not a page).
+pub async fn keepalive(State(state): State<AppState>, _: SameSite, session: Session) -> Response {
+    match sessions::current(&session, &state.db, state.settings.staff_timeouts).await.map_err(Refusal::from) {
         Ok(_) => StatusCode::NO_CONTENT.into_response(),
-        Err(denied) => match super::gate_of(denied) {
-            Gate::Unavailable => super::unavailable(),
-            _ => StatusCode::UNAUTHORIZED.into_response(),
-        },
+        Err(Refusal::Unavailable) => super::unavailable(),
+        Err(_) => StatusCode::UNAUTHORIZED.into_response(),
     }
 }

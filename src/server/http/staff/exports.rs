@@ -2,18 +2,16 @@
 //! submission (clinicians and admins). Both are audited before a byte is sent, are
 //! never cached, and carry no patient data in their file names.
 
+use super::audit;
+use super::error::StaffError;
+use super::guard::{ExportsFhir, ExportsQueue, SignedIn};
 use super::pages::QUEUE_FILTER;
-use super::{audit, refusal, with_role, Origin};
-use crate::domain::staff::Role;
-use crate::server::http::extract::ClientAddr;
 use crate::server::http::AppState;
 use crate::server::staff::audit::Action;
 use crate::server::staff::{fhir, queue};
-use crate::shared::staff::QueueFilter;
+use crate::shared::staff::{QueueFilter, Refusal};
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
-use tower_sessions::Session;
 
 /// A cell as spreadsheets should read it: text that starts like a formula is prefixed
 /// with `'` so opening the file cannot run it (CSV injection).
@@ -26,21 +24,12 @@ fn cell(text: &str) -> String {
 }
 
 /// `GET /staff/export.csv`
-pub async fn queue_csv(State(state): State<AppState>, session: Session, ClientAddr(client): ClientAddr, headers: HeaderMap) -> Response {
-    let staff = match with_role(&state, &session, Role::exports_queue).await {
-        Ok(s) => s,
-        Err(g) => return refusal(g),
-    };
-    let filter: QueueFilter = session.get(QUEUE_FILTER).await.ok().flatten().unwrap_or_default();
+pub async fn queue_csv(State(state): State<AppState>, who: SignedIn<ExportsQueue>) -> Result<Response, StaffError> {
+    let filter: QueueFilter = who.session.get(QUEUE_FILTER).await.ok().flatten().unwrap_or_default();
     let tz = &state.settings.clinic_timezone;
-    let rows = match queue::all(&state.db, &filter, staff.role, tz, state.settings.today()).await {
-        Ok(r) => r,
-        Err(_) => return super::unavailable(),
-    };
+    let rows = queue::all(&state.db, &filter, who.staff.role, tz, state.settings.today()).await?;
     let detail = format!("{} rows", rows.len());
-    if audit(&state, Some(&staff), Action::ExportCsv, "", &detail, &Origin::of(&headers, client)).await.is_err() {
-        return super::unavailable();
-    }
+    audit(&state, Some(&who.staff), Action::ExportCsv, "", &detail, &who.origin).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let header = [
         "reference", "name", "age", "outcome", "safety_alert", "priority", "plan", "verification", "status", "received", "assignee",
@@ -62,33 +51,20 @@ pub async fn queue_csv(State(state): State<AppState>, session: Session, ClientAd
         ];
         ok &= out.write_record(&record).is_ok();
     }
-    let Ok(bytes) = out.into_inner() else { return super::unavailable() };
-    if !ok {
-        return super::unavailable();
-    }
-    super::attachment("text/csv; charset=utf-8", &format!("intake-queue-{}.csv", state.settings.today()), bytes)
+    // Writing to memory fails only if the writer itself does: say so, never half a file.
+    let bytes = out.into_inner().ok().filter(|_| ok).ok_or(StaffError::Refused(Refusal::Unavailable))?;
+    Ok(super::attachment("text/csv; charset=utf-8", &format!("intake-queue-{}.csv", state.settings.today()), bytes))
 }
 
 /// `GET /staff/submissions/{reference}/fhir`
 pub async fn fhir_bundle(
     State(state): State<AppState>,
-    session: Session,
+    who: SignedIn<ExportsFhir>,
     Path(reference): Path<String>,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
-) -> Response {
-    let staff = match with_role(&state, &session, Role::exports_fhir).await {
-        Ok(s) => s,
-        Err(g) => return refusal(g),
-    };
-    let found = match super::find_submission(&state, &reference).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, StaffError> {
+    let found = super::find_submission(&state, &reference).await?;
     let reference = found.reference.clone();
-    if audit(&state, Some(&staff), Action::ExportFhir, reference.compact(), "", &Origin::of(&headers, client)).await.is_err() {
-        return super::unavailable();
-    }
+    audit(&state, Some(&who.staff), Action::ExportFhir, reference.compact(), "", &who.origin).await?;
     let display = reference.display();
     let bundle = fhir::bundle(&fhir::Submission {
         reference: &display,
@@ -96,7 +72,8 @@ pub async fn fhir_bundle(
         answers: &found.answers,
         evaluation: &found.evaluation,
     });
-    super::attachment("application/fhir+json; charset=utf-8", &format!("intake-{}.fhir.json", reference.compact()), bundle.to_string())
+    let name = format!("intake-{}.fhir.json", reference.compact());
+    Ok(super::attachment("application/fhir+json; charset=utf-8", &name, bundle.to_string()))
 }
 
 #[cfg(test)]

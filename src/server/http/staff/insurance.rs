@@ -1,114 +1,88 @@
 //! Insurance verification for staff: the 270 download, the 271 upload (read into a
 //! suggestion staff confirm), saving a verification, and the payer directory (admins).
 
+use super::audit;
+use super::error::{redirect, StaffError};
+use super::guard::{AnyStaff, ManagesAccounts, SignedIn, StaffPost};
 use super::pages::{REFUSED_271, SUGGESTION};
-use super::{any_role, audit, post_guard, refusal, with_role, Origin};
-use crate::domain::staff::Role;
 use crate::server::eligibility::InquiryError;
-use crate::server::http::extract::{read_field, ClientAddr};
 use crate::server::http::browser::see_other;
+use crate::server::http::extract::read_field;
 use crate::server::http::AppState;
 use crate::server::staff::audit::Action;
 use crate::server::staff::insurance;
-use crate::shared::staff::{Suggestion, VerificationForm};
+use crate::shared::staff::{Refusal, Suggestion, VerificationForm};
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
 use std::collections::HashMap;
-use tower_sessions::Session;
 
 /// The largest 271 accepted (real responses are a few kilobytes).
 pub const MAX_271_BYTES: usize = 1024 * 1024;
 
 use super::find_submission as submission;
 
+type Answer = Result<Response, StaffError>;
+
 /// `GET /staff/submissions/{reference}/270`: the eligibility inquiry as a file for the
 /// clearinghouse.
-pub async fn download_270(
-    State(state): State<AppState>,
-    session: Session,
-    Path(reference): Path<String>,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
-) -> Response {
-    let staff = match with_role(&state, &session, any_role).await {
-        Ok(s) => s,
-        Err(g) => return refusal(g),
-    };
-    let found = match submission(&state, &reference).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let page = format!("/staff/submissions/{}", found.reference.display());
+pub async fn download_270(State(state): State<AppState>, who: SignedIn<AnyStaff>, Path(reference): Path<String>) -> Answer {
+    let found = submission(&state, &reference).await?;
+    let no_270 = || redirect(format!("/staff/submissions/{}?m=no-270", found.reference.display()));
     if super::pages::no_270_reason(&state, &found.answers).is_some() {
-        return see_other(&format!("{page}?m=no-270"), &[]);
+        return Err(no_270());
     }
-    let Some(clinic) = &state.settings.eligibility else { return see_other(&format!("{page}?m=no-270"), &[]) };
-    let payers = match insurance::directory(&state.db).await {
-        Ok(p) => p,
-        Err(_) => return super::unavailable(),
-    };
-    let text = match crate::server::eligibility::inquiry(&state.db, clinic, payers, &found.answers, &found.reference).await {
-        Ok(t) => t,
-        Err(InquiryError::X12(e)) => {
-            // The code only: a builder error may quote the patient's name or payer.
-            tracing::info!(error = e.code(), "270 not possible");
-            return see_other(&format!("{page}?m=no-270"), &[]);
+    let clinic = state.settings.eligibility.as_ref().ok_or_else(no_270)?;
+    let payers = insurance::directory(&state.db).await?;
+    let text = crate::server::eligibility::inquiry(&state.db, clinic, payers, &found.answers, &found.reference)
+        .await
+        .map_err(|e| match e {
+            InquiryError::X12(e) => {
+                // The code only: a builder error may quote the patient's name or payer.
+                tracing::info!(error = e.code(), "270 not possible");
+                no_270()
+            }
+            e => {
+                tracing::warn!(error = %e, "270 control number not drawn");
+                StaffError::Refused(Refusal::Unavailable)
+            }
+        })?;
+    audit(&state, Some(&who.staff), Action::Download270, found.reference.compact(), "", &who.origin).await?;
+    Ok(super::attachment("application/edi-x12", &format!("270-{}.x12", found.reference.compact()), text))
+}
+
+/// The bytes of the uploaded 271: the `file` field, or the text pasted in `text`
+/// (whichever is not blank). `Err` is the message code to go back with.
+async fn uploaded_271(multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<Vec<u8>, &'static str> {
+    let mut multipart = multipart.map_err(|_| "271-empty")?;
+    let mut bytes: Vec<u8> = Vec::new();
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| "271-large")? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name != "file" && name != "text" {
+            continue;
         }
-        Err(e) => {
-            tracing::warn!(error = %e, "270 control number not drawn");
-            return super::unavailable();
+        let data = read_field(&mut field, MAX_271_BYTES).await.ok_or("271-large")?;
+        if !data.iter().all(u8::is_ascii_whitespace) {
+            bytes = data;
         }
-    };
-    if audit(&state, Some(&staff), Action::Download270, found.reference.compact(), "", &Origin::of(&headers, client)).await.is_err() {
-        return super::unavailable();
     }
-    super::attachment("application/edi-x12", &format!("270-{}.x12", found.reference.compact()), text)
+    if bytes.is_empty() {
+        return Err("271-empty");
+    }
+    Ok(bytes)
 }
 
 /// `POST /staff/submissions/{reference}/271` (multipart: a `file`, or the text pasted
 /// in `text`): reads the response and shows it as a suggestion on the submission page.
 pub async fn upload_271(
     State(state): State<AppState>,
-    session: Session,
+    post: StaffPost<AnyStaff>,
     Path(reference): Path<String>,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Response {
-    let staff = match post_guard(&state, &session, &headers, any_role).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let found = match submission(&state, &reference).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Answer {
+    let found = submission(&state, &reference).await?;
     let page = format!("/staff/submissions/{}", found.reference.display());
-    let Ok(mut multipart) = multipart else { return see_other(&format!("{page}?m=271-empty#insurance-h"), &[]) };
-    let mut bytes: Vec<u8> = Vec::new();
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(mut field)) => {
-                let name = field.name().unwrap_or("").to_owned();
-                if name != "file" && name != "text" {
-                    continue;
-                }
-                let Some(data) = read_field(&mut field, MAX_271_BYTES).await else {
-                    return see_other(&format!("{page}?m=271-large#insurance-h"), &[]);
-                };
-                if !data.iter().all(u8::is_ascii_whitespace) {
-                    bytes = data;
-                }
-            }
-            Ok(None) => break,
-            Err(_) => return see_other(&format!("{page}?m=271-large#insurance-h"), &[]),
-        }
-    }
-    if bytes.is_empty() {
-        return see_other(&format!("{page}?m=271-empty#insurance-h"), &[]);
-    }
+    let bytes = uploaded_271(multipart).await.map_err(|code| redirect(format!("{page}?m={code}#insurance-h")))?;
     // Our TRN03 picks our trace out of several echoed ones (a clearinghouse may add its own).
     let parsed = match &state.settings.eligibility {
         Some(clinic) => crate::x12::parse_271_for(&bytes, &clinic.x12.originator_id),
@@ -124,10 +98,10 @@ pub async fn upload_271(
             // never patient data (x12::error); the log gets only the error's code.
             tracing::info!(error = e.code(), "271 upload refused");
             let reason = (found.reference.compact().to_owned(), e.to_string());
-            if session.insert(REFUSED_271, reason).await.is_err() {
+            if post.session.insert(REFUSED_271, reason).await.is_err() {
                 tracing::warn!("the reason a 271 was refused could not be kept in the session");
             }
-            return see_other(&format!("{page}?m=271-bad#insurance-h"), &[]);
+            return Err(redirect(format!("{page}?m=271-bad#insurance-h")));
         }
     };
     let sub = &eligibility.subscriber;
@@ -149,85 +123,55 @@ pub async fn upload_271(
         payer_trace: eligibility.payer_trace.clone(),
     };
     let detail = format!("271 status {}", suggestion.summary.status);
-    if audit(&state, Some(&staff), Action::Upload271, found.reference.compact(), &detail, &Origin::of(&headers, client)).await.is_err() {
-        return super::unavailable();
-    }
-    if session.insert(SUGGESTION, (found.reference.compact().to_owned(), suggestion)).await.is_err() {
-        return super::unavailable();
-    }
-    let _ = session.remove_value(REFUSED_271).await;
-    see_other(&format!("{page}?m=271-read#insurance-h"), &[])
+    audit(&state, Some(&post.staff), Action::Upload271, found.reference.compact(), &detail, &post.origin).await?;
+    post.session.insert(SUGGESTION, (found.reference.compact().to_owned(), suggestion)).await?;
+    let _ = post.session.remove_value(REFUSED_271).await;
+    Ok(see_other(&format!("{page}?m=271-read#insurance-h"), &[]))
 }
 
 /// `POST /staff/submissions/{reference}/verification`
 pub async fn save_verification(
     State(state): State<AppState>,
-    session: Session,
+    post: StaffPost<AnyStaff>,
     Path(reference): Path<String>,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
     Form(f): Form<HashMap<String, String>>,
-) -> Response {
-    let staff = match post_guard(&state, &session, &headers, any_role).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let found = match submission(&state, &reference).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Answer {
+    let found = submission(&state, &reference).await?;
     let page = format!("/staff/submissions/{}", found.reference.display());
-    let form = match VerificationForm::parse(|name| f.get(name).cloned()) {
-        Ok(form) => form,
-        Err(_) => return see_other(&format!("{page}?m=verification-bad#insurance-h"), &[]),
-    };
-    if insurance::save(&state.db, found.id, &form, staff.id).await.is_err() {
-        return super::unavailable();
-    }
+    let form = VerificationForm::parse(|name| f.get(name).cloned())
+        .map_err(|_| redirect(format!("{page}?m=verification-bad#insurance-h")))?;
+    insurance::save(&state.db, found.id, &form, post.staff.id).await?;
     let detail = format!("{} by {}", form.status.as_str(), form.method);
-    if audit(&state, Some(&staff), Action::ChangeVerification, found.reference.compact(), &detail, &Origin::of(&headers, client))
-        .await
-        .is_err()
-    {
-        return super::unavailable();
-    }
-    let _ = session.remove_value(SUGGESTION).await;
-    see_other(&format!("{page}?m=verification-saved#insurance-h"), &[])
+    audit(&state, Some(&post.staff), Action::ChangeVerification, found.reference.compact(), &detail, &post.origin).await?;
+    let _ = post.session.remove_value(SUGGESTION).await;
+    Ok(see_other(&format!("{page}?m=verification-saved#insurance-h"), &[]))
 }
 
 /// `POST /staff/payers/{id}`: an admin edits a payer of the directory.
 pub async fn update_payer(
     State(state): State<AppState>,
-    session: Session,
+    post: StaffPost<ManagesAccounts>,
     Path(id): Path<i64>,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
     Form(f): Form<HashMap<String, String>>,
-) -> Response {
-    let staff = match post_guard(&state, &session, &headers, Role::manages_accounts).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Answer {
     let text = |n: &str| f.get(n).map(|v| v.trim().to_owned()).unwrap_or_default();
     let (name, payer_id, notes) = (text("name").to_uppercase(), text("payer_id"), text("notes"));
     // Name and payer ID go into the 270: X12 delimiters or control characters would break
     // it; invisible formatting characters would make staff read another name.
     let clean = |s: &str, max: usize| {
-        !s.is_empty() && s.chars().count() <= max && !s.contains(['~', '*', ':', '^', '|'])
+        !s.is_empty()
+            && s.chars().count() <= max
+            && !s.contains(['~', '*', ':', '^', '|'])
             && !s.chars().any(|c| c.is_control() || crate::domain::values::is_invisible_format(c))
     };
     if !clean(&name, 60) || !clean(&payer_id, 80) || notes.chars().count() > 1000 {
-        return see_other("/staff/payers?m=bad", &[]);
+        return Err(redirect("/staff/payers?m=bad"));
     }
     let in_network = f.get("in_network").is_some_and(|v| v == "1");
-    match insurance::update_payer(&state.db, id, &name, &payer_id, in_network, &notes).await {
-        Ok(true) => {}
-        Ok(false) => return super::message(StatusCode::NOT_FOUND, "Not found", "There is no such payer."),
-        Err(_) => return super::unavailable(),
+    if !insurance::update_payer(&state.db, id, &name, &payer_id, in_network, &notes).await? {
+        return Err(StaffError::NotFound("There is no such payer."));
     }
     let detail = format!("{name} {payer_id} in_network={in_network}");
-    if audit(&state, Some(&staff), Action::PayerChanged, &payer_id, &detail, &Origin::of(&headers, client)).await.is_err() {
-        return super::unavailable();
-    }
-    see_other("/staff/payers?m=saved", &[])
+    audit(&state, Some(&post.staff), Action::PayerChanged, &payer_id, &detail, &post.origin).await?;
+    Ok(see_other("/staff/payers?m=saved", &[]))
 }

@@ -4,29 +4,30 @@
 //! loads the data of the Leptos staff pages (`ui::staff`).
 //!
 //! Every state-changing request is a POST from this site (SameSite=Strict cookie and a
-//! same-origin check), answers with a redirect, and writes an audit row first.
+//! same-origin check), answers with a redirect, and writes an audit row first. The
+//! checks are extractors (`guard`); every handler returns one error type (`error`).
 
 pub mod actions;
 pub mod auth;
+pub mod error;
 pub mod exports;
+pub mod guard;
 pub mod insurance;
 pub mod pages;
 
 use super::extract::client_of;
-use super::browser::{same_origin, see_other};
 use super::AppState;
-use crate::domain::staff::Role;
-use crate::server::staff::audit::{self, Action, Entry};
-use crate::server::staff::sessions::{self, Denied, Staff};
-use crate::shared::staff::Gate;
+use crate::server::staff::audit::{Action, Entry};
+use crate::server::staff::sessions::Staff;
 use crate::domain::values::Reference;
+use error::StaffError;
 use crate::server::staff::submissions::{self, Submission};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, Session, SessionManagerLayer};
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// The session cookie's name: `__Host-` pins it to this host, path `/` and HTTPS. In
 /// development over plain HTTP the prefix is not allowed, so a plain name is used.
@@ -68,6 +69,14 @@ impl Origin {
     }
 }
 
+impl axum::extract::FromRequestParts<AppState> for Origin {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Self::from_parts(parts, state))
+    }
+}
+
 /// Writes an audit row. A failure is an error for the caller: an action that cannot be
 /// audited is not done (and a view that cannot be audited is not shown).
 pub async fn audit(
@@ -95,42 +104,6 @@ pub async fn audit(
     .inspect_err(|e| tracing::error!(error = %e, action = action.as_str(), "audit write failed"))
 }
 
-/// The signed-in staff member of a request, checked against the session rules.
-pub async fn signed_in(state: &AppState, session: &Session) -> Result<Staff, Denied> {
-    sessions::current(session, &state.db, state.settings.staff_timeouts).await
-}
-
-/// The signed-in staff member, if their role passes `allowed`.
-pub async fn with_role(state: &AppState, session: &Session, allowed: fn(Role) -> bool) -> Result<Staff, Gate<()>> {
-    match signed_in(state, session).await {
-        Ok(staff) if allowed(staff.role) => Ok(staff),
-        Ok(_) => Err(Gate::Forbidden),
-        Err(denied) => Err(gate_of(denied)),
-    }
-}
-
-pub fn gate_of(denied: Denied) -> Gate<()> {
-    match denied {
-        Denied::SignedOut => Gate::SignIn,
-        Denied::Expired => Gate::Expired,
-        Denied::NeedsTwoFactor => Gate::TwoFactor,
-        Denied::NeedsEnrolment => Gate::Enrol,
-        Denied::Unavailable => Gate::Unavailable,
-    }
-}
-
-/// Where a refused request goes: sign-in pages by redirect, a wrong role as 403.
-pub fn refusal(gate: Gate<()>) -> Response {
-    match gate {
-        Gate::SignIn | Gate::Ok(()) => see_other("/staff/sign-in", &[]),
-        Gate::Expired => see_other("/staff/sign-in?m=expired", &[]),
-        Gate::TwoFactor => see_other("/staff/two-factor", &[]),
-        Gate::Enrol => see_other("/staff/enrol", &[]),
-        Gate::Forbidden => message(StatusCode::FORBIDDEN, "Not allowed", "Your role does not include this. Ask an administrator if you need it."),
-        Gate::Unavailable => unavailable(),
-    }
-}
-
 /// A small complete page for answers that are not a redirect.
 pub fn message(status: StatusCode, title: &str, text: &str) -> Response {
     let page = format!(
@@ -147,37 +120,11 @@ pub fn unavailable() -> Response {
     message(StatusCode::SERVICE_UNAVAILABLE, "Briefly unavailable", "The database did not answer. Please try again in a minute.")
 }
 
-pub fn forbidden_origin() -> Response {
-    message(StatusCode::FORBIDDEN, "Refused", "This form must be sent from the clinic's own site.")
-}
-
-/// The checks of every staff form post: same origin, then session and role.
-pub async fn post_guard(
-    state: &AppState,
-    session: &Session,
-    headers: &HeaderMap,
-    allowed: fn(Role) -> bool,
-) -> Result<Staff, Response> {
-    if !same_origin(headers) {
-        return Err(forbidden_origin());
-    }
-    with_role(state, session, allowed).await.map_err(refusal)
-}
-
-pub fn any_role(_: Role) -> bool {
-    true
-}
-
-/// The submission a path's reference names, or the page to answer instead (404 for an
-/// unknown or malformed reference, 503 when the database does not answer).
-pub async fn find_submission(state: &AppState, reference: &str) -> Result<Submission, Response> {
-    let not_found = || message(StatusCode::NOT_FOUND, "Not found", "There is no submission with this reference.");
-    let Ok(reference) = Reference::parse(reference) else { return Err(not_found()) };
-    match submissions::find(&state.db, &reference).await {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => Err(not_found()),
-        Err(_) => Err(unavailable()),
-    }
+/// The submission a path's reference names (404 for an unknown or malformed reference).
+pub async fn find_submission(state: &AppState, reference: &str) -> Result<Submission, StaffError> {
+    const NOT_FOUND: StaffError = StaffError::NotFound("There is no submission with this reference.");
+    let reference = Reference::parse(reference).map_err(|_| NOT_FOUND)?;
+    submissions::find(&state.db, &reference).await?.ok_or(NOT_FOUND)
 }
 
 /// A download: never cached, and named without any patient data.

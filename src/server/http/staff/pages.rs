@@ -1,10 +1,12 @@
 //! The data behind each staff page, loaded by the server functions in `ui::staff::data`.
 //!
-//! Each loader checks session and role first; a refusal becomes a redirect to the right
-//! sign-in step (which Leptos also applies when the page navigates in the browser) or a
-//! 403. Views of a submission and of the audit log are audited before they are returned.
+//! Each loader checks session and role first and reads as its steps with `?`; `answered`
+//! turns a refusal into a redirect to the right sign-in step (which Leptos also applies
+//! when the page navigates in the browser), a 403 or a 503. Views of the queue, a
+//! submission and the audit log are audited before they are returned.
 
-use super::{audit, gate_of, signed_in, Origin};
+use super::guard::signed_in_as;
+use super::{audit, Origin};
 use crate::domain::age::age_on;
 use crate::domain::staff::Role;
 use crate::domain::values::Reference;
@@ -24,51 +26,32 @@ pub const AUDIT_FILTER: &str = "audit_filter";
 /// The invitation link made by the last invite, shown once.
 pub const INVITE_FLASH: &str = "invite_link";
 
-/// Applies a refusal to the response being rendered and returns it as the page's gate.
-fn refuse<T>(gate: Gate<()>) -> Gate<T> {
-    let to = match gate {
-        Gate::SignIn => Some("/staff/sign-in"),
-        Gate::Expired => Some("/staff/sign-in?m=expired"),
-        Gate::TwoFactor => Some("/staff/two-factor"),
-        Gate::Enrol => Some("/staff/enrol"),
-        Gate::Forbidden | Gate::Unavailable | Gate::Ok(()) => None,
-    };
-    match to {
-        Some(path) => {
-            leptos_axum::redirect(path);
-            // `redirect` adds the Location header; the status must say so too.
-            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(StatusCode::SEE_OTHER);
+/// Applies a refusal to the response being rendered (a redirect to the sign-in step,
+/// else 403 or 503) and passes the page's gate on.
+fn answered<T>(gate: Gate<T>) -> Gate<T> {
+    if let Err(refusal) = &gate {
+        let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+        match refusal.redirect() {
+            Some(path) => {
+                leptos_axum::redirect(path);
+                // `redirect` adds the Location header; the status must say so too.
+                if let Some(response) = response {
+                    response.set_status(StatusCode::SEE_OTHER);
+                }
+            }
+            None => {
+                if let Some(response) = response {
+                    let forbidden = *refusal == Refusal::Forbidden;
+                    response.set_status(if forbidden { StatusCode::FORBIDDEN } else { StatusCode::SERVICE_UNAVAILABLE });
+                }
             }
         }
-        None => {
-            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(if gate == Gate::Forbidden { StatusCode::FORBIDDEN } else { StatusCode::SERVICE_UNAVAILABLE });
-            }
-        }
     }
-    match gate {
-        Gate::SignIn => Gate::SignIn,
-        Gate::Expired => Gate::Expired,
-        Gate::TwoFactor => Gate::TwoFactor,
-        Gate::Enrol => Gate::Enrol,
-        Gate::Forbidden => Gate::Forbidden,
-        Gate::Unavailable | Gate::Ok(()) => Gate::Unavailable,
-    }
+    gate
 }
 
-fn session_of(parts: &Parts) -> Option<Session> {
-    parts.extensions.get::<Session>().cloned()
-}
-
-/// The staff member of this request if their role passes `allowed`.
-async fn staff(state: &AppState, parts: &Parts, allowed: fn(Role) -> bool) -> Result<(Staff, Session), Gate<()>> {
-    let Some(session) = session_of(parts) else { return Err(Gate::Unavailable) };
-    match signed_in(state, &session).await {
-        Ok(s) if allowed(s.role) => Ok((s, session)),
-        Ok(_) => Err(Gate::Forbidden),
-        Err(d) => Err(gate_of(d)),
-    }
+fn session_of(parts: &Parts) -> Result<Session, Refusal> {
+    parts.extensions.get::<Session>().cloned().ok_or(Refusal::Unavailable)
 }
 
 fn me(state: &AppState, s: &Staff) -> Me {
@@ -76,87 +59,55 @@ fn me(state: &AppState, s: &Staff) -> Me {
 }
 
 pub async fn queue(state: &AppState, parts: &Parts, page: u32) -> Gate<QueuePage> {
-    let (staff, session) = match staff(state, parts, super::any_role).await {
-        Ok(s) => s,
-        Err(g) => return refuse(g),
-    };
+    answered(queue_page(state, parts, page).await)
+}
+
+async fn queue_page(state: &AppState, parts: &Parts, page: u32) -> Gate<QueuePage> {
+    let (staff, session) = signed_in_as(state, parts, |_| true).await?;
     let mut filter: QueueFilter = session.get(QUEUE_FILTER).await.ok().flatten().unwrap_or_default();
     if !staff.role.sees_clinical() {
         filter.outcome = None;
     }
     let tz = &state.settings.clinic_timezone;
     let page = page.max(1);
-    match queue::page(&state.db, &state.queue_cache, &filter, page, PER_PAGE, staff.role, tz, state.settings.today(), staff.queue_version).await {
-        Ok((rows, total)) => {
-            // The queue shows names: who looked, and at how many, is audited too.
-            let detail = format!("page {page}, {} of {total} rows", rows.len());
-            if audit(state, Some(&staff), Action::ViewQueue, "", &detail, &Origin::from_parts(parts, state)).await.is_err() {
-                return refuse(Gate::Unavailable);
-            }
-            Gate::Ok(QueuePage {
-            me: me(state, &staff),
-            filter,
-            rows,
-            total,
-            page,
-            pages: (total.max(1) as u32).div_ceil(PER_PAGE),
-            })
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "queue query failed");
-            refuse(Gate::Unavailable)
-        }
-    }
+    let today = state.settings.today();
+    let (rows, total) =
+        queue::page(&state.db, &state.queue_cache, &filter, page, PER_PAGE, staff.role, tz, today, staff.queue_version).await?;
+    // The queue shows names: who looked, and at how many, is audited too.
+    let detail = format!("page {page}, {} of {total} rows", rows.len());
+    audit(state, Some(&staff), Action::ViewQueue, "", &detail, &Origin::from_parts(parts, state)).await?;
+    Ok(QueuePage { me: me(state, &staff), filter, rows, total, page, pages: (total.max(1) as u32).div_ceil(PER_PAGE) })
 }
 
 pub async fn submission(state: &AppState, parts: &Parts, reference: &str) -> Gate<Option<SubmissionView>> {
-    let (staff, _) = match staff(state, parts, super::any_role).await {
-        Ok(s) => s,
-        Err(g) => return refuse(g),
-    };
-    let Ok(reference) = Reference::parse(reference) else { return not_found() };
-    let found = match submissions::find(&state.db, &reference).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return not_found(),
-        Err(e) => {
-            tracing::warn!(error = %e, "submission query failed");
-            return refuse(Gate::Unavailable);
-        }
-    };
+    answered(submission_page(state, parts, reference).await)
+}
+
+async fn submission_page(state: &AppState, parts: &Parts, reference: &str) -> Gate<Option<SubmissionView>> {
+    let (staff, session) = signed_in_as(state, parts, |_| true).await?;
+    let Ok(reference) = Reference::parse(reference) else { return Ok(not_found()) };
+    let Some(found) = submissions::find(&state.db, &reference).await? else { return Ok(not_found()) };
     let origin = Origin::from_parts(parts, state);
-    if audit(state, Some(&staff), Action::ViewSubmission, reference.compact(), "", &origin).await.is_err() {
-        return refuse(Gate::Unavailable);
-    }
-    let (notes, history, assignable, verifications) = match (
-        submissions::notes(&state.db, found.id).await,
-        submissions::history(&state.db, found.id).await,
-        submissions::assignable(&state.db).await,
-        insurance::history(&state.db, found.id).await,
-    ) {
-        (Ok(n), Ok(h), Ok(a), Ok(v)) => (n, h, a, v),
-        _ => return refuse(Gate::Unavailable),
-    };
-    let session = session_of(parts);
-    let suggestion = match &session {
-        Some(session) => session
-            .get::<(String, Suggestion)>(SUGGESTION)
-            .await
-            .ok()
-            .flatten()
-            .filter(|(r, _)| r == reference.compact())
-            .map(|(_, s)| s),
-        None => None,
-    };
-    let refused_271 = match &session {
-        Some(session) => session
-            .get::<(String, String)>(REFUSED_271)
-            .await
-            .ok()
-            .flatten()
-            .filter(|(r, _)| r == reference.compact())
-            .map(|(_, reason)| reason),
-        None => None,
-    };
+    audit(state, Some(&staff), Action::ViewSubmission, reference.compact(), "", &origin).await?;
+    let notes = submissions::notes(&state.db, found.id).await?;
+    let history = submissions::history(&state.db, found.id).await?;
+    let assignable = submissions::assignable(&state.db).await?;
+    let verifications = insurance::history(&state.db, found.id).await?;
+    // What the last 271 upload for this submission left in the session, if anything.
+    let suggestion = session
+        .get::<(String, Suggestion)>(SUGGESTION)
+        .await
+        .ok()
+        .flatten()
+        .filter(|(r, _)| r == reference.compact())
+        .map(|(_, s)| s);
+    let refused_271 = session
+        .get::<(String, String)>(REFUSED_271)
+        .await
+        .ok()
+        .flatten()
+        .filter(|(r, _)| r == reference.compact())
+        .map(|(_, reason)| reason);
     let cards = crate::server::staff::cards::sides(&state.db, found.id).await.unwrap_or_default();
     let tz = &state.settings.clinic_timezone;
     let e = &found.evaluation;
@@ -168,7 +119,7 @@ pub async fn submission(state: &AppState, parts: &Parts, reference: &str) -> Gat
             o.remove("clinical");
         }
     }
-    Gate::Ok(Some(SubmissionView {
+    Ok(Some(SubmissionView {
         me: me(state, &staff),
         reference: reference.display(),
         received: local_time(&found.created_at, tz),
@@ -224,34 +175,33 @@ pub fn no_270_reason(state: &AppState, answers: &crate::domain::intake::IntakeAn
     }
 }
 
-fn not_found<T>() -> Gate<Option<T>> {
+/// "No such submission": a 404 with the page's own message.
+fn not_found<T>() -> Option<T> {
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(StatusCode::NOT_FOUND);
     }
-    Gate::Ok(None)
+    None
+}
+
+fn manages_accounts(role: Role) -> bool {
+    role.manages_accounts()
 }
 
 pub async fn users(state: &AppState, parts: &Parts) -> Gate<UsersPage> {
-    let (staff, session) = match staff(state, parts, Role::manages_accounts).await {
-        Ok(s) => s,
-        Err(g) => return refuse(g),
-    };
-    let new_invite = session.remove::<(String, String)>(INVITE_FLASH).await.ok().flatten();
-    match accounts::list(&state.db).await {
-        Ok(list) => Gate::Ok(UsersPage {
-            me: me(state, &staff),
-            users: list,
-            new_invite,
-        }),
-        Err(_) => refuse(Gate::Unavailable),
+    answered(async {
+        let (staff, session) = signed_in_as(state, parts, manages_accounts).await?;
+        let new_invite = session.remove::<(String, String)>(INVITE_FLASH).await.ok().flatten();
+        Ok(UsersPage { me: me(state, &staff), users: accounts::list(&state.db).await?, new_invite })
     }
+    .await)
 }
 
 pub async fn audit_page(state: &AppState, parts: &Parts, page: u32) -> Gate<AuditPage> {
-    let (staff, session) = match staff(state, parts, Role::manages_accounts).await {
-        Ok(s) => s,
-        Err(g) => return refuse(g),
-    };
+    answered(audit_log_page(state, parts, page).await)
+}
+
+async fn audit_log_page(state: &AppState, parts: &Parts, page: u32) -> Gate<AuditPage> {
+    let (staff, session) = signed_in_as(state, parts, manages_accounts).await?;
     let filter: AuditFilter = session.get(AUDIT_FILTER).await.ok().flatten().unwrap_or_default();
     let query = AuditQuery {
         action: filter.action.as_deref().and_then(Action::parse),
@@ -260,25 +210,17 @@ pub async fn audit_page(state: &AppState, parts: &Parts, page: u32) -> Gate<Audi
         from: filter.from.as_deref().and_then(|d| d.parse().ok()),
         to: filter.to.as_deref().and_then(|d| d.parse().ok()),
     };
-    let origin = Origin::from_parts(parts, state);
-    if audit(state, Some(&staff), Action::ViewAudit, "", "", &origin).await.is_err() {
-        return refuse(Gate::Unavailable);
-    }
+    audit(state, Some(&staff), Action::ViewAudit, "", "", &Origin::from_parts(parts, state)).await?;
     let page = page.max(1);
     let per_page = 100;
-    let (rows, total) = match audit_log::list(&state.db, &query, page, per_page).await {
-        Ok(r) => r,
-        Err(_) => return refuse(Gate::Unavailable),
-    };
-    let (chain, chain_ok) = match audit_log::verify(&state.db).await {
-        Ok(v) => match v.problem {
-            None => (format!("Chain verified: {} entries, none changed or removed.", v.rows), true),
-            Some(p) => (format!("Chain broken: {p}"), false),
-        },
-        Err(_) => return refuse(Gate::Unavailable),
+    let (rows, total) = audit_log::list(&state.db, &query, page, per_page).await?;
+    let verified = audit_log::verify(&state.db).await?;
+    let (chain, chain_ok) = match verified.problem {
+        None => (format!("Chain verified: {} entries, none changed or removed.", verified.rows), true),
+        Some(p) => (format!("Chain broken: {p}"), false),
     };
     let tz = &state.settings.clinic_timezone;
-    Gate::Ok(AuditPage {
+    Ok(AuditPage {
         me: me(state, &staff),
         filter,
         actions: Action::ALL.iter().map(|a| a.as_str().to_owned()).collect(),
@@ -292,41 +234,37 @@ pub async fn audit_page(state: &AppState, parts: &Parts, page: u32) -> Gate<Audi
 }
 
 pub async fn account(state: &AppState, parts: &Parts) -> Gate<AccountPage> {
-    let (staff, _) = match staff(state, parts, super::any_role).await {
-        Ok(s) => s,
-        Err(g) => return refuse(g),
-    };
-    match (accounts::find(&state.db, staff.id).await, accounts::recovery_codes_left(&state.db, staff.id).await) {
-        (Ok(Some(u)), Ok(left)) => {
-            Gate::Ok(AccountPage { me: me(state, &staff), two_factor: u.totp_secret.is_some(), recovery_codes_left: left })
-        }
-        _ => refuse(Gate::Unavailable),
+    answered(async {
+        let (staff, _) = signed_in_as(state, parts, |_| true).await?;
+        let user = accounts::find(&state.db, staff.id).await?.ok_or(Refusal::SignIn)?;
+        let left = accounts::recovery_codes_left(&state.db, staff.id).await?;
+        Ok(AccountPage { me: me(state, &staff), two_factor: user.totp_secret.is_some(), recovery_codes_left: left })
     }
+    .await)
 }
 
 /// The enrolment page: for a session at the enrolment step, or a signed-in user
 /// replacing their authenticator. The secret stays in the session, sealed, until
 /// confirmed; a signed-in user is asked to prove it is them again (`auth::enrol`).
 pub async fn enrol(state: &AppState, parts: &Parts) -> Gate<EnrolPage> {
-    let Some(session) = session_of(parts) else { return refuse(Gate::Unavailable) };
+    answered(enrol_page(state, parts).await)
+}
+
+async fn enrol_page(state: &AppState, parts: &Parts) -> Gate<EnrolPage> {
+    let session = session_of(parts)?;
     if let Some(codes) = sessions::take_recovery_codes(&session, &state.db).await {
-        return Gate::Ok(EnrolPage { secret: String::new(), qr_svg: String::new(), recovery_codes: codes, current: None });
+        return Ok(EnrolPage { secret: String::new(), qr_svg: String::new(), recovery_codes: codes, current: None });
     }
-    let Some(mut s) = sessions::state(&session).await else { return refuse(Gate::SignIn) };
+    let mut s = sessions::state(&session).await.ok_or(Refusal::SignIn)?;
     match s.stage {
         Stage::Enrol => {}
-        Stage::TwoFactor => return refuse(Gate::TwoFactor),
+        Stage::TwoFactor => return Err(Refusal::TwoFactor),
         Stage::Full => {
-            if let Err(d) = signed_in(state, &session).await {
-                return refuse(gate_of(d));
-            }
-            s = match sessions::state(&session).await {
-                Some(s) => s,
-                None => return refuse(Gate::SignIn),
-            };
+            sessions::current(&session, &state.db, state.settings.staff_timeouts).await?;
+            s = sessions::state(&session).await.ok_or(Refusal::SignIn)?;
         }
     }
-    let Ok(Some(user)) = accounts::find(&state.db, s.user_id).await else { return refuse(Gate::SignIn) };
+    let user = accounts::find(&state.db, s.user_id).await.ok().flatten().ok_or(Refusal::SignIn)?;
     let current = (s.stage == Stage::Full).then_some(if user.totp_secret.is_some() {
         CurrentProof::PasswordOrCode
     } else {
@@ -336,23 +274,18 @@ pub async fn enrol(state: &AppState, parts: &Parts) -> Gate<EnrolPage> {
         Some(secret) => secret,
         None => {
             let secret = totp::new_secret();
-            if sessions::offer_secret(&session, &state.db, s, &secret).await.is_err() {
-                return refuse(Gate::Unavailable);
-            }
+            sessions::offer_secret(&session, &state.db, s, &secret).await.map_err(|_| Refusal::Unavailable)?;
             secret
         }
     };
     let url = totp::provisioning_url(&secret, &state.settings.clinic_name, &user.email).unwrap_or_default();
-    Gate::Ok(EnrolPage { qr_svg: totp::qr_svg(&url).unwrap_or_default(), secret, recovery_codes: Vec::new(), current })
+    Ok(EnrolPage { qr_svg: totp::qr_svg(&url).unwrap_or_default(), secret, recovery_codes: Vec::new(), current })
 }
 
 pub async fn payers(state: &AppState, parts: &Parts) -> Gate<PayersPage> {
-    let (staff, _) = match staff(state, parts, Role::manages_accounts).await {
-        Ok(s) => s,
-        Err(g) => return refuse(g),
-    };
-    match insurance::payers(&state.db).await {
-        Ok(payers) => Gate::Ok(PayersPage { me: me(state, &staff), payers }),
-        Err(_) => refuse(Gate::Unavailable),
+    answered(async {
+        let (staff, _) = signed_in_as(state, parts, manages_accounts).await?;
+        Ok(PayersPage { me: me(state, &staff), payers: insurance::payers(&state.db).await? })
     }
+    .await)
 }
