@@ -7,6 +7,7 @@
 
 pub mod process;
 pub mod staff;
+pub mod x12;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};

@@ -1,17 +1,20 @@
 //! Staff portal helpers: accounts made straight in the database, signing in over HTTP
-//! (password, then a TOTP code), and form posts and page loads with a session cookie.
+//! (password, then a TOTP code), and form posts and page loads with a session cookie;
+//! then what the `staff_*` tests share: intakes of the spec examples, a portal with a
+//! team, and reading back queue rows, statuses, audit entries and account columns.
 //!
 //! Every request names its own client address (`X-Forwarded-For`, trusted in tests), so
 //! the per-address sign-in limit (5 a minute) only bites in the test that checks it.
 #![allow(dead_code)]
 
-use super::{Reply, TestApp};
+use super::{examples, spawn, valid_intake, Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use pain_intake::domain::staff::Role;
-use pain_intake::server::db::Backend;
+use pain_intake::server::db::{Backend, Db};
 use pain_intake::server::staff::password::{self, NewPassword};
 use pain_intake::server::staff::{accounts, totp};
+use serde_json::{json, Value};
 use sqlx::Row;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -225,4 +228,108 @@ pub fn testid_text(html: &str, id: &str) -> Option<String> {
     let start = rest.find('>')? + 1;
     let end = rest[start..].find('<')? + start;
     Some(rest[start..end].to_owned())
+}
+
+// ---------------------------------------------------------------------------------
+// Helpers of the staff portal tests (staff_access, staff_sign_in, staff_accounts,
+// staff_workflow)
+// ---------------------------------------------------------------------------------
+
+/// An intake with the clinical answers of a spec example, and its own name and plan.
+pub fn intake(example: &str, first: &str, last: &str, plan: &str) -> Value {
+    let clinical = examples()
+        .into_iter()
+        .find(|(n, _)| n == example)
+        .map(|(_, v)| v["request"]["clinical"].clone())
+        .unwrap_or_else(|| panic!("no example {example}"));
+    let mut v = valid_intake();
+    v["clinical"] = clinical;
+    v["patient"]["first_name"] = json!(first);
+    v["patient"]["last_name"] = json!(last);
+    v["consent"]["signature"] = json!(format!("{first} {last}"));
+    v["insurance"]["plan"] = json!(plan);
+    v
+}
+
+pub const ROUTINE: &str = "refractory-chronic-back-pain.json";
+pub const EMERGENCY: &str = "cauda-equina-signs.json";
+pub const SELF_HARM: &str = "self-harm-item.json";
+pub const NOT_YET: &str = "acute-pain.json";
+
+/// The page's text without the markers Leptos puts between adjacent text parts.
+pub fn visible(html: &str) -> String {
+    html.replace("<!-- -->", "").replace("<!>", "")
+}
+
+/// The references of the queue rows of a page, top to bottom.
+pub fn queue_refs(html: &str) -> Vec<String> {
+    html.split("<tr")
+        .skip(1)
+        .filter_map(|chunk| {
+            let tag = &chunk[..chunk.find('>')?];
+            if !tag.contains("data-testid=\"queue-row\"") {
+                return None;
+            }
+            let at = tag.find("data-reference=\"")? + "data-reference=\"".len();
+            Some(tag[at..at + tag[at..].find('"')?].to_owned())
+        })
+        .collect()
+}
+
+/// Every action in the audit log, oldest first.
+pub async fn audit_actions(db: &Db) -> Vec<String> {
+    sqlx::query("SELECT action FROM audit_log ORDER BY seq")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get("action").unwrap())
+        .collect()
+}
+
+pub async fn status_of(app: &TestApp, reference: &str) -> String {
+    let compact = reference.replace('-', "");
+    sqlx::query("SELECT status FROM intakes WHERE reference = $1")
+        .bind(compact)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+        .try_get("status")
+        .unwrap()
+}
+
+/// The account's failure count and whether it is waiting (`locked_until` set).
+pub async fn failures_of(app: &TestApp, user_id: i64) -> (i64, bool) {
+    let row = sqlx::query("SELECT failed_sign_ins, locked_until FROM users WHERE id = $1").bind(user_id).fetch_one(&app.db.pool).await.unwrap();
+    (row.try_get("failed_sign_ins").unwrap(), row.try_get::<Option<String>, _>("locked_until").unwrap().is_some())
+}
+
+/// The details of the audit entries of one action, oldest first.
+pub async fn audit_details(db: &Db, action: &str) -> Vec<String> {
+    sqlx::query("SELECT detail FROM audit_log WHERE action = $1 ORDER BY seq")
+        .bind(action)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get("detail").unwrap())
+        .collect()
+}
+
+/// A column of an account as stored (password hash, sealed TOTP secret).
+pub async fn stored_column(app: &TestApp, user_id: i64, column: &str) -> Option<String> {
+    sqlx::query(&format!("SELECT {column} AS v FROM users WHERE id = $1")).bind(user_id).fetch_one(&app.db.pool).await.unwrap().try_get("v").unwrap()
+}
+
+pub fn assert_redirect(reply: &Reply, to: &str, what: &str) {
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{what}: {}", reply.text());
+    assert_eq!(reply.header("location"), to, "{what}");
+}
+
+/// A portal with a team and one routine intake.
+pub async fn portal(backend: Backend) -> (TestApp, StaffUser, StaffUser, StaffUser, String) {
+    let app = spawn(backend).await;
+    let (admin, clinician, desk) = create_team(&app).await;
+    let reference = app.submit_intake(&valid_intake()).await;
+    (app, admin, clinician, desk, reference)
 }
