@@ -12,8 +12,8 @@
 
 pub mod domain;
 pub mod shared;
-pub mod x12;
 pub mod ui;
+pub mod x12;
 
 #[cfg(feature = "ssr")]
 pub mod server;

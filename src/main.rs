@@ -24,7 +24,10 @@ fn return_freed_memory_at_once() {
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     // SAFETY: mi_option_set only changes allocator tuning; it is called before any
     // thread starts (the function is not thread-safe).
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) }
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0)
+    }
 }
 
 #[cfg(not(feature = "ssr"))]

@@ -1,4 +1,5 @@
 //! The `pain-intake` binary as a user runs it: subcommands, exit codes, start-up errors.
+#![allow(clippy::unwrap_used)] // a test that unwraps fails at the line that broke
 
 mod common;
 
@@ -33,12 +34,8 @@ fn screen_prints_each_spec_example_as_expected() {
 #[test]
 fn screen_reads_standard_input_and_speaks_spanish() {
     let (_, example) = examples().into_iter().find(|(n, _)| n == "pregnancy.json").unwrap();
-    let mut child = bin()
-        .args(["screen", "-", "--lang", "es"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        bin().args(["screen", "-", "--lang", "es"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(example["request"].to_string().as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
@@ -74,9 +71,16 @@ fn screen_exits_2_with_the_errors_json_on_invalid_input() {
 #[test]
 fn every_subcommand_has_help() {
     for args in [
-        &["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["screen", "--help"],
-        &["x12", "--help"], &["x12", "build-270", "--help"], &["x12", "parse-271", "--help"], &["backup", "--help"],
-        &["user", "add", "--help"], &["audit", "verify", "--help"],
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["screen", "--help"],
+        &["x12", "--help"],
+        &["x12", "build-270", "--help"],
+        &["x12", "parse-271", "--help"],
+        &["backup", "--help"],
+        &["user", "add", "--help"],
+        &["audit", "verify", "--help"],
     ] {
         let out = run(bin().args(args));
         assert!(out.status.success(), "{args:?}");
@@ -84,8 +88,18 @@ fn every_subcommand_has_help() {
     }
     let help = String::from_utf8_lossy(&run(bin().arg("--help")).stdout).into_owned();
     for documented in [
-        "DATABASE_URL", "LISTEN_ADDR", "CLINIC_NAME", "CLINIC_NPI", "PUBLIC_URL", "DEV_MODE", "LOG_LEVEL",
-        "SMTP_URL", "NOTIFY_TO", "NOTIFY_FROM", "STAFF_TWO_FACTOR", "SIGN_IN_RATE_LIMIT_PER_MINUTE",
+        "DATABASE_URL",
+        "LISTEN_ADDR",
+        "CLINIC_NAME",
+        "CLINIC_NPI",
+        "PUBLIC_URL",
+        "DEV_MODE",
+        "LOG_LEVEL",
+        "SMTP_URL",
+        "NOTIFY_TO",
+        "NOTIFY_FROM",
+        "STAFF_TWO_FACTOR",
+        "SIGN_IN_RATE_LIMIT_PER_MINUTE",
     ] {
         assert!(help.contains(documented), "--help documents {documented}");
     }
@@ -202,11 +216,21 @@ fn x12_build_270_prints_the_inquiry_for_a_stored_intake() {
         let db = pain_intake::server::db::Db::open(&url).await.unwrap();
         let answers = IntakeAnswers::from_json(&valid_intake(), today).unwrap();
         let e = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
-        let stored = pain_intake::server::intakes::Writer::start(&db).insert(&answers, &e, today, None).await.unwrap().stored().clone();
+        let stored = pain_intake::server::intakes::Writer::start(&db)
+            .insert(&answers, &e, today, None)
+            .await
+            .unwrap()
+            .stored()
+            .clone();
         let mut self_pay = valid_intake();
         self_pay["insurance"]["plan"] = serde_json::json!("self_pay");
         let answers = IntakeAnswers::from_json(&self_pay, today).unwrap();
-        let other = pain_intake::server::intakes::Writer::start(&db).insert(&answers, &e, today, None).await.unwrap().stored().clone();
+        let other = pain_intake::server::intakes::Writer::start(&db)
+            .insert(&answers, &e, today, None)
+            .await
+            .unwrap()
+            .stored()
+            .clone();
         (stored.reference, other.reference)
     });
     let out = run(bin()
@@ -224,7 +248,9 @@ fn x12_build_270_prints_the_inquiry_for_a_stored_intake() {
         .env("DATABASE_URL", &url));
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
-    let out = run(bin().args(["x12", "build-270", "--reference", "ZZZZ-ZZZZ", "--clinic-npi", "1234567893"]).env("DATABASE_URL", &url));
+    let out = run(bin()
+        .args(["x12", "build-270", "--reference", "ZZZZ-ZZZZ", "--clinic-npi", "1234567893"])
+        .env("DATABASE_URL", &url));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no intake with reference ZZZZ-ZZZZ"));
     let out = run(bin().args(["x12", "build-270", "--reference", "ZZZZ-ZZZZ", "--clinic-npi", "1234567890"]));
     assert_eq!(out.status.code(), Some(2), "a wrong NPI is a configuration error");
@@ -239,7 +265,12 @@ fn stored_intake(url: &str) -> pain_intake::domain::values::Reference {
         let db = pain_intake::server::db::Db::open(url).await.unwrap();
         let answers = IntakeAnswers::from_json(&valid_intake(), today).unwrap();
         let e = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
-        let stored = pain_intake::server::intakes::Writer::start(&db).insert(&answers, &e, today, None).await.unwrap().stored().clone();
+        let stored = pain_intake::server::intakes::Writer::start(&db)
+            .insert(&answers, &e, today, None)
+            .await
+            .unwrap()
+            .stored()
+            .clone();
         db.close().await;
         stored.reference
     })
@@ -251,7 +282,8 @@ fn build_270_control_numbers_never_repeat(url: &str) {
     let reference = stored_intake(url).display();
     let build = || {
         let mut cmd = bin();
-        cmd.args(["x12", "build-270", "--reference", &reference, "--clinic-npi", "1234567893"]).env("DATABASE_URL", url);
+        cmd.args(["x12", "build-270", "--reference", &reference, "--clinic-npi", "1234567893"])
+            .env("DATABASE_URL", url);
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd
     };
@@ -263,7 +295,8 @@ fn build_270_control_numbers_never_repeat(url: &str) {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let text = String::from_utf8_lossy(&out.stdout);
         let segments: Vec<Vec<&str>> = text.trim_end().split('~').map(|s| s.split('*').collect()).collect();
-        let find = |id: &str| segments.iter().find(|s| s[0] == id).unwrap_or_else(|| panic!("no {id} in {text}"))[..].to_vec();
+        let find =
+            |id: &str| segments.iter().find(|s| s[0] == id).unwrap_or_else(|| panic!("no {id} in {text}"))[..].to_vec();
         let (isa13, gs06, bht03) = (find("ISA")[13].to_owned(), find("GS")[6].to_owned(), find("BHT")[3].to_owned());
         assert_eq!(find("IEA")[2], isa13);
         for (element, value) in [("ISA13", isa13), ("GS06", gs06), ("BHT03", bht03)] {
@@ -344,7 +377,8 @@ fn backup_refuses_a_missing_source_and_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let source = dir.path().join("typo").join("intake.db");
     let copy = dir.path().join("backup.db");
-    let out = run(bin().args(["backup", "--to"]).arg(&copy).env("DATABASE_URL", format!("sqlite://{}", source.display())));
+    let out =
+        run(bin().args(["backup", "--to"]).arg(&copy).env("DATABASE_URL", format!("sqlite://{}", source.display())));
     assert_eq!(out.status.code(), Some(2), "a wrong DATABASE_URL is a configuration error");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -384,8 +418,19 @@ fn the_logs_of_a_full_intake_hold_no_patient_data() {
 
     let log = server.log();
     assert!(log.contains("intake stored"), "the log is being captured: {log}");
-    for phi in ["Jane", "Doe", "jane@example.com", "2145550182", "(214) 555-0182", "1980-04-02", "75201",
-        "XYZ123456789", "gabapentin", "penicillin", "Secret-Zip-Value"] {
+    for phi in [
+        "Jane",
+        "Doe",
+        "jane@example.com",
+        "2145550182",
+        "(214) 555-0182",
+        "1980-04-02",
+        "75201",
+        "XYZ123456789",
+        "gabapentin",
+        "penicillin",
+        "Secret-Zip-Value",
+    ] {
         assert!(!log.contains(phi), "the log contains {phi:?}");
     }
 }
@@ -417,7 +462,7 @@ fn user_add_creates_an_argon2id_account_and_refuses_weak_passwords_and_duplicate
     let out = user_add(&db, "Ana@Clinic.Test", "admin", "a long enough passphrase");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("created admin account ana@clinic.test"));
-    let stored = std::process::Command::new("sqlite3")
+    let stored = Command::new("sqlite3")
         .args([&format!("{}/intake.db", dir.path().display()), "SELECT email, role, password_hash FROM users"])
         .output()
         .unwrap();
@@ -442,7 +487,15 @@ fn audit_verify_reports_an_intact_chain_and_a_changed_one() {
         let db = pain_intake::server::db::Db::open(&db).await.unwrap();
         let writer = Writer::start(&db);
         for target in ["A", "B", "C"] {
-            let entry = Entry { actor_id: Some(1), actor: "ana@clinic.test", action: Action::ViewSubmission, target, client: "127.0.0.1", request_id: "r", detail: "" };
+            let entry = Entry {
+                actor_id: Some(1),
+                actor: "ana@clinic.test",
+                action: Action::ViewSubmission,
+                target,
+                client: "127.0.0.1",
+                request_id: "r",
+                detail: "",
+            };
             writer.record(&entry).await.unwrap();
         }
         db.close().await;
@@ -451,8 +504,13 @@ fn audit_verify_reports_an_intact_chain_and_a_changed_one() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("intact: 3 entries"));
 
-    let tamper = std::process::Command::new("sqlite3")
-        .args(["-cmd", ".timeout 5000", &file, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET target = 'Z' WHERE seq = 2;"])
+    let tamper = Command::new("sqlite3")
+        .args([
+            "-cmd",
+            ".timeout 5000",
+            &file,
+            "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET target = 'Z' WHERE seq = 2;",
+        ])
         .output()
         .unwrap();
     assert!(tamper.status.success());
@@ -517,14 +575,18 @@ fn keys_generate_and_rotate_reseal_every_secret_under_the_new_key() {
         use pain_intake::server::staff::accounts;
         let db = pain_intake::server::db::Db::open(&db).await.unwrap();
         for (n, keys) in [(1, Some(&old)), (2, None)] {
-            let id = accounts::create(&db, &format!("u{n}@clinic.test"), "U", Role::Clinician, Some("x")).await.unwrap();
+            let id =
+                accounts::create(&db, &format!("u{n}@clinic.test"), "U", Role::Clinician, Some("x")).await.unwrap();
             let stored = accounts::seal_secret(keys, id, "JBSWY3DPEHPK3PXP");
             accounts::enrol_two_factor(&db, id, &stored, 0, &[]).await.unwrap();
         }
         db.close().await;
     });
     let secrets = || {
-        let out = std::process::Command::new("sqlite3").args(["-cmd", ".timeout 5000", &file, "SELECT totp_secret FROM users ORDER BY id"]).output().unwrap();
+        let out = Command::new("sqlite3")
+            .args(["-cmd", ".timeout 5000", &file, "SELECT totp_secret FROM users ORDER BY id"])
+            .output()
+            .unwrap();
         String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect::<Vec<_>>()
     };
     let before = secrets();
@@ -540,7 +602,10 @@ fn keys_generate_and_rotate_reseal_every_secret_under_the_new_key() {
     let new_ring = pain_intake::server::crypto::Keyring::from_spec(&new_key).unwrap();
     for (i, s) in after.iter().enumerate() {
         let id = i as i64 + 1;
-        assert_eq!(pain_intake::server::staff::accounts::open_secret(Some(&new_ring), id, s).as_deref(), Some("JBSWY3DPEHPK3PXP"));
+        assert_eq!(
+            pain_intake::server::staff::accounts::open_secret(Some(&new_ring), id, s).as_deref(),
+            Some("JBSWY3DPEHPK3PXP")
+        );
     }
     // Without the key a value was sealed with, rotation stops and says which row.
     let out = run(bin().args(["keys", "rotate", "--database-url", &db]).env("ENCRYPTION_KEYS", TEST_KEY));

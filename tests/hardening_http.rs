@@ -3,6 +3,7 @@
 //! behind the staff pages refuse other sites and answer bad arguments with a 4xx, the
 //! audit log records only request ids the server made, and names cannot hide their
 //! letters behind bidirectional or zero-width characters.
+#![allow(clippy::unwrap_used)] // a test that unwraps fails at the line that broke
 
 mod common;
 
@@ -14,7 +15,8 @@ use pain_intake::server::db::Backend;
 use sqlx::Row;
 
 /// Text that would end a `<textarea>` early and put live markup on a staff page.
-const CLOSES_TEXTAREA: &str = "</textarea><h1>Owned</h1><meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\">";
+const CLOSES_TEXTAREA: &str =
+    "</textarea><h1>Owned</h1><meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\">";
 
 fn assert_escaped(html: &str, what: &str) {
     assert!(!html.contains("<h1>Owned</h1>") && !html.contains("<meta http-equiv"), "{what}: live markup in {html}");
@@ -78,8 +80,13 @@ async fn server_functions_refuse_other_sites() {
     let (admin, _clinician, _desk) = create_team(&app).await;
     let cookie = app.sign_in(&admin).await;
     let calls = [
-        ("/api/staff-users", ""), ("/api/staff-enrol", ""), ("/api/staff-queue", "page=1"), ("/api/staff-audit", "page=1"),
-        ("/api/staff-account", ""), ("/api/staff-payers", ""), ("/api/intake-draft", ""),
+        ("/api/staff-users", ""),
+        ("/api/staff-enrol", ""),
+        ("/api/staff-queue", "page=1"),
+        ("/api/staff-audit", "page=1"),
+        ("/api/staff-account", ""),
+        ("/api/staff-payers", ""),
+        ("/api/intake-draft", ""),
     ];
     for (path, body) in calls {
         let cross = app.send(server_fn(path, &cookie, body, "cross-site")).await;
@@ -99,7 +106,11 @@ async fn server_functions_refuse_other_sites() {
     let users = app.send(server_fn("/api/staff-users", &cookie, "", "same-origin")).await;
     assert!(users.text().contains("ada@clinic.test"));
     // The JSON API is for other sites' servers and keeps answering them.
-    let api = Request::post("/api/v1/screening").header("content-type", "application/json").header("sec-fetch-site", "cross-site").body(Body::from("{}")).unwrap();
+    let api = Request::post("/api/v1/screening")
+        .header("content-type", "application/json")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from("{}"))
+        .unwrap();
     assert_eq!(app.send(api).await.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -109,9 +120,14 @@ async fn server_functions_answer_bad_arguments_with_a_400_never_a_500() {
     let (admin, _clinician, _desk) = create_team(&app).await;
     let cookie = app.sign_in(&admin).await;
     let bad = [
-        ("/api/staff-queue", "page=-5"), ("/api/staff-queue", "page=abc"), ("/api/staff-queue", ""),
-        ("/api/staff-queue", "page=99999999999999999999"), ("/api/staff-audit", "page=-1"), ("/api/staff-audit", "%%%"),
-        ("/api/staff-submission", ""), ("/api/staff-invitation", ""),
+        ("/api/staff-queue", "page=-5"),
+        ("/api/staff-queue", "page=abc"),
+        ("/api/staff-queue", ""),
+        ("/api/staff-queue", "page=99999999999999999999"),
+        ("/api/staff-audit", "page=-1"),
+        ("/api/staff-audit", "%%%"),
+        ("/api/staff-submission", ""),
+        ("/api/staff-invitation", ""),
     ];
     for (path, body) in bad {
         let reply = app.send(server_fn(path, &cookie, body, "same-origin")).await;
@@ -124,12 +140,16 @@ async fn server_functions_answer_bad_arguments_with_a_400_never_a_500() {
         .body(Body::from("{\"page\": -5}"))
         .unwrap();
     assert!(app.send(json).await.status.is_client_error());
-    assert_eq!(app.send(server_fn("/api/no-such-function", &cookie, "", "same-origin")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.send(server_fn("/api/no-such-function", &cookie, "", "same-origin")).await.status,
+        StatusCode::NOT_FOUND
+    );
     let good = app.send(server_fn("/api/staff-queue", &cookie, "page=1", "same-origin")).await;
     assert_eq!(good.status, StatusCode::OK);
     // While the database is away the loaders say so with a 503, not a 500.
     app.db.close().await;
-    let down = app.send(server_fn("/api/staff-invitation", "", &format!("token={}", "a".repeat(64)), "same-origin")).await;
+    let down =
+        app.send(server_fn("/api/staff-invitation", "", &format!("token={}", "a".repeat(64)), "same-origin")).await;
     assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE, "{}", down.text());
 }
 
@@ -139,17 +159,33 @@ async fn staff_and_payer_names_refuse_bidi_overrides_and_zero_width_characters()
     let (admin, _clinician, _desk) = create_team(&app).await;
     let cookie = app.sign_in(&admin).await;
     for name in ["Eve\u{202E}nimdA", "Ad\u{200B}a Admin", "\u{2067}Mallory", "Bob\u{FEFF}"] {
-        let reply = app.post_form("/staff/users", &cookie, &[("email", "eve@clinic.test"), ("name", name), ("role", "admin")]).await;
+        let reply = app
+            .post_form("/staff/users", &cookie, &[("email", "eve@clinic.test"), ("name", name), ("role", "admin")])
+            .await;
         assert_eq!(reply.header("location"), "/staff/users?m=bad-name", "{name:?}");
     }
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM users WHERE email = 'eve@clinic.test'").await, 0);
     let page = app.get_with("/staff/users?m=bad-name", &cookie).await.text();
     assert!(page.contains("hidden formatting characters"), "the page says what to change");
-    let ok = app.post_form("/staff/users", &cookie, &[("email", "eve@clinic.test"), ("name", "Eve Núñez"), ("role", "clinician")]).await;
+    let ok = app
+        .post_form(
+            "/staff/users",
+            &cookie,
+            &[("email", "eve@clinic.test"), ("name", "Eve Núñez"), ("role", "clinician")],
+        )
+        .await;
     assert_eq!(ok.header("location"), "/staff/users?m=invited", "an ordinary name is accepted");
-    let id: i64 = sqlx::query("SELECT id FROM payers WHERE plan = 'cigna'").fetch_one(&app.db.pool).await.unwrap().try_get("id").unwrap();
+    let id: i64 = sqlx::query("SELECT id FROM payers WHERE plan = 'cigna'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+        .try_get("id")
+        .unwrap();
     let edit = [("name", "CIG\u{200D}NA"), ("payer_id", "62308"), ("notes", "")];
-    assert_eq!(app.post_form(&format!("/staff/payers/{id}"), &cookie, &edit).await.header("location"), "/staff/payers?m=bad");
+    assert_eq!(
+        app.post_form(&format!("/staff/payers/{id}"), &cookie, &edit).await.header("location"),
+        "/staff/payers?m=bad"
+    );
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! In-process HTTP tests of the JSON API, health checks, pages and middleware,
 //! against SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used)] // a test that unwraps fails at the line that broke
 
 mod common;
 
@@ -15,7 +16,8 @@ use serde_json::{json, Value};
 
 /// `POST /api/v1/intakes` with an `Idempotency-Key`.
 async fn post_keyed(app: &TestApp, key: &str, body: &Value) -> Reply {
-    app.post_raw("/api/v1/intakes", "application/json", body.to_string().into_bytes(), &[("idempotency-key", key)]).await
+    app.post_raw("/api/v1/intakes", "application/json", body.to_string().into_bytes(), &[("idempotency-key", key)])
+        .await
 }
 
 on_both_databases! {
@@ -333,7 +335,9 @@ async fn messages_follow_accept_language() {
     let app = spawn(Backend::Sqlite).await;
     let (_, example) = examples().into_iter().find(|(n, _)| n == "pregnancy.json").unwrap();
     let body = example["request"].to_string().into_bytes();
-    let es = app.post_raw("/api/v1/screening", "application/json", body.clone(), &[("accept-language", "es-MX,es;q=0.9")]).await;
+    let es = app
+        .post_raw("/api/v1/screening", "application/json", body.clone(), &[("accept-language", "es-MX,es;q=0.9")])
+        .await;
     let en = app.post_raw("/api/v1/screening", "application/json", body, &[("accept-language", "en-US")]).await;
     let es_msg = es.json()["reasons"][0]["message"].as_str().unwrap().to_owned();
     let en_msg = en.json()["reasons"][0]["message"].as_str().unwrap().to_owned();
@@ -342,7 +346,6 @@ async fn messages_follow_accept_language() {
     let bad = app.post_raw("/api/v1/screening", "application/json", b"{".to_vec(), &[("accept-language", "es")]).await;
     assert!(bad.json()["errors"][0]["message"].as_str().unwrap().contains("JSON válido"));
 }
-
 
 #[tokio::test]
 async fn wrong_kinds_of_json_are_422_not_400() {
@@ -353,8 +356,6 @@ async fn wrong_kinds_of_json_are_422_not_400() {
         assert!(!reply.json()["errors"].as_array().unwrap().is_empty());
     }
 }
-
-
 
 #[tokio::test]
 async fn unknown_api_paths_and_methods_are_not_500() {
@@ -405,12 +406,15 @@ async fn every_kind_of_response_carries_the_security_headers() {
     assert_security_headers("health", &app.get("/healthz").await);
 
     // A handler that panics behind the same middleware: a 500 page with the headers.
-    let boom = http::with_middleware(Router::new().route("/boom", get(|| async {
-        if true {
-            panic!("boom");
-        }
-        "unreachable"
-    })));
+    let boom = http::with_middleware(Router::new().route(
+        "/boom",
+        get(|| async {
+            if true {
+                panic!("boom");
+            }
+            "unreachable"
+        }),
+    ));
     let reply = send(&boom, Request::get("/boom").body(Body::empty()).unwrap()).await;
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_security_headers("500 page", &reply);
@@ -428,8 +432,12 @@ async fn pages_have_a_nonce_policy_that_matches_their_scripts() {
     let html = home.text();
     let scripts = html.matches("<script").count();
     assert!(scripts >= 1);
-    assert_eq!(html.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count()
-        + html.matches(&format!("<script nonce=\"{nonce}\"")).count(), scripts, "every script carries the nonce");
+    assert_eq!(
+        html.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count()
+            + html.matches(&format!("<script nonce=\"{nonce}\"")).count(),
+        scripts,
+        "every script carries the nonce"
+    );
     // The loader's preloads carry the same nonce (the loader is rendered once and reused:
     // no other page's nonce may be left in it).
     assert_eq!(html.matches(&format!("crossorigin=\"{nonce}\"")).count(), 2, "both preloads");
@@ -464,11 +472,12 @@ async fn pages_are_gzipped_for_clients_that_accept_it_and_read_the_same() {
     }
     assert_eq!(get("gzip;q=0").await.header("content-encoding"), "", "refused with q=0");
     // Other responses are still compressed, by tower-http's layer, once.
-    let api = app.post_raw("/api/v1/screening", "application/json", b"{}".to_vec(), &[("accept-encoding", "gzip")]).await;
+    let api =
+        app.post_raw("/api/v1/screening", "application/json", b"{}".to_vec(), &[("accept-encoding", "gzip")]).await;
     assert_eq!(api.header("content-encoding"), "gzip");
     let mut json = String::new();
     flate2::read::GzDecoder::new(&api.body[..]).read_to_string(&mut json).expect("valid gzip");
-    assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "{json}");
+    assert!(serde_json::from_str::<Value>(&json).is_ok(), "{json}");
 }
 
 #[tokio::test]
@@ -509,8 +518,16 @@ mod arbitrary_bodies {
         ];
         leaf.prop_recursive(4, 64, 8, |inner| {
             let keys = prop_oneof![
-                Just("schema_version"), Just("clinical"), Just("patient"), Just("pain"), Just("mood"),
-                Just("phq9"), Just("date_of_birth"), Just("as_of"), Just("insurance"), Just("x")
+                Just("schema_version"),
+                Just("clinical"),
+                Just("patient"),
+                Just("pain"),
+                Just("mood"),
+                Just("phq9"),
+                Just("date_of_birth"),
+                Just("as_of"),
+                Just("insurance"),
+                Just("x")
             ];
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
@@ -601,7 +618,12 @@ mod concurrency {
                 for _ in 0..20 {
                     let ip = format!("10.0.0.{client}");
                     let reply = app
-                        .post_raw("/api/v1/intakes", "application/json", body.to_string().into_bytes(), &[("x-forwarded-for", &ip)])
+                        .post_raw(
+                            "/api/v1/intakes",
+                            "application/json",
+                            body.to_string().into_bytes(),
+                            &[("x-forwarded-for", &ip)],
+                        )
                         .await;
                     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
                     references.push(reply.json()["reference"].as_str().unwrap().to_owned());
@@ -639,11 +661,19 @@ async fn a_malformed_idempotency_key_gets_a_clear_400_and_stores_nothing() {
     let body = valid_intake().to_string().into_bytes();
     let long = "k".repeat(256);
     for key in ["", "   ", long.as_str(), "tab\there"] {
-        let reply = app.post_raw("/api/v1/intakes", "application/json", body.clone(), &[("idempotency-key", key)]).await;
+        let reply =
+            app.post_raw("/api/v1/intakes", "application/json", body.clone(), &[("idempotency-key", key)]).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{key:?}: {}", reply.text());
         assert_eq!(reply.json()["errors"][0]["code"], "idempotency_key_invalid", "{key:?}");
     }
-    let twice = app.post_raw("/api/v1/intakes", "application/json", body.clone(), &[("idempotency-key", "a"), ("idempotency-key", "b")]).await;
+    let twice = app
+        .post_raw(
+            "/api/v1/intakes",
+            "application/json",
+            body.clone(),
+            &[("idempotency-key", "a"), ("idempotency-key", "b")],
+        )
+        .await;
     assert_eq!(twice.status, StatusCode::BAD_REQUEST);
     let latin1 = Request::post("/api/v1/intakes")
         .header("content-type", "application/json")
@@ -657,7 +687,8 @@ async fn a_malformed_idempotency_key_gets_a_clear_400_and_stores_nothing() {
 #[tokio::test]
 async fn a_request_id_sent_by_the_client_is_replaced_by_the_servers_own() {
     let app = spawn(Backend::Sqlite).await;
-    let reply = app.send(Request::get("/healthz").header("x-request-id", "forged-id").body(Body::empty()).unwrap()).await;
+    let reply =
+        app.send(Request::get("/healthz").header("x-request-id", "forged-id").body(Body::empty()).unwrap()).await;
     let id = reply.header("x-request-id");
     assert_ne!(id, "forged-id");
     assert_eq!(id.len(), 36, "a UUID the server made: {id}");

@@ -1,6 +1,7 @@
 //! Insurance over HTTP: card-photo uploads (limits, content checks, sealing, who may see
 //! them), the 270 download, the 271 upload and confirming a verification, and the payer
 //! directory.
+#![allow(clippy::unwrap_used)] // a test that unwraps fails at the line that broke
 
 mod common;
 
@@ -71,7 +72,10 @@ async fn oversized_renamed_and_truncated_photos_are_refused_with_a_clear_message
 
     let big = vec![0xFFu8; 10 * 1024 * 1024 + 1];
     assert_eq!(upload(&app, &cookie, &[("front", &big)]).await, "/intake/cards?m=too-large&side=front");
-    assert_eq!(upload(&app, &cookie, &[("back", b"hello, this is not an image")]).await, "/intake/cards?m=not-image&side=back");
+    assert_eq!(
+        upload(&app, &cookie, &[("back", b"hello, this is not an image")]).await,
+        "/intake/cards?m=not-image&side=back"
+    );
     let cut = &png()[..40];
     assert_eq!(upload(&app, &cookie, &[("front", cut)]).await, "/intake/cards?m=truncated&side=front");
     assert_eq!(upload(&app, &cookie, &[]).await, "/intake/cards?m=empty");
@@ -81,7 +85,13 @@ async fn oversized_renamed_and_truncated_photos_are_refused_with_a_clear_message
     let page = app.get_with("/intake/cards?m=too-large", &cookie).await.text();
     assert!(page.contains("larger than 10 MB"), "{page}");
     let page = app
-        .send(Request::get("/intake/cards?m=not-image").header("cookie", &cookie).header("accept-language", "es").body(Body::empty()).unwrap())
+        .send(
+            Request::get("/intake/cards?m=not-image")
+                .header("cookie", &cookie)
+                .header("accept-language", "es")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .text();
     assert!(page.contains("no es una foto que podamos leer"), "{page}");
@@ -91,7 +101,8 @@ async fn oversized_renamed_and_truncated_photos_are_refused_with_a_clear_message
 async fn uploads_need_a_draft_and_this_site() {
     let app = spawn(Backend::Sqlite).await;
     let cookie = draft(&app).await;
-    let reply = app.send(multipart_request("/intake/cards", &cookie, multipart(&[("front", &png())]), "cross-site")).await;
+    let reply =
+        app.send(multipart_request("/intake/cards", &cookie, multipart(&[("front", &png())]), "cross-site")).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     let reply = app.send(multipart_request("/intake/cards", "", multipart(&[("front", &png())]), "same-origin")).await;
     assert_eq!(reply.header("location"), "/intake");
@@ -161,7 +172,8 @@ fn response_271_with_trn(trn: &str) -> String {
         "EB*B*IND*98*PR**27*40*****Y".into(),
     ];
     let mut segments = vec![
-        "ISA*00*          *00*          *ZZ*CLEARINGHOUSE  *ZZ*CLINICSUBMIT   *261123*1415*^*00501*000000001*0*T*:".to_owned(),
+        "ISA*00*          *00*          *ZZ*CLEARINGHOUSE  *ZZ*CLINICSUBMIT   *261123*1415*^*00501*000000001*0*T*:"
+            .to_owned(),
         "GS*HB*CLEARINGHOUSE*CLINICSUBMIT*20261123*1415*1*X*005010X279A1".into(),
     ];
     segments.extend(body.iter().cloned());
@@ -254,7 +266,12 @@ async fn admins_edit_the_payer_directory_and_the_270_follows_it() {
     let app = spawn(Backend::Sqlite).await;
     let (admin, _clinician, desk) = create_team(&app).await;
     let reference = app.submit_intake(&valid_intake()).await;
-    let id: i64 = sqlx::query("SELECT id FROM payers WHERE plan = 'bcbs_tx'").fetch_one(&app.db.pool).await.unwrap().try_get("id").unwrap();
+    let id: i64 = sqlx::query("SELECT id FROM payers WHERE plan = 'bcbs_tx'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+        .try_get("id")
+        .unwrap();
     let path = format!("/staff/payers/{id}");
     let edit = [("name", "bcbs of texas"), ("payer_id", "G84980"), ("in_network", "1"), ("notes", "clearinghouse X")];
 

@@ -1,6 +1,7 @@
 //! New-submission e-mails, against a small real SMTP server and both databases: one
 //! e-mail per intake with the reference and priority only, retried after failures,
 //! never sent twice by concurrent senders.
+#![allow(clippy::unwrap_used)] // a test that unwraps fails at the line that broke
 
 mod common;
 
@@ -166,7 +167,12 @@ fn today() -> jiff::civil::Date {
 async fn submit(db: &Db, intake: &Value) -> (Reference, Evaluation) {
     let answers = IntakeAnswers::from_json(intake, today()).expect("valid intake");
     let evaluation = evaluate(&answers.clinical, answers.patient.date_of_birth, today());
-    let stored = intakes::Writer::start(db).insert(&answers, &evaluation, today(), None).await.expect("insert intake").stored().clone();
+    let stored = intakes::Writer::start(db)
+        .insert(&answers, &evaluation, today(), None)
+        .await
+        .expect("insert intake")
+        .stored()
+        .clone();
     (stored.reference, evaluation)
 }
 
@@ -302,7 +308,8 @@ fn body(data: &str) -> String {
             let mut bytes = joined.bytes();
             while let Some(b) = bytes.next() {
                 if b == b'=' {
-                    let hex: String = [bytes.next().unwrap(), bytes.next().unwrap()].iter().map(|b| *b as char).collect();
+                    let hex: String =
+                        [bytes.next().unwrap(), bytes.next().unwrap()].iter().map(|b| *b as char).collect();
                     out.push(u8::from_str_radix(&hex, 16).expect("quoted-printable escape"));
                 } else {
                     out.push(b);
@@ -603,7 +610,9 @@ on_both_databases! {
 
 #[test]
 fn the_smtp_forms_of_the_spec_are_accepted() {
-    for url in ["smtp://127.0.0.1:2525", "smtp://mail.clinic.test?tls=required", "smtps://user:pa%24%24@mail.clinic.test"] {
+    for url in
+        ["smtp://127.0.0.1:2525", "smtp://mail.clinic.test?tls=required", "smtps://user:pa%24%24@mail.clinic.test"]
+    {
         let config = NotifyConfig::new(url, "intake@clinic.test", CLINIC, "Clinic", "https://x.test/");
         assert!(config.is_ok(), "{url}: {config:?}");
         assert_eq!(config.unwrap().public_url, "https://x.test");

@@ -5,6 +5,7 @@
 //! review, at debug level, hold nothing that identifies the patient.
 //!
 //! Everything listens on 127.0.0.1 only.
+#![allow(clippy::unwrap_used)] // a test that unwraps fails at the line that broke
 
 mod common;
 
@@ -82,10 +83,18 @@ fn post_intakes_then_kill(server: &mut Server, clients: usize, load_for: Duratio
     std::thread::scope(|scope| {
         for _ in 0..clients {
             scope.spawn(|| loop {
-                let reply = try_request(&addr, "POST", "/api/v1/intakes", &[("Content-Type", "application/json")], body.as_bytes());
+                let reply = try_request(
+                    &addr,
+                    "POST",
+                    "/api/v1/intakes",
+                    &[("Content-Type", "application/json")],
+                    body.as_bytes(),
+                );
                 let mut report = report.lock().unwrap();
                 match reply {
-                    Ok(r) if r.status == 201 => report.acknowledged.push(r.json()["reference"].as_str().unwrap().to_owned()),
+                    Ok(r) if r.status == 201 => {
+                        report.acknowledged.push(r.json()["reference"].as_str().unwrap().to_owned())
+                    }
                     Ok(r) => report.unexpected.push(format!("{} {}", r.status, r.body)),
                     Err(e) if !killed.load(Ordering::SeqCst) => report.unexpected.push(format!("before the kill: {e}")),
                     Err(e) => {
@@ -272,7 +281,9 @@ fn a_database_outage_answers_friendly_503s_and_heals_without_a_restart() {
     let (ready, page, save, api, begin, landing, live) = std::thread::scope(|s| {
         let ready = s.spawn(|| get(&addr, "/readyz", &[]));
         let page = s.spawn(|| get(&addr, "/intake/pain", &[("Cookie", &draft)]));
-        let save = s.spawn(|| post_form(&addr, "/intake/pain", &[("clinical.pain.current", "7"), ("nav", "next")], &[("Cookie", &draft)]));
+        let save = s.spawn(|| {
+            post_form(&addr, "/intake/pain", &[("clinical.pain.current", "7"), ("nav", "next")], &[("Cookie", &draft)])
+        });
         let api = s.spawn(|| post_json(&addr, "/api/v1/intakes", &valid_intake(), &[]));
         let begin = s.spawn(|| post_form(&addr, "/intake/start", &[], &[]));
         let landing = s.spawn(|| get(&addr, "/intake", &[]));
@@ -283,7 +294,11 @@ fn a_database_outage_answers_friendly_503s_and_heals_without_a_restart() {
     assert!(outage_answers < Duration::from_secs(15), "503s came after {outage_answers:?}");
     assert_eq!((ready.status, ready.body.as_str()), (503, "database unavailable"), "{ready}");
     assert_eq!(page.status, 503, "a wizard step with a draft: {page}");
-    assert!(page.body.contains("We can&#x27;t open your answers right now") || page.body.contains("We can't open your answers right now"), "{page}");
+    assert!(
+        page.body.contains("We can&#x27;t open your answers right now")
+            || page.body.contains("We can't open your answers right now"),
+        "{page}"
+    );
     assert!(page.body.contains("The answers you already saved are kept"), "{page}");
     assert_friendly(&page, "the wizard step page");
     assert_eq!(save.status, 503, "saving a step: {save}");
@@ -308,7 +323,9 @@ fn a_database_outage_answers_friendly_503s_and_heals_without_a_restart() {
     }
     let recovered_in = back.elapsed();
     assert_eq!(last.status, 200, "not ready {recovered_in:?} after the database came back: {last}");
-    eprintln!("outage: 503s answered within {outage_answers:?}; ready again {recovered_in:?} after the database returned");
+    eprintln!(
+        "outage: 503s answered within {outage_answers:?}; ready again {recovered_in:?} after the database returned"
+    );
     let step = get(&addr, "/intake/pain", &[("Cookie", &draft)]);
     assert_eq!(step.status, 200, "the draft is still there: {step}");
     let stored = post_json(&addr, "/api/v1/intakes", &valid_intake(), &[]);
@@ -337,7 +354,9 @@ fn create_clinician(url: &str, email: &str, name: &str) -> Clinician {
         let hash = password::hash(&NewPassword::parse(PASSWORD).unwrap()).await.unwrap();
         let id = accounts::create(&db, email, name, Role::Clinician, Some(&hash)).await.unwrap();
         let secret = totp::new_secret();
-        accounts::enrol_two_factor(&db, id, &accounts::seal_secret(db.keys.as_deref(), id, &secret), 0, &[]).await.unwrap();
+        accounts::enrol_two_factor(&db, id, &accounts::seal_secret(db.keys.as_deref(), id, &secret), 0, &[])
+            .await
+            .unwrap();
         db.close().await;
         secret
     });
@@ -362,7 +381,8 @@ fn code_step(addr: &str, who: &Clinician, half: &str) -> String {
 #[test]
 fn two_processes_on_one_postgresql_share_sessions_the_queue_and_rate_limits() {
     let url = fresh_postgres_database("res_twins");
-    let env = [("TRUST_FORWARDED_FOR", "true"), ("SIGN_IN_RATE_LIMIT_PER_MINUTE", "5"), ("API_RATE_LIMIT_PER_MINUTE", "4")];
+    let env =
+        [("TRUST_FORWARDED_FOR", "true"), ("SIGN_IN_RATE_LIMIT_PER_MINUTE", "5"), ("API_RATE_LIMIT_PER_MINUTE", "4")];
     let mut a = Server::start_with(&url, "info", &env);
     let mut b = Server::start_with(&url, "info", &env);
     let cleo = create_clinician(&url, "cleo@clinic.test", "Cleo Clinician");
@@ -373,12 +393,18 @@ fn two_processes_on_one_postgresql_share_sessions_the_queue_and_rate_limits() {
     let servers = [&a.addr, &b.addr];
     for attempt in 1..=6 {
         let addr = servers[attempt % 2];
-        let reply = post_form(addr, "/staff/sign-in", &[("email", "nobody@clinic.test"), ("password", "wrong guess")], &[(
-            "X-Forwarded-For",
-            "198.51.100.7",
-        )]);
+        let reply = post_form(
+            addr,
+            "/staff/sign-in",
+            &[("email", "nobody@clinic.test"), ("password", "wrong guess")],
+            &[("X-Forwarded-For", "198.51.100.7")],
+        );
         if attempt <= 5 {
-            assert_eq!((reply.status, reply.header("location")), (303, Some("/staff/sign-in?m=failed")), "attempt {attempt}: {reply}");
+            assert_eq!(
+                (reply.status, reply.header("location")),
+                (303, Some("/staff/sign-in?m=failed")),
+                "attempt {attempt}: {reply}"
+            );
         } else {
             assert_eq!(reply.status, 429, "the 6th attempt in a minute, on the other process: {reply}");
             let retry: u64 = reply.header("retry-after").unwrap().parse().unwrap();
@@ -386,10 +412,12 @@ fn two_processes_on_one_postgresql_share_sessions_the_queue_and_rate_limits() {
             assert!(reply.body.contains("Too many sign-in attempts"), "{reply}");
         }
     }
-    let other = post_form(&a.addr, "/staff/sign-in", &[("email", "nobody@clinic.test"), ("password", "wrong guess")], &[(
-        "X-Forwarded-For",
-        "198.51.100.8",
-    )]);
+    let other = post_form(
+        &a.addr,
+        "/staff/sign-in",
+        &[("email", "nobody@clinic.test"), ("password", "wrong guess")],
+        &[("X-Forwarded-For", "198.51.100.8")],
+    );
     assert_eq!(other.status, 303, "another address has its own count: {other}");
     for n in 1..=5 {
         let addr = servers[n % 2];
@@ -454,28 +482,50 @@ fn wizard_answers(step: Step) -> Vec<(String, String)> {
     let pairs = |list: &[(&str, &str)]| list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
     match step {
         Step::RedFlags => RED_FLAGS.iter().map(|f| (format!("clinical.red_flags.{f}"), "no".into())).collect(),
-        Step::Symptoms => pairs(&[("clinical.symptoms.flare_ups", "yes"), ("clinical.symptoms.other", "burning along the right shin")]),
+        Step::Symptoms => pairs(&[
+            ("clinical.symptoms.flare_ups", "yes"),
+            ("clinical.symptoms.other", "burning along the right shin"),
+        ]),
         Step::Duration => pairs(&[("clinical.pain_duration", "over_12_months")]),
-        Step::Pain => PAIN.iter().zip([7, 7, 9, 6, 8]).map(|(p, n)| (format!("clinical.pain.{p}"), n.to_string())).collect(),
+        Step::Pain => {
+            PAIN.iter().zip([7, 7, 9, 6, 8]).map(|(p, n)| (format!("clinical.pain.{p}"), n.to_string())).collect()
+        }
         Step::History => pairs(&[("clinical.conditions", "crps"), ("clinical.diagnostics", "xray")]),
         Step::Treatments => pairs(&[
-            ("clinical.treatments.nsaids", "no_relief"), ("clinical.treatments.opioids", "side_effects"),
-            ("clinical.treatments.acetaminophen", "not_tried"), ("clinical.upcoming_surgery", "no"),
+            ("clinical.treatments.nsaids", "no_relief"),
+            ("clinical.treatments.opioids", "side_effects"),
+            ("clinical.treatments.acetaminophen", "not_tried"),
+            ("clinical.upcoming_surgery", "no"),
         ]),
         Step::Medical => {
-            let mut p: Vec<(String, String)> = MEDICAL.iter().map(|f| (format!("clinical.medical.{f}"), "no".into())).collect();
-            p.extend(pairs(&[("clinical.medical.medications", "pregabalin 75 mg"), ("clinical.medical.allergies", "sulfa swelling")]));
+            let mut p: Vec<(String, String)> =
+                MEDICAL.iter().map(|f| (format!("clinical.medical.{f}"), "no".into())).collect();
+            p.extend(pairs(&[
+                ("clinical.medical.medications", "pregabalin 75 mg"),
+                ("clinical.medical.allergies", "sulfa swelling"),
+            ]));
             p
         }
         Step::Mood => pairs(&[("mood_choice", "skip")]),
         Step::About => pairs(&[
-            ("patient.first_name", "Ottoline"), ("patient.last_name", "Fairweather-Brisk"), ("patient.date_of_birth", "1969-11-05"),
-            ("patient.sex_at_birth", "female"), ("patient.phone", "737-555-0143"), ("patient.zip", "78745"),
-            ("patient.preferred_contact", "text"), ("patient.email", "ottoline.fb@example.org"),
+            ("patient.first_name", "Ottoline"),
+            ("patient.last_name", "Fairweather-Brisk"),
+            ("patient.date_of_birth", "1969-11-05"),
+            ("patient.sex_at_birth", "female"),
+            ("patient.phone", "737-555-0143"),
+            ("patient.zip", "78745"),
+            ("patient.preferred_contact", "text"),
+            ("patient.email", "ottoline.fb@example.org"),
         ]),
-        Step::Insurance => pairs(&[("insurance.plan", "bcbs_tx"), ("insurance.member_id", "WQV246813579"), ("insurance.subscriber", "self")]),
+        Step::Insurance => pairs(&[
+            ("insurance.plan", "bcbs_tx"),
+            ("insurance.member_id", "WQV246813579"),
+            ("insurance.subscriber", "self"),
+        ]),
         Step::Consent => pairs(&[
-            ("consent.privacy_notice", "yes"), ("consent.contact", "yes"), ("consent.attestation", "yes"),
+            ("consent.privacy_notice", "yes"),
+            ("consent.contact", "yes"),
+            ("consent.attestation", "yes"),
             ("consent.signature", "Ottoline Fairweather-Brisk"),
         ]),
         Step::Review => Vec::new(),
@@ -485,15 +535,38 @@ fn wizard_answers(step: Step) -> Vec<(String, String)> {
 /// Every value of both patients and of the staff note that must never reach a log.
 const PHI: &[&str] = &[
     // The API patient.
-    "Zephyrine", "Quackenbush", "1975-07-19", "zq.patient@example.net", "(512) 555-0199", "5125550199", "512-555-0199",
-    "78704", "tingling in the left pinky", "pinky", "duloxetine", "latex hives", "QZX987654321", "GRP55731",
+    "Zephyrine",
+    "Quackenbush",
+    "1975-07-19",
+    "zq.patient@example.net",
+    "(512) 555-0199",
+    "5125550199",
+    "512-555-0199",
+    "78704",
+    "tingling in the left pinky",
+    "pinky",
+    "duloxetine",
+    "latex hives",
+    "QZX987654321",
+    "GRP55731",
     // A refused submission's value.
     "Secret-Zip-Value",
     // The wizard patient.
-    "Ottoline", "Fairweather", "1969-11-05", "737-555-0143", "7375550143", "78745", "ottoline.fb@example.org",
-    "burning along the right shin", "right shin", "pregabalin", "sulfa swelling", "WQV246813579",
+    "Ottoline",
+    "Fairweather",
+    "1969-11-05",
+    "737-555-0143",
+    "7375550143",
+    "78745",
+    "ottoline.fb@example.org",
+    "burning along the right shin",
+    "right shin",
+    "pregabalin",
+    "sulfa swelling",
+    "WQV246813579",
     // The staff note.
-    "mauve aura", "migraines twice weekly",
+    "mauve aura",
+    "migraines twice weekly",
 ];
 
 /// Where a value occurs in the log. Digits-only values (ZIP codes) count only as a whole
@@ -551,7 +624,11 @@ fn the_logs_of_an_intake_and_its_staff_review_hold_no_patient_data(url: &str) {
     let queue = get(&addr, "/staff", &staff);
     assert!(queue.body.contains(&format!("data-reference=\"{api_reference}\"")), "{queue}");
     let wizard_reference = {
-        let at = queue.body.match_indices("data-reference=\"").map(|(i, _)| i + 16).find(|&i| !queue.body[i..].starts_with(&api_reference));
+        let at = queue
+            .body
+            .match_indices("data-reference=\"")
+            .map(|(i, _)| i + 16)
+            .find(|&i| !queue.body[i..].starts_with(&api_reference));
         let at = at.expect("the wizard's intake is in the queue");
         queue.body[at..at + 9].to_owned()
     };
@@ -561,7 +638,12 @@ fn the_logs_of_an_intake_and_its_staff_review_hold_no_patient_data(url: &str) {
         assert!(page.body.contains(name), "the submission page shows {name}'s answers");
     }
     let sub = format!("/staff/submissions/{api_reference}");
-    let note = post_form(&addr, &format!("{sub}/notes"), &[("body", "Patient describes mauve aura, migraines twice weekly")], &staff);
+    let note = post_form(
+        &addr,
+        &format!("{sub}/notes"),
+        &[("body", "Patient describes mauve aura, migraines twice weekly")],
+        &staff,
+    );
     assert_eq!(note.header("location"), Some(format!("{sub}?m=note-added#notes").as_str()), "{note}");
     let status = post_form(&addr, &format!("{sub}/status"), &[("from", "new"), ("to", "in_review")], &staff);
     assert_eq!(status.header("location"), Some(format!("{sub}?m=status-changed").as_str()), "{status}");
@@ -571,7 +653,14 @@ fn the_logs_of_an_intake_and_its_staff_review_hold_no_patient_data(url: &str) {
 
     let log = server.log();
     // The log is being captured, at debug level, for every part of the journey.
-    for expected in ["DEBUG", "intake stored", "intake submitted from the wizard", "/staff/submissions/{reference}/notes", "/staff/submissions/{reference}/status", "/staff/two-factor"] {
+    for expected in [
+        "DEBUG",
+        "intake stored",
+        "intake submitted from the wizard",
+        "/staff/submissions/{reference}/notes",
+        "/staff/submissions/{reference}/status",
+        "/staff/two-factor",
+    ] {
         assert!(log.contains(expected), "the log lacks {expected:?}:\n{log}");
     }
     for phi in PHI {

@@ -3,6 +3,7 @@
 //! are refused, and bad input never gives a 500. Requirements: reference/security.md and
 //! the staff portal issue. Sign-in and sessions: `staff_sign_in.rs`; accounts and the
 //! audit trail: `staff_accounts.rs`; the workflow, queue and exports: `staff_workflow.rs`.
+#![allow(clippy::unwrap_used)] // a test that unwraps fails at the line that broke
 
 mod common;
 
@@ -23,7 +24,11 @@ use sqlx::Row;
 /// and the audit trail.
 async fn snapshot(app: &TestApp) -> Vec<String> {
     let mut out = Vec::new();
-    for r in sqlx::query("SELECT reference, status, assignee_id FROM intakes ORDER BY id").fetch_all(&app.db.pool).await.unwrap() {
+    for r in sqlx::query("SELECT reference, status, assignee_id FROM intakes ORDER BY id")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+    {
         let assignee: Option<i64> = r.try_get("assignee_id").unwrap();
         out.push(format!(
             "intake {} {} {:?}",
@@ -240,7 +245,9 @@ async fn the_same_submission_shows_clinical_answers_to_a_clinician() {
     let harm = app.submit_intake(&intake(SELF_HARM, "Sam", "Harmon", "cigna")).await;
     let cookie = app.sign_in(&clinician).await;
     let html = app.get_with(&format!("/staff/submissions/{harm}"), &cookie).await.text();
-    for shown in [PHQ9[0].0, PHQ9[8].0, GAD7[0].0, "self_harm_thoughts", "Safety alert", "Clinician review", "Screening result"] {
+    for shown in
+        [PHQ9[0].0, PHQ9[8].0, GAD7[0].0, "self_harm_thoughts", "Safety alert", "Clinician review", "Screening result"]
+    {
         assert!(html.contains(shown), "clinician should see {shown}");
     }
     assert!(html.contains(&format!("/staff/submissions/{harm}/fhir")));
@@ -266,7 +273,12 @@ async fn clinicians_are_refused_admin_pages_and_exports_of_the_queue() {
     }
     assert_eq!(snapshot(&app).await, before);
     // Their own work is allowed.
-    for page in ["/staff".to_owned(), format!("/staff/submissions/{reference}"), format!("/staff/submissions/{reference}/fhir"), "/staff/account".into()] {
+    for page in [
+        "/staff".to_owned(),
+        format!("/staff/submissions/{reference}"),
+        format!("/staff/submissions/{reference}/fhir"),
+        "/staff/account".into(),
+    ] {
         assert_eq!(app.get_with(&page, &cookie).await.status, StatusCode::OK, "{page}");
     }
 }
@@ -275,8 +287,15 @@ async fn clinicians_are_refused_admin_pages_and_exports_of_the_queue() {
 async fn an_admin_can_do_everything() {
     let (app, admin, clinician, desk, reference) = portal(Backend::Sqlite).await;
     let cookie = app.sign_in(&admin).await;
-    for page in ["/staff".to_owned(), format!("/staff/submissions/{reference}"), "/staff/users".into(), "/staff/audit".into(),
-                 "/staff/account".into(), "/staff/export.csv".into(), format!("/staff/submissions/{reference}/fhir")] {
+    for page in [
+        "/staff".to_owned(),
+        format!("/staff/submissions/{reference}"),
+        "/staff/users".into(),
+        "/staff/audit".into(),
+        "/staff/account".into(),
+        "/staff/export.csv".into(),
+        format!("/staff/submissions/{reference}/fhir"),
+    ] {
         let reply = app.get_with(&page, &cookie).await;
         assert_eq!(reply.status, StatusCode::OK, "{page}");
         // Every one of them shows patient or account data: never cached.
@@ -286,26 +305,56 @@ async fn an_admin_can_do_everything() {
         assert_eq!(app.get_with(page, "").await.header("cache-control"), "no-store", "{page} refused");
     }
     let sub = format!("/staff/submissions/{reference}");
-    assert_redirect(&app.post_form(&format!("{sub}/status"), &cookie, &[("from", "new"), ("to", "in_review")]).await,
-                    &format!("{sub}?m=status-changed"), "status");
-    assert_redirect(&app.post_form(&format!("{sub}/assign"), &cookie, &[("assignee", &clinician.id.to_string())]).await,
-                    &format!("{sub}?m=assigned"), "assign");
-    assert_redirect(&app.post_form(&format!("{sub}/notes"), &cookie, &[("body", "Reviewed")]).await,
-                    &format!("{sub}?m=note-added#notes"), "note");
-    assert_redirect(&app.post_form(&format!("/staff/users/{}/role", desk.id), &cookie, &[("role", "clinician")]).await,
-                    "/staff/users?m=saved", "role");
-    assert_redirect(&app.post_form("/staff/users", &cookie, &[("email", "nora@clinic.test"), ("name", "Nora New"), ("role", "front_desk")]).await,
-                    "/staff/users?m=invited", "invite");
+    assert_redirect(
+        &app.post_form(&format!("{sub}/status"), &cookie, &[("from", "new"), ("to", "in_review")]).await,
+        &format!("{sub}?m=status-changed"),
+        "status",
+    );
+    assert_redirect(
+        &app.post_form(&format!("{sub}/assign"), &cookie, &[("assignee", &clinician.id.to_string())]).await,
+        &format!("{sub}?m=assigned"),
+        "assign",
+    );
+    assert_redirect(
+        &app.post_form(&format!("{sub}/notes"), &cookie, &[("body", "Reviewed")]).await,
+        &format!("{sub}?m=note-added#notes"),
+        "note",
+    );
+    assert_redirect(
+        &app.post_form(&format!("/staff/users/{}/role", desk.id), &cookie, &[("role", "clinician")]).await,
+        "/staff/users?m=saved",
+        "role",
+    );
+    assert_redirect(
+        &app.post_form(
+            "/staff/users",
+            &cookie,
+            &[("email", "nora@clinic.test"), ("name", "Nora New"), ("role", "front_desk")],
+        )
+        .await,
+        "/staff/users?m=invited",
+        "invite",
+    );
     let row = sqlx::query("SELECT role FROM users WHERE id = $1").bind(desk.id).fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(row.try_get::<String, _>("role").unwrap(), "clinician");
     assert_eq!(status_of(&app, &reference).await, "in_review");
 
     // The last enabled admin can neither be demoted nor disable themselves.
-    assert_redirect(&app.post_form(&format!("/staff/users/{}/role", admin.id), &cookie, &[("role", "clinician")]).await,
-                    "/staff/users?m=last-admin", "demote the last admin");
-    assert_redirect(&app.post_form(&format!("/staff/users/{}/disable", admin.id), &cookie, &[]).await,
-                    "/staff/users?m=last-admin", "disable oneself");
-    let row = sqlx::query("SELECT role, disabled FROM users WHERE id = $1").bind(admin.id).fetch_one(&app.db.pool).await.unwrap();
+    assert_redirect(
+        &app.post_form(&format!("/staff/users/{}/role", admin.id), &cookie, &[("role", "clinician")]).await,
+        "/staff/users?m=last-admin",
+        "demote the last admin",
+    );
+    assert_redirect(
+        &app.post_form(&format!("/staff/users/{}/disable", admin.id), &cookie, &[]).await,
+        "/staff/users?m=last-admin",
+        "disable oneself",
+    );
+    let row = sqlx::query("SELECT role, disabled FROM users WHERE id = $1")
+        .bind(admin.id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert_eq!(row.try_get::<String, _>("role").unwrap(), "admin");
     assert_eq!(row.try_get::<i64, _>("disabled").unwrap(), 0);
 }
@@ -386,30 +435,80 @@ async fn bad_input_never_gives_a_500() {
     let mut replies: Vec<(String, Reply)> = Vec::new();
 
     // Junk filters are ignored.
-    let reply = app.post_form("/staff/queue", &c, &[("outcome", "zzz"), ("status", "\u{0}"), ("plan", "<b>"), ("from", "2026-02-30"),
-                                                     ("to", "yesterday"), ("sort", "sideways"), ("verification", "'; DROP TABLE intakes; --"),
-                                                     ("search", &"%".repeat(5000)), ("unknown", "field")]).await;
+    let reply = app
+        .post_form(
+            "/staff/queue",
+            &c,
+            &[
+                ("outcome", "zzz"),
+                ("status", "\u{0}"),
+                ("plan", "<b>"),
+                ("from", "2026-02-30"),
+                ("to", "yesterday"),
+                ("sort", "sideways"),
+                ("verification", "'; DROP TABLE intakes; --"),
+                ("search", &"%".repeat(5000)),
+                ("unknown", "field"),
+            ],
+        )
+        .await;
     assert_redirect(&reply, "/staff", "junk filters");
     let queue = app.get_with("/staff", &c).await;
     assert_eq!(queue.status, StatusCode::OK);
     assert_eq!(queue_refs(&queue.text()).len(), 0, "a search of % signs matches nothing");
     app.post_form("/staff/queue", &c, &[("clear", "1")]).await;
     assert_eq!(queue_refs(&app.get_with("/staff", &c).await.text()).len(), 1);
-    let reply = app.post_form("/staff/audit", &a, &[("action", "nonsense"), ("from", "13/45/2026"), ("actor", &"a".repeat(10_000))]).await;
+    let reply = app
+        .post_form(
+            "/staff/audit",
+            &a,
+            &[("action", "nonsense"), ("from", "13/45/2026"), ("actor", &"a".repeat(10_000))],
+        )
+        .await;
     assert_redirect(&reply, "/staff/audit", "junk audit filters");
     replies.push(("audit page".into(), app.get_with("/staff/audit", &a).await));
 
     // Notes: empty, longest allowed, too long.
-    assert_redirect(&app.post_form(&format!("{sub}/notes"), &c, &[("body", "   ")]).await, &format!("{sub}?m=note-empty#notes"), "empty note");
-    assert_redirect(&app.post_form(&format!("{sub}/notes"), &c, &[]).await, &format!("{sub}?m=note-empty#notes"), "no body");
-    assert_redirect(&app.post_form(&format!("{sub}/notes"), &c, &[("body", &"é".repeat(4000))]).await, &format!("{sub}?m=note-added#notes"), "4000 characters");
-    assert_redirect(&app.post_form(&format!("{sub}/notes"), &c, &[("body", &"x".repeat(4001))]).await, &format!("{sub}?m=note-long#notes"), "4001 characters");
-    assert!(app.get_with(&format!("{sub}?m=note-long"), &c).await.text().contains("Notes can be at most 4,000 characters."));
+    assert_redirect(
+        &app.post_form(&format!("{sub}/notes"), &c, &[("body", "   ")]).await,
+        &format!("{sub}?m=note-empty#notes"),
+        "empty note",
+    );
+    assert_redirect(
+        &app.post_form(&format!("{sub}/notes"), &c, &[]).await,
+        &format!("{sub}?m=note-empty#notes"),
+        "no body",
+    );
+    assert_redirect(
+        &app.post_form(&format!("{sub}/notes"), &c, &[("body", &"é".repeat(4000))]).await,
+        &format!("{sub}?m=note-added#notes"),
+        "4000 characters",
+    );
+    assert_redirect(
+        &app.post_form(&format!("{sub}/notes"), &c, &[("body", &"x".repeat(4001))]).await,
+        &format!("{sub}?m=note-long#notes"),
+        "4001 characters",
+    );
+    assert!(app
+        .get_with(&format!("{sub}?m=note-long"), &c)
+        .await
+        .text()
+        .contains("Notes can be at most 4,000 characters."));
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM notes").await, 1);
 
     // Statuses that do not exist.
-    for pairs in [vec![("from", "new"), ("to", "bogus")], vec![("from", "BOGUS"), ("to", "in_review")], vec![("to", "in_review")], vec![], vec![("from", "new"), ("to", "NEW")]] {
-        assert_redirect(&app.post_form(&format!("{sub}/status"), &c, &pairs).await, &format!("{sub}?m=bad-status"), &format!("{pairs:?}"));
+    for pairs in [
+        vec![("from", "new"), ("to", "bogus")],
+        vec![("from", "BOGUS"), ("to", "in_review")],
+        vec![("to", "in_review")],
+        vec![],
+        vec![("from", "new"), ("to", "NEW")],
+    ] {
+        assert_redirect(
+            &app.post_form(&format!("{sub}/status"), &c, &pairs).await,
+            &format!("{sub}?m=bad-status"),
+            &format!("{pairs:?}"),
+        );
     }
     assert_eq!(status_of(&app, &reference).await, "new");
 
@@ -419,22 +518,44 @@ async fn bad_input_never_gives_a_500() {
         let page = app.get_with(&format!("/staff/submissions/{bad}"), &c).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{bad}");
         assert!(page.text().contains("There is no submission with this reference."));
-        assert_eq!(app.get_with(&format!("/staff/submissions/{bad}/fhir"), &c).await.status, StatusCode::NOT_FOUND, "{bad} fhir");
+        assert_eq!(
+            app.get_with(&format!("/staff/submissions/{bad}/fhir"), &c).await.status,
+            StatusCode::NOT_FOUND,
+            "{bad} fhir"
+        );
         for action in ["status", "assign", "notes"] {
-            let reply = app.post_form(&format!("/staff/submissions/{bad}/{action}"), &c, &[("from", "new"), ("to", "in_review"), ("body", "x")]).await;
+            let reply = app
+                .post_form(
+                    &format!("/staff/submissions/{bad}/{action}"),
+                    &c,
+                    &[("from", "new"), ("to", "in_review"), ("body", "x")],
+                )
+                .await;
             assert_eq!(reply.status, StatusCode::NOT_FOUND, "{bad} {action}");
         }
     }
 
     // Account ids that are not numbers, or not accounts; changes that do not exist.
-    for path in ["/staff/users/abc/role", "/staff/users/1.5/disable", "/staff/users/99999999999999999999/role", "/staff/users/-/enable"] {
+    for path in [
+        "/staff/users/abc/role",
+        "/staff/users/1.5/disable",
+        "/staff/users/99999999999999999999/role",
+        "/staff/users/-/enable",
+    ] {
         let reply = app.post_form(path, &a, &[("role", "admin")]).await;
         assert!(reply.status.is_client_error(), "{path}: {}", reply.status);
         replies.push((path.into(), reply));
     }
     assert_eq!(app.post_form("/staff/users/99999/role", &a, &[("role", "admin")]).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.post_form(&format!("/staff/users/{}/promote", clinician.id), &a, &[]).await.status, StatusCode::NOT_FOUND);
-    assert_redirect(&app.post_form(&format!("/staff/users/{}/role", clinician.id), &a, &[("role", "root")]).await, "/staff/users?m=bad-role", "bad role");
+    assert_eq!(
+        app.post_form(&format!("/staff/users/{}/promote", clinician.id), &a, &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_redirect(
+        &app.post_form(&format!("/staff/users/{}/role", clinician.id), &a, &[("role", "root")]).await,
+        "/staff/users?m=bad-role",
+        "bad role",
+    );
 
     // Bodies that are not forms, or not UTF-8, or too big; junk codes and pages.
     let odd: Vec<(&str, &str, Vec<u8>)> = vec![
@@ -448,10 +569,23 @@ async fn bad_input_never_gives_a_500() {
     ];
     for (path, content_type, body) in odd {
         let cookie = if path == "/staff/sign-in" { "" } else { c.as_str() };
-        let reply = app.post_raw(path, content_type, body, &[("sec-fetch-site", "same-origin"), ("cookie", cookie), ("x-forwarded-for", &next_client())]).await;
+        let reply = app
+            .post_raw(
+                path,
+                content_type,
+                body,
+                &[("sec-fetch-site", "same-origin"), ("cookie", cookie), ("x-forwarded-for", &next_client())],
+            )
+            .await;
         replies.push((format!("{path} {content_type}"), reply));
     }
-    for page in ["/staff/audit?page=abc", "/staff/audit?page=4294967296", "/staff/enrol?m=%3Cscript%3E", "/staff/sign-in?m=%FF", "/staff/users?m=x"] {
+    for page in [
+        "/staff/audit?page=abc",
+        "/staff/audit?page=4294967296",
+        "/staff/enrol?m=%3Cscript%3E",
+        "/staff/sign-in?m=%FF",
+        "/staff/users?m=x",
+    ] {
         let cookie = if page.contains("users") || page.contains("audit") { a.as_str() } else { c.as_str() };
         replies.push((page.into(), app.get_with(page, cookie).await));
     }

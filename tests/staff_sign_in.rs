@@ -4,6 +4,7 @@
 //! repeated failures, and two-factor (codes and recovery codes that work once, enrolment,
 //! replacing the authenticator). Requirements: reference/security.md and the staff portal
 //! issue.
+#![allow(clippy::unwrap_used)] // a test that unwraps fails at the line that broke
 
 mod common;
 
@@ -150,23 +151,40 @@ async fn the_sixth_sign_in_attempt_in_a_minute_from_one_address_is_429() {
     let client = "198.51.100.7";
     within_one_rate_window(10).await;
     for attempt in 1..=5 {
-        let reply = app.send(form_request_from("/staff/sign-in", "", &[("email", "nobody@clinic.test"), ("password", "x")], client)).await;
+        let reply = app
+            .send(form_request_from(
+                "/staff/sign-in",
+                "",
+                &[("email", "nobody@clinic.test"), ("password", "x")],
+                client,
+            ))
+            .await;
         assert_redirect(&reply, "/staff/sign-in?m=failed", &format!("attempt {attempt}"));
     }
     // Even the right password is not checked now.
-    let reply = app.send(form_request_from("/staff/sign-in", "", &[("email", &user.email), ("password", PASSWORD)], client)).await;
+    let reply = app
+        .send(form_request_from("/staff/sign-in", "", &[("email", &user.email), ("password", PASSWORD)], client))
+        .await;
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
     let retry: u64 = reply.header("retry-after").parse().expect("Retry-After in seconds");
     assert!((1..=60).contains(&retry), "{retry}");
     assert!(session_cookie(&reply).is_none());
     // Another address is not affected.
-    let reply = app.send(form_request_from("/staff/sign-in", "", &[("email", &user.email), ("password", PASSWORD)], "198.51.100.8")).await;
+    let reply = app
+        .send(form_request_from(
+            "/staff/sign-in",
+            "",
+            &[("email", &user.email), ("password", PASSWORD)],
+            "198.51.100.8",
+        ))
+        .await;
     assert_redirect(&reply, "/staff/two-factor", "another address");
     // Codes have their own limit per address.
     let half = session_cookie(&reply).unwrap();
     within_one_rate_window(10).await;
     for attempt in 1..=5 {
-        let reply = app.send(form_request_from("/staff/two-factor", &half, &[("code", "000000")], "198.51.100.9")).await;
+        let reply =
+            app.send(form_request_from("/staff/two-factor", &half, &[("code", "000000")], "198.51.100.9")).await;
         assert_redirect(&reply, "/staff/two-factor?m=code", &format!("code {attempt}"));
     }
     let reply = app.send(form_request_from("/staff/two-factor", &half, &[("code", "000000")], "198.51.100.9")).await;
@@ -374,8 +392,13 @@ async fn totp_secrets_are_not_stored_as_typed() {
     let secret = testid_text(&app.get_with("/staff/enrol", &cookie).await.text(), "totp-secret").unwrap();
     let code = totp::code_at(&secret, now_unix()).unwrap();
     assert_redirect(&app.post_form("/staff/enrol", &cookie, &[("code", &code)]).await, "/staff/enrol", "enrolled");
-    let stored: String = sqlx::query("SELECT totp_secret FROM users WHERE id = $1").bind(user.id)
-        .fetch_one(&app.db.pool).await.unwrap().try_get("totp_secret").unwrap();
+    let stored: String = sqlx::query("SELECT totp_secret FROM users WHERE id = $1")
+        .bind(user.id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+        .try_get("totp_secret")
+        .unwrap();
     assert!(!stored.contains(&secret), "the secret is stored in the clear");
     assert!(stored.starts_with("enc:v1:test-1:"), "sealed with the configured key: {stored}");
 }

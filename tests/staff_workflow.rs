@@ -3,6 +3,7 @@
 //! pages, every change on the next view, its index), the CSV and FHIR exports, and pages
 //! that answer while other app instances are built. Requirements: reference/security.md
 //! and the staff portal issue.
+#![allow(clippy::unwrap_used)] // a test that unwraps fails at the line that broke
 
 mod common;
 
@@ -103,26 +104,40 @@ async fn what_patients_and_staff_typed_is_escaped_on_staff_pages() {
     hostile["clinical"]["medical"]["medications"] = json!("<img src=x onerror=alert(1)> & <script>alert(2)</script>");
     hostile["clinical"]["symptoms"]["other"] = json!("</script><script>alert(3)</script>");
     let reply = app
-        .post_raw("/api/v1/intakes", "application/json", hostile.to_string().into_bytes(), &[("x-forwarded-for", &next_client())])
+        .post_raw(
+            "/api/v1/intakes",
+            "application/json",
+            hostile.to_string().into_bytes(),
+            &[("x-forwarded-for", &next_client())],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     let reference = reply.json()["reference"].as_str().unwrap().to_owned();
     // A staff name with markup (admins type names freely).
     let a = app.sign_in(&admin).await;
-    sqlx::query("UPDATE users SET name = '<i>Cleo</i>' WHERE id = $1").bind(clinician.id).execute(&app.db.pool).await.unwrap();
+    sqlx::query("UPDATE users SET name = '<i>Cleo</i>' WHERE id = $1")
+        .bind(clinician.id)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     let c = app.sign_in(&clinician).await;
     let sub = format!("/staff/submissions/{reference}");
     app.post_form(&format!("{sub}/status"), &c, &[("from", "new"), ("to", "in_review")]).await;
     app.post_form(&format!("{sub}/assign"), &c, &[("assignee", clinician.id.to_string().as_str())]).await;
 
-    for (page, cookie) in [(sub.as_str(), c.as_str()), ("/staff", c.as_str()), ("/staff/users", a.as_str()), ("/staff/audit", a.as_str())] {
+    for (page, cookie) in
+        [(sub.as_str(), c.as_str()), ("/staff", c.as_str()), ("/staff/users", a.as_str()), ("/staff/audit", a.as_str())]
+    {
         let html = app.get_with(page, cookie).await.text();
         for raw in ["<img src=x", "<script>alert", "<i>Cleo"] {
             assert!(!html.contains(raw), "{page} has {raw} unescaped");
         }
         assert_eq!(html.matches("<script").count(), html.matches("</script>").count(), "{page}: scripts balanced");
         if page == sub {
-            assert!(html.contains("&lt;img src=x onerror=alert(1)&gt; &amp; &lt;script&gt;alert(2)&lt;/script&gt;"), "medications shown escaped");
+            assert!(
+                html.contains("&lt;img src=x onerror=alert(1)&gt; &amp; &lt;script&gt;alert(2)&lt;/script&gt;"),
+                "medications shown escaped"
+            );
             assert!(visible(&html).contains("by &lt;i&gt;Cleo&lt;/i&gt;"), "staff name escaped in the history");
         }
     }

@@ -3,6 +3,7 @@
 //! (`tests/fixtures/x12/`), then the status and element rules on small hand-made
 //! responses, and what a 271 suggests for the staff verification panel. Building 270s:
 //! `x12_build270.rs`; malformed input and robustness: `x12_robustness.rs`.
+#![allow(clippy::unwrap_used)] // a test that unwraps fails at the line that broke
 
 mod common;
 
@@ -210,10 +211,8 @@ fn the_same_response_reads_the_same_whatever_the_line_endings_and_delimiters() {
     let lf = crlf.replace("\r\n", "\n");
     assert_eq!(parse_271(lf.as_bytes()), Ok(expected.clone()));
     // The standard delimiters, with CRLF after each terminator and leading blank lines.
-    let standard = format!(
-        "\r\n  {}",
-        crlf.replace('|', "*").replace('>', ":").replace('!', "^").replace("\r\n", "~\r\n")
-    );
+    let standard =
+        format!("\r\n  {}", crlf.replace('|', "*").replace('>', ":").replace('!', "^").replace("\r\n", "~\r\n"));
     assert_eq!(parse_271(standard.as_bytes()), Ok(expected.clone()));
     // No line breaks at all, with a byte-order mark in front.
     let flat = format!("\u{feff}{}", crlf.replace("\r\n", "~").replace('|', "*").replace('>', ":").replace('!', "^"));
@@ -287,8 +286,17 @@ fn eb01_codes_map_to_kinds() {
     assert_eq!(
         kinds,
         [
-            "active", "inactive", "coinsurance", "copay", "deductible", "out_of_pocket", "non_covered",
-            "limitation", "other", "other", "other"
+            "active",
+            "inactive",
+            "coinsurance",
+            "copay",
+            "deductible",
+            "out_of_pocket",
+            "non_covered",
+            "limitation",
+            "other",
+            "other",
+            "other"
         ]
     );
 }
@@ -344,12 +352,18 @@ fn messages_belong_to_the_eb_before_them() {
         "MSG*AFTER A NEW LEVEL",
     ]);
     let messages: Vec<&Vec<String>> = e.benefits.iter().map(|b| &b.messages).collect();
-    assert_eq!(messages, [&vec!["IN NETWORK".to_owned(), "PLAN: GOLD".to_owned()], &vec![], &vec!["CALENDAR YEAR".to_owned()]]);
+    assert_eq!(
+        messages,
+        [&vec!["IN NETWORK".to_owned(), "PLAN: GOLD".to_owned()], &vec![], &vec!["CALENDAR YEAR".to_owned()]]
+    );
 }
 
 #[test]
 fn the_plan_name_is_eb05_of_active_coverage_first() {
-    assert_eq!(response(&["EB*C*IND*30**DEDUCTIBLE PLAN", "EB*1*IND*30**GOLD PPO"]).plan.name.as_deref(), Some("GOLD PPO"));
+    assert_eq!(
+        response(&["EB*C*IND*30**DEDUCTIBLE PLAN", "EB*1*IND*30**GOLD PPO"]).plan.name.as_deref(),
+        Some("GOLD PPO")
+    );
     assert_eq!(response(&["EB*1*IND*30", "EB*C*IND*30**SILVER HMO"]).plan.name.as_deref(), Some("SILVER HMO"));
     assert_eq!(response(&["EB*1*IND*30"]).plan.name, None);
 }
@@ -475,7 +489,10 @@ fn rejection_loops_follow_the_hl_level_and_nm1() {
     let rejections = serde_json::to_value(&e.rejections).unwrap();
     let loops: Vec<&str> = rejections.as_array().unwrap().iter().map(|r| r["loop"].as_str().unwrap()).collect();
     assert_eq!(loops, ["unknown", "2000A", "2100A", "2100B", "2100C", "2110C", "2100D", "2100D", "2110D", "unknown"]);
-    assert_eq!(rejections[7], json!({ "loop": "2100D", "code": "58", "follow_up": null, "action": "Check the date of birth with the patient and resubmit." }));
+    assert_eq!(
+        rejections[7],
+        json!({ "loop": "2100D", "code": "58", "follow_up": null, "action": "Check the date of birth with the patient and resubmit." })
+    );
     assert_eq!(e.status, Status::Rejected);
     assert_eq!(e.subscriber.first_name.as_deref(), Some("JOHN"), "the dependent is not the subscriber");
 }
@@ -503,7 +520,7 @@ fn every_listed_reject_reason_has_a_plain_english_action() {
 
 #[test]
 fn summary_of_an_active_dependent_prefers_in_network_cost_shares() {
-    let s = pain_intake::x12::summarize(&parse_271(ACTIVE_BCBS_DEPENDENT).unwrap());
+    let s = summarize(&parse_271(ACTIVE_BCBS_DEPENDENT).unwrap());
     assert_eq!(s.status, "active");
     assert_eq!(s.shares.plan_name, "BLUE CHOICE PPO");
     assert_eq!(s.shares.network, "in");
@@ -517,19 +534,19 @@ fn summary_of_an_active_dependent_prefers_in_network_cost_shares() {
 
 #[test]
 fn summary_of_rejections_says_what_to_do() {
-    let s72 = pain_intake::x12::summarize(&parse_271(REJECTED_72).unwrap());
+    let s72 = summarize(&parse_271(REJECTED_72).unwrap());
     assert_eq!(s72.status, "not_found");
     assert!(s72.actions[0].starts_with("AAA 72: "), "{:?}", s72.actions);
-    let s75 = pain_intake::x12::summarize(&parse_271(REJECTED_75).unwrap());
+    let s75 = summarize(&parse_271(REJECTED_75).unwrap());
     assert_eq!(s75.status, "not_found");
-    let inactive = pain_intake::x12::summarize(&parse_271(INACTIVE_UHC).unwrap());
+    let inactive = summarize(&parse_271(INACTIVE_UHC).unwrap());
     assert_eq!(inactive.status, "inactive");
     assert_eq!(inactive.shares.copay, "");
 }
 
 #[test]
 fn summary_of_cigna_keeps_the_network_message() {
-    let s = pain_intake::x12::summarize(&parse_271(ACTIVE_CIGNA).unwrap());
+    let s = summarize(&parse_271(ACTIVE_CIGNA).unwrap());
     assert_eq!(s.status, "active");
     assert!(!s.messages.is_empty());
     assert!(s.shares.oop_remaining.starts_with('$'), "{s:?}");

@@ -3,6 +3,7 @@
 //! parser panic (property tests and an ignored one-million input fuzz run:
 //! `cargo test --release --features ssr --test x12_robustness -- --ignored --nocapture`).
 //! Reading well-formed 271s: `x12_parse271.rs`.
+#![allow(clippy::unwrap_used)] // a test that unwraps fails at the line that broke
 
 mod common;
 
@@ -22,24 +23,47 @@ fn malformed_input_gives_a_clear_error() {
         (b"\r\n\t ".to_vec(), X12Error::Empty),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3".to_vec(), X12Error::NoIsa),
         (b"ISA*00*    ".to_vec(), X12Error::TruncatedIsa { len: 11 }),
-        (good.replacen("*:~", "***", 1).into_bytes(), X12Error::InvalidDelimiters("'*' is used for two purposes".into())),
-        (good.replacen("*:~", "*A~", 1).into_bytes(), X12Error::InvalidDelimiters("the component separator is 'A'".into())),
+        (
+            good.replacen("*:~", "***", 1).into_bytes(),
+            X12Error::InvalidDelimiters("'*' is used for two purposes".into()),
+        ),
+        (
+            good.replacen("*:~", "*A~", 1).into_bytes(),
+            X12Error::InvalidDelimiters("the component separator is 'A'".into()),
+        ),
         ([&REJECTED_72[..200], b"\xff\xfe", &REJECTED_72[200..]].concat(), X12Error::NotUtf8 { offset: 200 }),
         (good.replace("NM1*IL", "nm1*IL").into_bytes(), X12Error::InvalidSegmentId { position: 11 }),
         (good.replace("ST*271*0001*005010X279A1~", "").into_bytes(), X12Error::NoTransaction),
         (good.replace("ST*271", "ST*999").into_bytes(), X12Error::NotA271 { found: Some("999".into()) }),
-        (good.replace("GE*1*372~", "").into_bytes(), X12Error::UnexpectedSegment { position: 15, id: "IEA".into(), expected: "GE" }),
-        (good.replace("SE*12", "SE*13").into_bytes(), X12Error::SegmentCount { declared: Some("13".into()), actual: 12 }),
+        (
+            good.replace("GE*1*372~", "").into_bytes(),
+            X12Error::UnexpectedSegment { position: 15, id: "IEA".into(), expected: "GE" },
+        ),
+        (
+            good.replace("SE*12", "SE*13").into_bytes(),
+            X12Error::SegmentCount { declared: Some("13".into()), actual: 12 },
+        ),
         (good.replace("SE*12", "SE*").into_bytes(), X12Error::SegmentCount { declared: None, actual: 12 }),
         (
             good.replace("SE*12*0001", "SE*12*0002").into_bytes(),
-            X12Error::ControlNumberMismatch { segment: "SE", expected: Some("0001".into()), found: Some("0002".into()) },
+            X12Error::ControlNumberMismatch {
+                segment: "SE",
+                expected: Some("0001".into()),
+                found: Some("0002".into()),
+            },
         ),
         (
             good.replace("IEA*1*000000372", "IEA*1*000000373").into_bytes(),
-            X12Error::ControlNumberMismatch { segment: "IEA", expected: Some("000000372".into()), found: Some("000000373".into()) },
+            X12Error::ControlNumberMismatch {
+                segment: "IEA",
+                expected: Some("000000372".into()),
+                found: Some("000000373".into()),
+            },
         ),
-        ((good.to_owned() + "IEA*1*000000372~").into_bytes(), X12Error::UnexpectedSegment { position: 17, id: "IEA".into(), expected: "the end of the interchange" }),
+        (
+            (good.to_owned() + "IEA*1*000000372~").into_bytes(),
+            X12Error::UnexpectedSegment { position: 17, id: "IEA".into(), expected: "the end of the interchange" },
+        ),
         (
             good.replace("DMG*D8*19800402~", "HL*4*2*22*0~").into_bytes(),
             X12Error::MultipleSubjects { level: "subscriber" },
@@ -94,11 +118,14 @@ fn a_cut_short_file_is_refused_rather_than_half_read() {
         let result = parse_271(&ACTIVE_CIGNA[..cut]);
         assert!(result.is_err(), "cut at {cut} parsed: {result:?}");
     }
-    assert_eq!(parse_271(&ACTIVE_CIGNA[..ACTIVE_CIGNA.len() - 5]), Err(X12Error::ControlNumberMismatch {
-        segment: "IEA",
-        expected: Some("000004711".into()),
-        found: Some("000004".into()),
-    }));
+    assert_eq!(
+        parse_271(&ACTIVE_CIGNA[..ACTIVE_CIGNA.len() - 5]),
+        Err(X12Error::ControlNumberMismatch {
+            segment: "IEA",
+            expected: Some("000004711".into()),
+            found: Some("000004".into()),
+        })
+    );
     let no_trailer = &ACTIVE_CIGNA[..ACTIVE_CIGNA.len() - "SE*38*0001~\nGE*1*4711~\nIEA*1*000004711~\n".len()];
     assert_eq!(parse_271(no_trailer), Err(X12Error::Incomplete { missing: "SE" }));
 }
@@ -279,16 +306,74 @@ impl Rng {
 
 /// Segments and element values that stress the loop reader.
 const SEGMENT_POOL: &[&str] = &[
-    "HL*9*3*22*0", "HL*9*3*23*0", "HL*9**20*1", "HL*9*1*21*1", "HL", "HL*9*3*ZZ",
-    "EB*1", "EB*6*IND*30", "EB*B*IND*98***27*abc*9999999999****Y", "EB*A****1e400*NaN", "EB*C*FAM*^^^*:::*23*-",
-    "MSG*X", "MSG", "AAA*N**72*C", "AAA", "AAA*Y**42*R*EXTRA", "LS*2120", "LE*2120", "LS",
-    "NM1*IL*1*A*B****MI*1", "NM1*PR", "NM1", "NM1*03*1*X", "DTP*346*D8*20260230", "DTP*291*RD8*20260101-",
-    "DTP*291*RD8*-", "DTP*347*D8*99991231", "DTP*356*D8*00000000", "TRN*2", "TRN*1*X", "TRN", "DMG*D8*1", "DMG",
-    "REF*6P*:", "EQ*30", "III*ZZ*21", "SE*1*0001", "ST*271*0001", "GE*1*1", "IEA*1*1",
+    "HL*9*3*22*0",
+    "HL*9*3*23*0",
+    "HL*9**20*1",
+    "HL*9*1*21*1",
+    "HL",
+    "HL*9*3*ZZ",
+    "EB*1",
+    "EB*6*IND*30",
+    "EB*B*IND*98***27*abc*9999999999****Y",
+    "EB*A****1e400*NaN",
+    "EB*C*FAM*^^^*:::*23*-",
+    "MSG*X",
+    "MSG",
+    "AAA*N**72*C",
+    "AAA",
+    "AAA*Y**42*R*EXTRA",
+    "LS*2120",
+    "LE*2120",
+    "LS",
+    "NM1*IL*1*A*B****MI*1",
+    "NM1*PR",
+    "NM1",
+    "NM1*03*1*X",
+    "DTP*346*D8*20260230",
+    "DTP*291*RD8*20260101-",
+    "DTP*291*RD8*-",
+    "DTP*347*D8*99991231",
+    "DTP*356*D8*00000000",
+    "TRN*2",
+    "TRN*1*X",
+    "TRN",
+    "DMG*D8*1",
+    "DMG",
+    "REF*6P*:",
+    "EQ*30",
+    "III*ZZ*21",
+    "SE*1*0001",
+    "ST*271*0001",
+    "GE*1*1",
+    "IEA*1*1",
 ];
 const VALUE_POOL: &[&str] = &[
-    "", "-", ".", "..", "0", "1", "6", "23", "27", "29", "Y", "N", "U", "W", "IND", "20261301", "20260101",
-    "20260101-20261231", "99999999999999999999999999999", "-0.5", ".2", "200", "^^", "::", "30^1^33", "A:B:C",
+    "",
+    "-",
+    ".",
+    "..",
+    "0",
+    "1",
+    "6",
+    "23",
+    "27",
+    "29",
+    "Y",
+    "N",
+    "U",
+    "W",
+    "IND",
+    "20261301",
+    "20260101",
+    "20260101-20261231",
+    "99999999999999999999999999999",
+    "-0.5",
+    ".2",
+    "200",
+    "^^",
+    "::",
+    "30^1^33",
+    "A:B:C",
 ];
 
 /// One of the `*`-delimited fixtures with segments duplicated, dropped, moved, inserted

@@ -56,9 +56,15 @@ pub enum Problem {
     UnknownField,
     InvalidChoice(&'static [&'static str]),
     /// An integer outside `min..=max`.
-    Range { min: i64, max: i64 },
+    Range {
+        min: i64,
+        max: i64,
+    },
     /// A text whose length in characters is outside `min..=max`.
-    Length { min: usize, max: usize },
+    Length {
+        min: usize,
+        max: usize,
+    },
     /// A list that must have exactly this many items.
     Count(usize),
     Format(Format),
@@ -145,10 +151,9 @@ impl Decoder {
             Some(value) if self.errors.is_empty() => Ok(value),
             // A `None` always comes with a reported error; the fallback keeps that true
             // even if a decoder forgot to report.
-            _ if self.errors.is_empty() => Err(FieldErrors(vec![FieldError {
-                field: String::new(),
-                problem: Problem::Malformed,
-            }])),
+            _ if self.errors.is_empty() => {
+                Err(FieldErrors(vec![FieldError { field: String::new(), problem: Problem::Malformed }]))
+            }
             _ => Err(FieldErrors(self.errors)),
         }
     }
@@ -328,8 +333,7 @@ impl<'v> Object<'v> {
 
     /// Reports every key that was not read: the contract rejects unknown fields.
     pub fn close(self, d: &mut Decoder) {
-        let mut unknown: Vec<&String> =
-            self.map.keys().filter(|k| !self.seen.contains(&k.as_str())).collect();
+        let mut unknown: Vec<&String> = self.map.keys().filter(|k| !self.seen.contains(&k.as_str())).collect();
         unknown.sort();
         for key in unknown {
             d.report(&join(&self.path, key), Problem::UnknownField);

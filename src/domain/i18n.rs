@@ -183,8 +183,12 @@ fn format_message(f: Format, locale: Locale) -> &'static str {
         (GroupNumber, Locale::Es) => "Use solo letras, números y guiones, como aparece en su tarjeta del seguro.",
         (X12Delimiter, Locale::En) => "Please leave out the characters ~ * : ^ and control characters.",
         (X12Delimiter, Locale::Es) => "No use los caracteres ~ * : ^ ni caracteres de control.",
-        (InvisibleCharacter, Locale::En) => "Type the name again without copying and pasting it: it has hidden formatting characters.",
-        (InvisibleCharacter, Locale::Es) => "Escriba el nombre otra vez sin copiarlo y pegarlo: tiene caracteres de formato ocultos.",
+        (InvisibleCharacter, Locale::En) => {
+            "Type the name again without copying and pasting it: it has hidden formatting characters."
+        }
+        (InvisibleCharacter, Locale::Es) => {
+            "Escriba el nombre otra vez sin copiarlo y pegarlo: tiene caracteres de formato ocultos."
+        }
         (EmailForContact, Locale::En) => "Enter an email address, or choose another way for us to contact you.",
         (EmailForContact, Locale::Es) => "Escriba un correo electrónico o elija otra forma de contactarle.",
         (Reference, Locale::En) => "A reference has 8 letters and numbers, like K7Q2-9XPM.",

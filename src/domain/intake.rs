@@ -231,7 +231,7 @@ impl IntakeAnswers {
 }
 
 /// Reads `schema_version`, which must be exactly 1.
-pub fn decode_schema_version(o: &mut Object, d: &mut Decoder) -> Option<u8> {
+pub fn decode_schema_version(o: &mut Object<'_>, d: &mut Decoder) -> Option<u8> {
     let v = o.required_with("schema_version", d, |v, at, d| decode_int(v, at, d, i64::MIN, i64::MAX))?;
     if v == SCHEMA_VERSION {
         Some(v as u8)
@@ -282,8 +282,7 @@ impl Decode for Patient {
         let first_name = o.required("first_name", d);
         let last_name = o.required("last_name", d);
         let today = d.today;
-        let date_of_birth =
-            o.required_with("date_of_birth", d, |v, at, d| decode_date_of_birth(v, at, d, today));
+        let date_of_birth = o.required_with("date_of_birth", d, |v, at, d| decode_date_of_birth(v, at, d, today));
         let sex_at_birth = o.required("sex_at_birth", d);
         let email: Option<Option<Email>> = o.optional("email", d);
         let phone = o.required("phone", d);
@@ -370,24 +369,48 @@ macro_rules! decode_struct {
 
 /// The red-flag questions' field names, in the order they are asked.
 pub const RED_FLAG_QUESTIONS: [&str; 8] = [
-    "bladder_or_bowel_change", "saddle_numbness", "both_legs_symptoms", "worsening_leg_weakness",
-    "fever_or_chills", "cancer_history", "unexplained_weight_loss", "recent_trauma",
+    "bladder_or_bowel_change",
+    "saddle_numbness",
+    "both_legs_symptoms",
+    "worsening_leg_weakness",
+    "fever_or_chills",
+    "cancer_history",
+    "unexplained_weight_loss",
+    "recent_trauma",
 ];
 
 decode_struct!(RedFlags {
-    bladder_or_bowel_change, saddle_numbness, both_legs_symptoms, worsening_leg_weakness,
-    fever_or_chills, cancer_history, unexplained_weight_loss, recent_trauma,
+    bladder_or_bowel_change,
+    saddle_numbness,
+    both_legs_symptoms,
+    worsening_leg_weakness,
+    fever_or_chills,
+    cancer_history,
+    unexplained_weight_loss,
+    recent_trauma,
 });
 decode_struct!(Symptoms {
-    shooting_pain_bending_lifting, severe_pain_turning_in_bed, flare_ups, morning_stiffness,
-    radiating_pain, other,
+    shooting_pain_bending_lifting,
+    severe_pain_turning_in_bed,
+    flare_ups,
+    morning_stiffness,
+    radiating_pain,
+    other,
 });
 decode_struct!(Pain { current, average_week, worst_week, enjoyment_interference, activity_interference });
 decode_struct!(Treatment { kind, result });
 decode_struct!(Medical {
-    uncontrolled_blood_pressure, heart_disease, pregnant_or_breastfeeding, psychosis,
-    bipolar_disorder, liver_disease, eye_or_brain_pressure, substance_use, ketamine_reaction,
-    medications, allergies,
+    uncontrolled_blood_pressure,
+    heart_disease,
+    pregnant_or_breastfeeding,
+    psychosis,
+    bipolar_disorder,
+    liver_disease,
+    eye_or_brain_pressure,
+    substance_use,
+    ketamine_reaction,
+    medications,
+    allergies,
 });
 decode_struct!(Mood { phq9, gad7 });
 
@@ -431,7 +454,8 @@ impl Decode for Insurance {
         } else {
             (o.required("member_id", d).map(Some), o.optional("group_number", d))
         };
-        let needs_subscriber = !self_pay && plan.is_some() && matches!(subscriber, Some(s) if s != Subscriber::SelfInsured);
+        let needs_subscriber =
+            !self_pay && plan.is_some() && matches!(subscriber, Some(s) if s != Subscriber::SelfInsured);
         let today = d.today;
         let (subscriber_name, subscriber_date_of_birth) = if needs_subscriber {
             (
@@ -460,7 +484,7 @@ impl Decode for Insurance {
 impl Decode for Consent {
     fn decode(value: &Value, at: &str, d: &mut Decoder) -> Option<Self> {
         let mut o = Object::open(value, at, d)?;
-        let accepted = |name: &'static str, o: &mut Object, d: &mut Decoder| match o.required::<bool>(name, d) {
+        let accepted = |name: &'static str, o: &mut Object<'_>, d: &mut Decoder| match o.required::<bool>(name, d) {
             Some(true) => Some(true),
             Some(false) => {
                 d.report(&o.path(name), Problem::MustAccept);

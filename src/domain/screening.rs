@@ -68,10 +68,18 @@ impl ReasonCode {
         use ReasonCode::*;
         match self {
             BladderOrBowelChange | SaddleNumbness | BothLegsSymptoms => Outcome::Emergency,
-            WorseningLegWeakness | FeverOrChills | CancerHistoryNewPain | UnexplainedWeightLoss
-            | RecentTrauma => Outcome::UrgentCare,
-            UncontrolledBloodPressure | HeartDisease | PregnantOrBreastfeeding | Psychosis
-            | BipolarDisorder | LiverDisease | EyeOrBrainPressure | SubstanceUse | KetamineReaction
+            WorseningLegWeakness | FeverOrChills | CancerHistoryNewPain | UnexplainedWeightLoss | RecentTrauma => {
+                Outcome::UrgentCare
+            }
+            UncontrolledBloodPressure
+            | HeartDisease
+            | PregnantOrBreastfeeding
+            | Psychosis
+            | BipolarDisorder
+            | LiverDisease
+            | EyeOrBrainPressure
+            | SubstanceUse
+            | KetamineReaction
             | SelfHarmThoughts => Outcome::ClinicianReview,
             Under18 | PainNotChronic | MildPain | FewPriorTreatments => Outcome::NotYet,
             ChronicRefractoryPain | UpcomingSurgery | Crps => Outcome::ConsultRecommended,
@@ -189,20 +197,10 @@ pub struct Evaluation {
 /// Computes the scores of `screening.md`.
 pub fn scores(clinical: &Clinical) -> Scores {
     let p = &clinical.pain;
-    let peg = Peg::from_ratings(
-        p.average_week.get(),
-        p.enjoyment_interference.get(),
-        p.activity_interference.get(),
-    );
+    let peg = Peg::from_ratings(p.average_week.get(), p.enjoyment_interference.get(), p.activity_interference.get());
     let phq9 = clinical.mood.map(|m| m.phq9.iter().map(|i| i.get()).sum::<u8>());
     let gad7 = clinical.mood.map(|m| m.gad7.iter().map(|i| i.get()).sum::<u8>());
-    Scores {
-        peg,
-        phq9,
-        phq9_band: phq9.map(Phq9Band::of),
-        gad7,
-        gad7_band: gad7.map(Gad7Band::of),
-    }
+    Scores { peg, phq9, phq9_band: phq9.map(Phq9Band::of), gad7, gad7_band: gad7.map(Gad7Band::of) }
 }
 
 /// Evaluates the screening policy for a patient born on `born`, as of `as_of`.
@@ -213,11 +211,7 @@ pub fn evaluate(clinical: &Clinical, born: Date, as_of: Date) -> Evaluation {
     let med = &clinical.medical;
     let new_pain = clinical.pain_duration.is_new();
     let self_harm = clinical.mood.is_some_and(|m| m.phq9[8].get() > 0);
-    let relief_failures = clinical
-        .treatments
-        .iter()
-        .filter(|t| t.result != TreatmentResult::GoodRelief)
-        .count();
+    let relief_failures = clinical.treatments.iter().filter(|t| t.result != TreatmentResult::GoodRelief).count();
 
     let rules: [(ReasonCode, bool); 22] = [
         (BladderOrBowelChange, rf.bladder_or_bowel_change),
@@ -270,13 +264,7 @@ pub fn evaluate(clinical: &Clinical, born: Date, as_of: Date) -> Evaluation {
     // Most urgent first, so the deciding reasons lead; stable within one outcome.
     reasons.sort_by_key(|r| std::cmp::Reverse(r.outcome));
 
-    Evaluation {
-        outcome,
-        reasons,
-        safety_alert: self_harm,
-        scores,
-        rules_version: RULES_VERSION.to_owned(),
-    }
+    Evaluation { outcome, reasons, safety_alert: self_harm, scores, rules_version: RULES_VERSION.to_owned() }
 }
 
 /// The body of `POST /api/v1/screening`.

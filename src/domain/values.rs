@@ -40,9 +40,8 @@ macro_rules! text_value {
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let text = String::deserialize(d)?;
-                Self::parse(&text).map_err(|p| {
-                    serde::de::Error::custom(format!("invalid {}: {:?}", stringify!($name), p))
-                })
+                Self::parse(&text)
+                    .map_err(|p| serde::de::Error::custom(format!("invalid {}: {:?}", stringify!($name), p)))
             }
         }
 
@@ -345,9 +344,7 @@ pub struct Reference(String);
 impl Reference {
     /// Builds a reference from 40 random bits.
     pub fn from_bits(bits: u64) -> Self {
-        let s = (0..8)
-            .map(|i| CROCKFORD[((bits >> (35 - 5 * i)) & 31) as usize] as char)
-            .collect();
+        let s = (0..8).map(|i| CROCKFORD[((bits >> (35 - 5 * i)) & 31) as usize] as char).collect();
         Self(s)
     }
 
@@ -417,7 +414,16 @@ mod tests {
 
     #[test]
     fn phone_refuses_other_lengths_letters_and_foreign_codes() {
-        for bad in ["555-0182", "214555018", "21455501823", "+44 20 7946 0958", "214-555-018x", "", "+2145550182", "2+145550182"] {
+        for bad in [
+            "555-0182",
+            "214555018",
+            "21455501823",
+            "+44 20 7946 0958",
+            "214-555-018x",
+            "",
+            "+2145550182",
+            "2+145550182",
+        ] {
             assert_eq!(Phone::parse(bad), Err(Problem::Format(Format::Phone)), "{bad}");
         }
     }
@@ -433,8 +439,18 @@ mod tests {
     fn email_refuses_malformed_bare_hosts_literals_and_display_names() {
         let too_long = format!("{}@example.com", "a".repeat(250));
         for bad in [
-            "", "jane", "jane@", "@example.com", "jane@@example.com", "jane@localhost", "jane@[192.0.2.1]",
-            "Jane Doe <jane@example.com>", "jane doe@example.com", "jane@exa mple.com", "jane@-example.com", &too_long,
+            "",
+            "jane",
+            "jane@",
+            "@example.com",
+            "jane@@example.com",
+            "jane@localhost",
+            "jane@[192.0.2.1]",
+            "Jane Doe <jane@example.com>",
+            "jane doe@example.com",
+            "jane@exa mple.com",
+            "jane@-example.com",
+            &too_long,
         ] {
             assert_eq!(Email::parse(bad), Err(Problem::Format(Format::Email)), "{bad}");
         }
@@ -453,8 +469,16 @@ mod tests {
     fn names_and_signatures_refuse_bidi_overrides_and_zero_width_characters() {
         let invisible = Problem::Format(Format::InvisibleCharacter);
         for bad in [
-            "Smith\u{202E}htimS", "\u{202D}Jane", "Ja\u{200B}ne", "Ja\u{200D}ne", "Jane\u{2066}x\u{2069}",
-            "\u{FEFF}Jane", "Ja\u{00AD}ne", "Jane\u{200F}", "Jane\u{E0041}", "Jane\u{061C}",
+            "Smith\u{202E}htimS",
+            "\u{202D}Jane",
+            "Ja\u{200B}ne",
+            "Ja\u{200D}ne",
+            "Jane\u{2066}x\u{2069}",
+            "\u{FEFF}Jane",
+            "Ja\u{00AD}ne",
+            "Jane\u{200F}",
+            "Jane\u{E0041}",
+            "Jane\u{061C}",
         ] {
             assert_eq!(PersonName::parse(bad), Err(invisible.clone()), "{bad:?}");
             assert_eq!(PayerName::parse(bad), Err(invisible.clone()), "{bad:?}");

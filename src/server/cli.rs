@@ -2,7 +2,8 @@
 //! why it is there; anything that can go wrong at start-up ends in one clear line.
 
 use super::config::{
-    AuditCommand, BackupArgs, KeysCommand, RotateArgs, Build270Args, Cli, Command, DatabaseArgs, ScreenArgs, ServeArgs, UserAddArgs, UserCommand, X12Command,
+    AuditCommand, BackupArgs, Build270Args, Cli, Command, DatabaseArgs, KeysCommand, RotateArgs, ScreenArgs, ServeArgs,
+    UserAddArgs, UserCommand, X12Command,
 };
 use super::db::Db;
 use super::http::{self, AppState, Settings};
@@ -72,8 +73,9 @@ async fn user_add(args: UserAddArgs) -> Result<(), String> {
     if crate::domain::values::Email::parse(&email).is_err() {
         return Err(format!("{email:?} is not a valid e-mail address"));
     }
-    let name = crate::domain::values::PersonName::parse(&args.name)
-        .map_err(|_| "--name must be 1 to 100 characters, without ~ * : ^, control or invisible formatting characters".to_owned())?;
+    let name = crate::domain::values::PersonName::parse(&args.name).map_err(|_| {
+        "--name must be 1 to 100 characters, without ~ * : ^, control or invisible formatting characters".to_owned()
+    })?;
     let name = name.as_str();
     let mut line = String::new();
     std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password from standard input: {e}"))?;
@@ -166,9 +168,11 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     // Health information is only stored encrypted: outside development mode a key is required.
     let keys = args.keys.keyring()?;
     if keys.is_none() && !args.dev {
-        return Err("no encryption key: set ENCRYPTION_KEYS (or ENCRYPTION_KEYS_FILE); `pain-intake keys generate` makes one. \
+        return Err(
+            "no encryption key: set ENCRYPTION_KEYS (or ENCRYPTION_KEYS_FILE); `pain-intake keys generate` makes one. \
                     Only development mode (DEV_MODE=true) runs without one."
-            .into());
+                .into(),
+        );
     }
     // The database comes first: without it nothing can be stored, so fail fast.
     let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?.with_keys(keys.map(Arc::new));
@@ -187,7 +191,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             super::notify::NotifyConfig::new(url, &args.notify_from, to, &args.clinic_name, args.public_url.as_str())
                 .map_err(|e| e.to_string())?,
         ),
-        (Some(_), None) => return Err("SMTP_URL is set but NOTIFY_TO is not: say which address gets the e-mails".into()),
+        (Some(_), None) => {
+            return Err("SMTP_URL is set but NOTIFY_TO is not: say which address gets the e-mails".into())
+        }
         (None, _) => None,
     };
     if let Some(config) = notify {
@@ -284,8 +290,15 @@ fn screen(args: &ScreenArgs) -> ExitCode {
     let value: serde_json::Value = match serde_json::from_str(&text) {
         Ok(v) => v,
         Err(_) => {
-            let message = if locale == Locale::Es { "La solicitud no es JSON válido." } else { "The request is not valid JSON." };
-            println!("{}", errors_json(vec![serde_json::json!({"field": "", "code": "malformed", "message": message})]));
+            let message = if locale == Locale::Es {
+                "La solicitud no es JSON válido."
+            } else {
+                "The request is not valid JSON."
+            };
+            println!(
+                "{}",
+                errors_json(vec![serde_json::json!({"field": "", "code": "malformed", "message": message})])
+            );
             return ExitCode::from(2);
         }
     };
@@ -363,14 +376,17 @@ async fn build_270(args: Build270Args) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot read the intake: {e}"))?
         .ok_or_else(|| format!("no intake with reference {}", reference.display()))?;
-    let payers = super::staff::insurance::directory(&db).await.map_err(|e| format!("cannot read the payer directory: {e}"))?;
+    let payers =
+        super::staff::insurance::directory(&db).await.map_err(|e| format!("cannot read the payer directory: {e}"))?;
     let clinic = super::eligibility::Clinic {
         name: args.clinic_name.clone(),
         npi: Npi::parse(&args.clinic_npi).map_err(|e| e.to_string())?,
         x12: args.x12.clone(),
         timezone: args.clinic_timezone.clone(),
     };
-    let text = super::eligibility::inquiry(&db, &clinic, payers, &intake.answers, &reference).await.map_err(|e| e.to_string())?;
+    let text = super::eligibility::inquiry(&db, &clinic, payers, &intake.answers, &reference)
+        .await
+        .map_err(|e| e.to_string())?;
     println!("{text}");
     Ok(())
 }

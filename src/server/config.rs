@@ -135,8 +135,11 @@ pub struct KeyArgs {
 impl KeyArgs {
     /// The keyring, `None` when no key is configured.
     pub fn keyring(&self) -> Result<Option<crate::server::crypto::Keyring>, String> {
-        crate::server::crypto::Keyring::from_env_or_file(self.encryption_keys.as_deref(), self.encryption_keys_file.as_deref())
-            .map_err(|e| format!("encryption keys: {e}"))
+        crate::server::crypto::Keyring::from_env_or_file(
+            self.encryption_keys.as_deref(),
+            self.encryption_keys_file.as_deref(),
+        )
+        .map_err(|e| format!("encryption keys: {e}"))
     }
 }
 

@@ -123,7 +123,9 @@ pub enum KeyError {
     BadId { entry: usize },
     #[error("encryption key `{id}` is not valid base64 (standard alphabet, with `=` padding)")]
     BadBase64 { id: KeyId },
-    #[error("encryption key `{id}` is {len} bytes long; AES-256 needs exactly 32 (`openssl rand -base64 32` makes one)")]
+    #[error(
+        "encryption key `{id}` is {len} bytes long; AES-256 needs exactly 32 (`openssl rand -base64 32` makes one)"
+    )]
     WrongLength { id: KeyId, len: usize },
     #[error("encryption key id `{id}` is given more than once")]
     DuplicateId { id: KeyId },
@@ -189,8 +191,7 @@ impl Keyring {
         let mut keys: Vec<Key> = Vec::new();
         for (index, entry) in entries.enumerate() {
             let entry_no = index + 1;
-            let (id, material) =
-                entry.split_once(':').ok_or(KeyError::MissingSeparator { entry: entry_no })?;
+            let (id, material) = entry.split_once(':').ok_or(KeyError::MissingSeparator { entry: entry_no })?;
             let id = KeyId::parse(id.trim()).ok_or(KeyError::BadId { entry: entry_no })?;
             if keys.iter().any(|k| k.id == id) {
                 return Err(KeyError::DuplicateId { id });
@@ -216,10 +217,7 @@ impl Keyring {
     /// `None` when neither is set, and the caller decides whether that is allowed (it is
     /// not in production). A variable that is set but empty is an error, not "no key":
     /// an operator who set it meant to encrypt.
-    pub fn from_env_or_file(
-        env_value: Option<&str>,
-        file: Option<&Path>,
-    ) -> Result<Option<Self>, KeyError> {
+    pub fn from_env_or_file(env_value: Option<&str>, file: Option<&Path>) -> Result<Option<Self>, KeyError> {
         match (env_value, file) {
             (None, None) => Ok(None),
             (Some(_), Some(_)) => Err(KeyError::BothGiven),
@@ -264,12 +262,7 @@ impl Keyring {
             .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: aad.as_bytes() })
             // AES-GCM refuses only messages over 64 GiB, which nothing we store comes near.
             .expect("AES-GCM encrypts any value under 64 GiB");
-        format!(
-            "{PREFIX}{}:{}:{}",
-            self.current.id,
-            BASE64.encode(nonce),
-            BASE64.encode(ciphertext)
-        )
+        format!("{PREFIX}{}:{}:{}", self.current.id, BASE64.encode(nonce), BASE64.encode(ciphertext))
     }
 
     /// Opens a value sealed by [`Keyring::seal`] under any key of the ring, for the same
@@ -277,19 +270,15 @@ impl Keyring {
     pub fn open(&self, sealed: &str, aad: &str) -> Result<Vec<u8>, CryptoError> {
         let rest = sealed.strip_prefix(PREFIX).ok_or(CryptoError::NotSealed)?;
         let mut parts = rest.split(':');
-        let (Some(id), Some(nonce), Some(ciphertext), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(id), Some(nonce), Some(ciphertext), None) = (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(CryptoError::Malformed);
         };
         if !is_valid_id(id) {
             return Err(CryptoError::Malformed);
         }
-        let nonce: [u8; NONCE_LEN] = BASE64
-            .decode(nonce)
-            .ok()
-            .and_then(|n| n.try_into().ok())
-            .ok_or(CryptoError::Malformed)?;
+        let nonce: [u8; NONCE_LEN] =
+            BASE64.decode(nonce).ok().and_then(|n| n.try_into().ok()).ok_or(CryptoError::Malformed)?;
         let ciphertext = BASE64.decode(ciphertext).map_err(|_| CryptoError::Malformed)?;
         if ciphertext.len() < TAG_LEN {
             return Err(CryptoError::Malformed);
@@ -351,11 +340,7 @@ mod tests {
     fn parts(sealed: &str) -> (String, Vec<u8>, Vec<u8>) {
         let fields: Vec<&str> = sealed.strip_prefix(PREFIX).unwrap().split(':').collect();
         assert_eq!(fields.len(), 3, "{sealed}");
-        (
-            fields[0].to_owned(),
-            BASE64.decode(fields[1]).unwrap(),
-            BASE64.decode(fields[2]).unwrap(),
-        )
+        (fields[0].to_owned(), BASE64.decode(fields[1]).unwrap(), BASE64.decode(fields[2]).unwrap())
     }
 
     fn join(id: &str, nonce: &[u8], ciphertext: &[u8]) -> String {
@@ -440,10 +425,7 @@ mod tests {
     fn a_different_key_under_the_same_id_does_not_open() {
         let sealed = ring_a().seal_str("secret", "staff_users:7:totp_secret");
         let impostor = ring(&format!("key-a:{}", key(0xEE)));
-        assert_eq!(
-            impostor.open(&sealed, "staff_users:7:totp_secret"),
-            Err(CryptoError::AuthenticationFailed)
-        );
+        assert_eq!(impostor.open(&sealed, "staff_users:7:totp_secret"), Err(CryptoError::AuthenticationFailed));
     }
 
     #[test]
@@ -521,15 +503,9 @@ mod tests {
         let (a, b) = (key(0xA1), key(0xB2));
         let new_ring = ring(&format!("key-b:{b},key-a:{a}"));
         let under_a = ring(&format!("key-a:{a}")).seal_str("M123", "intakes:1:member_id");
-        assert_eq!(
-            new_ring.reseal(&under_a, "intakes:2:member_id"),
-            Err(CryptoError::AuthenticationFailed)
-        );
+        assert_eq!(new_ring.reseal(&under_a, "intakes:2:member_id"), Err(CryptoError::AuthenticationFailed));
         let under_b = new_ring.seal_str("M123", "intakes:1:member_id");
-        assert_eq!(
-            new_ring.reseal(&under_b, "intakes:2:member_id"),
-            Err(CryptoError::AuthenticationFailed)
-        );
+        assert_eq!(new_ring.reseal(&under_b, "intakes:2:member_id"), Err(CryptoError::AuthenticationFailed));
     }
 
     #[test]
@@ -569,10 +545,7 @@ mod tests {
         assert_eq!(from_env.unwrap().unwrap().current_id(), "env-key");
         let from_file = Keyring::from_env_or_file(None, Some(file.path()));
         assert_eq!(from_file.unwrap().unwrap().current_id(), "file-key");
-        assert!(matches!(
-            Keyring::from_env_or_file(Some(&spec), Some(file.path())),
-            Err(KeyError::BothGiven)
-        ));
+        assert!(matches!(Keyring::from_env_or_file(Some(&spec), Some(file.path())), Err(KeyError::BothGiven)));
         assert!(matches!(Keyring::from_env_or_file(Some(""), None), Err(KeyError::Empty)));
         let missing = file.path().with_extension("missing");
         let err = Keyring::from_env_or_file(None, Some(&missing)).unwrap_err();
@@ -602,9 +575,10 @@ mod tests {
             ("a:".into(), |e| matches!(e, KeyError::WrongLength { len: 0, .. })),
             (format!("a:{short}"), |e| matches!(e, KeyError::WrongLength { len: 31, .. })),
             (format!("a:{long}"), |e| matches!(e, KeyError::WrongLength { len: 33, .. })),
-            (format!("a:{good}\nb:{}\na:{}", key(2), key(3)), |e| {
-                matches!(e, KeyError::DuplicateId { id } if id.as_str() == "a")
-            }),
+            (
+                format!("a:{good}\nb:{}\na:{}", key(2), key(3)),
+                |e| matches!(e, KeyError::DuplicateId { id } if id.as_str() == "a"),
+            ),
         ];
         for (spec, is_expected) in cases {
             let err = Keyring::from_spec(&spec).expect_err(&format!("spec {spec:?} must fail"));
@@ -620,8 +594,7 @@ mod tests {
     #[test]
     fn debug_shows_the_ids_and_never_the_key() {
         let (a, b) = ([0xA1u8; KEY_LEN], [0xB2u8; KEY_LEN]);
-        let ring =
-            ring(&format!("key-b:{}\nkey-a:{}", BASE64.encode(b), BASE64.encode(a)));
+        let ring = ring(&format!("key-b:{}\nkey-a:{}", BASE64.encode(b), BASE64.encode(a)));
         for shown in [format!("{ring:?}"), format!("{ring:#?}")] {
             assert!(shown.contains("key-b") && shown.contains("key-a"), "{shown}");
             assert!(!shown.contains(&BASE64.encode(a)) && !shown.contains(&BASE64.encode(b)));
@@ -652,9 +625,8 @@ mod tests {
                 .prop_map(|bytes| BASE64.encode(bytes)),
             1 => "[A-Za-z0-9+/=]{0,40}",
         ];
-        (id, proptest::collection::vec(field, 0..5)).prop_map(|(id, fields)| {
-            fields.iter().fold(format!("{PREFIX}{id}"), |text, f| format!("{text}:{f}"))
-        })
+        (id, proptest::collection::vec(field, 0..5))
+            .prop_map(|(id, fields)| fields.iter().fold(format!("{PREFIX}{id}"), |text, f| format!("{text}:{f}")))
     }
 
     /// One edit to a text: cut it short, change one character, or insert one.

@@ -4,12 +4,12 @@
 //! driver; each engine has its own migrations folder for the few DDL differences.
 //! Timestamps are stored as RFC 3339 UTC text with milliseconds (sortable in both).
 
+use super::crypto::{is_sealed, record_aad, Keyring};
+pub use super::session_store::Store as SessionStore;
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyConnection;
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
-pub use super::session_store::Store as SessionStore;
-use super::crypto::{is_sealed, record_aad, Keyring};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -56,17 +56,14 @@ pub(crate) fn groups(rows: usize, width: usize) -> String {
 fn pool_options<DB: sqlx::Database>(options: sqlx::pool::PoolOptions<DB>) -> sqlx::pool::PoolOptions<DB> {
     use sqlx::Connection;
     const TRUSTED_IDLE: Duration = Duration::from_secs(1);
-    options
-        .acquire_timeout(Duration::from_secs(5))
-        .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
-            Box::pin(async move {
-                if meta.idle_for >= TRUSTED_IDLE {
-                    conn.ping().await?;
-                }
-                Ok(true)
-            })
+    options.acquire_timeout(Duration::from_secs(5)).test_before_acquire(false).before_acquire(|conn, meta| {
+        Box::pin(async move {
+            if meta.idle_for >= TRUSTED_IDLE {
+                conn.ping().await?;
+            }
+            Ok(true)
         })
+    })
 }
 
 /// A pool of the app's `Any` connections with each engine's per-connection settings.
@@ -185,12 +182,12 @@ impl Db {
                 return Err(DbError::Missing(file.to_owned()));
             }
             if let Some(dir) = std::path::Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|source| DbError::CreateDir { path: file.to_owned(), source })?;
+                std::fs::create_dir_all(dir).map_err(|source| DbError::CreateDir { path: file.to_owned(), source })?;
             }
             // `mode=rwc` creates the file on first start; `rw` opens only what is there.
             let mode = if create { "rwc" } else { "rw" };
-            let url = if path.contains('?') { format!("sqlite://{path}") } else { format!("sqlite://{path}?mode={mode}") };
+            let url =
+                if path.contains('?') { format!("sqlite://{path}") } else { format!("sqlite://{path}?mode={mode}") };
             (Backend::Sqlite, url)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             (Backend::Postgres, url.to_owned())
@@ -209,18 +206,14 @@ impl Db {
         let write_pool =
             app_pool(backend, &url, 2).await.map_err(|source| DbError::Connect { url: redact(&url), source })?;
         let counters = match backend {
-            Backend::Postgres => counters_pool(&url).await.map_err(|source| DbError::Connect { url: redact(&url), source })?,
+            Backend::Postgres => {
+                counters_pool(&url).await.map_err(|source| DbError::Connect { url: redact(&url), source })?
+            }
             Backend::Sqlite => pool.clone(),
         };
-        let sessions = session_store(backend, &url).await.map_err(|source| DbError::Connect { url: redact(&url), source })?;
-        Ok(Self {
-            pool,
-            write_pool,
-            counters,
-            backend,
-            sessions,
-            keys: None,
-        })
+        let sessions =
+            session_store(backend, &url).await.map_err(|source| DbError::Connect { url: redact(&url), source })?;
+        Ok(Self { pool, write_pool, counters, backend, sessions, keys: None })
     }
 
     /// Closes every connection: the app's, the writers' and the counters'. (Sessions
@@ -266,7 +259,10 @@ impl Db {
         if !is_sealed(stored) {
             return Ok(stored.to_owned());
         }
-        let keys = self.keys.as_ref().ok_or_else(|| sqlx::Error::Decode("a sealed value, and no encryption key is set".into()))?;
+        let keys = self
+            .keys
+            .as_ref()
+            .ok_or_else(|| sqlx::Error::Decode("a sealed value, and no encryption key is set".into()))?;
         keys.open_str(stored, &record_aad(table, id, column))
             .map_err(|e| sqlx::Error::Decode(format!("{table}.{column} of row {id}: {e}").into()))
     }

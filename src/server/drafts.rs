@@ -112,12 +112,13 @@ pub async fn rotate(db: &Db, token: &str) -> Result<Option<String>, sqlx::Error>
         return Ok(None);
     }
     let fresh = new_token();
-    let done = sqlx::query("UPDATE drafts SET token_hash = $1, updated_at = $2 WHERE token_hash = $3 AND expires_at > $2")
-        .bind(hash(&fresh))
-        .bind(now_text())
-        .bind(hash(token))
-        .execute(&db.pool)
-        .await?;
+    let done =
+        sqlx::query("UPDATE drafts SET token_hash = $1, updated_at = $2 WHERE token_hash = $3 AND expires_at > $2")
+            .bind(hash(&fresh))
+            .bind(now_text())
+            .bind(hash(token))
+            .execute(&db.pool)
+            .await?;
     Ok((done.rows_affected() == 1).then_some(fresh))
 }
 

@@ -2,8 +2,8 @@
 
 use super::db::{groups, now_text, numbered, text_at, Db};
 use crate::domain::intake::{IntakeAnswers, Plan};
-use crate::domain::staff::{pin_rank, priority, VerificationStatus};
 use crate::domain::screening::Evaluation;
+use crate::domain::staff::{pin_rank, priority, VerificationStatus};
 use crate::domain::values::Reference;
 use jiff::civil::Date;
 use rand::Rng;
@@ -186,7 +186,11 @@ async fn write_batch(db: &Db, jobs: Vec<Job>) {
 /// table, and the sealing of the answers) however many there are: on PostgreSQL every
 /// statement is a round trip. Each gets a fresh random reference. Placeholders are
 /// numbered in order of first appearance, as SQLite's named `$N` parameters need.
-async fn write_rows(db: &Db, tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[&NewIntake]) -> Result<Vec<Stored>, sqlx::Error> {
+async fn write_rows(
+    db: &Db,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    rows: &[&NewIntake],
+) -> Result<Vec<Stored>, sqlx::Error> {
     let now = now_text();
     let references: Vec<Reference> = rows.iter().map(|_| random_reference()).collect();
 
@@ -241,7 +245,8 @@ async fn write_rows(db: &Db, tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[
     let pairs = numbered(stored.len(), 2);
     let cases: Vec<String> = pairs.iter().map(|p| format!("WHEN {} THEN {}", p[0], p[1])).collect();
     let in_list: Vec<String> = (2 * stored.len() + 1..=3 * stored.len()).map(|n| format!("${n}")).collect();
-    let sql = format!("UPDATE intakes SET answers = CASE id {} END WHERE id IN ({})", cases.join(" "), in_list.join(", "));
+    let sql =
+        format!("UPDATE intakes SET answers = CASE id {} END WHERE id IN ({})", cases.join(" "), in_list.join(", "));
     let mut seal = sqlx::query(&sql);
     for (s, row) in stored.iter().zip(rows) {
         seal = seal.bind(s.id).bind(db.seal_value("intakes", s.id, "answers", &row.answers_json));
@@ -279,7 +284,8 @@ async fn write_rows(db: &Db, tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[
     }
     outbox.execute(&mut **tx).await?;
 
-    let claimed: Vec<(&Stored, &Once)> = stored.iter().zip(rows).filter_map(|(s, row)| row.once.as_ref().map(|o| (s, o))).collect();
+    let claimed: Vec<(&Stored, &Once)> =
+        stored.iter().zip(rows).filter_map(|(s, row)| row.once.as_ref().map(|o| (s, o))).collect();
     if !claimed.is_empty() {
         let sql = format!(
             "INSERT INTO intake_requests (request_key, fingerprint, intake_id, created_at) VALUES {}",
@@ -340,7 +346,10 @@ async fn insert_one(db: &Db, row: &NewIntake) -> Result<Created, sqlx::Error> {
         match write_rows(db, &mut tx, &[row]).await {
             Ok(mut stored) => {
                 tx.commit().await?;
-                return stored.pop().map(Created::New).ok_or_else(|| sqlx::Error::Protocol("no intake was stored".into()));
+                return stored
+                    .pop()
+                    .map(Created::New)
+                    .ok_or_else(|| sqlx::Error::Protocol("no intake was stored".into()));
             }
             Err(e) if is_unique_violation(&e) => {
                 drop(tx);
@@ -382,7 +391,12 @@ struct NewIntake {
 }
 
 impl NewIntake {
-    fn new(answers: &IntakeAnswers, evaluation: &Evaluation, evaluated_on: Date, once: Option<Once>) -> Result<Self, sqlx::Error> {
+    fn new(
+        answers: &IntakeAnswers,
+        evaluation: &Evaluation,
+        evaluated_on: Date,
+        once: Option<Once>,
+    ) -> Result<Self, sqlx::Error> {
         let patient = &answers.patient;
         Ok(Self {
             schema_version: i64::from(answers.schema_version),

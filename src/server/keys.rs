@@ -43,7 +43,9 @@ pub struct Report {
 pub enum RotateError {
     #[error(transparent)]
     Db(#[from] sqlx::Error),
-    #[error("{table}.{column} of row {id} cannot be opened with these keys ({source}); add the key it was sealed with")]
+    #[error(
+        "{table}.{column} of row {id} cannot be opened with these keys ({source}); add the key it was sealed with"
+    )]
     Open { table: &'static str, column: &'static str, id: i64, source: CryptoError },
 }
 

@@ -91,9 +91,7 @@ impl NotifyError {
     fn is_unreachable(&self) -> bool {
         match self {
             NotifyError::Timeout => true,
-            NotifyError::Smtp(e) => {
-                e.is_timeout() || (e.status().is_none() && !e.is_response() && !e.is_client())
-            }
+            NotifyError::Smtp(e) => e.is_timeout() || (e.status().is_none() && !e.is_response() && !e.is_client()),
             _ => false,
         }
     }
@@ -102,13 +100,7 @@ impl NotifyError {
 impl NotifyConfig {
     /// Checks the settings: the SMTP URL as the mailer will read it, both addresses
     /// (`notify@clinic.example` or `Clinic <notify@clinic.example>`), the public URL.
-    pub fn new(
-        smtp_url: &str,
-        from: &str,
-        to: &str,
-        clinic_name: &str,
-        public_url: &str,
-    ) -> Result<Self, NotifyError> {
+    pub fn new(smtp_url: &str, from: &str, to: &str, clinic_name: &str, public_url: &str) -> Result<Self, NotifyError> {
         if let Err(e) = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url) {
             return Err(NotifyError::SmtpUrl { url: redact(smtp_url), reason: scrub(&e.to_string(), smtp_url) });
         }
@@ -236,9 +228,7 @@ pub fn subject(reference: &Reference, priority: Priority) -> String {
 fn body(clinic_name: &str, public_url: &str, reference: &Reference, priority: Priority) -> String {
     let reference = reference.display();
     let action = match priority {
-        Priority::Emergency => {
-            "EMERGENCY: call the patient now.\nThe screening sent them to emergency care.\n\n"
-        }
+        Priority::Emergency => "EMERGENCY: call the patient now.\nThe screening sent them to emergency care.\n\n",
         Priority::Urgent => "Urgent: please review this submission today.\n\n",
         Priority::Routine => "",
     };

@@ -11,9 +11,9 @@
 //! across a window boundary, which is fine for abuse protection.
 
 use super::db::{Backend, Db};
+use sqlx::Row;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use sqlx::Row;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const WINDOW_SECS: i64 = 60;
@@ -34,7 +34,9 @@ pub struct RateLimiter {
 pub enum Decision {
     Allow,
     /// Refused; retry after this many seconds (the rest of the window).
-    Limited { retry_after_secs: u64 },
+    Limited {
+        retry_after_secs: u64,
+    },
 }
 
 impl RateLimiter {

@@ -67,13 +67,20 @@ impl Step {
 
 /// The field names of the yes/no questions per section, in the order they are asked.
 pub const RED_FLAGS: [&str; 8] = crate::domain::intake::RED_FLAG_QUESTIONS;
-pub const SYMPTOMS: [&str; 5] = [
-    "shooting_pain_bending_lifting", "severe_pain_turning_in_bed", "flare_ups", "morning_stiffness", "radiating_pain",
-];
-pub const PAIN: [&str; 5] = ["current", "average_week", "worst_week", "enjoyment_interference", "activity_interference"];
+pub const SYMPTOMS: [&str; 5] =
+    ["shooting_pain_bending_lifting", "severe_pain_turning_in_bed", "flare_ups", "morning_stiffness", "radiating_pain"];
+pub const PAIN: [&str; 5] =
+    ["current", "average_week", "worst_week", "enjoyment_interference", "activity_interference"];
 pub const MEDICAL: [&str; 9] = [
-    "uncontrolled_blood_pressure", "heart_disease", "pregnant_or_breastfeeding", "psychosis", "bipolar_disorder",
-    "liver_disease", "eye_or_brain_pressure", "substance_use", "ketamine_reaction",
+    "uncontrolled_blood_pressure",
+    "heart_disease",
+    "pregnant_or_breastfeeding",
+    "psychosis",
+    "bipolar_disorder",
+    "liver_disease",
+    "eye_or_brain_pressure",
+    "substance_use",
+    "ketamine_reaction",
 ];
 
 /// A posted form: name/value pairs in document order (names repeat for checkboxes).
@@ -205,7 +212,9 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
             } else {
                 let items = |name: &str, n: usize| -> Value {
                     Value::Array(
-                        (0..n).map(|i| number(form, &format!("clinical.mood.{name}.{i}")).unwrap_or(Value::Null)).collect(),
+                        (0..n)
+                            .map(|i| number(form, &format!("clinical.mood.{name}.{i}")).unwrap_or(Value::Null))
+                            .collect(),
                     )
                 };
                 o.insert("mood".into(), json!({ "phq9": items("phq9", 9), "gad7": items("gad7", 7) }));
@@ -213,7 +222,9 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
         }
         Step::About => {
             let o = object_at(draft, &["patient"]);
-            for name in ["first_name", "last_name", "date_of_birth", "sex_at_birth", "phone", "zip", "preferred_contact"] {
+            for name in
+                ["first_name", "last_name", "date_of_birth", "sex_at_birth", "phone", "zip", "preferred_contact"]
+            {
                 put(o, name, text(form, &format!("patient.{name}")));
             }
             o.insert("email".into(), text(form, "patient.email").unwrap_or(Value::Null));

@@ -48,11 +48,23 @@ pub fn red_flag(name: &str) -> L {
 
 pub fn symptom(name: &str) -> L {
     match name {
-        "shooting_pain_bending_lifting" => ("Shooting pain when you bend or lift", "Dolor punzante al agacharse o levantar cosas"),
-        "severe_pain_turning_in_bed" => ("Severe pain when you turn over in bed at night", "Dolor fuerte al voltearse en la cama por la noche"),
-        "flare_ups" => ("Flare-ups that come and go (often lasting 24 to 48 hours)", "Crisis de dolor que van y vienen (a menudo duran de 24 a 48 horas)"),
-        "morning_stiffness" => ("Stiffness in your back and legs in the morning", "Rigidez en la espalda y las piernas por la mañana"),
-        _ => ("Pain that spreads from your lower back or pelvis to your buttocks and legs", "Dolor que se extiende de la parte baja de la espalda o la pelvis a los glúteos y las piernas"),
+        "shooting_pain_bending_lifting" => {
+            ("Shooting pain when you bend or lift", "Dolor punzante al agacharse o levantar cosas")
+        }
+        "severe_pain_turning_in_bed" => {
+            ("Severe pain when you turn over in bed at night", "Dolor fuerte al voltearse en la cama por la noche")
+        }
+        "flare_ups" => (
+            "Flare-ups that come and go (often lasting 24 to 48 hours)",
+            "Crisis de dolor que van y vienen (a menudo duran de 24 a 48 horas)",
+        ),
+        "morning_stiffness" => {
+            ("Stiffness in your back and legs in the morning", "Rigidez en la espalda y las piernas por la mañana")
+        }
+        _ => (
+            "Pain that spreads from your lower back or pelvis to your buttocks and legs",
+            "Dolor que se extiende de la parte baja de la espalda o la pelvis a los glúteos y las piernas",
+        ),
     }
 }
 
@@ -82,7 +94,10 @@ pub fn condition(value: &str) -> L {
         "neuropathic" => ("Nerve pain (neuropathic pain, sciatica)", "Dolor de nervios (dolor neuropático, ciática)"),
         "fibromyalgia" => ("Fibromyalgia", "Fibromialgia"),
         "crps" => ("Complex regional pain syndrome (CRPS)", "Síndrome de dolor regional complejo (SDRC)"),
-        "degenerative" => ("Arthritis or wear-and-tear of the spine (degenerative disc disease)", "Artritis o desgaste de la columna (enfermedad degenerativa de los discos)"),
+        "degenerative" => (
+            "Arthritis or wear-and-tear of the spine (degenerative disc disease)",
+            "Artritis o desgaste de la columna (enfermedad degenerativa de los discos)",
+        ),
         "other" => ("Another diagnosis", "Otro diagnóstico"),
         _ => ("I don't know / no diagnosis yet", "No sé / todavía no tengo diagnóstico"),
     }
@@ -102,8 +117,14 @@ pub fn treatment(value: &str) -> L {
         "nsaids" => ("Anti-inflammatory pills (ibuprofen, naproxen)", "Antiinflamatorios (ibuprofeno, naproxeno)"),
         "acetaminophen" => ("Acetaminophen (Tylenol)", "Acetaminofén (Tylenol)"),
         "opioids" => ("Opioid pain medicine", "Analgésicos opioides"),
-        "nerve_pain_medication" => ("Nerve pain medicine (gabapentin, pregabalin)", "Medicamento para dolor de nervios (gabapentina, pregabalina)"),
-        "antidepressants" => ("Antidepressants used for pain (duloxetine, amitriptyline)", "Antidepresivos usados para el dolor (duloxetina, amitriptilina)"),
+        "nerve_pain_medication" => (
+            "Nerve pain medicine (gabapentin, pregabalin)",
+            "Medicamento para dolor de nervios (gabapentina, pregabalina)",
+        ),
+        "antidepressants" => (
+            "Antidepressants used for pain (duloxetine, amitriptyline)",
+            "Antidepresivos usados para el dolor (duloxetina, amitriptilina)",
+        ),
         "muscle_relaxants" => ("Muscle relaxants", "Relajantes musculares"),
         "physical_therapy" => ("Physical therapy", "Fisioterapia"),
         "chiropractic" => ("Chiropractic care", "Quiropráctica"),
@@ -127,14 +148,34 @@ pub fn treatment_result(value: &str) -> L {
 
 pub fn medical(name: &str) -> L {
     match name {
-        "uncontrolled_blood_pressure" => ("High blood pressure that is not under control?", "¿Presión arterial alta que no está controlada?"),
-        "heart_disease" => ("Heart disease (for example heart failure, chest pain, an irregular heartbeat)?", "¿Enfermedad del corazón (por ejemplo, insuficiencia cardíaca, dolor de pecho, latidos irregulares)?"),
-        "pregnant_or_breastfeeding" => ("Are you pregnant, trying to become pregnant, or breastfeeding?", "¿Está embarazada, intentando quedar embarazada o amamantando?"),
-        "psychosis" => ("Have you ever had psychosis (seeing or hearing things others do not) or schizophrenia?", "¿Ha tenido alguna vez psicosis (ver u oír cosas que otras personas no) o esquizofrenia?"),
+        "uncontrolled_blood_pressure" => {
+            ("High blood pressure that is not under control?", "¿Presión arterial alta que no está controlada?")
+        }
+        "heart_disease" => (
+            "Heart disease (for example heart failure, chest pain, an irregular heartbeat)?",
+            "¿Enfermedad del corazón (por ejemplo, insuficiencia cardíaca, dolor de pecho, latidos irregulares)?",
+        ),
+        "pregnant_or_breastfeeding" => (
+            "Are you pregnant, trying to become pregnant, or breastfeeding?",
+            "¿Está embarazada, intentando quedar embarazada o amamantando?",
+        ),
+        "psychosis" => (
+            "Have you ever had psychosis (seeing or hearing things others do not) or schizophrenia?",
+            "¿Ha tenido alguna vez psicosis (ver u oír cosas que otras personas no) o esquizofrenia?",
+        ),
         "bipolar_disorder" => ("Bipolar disorder?", "¿Trastorno bipolar?"),
-        "liver_disease" => ("Liver disease (for example cirrhosis or hepatitis)?", "¿Enfermedad del hígado (por ejemplo, cirrosis o hepatitis)?"),
-        "eye_or_brain_pressure" => ("Glaucoma or raised pressure in the eye, or raised pressure in the brain?", "¿Glaucoma o presión alta dentro del ojo, o presión alta dentro del cerebro?"),
-        "substance_use" => ("In the past year, have you used alcohol or drugs in a way that worried you or others?", "En el último año, ¿ha usado alcohol o drogas de una manera que le preocupó a usted o a otras personas?"),
+        "liver_disease" => (
+            "Liver disease (for example cirrhosis or hepatitis)?",
+            "¿Enfermedad del hígado (por ejemplo, cirrosis o hepatitis)?",
+        ),
+        "eye_or_brain_pressure" => (
+            "Glaucoma or raised pressure in the eye, or raised pressure in the brain?",
+            "¿Glaucoma o presión alta dentro del ojo, o presión alta dentro del cerebro?",
+        ),
+        "substance_use" => (
+            "In the past year, have you used alcohol or drugs in a way that worried you or others?",
+            "En el último año, ¿ha usado alcohol o drogas de una manera que le preocupó a usted o a otras personas?",
+        ),
         _ => ("Have you had a bad reaction to ketamine before?", "¿Ha tenido antes una mala reacción a la ketamina?"),
     }
 }
@@ -156,7 +197,10 @@ pub const GAD7: [L; 7] = [
     ("Not being able to stop or control worrying", "No ha sido capaz de parar o controlar su preocupación"),
     ("Worrying too much about different things", "Se ha preocupado demasiado por diferentes cosas"),
     ("Trouble relaxing", "Ha tenido dificultad para relajarse"),
-    ("Being so restless that it is hard to sit still", "Se ha sentido tan inquieto(a) que no ha podido quedarse quieto(a)"),
+    (
+        "Being so restless that it is hard to sit still",
+        "Se ha sentido tan inquieto(a) que no ha podido quedarse quieto(a)",
+    ),
     ("Becoming easily annoyed or irritable", "Se ha molestado o irritado fácilmente"),
     ("Feeling afraid, as if something awful might happen", "Ha tenido miedo de que algo terrible fuera a pasar"),
 ];

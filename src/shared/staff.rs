@@ -325,9 +325,16 @@ pub struct VerificationForm {
     pub method: String,
 }
 
-pub const NETWORKS: [(&str, &str); 4] = [("", "Not stated"), ("in", "In network"), ("out", "Out of network"), ("unknown", "Unknown")];
-pub const PRIOR_AUTH: [(&str, &str); 4] = [("", "Not stated"), ("yes", "Required"), ("no", "Not required"), ("unknown", "Unknown")];
-pub const METHODS: [(&str, &str); 4] = [("x12_271", "X12 271 response"), ("phone", "Phone call to the payer"), ("portal", "Payer portal"), ("other", "Other")];
+pub const NETWORKS: [(&str, &str); 4] =
+    [("", "Not stated"), ("in", "In network"), ("out", "Out of network"), ("unknown", "Unknown")];
+pub const PRIOR_AUTH: [(&str, &str); 4] =
+    [("", "Not stated"), ("yes", "Required"), ("no", "Not required"), ("unknown", "Unknown")];
+pub const METHODS: [(&str, &str); 4] = [
+    ("x12_271", "X12 271 response"),
+    ("phone", "Phone call to the payer"),
+    ("portal", "Payer portal"),
+    ("other", "Other"),
+];
 
 impl VerificationForm {
     /// What a 271 suggests, ready for staff to confirm: its rejections' actions and the
@@ -384,7 +391,15 @@ impl VerificationForm {
         match status {
             Some(status) if errors.is_empty() => Ok(Self {
                 status,
-                shares: CostShares { plan_name, network, copay, coinsurance, deductible_remaining, oop_remaining, prior_auth },
+                shares: CostShares {
+                    plan_name,
+                    network,
+                    copay,
+                    coinsurance,
+                    deductible_remaining,
+                    oop_remaining,
+                    prior_auth,
+                },
                 notes,
                 method,
             }),
@@ -401,7 +416,9 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "locked" => "Too many failed attempts for this account. Please wait and try again later.",
         "expired" => "You were signed out after a period without activity. Please sign in again.",
         "signed-out" => "You are signed out.",
-        "code" => "That code is not right, or it was already used. Enter the current code from your app, or a recovery code.",
+        "code" => {
+            "That code is not right, or it was already used. Enter the current code from your app, or a recovery code."
+        }
         "password-changed" => "Your password was changed. Please sign in with the new one.",
         "invite" => "This invitation link is not valid any more. Ask an administrator for a new one.",
         "welcome" => "Your password is set. Sign in to set up two-factor sign-in.",

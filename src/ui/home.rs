@@ -9,9 +9,21 @@ use leptos_meta::{Meta, Title};
 fn describe(rating: u8, l: Locale) -> &'static str {
     match rating {
         0 => tr(l, "0 means no pain at all.", "0 significa que no tiene nada de dolor."),
-        1..=3 => tr(l, "1 to 3 is mild pain: you notice it, but it does not stop you from doing things.", "De 1 a 3 es dolor leve: lo nota, pero no le impide hacer sus cosas."),
-        4..=6 => tr(l, "4 to 6 is moderate pain: it gets in the way of some daily activities.", "De 4 a 6 es dolor moderado: le impide hacer algunas actividades diarias."),
-        7..=9 => tr(l, "7 to 9 is severe pain: it is hard to think about anything else.", "De 7 a 9 es dolor fuerte: le cuesta pensar en otra cosa."),
+        1..=3 => tr(
+            l,
+            "1 to 3 is mild pain: you notice it, but it does not stop you from doing things.",
+            "De 1 a 3 es dolor leve: lo nota, pero no le impide hacer sus cosas.",
+        ),
+        4..=6 => tr(
+            l,
+            "4 to 6 is moderate pain: it gets in the way of some daily activities.",
+            "De 4 a 6 es dolor moderado: le impide hacer algunas actividades diarias.",
+        ),
+        7..=9 => tr(
+            l,
+            "7 to 9 is severe pain: it is hard to think about anything else.",
+            "De 7 a 9 es dolor fuerte: le cuesta pensar en otra cosa.",
+        ),
         _ => tr(l, "10 is the worst pain you can imagine.", "10 es el peor dolor que pueda imaginar."),
     }
 }
@@ -19,7 +31,11 @@ fn describe(rating: u8, l: Locale) -> &'static str {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let l = use_locale();
-    let title = tr(l, "Ketamine for chronic back pain: is a consult right for you?", "Ketamina para el dolor de espalda crónico: ¿es una consulta adecuada para usted?");
+    let title = tr(
+        l,
+        "Ketamine for chronic back pain: is a consult right for you?",
+        "Ketamina para el dolor de espalda crónico: ¿es una consulta adecuada para usted?",
+    );
     view! {
         <Title text=title />
         <Meta

@@ -25,7 +25,6 @@ pub fn tr(locale: Locale, en: &'static str, es: &'static str) -> &'static str {
     }
 }
 
-
 /// Reads the language the server wrote into `<html lang>` (browser only).
 #[cfg(feature = "hydrate")]
 pub fn locale_of_document() -> Locale {

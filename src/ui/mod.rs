@@ -14,10 +14,10 @@ pub mod learn;
 mod not_found;
 pub mod staff;
 
-use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
 use crate::domain::intake::Locale;
 use i18n::{tr, use_locale, LanguageSwitch};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode, StaticSegment,
@@ -87,7 +87,7 @@ fn island_loader(options: LeptosOptions) -> impl IntoView {
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
-    let nonce = leptos::nonce::use_nonce();
+    let nonce = use_nonce();
     let nonce = nonce.as_deref().unwrap_or_default();
     leptos::tachys::html::InertElement::new(crate::server::http::assets::island_loader(&options, nonce))
 }

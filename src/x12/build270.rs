@@ -201,7 +201,8 @@ impl EligibilityInquiry {
             (patient, None)
         } else {
             let name = insurance.subscriber_name.as_ref().ok_or_else(|| missing("subscriber name"))?;
-            let date_of_birth = insurance.subscriber_date_of_birth.ok_or_else(|| missing("subscriber date of birth"))?;
+            let date_of_birth =
+                insurance.subscriber_date_of_birth.ok_or_else(|| missing("subscriber date of birth"))?;
             let (first_name, last_name) = split_full_name(name.as_str(), &patient.last_name);
             (Person { first_name, last_name, date_of_birth }, Some(patient))
         };
@@ -289,7 +290,10 @@ pub fn build_270(inquiry: &EligibilityInquiry) -> Result<String, X12Error> {
     for code in &q.service_types {
         let code = text("service type", code, 1, 2)?;
         if !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
-            return Err(X12Error::InvalidField { field: "service type", reason: format!("{code:?} is not a service type code") });
+            return Err(X12Error::InvalidField {
+                field: "service type",
+                reason: format!("{code:?} is not a service type code"),
+            });
         }
     }
 

@@ -107,7 +107,10 @@ fn kind(st01: &Option<String>) -> String {
 }
 
 fn segment_count(se01: &Option<String>) -> String {
-    se01.as_ref().map_or_else(|| "SE01 does not give the number of segments".to_owned(), |n| format!("SE01 says the transaction has {n} segments"))
+    se01.as_ref().map_or_else(
+        || "SE01 does not give the number of segments".to_owned(),
+        |n| format!("SE01 says the transaction has {n} segments"),
+    )
 }
 
 fn control(number: &Option<String>) -> String {

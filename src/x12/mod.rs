@@ -23,12 +23,12 @@ pub mod summary;
 pub mod tokenizer;
 
 pub use build270::{
-    build_270, Envelope, EligibilityInquiry, Npi, Payer, PayerDirectory, Person, Provider, Submitter, Usage,
+    build_270, EligibilityInquiry, Envelope, Npi, Payer, PayerDirectory, Person, Provider, Submitter, Usage,
 };
 pub use error::X12Error;
 pub use parse271::{
-    action_for, parse_271, parse_271_for, Benefit, BenefitKind, Eligibility, LoopId, Network, PayerInfo, Period, PlanInfo, Rejection,
-    Status, SubscriberInfo,
+    action_for, parse_271, parse_271_for, Benefit, BenefitKind, Eligibility, LoopId, Network, PayerInfo, Period,
+    PlanInfo, Rejection, Status, SubscriberInfo,
 };
 pub use summary::{summarize, CostShares, CoverageSummary};
 pub use tokenizer::{tokenize, Delimiters, Element, Segment};

@@ -17,8 +17,8 @@
 //! encloses 2120 related-entity loops (a PCP, another payer) whose `NM1` must not be
 //! mistaken for the subscriber.
 
-use super::tokenizer::{tokenize, Segment};
 use super::error::digits;
+use super::tokenizer::{tokenize, Segment};
 use super::{parse_d8, X12Error};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -585,8 +585,10 @@ fn plan_dates(dates: &[DateSpan]) -> (Option<Date>, Option<Date>) {
     };
     let first = |d: &DateSpan| d.first;
     let last = |d: &DateSpan| d.last;
-    let begin = find("346", first).or_else(|| find("291", first)).or_else(|| find("356", first)).or_else(|| find("307", first));
-    let end = find("347", first).or_else(|| find("291", last)).or_else(|| find("357", first)).or_else(|| find("307", last));
+    let begin =
+        find("346", first).or_else(|| find("291", first)).or_else(|| find("356", first)).or_else(|| find("307", first));
+    let end =
+        find("347", first).or_else(|| find("291", last)).or_else(|| find("357", first)).or_else(|| find("307", last));
     (begin, end)
 }
 

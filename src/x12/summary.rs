@@ -61,10 +61,7 @@ fn pick(benefits: &[Benefit], kind: BenefitKind, period: Option<Period>) -> Opti
         None | Some(Network::Unknown) | Some(Network::NotApplicable) => 1,
         Some(Network::Out) => 2,
     };
-    benefits
-        .iter()
-        .filter(|b| b.kind == kind && (period.is_none() || b.period == period))
-        .min_by_key(|b| rank(b))
+    benefits.iter().filter(|b| b.kind == kind && (period.is_none() || b.period == period)).min_by_key(|b| rank(b))
 }
 
 pub fn summarize(e: &Eligibility) -> CoverageSummary {

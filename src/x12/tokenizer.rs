@@ -53,7 +53,11 @@ impl Delimiters {
         let repetition = (!repetition.is_ascii_alphanumeric()).then_some(repetition);
 
         let name = |c: char| format!("{:?}", c);
-        for (what, c) in [("element separator", Some(element)), ("repetition separator", repetition), ("component separator", Some(component))] {
+        for (what, c) in [
+            ("element separator", Some(element)),
+            ("repetition separator", repetition),
+            ("component separator", Some(component)),
+        ] {
             let Some(c) = c else { continue };
             if c.is_ascii_alphanumeric() || c.is_ascii_whitespace() {
                 return Err(X12Error::InvalidDelimiters(format!("the {what} is {}", name(c))));
@@ -152,13 +156,15 @@ pub fn tokenize(input: &[u8]) -> Result<Vec<Segment>, X12Error> {
     }
     if !rest.starts_with(b"ISA") {
         // "IS" alone is a cut-short ISA; "PK…" or "%PDF" is some other kind of file.
-        return Err(if b"ISA".starts_with(rest) { X12Error::TruncatedIsa { len: rest.len() } } else { X12Error::NoIsa });
+        return Err(if b"ISA".starts_with(rest) {
+            X12Error::TruncatedIsa { len: rest.len() }
+        } else {
+            X12Error::NoIsa
+        });
     }
     check_fixed_width(rest)?;
-    let isa: &[u8; ISA_LEN] = rest
-        .get(..ISA_LEN)
-        .and_then(|h| h.try_into().ok())
-        .ok_or(X12Error::TruncatedIsa { len: rest.len() })?;
+    let isa: &[u8; ISA_LEN] =
+        rest.get(..ISA_LEN).and_then(|h| h.try_into().ok()).ok_or(X12Error::TruncatedIsa { len: rest.len() })?;
     if !isa.is_ascii() {
         return Err(X12Error::MalformedIsa("it contains characters that are not ASCII".into()));
     }
@@ -166,14 +172,11 @@ pub fn tokenize(input: &[u8]) -> Result<Vec<Segment>, X12Error> {
     let mut segments = vec![isa_segment(isa, &delimiters)?];
 
     let body = rest.get(ISA_LEN..).unwrap_or_default();
-    let body = std::str::from_utf8(body)
-        .map_err(|e| X12Error::NotUtf8 { offset: start + ISA_LEN + e.valid_up_to() })?;
+    let body =
+        std::str::from_utf8(body).map_err(|e| X12Error::NotUtf8 { offset: start + ISA_LEN + e.valid_up_to() })?;
     // Line breaks that are not the terminator carry nothing in X12 (they are outside
     // its character sets): drop them, which also re-joins files wrapped at 80 columns.
-    let body: String = body
-        .chars()
-        .filter(|&c| !((c == '\r' || c == '\n') && c != delimiters.segment))
-        .collect();
+    let body: String = body.chars().filter(|&c| !((c == '\r' || c == '\n') && c != delimiters.segment)).collect();
 
     for raw in body.split(delimiters.segment) {
         let raw = raw.trim_start_matches([' ', '\t']);
@@ -270,7 +273,8 @@ fn is_segment_id(id: &str) -> bool {
 mod tests {
     use super::*;
 
-    const ISA: &str = "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261123*1200*^*00501*000000001*0*T*:~";
+    const ISA: &str =
+        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261123*1200*^*00501*000000001*0*T*:~";
 
     #[test]
     fn isa_is_106_characters() {

@@ -50,9 +50,8 @@ impl Reply {
 
 /// The admin URL of the test PostgreSQL server.
 pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL").expect(
-        "TEST_POSTGRES_URL is not set: run `make test`, which starts PostgreSQL and sets it",
-    )
+    std::env::var("TEST_POSTGRES_URL")
+        .expect("TEST_POSTGRES_URL is not set: run `make test`, which starts PostgreSQL and sets it")
 }
 
 /// A fresh, empty, migrated database of the given kind.
@@ -102,7 +101,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { rate_limit_per_minute: 10_000, https_only: false, staff_timeouts: Timeouts::default(), bench_floors: false }
+        Self {
+            rate_limit_per_minute: 10_000,
+            https_only: false,
+            staff_timeouts: Timeouts::default(),
+            bench_floors: false,
+        }
     }
 }
 
@@ -113,7 +117,7 @@ pub async fn spawn(backend: Backend) -> TestApp {
 pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
     let (db, dir) = fresh_db(backend).await;
     if options.bench_floors {
-        pain_intake::server::http::bench::prepare(&db).await.expect("bench floor table");
+        http::bench::prepare(&db).await.expect("bench floor table");
     }
     let settings = Settings {
         clinic_name: "Test Pain Clinic".into(),
@@ -163,7 +167,9 @@ impl TestApp {
         let what = format!("{} {}", request.method(), request.uri().path());
         match tokio::time::timeout(ANSWER_WITHIN, exchange(&self.router, request)).await {
             Ok(reply) => reply,
-            Err(_) => panic!("{what} did not answer within 60 s; the database meanwhile:\n{}", self.db_activity().await),
+            Err(_) => {
+                panic!("{what} did not answer within 60 s; the database meanwhile:\n{}", self.db_activity().await)
+            }
         }
     }
 
@@ -174,7 +180,8 @@ impl TestApp {
         let pool = &self.db.pool;
         let mut out = format!("app pool: {} connections, {} idle\n", pool.size(), pool.num_idle());
         if self.db.backend == Backend::Postgres {
-            let sql = "SELECT application_name, state, COALESCE(wait_event_type, '') AS wt, COALESCE(wait_event, '') AS we, \
+            let sql =
+                "SELECT application_name, state, COALESCE(wait_event_type, '') AS wt, COALESCE(wait_event, '') AS we, \
                        COALESCE(EXTRACT(EPOCH FROM now() - xact_start)::text, '') AS xact_s, LEFT(query, 200) AS query \
                        FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
             let rows = tokio::time::timeout(std::time::Duration::from_secs(5), sqlx::query(sql).fetch_all(pool)).await;
@@ -185,7 +192,12 @@ impl TestApp {
                         let field = |name: &str| r.try_get::<String, _>(name).unwrap_or_default();
                         out += &format!(
                             "  {} | {} | wait {} {} | in transaction {} s | {}\n",
-                            field("application_name"), field("state"), field("wt"), field("we"), field("xact_s"), field("query")
+                            field("application_name"),
+                            field("state"),
+                            field("wt"),
+                            field("we"),
+                            field("xact_s"),
+                            field("query")
                         );
                     }
                 }

@@ -15,9 +15,20 @@ use std::time::Duration;
 pub fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_pain-intake"));
     for var in [
-        "DATABASE_URL", "LISTEN_ADDR", "CLINIC_NPI", "LOG_LEVEL", "DEV_MODE", "SMTP_URL", "NOTIFY_TO", "ENCRYPTION_KEYS",
-        "ENCRYPTION_KEYS_FILE", "API_RATE_LIMIT_PER_MINUTE", "SIGN_IN_RATE_LIMIT_PER_MINUTE", "TRUST_FORWARDED_FOR",
-        "STAFF_TWO_FACTOR", "PUBLIC_URL",
+        "DATABASE_URL",
+        "LISTEN_ADDR",
+        "CLINIC_NPI",
+        "LOG_LEVEL",
+        "DEV_MODE",
+        "SMTP_URL",
+        "NOTIFY_TO",
+        "ENCRYPTION_KEYS",
+        "ENCRYPTION_KEYS_FILE",
+        "API_RATE_LIMIT_PER_MINUTE",
+        "SIGN_IN_RATE_LIMIT_PER_MINUTE",
+        "TRUST_FORWARDED_FOR",
+        "STAFF_TWO_FACTOR",
+        "PUBLIC_URL",
     ] {
         cmd.env_remove(var);
     }
@@ -178,11 +189,18 @@ impl std::fmt::Display for HttpReply {
 
 /// Sends one request (`Connection: close`) and reads the whole reply. An error means the
 /// server did not answer completely (refused, reset, or killed mid-reply).
-pub fn try_request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> std::io::Result<HttpReply> {
+pub fn try_request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<HttpReply> {
     let mut stream = TcpStream::connect(addr)?;
     // A server that hangs fails the test instead of blocking it forever.
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut head =
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }

@@ -183,12 +183,14 @@ impl TestApp {
     }
 
     /// Creates an intake through the public API and returns its display reference.
-    pub async fn submit_intake(&self, intake: &serde_json::Value) -> String {
+    pub async fn submit_intake(&self, intake: &Value) -> String {
         let reply = self
-            .post_raw("/api/v1/intakes", "application/json", intake.to_string().into_bytes(), &[(
-                "x-forwarded-for",
-                &next_client(),
-            )])
+            .post_raw(
+                "/api/v1/intakes",
+                "application/json",
+                intake.to_string().into_bytes(),
+                &[("x-forwarded-for", &next_client())],
+            )
             .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
         reply.json()["reference"].as_str().unwrap().to_owned()
@@ -300,7 +302,11 @@ pub async fn status_of(app: &TestApp, reference: &str) -> String {
 
 /// The account's failure count and whether it is waiting (`locked_until` set).
 pub async fn failures_of(app: &TestApp, user_id: i64) -> (i64, bool) {
-    let row = sqlx::query("SELECT failed_sign_ins, locked_until FROM users WHERE id = $1").bind(user_id).fetch_one(&app.db.pool).await.unwrap();
+    let row = sqlx::query("SELECT failed_sign_ins, locked_until FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     (row.try_get("failed_sign_ins").unwrap(), row.try_get::<Option<String>, _>("locked_until").unwrap().is_some())
 }
 
@@ -318,7 +324,13 @@ pub async fn audit_details(db: &Db, action: &str) -> Vec<String> {
 
 /// A column of an account as stored (password hash, sealed TOTP secret).
 pub async fn stored_column(app: &TestApp, user_id: i64, column: &str) -> Option<String> {
-    sqlx::query(&format!("SELECT {column} AS v FROM users WHERE id = $1")).bind(user_id).fetch_one(&app.db.pool).await.unwrap().try_get("v").unwrap()
+    sqlx::query(&format!("SELECT {column} AS v FROM users WHERE id = $1"))
+        .bind(user_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+        .try_get("v")
+        .unwrap()
 }
 
 pub fn assert_redirect(reply: &Reply, to: &str, what: &str) {

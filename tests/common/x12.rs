@@ -10,8 +10,16 @@ pub const REJECTED_42: &[u8] = include_bytes!("../fixtures/x12/rejected_42_uhc.2
 pub const CRLF_PIPES: &[u8] = include_bytes!("../fixtures/x12/crlf_pipes.271");
 pub const MEDICAID_PAYER_TRN: &[u8] = include_bytes!("../fixtures/x12/active_medicaid_payer_trn_only.271");
 
-pub const FIXTURES: [&[u8]; 8] =
-    [ACTIVE_CIGNA, ACTIVE_BCBS_DEPENDENT, INACTIVE_UHC, REJECTED_72, REJECTED_75, REJECTED_42, CRLF_PIPES, MEDICAID_PAYER_TRN];
+pub const FIXTURES: [&[u8]; 8] = [
+    ACTIVE_CIGNA,
+    ACTIVE_BCBS_DEPENDENT,
+    INACTIVE_UHC,
+    REJECTED_72,
+    REJECTED_75,
+    REJECTED_42,
+    CRLF_PIPES,
+    MEDICAID_PAYER_TRN,
+];
 
 /// The reference's example 270, byte for byte (shown there one segment per line).
 pub const SUBSCRIBER_270: &str = concat!(

@@ -14,14 +14,8 @@ fn a_patient_is_18_on_the_18th_birthday_and_17_the_day_before() {
     assert_eq!(age_on(born, date(2026, 11, 22)), 17);
     assert!(!under_18_fires(born, date(2026, 11, 23)));
     assert!(under_18_fires(born, date(2026, 11, 22)));
-    assert_eq!(
-        evaluate(&baseline(), born, date(2026, 11, 22)).outcome,
-        Outcome::NotYet
-    );
-    assert_eq!(
-        evaluate(&baseline(), born, date(2026, 11, 23)).outcome,
-        Outcome::ConsultRecommended
-    );
+    assert_eq!(evaluate(&baseline(), born, date(2026, 11, 22)).outcome, Outcome::NotYet);
+    assert_eq!(evaluate(&baseline(), born, date(2026, 11, 23)).outcome, Outcome::ConsultRecommended);
 }
 
 #[test]
@@ -70,31 +64,19 @@ fn peg_is_the_mean_of_three_ratings_rounded_half_up_to_one_decimal() {
         assert_eq!(peg, Peg::from_ratings(a, b, c));
         assert_eq!(format!("{:.1}", peg.value()), expected, "{a}+{b}+{c}");
         let expected_number: f64 = expected.parse().unwrap();
-        assert_eq!(
-            serde_json::to_value(peg).unwrap(),
-            json!(expected_number),
-            "{a}+{b}+{c}"
-        );
+        assert_eq!(serde_json::to_value(peg).unwrap(), json!(expected_number), "{a}+{b}+{c}");
     }
 }
 
 #[test]
 fn peg_rounding_is_right_for_every_possible_sum() {
     for sum in 0u8..=30 {
-        let (a, b, c) = (
-            sum.min(10),
-            sum.saturating_sub(10).min(10),
-            sum.saturating_sub(20),
-        );
+        let (a, b, c) = (sum.min(10), sum.saturating_sub(10).min(10), sum.saturating_sub(20));
         // sum/3 in tenths is q + r/3; round up when the remainder is at least a half.
         let (q, r) = (u32::from(sum) * 10 / 3, u32::from(sum) * 10 % 3);
         let expected = if 2 * r >= 3 { q + 1 } else { q };
 
-        assert_eq!(
-            u32::from(Peg::from_ratings(a, b, c).tenths()),
-            expected,
-            "sum {sum}"
-        );
+        assert_eq!(u32::from(Peg::from_ratings(a, b, c).tenths()), expected, "sum {sum}");
     }
 }
 
@@ -118,10 +100,7 @@ fn mild_pain_needs_average_under_4_and_peg_under_4_together() {
     assert!(!mild_pain_fires(0, 10, 10));
 }
 
-fn few_prior_treatments_fires(
-    treatments: &[(TreatmentKind, TreatmentResult)],
-    surgery: bool,
-) -> bool {
+fn few_prior_treatments_fires(treatments: &[(TreatmentKind, TreatmentResult)], surgery: bool) -> bool {
     let mut c = baseline();
     c.treatments = treatments.iter().map(|&(k, r)| treatment(k, r)).collect();
     c.upcoming_surgery = surgery;
@@ -134,10 +113,7 @@ fn few_prior_treatments_fires_for_0_or_1_treatments_without_good_relief() {
     use TreatmentResult::*;
     assert!(few_prior_treatments_fires(&[], false));
     for result in [NoRelief, SomeRelief, SideEffects] {
-        assert!(
-            few_prior_treatments_fires(&[(Nsaids, result)], false),
-            "{result}"
-        );
+        assert!(few_prior_treatments_fires(&[(Nsaids, result)], false), "{result}");
     }
 }
 
@@ -145,15 +121,8 @@ fn few_prior_treatments_fires_for_0_or_1_treatments_without_good_relief() {
 fn few_prior_treatments_does_not_fire_for_2_treatments_without_good_relief() {
     use TreatmentKind::*;
     use TreatmentResult::*;
-    for (first, second) in [
-        (NoRelief, SomeRelief),
-        (SideEffects, NoRelief),
-        (SomeRelief, SomeRelief),
-    ] {
-        assert!(!few_prior_treatments_fires(
-            &[(Nsaids, first), (Opioids, second)],
-            false
-        ));
+    for (first, second) in [(NoRelief, SomeRelief), (SideEffects, NoRelief), (SomeRelief, SomeRelief)] {
+        assert!(!few_prior_treatments_fires(&[(Nsaids, first), (Opioids, second)], false));
     }
 }
 
@@ -161,12 +130,7 @@ fn few_prior_treatments_does_not_fire_for_2_treatments_without_good_relief() {
 fn few_prior_treatments_does_not_count_treatments_that_gave_good_relief() {
     use TreatmentKind::*;
     use TreatmentResult::*;
-    let mostly_good = [
-        (Nsaids, GoodRelief),
-        (Opioids, GoodRelief),
-        (Injections, GoodRelief),
-        (Chiropractic, NoRelief),
-    ];
+    let mostly_good = [(Nsaids, GoodRelief), (Opioids, GoodRelief), (Injections, GoodRelief), (Chiropractic, NoRelief)];
     assert!(few_prior_treatments_fires(&mostly_good, false));
     assert!(few_prior_treatments_fires(&mostly_good[..3], false));
 }
@@ -185,19 +149,13 @@ fn upcoming_surgery_suppresses_few_prior_treatments() {
 
 fn phq9_scores(total: u8) -> Scores {
     let mut c = baseline();
-    c.mood = Some(Mood {
-        phq9: items_summing(total),
-        gad7: items([0; 7]),
-    });
+    c.mood = Some(Mood { phq9: items_summing(total), gad7: items([0; 7]) });
     scores(&c)
 }
 
 fn gad7_scores(total: u8) -> Scores {
     let mut c = baseline();
-    c.mood = Some(Mood {
-        phq9: items([0; 9]),
-        gad7: items_summing(total),
-    });
+    c.mood = Some(Mood { phq9: items([0; 9]), gad7: items_summing(total) });
     scores(&c)
 }
 
@@ -250,8 +208,5 @@ fn scores_without_mood_are_null_but_peg_is_always_given() {
 
     let s = serde_json::to_value(scores(&c)).unwrap();
 
-    assert_eq!(
-        s,
-        json!({"peg": 7.0, "phq9": null, "phq9_band": null, "gad7": null, "gad7_band": null})
-    );
+    assert_eq!(s, json!({"peg": 7.0, "phq9": null, "phq9_band": null, "gad7": null, "gad7_band": null}));
 }

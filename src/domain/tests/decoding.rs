@@ -12,13 +12,8 @@ fn the_contract_example_intake_is_accepted() {
     assert_eq!(answers.patient.phone.as_str(), "2145550182");
     assert_eq!(answers.clinical.pain.average_week.get(), 6);
     assert_eq!(answers.clinical.treatments.len(), 2);
-    assert_eq!(
-        answers.insurance.member_id.as_ref().map(MemberId::as_str),
-        Some("XYZ123456789")
-    );
-    assert!(
-        answers.consent.privacy_notice && answers.consent.contact && answers.consent.attestation
-    );
+    assert_eq!(answers.insurance.member_id.as_ref().map(MemberId::as_str), Some("XYZ123456789"));
+    assert!(answers.consent.privacy_notice && answers.consent.contact && answers.consent.attestation);
 }
 
 #[test]
@@ -38,10 +33,7 @@ fn an_unknown_field_is_reported_with_its_path() {
         with(valid_intake(), "clinical.pain.extra", json!(1)),
         &[("clinical.pain.extra", "unknown_field")],
     );
-    assert_intake_errors(
-        with(valid_intake(), "extra", json!(null)),
-        &[("extra", "unknown_field")],
-    );
+    assert_intake_errors(with(valid_intake(), "extra", json!(null)), &[("extra", "unknown_field")]);
     assert_intake_errors(
         with(valid_intake(), "clinical.treatments.0.dose", json!("x")),
         &[("clinical.treatments.0.dose", "unknown_field")],
@@ -54,22 +46,13 @@ fn a_missing_or_null_field_is_required() {
         without(valid_intake(), "clinical.red_flags.saddle_numbness"),
         &[("clinical.red_flags.saddle_numbness", "required")],
     );
-    assert_intake_errors(
-        without(valid_intake(), "patient.first_name"),
-        &[("patient.first_name", "required")],
-    );
+    assert_intake_errors(without(valid_intake(), "patient.first_name"), &[("patient.first_name", "required")]);
     assert_intake_errors(
         with(valid_intake(), "patient.first_name", json!(null)),
         &[("patient.first_name", "required")],
     );
-    assert_intake_errors(
-        without(valid_intake(), "consent"),
-        &[("consent", "required")],
-    );
-    assert_intake_errors(
-        without(valid_intake(), "schema_version"),
-        &[("schema_version", "required")],
-    );
+    assert_intake_errors(without(valid_intake(), "consent"), &[("consent", "required")]);
+    assert_intake_errors(without(valid_intake(), "schema_version"), &[("schema_version", "required")]);
     assert_intake_errors(
         with(valid_intake(), "clinical.mood.phq9.2", json!(null)),
         &[("clinical.mood.phq9.2", "required")],
@@ -90,16 +73,9 @@ fn a_value_of_the_wrong_kind_is_a_type_error() {
         ("schema_version", json!("1")),
     ];
     for (path, bad) in cases {
-        assert_eq!(
-            intake_errors(&with(valid_intake(), path, bad.clone())),
-            errs(&[(*path, "type")]),
-            "{path} = {bad}"
-        );
+        assert_eq!(intake_errors(&with(valid_intake(), path, bad.clone())), errs(&[(*path, "type")]), "{path} = {bad}");
     }
-    assert_eq!(
-        intake_errors(&json!([valid_intake()])),
-        errs(&[("", "type")])
-    );
+    assert_eq!(intake_errors(&json!([valid_intake()])), errs(&[("", "type")]));
 }
 
 #[test]
@@ -140,78 +116,47 @@ fn a_rating_outside_0_to_10_is_out_of_range() {
         &[("clinical.pain.worst_week", "range")],
     );
     for edge in [0, 10] {
-        assert_intake_errors(
-            with(valid_intake(), "clinical.pain.average_week", json!(edge)),
-            &[],
-        );
+        assert_intake_errors(with(valid_intake(), "clinical.pain.average_week", json!(edge)), &[]);
     }
 }
 
 #[test]
 fn a_mood_item_outside_0_to_3_is_out_of_range_at_its_index() {
-    assert_intake_errors(
-        with(valid_intake(), "clinical.mood.phq9.3", json!(4)),
-        &[("clinical.mood.phq9.3", "range")],
-    );
-    assert_intake_errors(
-        with(valid_intake(), "clinical.mood.gad7.6", json!(-1)),
-        &[("clinical.mood.gad7.6", "range")],
-    );
+    assert_intake_errors(with(valid_intake(), "clinical.mood.phq9.3", json!(4)), &[("clinical.mood.phq9.3", "range")]);
+    assert_intake_errors(with(valid_intake(), "clinical.mood.gad7.6", json!(-1)), &[("clinical.mood.gad7.6", "range")]);
     assert_intake_errors(with(valid_intake(), "clinical.mood.phq9.8", json!(3)), &[]);
 }
 
 #[test]
 fn a_questionnaire_with_the_wrong_number_of_items_is_a_length_error() {
     assert_intake_errors(
-        with(
-            valid_intake(),
-            "clinical.mood.phq9",
-            json!([0, 0, 0, 0, 0, 0, 0, 0]),
-        ),
+        with(valid_intake(), "clinical.mood.phq9", json!([0, 0, 0, 0, 0, 0, 0, 0])),
         &[("clinical.mood.phq9", "length")],
     );
     assert_intake_errors(
-        with(
-            valid_intake(),
-            "clinical.mood.phq9",
-            json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-        ),
+        with(valid_intake(), "clinical.mood.phq9", json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 0])),
         &[("clinical.mood.phq9", "length")],
     );
     assert_intake_errors(
-        with(
-            valid_intake(),
-            "clinical.mood.gad7",
-            json!([0, 0, 0, 0, 0, 0, 0, 0]),
-        ),
+        with(valid_intake(), "clinical.mood.gad7", json!([0, 0, 0, 0, 0, 0, 0, 0])),
         &[("clinical.mood.gad7", "length")],
     );
 }
 
 #[test]
 fn the_mood_section_may_be_skipped_with_null() {
-    let answers =
-        IntakeAnswers::from_json(&with(valid_intake(), "clinical.mood", json!(null)), AS_OF)
-            .unwrap();
+    let answers = IntakeAnswers::from_json(&with(valid_intake(), "clinical.mood", json!(null)), AS_OF).unwrap();
     assert_eq!(answers.clinical.mood, None);
 }
 
 #[test]
 fn a_repeated_choice_is_a_duplicate_at_the_index_of_the_repeat() {
     assert_intake_errors(
-        with(
-            valid_intake(),
-            "clinical.conditions",
-            json!(["crps", "crps"]),
-        ),
+        with(valid_intake(), "clinical.conditions", json!(["crps", "crps"])),
         &[("clinical.conditions.1", "duplicate")],
     );
     assert_intake_errors(
-        with(
-            valid_intake(),
-            "clinical.diagnostics",
-            json!(["xray", "emg", "xray"]),
-        ),
+        with(valid_intake(), "clinical.diagnostics", json!(["xray", "emg", "xray"])),
         &[("clinical.diagnostics.2", "duplicate")],
     );
 }
@@ -232,27 +177,18 @@ fn a_treatment_kind_given_twice_is_a_duplicate_even_with_another_result() {
 fn each_consent_must_be_accepted() {
     for consent in ["privacy_notice", "contact", "attestation"] {
         let path = format!("consent.{consent}");
-        assert_intake_errors(
-            with(valid_intake(), &path, json!(false)),
-            &[(path.as_str(), "must_accept")],
-        );
+        assert_intake_errors(with(valid_intake(), &path, json!(false)), &[(path.as_str(), "must_accept")]);
     }
 }
 
 #[test]
 fn the_signature_is_2_to_200_characters() {
-    assert_intake_errors(
-        with(valid_intake(), "consent.signature", json!("J")),
-        &[("consent.signature", "length")],
-    );
+    assert_intake_errors(with(valid_intake(), "consent.signature", json!("J")), &[("consent.signature", "length")]);
     assert_intake_errors(
         with(valid_intake(), "consent.signature", json!("J".repeat(201))),
         &[("consent.signature", "length")],
     );
-    assert_intake_errors(
-        with(valid_intake(), "consent.signature", json!("J".repeat(200))),
-        &[],
-    );
+    assert_intake_errors(with(valid_intake(), "consent.signature", json!("J".repeat(200))), &[]);
 }
 
 #[test]
@@ -260,60 +196,32 @@ fn contact_by_email_needs_an_email_address() {
     let by_email = with(valid_intake(), "patient.preferred_contact", json!("email"));
 
     assert_intake_errors(by_email.clone(), &[]);
-    assert_intake_errors(
-        with(by_email.clone(), "patient.email", json!(null)),
-        &[("patient.email", "format")],
-    );
-    assert_intake_errors(
-        without(by_email.clone(), "patient.email"),
-        &[("patient.email", "format")],
-    );
-    assert_intake_errors(
-        with(by_email, "patient.email", json!("not-an-address")),
-        &[("patient.email", "format")],
-    );
+    assert_intake_errors(with(by_email.clone(), "patient.email", json!(null)), &[("patient.email", "format")]);
+    assert_intake_errors(without(by_email.clone(), "patient.email"), &[("patient.email", "format")]);
+    assert_intake_errors(with(by_email, "patient.email", json!("not-an-address")), &[("patient.email", "format")]);
     // Another contact method needs no address.
     assert_intake_errors(with(valid_intake(), "patient.email", json!(null)), &[]);
 }
 
 #[test]
 fn contact_by_email_without_an_address_says_so_precisely() {
-    let value = with(
-        with(valid_intake(), "patient.preferred_contact", json!("email")),
-        "patient.email",
-        json!(null),
-    );
+    let value = with(with(valid_intake(), "patient.preferred_contact", json!("email")), "patient.email", json!(null));
     let errors = IntakeAnswers::from_json(&value, AS_OF).unwrap_err();
-    assert_eq!(
-        errors.0[0].problem,
-        Problem::Format(Format::EmailForContact)
-    );
+    assert_eq!(errors.0[0].problem, Problem::Format(Format::EmailForContact));
 }
 
 #[test]
 fn member_id_is_required_unless_self_pay() {
     for plan in ["bcbs_tx", "uhc", "cigna"] {
-        let value = without(
-            with(valid_intake(), "insurance.plan", json!(plan)),
-            "insurance.member_id",
-        );
+        let value = without(with(valid_intake(), "insurance.plan", json!(plan)), "insurance.member_id");
         assert_intake_errors(value, &[("insurance.member_id", "required")]);
     }
-    let other = with(
-        with(valid_intake(), "insurance.plan", json!("other")),
-        "insurance.other_payer_name",
-        json!("Aetna"),
-    );
-    assert_intake_errors(
-        with(other, "insurance.member_id", json!(null)),
-        &[("insurance.member_id", "required")],
-    );
+    let other =
+        with(with(valid_intake(), "insurance.plan", json!("other")), "insurance.other_payer_name", json!("Aetna"));
+    assert_intake_errors(with(other, "insurance.member_id", json!(null)), &[("insurance.member_id", "required")]);
 
     let self_pay = with(valid_intake(), "insurance.plan", json!("self_pay"));
-    assert_intake_errors(
-        with(self_pay.clone(), "insurance.member_id", json!(null)),
-        &[],
-    );
+    assert_intake_errors(with(self_pay.clone(), "insurance.member_id", json!(null)), &[]);
     assert_intake_errors(without(self_pay, "insurance.member_id"), &[]);
 }
 
@@ -327,10 +235,7 @@ fn member_and_group_numbers_take_only_letters_digits_and_dashes() {
         with(valid_intake(), "insurance.group_number", json!("G~1")),
         &[("insurance.group_number", "format")],
     );
-    assert_intake_errors(
-        with(valid_intake(), "insurance.group_number", json!("G-100")),
-        &[],
-    );
+    assert_intake_errors(with(valid_intake(), "insurance.group_number", json!("G-100")), &[]);
 }
 
 #[test]
@@ -338,26 +243,12 @@ fn other_payer_name_is_required_if_and_only_if_the_plan_is_other() {
     let other = with(valid_intake(), "insurance.plan", json!("other"));
     assert_intake_errors(other.clone(), &[("insurance.other_payer_name", "required")]);
 
-    let named = IntakeAnswers::from_json(
-        &with(other, "insurance.other_payer_name", json!("Aetna")),
-        AS_OF,
-    )
-    .unwrap();
-    assert_eq!(
-        named
-            .insurance
-            .other_payer_name
-            .as_ref()
-            .map(PayerName::as_str),
-        Some("Aetna")
-    );
+    let named = IntakeAnswers::from_json(&with(other, "insurance.other_payer_name", json!("Aetna")), AS_OF).unwrap();
+    assert_eq!(named.insurance.other_payer_name.as_ref().map(PayerName::as_str), Some("Aetna"));
 
     // For any other plan it is not asked, and a stale answer is dropped.
-    let stale = IntakeAnswers::from_json(
-        &with(valid_intake(), "insurance.other_payer_name", json!("Aetna")),
-        AS_OF,
-    )
-    .unwrap();
+    let stale =
+        IntakeAnswers::from_json(&with(valid_intake(), "insurance.other_payer_name", json!("Aetna")), AS_OF).unwrap();
     assert_eq!(stale.insurance.other_payer_name, None);
 }
 
@@ -366,10 +257,7 @@ fn a_spouse_subscriber_needs_a_name_and_date_of_birth() {
     let spouse = with(valid_intake(), "insurance.subscriber", json!("spouse"));
     assert_intake_errors(
         spouse.clone(),
-        &[
-            ("insurance.subscriber_date_of_birth", "required"),
-            ("insurance.subscriber_name", "required"),
-        ],
+        &[("insurance.subscriber_date_of_birth", "required"), ("insurance.subscriber_name", "required")],
     );
 
     let complete = with(
@@ -379,19 +267,13 @@ fn a_spouse_subscriber_needs_a_name_and_date_of_birth() {
     );
     let answers = IntakeAnswers::from_json(&complete, AS_OF).unwrap();
     assert_eq!(answers.insurance.subscriber, Subscriber::Spouse);
-    assert_eq!(
-        answers.insurance.subscriber_date_of_birth,
-        Some(date(1978, 1, 15))
-    );
+    assert_eq!(answers.insurance.subscriber_date_of_birth, Some(date(1978, 1, 15)));
 }
 
 #[test]
 fn subscriber_details_are_not_needed_for_self_pay() {
-    let self_pay_spouse = with(
-        with(valid_intake(), "insurance.plan", json!("self_pay")),
-        "insurance.subscriber",
-        json!("spouse"),
-    );
+    let self_pay_spouse =
+        with(with(valid_intake(), "insurance.plan", json!("self_pay")), "insurance.subscriber", json!("spouse"));
     let answers = IntakeAnswers::from_json(&self_pay_spouse, AS_OF).unwrap();
     assert_eq!(answers.insurance.subscriber, Subscriber::SelfInsured);
     assert_eq!(answers.insurance.subscriber_name, None);
@@ -403,10 +285,7 @@ fn a_date_of_birth_in_the_future_is_a_format_error() {
         with(valid_intake(), "patient.date_of_birth", json!("2026-11-24")),
         &[("patient.date_of_birth", "format")],
     );
-    assert_intake_errors(
-        with(valid_intake(), "patient.date_of_birth", json!("2026-11-23")),
-        &[],
-    );
+    assert_intake_errors(with(valid_intake(), "patient.date_of_birth", json!("2026-11-23")), &[]);
 }
 
 #[test]
@@ -417,26 +296,13 @@ fn a_date_of_birth_more_than_120_years_ago_is_a_format_error() {
         &[("patient.date_of_birth", "format")],
     );
     // 120 on AS_OF, and a day from turning 121
-    assert_intake_errors(
-        with(valid_intake(), "patient.date_of_birth", json!("1906-11-23")),
-        &[],
-    );
-    assert_intake_errors(
-        with(valid_intake(), "patient.date_of_birth", json!("1905-11-24")),
-        &[],
-    );
+    assert_intake_errors(with(valid_intake(), "patient.date_of_birth", json!("1906-11-23")), &[]);
+    assert_intake_errors(with(valid_intake(), "patient.date_of_birth", json!("1905-11-24")), &[]);
 }
 
 #[test]
 fn a_date_must_be_a_real_iso_date() {
-    for bad in [
-        "1980-02-30",
-        "02/04/1980",
-        "1980-4-2",
-        "19800402",
-        "",
-        "1980-04-02T00:00:00",
-    ] {
+    for bad in ["1980-02-30", "02/04/1980", "1980-4-2", "19800402", "", "1980-04-02T00:00:00"] {
         assert_eq!(
             intake_errors(&with(valid_intake(), "patient.date_of_birth", json!(bad))),
             errs(&[("patient.date_of_birth", "format")]),
@@ -488,18 +354,12 @@ fn x12_delimiters_are_refused_in_names() {
 
 #[test]
 fn names_are_1_to_100_characters_after_trimming() {
-    assert_intake_errors(
-        with(valid_intake(), "patient.first_name", json!("   ")),
-        &[("patient.first_name", "length")],
-    );
+    assert_intake_errors(with(valid_intake(), "patient.first_name", json!("   ")), &[("patient.first_name", "length")]);
     assert_intake_errors(
         with(valid_intake(), "patient.last_name", json!("x".repeat(101))),
         &[("patient.last_name", "length")],
     );
-    assert_intake_errors(
-        with(valid_intake(), "patient.last_name", json!("x".repeat(100))),
-        &[],
-    );
+    assert_intake_errors(with(valid_intake(), "patient.last_name", json!("x".repeat(100))), &[]);
 }
 
 #[test]
@@ -512,10 +372,7 @@ fn free_text_is_accepted_up_to_its_limit_and_refused_one_character_beyond() {
     ];
     for (path, max) in limits {
         assert_intake_errors(with(valid_intake(), path, json!("ñ".repeat(max))), &[]);
-        assert_intake_errors(
-            with(valid_intake(), path, json!("ñ".repeat(max + 1))),
-            &[(path, "length")],
-        );
+        assert_intake_errors(with(valid_intake(), path, json!("ñ".repeat(max + 1))), &[(path, "length")]);
     }
 }
 
@@ -569,8 +426,7 @@ fn a_screening_request_without_as_of_is_evaluated_today() {
     let request = ScreeningRequest::from_json(&without(valid_request(), "as_of"), today).unwrap();
     assert_eq!(request.as_of, today);
 
-    let request =
-        ScreeningRequest::from_json(&with(valid_request(), "as_of", json!(null)), today).unwrap();
+    let request = ScreeningRequest::from_json(&with(valid_request(), "as_of", json!(null)), today).unwrap();
     assert_eq!(request.as_of, today);
 }
 

@@ -78,14 +78,8 @@ fn baseline() -> Clinical {
             treatment(TreatmentKind::Injections, TreatmentResult::NoRelief),
         ],
         upcoming_surgery: false,
-        medical: Medical {
-            medications: FreeText::parse("gabapentin 300 mg").unwrap(),
-            ..Medical::default()
-        },
-        mood: Some(Mood {
-            phq9: items([1, 1, 2, 1, 0, 0, 1, 0, 0]),
-            gad7: items([1, 0, 1, 0, 0, 1, 0]),
-        }),
+        medical: Medical { medications: FreeText::parse("gabapentin 300 mg").unwrap(), ..Medical::default() },
+        mood: Some(Mood { phq9: items([1, 1, 2, 1, 0, 0, 1, 0, 0]), gad7: items([1, 0, 1, 0, 0, 1, 0]) }),
     }
 }
 
@@ -186,12 +180,7 @@ fn assert_screening(fired: &[&str], outcome: Outcome, expected: &[&str]) -> Eval
     assert_eq!(codes(&e), sorted(expected), "reasons when {fired:?} fire");
     assert_eq!(e.outcome, outcome, "outcome when {fired:?} fire");
     for r in &e.reasons {
-        assert_eq!(
-            r.outcome,
-            r.code.outcome(),
-            "{} carries its rule's outcome",
-            r.code
-        );
+        assert_eq!(r.outcome, r.code.outcome(), "{} carries its rule's outcome", r.code);
     }
     e
 }
@@ -317,27 +306,18 @@ fn without(mut value: Value, path: &str) -> Value {
 type Errors = Vec<(String, &'static str)>;
 
 fn listed(errors: FieldErrors) -> Errors {
-    let mut v: Errors = errors
-        .iter()
-        .map(|e| (e.field.clone(), e.problem.code().as_str()))
-        .collect();
+    let mut v: Errors = errors.iter().map(|e| (e.field.clone(), e.problem.code().as_str())).collect();
     v.sort();
     v
 }
 
 /// Every error of an intake as sorted `(field, code)` pairs; empty when it is accepted.
 fn intake_errors(value: &Value) -> Errors {
-    IntakeAnswers::from_json(value, AS_OF)
-        .err()
-        .map(listed)
-        .unwrap_or_default()
+    IntakeAnswers::from_json(value, AS_OF).err().map(listed).unwrap_or_default()
 }
 
 fn request_errors(value: &Value) -> Errors {
-    ScreeningRequest::from_json(value, AS_OF)
-        .err()
-        .map(listed)
-        .unwrap_or_default()
+    ScreeningRequest::from_json(value, AS_OF).err().map(listed).unwrap_or_default()
 }
 
 fn errs(pairs: &[(&str, &'static str)]) -> Errors {

@@ -13,11 +13,7 @@ fn emergency_outranks_urgent_care_and_both_reasons_are_returned() {
 
 #[test]
 fn urgent_care_outranks_clinician_review_and_both_reasons_are_returned() {
-    assert_screening(
-        &["recent_trauma", "heart_disease"],
-        Outcome::UrgentCare,
-        &["recent_trauma", "heart_disease"],
-    );
+    assert_screening(&["recent_trauma", "heart_disease"], Outcome::UrgentCare, &["recent_trauma", "heart_disease"]);
 }
 
 #[test]
@@ -31,12 +27,7 @@ fn clinician_review_outranks_not_yet_and_both_reasons_are_returned() {
 
 #[test]
 fn not_yet_outranks_consult_recommended_which_then_gives_no_reason() {
-    for code in [
-        "under_18",
-        "pain_not_chronic",
-        "mild_pain",
-        "few_prior_treatments",
-    ] {
+    for code in ["under_18", "pain_not_chronic", "mild_pain", "few_prior_treatments"] {
         assert_screening(&[code], Outcome::NotYet, &[code]);
     }
 }
@@ -62,19 +53,9 @@ fn urgent_care_outranks_not_yet() {
 #[test]
 fn clinician_review_outranks_several_not_yet_rules() {
     assert_screening(
-        &[
-            "ketamine_reaction",
-            "pain_not_chronic",
-            "mild_pain",
-            "few_prior_treatments",
-        ],
+        &["ketamine_reaction", "pain_not_chronic", "mild_pain", "few_prior_treatments"],
         Outcome::ClinicianReview,
-        &[
-            "ketamine_reaction",
-            "pain_not_chronic",
-            "mild_pain",
-            "few_prior_treatments",
-        ],
+        &["ketamine_reaction", "pain_not_chronic", "mild_pain", "few_prior_treatments"],
     );
 }
 
@@ -97,30 +78,12 @@ fn when_every_rule_fires_the_outcome_is_emergency_and_every_reason_is_returned()
 #[test]
 fn reasons_are_listed_most_urgent_first() {
     let e = assert_screening(
-        &[
-            "mild_pain",
-            "heart_disease",
-            "fever_or_chills",
-            "saddle_numbness",
-        ],
+        &["mild_pain", "heart_disease", "fever_or_chills", "saddle_numbness"],
         Outcome::Emergency,
-        &[
-            "mild_pain",
-            "heart_disease",
-            "fever_or_chills",
-            "saddle_numbness",
-        ],
+        &["mild_pain", "heart_disease", "fever_or_chills", "saddle_numbness"],
     );
     let outcomes: Vec<Outcome> = e.reasons.iter().map(|r| r.outcome).collect();
-    assert_eq!(
-        outcomes,
-        [
-            Outcome::Emergency,
-            Outcome::UrgentCare,
-            Outcome::ClinicianReview,
-            Outcome::NotYet
-        ]
-    );
+    assert_eq!(outcomes, [Outcome::Emergency, Outcome::UrgentCare, Outcome::ClinicianReview, Outcome::NotYet]);
 }
 
 #[test]
@@ -170,17 +133,11 @@ fn the_notes_are_dropped_whenever_a_more_urgent_outcome_wins() {
 
         // few_prior_treatments is suppressed by the surgery itself; every other rule wins.
         if code == "few_prior_treatments" {
-            assert_eq!(
-                codes(&e),
-                ["chronic_refractory_pain", "crps", "upcoming_surgery"]
-            );
+            assert_eq!(codes(&e), ["chronic_refractory_pain", "crps", "upcoming_surgery"]);
         } else {
             assert_ne!(e.outcome, Outcome::ConsultRecommended, "{code}");
             for note in ["chronic_refractory_pain", "crps", "upcoming_surgery"] {
-                assert!(
-                    !codes(&e).contains(&note),
-                    "{note} noted although {code} fired"
-                );
+                assert!(!codes(&e).contains(&note), "{note} noted although {code} fired");
             }
         }
     }

@@ -7,10 +7,7 @@ use proptest::sample::{select, subsequence};
 
 /// Failures are reported, not persisted (no regression files in the tree).
 fn config() -> ProptestConfig {
-    ProptestConfig {
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
+    ProptestConfig { failure_persistence: None, ..ProptestConfig::default() }
 }
 
 fn arb_rating() -> impl Strategy<Value = PainRating> {
@@ -26,9 +23,7 @@ fn arb_text<const MAX: usize>() -> impl Strategy<Value = FreeText<MAX>> {
 }
 
 /// A unique subset of `all`, in any order.
-fn arb_unique<T: Clone + std::fmt::Debug + 'static>(
-    all: &'static [T],
-) -> impl Strategy<Value = Vec<T>> {
+fn arb_unique<T: Clone + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = Vec<T>> {
     subsequence(all, 0..=all.len()).prop_shuffle()
 }
 
@@ -38,21 +33,12 @@ fn arb_treatments() -> impl Strategy<Value = Vec<Treatment>> {
             let n = kinds.len();
             (Just(kinds), vec(select(TreatmentResult::ALL), n))
         })
-        .prop_map(|(kinds, results)| {
-            kinds
-                .into_iter()
-                .zip(results)
-                .map(|(k, r)| treatment(k, r))
-                .collect()
-        })
+        .prop_map(|(kinds, results)| kinds.into_iter().zip(results).map(|(k, r)| treatment(k, r)).collect())
 }
 
 fn arb_mood() -> impl Strategy<Value = Option<Mood>> {
     proptest::option::of(
-        (
-            proptest::array::uniform9(arb_item()),
-            proptest::array::uniform7(arb_item()),
-        )
+        (proptest::array::uniform9(arb_item()), proptest::array::uniform7(arb_item()))
             .prop_map(|(phq9, gad7)| Mood { phq9, gad7 }),
     )
 }
@@ -83,8 +69,8 @@ pub(super) fn arb_clinical() -> impl Strategy<Value = Clinical> {
         enjoyment_interference: r[3],
         activity_interference: r[4],
     });
-    let medical = (any::<[bool; 9]>(), arb_text::<2000>(), arb_text::<1000>()).prop_map(
-        |(b, medications, allergies)| Medical {
+    let medical =
+        (any::<[bool; 9]>(), arb_text::<2000>(), arb_text::<1000>()).prop_map(|(b, medications, allergies)| Medical {
             uncontrolled_blood_pressure: b[0],
             heart_disease: b[1],
             pregnant_or_breastfeeding: b[2],
@@ -96,8 +82,7 @@ pub(super) fn arb_clinical() -> impl Strategy<Value = Clinical> {
             ketamine_reaction: b[8],
             medications,
             allergies,
-        },
-    );
+        });
     (
         red_flags,
         symptoms,
@@ -141,33 +126,21 @@ pub(super) fn arb_clinical() -> impl Strategy<Value = Clinical> {
 
 /// Any real calendar date from 1880 to 2100, 29 February included.
 pub(super) fn arb_date() -> impl Strategy<Value = Date> {
-    (1880i16..=2100, 1i8..=12, 1i8..=31)
-        .prop_filter_map("a real date", |(y, m, d)| Date::new(y, m, d).ok())
+    (1880i16..=2100, 1i8..=12, 1i8..=31).prop_filter_map("a real date", |(y, m, d)| Date::new(y, m, d).ok())
 }
 
 /// The reasons `screening.md` gives, computed straight from its tables.
 fn spec_reason_codes(c: &Clinical, born: Date, as_of: Date) -> Vec<&'static str> {
     let rf = &c.red_flags;
     let m = &c.medical;
-    let new_pain = matches!(
-        c.pain_duration,
-        PainDuration::Under6Weeks | PainDuration::From6WeeksTo3Months
-    );
+    let new_pain = matches!(c.pain_duration, PainDuration::Under6Weeks | PainDuration::From6WeeksTo3Months);
     // The 18th birthday; someone born on 29 February has it on 1 March in non-leap years.
     let year = born.year() + 18;
-    let adult_on =
-        Date::new(year, born.month(), born.day()).unwrap_or_else(|_| date(year, 3, 1));
-    let peg_sum = u32::from(
-        c.pain.average_week.get()
-            + c.pain.enjoyment_interference.get()
-            + c.pain.activity_interference.get(),
-    );
+    let adult_on = Date::new(year, born.month(), born.day()).unwrap_or_else(|_| date(year, 3, 1));
+    let peg_sum =
+        u32::from(c.pain.average_week.get() + c.pain.enjoyment_interference.get() + c.pain.activity_interference.get());
     let peg_tenths = (peg_sum * 10 + 1) / 3; // round(sum*10/3): remainders 2 go up, 1 down
-    let not_good = c
-        .treatments
-        .iter()
-        .filter(|t| t.result != TreatmentResult::GoodRelief)
-        .count();
+    let not_good = c.treatments.iter().filter(|t| t.result != TreatmentResult::GoodRelief).count();
 
     let rules = [
         ("bladder_or_bowel_change", rf.bladder_or_bowel_change),
@@ -187,23 +160,13 @@ fn spec_reason_codes(c: &Clinical, born: Date, as_of: Date) -> Vec<&'static str>
         ("eye_or_brain_pressure", m.eye_or_brain_pressure),
         ("substance_use", m.substance_use),
         ("ketamine_reaction", m.ketamine_reaction),
-        (
-            "self_harm_thoughts",
-            c.mood.is_some_and(|mood| mood.phq9[8].get() >= 1),
-        ),
+        ("self_harm_thoughts", c.mood.is_some_and(|mood| mood.phq9[8].get() >= 1)),
         ("under_18", as_of < adult_on),
         ("pain_not_chronic", new_pain),
-        (
-            "mild_pain",
-            c.pain.average_week.get() < 4 && peg_tenths < 40,
-        ),
+        ("mild_pain", c.pain.average_week.get() < 4 && peg_tenths < 40),
         ("few_prior_treatments", not_good < 2 && !c.upcoming_surgery),
     ];
-    let mut codes: Vec<&str> = rules
-        .iter()
-        .filter(|(_, fired)| *fired)
-        .map(|(code, _)| *code)
-        .collect();
+    let mut codes: Vec<&str> = rules.iter().filter(|(_, fired)| *fired).map(|(code, _)| *code).collect();
     if codes.is_empty() {
         codes.push("chronic_refractory_pain");
         if c.upcoming_surgery {
@@ -250,17 +213,7 @@ fn arb_json() -> impl Strategy<Value = Value> {
         "email",
         "preferred_contact",
     ];
-    const WORDS: &[&str] = &[
-        "1",
-        "en",
-        "1980-04-02",
-        "2026-11-23",
-        "crps",
-        "nsaids",
-        "self_pay",
-        "email",
-        "other",
-    ];
+    const WORDS: &[&str] = &["1", "en", "1980-04-02", "2026-11-23", "crps", "nsaids", "self_pay", "email", "other"];
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
@@ -271,15 +224,11 @@ fn arb_json() -> impl Strategy<Value = Value> {
         "\\PC{0,12}".prop_map(Value::String),
         select(WORDS).prop_map(|s: &'static str| Value::String(s.to_owned())),
     ];
-    let key = prop_oneof![
-        select(KEYS).prop_map(|s: &'static str| s.to_owned()),
-        "[a-z_0-9]{0,10}"
-    ];
+    let key = prop_oneof![select(KEYS).prop_map(|s: &'static str| s.to_owned()), "[a-z_0-9]{0,10}"];
     leaf.prop_recursive(5, 96, 10, move |inner| {
         prop_oneof![
             vec(inner.clone(), 0..10).prop_map(Value::Array),
-            btree_map(key.clone(), inner, 0..10)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            btree_map(key.clone(), inner, 0..10).prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
@@ -289,10 +238,7 @@ fn paths(value: &Value, at: &str, out: &mut Vec<String>) {
     out.push(at.to_owned());
     match value {
         Value::Object(map) => map.iter().for_each(|(k, v)| paths(v, &join(at, k), out)),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .for_each(|(i, v)| paths(v, &join(at, &i.to_string()), out)),
+        Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| paths(v, &join(at, &i.to_string()), out)),
         _ => {}
     }
 }
@@ -317,13 +263,8 @@ fn all_paths(value: &Value) -> Vec<String> {
 fn arb_mutation(base: fn() -> Value) -> impl Strategy<Value = Value> {
     (select(all_paths(&base())), arb_json(), any::<bool>()).prop_map(move |(path, new, add)| {
         let value = base();
-        let into_object =
-            add && matches!(value.pointer(&pointer(&path)), Some(Value::Object(_)));
-        let target = if into_object {
-            format!("{path}.x")
-        } else {
-            path
-        };
+        let into_object = add && matches!(value.pointer(&pointer(&path)), Some(Value::Object(_)));
+        let target = if into_object { format!("{path}.x") } else { path };
         with(value, &target, new)
     })
 }

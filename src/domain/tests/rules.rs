@@ -37,11 +37,7 @@ fn every_reason_code_of_the_policy_exists_with_the_outcome_of_its_table() {
     let in_spec = sorted(&table.iter().map(|(c, _)| *c).collect::<Vec<_>>());
     assert_eq!(in_code, in_spec);
     for (code, outcome) in table {
-        assert_eq!(
-            ReasonCode::parse(code).unwrap().outcome().as_str(),
-            *outcome,
-            "{code}"
-        );
+        assert_eq!(ReasonCode::parse(code).unwrap().outcome().as_str(), *outcome, "{code}");
     }
 }
 
@@ -98,11 +94,7 @@ fn cancer_history_with_pain_under_3_months_needs_urgent_care_and_the_pain_is_als
         let e = eval(&c);
 
         assert_eq!(e.outcome, Outcome::UrgentCare, "{duration}");
-        assert_eq!(
-            codes(&e),
-            ["cancer_history_new_pain", "pain_not_chronic"],
-            "{duration}"
-        );
+        assert_eq!(codes(&e), ["cancer_history_new_pain", "pain_not_chronic"], "{duration}");
     }
 }
 
@@ -164,10 +156,7 @@ fn self_harm_thoughts_does_not_fire_when_mood_is_skipped() {
 #[test]
 fn self_harm_thoughts_does_not_fire_when_item_9_is_0_even_if_every_other_item_is_3() {
     let mut c = baseline();
-    c.mood = Some(Mood {
-        phq9: items([3, 3, 3, 3, 3, 3, 3, 3, 0]),
-        gad7: items([3; 7]),
-    });
+    c.mood = Some(Mood { phq9: items([3, 3, 3, 3, 3, 3, 3, 3, 0]), gad7: items([3; 7]) });
 
     let e = eval(&c);
 
@@ -204,8 +193,6 @@ fn no_other_rule_raises_the_safety_alert() {
         assert!(!evaluate(&c, born, AS_OF).safety_alert, "{code}");
     }
 }
-
-
 
 #[test]
 fn the_red_flags_that_stop_the_wizard_come_from_the_rule_table() {

@@ -11,12 +11,9 @@ fn load_examples() -> Vec<(String, Value)> {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|x| x == "json") {
             let text = std::fs::read_to_string(&path).unwrap();
-            let value: Value = serde_json::from_str(&text)
-                .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
-            out.push((
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                value,
-            ));
+            let value: Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
+            out.push((path.file_name().unwrap().to_string_lossy().into_owned(), value));
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -26,11 +23,7 @@ fn load_examples() -> Vec<(String, Value)> {
 #[test]
 fn every_example_vignette_gets_its_expected_outcome_reasons_and_scores() {
     let examples = load_examples();
-    assert!(
-        examples.len() >= 6,
-        "expected at least 6 vignettes in {EXAMPLES}, found {}",
-        examples.len()
-    );
+    assert!(examples.len() >= 6, "expected at least 6 vignettes in {EXAMPLES}, found {}", examples.len());
 
     for (file, example) in &examples {
         let request = ScreeningRequest::from_json(&example["request"], AS_OF)
@@ -39,26 +32,10 @@ fn every_example_vignette_gets_its_expected_outcome_reasons_and_scores() {
 
         let e = request.evaluate();
 
-        assert_eq!(
-            json!(e.outcome.as_str()),
-            expect["outcome"],
-            "{file}: outcome"
-        );
-        assert_eq!(
-            json!(e.safety_alert),
-            expect["safety_alert"],
-            "{file}: safety_alert"
-        );
-        assert_eq!(
-            serde_json::to_value(e.scores).unwrap(),
-            expect["scores"],
-            "{file}: scores"
-        );
-        assert_eq!(
-            json!(codes(&e)),
-            expect["reason_codes"],
-            "{file}: reason codes"
-        );
+        assert_eq!(json!(e.outcome.as_str()), expect["outcome"], "{file}: outcome");
+        assert_eq!(json!(e.safety_alert), expect["safety_alert"], "{file}: safety_alert");
+        assert_eq!(serde_json::to_value(e.scores).unwrap(), expect["scores"], "{file}: scores");
+        assert_eq!(json!(codes(&e)), expect["reason_codes"], "{file}: reason codes");
         assert_eq!(e.rules_version, "1", "{file}: rules version");
     }
 }

@@ -5,16 +5,16 @@ use super::extract::{ClientAddr, JsonBody, Lang};
 use super::AppState;
 use crate::domain::i18n::reason_message;
 use crate::domain::intake::{IntakeAnswers, Locale};
-use crate::domain::screening::{evaluate, Evaluation, Outcome, Reason, ReasonCode, ScreeningRequest, Scores};
+use crate::domain::screening::{evaluate, Evaluation, Outcome, Reason, ReasonCode, Scores, ScreeningRequest};
+use crate::domain::values::Reference;
 use crate::server::intakes;
 use crate::server::rate_limit::Decision;
-use crate::domain::values::Reference;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use sha2::{Digest, Sha256};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 /// A reason as the API shows it: code, outcome and a message in the reader's language.
 #[derive(Debug, Serialize)]
@@ -98,7 +98,9 @@ pub async fn create_intake(
     let today = state.settings.today();
     let answers = IntakeAnswers::from_json(&body, today).map_err(|e| ApiError::Invalid(e).in_locale(locale))?;
     let evaluation = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
-    let created = state.intakes.insert(&answers, &evaluation, today, once)
+    let created = state
+        .intakes
+        .insert(&answers, &evaluation, today, once)
         .await
         .map_err(|e| ApiError::from(e).in_locale(locale))?;
     let (reference, outcome, reasons, safety_alert) = match created {
@@ -124,8 +126,15 @@ pub async fn create_intake(
     Ok(created_response(&reference, outcome, &reasons, safety_alert, locale))
 }
 
-fn created_response(reference: &Reference, outcome: Outcome, reasons: &[Reason], safety_alert: bool, locale: Locale) -> Response {
-    let body = IntakeCreated { reference: reference.display(), outcome, reasons: reasons_out(reasons, locale), safety_alert };
+fn created_response(
+    reference: &Reference,
+    outcome: Outcome,
+    reasons: &[Reason],
+    safety_alert: bool,
+    locale: Locale,
+) -> Response {
+    let body =
+        IntakeCreated { reference: reference.display(), outcome, reasons: reasons_out(reasons, locale), safety_alert };
     (StatusCode::CREATED, Json(body)).into_response()
 }
 

@@ -52,9 +52,9 @@ pub fn stylesheet_href() -> &'static str {
 pub fn cache_control(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or_default();
     let mut parts = name.split('.');
-    let hashed = parts.nth(1).is_some_and(|h| {
-        h.len() == 22 && h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    });
+    let hashed = parts
+        .nth(1)
+        .is_some_and(|h| h.len() == 22 && h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
     if hashed && path.starts_with("/pkg/") {
         IMMUTABLE
     } else {
@@ -79,7 +79,7 @@ fn loader_pieces(options: &leptos::prelude::LeptosOptions) -> Vec<String> {
     use leptos::hydration::HydrationScripts;
     use leptos::prelude::*;
     Owner::new().with(|| {
-        let nonce = leptos::nonce::Nonce::new();
+        let nonce = Nonce::new();
         provide_context(nonce.clone());
         let html = view! { <HydrationScripts options=options.clone() islands=true /> }.to_html();
         html.split(&*nonce).map(str::to_owned).collect()

@@ -46,13 +46,10 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// The language a request asks for: the cookie wins over the browser's preference.
-pub fn locale_of_request(headers: &axum::http::HeaderMap) -> Locale {
+pub fn locale_of_request(headers: &HeaderMap) -> Locale {
     let from_cookie = cookie(headers, LANG_COOKIE).and_then(|value| Locale::parse(&value));
     from_cookie.unwrap_or_else(|| {
-        let header = headers
-            .get(axum::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let header = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
         Locale::from_accept_language(header)
     })
 }

@@ -1,18 +1,18 @@
 //! Insurance-card photos: the patient's optional upload from the wizard (front and back,
 //! checked by content, metadata removed, sealed) and staff viewing them.
 
+use super::browser::{cookie, same_origin, see_other};
 use super::extract::{read_field, ClientAddr};
 use super::staff::audit;
 use super::staff::error::StaffError;
 use super::staff::guard::{AnyStaff, SignedIn};
-use crate::shared::staff::Refusal;
-use super::browser::{cookie, same_origin, see_other};
 use super::AppState;
 use crate::server::drafts;
 use crate::server::images::{self, ImageError};
 use crate::server::rate_limit::Decision;
 use crate::server::staff::audit::Action;
 use crate::server::staff::cards;
+use crate::shared::staff::Refusal;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
@@ -92,7 +92,11 @@ pub async fn upload(
 }
 
 /// `POST /intake/cards/remove` with `side`.
-pub async fn remove(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+pub async fn remove(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
     if !same_origin(&headers) {
         return (StatusCode::FORBIDDEN, "This form must be sent from the clinic's own site.").into_response();
     }

@@ -63,12 +63,8 @@ pub async fn pages(request: Request, next: Next) -> Response {
 
 /// Whether `Accept-Encoding` lists gzip with a weight above zero.
 fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|item| {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
+        |item| {
             let mut params = item.split(';');
             let coding = params.next().unwrap_or_default().trim();
             (coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip"))
@@ -76,7 +72,8 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
                     Some(q) => q.trim().parse::<f32>().is_ok_and(|q| q > 0.0),
                     None => true,
                 })
-        })
+        },
+    )
 }
 
 fn is_html(headers: &HeaderMap) -> bool {

@@ -98,8 +98,6 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
                 ApiError::Malformed.in_locale(locale)
             }
         })?;
-        serde_json::from_slice(&bytes)
-            .map(Self)
-            .map_err(|_| ApiError::Malformed.in_locale(locale))
+        serde_json::from_slice(&bytes).map(Self).map_err(|_| ApiError::Malformed.in_locale(locale))
     }
 }

@@ -16,8 +16,8 @@ pub mod wizard;
 
 use super::config::ServeArgs;
 use super::db::Db;
-use super::rate_limit::RateLimiter;
 use super::intakes;
+use super::rate_limit::RateLimiter;
 use super::staff::sessions::Timeouts;
 use super::staff::{audit, queue};
 use crate::ui::{shell, App, ClinicInfo};
@@ -126,10 +126,8 @@ impl AppState {
 /// The whole app: pages, API, health checks and the middleware around them.
 pub fn app(state: AppState) -> Router {
     let routes = route_list();
-    let clinic = ClinicInfo {
-        name: state.settings.clinic_name.clone(),
-        reviewer: state.settings.medical_reviewer.clone(),
-    };
+    let clinic =
+        ClinicInfo { name: state.settings.clinic_name.clone(), reviewer: state.settings.medical_reviewer.clone() };
     let context = {
         let clinic = clinic.clone();
         move || provide_context(clinic.clone())
@@ -173,7 +171,8 @@ pub fn app(state: AppState) -> Router {
         .route("/staff/submissions/{reference}/270", get(staff::insurance::download_270))
         .route(
             "/staff/submissions/{reference}/271",
-            post(staff::insurance::upload_271).layer(DefaultBodyLimit::max(staff::insurance::MAX_271_BYTES + 64 * 1024)),
+            post(staff::insurance::upload_271)
+                .layer(DefaultBodyLimit::max(staff::insurance::MAX_271_BYTES + 64 * 1024)),
         )
         .route("/staff/submissions/{reference}/verification", post(staff::insurance::save_verification))
         .route("/staff/payers/{id}", post(staff::insurance::update_payer))

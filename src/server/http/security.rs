@@ -27,9 +27,7 @@ pub fn page_csp(nonce: &str) -> String {
 /// Called while a page renders: sets the page's CSP with the nonce Leptos generated.
 pub fn set_page_csp() {
     use leptos::prelude::use_context;
-    if let (Some(nonce), Some(response)) =
-        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-    {
+    if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
         if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce.to_string())) {
             response.insert_header(header::CONTENT_SECURITY_POLICY, value);
         }
@@ -73,10 +71,9 @@ pub async fn headers(request: Request, next: Next) -> Response {
 /// `Strict-Transport-Security`, added only when the app is served over HTTPS.
 pub async fn hsts(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
-    response.headers_mut().insert(
-        header::STRICT_TRANSPORT_SECURITY,
-        HeaderValue::from_static("max-age=63072000; includeSubDomains"),
-    );
+    response
+        .headers_mut()
+        .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     response
 }
 

@@ -4,15 +4,15 @@
 //! saves, then redirects (303) to the page to show next. The pages themselves are Leptos
 //! routes that read the draft through `ui::intake::data::load_draft`.
 
+use super::browser::{cookie, local_path, locale_of_request, same_origin, see_other, LANG_COOKIE};
 use super::extract::ClientAddr;
 use super::AppState;
-use crate::server::rate_limit::Decision;
 use crate::domain::i18n::error_message;
 use crate::domain::intake::{IntakeAnswers, Locale};
 use crate::domain::screening::evaluate;
 use crate::server::drafts::{self, SavedError};
 use crate::server::intakes;
-use super::browser::{cookie, locale_of_request, local_path, same_origin, see_other, LANG_COOKIE};
+use crate::server::rate_limit::Decision;
 use crate::shared::draft::{DraftState, ResultData};
 use crate::shared::form::{self, Step};
 use axum::extract::{Path, Query, State};
@@ -168,7 +168,8 @@ fn retry_page(action: &str, pairs: &[(String, String)], l: Locale) -> Response {
         action = escape(action),
         css = super::assets::stylesheet_href(),
     );
-    (StatusCode::SERVICE_UNAVAILABLE, [(axum::http::header::RETRY_AFTER, "30")], axum::response::Html(page)).into_response()
+    (StatusCode::SERVICE_UNAVAILABLE, [(axum::http::header::RETRY_AFTER, "30")], axum::response::Html(page))
+        .into_response()
 }
 
 async fn save_step(state: &AppState, slug: &str, headers: &HeaderMap, pairs: &[(String, String)]) -> Response {
@@ -234,7 +235,9 @@ async fn submit(state: &AppState, draft_id: i64, answers: &Value, today: jiff::c
     let answers_ok = match parsed {
         Ok(a) => a,
         Err(errors) => {
-            if let Err(e) = drafts::save(&state.db, draft_id, answers, Step::Review.as_str(), &saved_errors(&errors.0)).await {
+            if let Err(e) =
+                drafts::save(&state.db, draft_id, answers, Step::Review.as_str(), &saved_errors(&errors.0)).await
+            {
                 return unavailable(e);
             }
             return see_other("/intake/review#error-summary", &[]);

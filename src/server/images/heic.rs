@@ -32,12 +32,9 @@ use std::ops::Range;
 
 type FourCc = [u8; 4];
 
-const HEIF_BRANDS: [FourCc; 9] = [
-    *b"heic", *b"heix", *b"hevc", *b"heim", *b"heis", *b"hevm", *b"hevs", *b"mif1", *b"msf1",
-];
-const HEVC_BRANDS: [FourCc; 7] = [
-    *b"heic", *b"heix", *b"hevc", *b"heim", *b"heis", *b"hevm", *b"hevs",
-];
+const HEIF_BRANDS: [FourCc; 9] =
+    [*b"heic", *b"heix", *b"hevc", *b"heim", *b"heis", *b"hevm", *b"hevs", *b"mif1", *b"msf1"];
+const HEVC_BRANDS: [FourCc; 7] = [*b"heic", *b"heix", *b"hevc", *b"heim", *b"heis", *b"hevm", *b"hevs"];
 const AV1_BRANDS: [FourCc; 3] = [*b"avif", *b"avis", *b"avio"];
 
 /// Item types whose data is metadata.
@@ -45,9 +42,8 @@ const METADATA_ITEMS: [FourCc; 2] = [*b"Exif", *b"mime"];
 
 /// Boxes kept as they are, at the top level and inside `meta`.
 const KEPT_TOP: [FourCc; 3] = [*b"ftyp", *b"meta", *b"mdat"];
-const KEPT_IN_META: [FourCc; 9] = [
-    *b"hdlr", *b"pitm", *b"iloc", *b"iinf", *b"iref", *b"iprp", *b"idat", *b"dinf", *b"grpl",
-];
+const KEPT_IN_META: [FourCc; 9] =
+    [*b"hdlr", *b"pitm", *b"iloc", *b"iinf", *b"iref", *b"iprp", *b"idat", *b"dinf", *b"grpl"];
 
 /// More item extents than any photo has (an iPhone grid image has a few dozen); the limit
 /// bounds the work an `iloc` with zero-width fields could otherwise ask for.
@@ -68,12 +64,7 @@ pub(super) fn is_heic(bytes: &[u8]) -> bool {
     // Brands beyond the end of a cut-off file are not there to read; the cut is reported
     // as truncation once the boxes are walked.
     let compatible = bytes.get(16..size.min(bytes.len())).unwrap_or_default();
-    let brands = || {
-        bytes
-            .get(8..12)
-            .into_iter()
-            .chain(compatible.chunks_exact(4))
-    };
+    let brands = || bytes.get(8..12).into_iter().chain(compatible.chunks_exact(4));
     let names_one_of = |list: &[FourCc]| brands().any(|b| list.iter().any(|l| l == b));
     names_one_of(&HEIF_BRANDS) && (!names_one_of(&AV1_BRANDS) || names_one_of(&HEVC_BRANDS))
 }
@@ -82,11 +73,7 @@ pub(super) fn clean(input: &[u8]) -> Result<Vec<u8>, ImageError> {
     // The top-level boxes must tile the whole file: one running past the end, or a piece
     // of a box header at the end, is an upload cut off.
     let top = boxes(input, 0, input.len(), ImageError::Truncated)?;
-    let mdats: Vec<Range<usize>> = top
-        .iter()
-        .filter(|b| &b.kind == b"mdat")
-        .map(BmffBox::body)
-        .collect();
+    let mdats: Vec<Range<usize>> = top.iter().filter(|b| &b.kind == b"mdat").map(BmffBox::body).collect();
     if mdats.is_empty() {
         // The image data comes last; a file that stops at the end of a box before it was
         // cut there.
@@ -118,9 +105,7 @@ pub(super) fn clean(input: &[u8]) -> Result<Vec<u8>, ImageError> {
         let (containers, base) = match location.construction_method {
             0 => (mdats.as_slice(), 0),
             1 => {
-                let idat = idat
-                    .as_ref()
-                    .ok_or(unreadable("HEIF item in a missing idat"))?;
+                let idat = idat.as_ref().ok_or(unreadable("HEIF item in a missing idat"))?;
                 (std::slice::from_ref(idat), idat.start)
             }
             // Built from other items' data, which have their own locations.
@@ -135,22 +120,14 @@ pub(super) fn clean(input: &[u8]) -> Result<Vec<u8>, ImageError> {
             // A zero length means "to the end of the data" (the file, or the idat); for an
             // image item it is taken to the end of the mdat it starts in.
             let end = match usize::try_from(extent.length).ok() {
-                Some(0) if is_metadata => {
-                    return Err(unreadable("HEIF metadata item without a length"))
-                }
-                Some(0) => containers
-                    .iter()
-                    .find(|c| c.contains(&start))
-                    .map(|c| c.end),
+                Some(0) if is_metadata => return Err(unreadable("HEIF metadata item without a length")),
+                Some(0) => containers.iter().find(|c| c.contains(&start)).map(|c| c.end),
                 Some(length) => start.checked_add(length),
                 None => None,
             }
             .ok_or(unreadable("HEIF item data outside mdat and idat"))?;
             let range = start..end;
-            if !containers
-                .iter()
-                .any(|c| c.start <= range.start && range.end <= c.end)
-            {
+            if !containers.iter().any(|c| c.start <= range.start && range.end <= c.end) {
                 return Err(unreadable("HEIF item data outside mdat and idat"));
             }
             if is_metadata {
@@ -168,14 +145,8 @@ pub(super) fn clean(input: &[u8]) -> Result<Vec<u8>, ImageError> {
     free(&mut out, &top, &KEPT_TOP);
     free(&mut out, &in_meta, &KEPT_IN_META);
     if let Some(iprp) = only(&in_meta, b"iprp")? {
-        for ipco in children(input, iprp, 0)?
-            .iter()
-            .filter(|b| &b.kind == b"ipco")
-        {
-            for udes in children(input, ipco, 0)?
-                .iter()
-                .filter(|b| &b.kind == b"udes")
-            {
+        for ipco in children(input, iprp, 0)?.iter().filter(|b| &b.kind == b"ipco") {
+            for udes in children(input, ipco, 0)?.iter().filter(|b| &b.kind == b"udes") {
                 // After version and flags: four empty strings, a valid `udes`.
                 zero(&mut out, udes.body_start.saturating_add(4)..udes.end);
             }
@@ -203,12 +174,7 @@ impl BmffBox {
 
 /// The boxes that tile `bytes[from..to]`; `overrun` is the error when the last one runs
 /// past `to`.
-fn boxes(
-    bytes: &[u8],
-    from: usize,
-    to: usize,
-    overrun: ImageError,
-) -> Result<Vec<BmffBox>, ImageError> {
+fn boxes(bytes: &[u8], from: usize, to: usize, overrun: ImageError) -> Result<Vec<BmffBox>, ImageError> {
     let mut found = Vec::new();
     let mut at = from;
     while at < to {
@@ -219,21 +185,13 @@ fn boxes(
     Ok(found)
 }
 
-fn read_box(
-    bytes: &[u8],
-    start: usize,
-    limit: usize,
-    overrun: ImageError,
-) -> Result<BmffBox, ImageError> {
+fn read_box(bytes: &[u8], start: usize, limit: usize, overrun: ImageError) -> Result<BmffBox, ImageError> {
     let room = limit.checked_sub(start).ok_or(overrun)?;
     if room < 8 {
         return Err(overrun);
     }
     let size = be_u32(bytes, start).ok_or(overrun)?;
-    let kind: FourCc = bytes
-        .get(start + 4..start + 8)
-        .and_then(|k| k.try_into().ok())
-        .ok_or(overrun)?;
+    let kind: FourCc = bytes.get(start + 4..start + 8).and_then(|k| k.try_into().ok()).ok_or(overrun)?;
     let (size, fields) = match size {
         // Runs to the end of the enclosing box or file.
         0 => (room, 8),
@@ -247,24 +205,14 @@ fn read_box(
         }
         n => (usize::try_from(n).unwrap_or(usize::MAX), 8),
     };
-    let header = if &kind == b"uuid" {
-        fields + 16
-    } else {
-        fields
-    };
+    let header = if &kind == b"uuid" { fields + 16 } else { fields };
     if size < header {
         return Err(unreadable("HEIF box smaller than its header"));
     }
     if size > room {
         return Err(overrun);
     }
-    Ok(BmffBox {
-        kind,
-        start,
-        fields_end: start + fields,
-        body_start: start + header,
-        end: start + size,
-    })
+    Ok(BmffBox { kind, start, fields_end: start + fields, body_start: start + header, end: start + size })
 }
 
 /// The boxes inside `parent`, whose own fields take `skip` bytes first (4 for the version
@@ -275,12 +223,7 @@ fn children(bytes: &[u8], parent: &BmffBox, skip: usize) -> Result<Vec<BmffBox>,
         .checked_add(skip)
         .filter(|&from| from <= parent.end)
         .ok_or(unreadable("HEIF box shorter than its fields"))?;
-    boxes(
-        bytes,
-        from,
-        parent.end,
-        unreadable("HEIF box runs past its parent"),
-    )
+    boxes(bytes, from, parent.end, unreadable("HEIF box runs past its parent"))
 }
 
 /// The one box of `kind`, if any; two are a structure we do not follow.
@@ -303,12 +246,7 @@ fn metadata_items(bytes: &[u8], iinf: &BmffBox) -> Result<HashSet<u32>, ImageErr
     } else {
         fields.u32()?;
     }
-    let entries = boxes(
-        bytes,
-        fields.at,
-        iinf.end,
-        unreadable("HEIF box runs past its parent"),
-    )?;
+    let entries = boxes(bytes, fields.at, iinf.end, unreadable("HEIF box runs past its parent"))?;
     let mut ids = HashSet::new();
     for infe in entries.iter().filter(|b| &b.kind == b"infe") {
         let mut fields = Cursor::new(bytes, infe.body());
@@ -318,11 +256,7 @@ fn metadata_items(bytes: &[u8], iinf: &BmffBox) -> Result<HashSet<u32>, ImageErr
             2 => u32::from(fields.u16()?),
             3 => fields.u32()?,
             // Versions 0 and 1 have no item type: we could not tell Exif from image data.
-            _ => {
-                return Err(unreadable(
-                    "HEIF item information of a version we do not follow",
-                ))
-            }
+            _ => return Err(unreadable("HEIF item information of a version we do not follow")),
         };
         fields.u16()?; // protection index
         let item_type = fields.fourcc()?;
@@ -354,9 +288,7 @@ fn item_locations(bytes: &[u8], iloc: &BmffBox) -> Result<Vec<Location>, ImageEr
     let mut fields = Cursor::new(bytes, iloc.body());
     let version = fields.u8()?;
     if version > 2 {
-        return Err(unreadable(
-            "HEIF item locations of a version we do not follow",
-        ));
+        return Err(unreadable("HEIF item locations of a version we do not follow"));
     }
     fields.take(3)?;
     let sizes = fields.u8()?;
@@ -369,26 +301,14 @@ fn item_locations(bytes: &[u8], iloc: &BmffBox) -> Result<Vec<Location>, ImageEr
             return Err(unreadable("HEIF item location field of an unknown width"));
         }
     }
-    let item_count = if version < 2 {
-        u32::from(fields.u16()?)
-    } else {
-        fields.u32()?
-    };
+    let item_count = if version < 2 { u32::from(fields.u16()?) } else { fields.u32()? };
 
     let mut locations = Vec::new();
     let mut extent_total = 0usize;
     for _ in 0..item_count {
         // Every item takes at least six bytes, so a false count ends at the box's end.
-        let item_id = if version < 2 {
-            u32::from(fields.u16()?)
-        } else {
-            fields.u32()?
-        };
-        let construction_method = if version == 0 {
-            0
-        } else {
-            (fields.u16()? & 0x0F) as u8
-        };
+        let item_id = if version < 2 { u32::from(fields.u16()?) } else { fields.u32()? };
+        let construction_method = if version == 0 { 0 } else { (fields.u16()? & 0x0F) as u8 };
         let data_reference_index = fields.u16()?;
         let base_offset = fields.uint(base_offset_size)?;
         let extent_count = fields.u16()?;
@@ -405,12 +325,7 @@ fn item_locations(bytes: &[u8], iloc: &BmffBox) -> Result<Vec<Location>, ImageEr
             let length = fields.uint(length_size)?;
             extents.push(Extent { offset, length });
         }
-        locations.push(Location {
-            item_id,
-            construction_method,
-            data_reference_index,
-            extents,
-        });
+        locations.push(Location { item_id, construction_method, data_reference_index, extents });
     }
     Ok(locations)
 }
@@ -424,20 +339,12 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn new(bytes: &'a [u8], body: Range<usize>) -> Self {
-        Cursor {
-            bytes,
-            at: body.start,
-            end: body.end,
-        }
+        Cursor { bytes, at: body.start, end: body.end }
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], ImageError> {
         let short = unreadable("HEIF box shorter than its fields");
-        let next = self
-            .at
-            .checked_add(n)
-            .filter(|&next| next <= self.end)
-            .ok_or(short)?;
+        let next = self.at.checked_add(n).filter(|&next| next <= self.end).ok_or(short)?;
         let taken = self.bytes.get(self.at..next).ok_or(short)?;
         self.at = next;
         Ok(taken)
@@ -461,9 +368,7 @@ impl<'a> Cursor<'a> {
     }
 
     fn fourcc(&mut self) -> Result<FourCc, ImageError> {
-        self.take(4)?
-            .try_into()
-            .map_err(|_| unreadable("HEIF box shorter than its fields"))
+        self.take(4)?.try_into().map_err(|_| unreadable("HEIF box shorter than its fields"))
     }
 
     /// An unsigned field of 0, 4 or 8 bytes (0 bytes: the value 0).

@@ -116,10 +116,7 @@ fn entropy_end(input: &[u8], from: usize) -> Result<usize, ImageError> {
     let mut at = from;
     loop {
         let rest = input.get(at..).ok_or(ImageError::Truncated)?;
-        at += rest
-            .iter()
-            .position(|&b| b == 0xFF)
-            .ok_or(ImageError::Truncated)?;
+        at += rest.iter().position(|&b| b == 0xFF).ok_or(ImageError::Truncated)?;
         match input.get(at + 1) {
             None => return Err(ImageError::Truncated),
             Some(0x00 | 0xD0..=0xD7) => at += 2,
@@ -161,19 +158,11 @@ fn orientation(tiff: &[u8]) -> Option<u16> {
     };
     let u16_at = |at: usize| -> Option<u16> {
         let bytes: [u8; 2] = tiff.get(at..at.checked_add(2)?)?.try_into().ok()?;
-        Some(if big_endian {
-            u16::from_be_bytes(bytes)
-        } else {
-            u16::from_le_bytes(bytes)
-        })
+        Some(if big_endian { u16::from_be_bytes(bytes) } else { u16::from_le_bytes(bytes) })
     };
     let u32_at = |at: usize| -> Option<u32> {
         let bytes: [u8; 4] = tiff.get(at..at.checked_add(4)?)?.try_into().ok()?;
-        Some(if big_endian {
-            u32::from_be_bytes(bytes)
-        } else {
-            u32::from_le_bytes(bytes)
-        })
+        Some(if big_endian { u32::from_be_bytes(bytes) } else { u32::from_le_bytes(bytes) })
     };
     let directory = usize::try_from(u32_at(4)?).ok()?;
     let entries = u16_at(directory)?;

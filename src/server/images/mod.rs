@@ -84,13 +84,9 @@ impl CleanImage {
 pub enum ImageError {
     #[error("This file is empty. Please choose your photo again.")]
     Empty,
-    #[error(
-        "This file is larger than 10 MB. Please take a smaller photo or lower the camera resolution."
-    )]
+    #[error("This file is larger than 10 MB. Please take a smaller photo or lower the camera resolution.")]
     TooLarge { bytes: usize },
-    #[error(
-        "This file is not a photo we can read. Please upload a JPEG, PNG, HEIC or WebP picture."
-    )]
+    #[error("This file is not a photo we can read. Please upload a JPEG, PNG, HEIC or WebP picture.")]
     NotAnImage,
     #[error("This photo looks incomplete (the upload may have been cut off). Please try again.")]
     Truncated,

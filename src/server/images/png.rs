@@ -17,8 +17,8 @@ const IEND: [u8; 4] = *b"IEND";
 
 /// The image itself, its palette and transparency, and how to show its colours.
 const KEPT: [[u8; 4]; 15] = [
-    IHDR, *b"PLTE", IDAT, IEND, *b"tRNS", *b"gAMA", *b"cHRM", *b"sRGB", *b"iCCP", *b"sBIT",
-    *b"cICP", *b"mDCV", *b"cLLI", *b"bKGD", *b"pHYs",
+    IHDR, *b"PLTE", IDAT, IEND, *b"tRNS", *b"gAMA", *b"cHRM", *b"sRGB", *b"iCCP", *b"sBIT", *b"cICP", *b"mDCV",
+    *b"cLLI", *b"bKGD", *b"pHYs",
 ];
 
 pub(super) fn clean(input: &[u8]) -> Result<Vec<u8>, ImageError> {

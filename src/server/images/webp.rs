@@ -29,10 +29,7 @@ pub(super) fn clean(input: &[u8]) -> Result<Vec<u8>, ImageError> {
     // The RIFF size counts everything after its own field, so a file shorter than it says
     // was cut off. One byte short is accepted: some writers count the final chunk's padding
     // byte without writing it. Bytes after the RIFF are ignored, as by other readers.
-    let declared = input
-        .get(4..8)
-        .and_then(|b| b.try_into().ok())
-        .map(u32::from_le_bytes);
+    let declared = input.get(4..8).and_then(|b| b.try_into().ok()).map(u32::from_le_bytes);
     let riff_end = declared
         .and_then(|size| usize::try_from(size).ok())
         .and_then(|size| size.checked_add(8))
@@ -52,10 +49,7 @@ pub(super) fn clean(input: &[u8]) -> Result<Vec<u8>, ImageError> {
     let mut webp = WebP::from_bytes(riff).map_err(from_img_parts)?;
 
     let chunks = webp.chunks();
-    if !chunks
-        .first()
-        .is_some_and(|c| [VP8, VP8L, VP8X].contains(&c.id()))
-    {
+    if !chunks.first().is_some_and(|c| [VP8, VP8L, VP8X].contains(&c.id())) {
         return Err(unreadable("WebP does not start with an image header"));
     }
     if !chunks.iter().any(|c| [VP8, VP8L, ANMF].contains(&c.id())) {

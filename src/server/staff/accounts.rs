@@ -6,9 +6,9 @@
 //! app instances without finding the sessions themselves.
 
 use crate::domain::staff::Role;
-use crate::shared::staff::AccountRow;
 use crate::server::crypto::{is_sealed, record_aad, Keyring};
 use crate::server::db::{now_text, text_in, Db};
+use crate::shared::staff::AccountRow;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
@@ -118,7 +118,13 @@ pub fn normal_email(email: &str) -> String {
 }
 
 /// Creates an account; without a password hash it is an invitation waiting to be accepted.
-pub async fn create(db: &Db, email: &str, name: &str, role: Role, password_hash: Option<&str>) -> Result<i64, AccountError> {
+pub async fn create(
+    db: &Db,
+    email: &str,
+    name: &str,
+    role: Role,
+    password_hash: Option<&str>,
+) -> Result<i64, AccountError> {
     let now = now_text();
     let row = sqlx::query(
         "INSERT INTO users (email, name, role, password_hash, created_at, updated_at) \
@@ -147,13 +153,15 @@ pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<User>, sqlx::E
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(&db.pool).await?;
+    let row =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(&db.pool).await?;
     row.as_ref().map(user_of).transpose()
 }
 
 /// Every account, as the account list shows it (no secrets).
 pub async fn list(db: &Db) -> Result<Vec<AccountRow>, sqlx::Error> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM users ORDER BY disabled, name, id")).fetch_all(&db.pool).await?;
+    let rows =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM users ORDER BY disabled, name, id")).fetch_all(&db.pool).await?;
     rows.iter()
         .map(|row| {
             let u = user_of(row)?;
@@ -210,14 +218,12 @@ pub async fn set_role(db: &Db, id: i64, role: Role) -> Result<(), sqlx::Error> {
 
 /// Disabling ends the account's sessions at once; enabling lets it sign in again.
 pub async fn set_disabled(db: &Db, id: i64, disabled: bool) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE users SET disabled = $2, session_epoch = session_epoch + 1, updated_at = $3 WHERE id = $1",
-    )
-    .bind(id)
-    .bind(i64::from(disabled))
-    .bind(now_text())
-    .execute(&db.pool)
-    .await?;
+    sqlx::query("UPDATE users SET disabled = $2, session_epoch = session_epoch + 1, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(disabled))
+        .bind(now_text())
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
@@ -248,7 +254,13 @@ pub fn open_secret(keys: Option<&Keyring>, user_id: i64, stored: &str) -> Option
 
 /// Stores a confirmed two-factor secret with fresh recovery codes (hashes), replacing
 /// earlier ones, and ends the account's other sessions.
-pub async fn enrol_two_factor(db: &Db, id: i64, secret: &str, step: i64, recovery_hashes: &[String]) -> Result<(), sqlx::Error> {
+pub async fn enrol_two_factor(
+    db: &Db,
+    id: i64,
+    secret: &str,
+    step: i64,
+    recovery_hashes: &[String],
+) -> Result<(), sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     sqlx::query(
         "UPDATE users SET totp_secret = $2, totp_last_step = $3, session_epoch = session_epoch + 1, updated_at = $4 \
@@ -286,14 +298,13 @@ pub async fn use_totp_step(db: &Db, id: i64, step: i64) -> Result<bool, sqlx::Er
 
 /// Uses up a recovery code; false when it is unknown or already used.
 pub async fn use_recovery_code(db: &Db, id: i64, hash: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
-    )
-    .bind(id)
-    .bind(hash)
-    .bind(now_text())
-    .execute(&db.pool)
-    .await?;
+    let done =
+        sqlx::query("UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL")
+            .bind(id)
+            .bind(hash)
+            .bind(now_text())
+            .execute(&db.pool)
+            .await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -319,18 +330,25 @@ pub fn delay_after(failures: i64) -> i64 {
 /// Counts a failed attempt; returns the failures of the last hour.
 pub async fn record_failure(db: &Db, id: i64) -> Result<i64, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
-    let failures: i64 = sqlx::query(
-        "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 RETURNING failed_sign_ins",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("failed_sign_ins")?;
+    let failures: i64 =
+        sqlx::query("UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 RETURNING failed_sign_ins")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("failed_sign_ins")?;
     let delay = delay_after(failures);
     if delay > 0 {
-        sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1").bind(id).bind(text_in(delay)).execute(&mut *tx).await?;
+        sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1")
+            .bind(id)
+            .bind(text_in(delay))
+            .execute(&mut *tx)
+            .await?;
     }
-    sqlx::query("INSERT INTO sign_in_failures (user_id, at) VALUES ($1, $2)").bind(id).bind(now_text()).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO sign_in_failures (user_id, at) VALUES ($1, $2)")
+        .bind(id)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
     let hourly: i64 = sqlx::query("SELECT COUNT(*) AS n FROM sign_in_failures WHERE user_id = $1 AND at > $2")
         .bind(id)
         .bind(text_in(-3600))
@@ -352,13 +370,20 @@ pub async fn failures_last_hour(db: &Db, id: i64) -> Result<i64, sqlx::Error> {
 
 /// A successful sign-in clears the consecutive count (the hourly rows age out).
 pub async fn clear_failures(db: &Db, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1").bind(id).execute(&db.pool).await?;
+    sqlx::query("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1")
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
 /// Drops failure rows older than an hour (they only feed the hourly cap).
 pub async fn purge_failures(db: &Db) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM sign_in_failures WHERE at < $1").bind(text_in(-3600)).execute(&db.pool).await?.rows_affected())
+    Ok(sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
+        .bind(text_in(-3600))
+        .execute(&db.pool)
+        .await?
+        .rows_affected())
 }
 
 fn token_hash(token: &str) -> String {
@@ -385,13 +410,12 @@ pub async fn invitation(db: &Db, token: &str) -> Result<Option<User>, sqlx::Erro
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
-    let row = sqlx::query(
-        "SELECT user_id FROM invitations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
-    )
-    .bind(token_hash(token))
-    .bind(now_text())
-    .fetch_optional(&db.pool)
-    .await?;
+    let row =
+        sqlx::query("SELECT user_id FROM invitations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
+            .bind(token_hash(token))
+            .bind(now_text())
+            .fetch_optional(&db.pool)
+            .await?;
     match row {
         Some(row) => find(db, row.try_get("user_id")?).await,
         None => Ok(None),

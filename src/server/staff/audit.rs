@@ -259,7 +259,9 @@ fn spawn_writer(db: Db) -> tokio::sync::mpsc::Sender<Job> {
                 Err(e) => {
                     tracing::error!(error = %e, entries = batch.len(), "audit batch failed");
                     for job in batch {
-                        let _ = job.reply.send(Err(sqlx::Error::Io(std::io::Error::other("the audit log could not be written"))));
+                        let _ = job
+                            .reply
+                            .send(Err(sqlx::Error::Io(std::io::Error::other("the audit log could not be written"))));
                     }
                 }
             }
@@ -439,8 +441,8 @@ pub async fn verify(db: &Db) -> Result<Verification, sqlx::Error> {
         }
     }
     tx.commit().await?;
-    let problem = (last_seq != head_seq || last_hash != head_hash)
-        .then_some(ChainProblem::HeadMismatch { head_seq, last_seq });
+    let problem =
+        (last_seq != head_seq || last_hash != head_hash).then_some(ChainProblem::HeadMismatch { head_seq, last_seq });
     Ok(Verification { rows: last_seq, problem })
 }
 
@@ -458,11 +460,8 @@ pub async fn list(db: &Db, filter: &Filter, page: u32, per_page: u32) -> Result<
     let per_page = per_page.clamp(1, MAX_PER_PAGE);
     let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
     let n = params.len();
-    let sql = format!(
-        "SELECT {COLUMNS} FROM audit_log{condition} ORDER BY seq DESC LIMIT ${} OFFSET ${}",
-        n + 1,
-        n + 2
-    );
+    let sql =
+        format!("SELECT {COLUMNS} FROM audit_log{condition} ORDER BY seq DESC LIMIT ${} OFFSET ${}", n + 1, n + 2);
     let rows = params
         .iter()
         .fold(sqlx::query(&sql), |q, p| q.bind(p))

@@ -25,7 +25,13 @@ pub enum CardError {
 }
 
 /// Stores one side for a draft, replacing an earlier photo of that side.
-pub async fn store(db: &Db, keys: Option<&Keyring>, draft_id: i64, side: &str, image: &CleanImage) -> Result<(), CardError> {
+pub async fn store(
+    db: &Db,
+    keys: Option<&Keyring>,
+    draft_id: i64,
+    side: &str,
+    image: &CleanImage,
+) -> Result<(), CardError> {
     let mut tx = db.pool.begin().await?;
     sqlx::query("DELETE FROM card_images WHERE draft_id = $1 AND side = $2 AND intake_id IS NULL")
         .bind(draft_id)
@@ -83,17 +89,26 @@ pub async fn sides(db: &Db, intake_id: i64) -> Result<Vec<String>, sqlx::Error> 
 }
 
 /// One side of an intake's card: (mime type, image bytes).
-pub async fn load(db: &Db, keys: Option<&Keyring>, intake_id: i64, side: &str) -> Result<Option<(String, Vec<u8>)>, CardError> {
-    let row = sqlx::query("SELECT id, mime, data FROM card_images WHERE intake_id = $1 AND side = $2 ORDER BY id DESC LIMIT 1")
-        .bind(intake_id)
-        .bind(side)
-        .fetch_optional(&db.pool)
-        .await?;
+pub async fn load(
+    db: &Db,
+    keys: Option<&Keyring>,
+    intake_id: i64,
+    side: &str,
+) -> Result<Option<(String, Vec<u8>)>, CardError> {
+    let row = sqlx::query(
+        "SELECT id, mime, data FROM card_images WHERE intake_id = $1 AND side = $2 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(intake_id)
+    .bind(side)
+    .fetch_optional(&db.pool)
+    .await?;
     let Some(row) = row else { return Ok(None) };
     let id: i64 = row.try_get("id")?;
     let data: String = row.try_get("data")?;
     let bytes = match data.strip_prefix(PLAIN) {
-        Some(b64) => base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| CardError::Sealed(e.to_string()))?,
+        Some(b64) => {
+            base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| CardError::Sealed(e.to_string()))?
+        }
         None => {
             let keys = keys.ok_or_else(|| CardError::Sealed("no encryption key is configured".into()))?;
             keys.open(&data, &aad(id)).map_err(|e| CardError::Sealed(e.to_string()))?

@@ -10,7 +10,7 @@
 //! a finding, and an EHR importing it would file it as one (a diagnosis, a problem).
 
 use crate::domain::intake::{
-    Clinical, ContactMethod, Consent, IntakeAnswers, Locale, Medical, Mood, Plan, SexAtBirth, Subscriber,
+    Clinical, Consent, ContactMethod, IntakeAnswers, Locale, Medical, Mood, Plan, SexAtBirth, Subscriber,
 };
 use crate::domain::screening::{Evaluation, Gad7Band, Phq9Band};
 use crate::domain::values::ItemScore;
@@ -43,7 +43,7 @@ const BCP47: &str = "urn:ietf:bcp:47";
 const UCUM: &str = "http://unitsofmeasure.org";
 
 /// The FHIR R4 Bundle of one submission.
-pub fn bundle(s: &Submission) -> Value {
+pub fn bundle(s: &Submission<'_>) -> Value {
     let urls = Urls::of(s.reference);
     let mut entries = vec![
         entry(&urls.patient, patient(s.answers)),
@@ -214,12 +214,16 @@ fn coverage(a: &IntakeAnswers, urls: &Urls) -> Option<Value> {
     Some(c)
 }
 
-fn questionnaire_response(s: &Submission, urls: &Urls) -> Value {
+fn questionnaire_response(s: &Submission<'_>, urls: &Urls) -> Value {
     let c = &s.answers.clinical;
     let mut items = vec![red_flags(c), symptoms(c), pain_duration(c), pain(c)];
-    items.extend(choices("clinical.conditions", "Conditions a doctor has diagnosed", "condition", &c.conditions, |v| {
-        (v.as_str(), labels::condition(v.as_str()).0)
-    }));
+    items.extend(choices(
+        "clinical.conditions",
+        "Conditions a doctor has diagnosed",
+        "condition",
+        &c.conditions,
+        |v| (v.as_str(), labels::condition(v.as_str()).0),
+    ));
     items.extend(choices("clinical.diagnostics", "Tests done for the back pain", "diagnostic", &c.diagnostics, |v| {
         (v.as_str(), labels::diagnostic(v.as_str()).0)
     }));
@@ -422,7 +426,7 @@ fn consent(c: &Consent) -> Value {
 
 /// The scores, each derived from the answers: PEG always, PHQ-9 and GAD-7 when the mood
 /// questions were answered.
-fn observations<'u>(s: &Submission, urls: &'u Urls) -> Vec<(&'u Uuid, Value)> {
+fn observations<'u>(s: &Submission<'_>, urls: &'u Urls) -> Vec<(&'u Uuid, Value)> {
     let scores = &s.evaluation.scores;
     let mut out = Vec::new();
     // No LOINC code is certain for the PEG, so only a text; its unit is a UCUM annotation.
@@ -432,10 +436,7 @@ fn observations<'u>(s: &Submission, urls: &'u Urls) -> Vec<(&'u Uuid, Value)> {
         "system": UCUM,
         "code": "{score}",
     });
-    out.push((
-        &urls.peg,
-        observation(s, urls, json!({ "text": "PEG pain score (0-10)" }), "valueQuantity", peg, None),
-    ));
+    out.push((&urls.peg, observation(s, urls, json!({ "text": "PEG pain score (0-10)" }), "valueQuantity", peg, None)));
     if let (Some(total), Some(band)) = (scores.phq9, scores.phq9_band) {
         let code = json!({
             "coding": [coding(LOINC, "44261-6", "Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]")],
@@ -470,7 +471,14 @@ fn observations<'u>(s: &Submission, urls: &'u Urls) -> Vec<(&'u Uuid, Value)> {
     out
 }
 
-fn observation(s: &Submission, urls: &Urls, code: Value, value_key: &str, value: Value, band: Option<&str>) -> Value {
+fn observation(
+    s: &Submission<'_>,
+    urls: &Urls,
+    code: Value,
+    value_key: &str,
+    value: Value,
+    band: Option<&str>,
+) -> Value {
     let mut o = Map::new();
     o.insert("resourceType".into(), json!("Observation"));
     o.insert("status".into(), json!("final"));
@@ -686,7 +694,8 @@ mod tests {
     fn every_reference_points_at_an_entry_of_the_bundle() {
         for json in [intake(), self_pay_without_mood()] {
             let b = export(&json);
-            let full_urls: Vec<&str> = b["entry"].as_array().unwrap().iter().map(|e| e["fullUrl"].as_str().unwrap()).collect();
+            let full_urls: Vec<&str> =
+                b["entry"].as_array().unwrap().iter().map(|e| e["fullUrl"].as_str().unwrap()).collect();
             let unique: BTreeSet<&str> = full_urls.iter().copied().collect();
             assert_eq!(unique.len(), full_urls.len(), "full URLs repeat");
             for (url, r) in full_urls.iter().zip(resources(&b)) {
@@ -733,7 +742,9 @@ mod tests {
         assert_eq!(p["communication"][0]["language"]["coding"][0]["system"], "urn:ietf:bcp:47");
         assert_eq!(p["communication"][0]["language"]["coding"][0]["code"], "en");
 
-        for (sex, gender) in [("female", "female"), ("male", "male"), ("intersex", "other"), ("prefer_not_to_say", "unknown")] {
+        for (sex, gender) in
+            [("female", "female"), ("male", "male"), ("intersex", "other"), ("prefer_not_to_say", "unknown")]
+        {
             let b = export(&with(intake(), "patient.sex_at_birth", json!(sex)));
             assert_eq!(the(&b, "Patient")["gender"], gender, "{sex}");
         }
@@ -804,9 +815,18 @@ mod tests {
         assert_eq!(
             top,
             [
-                "clinical.red_flags", "clinical.symptoms", "clinical.pain_duration", "clinical.pain",
-                "clinical.conditions", "clinical.diagnostics", "clinical.treatments", "clinical.treatments",
-                "clinical.upcoming_surgery", "clinical.medical", "clinical.mood", "consent",
+                "clinical.red_flags",
+                "clinical.symptoms",
+                "clinical.pain_duration",
+                "clinical.pain",
+                "clinical.conditions",
+                "clinical.diagnostics",
+                "clinical.treatments",
+                "clinical.treatments",
+                "clinical.upcoming_surgery",
+                "clinical.medical",
+                "clinical.mood",
+                "consent",
             ]
         );
         let answer = |link: &str| item(&b, link).unwrap_or_else(|| panic!("{link}"))["answer"].clone();
@@ -815,7 +835,12 @@ mod tests {
         assert_eq!(answer("clinical.symptoms.flare_ups"), json!([{ "valueBoolean": true }]));
         assert_eq!(answer("clinical.pain_duration")[0]["valueCoding"]["code"], "over_12_months");
         let codes = |link: &str| -> Vec<String> {
-            answer(link).as_array().unwrap().iter().map(|a| a["valueCoding"]["code"].as_str().unwrap().to_owned()).collect()
+            answer(link)
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["valueCoding"]["code"].as_str().unwrap().to_owned())
+                .collect()
         };
         assert_eq!(codes("clinical.diagnostics"), ["xray", "mri_ct"]);
         let treatments: Vec<(String, String)> = items(&b)

@@ -12,7 +12,9 @@ use crate::x12::{Payer, PayerDirectory};
 use sqlx::Row;
 
 pub async fn payers(db: &Db) -> Result<Vec<PayerRow>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, plan, name, payer_id, in_network, notes FROM payers ORDER BY id").fetch_all(&db.pool).await?;
+    let rows = sqlx::query("SELECT id, plan, name, payer_id, in_network, notes FROM payers ORDER BY id")
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter()
         .map(|r| {
             let plan: String = r.try_get("plan")?;
@@ -44,16 +46,25 @@ pub async fn directory(db: &Db) -> Result<PayerDirectory, sqlx::Error> {
 }
 
 /// Saves an admin's edit of one payer.
-pub async fn update_payer(db: &Db, id: i64, name: &str, payer_id: &str, in_network: bool, notes: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE payers SET name = $2, payer_id = $3, in_network = $4, notes = $5, updated_at = $6 WHERE id = $1")
-        .bind(id)
-        .bind(name)
-        .bind(payer_id)
-        .bind(i64::from(in_network))
-        .bind(notes)
-        .bind(now_text())
-        .execute(&db.pool)
-        .await?;
+pub async fn update_payer(
+    db: &Db,
+    id: i64,
+    name: &str,
+    payer_id: &str,
+    in_network: bool,
+    notes: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE payers SET name = $2, payer_id = $3, in_network = $4, notes = $5, updated_at = $6 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(payer_id)
+    .bind(i64::from(in_network))
+    .bind(notes)
+    .bind(now_text())
+    .execute(&db.pool)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 

@@ -95,7 +95,10 @@ pub struct HashError(String);
 pub async fn hash(password: &NewPassword) -> Result<String, HashError> {
     let password = password.0.clone();
     on_hashers(move || {
-        Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| HashError(e.to_string()))
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| HashError(e.to_string()))
     })
     .await
     .unwrap_or_else(|| Err(HashError("the hashing threads stopped".into())))

@@ -7,8 +7,8 @@
 //! 20261124000006). Staff reload the queue far more often than it changes: while the
 //! number stands, a page costs one one-row read instead of the count and 50 rows.
 
-use crate::domain::intake::Plan;
 use crate::domain::age::age_on;
+use crate::domain::intake::Plan;
 use crate::domain::screening::Outcome;
 use crate::domain::staff::{priority, Role, VerificationStatus, WorkflowStatus};
 use crate::domain::values::Reference;
@@ -183,7 +183,11 @@ pub async fn page(
 ) -> Result<Page, sqlx::Error> {
     // Exports read everything and are not kept.
     let key = (per_page <= PER_PAGE).then(|| {
-        format!("{}|{page}|{per_page}|{}|{today}", serde_json::to_string(filter).unwrap_or_default(), role.sees_clinical())
+        format!(
+            "{}|{page}|{per_page}|{}|{today}",
+            serde_json::to_string(filter).unwrap_or_default(),
+            role.sees_clinical()
+        )
     });
     if let Some(key) = &key {
         let version: i64 = match version {
@@ -217,10 +221,7 @@ pub async fn page(
         return Ok((Vec::new(), total));
     };
     let (total, version): (i64, i64) = (first.try_get("total")?, first.try_get("version")?);
-    let rows = rows
-        .iter()
-        .map(|r| rows_of(r, role, tz, today))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let rows = rows.iter().map(|r| rows_of(r, role, tz, today)).collect::<Result<Vec<_>, sqlx::Error>>()?;
     if let Some(key) = key {
         cache.put(version, key, (rows.clone(), total));
     }
@@ -228,7 +229,13 @@ pub async fn page(
 }
 
 /// Every matching row, for the CSV export (bounded: a clinic's whole history fits).
-pub async fn all(db: &Db, filter: &QueueFilter, role: Role, tz: &TimeZone, today: Date) -> Result<Vec<QueueRow>, sqlx::Error> {
+pub async fn all(
+    db: &Db,
+    filter: &QueueFilter,
+    role: Role,
+    tz: &TimeZone,
+    today: Date,
+) -> Result<Vec<QueueRow>, sqlx::Error> {
     // Exports are never kept: a fresh cache that dies with the call.
     page(db, &Cache::default(), filter, 1, 1_000_000, role, tz, today, None).await.map(|(rows, _)| rows)
 }

@@ -107,7 +107,11 @@ pub enum Denied {
 
 /// Starts a session for an account whose password was right. The session id is replaced
 /// (no fixation) and any earlier state dropped.
-pub async fn begin(session: &Session, user: &accounts::User, stage: Stage) -> Result<(), tower_sessions::session::Error> {
+pub async fn begin(
+    session: &Session,
+    user: &accounts::User,
+    stage: Stage,
+) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     session.clear().await;
     let now = unix_now();
@@ -152,13 +156,23 @@ pub fn pending_secret(db: &Db, state: &State) -> Option<String> {
 }
 
 /// Offers `secret` to this session until a code from it is confirmed (stored sealed).
-pub async fn offer_secret(session: &Session, db: &Db, state: State, secret: &str) -> Result<(), tower_sessions::session::Error> {
+pub async fn offer_secret(
+    session: &Session,
+    db: &Db,
+    state: State,
+    secret: &str,
+) -> Result<(), tower_sessions::session::Error> {
     let sealed = db.seal_value(SEALED_TABLE, state.user_id, "pending_secret", secret);
     update(session, State { pending_secret: Some(sealed), ..state }, false).await
 }
 
 /// Keeps new recovery codes (sealed) for the page that shows them next.
-pub async fn flash_recovery_codes(session: &Session, db: &Db, user_id: i64, codes: &[String]) -> Result<(), tower_sessions::session::Error> {
+pub async fn flash_recovery_codes(
+    session: &Session,
+    db: &Db,
+    user_id: i64,
+    codes: &[String],
+) -> Result<(), tower_sessions::session::Error> {
     let sealed = db.seal_value(SEALED_TABLE, user_id, RECOVERY_FLASH, &codes.join(" "));
     session.insert(RECOVERY_FLASH, sealed).await
 }
@@ -185,7 +199,9 @@ pub async fn current(session: &Session, db: &Db, timeouts: Timeouts) -> Result<S
         Err(_) => return Err(Denied::Unavailable),
     };
     let now = unix_now();
-    if now - state.signed_in_at > timeouts.absolute.as_secs() as i64 || now - state.last_seen > timeouts.idle.as_secs() as i64 {
+    if now - state.signed_in_at > timeouts.absolute.as_secs() as i64
+        || now - state.last_seen > timeouts.idle.as_secs() as i64
+    {
         end(session).await;
         return Err(Denied::Expired);
     }
@@ -213,6 +229,11 @@ pub async fn current(session: &Session, db: &Db, timeouts: Timeouts) -> Result<S
             return Err(Denied::Unavailable);
         }
     }
-    Ok(Staff { id: user.id, email: user.email, name: user.name, role: user.role, queue_version: Some(user.queue_version) })
+    Ok(Staff {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        queue_version: Some(user.queue_version),
+    })
 }
-

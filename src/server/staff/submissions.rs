@@ -56,7 +56,8 @@ pub async fn find(db: &Db, reference: &Reference) -> Result<Option<Submission>, 
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let answers_text = db.open_value("intakes", row.try_get("id")?, "answers", &row.try_get::<String, _>("answers")?)?;
+    let answers_text =
+        db.open_value("intakes", row.try_get("id")?, "answers", &row.try_get::<String, _>("answers")?)?;
     let answers_json: serde_json::Value = serde_json::from_str(&answers_text).map_err(decode("answers"))?;
     let answers: IntakeAnswers = serde_json::from_value(answers_json.clone()).map_err(decode("answers"))?;
     let bad = |w: &str| sqlx::Error::Decode(format!("stored {w}").into());
@@ -105,9 +106,15 @@ pub async fn history(db: &Db, intake_id: i64) -> Result<Vec<Change>, sqlx::Error
     rows.iter()
         .map(|r| {
             let status = |c: &str| -> Result<WorkflowStatus, sqlx::Error> {
-                WorkflowStatus::parse(&r.try_get::<String, _>(c)?).ok_or_else(|| sqlx::Error::Decode("stored status".into()))
+                WorkflowStatus::parse(&r.try_get::<String, _>(c)?)
+                    .ok_or_else(|| sqlx::Error::Decode("stored status".into()))
             };
-            Ok(Change { from: status("from_status")?, to: status("to_status")?, by: r.try_get("name")?, at: r.try_get("at")? })
+            Ok(Change {
+                from: status("from_status")?,
+                to: status("to_status")?,
+                by: r.try_get("name")?,
+                at: r.try_get("at")?,
+            })
         })
         .collect()
 }
@@ -146,14 +153,16 @@ pub async fn change_status(
     if done.rows_affected() != 1 {
         return Err(ChangeError::Conflict);
     }
-    sqlx::query("INSERT INTO status_history (intake_id, from_status, to_status, user_id, at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(intake_id)
-        .bind(from.as_str())
-        .bind(to.as_str())
-        .bind(user_id)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO status_history (intake_id, from_status, to_status, user_id, at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(intake_id)
+    .bind(from.as_str())
+    .bind(to.as_str())
+    .bind(user_id)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -35,7 +35,7 @@ pub fn provisioning_url(secret_base32: &str, issuer: &str, account: &str) -> Opt
 /// The QR code of `url` as an inline SVG (no script, no external request).
 pub fn qr_svg(url: &str) -> Option<String> {
     let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
-    Some(code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build())
+    Some(code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).build())
 }
 
 /// The 30 s step of a unix time.
@@ -52,9 +52,9 @@ pub fn accept(secret_base32: &str, code: &str, unix_secs: u64, last_step: Option
     }
     let t = totp(secret_base32, "x", "x")?;
     let now = step_of(unix_secs);
-    [now.saturating_sub(1), now, now + 1].into_iter().find(|&step| {
-        last_step.is_none_or(|last| step > last) && constant_eq(&t.generate(step * STEP_SECS), &code)
-    })
+    [now.saturating_sub(1), now, now + 1]
+        .into_iter()
+        .find(|&step| last_step.is_none_or(|last| step > last) && constant_eq(&t.generate(step * STEP_SECS), &code))
 }
 
 /// The code an authenticator shows at `unix_secs` (tests, and the enrolment check).

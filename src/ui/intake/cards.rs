@@ -13,19 +13,46 @@ fn message(code: &str, l: Locale) -> Option<(&'static str, bool)> {
         "saved" => (tr(l, "Photo saved.", "Foto guardada."), false),
         "removed" => (tr(l, "Photo removed.", "Foto eliminada."), false),
         "empty" => (tr(l, "Choose a photo first.", "Primero elija una foto."), true),
-        "too-large" => (tr(l,
-            "This file is larger than 10 MB. Please take a smaller photo or lower the camera resolution.",
-            "Este archivo pesa más de 10 MB. Tome una foto más pequeña o baje la resolución de la cámara."), true),
-        "not-image" => (tr(l,
-            "This file is not a photo we can read. Please upload a JPEG, PNG, HEIC or WebP picture.",
-            "Este archivo no es una foto que podamos leer. Suba una imagen JPEG, PNG, HEIC o WebP."), true),
-        "truncated" => (tr(l,
-            "This photo looks incomplete (the upload may have been cut off). Please try again.",
-            "Esta foto parece incompleta (la carga pudo interrumpirse). Inténtelo de nuevo."), true),
-        "unreadable" => (tr(l,
-            "We could not read this photo. Please take it again or choose another format.",
-            "No pudimos leer esta foto. Tómela de nuevo o elija otro formato."), true),
-        "limited" => (tr(l, "Too many uploads. Please wait a minute and try again.", "Demasiadas cargas. Espere un minuto e inténtelo de nuevo."), true),
+        "too-large" => (
+            tr(
+                l,
+                "This file is larger than 10 MB. Please take a smaller photo or lower the camera resolution.",
+                "Este archivo pesa más de 10 MB. Tome una foto más pequeña o baje la resolución de la cámara.",
+            ),
+            true,
+        ),
+        "not-image" => (
+            tr(
+                l,
+                "This file is not a photo we can read. Please upload a JPEG, PNG, HEIC or WebP picture.",
+                "Este archivo no es una foto que podamos leer. Suba una imagen JPEG, PNG, HEIC o WebP.",
+            ),
+            true,
+        ),
+        "truncated" => (
+            tr(
+                l,
+                "This photo looks incomplete (the upload may have been cut off). Please try again.",
+                "Esta foto parece incompleta (la carga pudo interrumpirse). Inténtelo de nuevo.",
+            ),
+            true,
+        ),
+        "unreadable" => (
+            tr(
+                l,
+                "We could not read this photo. Please take it again or choose another format.",
+                "No pudimos leer esta foto. Tómela de nuevo o elija otro formato.",
+            ),
+            true,
+        ),
+        "limited" => (
+            tr(
+                l,
+                "Too many uploads. Please wait a minute and try again.",
+                "Demasiadas cargas. Espere un minuto e inténtelo de nuevo.",
+            ),
+            true,
+        ),
         _ => return None,
     })
 }

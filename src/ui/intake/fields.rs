@@ -2,9 +2,9 @@
 //! fieldsets with legends, 0–10 scales are native radio groups, and an error is shown
 //! next to its field, linked with `aria-describedby`.
 
+use crate::domain::intake::Locale;
 use crate::shared::draft::ErrorText;
 use crate::shared::labels::{pick, L};
-use crate::domain::intake::Locale;
 use crate::ui::i18n::tr;
 use leptos::prelude::*;
 
@@ -22,10 +22,13 @@ impl LiveErrors {
     pub fn message(&self, name: &str, l: Locale) -> Option<String> {
         let prefix = format!("{name}.");
         self.0.with(|errors| {
-            errors
-                .iter()
-                .find(|e| e.field == name || e.field.starts_with(&prefix))
-                .map(|e| if l == Locale::Es { e.es.clone() } else { e.en.clone() })
+            errors.iter().find(|e| e.field == name || e.field.starts_with(&prefix)).map(|e| {
+                if l == Locale::Es {
+                    e.es.clone()
+                } else {
+                    e.en.clone()
+                }
+            })
         })
     }
 }
@@ -45,14 +48,16 @@ fn error_view(errors: LiveErrors, name: &'static str, l: Locale) -> impl IntoVie
 }
 
 /// `aria-describedby`: the hint (if any) and the error (while there is one).
-fn described_by(errors: LiveErrors, name: &'static str, l: Locale, hint_id: Option<String>) -> impl Fn() -> Option<String> {
+fn described_by(
+    errors: LiveErrors,
+    name: &'static str,
+    l: Locale,
+    hint_id: Option<String>,
+) -> impl Fn() -> Option<String> {
     let error_id = format!("{}-error", field_id(name));
     move || {
-        let ids: Vec<&str> = hint_id
-            .as_deref()
-            .into_iter()
-            .chain(errors.message(name, l).map(|_| error_id.as_str()))
-            .collect();
+        let ids: Vec<&str> =
+            hint_id.as_deref().into_iter().chain(errors.message(name, l).map(|_| error_id.as_str())).collect();
         (!ids.is_empty()).then(|| ids.join(" "))
     }
 }

@@ -14,9 +14,10 @@ pub mod review;
 use crate::domain::i18n::{lifeline, outcome_message, reason_message};
 use crate::domain::intake::{ContactMethod, Locale, Plan, SexAtBirth, Subscriber, TreatmentKind};
 use crate::domain::screening::{Outcome, ReasonCode};
-use crate::ui::i18n::{tr, use_locale};
 use crate::shared::draft::{ErrorText, ResultData};
 use crate::shared::{form, labels};
+use crate::ui::i18n::{tr, use_locale};
+pub use cards::IntakeCards;
 use data::{load_draft, DraftState};
 use fields::*;
 use form::Step;
@@ -25,7 +26,6 @@ use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-pub use cards::IntakeCards;
 use serde_json::Value;
 
 /// `/intake`: what to expect, then start (or continue).
@@ -253,12 +253,14 @@ fn StepPage(
             let Some(form_el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
                 return;
             };
-            if let Some(name) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|e| e.get_attribute("name"))
+            if let Some(name) =
+                ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.get_attribute("name"))
             {
-                touched.update(|t| if !t.contains(&name) { t.push(name) });
+                touched.update(|t| {
+                    if !t.contains(&name) {
+                        t.push(name)
+                    }
+                });
             }
             let Ok(data) = web_sys::FormData::new_with_form(&form_el) else { return };
             let mut pairs = Vec::new();
@@ -275,7 +277,9 @@ fn StepPage(
             let fresh = error_texts(form::step_errors(step, &answers, today()));
             let touched_now = touched.get_untracked();
             let is_touched = |field: &str| {
-                touched_now.iter().any(|t| field == t || field.starts_with(&format!("{t}.")) || t.starts_with(&format!("{field}.")))
+                touched_now
+                    .iter()
+                    .any(|t| field == t || field.starts_with(&format!("{t}.")) || t.starts_with(&format!("{field}.")))
             };
             let mut shown: Vec<ErrorText> = fresh.into_iter().filter(|e| is_touched(&e.field)).collect();
             shown.extend(server_errors.iter().filter(|e| !is_touched(&e.field)).cloned());

@@ -1,11 +1,11 @@
 //! The review step: every answer in plain words, grouped as the patient saw them, with a
 //! link back to each step, and the result the answers would get.
 
+use crate::domain::i18n::outcome_message;
+use crate::domain::intake::Locale;
 use crate::shared::draft::ResultData;
 use crate::shared::form::{self, Step};
 use crate::shared::labels::{self, pick, L};
-use crate::domain::i18n::outcome_message;
-use crate::domain::intake::Locale;
 use crate::ui::i18n::tr;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -63,7 +63,12 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
         )],
         Step::Pain => form::PAIN
             .iter()
-            .map(|n| (pick(l, labels::pain_question(n)).to_owned(), text(a, &format!("clinical.pain.{n}")).unwrap_or_else(none)))
+            .map(|n| {
+                (
+                    pick(l, labels::pain_question(n)).to_owned(),
+                    text(a, &format!("clinical.pain.{n}")).unwrap_or_else(none),
+                )
+            })
             .collect(),
         Step::History => vec![
             (tr(l, "Conditions", "Afecciones").to_owned(), list(a, "clinical.conditions", labels::condition, l)),
@@ -75,14 +80,22 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
                 .map(|v| {
                     v.iter()
                         .filter_map(|t| Some((t["kind"].as_str()?, t["result"].as_str()?)))
-                        .map(|(k, res)| (pick(l, labels::treatment(k)).to_owned(), pick(l, labels::treatment_result(res)).to_owned()))
+                        .map(|(k, res)| {
+                            (
+                                pick(l, labels::treatment(k)).to_owned(),
+                                pick(l, labels::treatment_result(res)).to_owned(),
+                            )
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
             if r.is_empty() {
                 r.push((tr(l, "Treatments", "Tratamientos").to_owned(), tr(l, "None tried", "Ninguno").to_owned()));
             }
-            r.push((tr(l, "Surgery planned", "Cirugía planeada").to_owned(), yes_no(l, b("clinical.upcoming_surgery".into()))));
+            r.push((
+                tr(l, "Surgery planned", "Cirugía planeada").to_owned(),
+                yes_no(l, b("clinical.upcoming_surgery".into())),
+            ));
             r
         }
         Step::Medical => {
@@ -90,14 +103,23 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
                 .iter()
                 .map(|n| (pick(l, labels::medical(n)).to_owned(), yes_no(l, b(format!("clinical.medical.{n}")))))
                 .collect();
-            for (path, label) in [("clinical.medical.medications", ("Medicines", "Medicamentos")), ("clinical.medical.allergies", ("Allergies", "Alergias"))] {
-                r.push((pick(l, label).to_owned(), text(a, path).unwrap_or_else(|| tr(l, "None", "Ninguna").to_owned())));
+            for (path, label) in [
+                ("clinical.medical.medications", ("Medicines", "Medicamentos")),
+                ("clinical.medical.allergies", ("Allergies", "Alergias")),
+            ] {
+                r.push((
+                    pick(l, label).to_owned(),
+                    text(a, path).unwrap_or_else(|| tr(l, "None", "Ninguna").to_owned()),
+                ));
             }
             r
         }
         Step::Mood => {
             if form::value_at(a, "clinical.mood").is_some_and(Value::is_null) {
-                vec![(tr(l, "Mood questions", "Preguntas de ánimo").to_owned(), tr(l, "Skipped", "Omitidas").to_owned())]
+                vec![(
+                    tr(l, "Mood questions", "Preguntas de ánimo").to_owned(),
+                    tr(l, "Skipped", "Omitidas").to_owned(),
+                )]
             } else {
                 let freq = |path: String| {
                     form::value_at(a, &path)
@@ -110,7 +132,12 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
                     .iter()
                     .enumerate()
                     .map(|(i, q)| (pick(l, *q).to_owned(), freq(format!("clinical.mood.phq9.{i}"))))
-                    .chain(labels::GAD7.iter().enumerate().map(|(i, q)| (pick(l, *q).to_owned(), freq(format!("clinical.mood.gad7.{i}")))))
+                    .chain(
+                        labels::GAD7
+                            .iter()
+                            .enumerate()
+                            .map(|(i, q)| (pick(l, *q).to_owned(), freq(format!("clinical.mood.gad7.{i}")))),
+                    )
                     .collect()
             }
         }
@@ -119,11 +146,22 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
             vec![
                 (tr(l, "Name", "Nombre").to_owned(), format!("{} {}", t("patient.first_name"), t("patient.last_name"))),
                 (tr(l, "Date of birth", "Fecha de nacimiento").to_owned(), t("patient.date_of_birth")),
-                (tr(l, "Sex assigned at birth", "Sexo asignado al nacer").to_owned(), text(a, "patient.sex_at_birth").map(|s| pick(l, labels::sex(&s)).to_owned()).unwrap_or_else(none)),
+                (
+                    tr(l, "Sex assigned at birth", "Sexo asignado al nacer").to_owned(),
+                    text(a, "patient.sex_at_birth").map(|s| pick(l, labels::sex(&s)).to_owned()).unwrap_or_else(none),
+                ),
                 (tr(l, "Phone", "Teléfono").to_owned(), t("patient.phone")),
-                (tr(l, "Email", "Correo electrónico").to_owned(), text(a, "patient.email").unwrap_or_else(|| "—".into())),
+                (
+                    tr(l, "Email", "Correo electrónico").to_owned(),
+                    text(a, "patient.email").unwrap_or_else(|| "—".into()),
+                ),
                 (tr(l, "ZIP code", "Código postal").to_owned(), t("patient.zip")),
-                (tr(l, "Contact by", "Contacto por").to_owned(), text(a, "patient.preferred_contact").map(|s| pick(l, labels::contact(&s)).to_owned()).unwrap_or_else(none)),
+                (
+                    tr(l, "Contact by", "Contacto por").to_owned(),
+                    text(a, "patient.preferred_contact")
+                        .map(|s| pick(l, labels::contact(&s)).to_owned())
+                        .unwrap_or_else(none),
+                ),
             ]
         }
         Step::Insurance => {
@@ -136,7 +174,10 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
                 ("insurance.member_id", ("Member ID", "Número de miembro")),
                 ("insurance.group_number", ("Group number", "Número de grupo")),
                 ("insurance.subscriber_name", ("Policy holder", "Titular de la póliza")),
-                ("insurance.subscriber_date_of_birth", ("Policy holder's date of birth", "Fecha de nacimiento del titular")),
+                (
+                    "insurance.subscriber_date_of_birth",
+                    ("Policy holder's date of birth", "Fecha de nacimiento del titular"),
+                ),
             ] {
                 if let Some(v) = text(a, path) {
                     r.push((pick(l, label).to_owned(), v));
@@ -144,7 +185,9 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
             }
             r
         }
-        Step::Consent => vec![(tr(l, "Signature", "Firma").to_owned(), text(a, "consent.signature").unwrap_or_else(none))],
+        Step::Consent => {
+            vec![(tr(l, "Signature", "Firma").to_owned(), text(a, "consent.signature").unwrap_or_else(none))]
+        }
         Step::Review => Vec::new(),
     }
 }

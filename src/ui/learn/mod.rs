@@ -24,7 +24,11 @@ pub fn page(slug: &str) -> Option<&'static Page> {
 #[component]
 pub fn LearnIndex() -> impl IntoView {
     let l = use_locale();
-    let title = tr(l, "Learn about ketamine for chronic back pain", "Información sobre la ketamina para el dolor de espalda crónico");
+    let title = tr(
+        l,
+        "Learn about ketamine for chronic back pain",
+        "Información sobre la ketamina para el dolor de espalda crónico",
+    );
     view! {
         <Title text=title />
         <Meta

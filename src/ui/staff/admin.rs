@@ -3,9 +3,9 @@
 //! sign out everywhere).
 
 use super::data::{load_account, load_audit, load_users};
-use crate::shared::staff::{password_notice, AccountRow, AuditFilter};
 use super::{gated, message_code, Flash, StaffFrame};
 use crate::domain::staff::Role;
+use crate::shared::staff::{password_notice, AccountRow, AuditFilter};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -20,11 +20,16 @@ fn role_label(r: Role) -> &'static str {
 
 fn users_flash(code: Option<&str>) -> (Option<&'static str>, bool) {
     match code {
-        Some("invited") => (Some("Invitation created. Give the link below to the new staff member; it works once, for 72 hours."), false),
+        Some("invited") => (
+            Some("Invitation created. Give the link below to the new staff member; it works once, for 72 hours."),
+            false,
+        ),
         Some("saved") => (Some("Saved."), false),
         Some("duplicate") => (Some("An account with this e-mail already exists."), true),
         Some("bad-email") => (Some("Enter a valid e-mail address."), true),
-        Some("bad-name") => (Some("Enter a name of 1 to 100 characters, without ~ * : ^ or hidden formatting characters."), true),
+        Some("bad-name") => {
+            (Some("Enter a name of 1 to 100 characters, without ~ * : ^ or hidden formatting characters."), true)
+        }
         Some("bad-role") => (Some("Choose a role."), true),
         Some("last-admin") => (Some("That would leave no active administrator (or disable your own account)."), true),
         _ => (None, false),

@@ -2,17 +2,15 @@
 //! verification form and its history) and the payer directory page (admins).
 
 use super::data::load_payers;
-use crate::shared::staff::{SubmissionView, VerificationForm, METHODS, NETWORKS, PRIOR_AUTH};
 use super::queue::verification_label;
 use super::{gated, message_code, Flash, StaffFrame};
 use crate::domain::staff::VerificationStatus;
+use crate::shared::staff::{SubmissionView, VerificationForm, METHODS, NETWORKS, PRIOR_AUTH};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 fn options(all: &'static [(&'static str, &'static str)], current: &str) -> impl IntoView {
-    all.iter()
-        .map(|(v, label)| view! { <option value=*v selected=*v == current>{*label}</option> })
-        .collect_view()
+    all.iter().map(|(v, label)| view! { <option value=*v selected=*v == current>{*label}</option> }).collect_view()
 }
 
 fn text_field(id: &'static str, label: &'static str, value: String, max: usize) -> impl IntoView {

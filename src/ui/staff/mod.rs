@@ -6,12 +6,12 @@
 //! works without JavaScript. Once hydrated, the page warns two minutes before the idle
 //! timeout and leaves the page (PHI off the screen) when it passes.
 
+mod admin;
 pub mod data;
 mod insurance;
 mod queue;
 mod sign_in;
 mod submission;
-mod admin;
 
 pub use admin::{AccountPage, AuditPage, UsersPage};
 pub use insurance::PayersPage;
@@ -34,11 +34,29 @@ pub fn gated<T: 'static>(gate: Result<Gate<T>, ServerFnError>, page: impl FnOnce
     let (title, text, link) = match gate {
         Ok(Ok(t)) => return page(t),
         Ok(Err(Refusal::SignIn)) => ("Please sign in", "This page is for clinic staff.", ("/staff/sign-in", "Sign in")),
-        Ok(Err(Refusal::Expired)) => ("Signed out", "You were signed out after a period without activity.", ("/staff/sign-in?m=expired", "Sign in again")),
-        Ok(Err(Refusal::TwoFactor)) => ("One more step", "Enter the code from your authenticator app.", ("/staff/two-factor", "Continue")),
-        Ok(Err(Refusal::Enrol)) => ("Set up two-factor sign-in", "Two-factor sign-in is required for your account.", ("/staff/enrol", "Set it up")),
-        Ok(Err(Refusal::Forbidden)) => ("Not allowed", "Your role does not include this page. Ask an administrator if you need it.", ("/staff", "Back to the queue")),
-        Ok(Err(Refusal::Unavailable)) | Err(_) => ("Briefly unavailable", "The database did not answer. Please try again in a minute.", ("/staff", "Try again")),
+        Ok(Err(Refusal::Expired)) => (
+            "Signed out",
+            "You were signed out after a period without activity.",
+            ("/staff/sign-in?m=expired", "Sign in again"),
+        ),
+        Ok(Err(Refusal::TwoFactor)) => {
+            ("One more step", "Enter the code from your authenticator app.", ("/staff/two-factor", "Continue"))
+        }
+        Ok(Err(Refusal::Enrol)) => (
+            "Set up two-factor sign-in",
+            "Two-factor sign-in is required for your account.",
+            ("/staff/enrol", "Set it up"),
+        ),
+        Ok(Err(Refusal::Forbidden)) => (
+            "Not allowed",
+            "Your role does not include this page. Ask an administrator if you need it.",
+            ("/staff", "Back to the queue"),
+        ),
+        Ok(Err(Refusal::Unavailable)) | Err(_) => (
+            "Briefly unavailable",
+            "The database did not answer. Please try again in a minute.",
+            ("/staff", "Try again"),
+        ),
     };
     view! {
         <section class="page narrow">

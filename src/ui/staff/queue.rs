@@ -2,12 +2,12 @@
 //! chosen sort; filters (kept in the session), pages of 50, and the CSV export (admins).
 
 use super::data::load_queue;
-use crate::shared::staff::{QueueFilter, QueueRow, QueueSort};
 use super::{gated, StaffFrame};
 use crate::domain::intake::{Locale, Plan};
 use crate::domain::screening::Outcome;
 use crate::domain::staff::{Priority, VerificationStatus, WorkflowStatus};
 use crate::shared::labels::{self, pick};
+use crate::shared::staff::{QueueFilter, QueueRow, QueueSort};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

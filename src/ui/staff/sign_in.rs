@@ -2,8 +2,8 @@
 //! typed secret, then the recovery codes once), and accepting an invitation.
 
 use super::data::{load_enrol, load_invitation};
-use crate::shared::staff::{enrol_notice, notice, password_notice, CurrentProof, Refusal};
 use super::{gated, message_code, Flash};
+use crate::shared::staff::{enrol_notice, notice, password_notice, CurrentProof, Refusal};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -3,7 +3,6 @@
 //! the print stylesheet drops the navigation and the forms.
 
 use super::data::load_submission;
-use crate::shared::staff::SubmissionView;
 use super::queue::{outcome_label, plan_label, priority_label, status_label, verification_label};
 use super::{gated, message_code, Flash, StaffFrame};
 use crate::domain::i18n::reason_message;
@@ -11,6 +10,7 @@ use crate::domain::intake::Locale;
 use crate::domain::staff::WorkflowStatus;
 use crate::shared::form::Step;
 use crate::shared::labels::{pick, step_title};
+use crate::shared::staff::SubmissionView;
 use crate::ui::intake::review::rows;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -52,7 +52,16 @@ fn page(s: SubmissionView, code: Option<String>) -> AnyView {
     // The reader's reason belongs to the refusal just made, not to a later visit.
     let refused_271 = if code.as_deref() == Some("271-bad") { s.refused_271.clone() } else { None };
     let base = format!("/staff/submissions/{}", s.reference);
-    let clinical_steps = [Step::RedFlags, Step::Symptoms, Step::Duration, Step::Pain, Step::History, Step::Treatments, Step::Medical, Step::Mood];
+    let clinical_steps = [
+        Step::RedFlags,
+        Step::Symptoms,
+        Step::Duration,
+        Step::Pain,
+        Step::History,
+        Step::Treatments,
+        Step::Medical,
+        Step::Mood,
+    ];
     let fhir = s.clinical.is_some().then(|| format!("{base}/fhir"));
     let status = s.status;
     view! {

@@ -179,7 +179,9 @@ pub async fn change_user(
     let user = accounts::find(&state.db, id).await?.ok_or(StaffError::NotFound("There is no such account."))?;
     // The last enabled admin cannot lock everyone out of account management.
     let last_admin = || async {
-        user.role == Role::Admin && !user.disabled && accounts::active_admins(&state.db).await.map(|n| n <= 1).unwrap_or(true)
+        user.role == Role::Admin
+            && !user.disabled
+            && accounts::active_admins(&state.db).await.map(|n| n <= 1).unwrap_or(true)
     };
     let (action, detail) = match change.as_str() {
         "role" => {

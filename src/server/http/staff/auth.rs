@@ -18,7 +18,7 @@ use crate::server::rate_limit::Decision;
 use crate::server::staff::accounts::{self, HOURLY_FAILURES};
 use crate::server::staff::audit::Action;
 use crate::server::staff::password::{self, NewPassword, PolicyError};
-use crate::server::staff::sessions::{self, Stage, Staff};
+use crate::server::staff::sessions::{self, Staff, Stage};
 use crate::server::staff::totp;
 use crate::shared::staff::Refusal;
 use axum::extract::{Path, State};
@@ -95,12 +95,14 @@ async fn reauthenticate(
     let waiting = locked(state, user).await?;
     let digits: String = given.chars().filter(|c| !c.is_whitespace()).collect();
     // Six digits cannot be a password (NewPassword: 12 characters or more).
-    let is_code = code_ok && user.totp_secret.is_some() && digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit());
+    let is_code =
+        code_ok && user.totp_secret.is_some() && digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit());
     let proven = if waiting {
         password::verify(given, None).await
     } else if is_code {
         let keys = state.db.keys.as_deref();
-        let secret = user.totp_secret.as_deref().and_then(|s| accounts::open_secret(keys, user.id, s)).unwrap_or_default();
+        let secret =
+            user.totp_secret.as_deref().and_then(|s| accounts::open_secret(keys, user.id, s)).unwrap_or_default();
         match totp::accept(&secret, &digits, now_unix() as u64, user.totp_last_step.map(|s| s as u64)) {
             Some(step) => accounts::use_totp_step(&state.db, user.id, step as i64).await?,
             None => false,
@@ -135,7 +137,8 @@ pub async fn sign_in(
 ) -> Answer {
     per_address_limit(&state, "sign-in", &origin.client).await?;
     let failed = || see_other("/staff/sign-in?m=failed", &[]);
-    let user = accounts::find_by_email(&state.db, &form.email).await?.filter(|u| !u.disabled && u.password_hash.is_some());
+    let user =
+        accounts::find_by_email(&state.db, &form.email).await?.filter(|u| !u.disabled && u.password_hash.is_some());
     let Some(user) = user else {
         // The same argon2 work as a real check, then the same answer.
         password::verify(&form.password, None).await;
@@ -186,7 +189,11 @@ pub struct CodeForm {
 }
 
 /// The account of a session that is part-way through signing in, if still valid.
-async fn pending(state: &AppState, session: &Session, stage: Stage) -> Result<(sessions::State, accounts::User), StaffError> {
+async fn pending(
+    state: &AppState,
+    session: &Session,
+    stage: Stage,
+) -> Result<(sessions::State, accounts::User), StaffError> {
     let s = sessions::state(session).await.filter(|s| s.stage == stage).ok_or(StaffError::Refused(Refusal::SignIn))?;
     let timeouts = state.settings.staff_timeouts;
     if now_unix() - s.last_seen > timeouts.idle.as_secs() as i64 {
@@ -221,7 +228,8 @@ pub async fn two_factor(
         accounts::use_recovery_code(&state.db, user.id, &totp::recovery_hash(code)).await?.then_some("recovery code")
     } else {
         let keys = state.db.keys.as_deref();
-        let secret = user.totp_secret.as_deref().and_then(|s| accounts::open_secret(keys, user.id, s)).unwrap_or_default();
+        let secret =
+            user.totp_secret.as_deref().and_then(|s| accounts::open_secret(keys, user.id, s)).unwrap_or_default();
         let last = user.totp_last_step.map(|s| s as u64);
         match totp::accept(&secret, code, now_unix() as u64, last) {
             Some(step) => accounts::use_totp_step(&state.db, user.id, step as i64).await?.then_some("totp"),
@@ -281,7 +289,8 @@ pub async fn enrol(
             Reauth::Waiting => return Err(redirect("/staff/enrol?m=locked")),
         }
     }
-    let step = totp::accept(&secret, &form.code, now_unix() as u64, None).ok_or_else(|| redirect("/staff/enrol?m=code"))?;
+    let step =
+        totp::accept(&secret, &form.code, now_unix() as u64, None).ok_or_else(|| redirect("/staff/enrol?m=code"))?;
     let codes = totp::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_hash(c)).collect();
     let stored = accounts::seal_secret(state.db.keys.as_deref(), user.id, &secret);
@@ -344,7 +353,11 @@ fn policy_code(e: PolicyError) -> &'static str {
 
 /// `POST /staff/password`: the current password is checked like a sign-in (limits,
 /// failures, audit); a change ends every session, this one included.
-pub async fn change_password(State(state): State<AppState>, post: StaffPost<AnyStaff>, Form(form): Form<PasswordForm>) -> Answer {
+pub async fn change_password(
+    State(state): State<AppState>,
+    post: StaffPost<AnyStaff>,
+    Form(form): Form<PasswordForm>,
+) -> Answer {
     let user = accounts::find(&state.db, post.staff.id).await?.ok_or(Refusal::SignIn)?;
     match reauthenticate(&state, &user, &form.current, false, "password change", &post.origin).await? {
         Reauth::Proven => {}

@@ -92,7 +92,9 @@ impl IntoResponse for StaffError {
                 ),
                 _ => unavailable(),
             },
-            Self::CrossSite => message(StatusCode::FORBIDDEN, "Refused", "This form must be sent from the clinic's own site."),
+            Self::CrossSite => {
+                message(StatusCode::FORBIDDEN, "Refused", "This form must be sent from the clinic's own site.")
+            }
             Self::NotFound(what) => message(StatusCode::NOT_FOUND, "Not found", what),
             Self::TooMany { retry_after_secs } => {
                 let mut r = message(

@@ -32,7 +32,17 @@ pub async fn queue_csv(State(state): State<AppState>, who: SignedIn<ExportsQueue
     audit(&state, Some(&who.staff), Action::ExportCsv, "", &detail, &who.origin).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let header = [
-        "reference", "name", "age", "outcome", "safety_alert", "priority", "plan", "verification", "status", "received", "assignee",
+        "reference",
+        "name",
+        "age",
+        "outcome",
+        "safety_alert",
+        "priority",
+        "plan",
+        "verification",
+        "status",
+        "received",
+        "assignee",
     ];
     let mut ok = out.write_record(header).is_ok();
     for r in &rows {

@@ -49,7 +49,11 @@ permissions! {
 
 /// The staff member of a request and their session, if signed in (every step, within
 /// the time limits, account enabled) with a role that passes `allowed`.
-pub async fn signed_in_as(state: &AppState, parts: &Parts, allowed: fn(Role) -> bool) -> Result<(Staff, Session), Refusal> {
+pub async fn signed_in_as(
+    state: &AppState,
+    parts: &Parts,
+    allowed: fn(Role) -> bool,
+) -> Result<(Staff, Session), Refusal> {
     let session = parts.extensions.get::<Session>().cloned().ok_or(Refusal::Unavailable)?;
     let staff = sessions::current(&session, &state.db, state.settings.staff_timeouts).await?;
     if !allowed(staff.role) {

@@ -26,7 +26,11 @@ type Answer = Result<Response, StaffError>;
 
 /// `GET /staff/submissions/{reference}/270`: the eligibility inquiry as a file for the
 /// clearinghouse.
-pub async fn download_270(State(state): State<AppState>, who: SignedIn<AnyStaff>, Path(reference): Path<String>) -> Answer {
+pub async fn download_270(
+    State(state): State<AppState>,
+    who: SignedIn<AnyStaff>,
+    Path(reference): Path<String>,
+) -> Answer {
     let found = submission(&state, &reference).await?;
     let no_270 = || redirect(format!("/staff/submissions/{}?m=no-270", found.reference.display()));
     if super::pages::no_270_reason(&state, &found.answers).is_some() {
@@ -37,23 +41,25 @@ pub async fn download_270(State(state): State<AppState>, who: SignedIn<AnyStaff>
     let text = crate::server::eligibility::inquiry(&state.db, clinic, payers, &found.answers, &found.reference)
         .await
         .map_err(|e| match e {
-            InquiryError::X12(e) => {
-                // The code only: a builder error may quote the patient's name or payer.
-                tracing::info!(error = e.code(), "270 not possible");
-                no_270()
-            }
-            e => {
-                tracing::warn!(error = %e, "270 control number not drawn");
-                StaffError::Refused(Refusal::Unavailable)
-            }
-        })?;
+        InquiryError::X12(e) => {
+            // The code only: a builder error may quote the patient's name or payer.
+            tracing::info!(error = e.code(), "270 not possible");
+            no_270()
+        }
+        e => {
+            tracing::warn!(error = %e, "270 control number not drawn");
+            StaffError::Refused(Refusal::Unavailable)
+        }
+    })?;
     audit(&state, Some(&who.staff), Action::Download270, found.reference.compact(), "", &who.origin).await?;
     Ok(super::attachment("application/edi-x12", &format!("270-{}.x12", found.reference.compact()), text))
 }
 
 /// The bytes of the uploaded 271: the `file` field, or the text pasted in `text`
 /// (whichever is not blank). `Err` is the message code to go back with.
-async fn uploaded_271(multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<Vec<u8>, &'static str> {
+async fn uploaded_271(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Vec<u8>, &'static str> {
     let mut multipart = multipart.map_err(|_| "271-empty")?;
     let mut bytes: Vec<u8> = Vec::new();
     while let Some(mut field) = multipart.next_field().await.map_err(|_| "271-large")? {
@@ -142,7 +148,8 @@ pub async fn save_verification(
         .map_err(|_| redirect(format!("{page}?m=verification-bad#insurance-h")))?;
     insurance::save(&state.db, found.id, &form, post.staff.id).await?;
     let detail = format!("{} by {}", form.status.as_str(), form.method);
-    audit(&state, Some(&post.staff), Action::ChangeVerification, found.reference.compact(), &detail, &post.origin).await?;
+    audit(&state, Some(&post.staff), Action::ChangeVerification, found.reference.compact(), &detail, &post.origin)
+        .await?;
     let _ = post.session.remove_value(SUGGESTION).await;
     Ok(see_other(&format!("{page}?m=verification-saved#insurance-h"), &[]))
 }

@@ -17,15 +17,15 @@ pub mod pages;
 
 use super::extract::client_of;
 use super::AppState;
+use crate::domain::values::Reference;
 use crate::server::staff::audit::{Action, Entry};
 use crate::server::staff::sessions::Staff;
-use crate::domain::values::Reference;
-use error::StaffError;
 use crate::server::staff::submissions::{self, Submission};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use error::StaffError;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -88,8 +88,9 @@ pub async fn audit(
     origin: &Origin,
 ) -> Result<(), sqlx::Error> {
     let actor = who.map(|s| s.email.as_str()).unwrap_or("anonymous");
-    state.audit.record(
-        &Entry {
+    state
+        .audit
+        .record(&Entry {
             actor_id: who.map(|s| s.id),
             actor,
             action,
@@ -97,11 +98,10 @@ pub async fn audit(
             client: &origin.client,
             request_id: &origin.request_id,
             detail,
-        },
-    )
-    .await
-    .map(|_| ())
-    .inspect_err(|e| tracing::error!(error = %e, action = action.as_str(), "audit write failed"))
+        })
+        .await
+        .map(|_| ())
+        .inspect_err(|e| tracing::error!(error = %e, action = action.as_str(), "audit write failed"))
 }
 
 /// A small complete page for answers that are not a redirect.
@@ -117,7 +117,11 @@ pub fn message(status: StatusCode, title: &str, text: &str) -> Response {
 }
 
 pub fn unavailable() -> Response {
-    message(StatusCode::SERVICE_UNAVAILABLE, "Briefly unavailable", "The database did not answer. Please try again in a minute.")
+    message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Briefly unavailable",
+        "The database did not answer. Please try again in a minute.",
+    )
 }
 
 /// The submission a path's reference names (404 for an unknown or malformed reference).

@@ -13,7 +13,7 @@ use crate::domain::values::Reference;
 use crate::server::http::AppState;
 use crate::server::staff::audit::{Action, Filter as AuditQuery};
 use crate::server::staff::queue::{self, local_time, PER_PAGE};
-use crate::server::staff::sessions::{self, Stage, Staff};
+use crate::server::staff::sessions::{self, Staff, Stage};
 use crate::server::staff::{accounts, audit as audit_log, insurance, submissions, totp};
 use crate::shared::staff::*;
 use axum::http::request::Parts;
@@ -42,7 +42,11 @@ fn answered<T>(gate: Gate<T>) -> Gate<T> {
             None => {
                 if let Some(response) = response {
                     let forbidden = *refusal == Refusal::Forbidden;
-                    response.set_status(if forbidden { StatusCode::FORBIDDEN } else { StatusCode::SERVICE_UNAVAILABLE });
+                    response.set_status(if forbidden {
+                        StatusCode::FORBIDDEN
+                    } else {
+                        StatusCode::SERVICE_UNAVAILABLE
+                    });
                 }
             }
         }
@@ -55,7 +59,12 @@ fn session_of(parts: &Parts) -> Result<Session, Refusal> {
 }
 
 fn me(state: &AppState, s: &Staff) -> Me {
-    Me { name: s.name.clone(), email: s.email.clone(), role: s.role, idle_secs: state.settings.staff_timeouts.idle.as_secs() }
+    Me {
+        name: s.name.clone(),
+        email: s.email.clone(),
+        role: s.role,
+        idle_secs: state.settings.staff_timeouts.idle.as_secs(),
+    }
 }
 
 pub async fn queue(state: &AppState, parts: &Parts, page: u32) -> Gate<QueuePage> {
@@ -72,7 +81,8 @@ async fn queue_page(state: &AppState, parts: &Parts, page: u32) -> Gate<QueuePag
     let page = page.max(1);
     let today = state.settings.today();
     let (rows, total) =
-        queue::page(&state.db, &state.queue_cache, &filter, page, PER_PAGE, staff.role, tz, today, staff.queue_version).await?;
+        queue::page(&state.db, &state.queue_cache, &filter, page, PER_PAGE, staff.role, tz, today, staff.queue_version)
+            .await?;
     // The queue shows names: who looked, and at how many, is audited too.
     let detail = format!("page {page}, {} of {total} rows", rows.len());
     audit(state, Some(&staff), Action::ViewQueue, "", &detail, &Origin::from_parts(parts, state)).await?;
@@ -141,7 +151,10 @@ async fn submission_page(state: &AppState, parts: &Parts, reference: &str) -> Ga
             phq9: e.scores.phq9.zip(e.scores.phq9_band).map(|(n, b)| (n, b.as_str().replace('_', " "))),
             gad7: e.scores.gad7.zip(e.scores.gad7_band).map(|(n, b)| (n, b.as_str().replace('_', " "))),
         }),
-        notes: notes.into_iter().map(|n| NoteView { author: n.author, at: local_time(&n.at, tz), body: n.body }).collect(),
+        notes: notes
+            .into_iter()
+            .map(|n| NoteView { author: n.author, at: local_time(&n.at, tz), body: n.body })
+            .collect(),
         history: history
             .into_iter()
             .map(|h| HistoryView { from: h.from, to: h.to, by: h.by, at: local_time(&h.at, tz) })
@@ -169,7 +182,9 @@ pub fn no_270_reason(state: &AppState, answers: &crate::domain::intake::IntakeAn
     use crate::domain::intake::Plan;
     match answers.insurance.plan {
         Plan::SelfPay => Some("Self-pay: there is no coverage to check.".into()),
-        Plan::Other => Some("The patient's plan is not in the payer directory: check coverage by phone or the payer's portal.".into()),
+        Plan::Other => Some(
+            "The patient's plan is not in the payer directory: check coverage by phone or the payer's portal.".into(),
+        ),
         _ if state.settings.eligibility.is_none() => Some("Set CLINIC_NPI to make eligibility inquiries.".into()),
         _ => None,
     }
@@ -188,12 +203,14 @@ fn manages_accounts(role: Role) -> bool {
 }
 
 pub async fn users(state: &AppState, parts: &Parts) -> Gate<UsersPage> {
-    answered(async {
-        let (staff, session) = signed_in_as(state, parts, manages_accounts).await?;
-        let new_invite = session.remove::<(String, String)>(INVITE_FLASH).await.ok().flatten();
-        Ok(UsersPage { me: me(state, &staff), users: accounts::list(&state.db).await?, new_invite })
-    }
-    .await)
+    answered(
+        async {
+            let (staff, session) = signed_in_as(state, parts, manages_accounts).await?;
+            let new_invite = session.remove::<(String, String)>(INVITE_FLASH).await.ok().flatten();
+            Ok(UsersPage { me: me(state, &staff), users: accounts::list(&state.db).await?, new_invite })
+        }
+        .await,
+    )
 }
 
 pub async fn audit_page(state: &AppState, parts: &Parts, page: u32) -> Gate<AuditPage> {
@@ -234,13 +251,15 @@ async fn audit_log_page(state: &AppState, parts: &Parts, page: u32) -> Gate<Audi
 }
 
 pub async fn account(state: &AppState, parts: &Parts) -> Gate<AccountPage> {
-    answered(async {
-        let (staff, _) = signed_in_as(state, parts, |_| true).await?;
-        let user = accounts::find(&state.db, staff.id).await?.ok_or(Refusal::SignIn)?;
-        let left = accounts::recovery_codes_left(&state.db, staff.id).await?;
-        Ok(AccountPage { me: me(state, &staff), two_factor: user.totp_secret.is_some(), recovery_codes_left: left })
-    }
-    .await)
+    answered(
+        async {
+            let (staff, _) = signed_in_as(state, parts, |_| true).await?;
+            let user = accounts::find(&state.db, staff.id).await?.ok_or(Refusal::SignIn)?;
+            let left = accounts::recovery_codes_left(&state.db, staff.id).await?;
+            Ok(AccountPage { me: me(state, &staff), two_factor: user.totp_secret.is_some(), recovery_codes_left: left })
+        }
+        .await,
+    )
 }
 
 /// The enrolment page: for a session at the enrolment step, or a signed-in user
@@ -283,9 +302,11 @@ async fn enrol_page(state: &AppState, parts: &Parts) -> Gate<EnrolPage> {
 }
 
 pub async fn payers(state: &AppState, parts: &Parts) -> Gate<PayersPage> {
-    answered(async {
-        let (staff, _) = signed_in_as(state, parts, manages_accounts).await?;
-        Ok(PayersPage { me: me(state, &staff), payers: insurance::payers(&state.db).await? })
-    }
-    .await)
+    answered(
+        async {
+            let (staff, _) = signed_in_as(state, parts, manages_accounts).await?;
+            Ok(PayersPage { me: me(state, &staff), payers: insurance::payers(&state.db).await? })
+        }
+        .await,
+    )
 }

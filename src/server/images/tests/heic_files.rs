@@ -3,10 +3,7 @@
 use super::*;
 
 pub(super) fn bx(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-    let mut b = u32::try_from(body.len() + 8)
-        .unwrap()
-        .to_be_bytes()
-        .to_vec();
+    let mut b = u32::try_from(body.len() + 8).unwrap().to_be_bytes().to_vec();
     b.extend_from_slice(kind);
     b.extend_from_slice(body);
     b
@@ -25,12 +22,7 @@ pub(super) struct Item {
 }
 
 pub(super) fn item(id: u32, kind: &[u8; 4], data: &[u8]) -> Item {
-    Item {
-        id,
-        kind: *kind,
-        data: data.to_vec(),
-        in_idat: false,
-    }
+    Item { id, kind: *kind, data: data.to_vec(), in_idat: false }
 }
 
 pub(super) const HEVC_DATA: &[u8] = b"HEVC-IMAGE-DATA-0123456789";
@@ -59,11 +51,7 @@ impl Default for Heic {
             iloc_version: 0,
             field_size: 4,
             infe_version: None,
-            items: vec![
-                item(1, b"hvc1", HEVC_DATA),
-                item(2, b"Exif", EXIF_ITEM),
-                item(3, b"mime", XMP_ITEM),
-            ],
+            items: vec![item(1, b"hvc1", HEVC_DATA), item(2, b"Exif", EXIF_ITEM), item(3, b"mime", XMP_ITEM)],
             in_meta: vec![],
             unreferenced: vec![],
             after_mdat: vec![],
@@ -79,19 +67,10 @@ pub(super) struct Built {
 
 impl Heic {
     pub(super) fn meta(&self, mdat_start: usize) -> (Vec<u8>, Vec<(u32, std::ops::Range<usize>)>) {
-        let hdlr = full_box(
-            b"hdlr",
-            0,
-            &[&[0u8; 4][..], b"pict", &[0; 12], b"\0"].concat(),
-        );
-        let mut iinf_body = u16::try_from(self.items.len())
-            .unwrap()
-            .to_be_bytes()
-            .to_vec();
+        let hdlr = full_box(b"hdlr", 0, &[&[0u8; 4][..], b"pict", &[0; 12], b"\0"].concat());
+        let mut iinf_body = u16::try_from(self.items.len()).unwrap().to_be_bytes().to_vec();
         for it in &self.items {
-            let version = self
-                .infe_version
-                .unwrap_or(if it.id > 0xFFFF { 3 } else { 2 });
+            let version = self.infe_version.unwrap_or(if it.id > 0xFFFF { 3 } else { 2 });
             let mut body = if version == 3 {
                 it.id.to_be_bytes().to_vec()
             } else {
@@ -128,11 +107,7 @@ impl Heic {
                 iloc_body.extend([0, u8::from(it.in_idat)]); // construction method
             }
             iloc_body.extend([0, 0, 0, 1]); // data reference 0, one extent
-            let offset = if it.in_idat {
-                in_idat
-            } else {
-                mdat_start + in_mdat
-            };
+            let offset = if it.in_idat { in_idat } else { mdat_start + in_mdat };
             if fs == 4 {
                 iloc_body.extend(u32::try_from(offset).unwrap().to_be_bytes());
                 iloc_body.extend(u32::try_from(it.data.len()).unwrap().to_be_bytes());
@@ -169,12 +144,7 @@ impl Heic {
         // Offsets do not change the size of `meta`: measure it, then fill them in.
         let mdat_start = ftyp.len() + self.meta(0).0.len() + 8;
         let (meta, ranges) = self.meta(mdat_start);
-        let mut mdat_body: Vec<u8> = self
-            .items
-            .iter()
-            .filter(|i| !i.in_idat)
-            .flat_map(|i| i.data.clone())
-            .collect();
+        let mut mdat_body: Vec<u8> = self.items.iter().filter(|i| !i.in_idat).flat_map(|i| i.data.clone()).collect();
         mdat_body.extend(&self.unreferenced);
         let mut bytes = [ftyp, meta, bx(b"mdat", &mdat_body)].concat();
         for extra in &self.after_mdat {
@@ -204,12 +174,7 @@ pub(super) fn heic_is_recognised_and_its_exif_and_xmp_items_are_blanked_in_place
     let out = image.bytes();
     assert_gone(out, &[b"GPSLatitude-SECRET", b"XMP-SECRET"]);
     assert!(contains(out, HEVC_DATA));
-    let blanked: Vec<_> = built
-        .ranges
-        .iter()
-        .filter(|(id, _)| *id != 1)
-        .map(|(_, r)| r.clone())
-        .collect();
+    let blanked: Vec<_> = built.ranges.iter().filter(|(id, _)| *id != 1).map(|(_, r)| r.clone()).collect();
     assert_eq!(blanked.len(), 2);
     assert_only_blanked(&built.bytes, out, &blanked);
 }
@@ -218,11 +183,7 @@ pub(super) fn heic_is_recognised_and_its_exif_and_xmp_items_are_blanked_in_place
 pub(super) fn heic_item_locations_of_every_version_and_width_are_followed() {
     for iloc_version in [0, 1, 2] {
         for field_size in [4, 8] {
-            let mut spec = Heic {
-                iloc_version,
-                field_size,
-                ..Heic::default()
-            };
+            let mut spec = Heic { iloc_version, field_size, ..Heic::default() };
             if iloc_version == 2 {
                 // Version 2 carries 32-bit item ids (and `infe` version 3).
                 spec.items[1].id = 0x0001_0002;
@@ -230,20 +191,14 @@ pub(super) fn heic_item_locations_of_every_version_and_width_are_followed() {
             let input = spec.build().bytes;
             let out = clean(&input).unwrap().into_bytes();
             assert_gone(&out, &[b"GPSLatitude-SECRET", b"XMP-SECRET"]);
-            assert!(
-                contains(&out, HEVC_DATA),
-                "v{iloc_version}, {field_size}-byte fields"
-            );
+            assert!(contains(&out, HEVC_DATA), "v{iloc_version}, {field_size}-byte fields");
         }
     }
 }
 
 #[test]
 pub(super) fn heic_exif_stored_in_idat_is_blanked() {
-    let mut spec = Heic {
-        iloc_version: 1,
-        ..Heic::default()
-    };
+    let mut spec = Heic { iloc_version: 1, ..Heic::default() };
     spec.items[1].in_idat = true;
     let input = spec.build().bytes;
     let out = clean(&input).unwrap().into_bytes();
@@ -256,10 +211,7 @@ pub(super) fn heic_unreferenced_data_and_unknown_boxes_are_blanked() {
     let xml = full_box(b"xml ", 0, b"<x:xmpmeta>META-XML-SECRET</x:xmpmeta>");
     let udes = full_box(b"udes", 0, b"en\0UDES-SECRET\0\0\0");
     let ipco = bx(b"ipco", &[bx(b"ispe", &[0; 12]), udes].concat());
-    let iprp = bx(
-        b"iprp",
-        &[ipco, full_box(b"ipma", 0, &[0, 0, 0, 0])].concat(),
-    );
+    let iprp = bx(b"iprp", &[ipco, full_box(b"ipma", 0, &[0, 0, 0, 0])].concat());
     let spec = Heic {
         in_meta: vec![iprp, xml],
         unreferenced: b"LEFTOVER-SECRET".to_vec(),
@@ -274,19 +226,10 @@ pub(super) fn heic_unreferenced_data_and_unknown_boxes_are_blanked() {
     assert_eq!(out.len(), input.len());
     assert_gone(
         &out,
-        &[
-            b"META-XML-SECRET",
-            b"UDES-SECRET",
-            b"LEFTOVER-SECRET",
-            b"UUID-XMP-SECRET",
-            b"MOTION-PHOTO-SECRET",
-        ],
+        &[b"META-XML-SECRET", b"UDES-SECRET", b"LEFTOVER-SECRET", b"UUID-XMP-SECRET", b"MOTION-PHOTO-SECRET"],
     );
     assert!(contains(&out, HEVC_DATA));
-    assert!(
-        contains(&out, &bx(b"ispe", &[0; 12])),
-        "image properties are kept"
-    );
+    assert!(contains(&out, &bx(b"ispe", &[0; 12])), "image properties are kept");
     // The removed boxes are now `free` boxes of the same size, so every offset still holds.
     let free_boxes = out.windows(4).filter(|w| w == b"free").count();
     assert_eq!(free_boxes, 3);
@@ -297,50 +240,24 @@ pub(super) fn heic_unreferenced_data_and_unknown_boxes_are_blanked() {
 pub(super) fn heic_cut_anywhere_is_truncated() {
     let input = Heic::default().build().bytes;
     for cut in 12..input.len() {
-        assert_eq!(
-            clean(&input[..cut]),
-            Err(ImageError::Truncated),
-            "cut at {cut}"
-        );
+        assert_eq!(clean(&input[..cut]), Err(ImageError::Truncated), "cut at {cut}");
     }
 }
 
 #[test]
 pub(super) fn avif_is_not_accepted_unless_it_is_also_heic() {
-    let avif = Heic {
-        brands: vec![b"avif", b"mif1", b"miaf"],
-        ..Heic::default()
-    }
-    .build()
-    .bytes;
+    let avif = Heic { brands: vec![b"avif", b"mif1", b"miaf"], ..Heic::default() }.build().bytes;
     assert_eq!(clean(&avif), Err(ImageError::NotAnImage));
-    let both = Heic {
-        brands: vec![b"mif1", b"avif", b"heic"],
-        ..Heic::default()
-    }
-    .build()
-    .bytes;
+    let both = Heic { brands: vec![b"mif1", b"avif", b"heic"], ..Heic::default() }.build().bytes;
     assert_eq!(clean(&both).map(|i| i.kind()), Ok(ImageKind::Heic));
-    let other = Heic {
-        brands: vec![b"isom", b"mp41"],
-        ..Heic::default()
-    }
-    .build()
-    .bytes;
+    let other = Heic { brands: vec![b"isom", b"mp41"], ..Heic::default() }.build().bytes;
     assert_eq!(clean(&other), Err(ImageError::NotAnImage));
 }
 
 #[test]
 pub(super) fn heic_that_cannot_be_followed_is_refused_rather_than_kept_with_metadata() {
     // Item information without item types.
-    assert!(is_unreadable(clean(
-        &Heic {
-            infe_version: Some(1),
-            ..Heic::default()
-        }
-        .build()
-        .bytes
-    )));
+    assert!(is_unreadable(clean(&Heic { infe_version: Some(1), ..Heic::default() }.build().bytes)));
     // An `iloc` version that does not exist yet.
     let mut input = Heic::default().build().bytes;
     let iloc = input.windows(4).position(|w| w == b"iloc").unwrap();
@@ -351,17 +268,8 @@ pub(super) fn heic_that_cannot_be_followed_is_refused_rather_than_kept_with_meta
     spec.items.push(item(4, b"Exif", b""));
     let built = spec.build();
     let mut input = built.bytes.clone();
-    let start = built
-        .ranges
-        .iter()
-        .find(|(id, _)| *id == 4)
-        .unwrap()
-        .1
-        .start;
-    let entry = input
-        .windows(4)
-        .rposition(|w| w == u32::try_from(start).unwrap().to_be_bytes())
-        .unwrap();
+    let start = built.ranges.iter().find(|(id, _)| *id == 4).unwrap().1.start;
+    let entry = input.windows(4).rposition(|w| w == u32::try_from(start).unwrap().to_be_bytes()).unwrap();
     input[entry..entry + 4].copy_from_slice(&40u32.to_be_bytes());
     input[entry + 4..entry + 8].copy_from_slice(&8u32.to_be_bytes());
     assert!(is_unreadable(clean(&input)));

@@ -12,13 +12,8 @@ pub(super) fn segment(marker: u8, contents: &[u8]) -> Vec<u8> {
 /// Entropy-coded data with a stuffed `FF 00` and a restart marker inside.
 pub(super) const SCAN: &[u8] = &[0x12, 0x34, 0xFF, 0x00, 0x56, 0xFF, 0xD0, 0x78, 0x9A, 0xBC];
 pub(super) const ICC: &[u8] = b"ICC_PROFILE\0\x01\x01fake-sRGB-profile";
-pub(super) const JPEG_SECRETS: [&[u8]; 5] = [
-    b"GPSLatitude-SECRET",
-    b"XMP-SECRET",
-    b"IPTC-SECRET",
-    b"COMMENT-SECRET",
-    b"MAKER-SECRET",
-];
+pub(super) const JPEG_SECRETS: [&[u8]; 5] =
+    [b"GPSLatitude-SECRET", b"XMP-SECRET", b"IPTC-SECRET", b"COMMENT-SECRET", b"MAKER-SECRET"];
 
 pub(super) fn jfif() -> Vec<u8> {
     segment(0xE0, b"JFIF\0\x01\x02\x00\x00\x48\x00\x48\x00\x00")
@@ -43,10 +38,7 @@ pub(super) fn jpeg() -> Vec<u8> {
     let mut j = vec![0xFF, 0xD8];
     j.extend(jfif());
     j.extend(segment(0xE1, b"Exif\0\0MM\0\x2aGPSLatitude-SECRET"));
-    j.extend(segment(
-        0xE1,
-        b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>XMP-SECRET",
-    ));
+    j.extend(segment(0xE1, b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>XMP-SECRET"));
     j.extend(segment(0xE2, ICC));
     j.extend(segment(0xED, b"Photoshop 3.0\08BIMIPTC-SECRET"));
     j.extend(segment(0xFE, b"COMMENT-SECRET"));
@@ -73,10 +65,7 @@ pub(super) fn jpeg_is_recognised_and_loses_its_metadata_but_not_its_picture() {
     // A second opinion: img-parts reads the result and finds no APP1, APP13 or COM.
     let parsed = img_parts::jpeg::Jpeg::from_bytes(img_parts::Bytes::copy_from_slice(out)).unwrap();
     for marker in [0xE1, 0xED, 0xFE, 0xE9] {
-        assert!(
-            parsed.segment_by_marker(marker).is_none(),
-            "marker {marker:02X} kept"
-        );
+        assert!(parsed.segment_by_marker(marker).is_none(), "marker {marker:02X} kept");
     }
 }
 
@@ -84,10 +73,7 @@ pub(super) fn jpeg_is_recognised_and_loses_its_metadata_but_not_its_picture() {
 pub(super) fn jpeg_jfif_thumbnail_and_adobe_extras_are_dropped() {
     let mut input = vec![0xFF, 0xD8];
     // JFIF with a 1×1 thumbnail, and an Adobe segment padded with extra bytes.
-    input.extend(segment(
-        0xE0,
-        b"JFIF\0\x01\x02\x00\x00\x48\x00\x48\x01\x01THM",
-    ));
+    input.extend(segment(0xE0, b"JFIF\0\x01\x02\x00\x00\x48\x00\x48\x01\x01THM"));
     input.extend(segment(0xEE, b"Adobe\0\x64\0\0\0\0\x01ADOBE-SECRET"));
     input.extend(frame());
     input.extend(sos());
@@ -133,19 +119,13 @@ pub(super) fn exif_with_orientation(big_endian: bool, orientation: u16) -> Vec<u
 
 #[test]
 pub(super) fn jpeg_keeps_only_the_orientation_of_its_exif() {
-    let rotated = segment(
-        0xE1,
-        b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0",
-    );
+    let rotated = segment(0xE1, b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0");
     for big_endian in [true, false] {
         let mut input = jpeg();
         input.splice(2..2, segment(0xE1, &exif_with_orientation(big_endian, 6)));
         let out = clean(&input).unwrap().into_bytes();
         assert_gone(&out, &JPEG_SECRETS);
-        assert!(
-            contains(&out, &rotated),
-            "orientation 6 kept (big endian: {big_endian})"
-        );
+        assert!(contains(&out, &rotated), "orientation 6 kept (big endian: {big_endian})");
         assert_eq!(out.windows(6).filter(|w| w == b"Exif\0\0").count(), 1);
     }
     // An upright photo needs no Exif at all.
@@ -169,10 +149,7 @@ pub(super) fn jpeg_extra_pictures_after_the_end_are_dropped() {
     input.extend(&second);
     input.extend(b"SEFT trailer SAMSUNG-SECRET");
     let out = clean(&input).unwrap().into_bytes();
-    assert_gone(
-        &out,
-        &[b"MPF-SECRET", b"SECOND-GPS-SECRET", b"SAMSUNG-SECRET"],
-    );
+    assert_gone(&out, &[b"MPF-SECRET", b"SECOND-GPS-SECRET", b"SAMSUNG-SECRET"]);
     assert_eq!(out, clean(&jpeg()).unwrap().into_bytes());
 }
 
@@ -203,11 +180,7 @@ pub(super) fn jpeg_cut_in_half_is_truncated() {
 pub(super) fn jpeg_cut_anywhere_is_truncated() {
     let input = jpeg();
     for cut in 3..input.len() {
-        assert_eq!(
-            clean(&input[..cut]),
-            Err(ImageError::Truncated),
-            "cut at {cut}"
-        );
+        assert_eq!(clean(&input[..cut]), Err(ImageError::Truncated), "cut at {cut}");
     }
 }
 

@@ -14,11 +14,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 fn assert_gone(out: &[u8], secrets: &[&[u8]]) {
     for secret in secrets {
-        assert!(
-            !contains(out, secret),
-            "{} survived",
-            String::from_utf8_lossy(secret)
-        );
+        assert!(!contains(out, secret), "{} survived", String::from_utf8_lossy(secret));
     }
 }
 
@@ -46,10 +42,7 @@ fn empty_file_is_refused() {
 
 #[test]
 fn renamed_text_file_is_not_an_image() {
-    assert_eq!(
-        clean(b"hello, this is not an image"),
-        Err(ImageError::NotAnImage)
-    );
+    assert_eq!(clean(b"hello, this is not an image"), Err(ImageError::NotAnImage));
     // Nor is a PDF or a ZIP, whatever they were called.
     assert_eq!(clean(b"%PDF-1.7\n"), Err(ImageError::NotAnImage));
     assert_eq!(clean(b"PK\x03\x04rest"), Err(ImageError::NotAnImage));
@@ -65,12 +58,7 @@ fn more_than_ten_megabytes_is_too_large_and_ten_is_fine() {
     assert_eq!(input.len(), MAX_BYTES);
     assert_eq!(clean(&input).map(|i| i.kind()), Ok(ImageKind::Jpeg));
     input.push(0);
-    assert_eq!(
-        clean(&input),
-        Err(ImageError::TooLarge {
-            bytes: MAX_BYTES + 1
-        })
-    );
+    assert_eq!(clean(&input), Err(ImageError::TooLarge { bytes: MAX_BYTES + 1 }));
 }
 
 #[test]
@@ -85,14 +73,10 @@ fn each_kind_has_its_media_type() {
 fn messages_are_plain_and_in_both_languages() {
     let errors = [
         ImageError::Empty,
-        ImageError::TooLarge {
-            bytes: MAX_BYTES + 1,
-        },
+        ImageError::TooLarge { bytes: MAX_BYTES + 1 },
         ImageError::NotAnImage,
         ImageError::Truncated,
-        ImageError::Unreadable {
-            reason: "internal detail",
-        },
+        ImageError::Unreadable { reason: "internal detail" },
     ];
     assert_eq!(
         ImageError::TooLarge { bytes: 1 }.to_string(),
@@ -109,10 +93,7 @@ fn messages_are_plain_and_in_both_languages() {
     let english: Vec<String> = errors.iter().map(ToString::to_string).collect();
     let spanish: Vec<&str> = errors.iter().map(ImageError::message_es).collect();
     for (i, (en, es)) in english.iter().zip(&spanish).enumerate() {
-        assert!(
-            !en.contains("internal detail"),
-            "the log reason is never shown"
-        );
+        assert!(!en.contains("internal detail"), "the log reason is never shown");
         assert!(es.contains("Por favor"), "{es}");
         assert_ne!(en.as_str(), *es);
         for j in 0..i {
@@ -128,20 +109,11 @@ fn messages_are_plain_and_in_both_languages() {
 fn fixtures() -> Vec<Vec<u8>> {
     let rich_heic = Heic {
         iloc_version: 1,
-        in_meta: vec![bx(
-            b"iprp",
-            &bx(b"ipco", &full_box(b"udes", 0, b"en\0x\0\0\0")),
-        )],
+        in_meta: vec![bx(b"iprp", &bx(b"ipco", &full_box(b"udes", 0, b"en\0x\0\0\0")))],
         after_mdat: vec![bx(b"uuid", &[0xBE; 20])],
         ..Heic::default()
     };
-    vec![
-        jpeg(),
-        png_from(&png_chunks()),
-        webp(),
-        Heic::default().build().bytes,
-        rich_heic.build().bytes,
-    ]
+    vec![jpeg(), png_from(&png_chunks()), webp(), Heic::default().build().bytes, rich_heic.build().bytes]
 }
 
 /// Whatever `clean` accepts, it accepts again unchanged, and never makes bigger (but for

@@ -7,11 +7,7 @@ pub(super) fn crc32(bytes: &[u8]) -> u32 {
     for &byte in bytes {
         crc ^= u32::from(byte);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
         }
     }
     !crc
@@ -26,16 +22,9 @@ pub(super) fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
 }
 
 /// A 1×1 grey pixel: filter byte 0 and value 0, stored (uncompressed) in a zlib stream.
-pub(super) const IDAT: &[u8] = &[
-    0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01,
-];
-pub(super) const PNG_SECRETS: [&[u8]; 5] = [
-    b"TEXT-SECRET",
-    b"EXIF-SECRET",
-    b"ITXT-SECRET",
-    b"PRIVATE-SECRET",
-    b"\x07\xE9\x0B\x17",
-];
+pub(super) const IDAT: &[u8] = &[0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01];
+pub(super) const PNG_SECRETS: [&[u8]; 5] =
+    [b"TEXT-SECRET", b"EXIF-SECRET", b"ITXT-SECRET", b"PRIVATE-SECRET", b"\x07\xE9\x0B\x17"];
 
 pub(super) fn png_chunks() -> Vec<Vec<u8>> {
     vec![
@@ -82,11 +71,7 @@ pub(super) fn png_missing_iend_is_truncated() {
 pub(super) fn png_cut_anywhere_is_truncated() {
     let input = png_from(&png_chunks());
     for cut in png::SIGNATURE.len()..input.len() {
-        assert_eq!(
-            clean(&input[..cut]),
-            Err(ImageError::Truncated),
-            "cut at {cut}"
-        );
+        assert_eq!(clean(&input[..cut]), Err(ImageError::Truncated), "cut at {cut}");
     }
 }
 
@@ -101,8 +86,5 @@ pub(super) fn png_with_a_damaged_chunk_is_unreadable() {
 #[test]
 pub(super) fn png_without_pixels_is_unreadable() {
     let chunks = png_chunks();
-    assert!(is_unreadable(clean(&png_from(&[
-        chunks[0].clone(),
-        chunks[8].clone()
-    ]))));
+    assert!(is_unreadable(clean(&png_from(&[chunks[0].clone(), chunks[8].clone()]))));
 }

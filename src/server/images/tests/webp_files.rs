@@ -30,10 +30,7 @@ pub(super) const XMP_FLAG: u8 = 0x04;
 
 pub(super) fn webp() -> Vec<u8> {
     riff(&[
-        riff_chunk(
-            b"VP8X",
-            &[ICC_FLAG | EXIF_FLAG | XMP_FLAG, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-        ),
+        riff_chunk(b"VP8X", &[ICC_FLAG | EXIF_FLAG | XMP_FLAG, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
         riff_chunk(b"ICCP", b"fake-sRGB-profile"),
         riff_chunk(b"VP8L", VP8L_DATA),
         riff_chunk(b"EXIF", b"Exif\0\0MM\0\x2aGPSLatitude-SECRET"),
@@ -53,18 +50,12 @@ pub(super) fn webp_is_recognised_and_loses_its_metadata_but_not_its_picture() {
         riff_chunk(b"ICCP", b"fake-sRGB-profile"),
         riff_chunk(b"VP8L", VP8L_DATA),
     ]);
-    assert_eq!(
-        out, expected,
-        "VP8X without the Exif and XMP flags, picture and colours kept"
-    );
+    assert_eq!(out, expected, "VP8X without the Exif and XMP flags, picture and colours kept");
 }
 
 #[test]
 pub(super) fn webp_simple_lossy_file_is_kept_as_it_is() {
-    let input = riff(&[riff_chunk(
-        b"VP8 ",
-        b"\x30\x01\x00\x9d\x01\x2a\x01\x00\x01\x00",
-    )]);
+    let input = riff(&[riff_chunk(b"VP8 ", b"\x30\x01\x00\x9d\x01\x2a\x01\x00\x01\x00")]);
     assert_eq!(clean(&input).unwrap().into_bytes(), input);
 }
 
@@ -81,31 +72,21 @@ pub(super) fn webp_cut_anywhere_is_truncated() {
     let input = webp();
     // One byte short is the tolerated missing padding byte (next test).
     for cut in 12..input.len() - 1 {
-        assert_eq!(
-            clean(&input[..cut]),
-            Err(ImageError::Truncated),
-            "cut at {cut}"
-        );
+        assert_eq!(clean(&input[..cut]), Err(ImageError::Truncated), "cut at {cut}");
     }
 }
 
 #[test]
 pub(super) fn webp_size_may_be_off_by_the_padding_byte() {
     // The last chunk has an odd length; its padding byte is counted but missing.
-    let input = riff(&[
-        riff_chunk(b"VP8L", VP8L_DATA),
-        riff_chunk(b"EXIF", b"GPS-SECRET1"),
-    ]);
+    let input = riff(&[riff_chunk(b"VP8L", VP8L_DATA), riff_chunk(b"EXIF", b"GPS-SECRET1")]);
     assert_eq!(input.last(), Some(&0));
     let out = clean(&input[..input.len() - 1]).unwrap().into_bytes();
     assert_eq!(out, riff(&[riff_chunk(b"VP8L", VP8L_DATA)]));
     // A stray byte after the RIFF is ignored too.
     let mut padded = riff(&[riff_chunk(b"VP8L", VP8L_DATA)]);
     padded.push(0);
-    assert_eq!(
-        clean(&padded).unwrap().into_bytes(),
-        riff(&[riff_chunk(b"VP8L", VP8L_DATA)])
-    );
+    assert_eq!(clean(&padded).unwrap().into_bytes(), riff(&[riff_chunk(b"VP8L", VP8L_DATA)]));
 }
 
 #[test]

@@ -60,21 +60,13 @@ fn texts(page: &Page) -> Vec<(String, Text)> {
         (format!("{}: summary", page.slug), page.summary),
     ];
     for (i, section) in page.sections.iter().enumerate() {
-        out.push((
-            format!("{}: section {i} heading", page.slug),
-            section.heading,
-        ));
+        out.push((format!("{}: section {i} heading", page.slug), section.heading));
         for (j, block) in section.blocks.iter().enumerate() {
             match block {
-                Block::Paragraph(t) => {
-                    out.push((format!("{}: section {i} block {j}", page.slug), *t))
-                }
+                Block::Paragraph(t) => out.push((format!("{}: section {i} block {j}", page.slug), *t)),
                 Block::List(items) => {
                     for (k, t) in items.iter().enumerate() {
-                        out.push((
-                            format!("{}: section {i} block {j} item {k}", page.slug),
-                            *t,
-                        ));
+                        out.push((format!("{}: section {i} block {j} item {k}", page.slug), *t));
                     }
                 }
             }
@@ -84,11 +76,7 @@ fn texts(page: &Page) -> Vec<(String, Text)> {
 }
 
 fn all_text(page: &Page, pick: fn(&Text) -> &'static str) -> String {
-    texts(page)
-        .iter()
-        .map(|(_, t)| pick(t))
-        .collect::<Vec<_>>()
-        .join("\n")
+    texts(page).iter().map(|(_, t)| pick(t)).collect::<Vec<_>>().join("\n")
 }
 
 #[test]
@@ -98,10 +86,7 @@ fn no_page_repeats_a_false_claim_of_the_seed() {
             for s in [t.en, t.es] {
                 let lower = s.to_lowercase();
                 for bad in FORBIDDEN.iter().chain(ALSO_FORBIDDEN.iter()) {
-                    assert!(
-                        !lower.contains(&bad.to_lowercase()),
-                        "{at} contains {bad:?}: {s}"
-                    );
+                    assert!(!lower.contains(&bad.to_lowercase()), "{at} contains {bad:?}: {s}");
                 }
             }
         }
@@ -122,20 +107,10 @@ fn slugs_are_unique_and_exactly_the_eight_pages_in_order() {
 fn titles_and_descriptions_fit_and_no_text_is_empty() {
     for page in PAGES {
         for s in [page.title.en, page.title.es] {
-            assert!(
-                s.chars().count() <= 70,
-                "{}: title too long ({}): {s}",
-                page.slug,
-                s.chars().count()
-            );
+            assert!(s.chars().count() <= 70, "{}: title too long ({}): {s}", page.slug, s.chars().count());
         }
         for s in [page.description.en, page.description.es] {
-            assert!(
-                s.chars().count() < 160,
-                "{}: description too long ({}): {s}",
-                page.slug,
-                s.chars().count()
-            );
+            assert!(s.chars().count() < 160, "{}: description too long ({}): {s}", page.slug, s.chars().count());
         }
         for (at, t) in texts(page) {
             assert!(!t.en.trim().is_empty(), "{at}: empty English");
@@ -151,12 +126,7 @@ fn titles_and_descriptions_fit_and_no_text_is_empty() {
 #[test]
 fn pages_have_the_required_shape() {
     for page in PAGES {
-        assert!(
-            (3..=6).contains(&page.sections.len()),
-            "{}: {} sections",
-            page.slug,
-            page.sections.len()
-        );
+        assert!((3..=6).contains(&page.sections.len()), "{}: {} sections", page.slug, page.sections.len());
         for section in page.sections {
             assert!(
                 (1..=4).contains(&section.blocks.len()),
@@ -173,11 +143,7 @@ fn pages_have_the_required_shape() {
         }
         for s in [page.summary.en, page.summary.es] {
             let sentences = s.matches(['.', '?', '!']).count();
-            assert!(
-                (1..=2).contains(&sentences),
-                "{}: summary has {sentences} sentences",
-                page.slug
-            );
+            assert!((1..=2).contains(&sentences), "{}: summary has {sentences} sentences", page.slug);
         }
         assert_eq!(page.last_reviewed, "2026-11-23", "{}", page.slug);
     }
@@ -186,56 +152,26 @@ fn pages_have_the_required_shape() {
 #[test]
 fn every_page_cites_sources_and_the_safety_page_has_schedule_iii_and_988() {
     for page in PAGES {
-        assert!(
-            (2..=5).contains(&page.sources.len()),
-            "{}: {} sources",
-            page.slug,
-            page.sources.len()
-        );
+        assert!((2..=5).contains(&page.sources.len()), "{}: {} sources", page.slug, page.sources.len());
         for source in page.sources {
-            assert!(
-                !source.citation.trim().is_empty(),
-                "{}: empty citation",
-                page.slug
-            );
+            assert!(!source.citation.trim().is_empty(), "{}: empty citation", page.slug);
         }
     }
-    let safety = PAGES
-        .iter()
-        .find(|p| p.slug == "safety-and-side-effects")
-        .expect("safety page");
+    let safety = PAGES.iter().find(|p| p.slug == "safety-and-side-effects").expect("safety page");
     let en = all_text(safety, |t| t.en);
     let es = all_text(safety, |t| t.es);
-    assert!(
-        en.contains("Schedule III"),
-        "safety page must say Schedule III"
-    );
-    assert!(
-        es.contains("Lista III"),
-        "Spanish safety page must say Lista III"
-    );
-    assert!(
-        en.contains("988") && es.contains("988"),
-        "safety page must show the 988 lifeline"
-    );
+    assert!(en.contains("Schedule III"), "safety page must say Schedule III");
+    assert!(es.contains("Lista III"), "Spanish safety page must say Lista III");
+    assert!(en.contains("988") && es.contains("988"), "safety page must show the 988 lifeline");
 }
 
 #[test]
 fn insurance_page_says_infusions_are_often_not_covered() {
-    let page = PAGES
-        .iter()
-        .find(|p| p.slug == "insurance-and-cost")
-        .expect("insurance page");
+    let page = PAGES.iter().find(|p| p.slug == "insurance-and-cost").expect("insurance page");
     let en = all_text(page, |t| t.en);
     let es = all_text(page, |t| t.es);
-    assert!(
-        en.contains("not covered"),
-        "insurance page must say infusions are often not covered"
-    );
-    assert!(
-        es.contains("no están cubiertas"),
-        "Spanish insurance page must say no están cubiertas"
-    );
+    assert!(en.contains("not covered"), "insurance page must say infusions are often not covered");
+    assert!(es.contains("no están cubiertas"), "Spanish insurance page must say no están cubiertas");
     // In-network is about the consult visit, never a promise of coverage.
     assert!(en.contains("consult visit can be billed"));
     assert!(!en.to_lowercase().contains("covered by your insurance"));
@@ -243,16 +179,9 @@ fn insurance_page_says_infusions_are_often_not_covered() {
 
 #[test]
 fn pain_scale_is_zero_to_ten() {
-    let page = PAGES
-        .iter()
-        .find(|p| p.slug == "diagnosis")
-        .expect("diagnosis page");
+    let page = PAGES.iter().find(|p| p.slug == "diagnosis").expect("diagnosis page");
     let en = all_text(page, |t| t.en);
     let es = all_text(page, |t| t.es);
-    assert!(
-        en.contains("0 to 10")
-            && en.contains("0 means no pain")
-            && en.contains("worst pain you can imagine")
-    );
+    assert!(en.contains("0 to 10") && en.contains("0 means no pain") && en.contains("worst pain you can imagine"));
     assert!(es.contains("del 0 al 10"));
 }
