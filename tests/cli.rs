@@ -206,33 +206,12 @@ fn x12_parse_271_prints_json_and_exits_2_on_garbage() {
 
 #[test]
 fn x12_build_270_prints_the_inquiry_for_a_stored_intake() {
-    use pain_intake::domain::intake::IntakeAnswers;
-    use pain_intake::domain::screening::evaluate;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/intake.db", dir.path().display());
-    let today = jiff::civil::Date::constant(2026, 11, 23);
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let (reference, self_pay_reference) = runtime.block_on(async {
-        let db = pain_intake::server::db::Db::open(&url).await.unwrap();
-        let answers = IntakeAnswers::from_json(&valid_intake(), today).unwrap();
-        let e = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
-        let stored = pain_intake::server::intakes::Writer::start(&db)
-            .insert(&answers, &e, today, None)
-            .await
-            .unwrap()
-            .stored()
-            .clone();
-        let mut self_pay = valid_intake();
-        self_pay["insurance"]["plan"] = serde_json::json!("self_pay");
-        let answers = IntakeAnswers::from_json(&self_pay, today).unwrap();
-        let other = pain_intake::server::intakes::Writer::start(&db)
-            .insert(&answers, &e, today, None)
-            .await
-            .unwrap()
-            .stored()
-            .clone();
-        (stored.reference, other.reference)
-    });
+    let reference = stored_intake(&url, &valid_intake());
+    let mut self_pay = valid_intake();
+    self_pay["insurance"]["plan"] = serde_json::json!("self_pay");
+    let self_pay_reference = stored_intake(&url, &self_pay);
     let out = run(bin()
         .args(["x12", "build-270", "--reference", &reference.display(), "--clinic-npi", "1234567893"])
         .env("DATABASE_URL", &url));
@@ -256,30 +235,25 @@ fn x12_build_270_prints_the_inquiry_for_a_stored_intake() {
     assert_eq!(out.status.code(), Some(2), "a wrong NPI is a configuration error");
 }
 
-/// Stores one intake in the database at `url`; returns its reference.
-fn stored_intake(url: &str) -> pain_intake::domain::values::Reference {
+/// Stores an intake (contract JSON) in the database at `url`; returns its reference.
+fn stored_intake(url: &str, intake: &Value) -> pain_intake::domain::values::Reference {
     use pain_intake::domain::intake::IntakeAnswers;
     use pain_intake::domain::screening::evaluate;
     let today = jiff::civil::Date::constant(2026, 11, 23);
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         let db = pain_intake::server::db::Db::open(url).await.unwrap();
-        let answers = IntakeAnswers::from_json(&valid_intake(), today).unwrap();
+        let answers = IntakeAnswers::from_json(intake, today).unwrap();
         let e = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
-        let stored = pain_intake::server::intakes::Writer::start(&db)
-            .insert(&answers, &e, today, None)
-            .await
-            .unwrap()
-            .stored()
-            .clone();
+        let created = pain_intake::server::intakes::Writer::start(&db).insert(&answers, &e, today, None).await.unwrap();
         db.close().await;
-        stored.reference
+        created.stored().reference.clone()
     })
 }
 
 /// Issue 15, item 14: 270s written by `x12 build-270` in a row and by several processes
 /// at once (as several instances would) never share ISA13, GS06 or BHT03.
 fn build_270_control_numbers_never_repeat(url: &str) {
-    let reference = stored_intake(url).display();
+    let reference = stored_intake(url, &valid_intake()).display();
     let build = || {
         let mut cmd = bin();
         cmd.args(["x12", "build-270", "--reference", &reference, "--clinic-npi", "1234567893"])

@@ -20,17 +20,7 @@ use sqlx::Row;
 
 /// The `data-action` of each audit row on the audit page, newest first.
 fn audit_page_actions(html: &str) -> Vec<String> {
-    html.split("<tr")
-        .skip(1)
-        .filter_map(|chunk| {
-            let tag = &chunk[..chunk.find('>')?];
-            if !tag.contains("data-testid=\"audit-row\"") {
-                return None;
-            }
-            let at = tag.find("data-action=\"")? + "data-action=\"".len();
-            Some(tag[at..at + tag[at..].find('"')?].to_owned())
-        })
-        .collect()
+    row_attributes(html, "audit-row", "data-action")
 }
 
 // ---------------------------------------------------------------------------------

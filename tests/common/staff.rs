@@ -263,19 +263,26 @@ pub fn visible(html: &str) -> String {
     html.replace("<!-- -->", "").replace("<!>", "")
 }
 
-/// The references of the queue rows of a page, top to bottom.
-pub fn queue_refs(html: &str) -> Vec<String> {
+/// The `attr` of every table row marked `data-testid="{testid}"` on a page, top to bottom.
+pub fn row_attributes(html: &str, testid: &str, attr: &str) -> Vec<String> {
+    let marker = format!("data-testid=\"{testid}\"");
+    let key = format!("{attr}=\"");
     html.split("<tr")
         .skip(1)
         .filter_map(|chunk| {
             let tag = &chunk[..chunk.find('>')?];
-            if !tag.contains("data-testid=\"queue-row\"") {
+            if !tag.contains(&marker) {
                 return None;
             }
-            let at = tag.find("data-reference=\"")? + "data-reference=\"".len();
+            let at = tag.find(&key)? + key.len();
             Some(tag[at..at + tag[at..].find('"')?].to_owned())
         })
         .collect()
+}
+
+/// The references of the queue rows of a page, top to bottom.
+pub fn queue_refs(html: &str) -> Vec<String> {
+    row_attributes(html, "queue-row", "data-reference")
 }
 
 /// Every action in the audit log, oldest first.
