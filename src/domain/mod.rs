@@ -5,6 +5,7 @@
 
 pub mod age;
 pub mod decode;
+pub mod followup;
 pub mod i18n;
 pub mod intake;
 pub mod screening;
