@@ -158,6 +158,21 @@ fn invalid_configuration_stops_start_up_with_a_message() {
     let out = run(bin().env("LISTEN_ADDR", "not-an-address"));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
+    // Follow-up windows: 1 minute to a week, whole minutes.
+    for (name, value) in [
+        ("FOLLOW_UP_SAFETY_MINUTES", "0"),
+        ("FOLLOW_UP_EMERGENCY_MINUTES", "10081"),
+        ("FOLLOW_UP_REPEAT_MINUTES", "ten"),
+        ("FOLLOW_UP_ACK_MINUTES", "-5"),
+    ] {
+        let out = run(bin().env(name, value));
+        assert_eq!(out.status.code(), Some(2), "{name}={value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("from 1 to 10080 (a week)") && !stderr.contains("panicked"),
+            "{name}={value}: {stderr}"
+        );
+    }
 }
 
 #[test]
@@ -244,7 +259,10 @@ fn stored_intake(url: &str, intake: &Value) -> pain_intake::domain::values::Refe
         let db = pain_intake::server::db::Db::open(url).await.unwrap();
         let answers = IntakeAnswers::from_json(intake, today).unwrap();
         let e = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
-        let created = pain_intake::server::intakes::Writer::start(&db).insert(&answers, &e, today, None).await.unwrap();
+        let created = pain_intake::server::intakes::Writer::start(&db, Default::default())
+            .insert(&answers, &e, today, None)
+            .await
+            .unwrap();
         db.close().await;
         created.stored().reference.clone()
     })

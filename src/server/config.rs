@@ -3,6 +3,7 @@
 //! Everything is checked here, at start-up: a bad setting stops the program with one
 //! clear message instead of failing on the first request.
 
+use crate::domain::followup::{Minutes, Windows};
 use clap::{Args, Parser, Subcommand};
 use jiff::tz::TimeZone;
 use std::net::SocketAddr;
@@ -143,6 +144,47 @@ impl KeyArgs {
     }
 }
 
+/// How soon an alarming submission must be called back (`safety-followup.md`). Each is
+/// 1 to 10,080 minutes (a week).
+#[derive(Debug, Clone, Args)]
+pub struct FollowUpArgs {
+    /// Minutes to call back after an emergency outcome.
+    #[arg(long, env = "FOLLOW_UP_EMERGENCY_MINUTES", default_value = "60", value_parser = parse_minutes)]
+    pub follow_up_emergency_minutes: Minutes,
+    /// Minutes to call back after a safety alert (PHQ-9 item 9 above 0).
+    #[arg(long, env = "FOLLOW_UP_SAFETY_MINUTES", default_value = "240", value_parser = parse_minutes)]
+    pub follow_up_safety_minutes: Minutes,
+    /// Minutes to call back after an urgent-care outcome.
+    #[arg(long, env = "FOLLOW_UP_URGENT_MINUTES", default_value = "1440", value_parser = parse_minutes)]
+    pub follow_up_urgent_minutes: Minutes,
+    /// Minutes an acknowledgement ("I am on it") holds off escalation.
+    #[arg(long, env = "FOLLOW_UP_ACK_MINUTES", default_value = "60", value_parser = parse_minutes)]
+    pub follow_up_ack_minutes: Minutes,
+    /// Minutes between escalation e-mails while nobody acts.
+    #[arg(long, env = "FOLLOW_UP_REPEAT_MINUTES", default_value = "30", value_parser = parse_minutes)]
+    pub follow_up_repeat_minutes: Minutes,
+}
+
+impl FollowUpArgs {
+    pub fn windows(&self) -> Windows {
+        Windows {
+            emergency: self.follow_up_emergency_minutes,
+            safety: self.follow_up_safety_minutes,
+            urgent: self.follow_up_urgent_minutes,
+            acknowledge: self.follow_up_ack_minutes,
+            repeat: self.follow_up_repeat_minutes,
+        }
+    }
+}
+
+fn parse_minutes(s: &str) -> Result<Minutes, String> {
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .and_then(Minutes::parse)
+        .ok_or_else(|| format!("must be a whole number of minutes from 1 to {} (a week)", Minutes::MAX))
+}
+
 /// The clinic's identifiers in X12 interchanges (from its clearinghouse enrolment).
 #[derive(Debug, Clone, Args)]
 pub struct X12Args {
@@ -272,6 +314,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub keys: KeyArgs,
+
+    #[command(flatten)]
+    pub follow_up: FollowUpArgs,
 
     /// Staff sign-in attempts a minute from one client address (security.md: about 5).
     #[arg(long, env = "SIGN_IN_RATE_LIMIT_PER_MINUTE", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]

@@ -1,6 +1,7 @@
 //! Storing submitted intakes with their screening result.
 
-use super::db::{groups, now_text, numbered, text_at, Db};
+use super::db::{groups, numbered, text_at, Db};
+use crate::domain::followup::{Priority, Windows};
 use crate::domain::intake::{IntakeAnswers, Plan};
 use crate::domain::screening::Evaluation;
 use crate::domain::staff::{pin_rank, priority, VerificationStatus};
@@ -86,10 +87,11 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer for a database.
-    pub fn start(db: &Db) -> Self {
+    /// Starts the writer for a database; `follow_up` sets the deadlines of the safety
+    /// follow-ups that alarming submissions open.
+    pub fn start(db: &Db, follow_up: Windows) -> Self {
         let db = db.detached();
-        Self { jobs: spawn_writer(db.clone()), db }
+        Self { jobs: spawn_writer(db.clone(), follow_up), db }
     }
 
     /// Stores the answers and their evaluation and returns the new reference. When this
@@ -137,12 +139,12 @@ struct Job {
 
 /// Starts the writer task for a database and returns the queue it reads. The task ends
 /// when every sender is gone (the last clone of the [`Writer`] dropped).
-fn spawn_writer(db: Db) -> mpsc::Sender<Job> {
+fn spawn_writer(db: Db, follow_up: Windows) -> mpsc::Sender<Job> {
     let (tx, mut rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
     tokio::spawn(async move {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-            write_batch(&db, std::mem::take(&mut batch)).await;
+            write_batch(&db, &follow_up, std::mem::take(&mut batch)).await;
         }
     });
     tx
@@ -151,11 +153,11 @@ fn spawn_writer(db: Db) -> mpsc::Sender<Job> {
 /// Writes a batch in one transaction. If that fails (a reference collision, a bad row,
 /// the database going away), nothing of it was committed, and each intake is written on
 /// its own so that one failure is reported to its own sender only.
-async fn write_batch(db: &Db, jobs: Vec<Job>) {
+async fn write_batch(db: &Db, follow_up: &Windows, jobs: Vec<Job>) {
     let together = async {
         let rows: Vec<&NewIntake> = jobs.iter().map(|j| &j.row).collect();
         let mut tx = db.pool.begin().await?;
-        let stored = write_rows(db, &mut tx, &rows).await?;
+        let stored = write_rows(db, follow_up, &mut tx, &rows).await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(stored)
     };
@@ -167,14 +169,14 @@ async fn write_batch(db: &Db, jobs: Vec<Job>) {
         }
         Err(_) if jobs.len() > 1 => {
             for job in jobs {
-                let result = insert_one(db, &job.row).await;
+                let result = insert_one(db, follow_up, &job.row).await;
                 let _ = job.reply.send(result);
             }
         }
         Err(e) => {
             // A batch of one is already "on its own": go on only after a unique violation
             // (a reference collision, or a request that made its intake before).
-            let result = if is_unique_violation(&e) { insert_one(db, &jobs[0].row).await } else { Err(e) };
+            let result = if is_unique_violation(&e) { insert_one(db, follow_up, &jobs[0].row).await } else { Err(e) };
             if let Some(job) = jobs.into_iter().next() {
                 let _ = job.reply.send(result);
             }
@@ -188,10 +190,12 @@ async fn write_batch(db: &Db, jobs: Vec<Job>) {
 /// numbered in order of first appearance, as SQLite's named `$N` parameters need.
 async fn write_rows(
     db: &Db,
+    follow_up: &Windows,
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     rows: &[&NewIntake],
 ) -> Result<Vec<Stored>, sqlx::Error> {
-    let now = now_text();
+    let opened = jiff::Timestamp::now();
+    let now = text_at(opened);
     let references: Vec<Reference> = rows.iter().map(|_| random_reference()).collect();
 
     let values: Vec<String> = numbered(rows.len(), 14)
@@ -284,6 +288,26 @@ async fn write_rows(
     }
     outbox.execute(&mut **tx).await?;
 
+    // An alarming submission opens its safety follow-up here, so none is ever stored
+    // without one (safety-followup.md).
+    let alarming: Vec<(&Stored, Priority)> =
+        stored.iter().zip(rows).filter_map(|(s, row)| row.follow_up.map(|p| (s, p))).collect();
+    if !alarming.is_empty() {
+        let sql = format!(
+            "INSERT INTO follow_ups (intake_id, priority, opened_at, deadline) VALUES {}",
+            groups(alarming.len(), 4)
+        );
+        let mut insert = sqlx::query(&sql);
+        for (s, priority) in &alarming {
+            insert = insert
+                .bind(s.id)
+                .bind(priority.as_str())
+                .bind(&now)
+                .bind(text_at(follow_up.deadline(*priority, opened)));
+        }
+        insert.execute(&mut **tx).await?;
+    }
+
     let claimed: Vec<(&Stored, &Once)> =
         stored.iter().zip(rows).filter_map(|(s, row)| row.once.as_ref().map(|o| (s, o))).collect();
     if !claimed.is_empty() {
@@ -338,12 +362,12 @@ async fn earlier(db: &Db, once: &Once) -> Result<Option<(Stored, bool)>, sqlx::E
 
 /// One intake in its own transaction, drawing a new reference when one is taken. When
 /// its [`Once`] already made an intake, that one is the answer and nothing is stored.
-async fn insert_one(db: &Db, row: &NewIntake) -> Result<Created, sqlx::Error> {
+async fn insert_one(db: &Db, follow_up: &Windows, row: &NewIntake) -> Result<Created, sqlx::Error> {
     let mut attempt = 0;
     loop {
         attempt += 1;
         let mut tx = db.pool.begin().await?;
-        match write_rows(db, &mut tx, &[row]).await {
+        match write_rows(db, follow_up, &mut tx, &[row]).await {
             Ok(mut stored) => {
                 tx.commit().await?;
                 return stored
@@ -388,6 +412,8 @@ struct NewIntake {
     scores_json: String,
     evaluated_on: String,
     once: Option<Once>,
+    /// The safety follow-up the submission opens, if it is alarming.
+    follow_up: Option<Priority>,
 }
 
 impl NewIntake {
@@ -423,6 +449,7 @@ impl NewIntake {
             scores_json: to_json(&evaluation.scores)?,
             evaluated_on: evaluated_on.to_string(),
             once,
+            follow_up: Priority::opened_by(evaluation.outcome, evaluation.safety_alert),
         })
     }
 }

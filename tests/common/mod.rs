@@ -143,6 +143,7 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
             timezone: jiff::tz::TimeZone::get("America/Chicago").unwrap(),
         }),
         bench_floors: options.bench_floors,
+        follow_up: pain_intake::domain::followup::Windows::default(),
     };
     let limiter = RateLimiter::new(db.clone(), options.rate_limit_per_minute);
     let leptos_options = LeptosOptions::builder().output_name("pain-intake").site_root("target/site").build();
@@ -155,11 +156,20 @@ impl TestApp {
     /// shared with this one but the database). Use it while `self` lives.
     pub fn twin(&self) -> TestApp {
         let state = AppState {
-            intakes: pain_intake::server::intakes::Writer::start(&self.db),
+            intakes: pain_intake::server::intakes::Writer::start(&self.db, self.state.settings.follow_up),
             audit: pain_intake::server::staff::audit::Writer::start(&self.db),
             queue_cache: Default::default(),
             ..self.state.clone()
         };
+        TestApp { router: http::app(state.clone()), db: self.db.clone(), state, _dir: None }
+    }
+
+    /// Another app instance on the same database with other settings.
+    pub fn with_settings(&self, change: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = (*self.state.settings).clone();
+        change(&mut settings);
+        let state =
+            AppState::new(self.db.clone(), settings, self.state.limiter.clone(), self.state.leptos_options.clone());
         TestApp { router: http::app(state.clone()), db: self.db.clone(), state, _dir: None }
     }
 

@@ -61,6 +61,8 @@ pub struct Settings {
     pub eligibility: Option<crate::server::eligibility::Clinic>,
     /// Whether `POST /bench/insert` is routed (benchmark databases only).
     pub bench_floors: bool,
+    /// The safety follow-up's deadlines and escalation windows.
+    pub follow_up: crate::domain::followup::Windows,
 }
 
 impl Settings {
@@ -85,6 +87,7 @@ impl Settings {
                 }
             }),
             bench_floors: args.bench_floors,
+            follow_up: args.follow_up.windows(),
         }
     }
 
@@ -112,7 +115,7 @@ impl AppState {
     /// The state of one app instance: its writers start here.
     pub fn new(db: Db, settings: Settings, limiter: RateLimiter, leptos_options: LeptosOptions) -> Self {
         Self {
-            intakes: intakes::Writer::start(&db),
+            intakes: intakes::Writer::start(&db, settings.follow_up),
             audit: audit::Writer::start(&db),
             queue_cache: Default::default(),
             db,
