@@ -518,3 +518,34 @@ async fn text_with_a_closing_textarea_tag_comes_back_as_text() {
         assert!(html.contains("&amp; &lt;b&gt;</textarea>"), "{step}");
     }
 }
+
+#[tokio::test]
+async fn a_safety_alert_result_promises_a_call_today_and_shows_988_in_spanish_too() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    for step in Step::ALL.iter().copied() {
+        let body = if step == Step::Mood {
+            let mut pairs = vec!["mood_choice=answer".to_owned()];
+            pairs.extend((0..9).map(|i| format!("clinical.mood.phq9.{i}={}", if i == 8 { 1 } else { 0 })));
+            pairs.extend((0..7).map(|i| format!("clinical.mood.gad7.{i}=0")));
+            pairs.push("nav=next".into());
+            pairs.join("&")
+        } else {
+            step_body(step)
+        };
+        let reply = app.send(form_post(&format!("/intake/{}", step.as_str()), &cookie, &body)).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{step}");
+    }
+    let page = app.send(Request::get("/intake/result").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    let html = page.text();
+    assert!(html.contains("data-testid=\"lifeline\""), "{html}");
+    assert!(html.contains("oprima el 2") && html.contains("AYUDA"), "the Spanish 988 route");
+    assert!(html.contains("We will try to call you today during business hours"), "{html}");
+    assert!(html.contains("not watched around the clock") && html.contains("href=\"tel:911\""));
+    assert!(!html.contains("2 business days"), "no promise of a wait on a safety alert");
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM follow_ups WHERE priority = 'safety'").await,
+        1,
+        "the wizard opens the follow-up too"
+    );
+}

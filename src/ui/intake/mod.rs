@@ -372,6 +372,10 @@ pub fn LifelineBox() -> impl IntoView {
                 " "
                 <a href="sms:988" class="button secondary">{tr(l, "Text 988", "Enviar mensaje al 988")}</a>
             </p>
+            // The Lifeline's Spanish line, on every page: a reader may prefer Spanish to talk.
+            <p lang="es" data-testid="lifeline-es">
+                "En español: llame al 988 y oprima el 2, o envíe la palabra AYUDA por mensaje de texto al 988."
+            </p>
         </div>
     }
 }
@@ -629,12 +633,19 @@ pub fn IntakeResult() -> impl IntoView {
 fn ResultView(result: ResultData) -> impl IntoView {
     let l = use_locale();
     let class = format!("notice outcome outcome-{}", result.outcome.as_str());
-    let next = match result.outcome {
+    let next = if result.safety_alert && result.outcome != Outcome::Emergency {
+        // safety-followup.md: a call today, and no promise the form is watched.
+        tr(l,
+            "We will try to call you today during business hours. This form is not watched around the clock: if you are in danger now, call 911.",
+            "Intentaremos llamarle hoy en horario de oficina. Este formulario no se revisa las 24 horas: si está en peligro ahora, llame al 911.")
+    } else {
+        match result.outcome {
         Outcome::Emergency => tr(l, "Call 911 or go to the nearest emergency room now. The clinic will see your answers, but do not wait for a call.", "Llame al 911 o vaya a la sala de emergencias más cercana ahora. La clínica verá sus respuestas, pero no espere una llamada."),
         Outcome::UrgentCare => tr(l, "See your doctor or an urgent care clinic today or tomorrow. The clinic will keep your answers; the consult waits until that visit.", "Vea a su médico o vaya a una clínica de atención urgente hoy o mañana. La clínica guardará sus respuestas; la consulta espera hasta esa visita."),
         Outcome::ClinicianReview => tr(l, "A clinician will review your answers and call you, usually within 2 business days, before a consult is booked.", "Un profesional clínico revisará sus respuestas y le llamará, por lo general en un plazo de 2 días hábiles, antes de programar una consulta."),
         Outcome::NotYet => tr(l, "Talk with your own doctor about the options above. You are welcome to come back if things change.", "Hable con su propio médico sobre las opciones de arriba. Puede regresar si su situación cambia."),
         Outcome::ConsultRecommended => tr(l, "The clinic will contact you, usually within 2 business days, to book a consult and check your insurance.", "La clínica se comunicará con usted, por lo general en un plazo de 2 días hábiles, para programar una consulta y revisar su seguro."),
+        }
     };
     view! {
         <section class="page narrow result">
@@ -650,7 +661,10 @@ fn ResultView(result: ResultData) -> impl IntoView {
             <p class="reference" data-testid="reference">{result.reference.clone()}</p>
             <p>{tr(l, "Please have it ready when you call the clinic.", "Téngalo a la mano cuando llame a la clínica.")}</p>
             <h2>{tr(l, "What happens next", "Qué sigue")}</h2>
-            <p>{next}</p>
+            <p data-testid="next">{next}</p>
+            {(result.safety_alert || result.outcome == Outcome::Emergency).then(|| view! {
+                <p><a href="tel:911" class="button danger">{tr(l, "Call 911", "Llamar al 911")}</a></p>
+            })}
             <h2>{tr(l, "About insurance", "Sobre el seguro")}</h2>
             <p>{tr(l,
                 "The clinic is in-network with Blue Cross Blue Shield of Texas, UnitedHealthcare and Cigna for the consult visit. Ketamine infusions themselves are often not covered by insurance and are self-pay; the clinic checks your benefits and explains prices before any treatment.",
