@@ -417,3 +417,24 @@ async fn staff_pages_answer_while_other_app_instances_are_built() {
     let built = builder.join().expect("the app builder");
     assert!(built > 0, "no app instance was built meanwhile");
 }
+
+#[tokio::test]
+async fn staff_pages_read_as_staff_expect_phone_numbers_counts_and_no_patient_footer() {
+    let app = spawn(Backend::Sqlite).await;
+    let (_admin, clinician, _desk) = create_team(&app).await;
+    let mut one = valid_intake();
+    one["patient"]["phone"] = json!("214.555.0182");
+    let reference = app.submit_intake(&one).await;
+    let cookie = app.sign_in(&clinician).await;
+    let queue = app.get_with("/staff", &cookie).await.text();
+    assert_eq!(testid_text(&queue, "queue-total").as_deref().map(str::trim), Some("1 submission"), "{queue}");
+    assert!(!queue.contains("call or text 988"), "the patients' crisis footer is not on staff pages");
+    let page = visible(&app.get_with(&format!("/staff/submissions/{reference}"), &cookie).await.text());
+    assert!(page.contains("(214) 555-0182"), "the phone as a number reads: {page}");
+    assert!(!page.contains("2145550182"));
+    app.submit_intake(&valid_intake()).await;
+    let queue = app.get_with("/staff", &cookie).await.text();
+    assert_eq!(testid_text(&queue, "queue-total").as_deref().map(str::trim), Some("2 submissions"));
+    // Patients still see it.
+    assert!(app.get("/learn").await.text().contains("call or text 988"));
+}

@@ -167,11 +167,14 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <footer class="site-footer">
-                <p>
-                    {tr(l,
-                        "If you think you are having a medical emergency, call 911. If you are thinking about harming yourself, call or text 988.",
-                        "Si cree que tiene una emergencia médica, llame al 911. Si está pensando en hacerse daño, llame o envíe un mensaje de texto al 988.")}
-                </p>
+                // The patients' crisis line; staff pages are not for patients.
+                <Show when=move || !is_staff_path()>
+                    <p>
+                        {tr(l,
+                            "If you think you are having a medical emergency, call 911. If you are thinking about harming yourself, call or text 988.",
+                            "Si cree que tiene una emergencia médica, llame al 911. Si está pensando en hacerse daño, llame o envíe un mensaje de texto al 988.")}
+                    </p>
+                </Show>
                 <p>{clinic}</p>
             </footer>
             // Last in the page: islands hydrate in document order, so when this one runs

@@ -150,7 +150,13 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
                     tr(l, "Sex assigned at birth", "Sexo asignado al nacer").to_owned(),
                     text(a, "patient.sex_at_birth").map(|s| pick(l, labels::sex(&s)).to_owned()).unwrap_or_else(none),
                 ),
-                (tr(l, "Phone", "Teléfono").to_owned(), t("patient.phone")),
+                // As a phone number reads, `(214) 555-0182`, not the ten digits stored.
+                (
+                    tr(l, "Phone", "Teléfono").to_owned(),
+                    crate::domain::values::Phone::parse(&t("patient.phone"))
+                        .map(|p| p.display())
+                        .unwrap_or_else(|_| t("patient.phone")),
+                ),
                 (
                     tr(l, "Email", "Correo electrónico").to_owned(),
                     text(a, "patient.email").unwrap_or_else(|| "—".into()),

@@ -155,7 +155,7 @@ pub fn QueuePage() -> impl IntoView {
                             <section class="page wide">
                                 <h1>"Review queue"</h1>
                                 {filters(&p.filter, clinical)}
-                                <p class="summary" data-testid="queue-total">{format!("{total} submissions")}
+                                <p class="summary" data-testid="queue-total">{if total == 1 { "1 submission".to_owned() } else { format!("{total} submissions") }}
                                     {exports.then(|| view! { <span>" · " <a href="/staff/export.csv" download>"Download CSV"</a></span> })}
                                 </p>
                                 <div class="table-scroll">
