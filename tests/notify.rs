@@ -6,11 +6,14 @@
 mod common;
 
 use common::*;
+use jiff::{SignedDuration, Timestamp};
+use pain_intake::domain::followup::{CloseOutcome, Windows};
 use pain_intake::domain::intake::IntakeAnswers;
 use pain_intake::domain::screening::{evaluate, Evaluation};
 use pain_intake::domain::staff::Priority;
 use pain_intake::domain::values::Reference;
 use pain_intake::server::db::Db;
+use pain_intake::server::follow_ups;
 use pain_intake::server::intakes;
 use pain_intake::server::notify::{self, Mailer, NotifyConfig};
 use serde_json::Value;
@@ -223,8 +226,8 @@ async fn make_due(db: &Db) {
 }
 
 fn seconds_from_now(timestamp: &str) -> i64 {
-    let at: jiff::Timestamp = timestamp.parse().expect("stored timestamp");
-    (at - jiff::Timestamp::now()).get_seconds()
+    let at: Timestamp = timestamp.parse().expect("stored timestamp");
+    (at - Timestamp::now()).get_seconds()
 }
 
 /// A header's value, unfolded, with RFC 2047 encoded words decoded.
@@ -589,7 +592,7 @@ on_both_databases! {
         within(async {
             let (db, _dir) = fresh_db(backend).await;
             let server = SmtpServer::start().await;
-            let worker = notify::spawn_worker(db.clone(), config(&server.url()));
+            let worker = notify::spawn_worker(db.clone(), config(&server.url()), Default::default());
             let (reference, _) = submit(&db, &valid_intake()).await;
             let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
             while server.messages().is_empty() {
@@ -651,4 +654,141 @@ fn retries_double_from_30_seconds_up_to_an_hour() {
     let secs: Vec<u64> = (1..=12).map(|n| notify::backoff(n).as_secs()).collect();
     assert_eq!(secs, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600, 3600, 3600]);
     assert_eq!(notify::backoff(1_000_000).as_secs(), 3600);
+}
+
+// ---------------------------------------------------------------------------------
+// Escalations of overdue safety follow-ups (safety-followup.md), with the clock passed in.
+
+const ON_CALL: &str = "oncall@clinic.test";
+
+/// A safety-alert intake (PHQ-9 item 9) for Jane Doe.
+fn self_harm() -> Value {
+    intake_with_clinical_of("self-harm-item.json")
+}
+
+/// The follow-up of a stored submission: (id, deadline).
+async fn follow_up_of(db: &Db, reference: &Reference) -> (i64, Timestamp) {
+    let row = sqlx::query(
+        "SELECT f.id, f.deadline FROM follow_ups f JOIN intakes i ON i.id = f.intake_id WHERE i.reference = $1",
+    )
+    .bind(reference.compact())
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    (row.try_get("id").unwrap(), row.try_get::<String, _>("deadline").unwrap().parse().unwrap())
+}
+
+fn minutes(n: i64) -> SignedDuration {
+    SignedDuration::from_mins(n)
+}
+
+/// The escalation e-mails the server received, as (subject, recipients, body).
+fn escalations_received(server: &SmtpServer) -> Vec<(String, Vec<String>, String)> {
+    server
+        .messages()
+        .into_iter()
+        .map(|m| (header(&m.data, "Subject"), m.rcpt_to.clone(), m.data.clone()))
+        .filter(|(subject, _, _)| subject.starts_with("OVERDUE"))
+        .collect()
+}
+
+on_both_databases! {
+    async fn an_overdue_follow_up_escalates_to_on_call_and_the_clinic_until_someone_acts(backend) {
+        within(async {
+            let (db, _dir) = fresh_db(backend).await;
+            let server = SmtpServer::start().await;
+            let mailer = Mailer::new(&config(&server.url()).with_on_call(ON_CALL).unwrap()).unwrap();
+            let windows = Windows::default(); // safety 240 min, acknowledged for 60, again every 30
+            let (reference, _) = submit(&db, &self_harm()).await;
+            let (id, deadline) = follow_up_of(&db, &reference).await;
+
+            // Before the deadline nothing goes out; at it, step 1, once.
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline - SignedDuration::from_secs(1)).await.unwrap(), 0);
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline).await.unwrap(), 1);
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(1)).await.unwrap(), 0, "once per step");
+            assert_eq!(notify::send_due(&db, &mailer).await.unwrap(), 2, "the new-intake e-mail and step 1");
+            let sent = escalations_received(&server);
+            assert_eq!(sent.len(), 1);
+            let (subject, to, data) = &sent[0];
+            assert!(subject.contains(&reference.display()) && subject.contains("safety") && subject.contains("escalation 1"), "{subject}");
+            let mut to = to.clone();
+            to.sort();
+            assert_eq!(to, vec![CLINIC.to_owned(), ON_CALL.to_owned()], "on call and the clinic");
+            assert!(data.contains(&format!("{PUBLIC_URL}/staff/submissions/{}#follow-up", reference.display())), "{data}");
+            let body = data.split("\r\n\r\n").nth(1).unwrap_or_default();
+            for phi in ["Jane", "Doe", "PHQ", "harm", "suicid", "mood"] {
+                assert!(!body.contains(phi) && !subject.contains(phi), "the e-mail holds no patient details ({phi}):\n{data}");
+            }
+
+            // Repeated every 30 minutes while nobody acts.
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(29)).await.unwrap(), 0);
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(30)).await.unwrap(), 1);
+            assert_eq!(notify::send_due(&db, &mailer).await.unwrap(), 1);
+            assert!(escalations_received(&server)[1].0.contains("30 min overdue (escalation 2)"));
+
+            // Acknowledged at +40: quiet for an hour, then again if still open.
+            let clinician = pain_intake::server::staff::accounts::create(
+                &db, "cleo@clinic.test", "Cleo Clinician", pain_intake::domain::staff::Role::Clinician, None,
+            ).await.unwrap();
+            follow_ups::acknowledge(&db, id, clinician, deadline + minutes(40)).await.unwrap();
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(99)).await.unwrap(), 0);
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(100)).await.unwrap(), 1);
+            assert_eq!(notify::send_due(&db, &mailer).await.unwrap(), 1);
+            assert!(escalations_received(&server)[2].0.contains("1 h 40 min overdue (escalation 3)"));
+
+            // Closed: no more e-mails, ever.
+            follow_ups::close(&db, id, clinician, CloseOutcome::ReachedSafePlan, "", deadline + minutes(110)).await.unwrap();
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(600)).await.unwrap(), 0);
+            assert_eq!(notify::send_due(&db, &mailer).await.unwrap(), 0);
+            assert_eq!(escalations_received(&server).len(), 3);
+        })
+        .await
+    }
+
+    async fn two_app_instances_send_each_escalation_step_exactly_once(backend) {
+        within(async {
+            let (url, _dir) = fresh_db_url(backend).await;
+            let first = Db::open(&url).await.unwrap().with_keys(Some(test_keys()));
+            let second = Db::connect(&url).await.unwrap().with_keys(Some(test_keys()));
+            let server = SmtpServer::start().await;
+            server.state.delay_ms.store(20, Ordering::SeqCst);
+            let windows = Windows::default();
+            let mut references = Vec::new();
+            for _ in 0..4 {
+                references.push(submit(&first, &self_harm()).await.0);
+            }
+            let (_, deadline) = follow_up_of(&first, &references[0]).await;
+            let (mailer_a, mailer_b) = (mailer(&server), mailer(&server));
+            // Three steps, each noticed by both instances at once, then sent by both at once.
+            for step in 0..3 {
+                let at = deadline + minutes(30 * step) + minutes(1);
+                let (a, b) = tokio::join!(
+                    follow_ups::escalate_due(&first, &windows, at),
+                    follow_ups::escalate_due(&second, &windows, at)
+                );
+                assert_eq!(a.unwrap() + b.unwrap(), references.len(), "step {}", step + 1);
+                let (a, b) = tokio::join!(notify::send_due(&first, &mailer_a), notify::send_due(&second, &mailer_b));
+                a.unwrap();
+                b.unwrap();
+            }
+            let mut subjects: Vec<String> = escalations_received(&server).into_iter().map(|(s, _, _)| s).collect();
+            assert_eq!(subjects.len(), 12, "{subjects:?}");
+            subjects.sort();
+            subjects.dedup();
+            assert_eq!(subjects.len(), 12, "no step was sent twice");
+            for r in &references {
+                for step in 1..=3 {
+                    let tag = format!("(escalation {step})");
+                    assert_eq!(subjects.iter().filter(|s| s.contains(&r.display()) && s.ends_with(&tag)).count(), 1, "{r:?} {tag}");
+                }
+            }
+        })
+        .await
+    }
+}
+
+#[test]
+fn an_on_call_address_that_is_not_one_is_refused() {
+    let err = config("smtp://127.0.0.1:2525").with_on_call("not an address").unwrap_err();
+    assert!(err.to_string().contains("on-call"), "{err}");
 }

@@ -185,21 +185,37 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         // Hashed asset names when the build wrote hash.txt beside the binary.
         .hash_files(http::assets::hashed())
         .build();
-    // New-submission e-mails: checked now, so a bad SMTP setting stops start-up.
+    // The clinic's e-mails (new submissions, follow-up escalations): checked now, so a
+    // bad SMTP setting stops start-up.
     let notify = match (&args.smtp_url, &args.notify_to) {
-        (Some(url), Some(to)) => Some(
-            super::notify::NotifyConfig::new(url, &args.notify_from, to, &args.clinic_name, args.public_url.as_str())
-                .map_err(|e| e.to_string())?,
-        ),
+        (Some(url), Some(to)) => {
+            let config = super::notify::NotifyConfig::new(
+                url,
+                &args.notify_from,
+                to,
+                &args.clinic_name,
+                args.public_url.as_str(),
+            )
+            .map_err(|e| e.to_string())?;
+            Some(match &args.on_call_email {
+                Some(on_call) => config.with_on_call(on_call).map_err(|e| e.to_string())?,
+                None => config,
+            })
+        }
         (Some(_), None) => {
             return Err("SMTP_URL is set but NOTIFY_TO is not: say which address gets the e-mails".into())
+        }
+        (None, _) if args.on_call_email.is_some() => {
+            return Err("ON_CALL_EMAIL is set but SMTP_URL is not: escalations could not be sent".into())
         }
         (None, _) => None,
     };
     if let Some(config) = notify {
-        super::notify::spawn_worker(db.clone(), config);
+        super::notify::spawn_worker(db.clone(), config, args.follow_up.windows());
     } else {
-        tracing::info!("SMTP_URL not set: new-submission e-mails stay in the outbox");
+        tracing::warn!(
+            "SMTP_URL not set: new-submission e-mails wait in the outbox, overdue follow-ups are not escalated"
+        );
     }
     if args.bench_floors {
         http::bench::prepare(&db).await.map_err(|e| format!("cannot prepare the benchmark floor table: {e}"))?;

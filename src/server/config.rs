@@ -339,6 +339,11 @@ pub struct ServeArgs {
     #[arg(long, env = "NOTIFY_FROM", default_value = "pain-intake@localhost")]
     pub notify_from: String,
 
+    /// Who is paged by e-mail when a safety follow-up is overdue and nobody acknowledged
+    /// it (besides NOTIFY_TO). Needs SMTP_URL.
+    #[arg(long, env = "ON_CALL_EMAIL")]
+    pub on_call_email: Option<String>,
+
     /// Adds `POST /bench/insert`, the bare-INSERT floor `make bench` compares intakes
     /// with, and its scratch table. For benchmark databases only.
     #[arg(long, env = "BENCH_FLOORS", default_value_t = false)]

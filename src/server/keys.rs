@@ -22,11 +22,14 @@ enum Plain {
 }
 
 /// Every sealed column: table, column, and how its unsealed values look.
-const COLUMNS: [(&str, &str, Plain); 4] = [
+const COLUMNS: [(&str, &str, Plain); 6] = [
     ("intakes", "answers", Plain::Text),
     ("drafts", "answers", Plain::Text),
     ("card_images", "data", Plain::Base64),
     ("users", "totp_secret", Plain::Text),
+    // A clinician's words about a safety call (safety-followup.md).
+    ("follow_ups", "note", Plain::Text),
+    ("follow_up_attempts", "note", Plain::Text),
 ];
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

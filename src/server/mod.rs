@@ -7,6 +7,7 @@ pub mod crypto;
 pub mod db;
 pub mod drafts;
 pub mod eligibility;
+pub mod follow_ups;
 pub mod http;
 pub mod images;
 pub mod intakes;

@@ -1,8 +1,11 @@
-//! New-submission e-mails to the clinic, sent from the `notifications` outbox.
+//! The clinic's e-mails, sent from two outboxes: `notifications` (one per new
+//! submission) and `escalations` (one per escalation step of an overdue safety
+//! follow-up, `safety-followup.md`).
 //!
 //! `intakes::Writer::insert` adds one outbox row in the same transaction as the intake, so a
-//! submission is never lost or slowed by the mail server; the worker here sends the
-//! rows. Several app instances may run the worker against one database: each row is
+//! submission is never lost or slowed by the mail server, and `follow_ups::escalate_due`
+//! adds one in the transaction that takes an escalation step; the worker here takes the
+//! due steps and sends the rows of both outboxes with the same machinery. Several app instances may run the worker against one database: each row is
 //! claimed with a conditional UPDATE before it is sent, so only one of them sends it.
 //! Delivery is at least once: an instance that dies between the SMTP reply and marking
 //! the row sent leaves it to be sent again when its claim runs out.
@@ -12,6 +15,7 @@
 //! reasons stay behind the staff sign-in, one link away.
 
 use super::db::{is_unavailable, now_text, Db};
+use crate::domain::followup::{self, Windows};
 use crate::domain::staff::Priority;
 use crate::domain::values::Reference;
 use lettre::message::header::ContentType;
@@ -61,6 +65,8 @@ pub struct NotifyConfig {
     pub from: Mailbox,
     /// The clinic's address that receives one e-mail per submission.
     pub to: Mailbox,
+    /// `ON_CALL_EMAIL`: who else gets the escalations of overdue follow-ups.
+    pub on_call: Option<Mailbox>,
     pub clinic_name: String,
     /// The app's address as staff reach it, without a trailing slash.
     pub public_url: String,
@@ -100,6 +106,7 @@ impl NotifyError {
 impl NotifyConfig {
     /// Checks the settings: the SMTP URL as the mailer will read it, both addresses
     /// (`notify@clinic.example` or `Clinic <notify@clinic.example>`), the public URL.
+    /// Escalations go to `to` only until [`NotifyConfig::with_on_call`] adds someone.
     pub fn new(smtp_url: &str, from: &str, to: &str, clinic_name: &str, public_url: &str) -> Result<Self, NotifyError> {
         if let Err(e) = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url) {
             return Err(NotifyError::SmtpUrl { url: redact(smtp_url), reason: scrub(&e.to_string(), smtp_url) });
@@ -120,9 +127,20 @@ impl NotifyConfig {
             smtp_url: smtp_url.to_owned(),
             from: address("from", from)?,
             to: address("to", to)?,
+            on_call: None,
             clinic_name: clinic_name.trim().to_owned(),
             public_url: public.to_owned(),
         })
+    }
+
+    /// Also sends the escalations of overdue follow-ups to `on_call` (`ON_CALL_EMAIL`).
+    pub fn with_on_call(self, on_call: &str) -> Result<Self, NotifyError> {
+        let on_call = on_call.trim().parse::<Mailbox>().map_err(|e| NotifyError::Address {
+            which: "on-call",
+            value: on_call.to_owned(),
+            reason: e.to_string(),
+        })?;
+        Ok(Self { on_call: Some(on_call), ..self })
     }
 }
 
@@ -133,6 +151,7 @@ impl std::fmt::Debug for NotifyConfig {
             .field("smtp_url", &redact(&self.smtp_url))
             .field("from", &self.from.to_string())
             .field("to", &self.to.to_string())
+            .field("on_call", &self.on_call.as_ref().map(ToString::to_string))
             .field("clinic_name", &self.clinic_name)
             .field("public_url", &self.public_url)
             .finish()
@@ -172,6 +191,7 @@ pub struct Mailer {
 struct MailerInner {
     from: Mailbox,
     to: Mailbox,
+    on_call: Option<Mailbox>,
     clinic_name: String,
     public_url: String,
 }
@@ -191,26 +211,35 @@ impl Mailer {
             inner: Arc::new(MailerInner {
                 from: config.from.clone(),
                 to: config.to.clone(),
+                on_call: config.on_call.clone(),
                 clinic_name: config.clinic_name.clone(),
                 public_url: config.public_url.trim_end_matches('/').to_owned(),
             }),
         })
     }
 
-    /// The e-mail announcing one submission.
-    pub fn compose(&self, reference: &Reference, priority: Priority) -> Result<Message, NotifyError> {
+    /// The e-mail as it goes out: a new submission to the clinic's address; an
+    /// escalation to the on-call address and the clinic's.
+    pub fn compose(&self, mail: &Mail) -> Result<Message, NotifyError> {
         let m = &self.inner;
-        Ok(Message::builder()
-            .from(m.from.clone())
-            .to(m.to.clone())
-            .subject(subject(reference, priority))
-            .header(ContentType::TEXT_PLAIN)
-            .body(body(&m.clinic_name, &m.public_url, reference, priority))?)
+        let mut message = Message::builder().from(m.from.clone());
+        let (subject, body) = match mail {
+            Mail::NewIntake { reference, priority } => {
+                (subject(reference, *priority), body(&m.clinic_name, &m.public_url, reference, *priority))
+            }
+            Mail::Escalation(e) => {
+                if let Some(on_call) = m.on_call.as_ref().filter(|o| o.email != m.to.email) {
+                    message = message.to(on_call.clone());
+                }
+                (escalation_subject(e), escalation_body(&m.clinic_name, &m.public_url, e))
+            }
+        };
+        Ok(message.to(m.to.clone()).subject(subject).header(ContentType::TEXT_PLAIN).body(body)?)
     }
 
-    /// Sends the e-mail for one submission, giving up after [`SEND_TIMEOUT`].
-    pub async fn send(&self, reference: &Reference, priority: Priority) -> Result<(), NotifyError> {
-        let message = self.compose(reference, priority)?;
+    /// Sends one e-mail, giving up after [`SEND_TIMEOUT`].
+    pub async fn send(&self, mail: &Mail) -> Result<(), NotifyError> {
+        let message = self.compose(mail)?;
         match tokio::time::timeout(SEND_TIMEOUT, self.transport.send(message)).await {
             Ok(sent) => sent.map(|_| ()).map_err(NotifyError::from),
             Err(_) => Err(NotifyError::Timeout),
@@ -218,10 +247,47 @@ impl Mailer {
     }
 }
 
+/// One e-mail an outbox holds: a reference, a priority and counts, never a patient's
+/// details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mail {
+    NewIntake { reference: Reference, priority: Priority },
+    Escalation(Escalation),
+}
+
+/// A follow-up overdue and not acknowledged: escalation `step` (1, 2, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Escalation {
+    pub reference: Reference,
+    pub priority: followup::Priority,
+    pub step: i64,
+    pub overdue_minutes: i64,
+}
+
 /// `New intake 7KQ2-9MXD — priority: emergency`: what a mail list or a phone's lock
 /// screen shows, so the priority is in it.
 pub fn subject(reference: &Reference, priority: Priority) -> String {
     format!("New intake {} \u{2014} priority: {}", reference.display(), priority.as_str())
+}
+
+/// `OVERDUE follow-up 7KQ2-9MXD — safety, 45 min overdue (escalation 2)`.
+pub fn escalation_subject(e: &Escalation) -> String {
+    format!(
+        "OVERDUE follow-up {} \u{2014} {}, {} overdue (escalation {})",
+        e.reference.display(),
+        e.priority.as_str(),
+        overdue(e.overdue_minutes),
+        e.step
+    )
+}
+
+/// "45 min", "2 h 5 min".
+fn overdue(minutes: i64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
 }
 
 /// Plain text in lines under 76 characters, so most mail programs show it as written.
@@ -245,6 +311,29 @@ fn body(clinic_name: &str, public_url: &str, reference: &Reference, priority: Pr
     )
 }
 
+/// The escalation: which follow-up, how overdue, what to do, and the link. No name,
+/// answer, score or condition (`safety-followup.md`).
+fn escalation_body(clinic_name: &str, public_url: &str, e: &Escalation) -> String {
+    let reference = e.reference.display();
+    let clinic = if clinic_name.is_empty() { String::new() } else { format!(" at {clinic_name}") };
+    format!(
+        "A patient follow-up{clinic} is overdue and nobody has\n\
+         acknowledged it.\n\n\
+         Reference: {reference}\n\
+         Priority: {priority}\n\
+         Overdue by: {overdue}\n\
+         Escalation: {step}\n\n\
+         Please call the patient, then acknowledge the follow-up in the\n\
+         app so these e-mails stop (staff sign-in required):\n\
+         {public_url}/staff/submissions/{reference}#follow-up\n\n\
+         Until someone acknowledges or closes it, this e-mail is repeated.\n\
+         It holds no patient details on purpose; they are in the app.\n",
+        priority = e.priority.as_str(),
+        overdue = overdue(e.overdue_minutes),
+        step = e.step,
+    )
+}
+
 /// The delay before the next try after `attempts` failed ones: 30 s, 1 min, 2 min, …
 /// capped at one hour.
 pub fn backoff(attempts: i64) -> Duration {
@@ -265,16 +354,93 @@ fn short(error: &NotifyError) -> String {
     text.chars().take(MAX_ERROR_CHARS).collect()
 }
 
-/// Sends every due, unclaimed e-mail (emergencies first) and returns how many were
-/// sent. A failed e-mail is retried later with exponential backoff; only database
-/// errors end the round early.
+/// The two outboxes. Their rows share the delivery columns (`attempts`,
+/// `next_attempt_at`, `claimed_until`, `sent_at`, `last_error`), so one sender serves both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outbox {
+    Escalations,
+    Notifications,
+}
+
+impl Outbox {
+    fn table(self) -> &'static str {
+        match self {
+            Outbox::Escalations => "escalations",
+            Outbox::Notifications => "notifications",
+        }
+    }
+
+    /// Most pressing first.
+    fn order(self) -> &'static str {
+        match self {
+            Outbox::Escalations => "CASE priority WHEN 'emergency' THEN 0 WHEN 'safety' THEN 1 ELSE 2 END, id",
+            Outbox::Notifications => "CASE priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, id",
+        }
+    }
+
+    /// What the claim returns: the e-mail's content and the attempts so far.
+    fn returning(self) -> &'static str {
+        match self {
+            Outbox::Escalations => "reference, priority, attempts, step, overdue_minutes",
+            Outbox::Notifications => "reference, priority, attempts",
+        }
+    }
+
+    /// The e-mail a claimed row holds. Only a bug could store a bad value; failing (and
+    /// retrying) keeps it in the logs.
+    fn mail(self, row: &sqlx::any::AnyRow) -> Result<Mail, NotifyError> {
+        let text = |column: &'static str| row.try_get::<String, _>(column).map_err(|_| NotifyError::BadRow(column));
+        let reference = Reference::parse(&text("reference")?).map_err(|_| NotifyError::BadRow("reference"))?;
+        let priority = text("priority")?;
+        match self {
+            Outbox::Notifications => Ok(Mail::NewIntake {
+                reference,
+                priority: Priority::parse(&priority).ok_or(NotifyError::BadRow("priority"))?,
+            }),
+            Outbox::Escalations => {
+                let number =
+                    |column: &'static str| row.try_get::<i64, _>(column).map_err(|_| NotifyError::BadRow(column));
+                Ok(Mail::Escalation(Escalation {
+                    reference,
+                    priority: followup::Priority::parse(&priority).ok_or(NotifyError::BadRow("priority"))?,
+                    step: number("step")?,
+                    overdue_minutes: number("overdue_minutes")?,
+                }))
+            }
+        }
+    }
+}
+
+/// Sends every due, unclaimed e-mail of both outboxes (escalations first, then new
+/// submissions, emergencies first in each) and returns how many were sent. A failed
+/// e-mail is retried later with exponential backoff; only database errors end the round
+/// early.
 pub async fn send_due(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Error> {
+    let mut sent = 0;
+    for outbox in [Outbox::Escalations, Outbox::Notifications] {
+        match send_outbox(db, mailer, outbox).await? {
+            Round::Sent(n) => sent += n,
+            Round::Unreachable(n) => return Ok(sent + n),
+        }
+    }
+    Ok(sent)
+}
+
+/// How one outbox's round ended.
+enum Round {
+    Sent(usize),
+    /// The mail server could not be reached: the rest waits for the next round.
+    Unreachable(usize),
+}
+
+async fn send_outbox(db: &Db, mailer: &Mailer, outbox: Outbox) -> Result<Round, sqlx::Error> {
+    let table = outbox.table();
     let now = now_text();
     let due = sqlx::query(&format!(
-        "SELECT id FROM notifications \
+        "SELECT id FROM {table} \
          WHERE sent_at IS NULL AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1) \
-         ORDER BY CASE priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, id \
-         LIMIT {BATCH}"
+         ORDER BY {} LIMIT {BATCH}",
+        outbox.order()
     ))
     .bind(&now)
     .fetch_all(&db.pool)
@@ -287,12 +453,13 @@ pub async fn send_due(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Error> {
         // have claimed, sent or rescheduled the row since. Only the instance whose
         // UPDATE changed the row sends it; the database serialises the UPDATEs.
         let now = now_text();
-        let claimed = sqlx::query(
-            "UPDATE notifications SET claimed_until = $1 \
+        let claimed = sqlx::query(&format!(
+            "UPDATE {table} SET claimed_until = $1 \
              WHERE id = $2 AND sent_at IS NULL AND next_attempt_at <= $3 \
              AND (claimed_until IS NULL OR claimed_until < $3) \
-             RETURNING reference, priority, attempts",
-        )
+             RETURNING {}",
+            outbox.returning()
+        ))
         .bind(later_text(CLAIM))
         .bind(id)
         .bind(&now)
@@ -303,32 +470,29 @@ pub async fn send_due(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Error> {
         let priority: String = claimed.try_get("priority")?;
         let attempts: i64 = claimed.try_get::<i64, _>("attempts")? + 1;
 
-        // Only a bug could store a bad value; failing (and retrying) keeps it in the logs.
-        let outcome = match (Reference::parse(&reference), Priority::parse(&priority)) {
-            (Ok(r), Some(p)) => mailer.send(&r, p).await,
-            (Err(_), _) => Err(NotifyError::BadRow("reference")),
-            (_, None) => Err(NotifyError::BadRow("priority")),
+        let outcome = match outbox.mail(&claimed) {
+            Ok(mail) => mailer.send(&mail).await,
+            Err(e) => Err(e),
         };
         match outcome {
             Ok(()) => {
-                sqlx::query(
-                    "UPDATE notifications SET sent_at = $1, attempts = $2, claimed_until = NULL, last_error = NULL \
-                     WHERE id = $3",
-                )
+                sqlx::query(&format!(
+                    "UPDATE {table} SET sent_at = $1, attempts = $2, claimed_until = NULL, last_error = NULL WHERE id = $3"
+                ))
                 .bind(now_text())
                 .bind(attempts)
                 .bind(id)
                 .execute(&db.pool)
                 .await?;
-                tracing::info!(reference = %reference, priority = %priority, "notification e-mail sent");
+                tracing::info!(outbox = table, reference = %reference, priority = %priority, "e-mail sent");
                 sent += 1;
             }
             Err(e) => {
                 let delay = backoff(attempts);
-                sqlx::query(
-                    "UPDATE notifications SET attempts = $1, next_attempt_at = $2, last_error = $3, \
-                     claimed_until = NULL WHERE id = $4",
-                )
+                sqlx::query(&format!(
+                    "UPDATE {table} SET attempts = $1, next_attempt_at = $2, last_error = $3, claimed_until = NULL \
+                     WHERE id = $4"
+                ))
                 .bind(attempts)
                 .bind(later_text(delay))
                 .bind(short(&e))
@@ -336,24 +500,33 @@ pub async fn send_due(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Error> {
                 .execute(&db.pool)
                 .await?;
                 if attempts >= ALARM_ATTEMPTS {
-                    tracing::error!(reference = %reference, attempts, retry_in_secs = delay.as_secs(), error = %e,
-                        "notification e-mail keeps failing; check the SMTP settings");
+                    tracing::error!(outbox = table, reference = %reference, attempts, retry_in_secs = delay.as_secs(),
+                        error = %e, "e-mail keeps failing; check the SMTP settings");
                 } else {
-                    tracing::warn!(reference = %reference, attempts, retry_in_secs = delay.as_secs(), error = %e,
-                        "notification e-mail failed; will retry");
+                    tracing::warn!(outbox = table, reference = %reference, attempts, retry_in_secs = delay.as_secs(),
+                        error = %e, "e-mail failed; will retry");
                 }
                 if e.is_unreachable() {
-                    break;
+                    return Ok(Round::Unreachable(sent));
                 }
             }
         }
     }
-    Ok(sent)
+    Ok(Round::Sent(sent))
 }
 
-/// Runs [`send_due`] every [`POLL_INTERVAL`] until the process ends. Errors are logged
+/// One round of the worker: take the escalation steps due now, then send what is due.
+pub async fn round(db: &Db, mailer: &Mailer, windows: &Windows) -> Result<usize, sqlx::Error> {
+    let queued = super::follow_ups::escalate_due(db, windows, jiff::Timestamp::now()).await?;
+    if queued > 0 {
+        tracing::warn!(queued, "overdue follow-ups escalated");
+    }
+    send_due(db, mailer).await
+}
+
+/// Runs [`round`] every [`POLL_INTERVAL`] until the process ends. Errors are logged
 /// and the next round tries again; nothing stops the worker.
-pub fn spawn_worker(db: Db, config: NotifyConfig) -> tokio::task::JoinHandle<()> {
+pub fn spawn_worker(db: Db, config: NotifyConfig, windows: Windows) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mailer = Mailer::new(&config);
         match &mailer {
@@ -379,7 +552,7 @@ pub fn spawn_worker(db: Db, config: NotifyConfig) -> tokio::task::JoinHandle<()>
             };
             // Each round in its own task, so a bug that panics ends one round, not the worker.
             let round_db = db.clone();
-            let round = tokio::spawn(async move { send_due(&round_db, &mailer).await });
+            let round = tokio::spawn(async move { round(&round_db, &mailer, &windows).await });
             match round.await {
                 Ok(Ok(0)) => {}
                 Ok(Ok(n)) => tracing::info!(sent = n, "notification e-mails sent"),

@@ -56,11 +56,17 @@ pub fn postgres_admin_url() -> String {
 
 /// A fresh, empty, migrated database of the given kind.
 pub async fn fresh_db(backend: Backend) -> (Db, Option<tempfile::TempDir>) {
+    let (url, dir) = fresh_db_url(backend).await;
+    (Db::open(&url).await.expect("open the test database").with_keys(Some(test_keys())), dir)
+}
+
+/// The URL of a fresh, empty database of the given kind (migrated by the first
+/// `Db::open`), for tests that connect to it as several app instances would.
+pub async fn fresh_db_url(backend: Backend) -> (String, Option<tempfile::TempDir>) {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
-            let url = format!("sqlite://{}/intake.db", dir.path().display());
-            (Db::open(&url).await.expect("open sqlite").with_keys(Some(test_keys())), Some(dir))
+            (format!("sqlite://{}/intake.db", dir.path().display()), Some(dir))
         }
         Backend::Postgres => {
             let admin = postgres_admin_url();
@@ -68,11 +74,10 @@ pub async fn fresh_db(backend: Backend) -> (Db, Option<tempfile::TempDir>) {
             let admin_db = Db::connect(&admin).await.expect("connect to test postgres");
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin_db.pool).await.expect("create db");
             admin_db.close().await;
-            let url = match admin.rsplit_once('/') {
-                Some((base, _)) => format!("{base}/{name}"),
+            match admin.rsplit_once('/') {
+                Some((base, _)) => (format!("{base}/{name}"), None),
                 None => panic!("TEST_POSTGRES_URL needs a database path"),
-            };
-            (Db::open(&url).await.expect("open postgres").with_keys(Some(test_keys())), None)
+            }
         }
     }
 }
