@@ -124,10 +124,12 @@ export async function submitIntake(
   request: APIRequestContext,
   first: string,
   last: string,
-  opts: { emergency?: boolean; plan?: string } = {},
+  opts: { emergency?: boolean; plan?: string; selfHarm?: boolean } = {},
 ): Promise<string> {
   const clinical = JSON.parse(JSON.stringify(CLINICAL));
   if (opts.emergency) clinical.red_flags.saddle_numbness = true;
+  // PHQ-9 item 9 above 0: a safety alert, which opens a safety follow-up.
+  if (opts.selfHarm) clinical.mood.phq9[8] = 1;
   const plan = opts.plan ?? 'bcbs_tx';
   const body = {
     schema_version: 1,

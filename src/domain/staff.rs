@@ -43,6 +43,13 @@ impl Role {
         self.sees_clinical()
     }
 
+    /// Safety follow-ups: reading their notes and attempts, acknowledging, recording
+    /// attempts and closing them are a clinician's work. Front desk sees only that one
+    /// exists and its priority (`safety-followup.md`).
+    pub fn works_follow_ups(self) -> bool {
+        self.sees_clinical()
+    }
+
     /// Everyone on staff reads and writes notes and works on insurance.
     pub fn writes_notes(self) -> bool {
         true

@@ -7,6 +7,7 @@
 //! `Gate`. Front-desk users get views with the clinical parts left out by the server,
 //! not hidden by the page.
 
+use crate::domain::followup::{self, AttemptMethod, AttemptResult, CloseOutcome};
 use crate::domain::intake::Plan;
 use crate::domain::screening::{Outcome, ReasonCode};
 use crate::domain::staff::{Priority, Role, VerificationStatus, WorkflowStatus};
@@ -56,6 +57,8 @@ pub struct Me {
     pub role: Role,
     /// Seconds of inactivity before the session ends (for the warning).
     pub idle_secs: u64,
+    /// Open safety follow-ups, counted in the navigation on every page.
+    pub open_follow_ups: u32,
 }
 
 /// The queue's filters, kept in the session (a name typed in a search box must not end
@@ -193,6 +196,8 @@ pub struct SubmissionView {
     pub no_270: Option<String>,
     /// The card photos on file ("front", "back").
     pub cards: Vec<String>,
+    /// The safety follow-up this submission opened, if any.
+    pub follow_up: Option<FollowUpView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -453,4 +458,78 @@ pub fn enrol_notice(code: &str) -> Option<&'static str> {
 pub struct PayersPage {
     pub me: Me,
     pub payers: Vec<PayerRow>,
+}
+
+/// The Follow-ups page: every open follow-up, most urgent and most overdue first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpsPage {
+    pub me: Me,
+    pub rows: Vec<FollowUpRow>,
+}
+
+/// One open follow-up. Front desk gets the reference and priority only (`work: None`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpRow {
+    /// The submission's reference as shown (`7KQ2-9MXD`).
+    pub reference: String,
+    pub priority: followup::Priority,
+    pub work: Option<FollowUpWork>,
+}
+
+/// Where a follow-up stands, for clinicians and admins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpWork {
+    /// Local times, `2026-12-05 14:30`.
+    pub opened: String,
+    pub deadline: String,
+    /// Minutes before the deadline; negative once overdue.
+    pub minutes_left: i64,
+    /// Who acknowledged it and when, if anyone has.
+    pub acknowledged: Option<(String, String)>,
+    pub attempt_count: u32,
+    /// Each attempt, oldest first (on the submission page; the list has the count).
+    pub attempts: Vec<AttemptView>,
+    /// When each escalation e-mail was queued, and whether it has gone out.
+    pub escalations: Vec<(String, bool)>,
+    pub closed: Option<ClosedView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub at: String,
+    pub by: String,
+    pub method: AttemptMethod,
+    pub result: AttemptResult,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClosedView {
+    pub at: String,
+    pub by: String,
+    pub outcome: CloseOutcome,
+    pub note: String,
+}
+
+/// A submission's follow-up: whether it is open and its priority for everyone; the
+/// rest (`work`) for clinicians and admins, who may also act on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpView {
+    pub priority: followup::Priority,
+    pub open: bool,
+    pub work: Option<FollowUpWork>,
+}
+
+/// "due in 3 h 5 min" or "overdue by 12 min", for the Follow-ups page and a submission.
+pub fn time_left(minutes_left: i64) -> String {
+    let span = |m: i64| match (m / 60, m % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    };
+    if minutes_left >= 0 {
+        format!("due in {}", span(minutes_left))
+    } else {
+        format!("overdue by {}", span(-minutes_left))
+    }
 }

@@ -160,6 +160,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/invite/:token") view=staff::InvitePage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=staff::QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/submissions/:reference") view=staff::SubmissionPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/follow-ups") view=staff::FollowUpsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/users") view=staff::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/audit") view=staff::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/payers") view=staff::PayersPage ssr=SsrMode::Async />

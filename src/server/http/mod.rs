@@ -170,6 +170,9 @@ pub fn app(state: AppState) -> Router {
         .route("/staff/submissions/{reference}/status", post(staff::actions::change_status))
         .route("/staff/submissions/{reference}/assign", post(staff::actions::assign))
         .route("/staff/submissions/{reference}/notes", post(staff::actions::add_note))
+        .route("/staff/submissions/{reference}/follow-up/acknowledge", post(staff::follow_ups::acknowledge))
+        .route("/staff/submissions/{reference}/follow-up/attempts", post(staff::follow_ups::attempt))
+        .route("/staff/submissions/{reference}/follow-up/close", post(staff::follow_ups::close))
         .route("/staff/submissions/{reference}/fhir", get(staff::exports::fhir_bundle))
         .route("/staff/submissions/{reference}/270", get(staff::insurance::download_270))
         .route(

@@ -46,6 +46,10 @@ choice_enum! {
         UserEnabled = "user_enabled",
         ViewAudit = "view_audit",
         PayerChanged = "payer_changed",
+        ViewFollowUps = "view_follow_ups",
+        FollowUpAcknowledged = "follow_up_acknowledged",
+        FollowUpAttempt = "follow_up_attempt",
+        FollowUpClosed = "follow_up_closed",
     }
 }
 
@@ -535,7 +539,7 @@ mod tests {
 
     #[test]
     fn action_names_are_distinct_and_round_trip() {
-        assert_eq!(Action::ALL.len(), 26);
+        assert_eq!(Action::ALL.len(), 30);
         for action in Action::ALL {
             assert_eq!(Action::parse(action.as_str()), Some(*action));
         }

@@ -1,5 +1,5 @@
-//! The staff pages: sign-in, the queue, a submission, accounts, the audit log and the
-//! user's own account. In English (the clinic's working language).
+//! The staff pages: sign-in, the queue, a submission, safety follow-ups, accounts, the
+//! audit log and the user's own account. In English (the clinic's working language).
 //!
 //! Data comes from the server functions in `data`, which enforce roles on the server;
 //! every change is a plain HTML form posting to `server::http::staff`, so the portal
@@ -8,12 +8,14 @@
 
 mod admin;
 pub mod data;
+mod follow_ups;
 mod insurance;
 mod queue;
 mod sign_in;
 mod submission;
 
 pub use admin::{AccountPage, AuditPage, UsersPage};
+pub use follow_ups::FollowUpsPage;
 pub use insurance::PayersPage;
 pub use queue::QueuePage;
 pub use sign_in::{EnrolPage, InvitePage, SignInPage, TwoFactorPage};
@@ -80,6 +82,9 @@ pub fn StaffFrame(me: Me, children: Children) -> impl IntoView {
     view! {
         <nav class="staff-nav" aria-label="Staff">
             <a href="/staff">"Queue"</a>
+            <a href="/staff/follow-ups" data-testid="follow-ups-link">
+                "Follow-ups" <span class="count" data-testid="open-follow-ups">{format!(" ({} open)", me.open_follow_ups)}</span>
+            </a>
             // One element per optional link: an optional multi-element fragment did not
             // hydrate reliably.
             {admin.then(|| view! { <a href="/staff/users">"Accounts"</a> })}

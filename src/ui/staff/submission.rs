@@ -1,6 +1,6 @@
-//! One submission: result and scores first (clinicians), then the answers grouped as the
-//! patient saw them, insurance, workflow status, assignee, notes and history. Printable:
-//! the print stylesheet drops the navigation and the forms.
+//! One submission: result and scores first (clinicians), its safety follow-up, then the
+//! answers grouped as the patient saw them, insurance, workflow status, assignee, notes
+//! and history. Printable: the print stylesheet drops the navigation and the forms.
 
 use super::data::load_submission;
 use super::queue::{outcome_label, plan_label, priority_label, status_label, verification_label};
@@ -17,6 +17,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 fn flash(code: Option<&str>) -> (Option<&'static str>, bool) {
+    if let Some((text, error)) = super::follow_ups::flash(code) {
+        return (Some(text), error);
+    }
     match code {
         Some("status-changed") => (Some("Status changed."), false),
         Some("assigned") => (Some("Assignee saved."), false),
@@ -93,6 +96,8 @@ fn page(s: SubmissionView, code: Option<String>) -> AnyView {
                         </dl>
                     </section>
                 })}
+
+                {s.follow_up.clone().map(|f| super::follow_ups::panel(&base, f))}
 
                 <section class="panel" aria-labelledby="patient-h">
                     <h2 id="patient-h">"Patient"</h2>

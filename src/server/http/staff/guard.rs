@@ -45,6 +45,8 @@ permissions! {
     WritesNotes => Role::writes_notes;
     ExportsQueue => Role::exports_queue;
     ExportsFhir => Role::exports_fhir;
+    /// Acknowledging, recording attempts on and closing safety follow-ups.
+    WorksFollowUps => Role::works_follow_ups;
 }
 
 /// The staff member of a request and their session, if signed in (every step, within

@@ -1,7 +1,8 @@
 //! The staff portal's HTTP side: the session layer, the checks every staff request
 //! passes, and the handlers. `auth` signs people in and out, `actions` takes the form
-//! posts of the queue, submissions and accounts, `exports` serves downloads, and `pages`
-//! loads the data of the Leptos staff pages (`ui::staff`).
+//! posts of the queue, submissions and accounts, `follow_ups` those of a safety
+//! follow-up, `exports` serves downloads, and `pages` loads the data of the Leptos staff
+//! pages (`ui::staff`).
 //!
 //! Every state-changing request is a POST from this site (SameSite=Strict cookie and a
 //! same-origin check), answers with a redirect, and writes an audit row first. The
@@ -11,6 +12,7 @@ pub mod actions;
 pub mod auth;
 pub mod error;
 pub mod exports;
+pub mod follow_ups;
 pub mod guard;
 pub mod insurance;
 pub mod pages;

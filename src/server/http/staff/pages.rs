@@ -8,8 +8,10 @@
 use super::guard::signed_in_as;
 use super::{audit, Origin};
 use crate::domain::age::age_on;
+use crate::domain::followup::minutes_left;
 use crate::domain::staff::Role;
 use crate::domain::values::Reference;
+use crate::server::follow_ups;
 use crate::server::http::AppState;
 use crate::server::staff::audit::{Action, Filter as AuditQuery};
 use crate::server::staff::queue::{self, local_time, PER_PAGE};
@@ -58,13 +60,14 @@ fn session_of(parts: &Parts) -> Result<Session, Refusal> {
     parts.extensions.get::<Session>().cloned().ok_or(Refusal::Unavailable)
 }
 
-fn me(state: &AppState, s: &Staff) -> Me {
-    Me {
+async fn me(state: &AppState, s: &Staff) -> Result<Me, Refusal> {
+    Ok(Me {
         name: s.name.clone(),
         email: s.email.clone(),
         role: s.role,
         idle_secs: state.settings.staff_timeouts.idle.as_secs(),
-    }
+        open_follow_ups: follow_ups::open_count(&state.db).await?,
+    })
 }
 
 pub async fn queue(state: &AppState, parts: &Parts, page: u32) -> Gate<QueuePage> {
@@ -86,7 +89,14 @@ async fn queue_page(state: &AppState, parts: &Parts, page: u32) -> Gate<QueuePag
     // The queue shows names: who looked, and at how many, is audited too.
     let detail = format!("page {page}, {} of {total} rows", rows.len());
     audit(state, Some(&staff), Action::ViewQueue, "", &detail, &Origin::from_parts(parts, state)).await?;
-    Ok(QueuePage { me: me(state, &staff), filter, rows, total, page, pages: (total.max(1) as u32).div_ceil(PER_PAGE) })
+    Ok(QueuePage {
+        me: me(state, &staff).await?,
+        filter,
+        rows,
+        total,
+        page,
+        pages: (total.max(1) as u32).div_ceil(PER_PAGE),
+    })
 }
 
 pub async fn submission(state: &AppState, parts: &Parts, reference: &str) -> Gate<Option<SubmissionView>> {
@@ -130,7 +140,7 @@ async fn submission_page(state: &AppState, parts: &Parts, reference: &str) -> Ga
         }
     }
     Ok(Some(SubmissionView {
-        me: me(state, &staff),
+        me: me(state, &staff).await?,
         reference: reference.display(),
         received: local_time(&found.created_at, tz),
         age: age_on(found.answers.patient.date_of_birth, state.settings.today()),
@@ -167,7 +177,80 @@ async fn submission_page(state: &AppState, parts: &Parts, reference: &str) -> Ga
         refused_271,
         no_270: no_270_reason(state, &found.answers),
         cards,
+        follow_up: follow_up_view(state, staff.role, found.id).await?,
     }))
+}
+
+/// A submission's follow-up as `role` may see it.
+async fn follow_up_view(state: &AppState, role: Role, intake_id: i64) -> Result<Option<FollowUpView>, Refusal> {
+    let Some(f) = follow_ups::of_intake(&state.db, intake_id).await? else { return Ok(None) };
+    let tz = &state.settings.clinic_timezone;
+    let open = f.closed.is_none();
+    let work = role.works_follow_ups().then(|| FollowUpWork {
+        opened: local_time(&f.opened_at, tz),
+        deadline: local_time(&f.deadline, tz),
+        minutes_left: minutes_until(&f.deadline),
+        acknowledged: f.acknowledged_by.zip(f.acknowledged_at).map(|(by, at)| (by, local_time(&at, tz))),
+        attempt_count: u32::try_from(f.attempts.len()).unwrap_or(u32::MAX),
+        attempts: f
+            .attempts
+            .into_iter()
+            .map(|a| AttemptView {
+                at: local_time(&a.at, tz),
+                by: a.by,
+                method: a.method,
+                result: a.result,
+                note: a.note,
+            })
+            .collect(),
+        escalations: f.escalations.into_iter().map(|(at, sent)| (local_time(&at, tz), sent)).collect(),
+        closed: f.closed.map(|c| ClosedView { at: local_time(&c.at, tz), by: c.by, outcome: c.outcome, note: c.note }),
+    });
+    Ok(Some(FollowUpView { priority: f.priority, open, work }))
+}
+
+/// Minutes from now to a stored deadline (negative once it has passed).
+fn minutes_until(deadline: &str) -> i64 {
+    deadline.parse().map(|d| minutes_left(d, jiff::Timestamp::now())).unwrap_or(0)
+}
+
+pub async fn follow_ups_page(state: &AppState, parts: &Parts) -> Gate<FollowUpsPage> {
+    answered(open_follow_ups(state, parts).await)
+}
+
+async fn open_follow_ups(state: &AppState, parts: &Parts) -> Gate<FollowUpsPage> {
+    let (staff, _) = signed_in_as(state, parts, |_| true).await?;
+    let open = follow_ups::open(&state.db).await?;
+    audit(
+        state,
+        Some(&staff),
+        Action::ViewFollowUps,
+        "",
+        &format!("{} open", open.len()),
+        &Origin::from_parts(parts, state),
+    )
+    .await?;
+    let tz = &state.settings.clinic_timezone;
+    let works = staff.role.works_follow_ups();
+    let rows = open
+        .into_iter()
+        .map(|f| FollowUpRow {
+            reference: Reference::parse(&f.reference).map(|r| r.display()).unwrap_or(f.reference),
+            priority: f.priority,
+            work: works.then(|| FollowUpWork {
+                opened: local_time(&f.opened_at, tz),
+                minutes_left: minutes_until(&f.deadline),
+                deadline: local_time(&f.deadline, tz),
+                acknowledged: f.acknowledged_by.zip(f.acknowledged_at).map(|(by, at)| (by, local_time(&at, tz))),
+                // The list shows how many; the submission page shows each.
+                attempt_count: f.attempts,
+                attempts: Vec::new(),
+                escalations: Vec::new(),
+                closed: None,
+            }),
+        })
+        .collect();
+    Ok(FollowUpsPage { me: me(state, &staff).await?, rows })
 }
 
 /// The session entry holding the reading of the last uploaded 271 (reference, reading).
@@ -207,7 +290,7 @@ pub async fn users(state: &AppState, parts: &Parts) -> Gate<UsersPage> {
         async {
             let (staff, session) = signed_in_as(state, parts, manages_accounts).await?;
             let new_invite = session.remove::<(String, String)>(INVITE_FLASH).await.ok().flatten();
-            Ok(UsersPage { me: me(state, &staff), users: accounts::list(&state.db).await?, new_invite })
+            Ok(UsersPage { me: me(state, &staff).await?, users: accounts::list(&state.db).await?, new_invite })
         }
         .await,
     )
@@ -238,7 +321,7 @@ async fn audit_log_page(state: &AppState, parts: &Parts, page: u32) -> Gate<Audi
     };
     let tz = &state.settings.clinic_timezone;
     Ok(AuditPage {
-        me: me(state, &staff),
+        me: me(state, &staff).await?,
         filter,
         actions: Action::ALL.iter().map(|a| a.as_str().to_owned()).collect(),
         rows: rows.into_iter().map(|r| AuditRow { at: local_time(&r.at, tz), ..r }).collect(),
@@ -256,7 +339,11 @@ pub async fn account(state: &AppState, parts: &Parts) -> Gate<AccountPage> {
             let (staff, _) = signed_in_as(state, parts, |_| true).await?;
             let user = accounts::find(&state.db, staff.id).await?.ok_or(Refusal::SignIn)?;
             let left = accounts::recovery_codes_left(&state.db, staff.id).await?;
-            Ok(AccountPage { me: me(state, &staff), two_factor: user.totp_secret.is_some(), recovery_codes_left: left })
+            Ok(AccountPage {
+                me: me(state, &staff).await?,
+                two_factor: user.totp_secret.is_some(),
+                recovery_codes_left: left,
+            })
         }
         .await,
     )
@@ -305,7 +392,7 @@ pub async fn payers(state: &AppState, parts: &Parts) -> Gate<PayersPage> {
     answered(
         async {
             let (staff, _) = signed_in_as(state, parts, manages_accounts).await?;
-            Ok(PayersPage { me: me(state, &staff), payers: insurance::payers(&state.db).await? })
+            Ok(PayersPage { me: me(state, &staff).await?, payers: insurance::payers(&state.db).await? })
         }
         .await,
     )

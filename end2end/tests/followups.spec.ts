@@ -1,0 +1,69 @@
+import { test, expect, hydrated, expectAccessible } from './fixtures';
+import { Account, addUser, dbPath, signInAndEnrol, submitIntake } from './staff';
+import { execFileSync } from 'child_process';
+
+// A clinician works an overdue safety follow-up from the list to its close
+// (safety-followup.md). One account, so the steps run in order in one test.
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
+
+const stamp = Date.now().toString(36);
+const clinician: Account = { email: `fu-${stamp}@clinic.test`, password: 'follow-up clinician phrase' };
+
+/// Moves a follow-up's deadline 25 minutes into the past, as if the time had passed
+/// (the server takes its clock from the system; a browser test cannot wait hours).
+function makeOverdue(reference: string) {
+  const past = new Date(Date.now() - 25 * 60_000).toISOString();
+  execFileSync('sqlite3', ['-cmd', '.timeout 5000', dbPath(),
+    `UPDATE follow_ups SET deadline = '${past}' WHERE intake_id = (SELECT id FROM intakes WHERE reference = '${reference.replace('-', '')}')`]);
+}
+
+test('a clinician sees an overdue follow-up, acknowledges it, records three attempts and closes it', async ({ page, request }) => {
+  const reference = await submitIntake(request, `Safety${stamp}`, 'Patient', { selfHarm: true });
+  makeOverdue(reference);
+  addUser(clinician.email, 'Fay Followup', 'clinician', clinician.password);
+  await signInAndEnrol(page, clinician);
+
+  // The count in the navigation leads to the list, where the follow-up is overdue.
+  await expect(page.getByTestId('open-follow-ups')).toContainText(/\(\d+ open\)/);
+  await page.getByTestId('follow-ups-link').click();
+  await expect(page.getByRole('heading', { name: 'Follow-ups' })).toBeVisible();
+  const row = page.locator(`[data-testid="follow-up-row"][data-reference="${reference}"]`);
+  await expect(row).toContainText('Safety');
+  await expect(row.getByTestId('time-left')).toContainText(/overdue by 2[45] min/);
+  await expect(row).toContainText('Nobody yet');
+  await hydrated(page);
+  await expectAccessible(page);
+
+  // The submission's follow-up panel.
+  await row.getByRole('link', { name: reference }).click();
+  const panel = page.getByTestId('follow-up');
+  await expect(panel).toHaveAttribute('data-state', 'open');
+  await panel.getByRole('button', { name: 'Acknowledge: I am on it' }).click();
+  await expect(page.getByTestId('flash')).toContainText('Acknowledged');
+  await expect(page.getByTestId('acknowledged')).toContainText('Fay Followup');
+  await hydrated(page);
+  await expectAccessible(page);
+
+  // "Unable to reach" is offered once three attempts are on record.
+  await expect(panel.getByLabel(/Unable to reach/)).toBeDisabled();
+  for (const [result, note] of [['No answer', ''], ['Left a message', 'Voicemail, asked to call back'], ['No answer', '']]) {
+    await panel.getByLabel('How').selectOption({ label: 'Phone call' });
+    await panel.getByLabel('What happened').selectOption({ label: result });
+    await panel.getByLabel('Note (optional)').fill(note);
+    await panel.getByRole('button', { name: 'Record attempt' }).click();
+    await expect(page.getByTestId('flash')).toHaveText('Attempt recorded.');
+  }
+  await expect(page.getByTestId('attempts').locator('li')).toHaveCount(3);
+  await expect(page.getByTestId('attempts')).toContainText('Voicemail, asked to call back');
+
+  await panel.getByLabel(/Unable to reach/).check();
+  await panel.getByRole('button', { name: 'Close follow-up' }).click();
+  await expect(page.getByTestId('flash')).toHaveText('Follow-up closed.');
+  await expect(page.getByTestId('follow-up')).toHaveAttribute('data-state', 'closed');
+  await expect(page.getByTestId('closed')).toContainText('Unable to reach');
+
+  // It has left the list.
+  await page.getByTestId('follow-ups-link').click();
+  await expect(page.getByRole('heading', { name: 'Follow-ups' })).toBeVisible();
+  await expect(page.locator(`[data-testid="follow-up-row"][data-reference="${reference}"]`)).toHaveCount(0);
+});
