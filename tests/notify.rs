@@ -592,7 +592,8 @@ on_both_databases! {
         within(async {
             let (db, _dir) = fresh_db(backend).await;
             let server = SmtpServer::start().await;
-            let worker = notify::spawn_worker(db.clone(), config(&server.url()), Default::default());
+            let audit = pain_intake::server::staff::audit::Writer::start(&db);
+            let worker = notify::spawn_worker(db.clone(), config(&server.url()), Default::default(), audit);
             let (reference, _) = submit(&db, &valid_intake()).await;
             let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
             while server.messages().is_empty() {
@@ -703,9 +704,9 @@ on_both_databases! {
             let (id, deadline) = follow_up_of(&db, &reference).await;
 
             // Before the deadline nothing goes out; at it, step 1, once.
-            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline - SignedDuration::from_secs(1)).await.unwrap(), 0);
-            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline).await.unwrap(), 1);
-            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(1)).await.unwrap(), 0, "once per step");
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline - SignedDuration::from_secs(1)).await.unwrap().len(), 0);
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline).await.unwrap().len(), 1);
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(1)).await.unwrap().len(), 0, "once per step");
             assert_eq!(notify::send_due(&db, &mailer).await.unwrap(), 2, "the new-intake e-mail and step 1");
             let sent = escalations_received(&server);
             assert_eq!(sent.len(), 1);
@@ -721,8 +722,8 @@ on_both_databases! {
             }
 
             // Repeated every 30 minutes while nobody acts.
-            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(29)).await.unwrap(), 0);
-            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(30)).await.unwrap(), 1);
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(29)).await.unwrap().len(), 0);
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(30)).await.unwrap().len(), 1);
             assert_eq!(notify::send_due(&db, &mailer).await.unwrap(), 1);
             assert!(escalations_received(&server)[1].0.contains("30 min overdue (escalation 2)"));
 
@@ -731,14 +732,14 @@ on_both_databases! {
                 &db, "cleo@clinic.test", "Cleo Clinician", pain_intake::domain::staff::Role::Clinician, None,
             ).await.unwrap();
             follow_ups::acknowledge(&db, id, clinician, deadline + minutes(40)).await.unwrap();
-            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(99)).await.unwrap(), 0);
-            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(100)).await.unwrap(), 1);
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(99)).await.unwrap().len(), 0);
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(100)).await.unwrap().len(), 1);
             assert_eq!(notify::send_due(&db, &mailer).await.unwrap(), 1);
             assert!(escalations_received(&server)[2].0.contains("1 h 40 min overdue (escalation 3)"));
 
             // Closed: no more e-mails, ever.
             follow_ups::close(&db, id, clinician, CloseOutcome::ReachedSafePlan, "", deadline + minutes(110)).await.unwrap();
-            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(600)).await.unwrap(), 0);
+            assert_eq!(follow_ups::escalate_due(&db, &windows, deadline + minutes(600)).await.unwrap().len(), 0);
             assert_eq!(notify::send_due(&db, &mailer).await.unwrap(), 0);
             assert_eq!(escalations_received(&server).len(), 3);
         })
@@ -766,7 +767,7 @@ on_both_databases! {
                     follow_ups::escalate_due(&first, &windows, at),
                     follow_ups::escalate_due(&second, &windows, at)
                 );
-                assert_eq!(a.unwrap() + b.unwrap(), references.len(), "step {}", step + 1);
+                assert_eq!(a.unwrap().len() + b.unwrap().len(), references.len(), "step {}", step + 1);
                 let (a, b) = tokio::join!(notify::send_due(&first, &mailer_a), notify::send_due(&second, &mailer_b));
                 a.unwrap();
                 b.unwrap();
@@ -782,6 +783,40 @@ on_both_databases! {
                     assert_eq!(subjects.iter().filter(|s| s.contains(&r.display()) && s.ends_with(&tag)).count(), 1, "{r:?} {tag}");
                 }
             }
+        })
+        .await
+    }
+}
+
+on_both_databases! {
+    async fn the_worker_escalates_an_overdue_follow_up_by_itself_and_audits_it(backend) {
+        within(async {
+            let (db, _dir) = fresh_db(backend).await;
+            let server = SmtpServer::start().await;
+            let (reference, _) = submit(&db, &self_harm()).await;
+            // Overdue long ago: the worker's own clock finds it at its next round.
+            sqlx::query("UPDATE follow_ups SET deadline = '2000-01-01T00:00:00.000Z'").execute(&db.pool).await.unwrap();
+            let one = pain_intake::domain::followup::Minutes::parse(1).unwrap();
+            let windows = Windows { emergency: one, safety: one, urgent: one, acknowledge: one, repeat: one };
+            let audit = pain_intake::server::staff::audit::Writer::start(&db);
+            let config = config(&server.url()).with_on_call(ON_CALL).unwrap();
+            let worker = notify::spawn_worker(db.clone(), config, windows, audit);
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+            while escalations_received(&server).is_empty() {
+                assert!(tokio::time::Instant::now() < deadline, "no escalation within 30 s");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            worker.abort();
+            let sent = escalations_received(&server);
+            assert_eq!(sent.len(), 1, "one step, once");
+            assert!(sent[0].0.contains(&reference.display()) && sent[0].0.ends_with("(escalation 1)"), "{}", sent[0].0);
+            let row = sqlx::query("SELECT actor, target, detail FROM audit_log WHERE action = 'follow_up_escalated'")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+            assert_eq!(row.try_get::<String, _>("actor").unwrap(), "system");
+            assert_eq!(row.try_get::<String, _>("target").unwrap(), reference.compact());
+            assert!(row.try_get::<String, _>("detail").unwrap().starts_with("step 1, safety, "));
         })
         .await
     }

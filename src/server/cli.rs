@@ -210,19 +210,20 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         }
         (None, _) => None,
     };
-    if let Some(config) = notify {
-        super::notify::spawn_worker(db.clone(), config, args.follow_up.windows());
-    } else {
-        tracing::warn!(
-            "SMTP_URL not set: new-submission e-mails wait in the outbox, overdue follow-ups are not escalated"
-        );
-    }
     if args.bench_floors {
         http::bench::prepare(&db).await.map_err(|e| format!("cannot prepare the benchmark floor table: {e}"))?;
     }
     let limiter = RateLimiter::new(db.clone(), args.api_rate_limit_per_minute);
     let purge_db = db.clone();
-    let state = AppState::new(db, Settings::from_args(&args), limiter.clone(), leptos_options);
+    let state = AppState::new(db.clone(), Settings::from_args(&args), limiter.clone(), leptos_options);
+    // After the state: escalations are audited through this instance's audit writer.
+    if let Some(config) = notify {
+        super::notify::spawn_worker(db, config, args.follow_up.windows(), state.audit.clone());
+    } else {
+        tracing::warn!(
+            "SMTP_URL not set: new-submission e-mails wait in the outbox, overdue follow-ups are not escalated"
+        );
+    }
 
     // Finished rate-limit windows hold client addresses, drafts expire after 30 days and
     // API idempotency keys after 24 hours: drop them every minute, so nothing is kept

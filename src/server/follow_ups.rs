@@ -290,15 +290,25 @@ pub async fn id_of_intake(db: &Db, intake_id: i64) -> Result<Option<(i64, bool)>
     row.map(|r| Ok((r.try_get("id")?, r.try_get::<Option<String>, _>("closed_at")?.is_none()))).transpose()
 }
 
+/// One escalation step taken: which submission, and its step number (1, 2, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Escalated {
+    /// The submission's reference, compact as stored.
+    pub reference: String,
+    pub priority: Priority,
+    pub step: i64,
+    pub overdue_minutes: i64,
+}
+
 /// Takes every escalation step that is due at `now`: for each open follow-up whose
 /// [`Windows::escalation_due`] says so, moves it one step on and queues that step's
-/// e-mail in the `escalations` outbox, in one transaction. Returns how many were queued.
+/// e-mail in the `escalations` outbox, in one transaction. Returns the steps taken.
 ///
 /// Exactly once per step with several instances: the step is taken by a conditional
 /// UPDATE that repeats what was read (the step count, the acknowledgement, still open);
 /// only the instance whose UPDATE changed the row queues the e-mail, and the outbox's
 /// UNIQUE (follow_up_id, step) holds even against a bug here.
-pub async fn escalate_due(db: &Db, windows: &Windows, now: Timestamp) -> Result<usize, sqlx::Error> {
+pub async fn escalate_due(db: &Db, windows: &Windows, now: Timestamp) -> Result<Vec<Escalated>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT f.id, f.priority, f.deadline, f.acknowledged_at, f.last_escalated_at, f.escalations, i.reference \
          FROM follow_ups f JOIN intakes i ON i.id = f.intake_id \
@@ -307,7 +317,7 @@ pub async fn escalate_due(db: &Db, windows: &Windows, now: Timestamp) -> Result<
     .bind(text_at(now))
     .fetch_all(&db.pool)
     .await?;
-    let mut queued = 0;
+    let mut taken_steps = Vec::new();
     for row in &rows {
         let acknowledged: Option<String> = row.try_get("acknowledged_at")?;
         let last: Option<String> = row.try_get("last_escalated_at")?;
@@ -337,21 +347,27 @@ pub async fn escalate_due(db: &Db, windows: &Windows, now: Timestamp) -> Result<
             continue; // another instance took this step, or someone acted on it
         }
         let created = now_text();
+        let step = Escalated {
+            reference: row.try_get("reference")?,
+            priority: priority_of(row)?,
+            step: steps + 1,
+            overdue_minutes: (now.duration_since(deadline).as_secs() / 60).max(0),
+        };
         sqlx::query(
             "INSERT INTO escalations (follow_up_id, step, reference, priority, overdue_minutes, next_attempt_at, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id)
-        .bind(steps + 1)
-        .bind(row.try_get::<String, _>("reference")?)
-        .bind(priority_of(row)?.as_str())
-        .bind((now.duration_since(deadline).as_secs() / 60).max(0))
+        .bind(step.step)
+        .bind(&step.reference)
+        .bind(step.priority.as_str())
+        .bind(step.overdue_minutes)
         .bind(&created)
         .bind(&created)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        queued += 1;
+        taken_steps.push(step);
     }
-    Ok(queued)
+    Ok(taken_steps)
 }

@@ -15,6 +15,7 @@
 //! reasons stay behind the staff sign-in, one link away.
 
 use super::db::{is_unavailable, now_text, Db};
+use super::staff::audit;
 use crate::domain::followup::{self, Windows};
 use crate::domain::staff::Priority;
 use crate::domain::values::Reference;
@@ -515,18 +516,35 @@ async fn send_outbox(db: &Db, mailer: &Mailer, outbox: Outbox) -> Result<Round, 
     Ok(Round::Sent(sent))
 }
 
-/// One round of the worker: take the escalation steps due now, then send what is due.
-pub async fn round(db: &Db, mailer: &Mailer, windows: &Windows) -> Result<usize, sqlx::Error> {
-    let queued = super::follow_ups::escalate_due(db, windows, jiff::Timestamp::now()).await?;
-    if queued > 0 {
-        tracing::warn!(queued, "overdue follow-ups escalated");
+/// One round of the worker: take the escalation steps due now (each in the audit log,
+/// by `system`), then send what is due.
+pub async fn round(db: &Db, mailer: &Mailer, windows: &Windows, audit: &audit::Writer) -> Result<usize, sqlx::Error> {
+    for step in super::follow_ups::escalate_due(db, windows, jiff::Timestamp::now()).await? {
+        tracing::warn!(reference = %step.reference, step = step.step, "overdue follow-up escalated");
+        let detail = format!("step {}, {}, {} min overdue", step.step, step.priority.as_str(), step.overdue_minutes);
+        audit
+            .record(&audit::Entry {
+                actor_id: None,
+                actor: "system",
+                action: audit::Action::FollowUpEscalated,
+                target: &step.reference,
+                client: "",
+                request_id: "",
+                detail: &detail,
+            })
+            .await?;
     }
     send_due(db, mailer).await
 }
 
 /// Runs [`round`] every [`POLL_INTERVAL`] until the process ends. Errors are logged
 /// and the next round tries again; nothing stops the worker.
-pub fn spawn_worker(db: Db, config: NotifyConfig, windows: Windows) -> tokio::task::JoinHandle<()> {
+pub fn spawn_worker(
+    db: Db,
+    config: NotifyConfig,
+    windows: Windows,
+    audit: audit::Writer,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mailer = Mailer::new(&config);
         match &mailer {
@@ -552,7 +570,8 @@ pub fn spawn_worker(db: Db, config: NotifyConfig, windows: Windows) -> tokio::ta
             };
             // Each round in its own task, so a bug that panics ends one round, not the worker.
             let round_db = db.clone();
-            let round = tokio::spawn(async move { round(&round_db, &mailer, &windows).await });
+            let audit = audit.clone();
+            let round = tokio::spawn(async move { round(&round_db, &mailer, &windows, &audit).await });
             match round.await {
                 Ok(Ok(0)) => {}
                 Ok(Ok(n)) => tracing::info!(sent = n, "notification e-mails sent"),

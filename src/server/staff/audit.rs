@@ -50,6 +50,8 @@ choice_enum! {
         FollowUpAcknowledged = "follow_up_acknowledged",
         FollowUpAttempt = "follow_up_attempt",
         FollowUpClosed = "follow_up_closed",
+        /// An overdue follow-up was escalated by e-mail (by `system`).
+        FollowUpEscalated = "follow_up_escalated",
     }
 }
 
@@ -539,7 +541,7 @@ mod tests {
 
     #[test]
     fn action_names_are_distinct_and_round_trip() {
-        assert_eq!(Action::ALL.len(), 30);
+        assert_eq!(Action::ALL.len(), 31);
         for action in Action::ALL {
             assert_eq!(Action::parse(action.as_str()), Some(*action));
         }
