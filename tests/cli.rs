@@ -98,6 +98,7 @@ fn every_subcommand_has_help() {
         "SMTP_URL",
         "NOTIFY_TO",
         "NOTIFY_FROM",
+        "ON_CALL_EMAIL",
         "STAFF_TWO_FACTOR",
         "SIGN_IN_RATE_LIMIT_PER_MINUTE",
     ] {
@@ -527,6 +528,22 @@ fn smtp_without_a_recipient_stops_start_up() {
         .env("NOTIFY_TO", "clinic@example.org")
         .env("LISTEN_ADDR", "127.0.0.1:0"));
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    // An on-call address needs a mail server, and must be an address.
+    let out = run(bin()
+        .env("DATABASE_URL", format!("sqlite://{}/intake.db", dir.path().display()))
+        .env("ON_CALL_EMAIL", "oncall@clinic.example")
+        .env("LISTEN_ADDR", "127.0.0.1:0"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ON_CALL_EMAIL is set but SMTP_URL is not"));
+    let out = run(bin()
+        .env("DATABASE_URL", format!("sqlite://{}/intake.db", dir.path().display()))
+        .env("SMTP_URL", "smtp://127.0.0.1:2525")
+        .env("NOTIFY_TO", "clinic@example.org")
+        .env("ON_CALL_EMAIL", "the doctor on call")
+        .env("LISTEN_ADDR", "127.0.0.1:0"));
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("on-call") && !stderr.contains("panicked"), "{stderr}");
 }
 
 #[test]
