@@ -621,3 +621,22 @@ fn keys_generate_and_rotate_reseal_every_secret_under_the_new_key() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("users.totp_secret of row 1"));
 }
+
+#[test]
+fn clinic_details_that_are_not_usable_stop_start_up() {
+    for (name, value, says) in [
+        ("CLINIC_PHONE", "555-0100", "US phone number"),
+        ("CLINIC_PHONE", "call us", "US phone number"),
+        ("CLINIC_ADDRESS", "100 Main St\nDallas", "one line"),
+        ("CLINIC_HOURS_TEXT", &"x".repeat(201), "1 to 200 characters"),
+        ("CLINIC_ADDRESS", "100 Main St \u{202e}sallaD", "one line"),
+        ("PRIVACY_NOTICE_URL", "javascript:alert(1)", "https://"),
+        ("PRIVACY_NOTICE_URL", "//evil.example/privacy", "https://"),
+        ("PRIVACY_NOTICE_URL", "http://clinic.example/privacy", "https://"),
+    ] {
+        let out = run(bin().env(name, value).env("LISTEN_ADDR", "127.0.0.1:0"));
+        assert_eq!(out.status.code(), Some(2), "{name}={value:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says) && !stderr.contains("panicked"), "{name}={value:?}: {stderr}");
+    }
+}

@@ -549,3 +549,46 @@ async fn a_safety_alert_result_promises_a_call_today_and_shows_988_in_spanish_to
         "the wizard opens the follow-up too"
     );
 }
+
+#[tokio::test]
+async fn the_clinic_details_are_on_every_patient_page_and_the_result_and_consent_pages() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    for path in ["/", "/learn", "/intake/red-flags"] {
+        let html = app.get(path).await.text();
+        assert!(
+            html.contains(r#"href="tel:+12145550100" data-testid="clinic-phone">(214) 555-0100<"#),
+            "{path}: {html}"
+        );
+        assert!(html.contains("100 Main St, Suite 200, Dallas, TX 75201"), "{path}");
+        assert!(html.contains("Monday to Friday, 8 a.m. to 5 p.m."), "{path}");
+        assert!(html.contains(r#"href="https://clinic.example/privacy" data-testid="privacy-notice""#), "{path}");
+        assert!(
+            html.contains(r#"<a href="tel:911">911</a>"#) && html.contains(r#"<a href="tel:988">988</a>"#),
+            "{path}: tap to call"
+        );
+    }
+    let staff = app.get("/staff/sign-in").await.text();
+    assert!(!staff.contains("clinic-phone") && !staff.contains("tel:988"), "staff pages are not for patients");
+
+    let cookie = start(&app).await;
+    let consent =
+        app.send(Request::get("/intake/consent").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    assert!(consent.text().contains(
+        r#"href="https://clinic.example/privacy" target="_blank" rel="noopener" data-testid="consent-privacy-notice""#
+    ));
+    answer_all_but_review(&app, &cookie).await;
+    let reply = app.send(form_post("/intake/review", &cookie, &step_body(Step::Review))).await;
+    assert_eq!(reply.header("location"), "/intake/result");
+    let result = app.send(Request::get("/intake/result").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    assert!(
+        result.text().contains(r#"data-testid="result-clinic-phone">(214) 555-0100<"#),
+        "call the clinic at its number"
+    );
+
+    // Without the settings nothing empty is shown.
+    let bare = app.with_settings(|s| {
+        s.clinic = pain_intake::shared::clinic::ClinicInfo { name: "Bare Clinic".into(), ..Default::default() }
+    });
+    let html = bare.get("/").await.text();
+    assert!(!html.contains("clinic-phone") && !html.contains("privacy-notice") && html.contains("Bare Clinic"));
+}

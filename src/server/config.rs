@@ -4,6 +4,7 @@
 //! clear message instead of failing on the first request.
 
 use crate::domain::followup::{Minutes, Windows};
+use crate::domain::values::Phone;
 use clap::{Args, Parser, Subcommand};
 use jiff::tz::TimeZone;
 use std::net::SocketAddr;
@@ -275,6 +276,24 @@ pub struct ServeArgs {
     #[arg(long, env = "MEDICAL_REVIEWER", default_value = "the clinic's medical director", value_parser = parse_clinic_name)]
     pub medical_reviewer: String,
 
+    /// The clinic's phone number for patients (a US number), on every patient page as
+    /// a tap-to-call link, e.g. `214-555-0100`.
+    #[arg(long, env = "CLINIC_PHONE", value_parser = parse_clinic_phone)]
+    pub clinic_phone: Option<Phone>,
+
+    /// The clinic's street address, one line, on every patient page.
+    #[arg(long, env = "CLINIC_ADDRESS", value_parser = parse_clinic_line)]
+    pub clinic_address: Option<String>,
+
+    /// When the clinic answers the phone, e.g. "Monday to Friday, 8 a.m. to 5 p.m.".
+    #[arg(long, env = "CLINIC_HOURS_TEXT", value_parser = parse_clinic_line)]
+    pub clinic_hours_text: Option<String>,
+
+    /// The clinic's notice of privacy practices (an https:// address, or a path on this
+    /// site), linked from the consent step and every patient page.
+    #[arg(long, env = "PRIVACY_NOTICE_URL", value_parser = parse_privacy_url)]
+    pub privacy_notice_url: Option<String>,
+
     /// The clinic's main colour (`#RRGGBB`) for links and buttons. It must keep text
     /// readable: at least 4.5:1 contrast against white (WCAG AA).
     #[arg(long, env = "BRAND_COLOR", default_value = "#0b5c7a", value_parser = parse_brand_color)]
@@ -348,6 +367,36 @@ pub struct ServeArgs {
     /// with, and its scratch table. For benchmark databases only.
     #[arg(long, env = "BENCH_FLOORS", default_value_t = false)]
     pub bench_floors: bool,
+}
+
+fn parse_clinic_phone(s: &str) -> Result<Phone, String> {
+    Phone::parse(s).map_err(|_| "must be a US phone number with area code, e.g. 214-555-0100".into())
+}
+
+/// One line of text for patients: 1 to 200 characters, no control or invisible
+/// formatting characters (which could reorder what the page shows).
+fn parse_clinic_line(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() || t.chars().count() > 200 {
+        Err("must be 1 to 200 characters".into())
+    } else if t.chars().any(|c| c.is_control() || crate::domain::values::is_invisible_format(c)) {
+        Err("must be one line of plain text".into())
+    } else {
+        Ok(t.to_owned())
+    }
+}
+
+/// An `https://` address, or a path on this site (`/privacy`); nothing a link could
+/// misuse (`javascript:`, `//other.site`).
+fn parse_privacy_url(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    let local = t.starts_with('/') && !t.starts_with("//") && !t.contains('\\');
+    let https = url::Url::parse(t).is_ok_and(|u| u.scheme() == "https" && u.has_host());
+    if (local || https) && !t.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        Ok(t.to_owned())
+    } else {
+        Err("must be an https:// address or a path on this site such as /privacy".into())
+    }
 }
 
 fn parse_clinic_name(s: &str) -> Result<String, String> {

@@ -23,17 +23,11 @@ use leptos_router::{
     path, SsrMode, StaticSegment,
 };
 
-/// Clinic settings the pages show.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClinicInfo {
-    pub name: String,
-    /// Shown as "Medically reviewed by" on the education pages.
-    pub reviewer: String,
-}
+use crate::shared::clinic::ClinicInfo;
 
 /// The document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let clinic = use_context::<ClinicInfo>().unwrap_or(ClinicInfo { name: String::new(), reviewer: String::new() });
+    let clinic = use_context::<ClinicInfo>().unwrap_or_default();
     #[cfg(feature = "ssr")]
     crate::server::http::security::set_page_csp();
     // Staff pages are in English whatever the browser prefers.
@@ -168,21 +162,40 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <footer class="site-footer">
-                // The patients' crisis line; staff pages are not for patients.
+                // The patients' crisis lines and the clinic's details; staff pages are
+                // not for patients.
                 <Show when=move || !is_staff_path()>
                     <p>
-                        {tr(l,
-                            "If you think you are having a medical emergency, call 911. If you are thinking about harming yourself, call or text 988.",
-                            "Si cree que tiene una emergencia médica, llame al 911. Si está pensando en hacerse daño, llame o envíe un mensaje de texto al 988.")}
+                        {tr(l, "If you think you are having a medical emergency, call ", "Si cree que tiene una emergencia médica, llame al ")}
+                        <a href="tel:911">"911"</a>
+                        {tr(l, ". If you are thinking about harming yourself, call or text ", ". Si está pensando en hacerse daño, llame o envíe un mensaje de texto al ")}
+                        <a href="tel:988">"988"</a>"."
                     </p>
+                    <ClinicContact />
                 </Show>
-                <p>{clinic}</p>
+                <p>{clinic.clone()}</p>
             </footer>
             // Last in the page: islands hydrate in document order, so when this one runs
             // every island before it is live.
             <HydrationMarker />
         </Router>
     }
+}
+
+/// The clinic's phone (tap to call), address, hours and privacy notice, as set.
+#[component]
+fn ClinicContact() -> impl IntoView {
+    let l = use_locale();
+    let c = use_context::<ClinicInfo>().unwrap_or_default();
+    let phone = c.phone_link().map(|(href, shown)| {
+        view! { <li>{tr(l, "Phone: ", "Teléfono: ")}<a href=href data-testid="clinic-phone">{shown}</a></li> }
+    });
+    let address = c.address.map(|a| view! { <li data-testid="clinic-address">{a}</li> });
+    let hours = c.hours.map(|h| view! { <li data-testid="clinic-hours">{tr(l, "Hours: ", "Horario: ")}{h}</li> });
+    let privacy = c.privacy_url.map(|href| {
+        view! { <li><a href=href data-testid="privacy-notice">{tr(l, "Notice of privacy practices", "Aviso de prácticas de privacidad")}</a></li> }
+    });
+    view! { <ul class="clinic-contact" aria-label=tr(l, "Contact the clinic", "Contacto de la clínica")>{phone}{address}{hours}{privacy}</ul> }
 }
 
 /// Marks the page interactive (`<html data-hydrated="true">`) once the WASM has

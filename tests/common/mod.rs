@@ -14,10 +14,12 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
+use pain_intake::domain::values::Phone;
 use pain_intake::server::db::{Backend, Db};
 use pain_intake::server::http::{self, AppState, Settings};
 use pain_intake::server::rate_limit::RateLimiter;
 use pain_intake::server::staff::sessions::Timeouts;
+use pain_intake::shared::clinic::ClinicInfo;
 use serde_json::Value;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -125,8 +127,14 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
         http::bench::prepare(&db).await.expect("bench floor table");
     }
     let settings = Settings {
-        clinic_name: "Test Pain Clinic".into(),
-        medical_reviewer: "Dr. Test Reviewer".into(),
+        clinic: ClinicInfo {
+            name: "Test Pain Clinic".into(),
+            reviewer: "Dr. Test Reviewer".into(),
+            phone: Some(Phone::parse("214-555-0100").unwrap()),
+            address: Some("100 Main St, Suite 200, Dallas, TX 75201".into()),
+            hours: Some("Monday to Friday, 8 a.m. to 5 p.m.".into()),
+            privacy_url: Some("https://clinic.example/privacy".into()),
+        },
         brand_color: "#0b5c7a".into(),
         public_url: "http://127.0.0.1:3000".into(),
         clinic_timezone: jiff::tz::TimeZone::get("America/Chicago").unwrap(),

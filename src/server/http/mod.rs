@@ -20,7 +20,8 @@ use super::intakes;
 use super::rate_limit::RateLimiter;
 use super::staff::sessions::Timeouts;
 use super::staff::{audit, queue};
-use crate::ui::{shell, App, ClinicInfo};
+use crate::shared::clinic::ClinicInfo;
+use crate::ui::{shell, App};
 use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath};
 use axum::http::{Request, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -42,8 +43,8 @@ pub const MAX_JSON_BODY: usize = 64 * 1024;
 /// Settings the handlers need, fixed at start-up.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub clinic_name: String,
-    pub medical_reviewer: String,
+    /// The clinic's name, reviewer and contact details, as patient pages show them.
+    pub clinic: ClinicInfo,
     /// `#rrggbb`, validated for contrast at start-up.
     pub brand_color: String,
     /// How patients reach the app, without a trailing slash (for resume links).
@@ -68,8 +69,14 @@ pub struct Settings {
 impl Settings {
     pub fn from_args(args: &ServeArgs) -> Self {
         Self {
-            clinic_name: args.clinic_name.clone(),
-            medical_reviewer: args.medical_reviewer.clone(),
+            clinic: ClinicInfo {
+                name: args.clinic_name.clone(),
+                reviewer: args.medical_reviewer.clone(),
+                phone: args.clinic_phone.clone(),
+                address: args.clinic_address.clone(),
+                hours: args.clinic_hours_text.clone(),
+                privacy_url: args.privacy_notice_url.clone(),
+            },
             brand_color: args.brand_color.clone(),
             public_url: args.public_url.as_str().trim_end_matches('/').to_owned(),
             clinic_timezone: args.clinic_timezone.clone(),
@@ -129,8 +136,7 @@ impl AppState {
 /// The whole app: pages, API, health checks and the middleware around them.
 pub fn app(state: AppState) -> Router {
     let routes = route_list();
-    let clinic =
-        ClinicInfo { name: state.settings.clinic_name.clone(), reviewer: state.settings.medical_reviewer.clone() };
+    let clinic = state.settings.clinic.clone();
     let context = {
         let clinic = clinic.clone();
         move || provide_context(clinic.clone())

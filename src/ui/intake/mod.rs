@@ -103,7 +103,12 @@ pub fn IntakeStep() -> impl IntoView {
                 match draft.await {
                     Ok(DraftState::Open { answers, errors_step, errors, resume_url, preview, .. }) => {
                         let errors = if errors_step.as_deref() == Some(step.as_str()) { errors } else { Vec::new() };
-                        EitherOf3::A(view! { <StepPage step answers errors resume_url preview /> })
+                        // An island's props are all it has in the browser: the clinic's
+                        // settings travel as one.
+                        let privacy_url = (step == Step::Consent)
+                            .then(|| use_context::<crate::shared::clinic::ClinicInfo>().and_then(|c| c.privacy_url))
+                            .flatten();
+                        EitherOf3::A(view! { <StepPage step answers errors resume_url preview privacy_url /> })
                     }
                     Ok(DraftState::Submitted(_)) => EitherOf3::B(view! { <AlreadySubmitted /> }),
                     Ok(DraftState::Missing) => EitherOf3::C(Either::Left(view! { <NoDraft /> })),
@@ -225,6 +230,8 @@ fn StepPage(
     errors: Vec<ErrorText>,
     resume_url: String,
     preview: Option<ResultData>,
+    /// The clinic's notice of privacy practices, on the consent step.
+    privacy_url: Option<String>,
 ) -> impl IntoView {
     let l = use_locale();
     let errors = LiveErrors(RwSignal::new(errors));
@@ -314,6 +321,11 @@ fn StepPage(
                     <strong>{outcome_message(Outcome::UrgentCare, l)}</strong>
                     <p>{tr(l, "You can still finish the form so the clinic knows.", "Aún puede terminar el formulario para que la clínica lo sepa.")}</p>
                 </div>
+            })}
+            {privacy_url.map(|href| view! {
+                <p><a href=href target="_blank" rel="noopener" data-testid="consent-privacy-notice">
+                    {tr(l, "Read the clinic's notice of privacy practices (opens in a new tab)", "Lea el aviso de prácticas de privacidad de la clínica (se abre en una pestaña nueva)")}
+                </a></p>
             })}
             <form method="post" action=format!("/intake/{}", step.as_str()) novalidate on:change=on_change>
                 <StepFields step answers=answers.clone() errors l preview live enhanced />
@@ -610,6 +622,11 @@ pub fn EmergencyStop() -> impl IntoView {
     }
 }
 
+/// The clinic's phone as a `tel:` link and as shown, if set.
+fn clinic_phone() -> Option<(String, String)> {
+    use_context::<crate::shared::clinic::ClinicInfo>().and_then(|c| c.phone_link())
+}
+
 /// `/intake/result`: the outcome, its reasons, the reference, and what happens next.
 #[component]
 pub fn IntakeResult() -> impl IntoView {
@@ -659,7 +676,9 @@ fn ResultView(result: ResultData) -> impl IntoView {
             </ul>
             <h2>{tr(l, "Your reference number", "Su número de referencia")}</h2>
             <p class="reference" data-testid="reference">{result.reference.clone()}</p>
-            <p>{tr(l, "Please have it ready when you call the clinic.", "Téngalo a la mano cuando llame a la clínica.")}</p>
+            <p>{tr(l, "Please have it ready when you call the clinic", "Téngalo a la mano cuando llame a la clínica")}
+                {clinic_phone().map(|(href, shown)| view! { " "{tr(l, "at", "al")}" "<a href=href data-testid="result-clinic-phone">{shown}</a> })}
+                "."</p>
             <h2>{tr(l, "What happens next", "Qué sigue")}</h2>
             <p data-testid="next">{next}</p>
             {(result.safety_alert || result.outcome == Outcome::Emergency).then(|| view! {

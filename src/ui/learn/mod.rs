@@ -8,7 +8,7 @@ pub use content::PAGES;
 
 use super::i18n::{tr, use_locale};
 use super::not_found::NotFound;
-use super::ClinicInfo;
+use crate::shared::clinic::ClinicInfo;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};

@@ -384,7 +384,7 @@ async fn enrol_page(state: &AppState, parts: &Parts) -> Gate<EnrolPage> {
             secret
         }
     };
-    let url = totp::provisioning_url(&secret, &state.settings.clinic_name, &user.email).unwrap_or_default();
+    let url = totp::provisioning_url(&secret, &state.settings.clinic.name, &user.email).unwrap_or_default();
     Ok(EnrolPage { qr_svg: totp::qr_svg(&url).unwrap_or_default(), secret, recovery_codes: Vec::new(), current })
 }
 
