@@ -592,3 +592,16 @@ async fn the_clinic_details_are_on_every_patient_page_and_the_result_and_consent
     let html = bare.get("/").await.text();
     assert!(!html.contains("clinic-phone") && !html.contains("privacy-notice") && html.contains("Bare Clinic"));
 }
+
+#[tokio::test]
+async fn the_review_page_does_not_hint_at_the_outcome_before_submitting() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    answer_all_but_review(&app, &cookie).await;
+    let review = app.send(Request::get("/intake/review").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    let html = review.text();
+    assert!(html.contains("Check your answers"), "{html}");
+    for hint in ["data-testid=\"preview\"", "What your answers point to", "data-outcome"] {
+        assert!(!html.contains(hint), "no outcome before submitting: {hint}");
+    }
+}

@@ -66,4 +66,16 @@ test('a clinician sees an overdue follow-up, acknowledges it, records three atte
   await page.getByTestId('follow-ups-link').click();
   await expect(page.getByRole('heading', { name: 'Follow-ups' })).toBeVisible();
   await expect(page.locator(`[data-testid="follow-up-row"][data-reference="${reference}"]`)).toHaveCount(0);
+
+  // On a phone the queue reads as cards: nothing cut off, no sideways scrolling.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/staff');
+  const queueRow = page.locator(`[data-testid="queue-row"][data-reference="${reference}"]`);
+  await queueRow.scrollIntoViewIfNeeded();
+  const box = (await queueRow.boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  await expect(queueRow).toContainText('Status');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expectAccessible(page);
 });

@@ -41,7 +41,8 @@ for (const [outcome, change, code] of outcomes) {
     await start(page);
     await answerRedFlags(page, s);
     await answerFromSymptoms(page, s);
-    await expect(page.getByTestId('preview')).toHaveAttribute('data-outcome', outcome);
+    // No hint of the outcome before submitting (a patient could game it).
+    await expect(page.getByTestId('preview')).toHaveCount(0);
     const reference = await submit(page, outcome === 'consult_recommended');
     await expect(page.getByTestId('outcome')).toHaveAttribute('data-outcome', outcome);
     await expect(page.locator(`li[data-code="${code}"]`)).toBeVisible();

@@ -118,10 +118,17 @@ pub struct Progress {
     pub last_escalated_at: Option<Timestamp>,
 }
 
-/// Time left before a deadline (positive) or how long it is overdue (negative), in whole
-/// minutes rounded toward the deadline, for the Follow-ups page.
+/// Time left before a deadline (zero or positive) or how long it is overdue (negative),
+/// in whole minutes, for the Follow-ups page: both count whole minutes passed, so 25½
+/// minutes overdue is 25, and a deadline passed seconds ago is already -1 (overdue, not
+/// "due in 0 minutes").
 pub fn minutes_left(deadline: Timestamp, now: Timestamp) -> i64 {
-    deadline.duration_since(now).as_secs().div_euclid(60)
+    let secs = deadline.duration_since(now).as_secs();
+    if secs >= 0 {
+        secs / 60
+    } else {
+        -((-secs) / 60).max(1)
+    }
 }
 
 crate::choice_enum! {
@@ -270,6 +277,8 @@ mod tests {
         assert_eq!(minutes_left(at(60), at(60)), 0);
         assert_eq!(minutes_left(at(60), at(61)), -1);
         assert_eq!(minutes_left(at(60), at(0) + SignedDuration::from_secs(30)), 59);
+        assert_eq!(minutes_left(at(60), at(60) + SignedDuration::from_secs(1)), -1, "overdue at once");
+        assert_eq!(minutes_left(at(60), at(85) + SignedDuration::from_secs(30)), -25, "whole minutes overdue");
     }
 
     #[test]

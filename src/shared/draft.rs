@@ -33,8 +33,6 @@ pub enum DraftState {
         errors_step: Option<String>,
         errors: Vec<ErrorText>,
         resume_url: String,
-        /// The result the answers would get now (review step, when complete).
-        preview: Option<ResultData>,
         /// Insurance-card photos uploaded so far ("front", "back").
         cards: Vec<String>,
     },

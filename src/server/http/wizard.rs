@@ -70,16 +70,8 @@ pub async fn draft_state(state: &AppState, headers: &HeaderMap) -> Result<DraftS
             None => DraftState::Missing,
         });
     }
-    let today = state.settings.today();
-    let preview = IntakeAnswers::from_json(&form::complete(&draft.answers), today).ok().map(|a| {
-        let e = evaluate(&a.clinical, a.patient.date_of_birth, today);
-        ResultData {
-            reference: String::new(),
-            outcome: e.outcome,
-            reasons: e.reasons.iter().map(|r| r.code).collect(),
-            safety_alert: e.safety_alert,
-        }
-    });
+    // No preview of the outcome before submitting: a patient could change answers until
+    // the result improves (content round 2). The live 911 and 988 messages stay.
     let base = state.settings.public_url.trim_end_matches('/');
     let cards = draft.card_sides.iter().map(|s| (*s).to_owned()).collect();
     Ok(DraftState::Open {
@@ -88,7 +80,6 @@ pub async fn draft_state(state: &AppState, headers: &HeaderMap) -> Result<DraftS
         errors_step: draft.errors_step,
         errors: draft.errors,
         resume_url: format!("{base}/intake/resume/{token}"),
-        preview,
     })
 }
 

@@ -101,14 +101,14 @@ pub fn IntakeStep() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match draft.await {
-                    Ok(DraftState::Open { answers, errors_step, errors, resume_url, preview, .. }) => {
+                    Ok(DraftState::Open { answers, errors_step, errors, resume_url, .. }) => {
                         let errors = if errors_step.as_deref() == Some(step.as_str()) { errors } else { Vec::new() };
                         // An island's props are all it has in the browser: the clinic's
                         // settings travel as one.
                         let privacy_url = (step == Step::Consent)
                             .then(|| use_context::<crate::shared::clinic::ClinicInfo>().and_then(|c| c.privacy_url))
                             .flatten();
-                        EitherOf3::A(view! { <StepPage step answers errors resume_url preview privacy_url /> })
+                        EitherOf3::A(view! { <StepPage step answers errors resume_url privacy_url /> })
                     }
                     Ok(DraftState::Submitted(_)) => EitherOf3::B(view! { <AlreadySubmitted /> }),
                     Ok(DraftState::Missing) => EitherOf3::C(Either::Left(view! { <NoDraft /> })),
@@ -229,7 +229,6 @@ fn StepPage(
     answers: Value,
     errors: Vec<ErrorText>,
     resume_url: String,
-    preview: Option<ResultData>,
     /// The clinic's notice of privacy practices, on the consent step.
     privacy_url: Option<String>,
 ) -> impl IntoView {
@@ -328,7 +327,7 @@ fn StepPage(
                 </a></p>
             })}
             <form method="post" action=format!("/intake/{}", step.as_str()) novalidate on:change=on_change>
-                <StepFields step answers=answers.clone() errors l preview live enhanced />
+                <StepFields step answers=answers.clone() errors l live enhanced />
                 <div class="wizard-nav">
                     {step.previous().map(|_| view! {
                         <button type="submit" name="nav" value="back" class="button secondary">{tr(l, "Back", "Atrás")}</button>
@@ -402,7 +401,6 @@ fn StepFields(
     answers: Value,
     errors: LiveErrors,
     l: Locale,
-    preview: Option<ResultData>,
     live: RwSignal<Value>,
     enhanced: RwSignal<bool>,
 ) -> impl IntoView {
@@ -569,7 +567,7 @@ fn StepFields(
             <Check name="consent.attestation" label=("My answers are true to the best of my knowledge.", "Mis respuestas son verdaderas según mi leal saber y entender.") checked=get_bool(a, "consent.attestation") == Some(true) errors l />
             <TextField name="consent.signature" label=("Type your full name as your signature", "Escriba su nombre completo como firma") value=get_str(a, "consent.signature").unwrap_or_default() errors l autocomplete="name" />
         }.into_any(),
-        Step::Review => view! { <review::Review answers=answers.clone() preview l /> }.into_any(),
+        Step::Review => view! { <review::Review answers=answers.clone() l /> }.into_any(),
     }
 }
 

@@ -1,9 +1,7 @@
 //! The review step: every answer in plain words, grouped as the patient saw them, with a
 //! link back to each step, and the result the answers would get.
 
-use crate::domain::i18n::outcome_message;
 use crate::domain::intake::Locale;
-use crate::shared::draft::ResultData;
 use crate::shared::form::{self, Step};
 use crate::shared::labels::{self, pick, L};
 use crate::ui::i18n::tr;
@@ -199,7 +197,7 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
 }
 
 #[component]
-pub fn Review(answers: Value, preview: Option<ResultData>, l: Locale) -> impl IntoView {
+pub fn Review(answers: Value, l: Locale) -> impl IntoView {
     view! {
         <p class="intro">{tr(l, "Check your answers. You can change any of them before you submit.", "Revise sus respuestas. Puede cambiar cualquiera antes de enviarlas.")}</p>
         {Step::ALL.iter().filter(|s| **s != Step::Review).map(|step| {
@@ -216,11 +214,5 @@ pub fn Review(answers: Value, preview: Option<ResultData>, l: Locale) -> impl In
                 </section>
             }
         }).collect_view()}
-        {preview.map(|p| view! {
-            <div class="notice preview" data-testid="preview" data-outcome=p.outcome.as_str()>
-                <h2>{tr(l, "What your answers point to", "Lo que indican sus respuestas")}</h2>
-                <p>{outcome_message(p.outcome, l)}</p>
-            </div>
-        })}
     }
 }

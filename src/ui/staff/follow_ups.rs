@@ -65,12 +65,12 @@ fn row(r: FollowUpRow) -> impl IntoView {
     let overdue = r.work.as_ref().is_some_and(|w| w.minutes_left < 0);
     view! {
         <tr data-testid="follow-up-row" data-reference=r.reference.clone() data-priority=r.priority.as_str() class:overdue=overdue>
-            <td><a href=href>{r.reference.clone()}</a></td>
-            <td><strong>{priority_label(r.priority)}</strong></td>
+            <td data-label="Reference"><a href=href>{r.reference.clone()}</a></td>
+            <td data-label="Priority"><strong>{priority_label(r.priority)}</strong></td>
             {r.work.map(|w| view! {
-                <td data-testid="time-left">{time_left(w.minutes_left)}<br /><span class="hint">{format!("deadline {}", w.deadline)}</span></td>
-                <td>{w.acknowledged.map(|(by, at)| format!("{by}, {at}")).unwrap_or_else(|| "Nobody yet".into())}</td>
-                <td>{w.attempt_count}</td>
+                <td data-label="Time left" data-testid="time-left">{time_left(w.minutes_left)}<br /><span class="hint">{format!("deadline {}", w.deadline)}</span></td>
+                <td data-label="Acknowledged">{w.acknowledged.map(|(by, at)| format!("{by}, {at}")).unwrap_or_else(|| "Nobody yet".into())}</td>
+                <td data-label="Attempts">{w.attempt_count}</td>
             })}
         </tr>
     }

@@ -117,22 +117,23 @@ fn row(r: QueueRow, clinical: bool) -> impl IntoView {
     };
     view! {
         <tr class=class data-testid="queue-row" data-reference=r.reference.clone()>
-            <td><a href=href>{r.reference.clone()}</a></td>
-            <td>{r.name}</td>
-            <td>{r.age}</td>
+            // Each cell names its column, for the stacked layout on a phone (main.css).
+            <td data-label="Reference"><a href=href>{r.reference.clone()}</a></td>
+            <td data-label="Name">{r.name}</td>
+            <td data-label="Age">{r.age}</td>
             {if clinical {
                 view! {
-                    <td>{r.outcome.map(outcome_label)}</td>
-                    <td>{r.safety_alert.unwrap_or(false).then_some(view! { <span class="badge alert">"Safety alert"</span> })}</td>
+                    <td data-label="Outcome">{r.outcome.map(outcome_label)}</td>
+                    <td data-label="Safety">{r.safety_alert.unwrap_or(false).then_some(view! { <span class="badge alert">"Safety alert"</span> })}</td>
                 }.into_any()
             } else {
-                view! { <td>{priority_label(r.priority)}</td> }.into_any()
+                view! { <td data-label="Priority">{priority_label(r.priority)}</td> }.into_any()
             }}
-            <td>{plan_label(r.plan)}</td>
-            <td>{verification_label(r.verification)}</td>
-            <td>{status_label(r.status)}</td>
-            <td>{r.received}</td>
-            <td>{r.assignee.unwrap_or_default()}</td>
+            <td data-label="Plan">{plan_label(r.plan)}</td>
+            <td data-label="Verification">{verification_label(r.verification)}</td>
+            <td data-label="Status">{status_label(r.status)}</td>
+            <td data-label="Received">{r.received}</td>
+            <td data-label="Assignee">{r.assignee.unwrap_or_default()}</td>
         </tr>
     }
 }
