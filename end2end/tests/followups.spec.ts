@@ -74,7 +74,9 @@ test('a clinician sees an overdue follow-up, acknowledges it, records three atte
   await queueRow.scrollIntoViewIfNeeded();
   const box = (await queueRow.boundingBox())!;
   expect(box.x + box.width).toBeLessThanOrEqual(390);
-  await expect(queueRow).toContainText('Status');
+  // Each cell shows its column's name before it (CSS generated content).
+  const label = await queueRow.locator('td[data-label="Status"]').evaluate((td) => getComputedStyle(td, '::before').content);
+  expect(label).toBe('"Status"');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await expectAccessible(page);

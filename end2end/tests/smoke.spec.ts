@@ -1,22 +1,23 @@
 import { test, expect, hydrated, expectAccessible } from './fixtures';
 
-test('the home page renders on the server, hydrates and reacts to a click', async ({ page }) => {
+test('the home page renders on the server and hydrates', async ({ page }) => {
   const response = await page.goto('/');
   expect(response?.status()).toBe(200);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(
     'Ketamine for chronic back pain: is a consult right for you?',
   );
   await hydrated(page);
-
-  const meaning = page.getByTestId('scale-meaning');
-  await expect(meaning).toHaveText('0 means no pain and 10 the worst pain you can imagine.');
-  await page.getByLabel('7', { exact: true }).check();
-  await expect(meaning).toHaveText('7 to 9 is severe pain: it is hard to think about anything else.');
-  await page.getByLabel('0', { exact: true }).check();
-  await expect(meaning).toHaveText('0 means no pain at all.');
-
   await expectAccessible(page);
 });
+
+for (const [width, height] of [[390, 844], [1280, 800]]) {
+  test(`the home page's main button is above the fold at ${width}×${height}`, async ({ page }) => {
+    await page.setViewportSize({ width, height });
+    await page.goto('/');
+    const start = page.getByRole('link', { name: 'Start the pre-screening' });
+    await expect(start).toBeInViewport({ ratio: 1 });
+  });
+}
 
 test('the home page is readable without JavaScript', async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
