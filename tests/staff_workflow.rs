@@ -438,3 +438,36 @@ async fn staff_pages_read_as_staff_expect_phone_numbers_counts_and_no_patient_fo
     // Patients still see it.
     assert!(app.get("/learn").await.text().contains("call or text 988"));
 }
+
+on_both_databases! {
+    async fn each_intake_keeps_the_consent_wording_it_was_given_and_staff_see_it(backend) {
+        let app = spawn(backend).await;
+        let (_, clinician, _) = create_team(&app).await;
+        let mut spanish = intake(ROUTINE, "Ana", "García", "cigna");
+        spanish["locale"] = json!("es");
+        let reference = app.submit_intake(&spanish).await;
+        let row = sqlx::query("SELECT c.version, c.locale, c.sha256 FROM intake_consents c JOIN intakes i ON i.id = c.intake_id WHERE i.reference = $1")
+            .bind(reference.replace('-', ""))
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        let current = pain_intake::shared::consent::current();
+        assert_eq!(row.try_get::<String, _>("version").unwrap(), current.id);
+        assert_eq!(row.try_get::<String, _>("locale").unwrap(), "es");
+        let sha: String = row.try_get("sha256").unwrap();
+        assert_eq!(sha, pain_intake::server::intakes::consent_sha256(current, pain_intake::domain::intake::Locale::Es));
+
+        let cookie = app.sign_in(&clinician).await;
+        let page = visible(&app.get_with(&format!("/staff/submissions/{reference}"), &cookie).await.text());
+        assert!(page.contains(&format!(r#"data-testid="consent-version" data-version="{}" data-intact="true""#, current.id)), "{page}");
+        assert!(page.contains("in Spanish") && page.contains(&sha) && page.contains("hasta donde yo sé"));
+        let bundle = app.get_with(&format!("/staff/submissions/{reference}/fhir"), &cookie).await.json();
+        let consent = bundle["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).find(|r| r["resourceType"] == "Consent").cloned();
+        assert_eq!(consent.map(|c| c["identifier"][0]["value"].clone()), Some(json!(sha)));
+
+        // A stored hash that does not match its version's text is shown as such.
+        sqlx::query("UPDATE intake_consents SET sha256 = $1").bind("0".repeat(64)).execute(&app.db.pool).await.unwrap();
+        let page = visible(&app.get_with(&format!("/staff/submissions/{reference}"), &cookie).await.text());
+        assert!(page.contains(r#"data-intact="false""#) && page.contains("does not match this version's text"));
+    }
+}

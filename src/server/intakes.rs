@@ -2,12 +2,14 @@
 
 use super::db::{groups, numbered, text_at, Db};
 use crate::domain::followup::{Priority, Windows};
-use crate::domain::intake::{IntakeAnswers, Plan};
+use crate::domain::intake::{IntakeAnswers, Locale, Plan};
 use crate::domain::screening::Evaluation;
 use crate::domain::staff::{pin_rank, priority, VerificationStatus};
 use crate::domain::values::Reference;
+use crate::shared::consent;
 use jiff::civil::Date;
 use rand::Rng;
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
@@ -308,6 +310,18 @@ async fn write_rows(
         insert.execute(&mut **tx).await?;
     }
 
+    // What the patient agreed to, kept with the intake (the signature and the time are
+    // in the answers and `created_at`).
+    let sql = format!(
+        "INSERT INTO intake_consents (intake_id, version, locale, sha256, created_at) VALUES {}",
+        groups(stored.len(), 5)
+    );
+    let mut consents = sqlx::query(&sql);
+    for (s, row) in stored.iter().zip(rows) {
+        consents = consents.bind(s.id).bind(row.consent_version).bind(&row.locale).bind(&row.consent_sha256).bind(&now);
+    }
+    consents.execute(&mut **tx).await?;
+
     let claimed: Vec<(&Stored, &Once)> =
         stored.iter().zip(rows).filter_map(|(s, row)| row.once.as_ref().map(|o| (s, o))).collect();
     if !claimed.is_empty() {
@@ -414,6 +428,10 @@ struct NewIntake {
     once: Option<Once>,
     /// The safety follow-up the submission opens, if it is alarming.
     follow_up: Option<Priority>,
+    /// The consent wording the patient was given: its version and the SHA-256 (hex) of
+    /// its text in the patient's language.
+    consent_version: &'static str,
+    consent_sha256: String,
 }
 
 impl NewIntake {
@@ -450,8 +468,15 @@ impl NewIntake {
             evaluated_on: evaluated_on.to_string(),
             once,
             follow_up: Priority::opened_by(evaluation.outcome, evaluation.safety_alert),
+            consent_version: consent::current().id,
+            consent_sha256: consent_sha256(consent::current(), answers.locale),
         })
     }
+}
+
+/// The SHA-256, in lowercase hex, of a consent version's text in one language.
+pub fn consent_sha256(version: &consent::ConsentVersion, locale: Locale) -> String {
+    Sha256::digest(version.text(locale).as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A fresh 40-bit reference (see `Reference`).

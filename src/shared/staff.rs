@@ -198,6 +198,22 @@ pub struct SubmissionView {
     pub cards: Vec<String>,
     /// The safety follow-up this submission opened, if any.
     pub follow_up: Option<FollowUpView>,
+    /// What the patient agreed to; `None` for intakes from before versions were kept.
+    pub consent: Option<ConsentView>,
+}
+
+/// The consent wording a patient agreed to, as the submission page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsentView {
+    pub version: String,
+    /// "English" or "Spanish".
+    pub language: String,
+    pub sha256: String,
+    /// The statements as shown, when the version is known to this build.
+    pub statements: Vec<String>,
+    /// Whether the stored hash matches this build's text of that version.
+    pub intact: bool,
+    pub at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! One submission as a FHIR R4 `Bundle` (type `collection`), the export an EHR can import:
 //! the `Patient`, the answers as a `QuestionnaireResponse`, the insurance as a `Coverage`
-//! (none for self-pay) and the PEG, PHQ-9 and GAD-7 scores as `Observation`s.
+//! (none for self-pay), the PEG, PHQ-9 and GAD-7 scores as `Observation`s, and the
+//! consent wording the patient agreed to as a `Consent` (when it was recorded).
 //!
 //! Pure: the same submission always gives the same JSON, byte for byte, so an export can
 //! be compared, hashed or re-sent. Resources are linked by `urn:uuid:` full URLs derived
@@ -14,6 +15,7 @@ use crate::domain::intake::{
 };
 use crate::domain::screening::{Evaluation, Gad7Band, Phq9Band};
 use crate::domain::values::ItemScore;
+use crate::server::staff::submissions::AgreedConsent;
 use crate::shared::labels;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -26,6 +28,8 @@ pub struct Submission<'a> {
     pub received_at: &'a str,
     pub answers: &'a IntakeAnswers,
     pub evaluation: &'a Evaluation,
+    /// The consent wording's version, language and hash; `None` for old intakes.
+    pub consent: Option<&'a AgreedConsent>,
 }
 
 /// The system of the bundle's identifier: the reference is unique per submission.
@@ -53,6 +57,9 @@ pub fn bundle(s: &Submission<'_>) -> Value {
         entries.push(entry(&urls.coverage, coverage));
     }
     entries.extend(observations(s, &urls).into_iter().map(|(url, o)| entry(url, o)));
+    if let Some(c) = s.consent {
+        entries.push(entry(&urls.consent, consent_resource(c, s, &urls)));
+    }
     json!({
         "resourceType": "Bundle",
         "identifier": { "system": REFERENCE_SYSTEM, "value": s.reference },
@@ -70,6 +77,7 @@ struct Urls {
     peg: Uuid,
     phq9: Uuid,
     gad7: Uuid,
+    consent: Uuid,
 }
 
 impl Urls {
@@ -82,6 +90,7 @@ impl Urls {
             peg: url("Observation/peg"),
             phq9: url("Observation/phq9"),
             gad7: url("Observation/gad7"),
+            consent: url("Consent"),
         }
     }
 }
@@ -118,6 +127,27 @@ fn entry(url: &Uuid, mut resource: Value) -> Value {
         o.insert("id".into(), Value::String(url.0.clone()));
     }
     json!({ "fullUrl": url.url(), "resource": resource })
+}
+
+/// The identifier system of a consent wording's SHA-256 (hex), and the policy URI prefix of
+/// its version: the wording itself is kept in the app (`shared::consent`).
+pub const CONSENT_SHA256: &str = "urn:pain-intake:consent-sha256";
+pub const CONSENT_POLICY: &str = "urn:pain-intake:consent:";
+
+/// The patient's consent: privacy notice read, contact allowed, answers attested, signed
+/// by typing their name, in the wording version they were shown.
+fn consent_resource(c: &AgreedConsent, s: &Submission<'_>, urls: &Urls) -> Value {
+    json!({
+        "resourceType": "Consent",
+        "status": "active",
+        "scope": { "coding": [coding("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", "Privacy Consent")] },
+        "category": [{ "coding": [coding(LOINC, "59284-0", "Patient Consent")] }],
+        "patient": urls.patient.reference(),
+        "dateTime": s.received_at,
+        "identifier": [{ "system": CONSENT_SHA256, "value": c.sha256 }],
+        "policy": [{ "uri": format!("{CONSENT_POLICY}{}", c.version) }],
+        "language": c.locale,
+    })
 }
 
 fn coding(system: &str, code: &str, display: &str) -> Value {
@@ -568,11 +598,46 @@ mod tests {
     fn export_as(json: &Value, reference: &str) -> Value {
         let answers = IntakeAnswers::from_json(json, TODAY).expect("a valid intake");
         let evaluation = evaluate(&answers.clinical, answers.patient.date_of_birth, TODAY);
-        bundle(&Submission { reference, received_at: RECEIVED, answers: &answers, evaluation: &evaluation })
+        bundle(&Submission {
+            reference,
+            received_at: RECEIVED,
+            answers: &answers,
+            evaluation: &evaluation,
+            consent: None,
+        })
     }
 
     fn export(json: &Value) -> Value {
         export_as(json, "7KQ2-9MXD")
+    }
+
+    #[test]
+    fn the_consent_agreed_to_is_a_consent_resource_with_its_version_and_hash() {
+        assert!(resources(&export(&intake())).iter().all(|r| r["resourceType"] != "Consent"), "none when not recorded");
+        let answers = IntakeAnswers::from_json(&intake(), TODAY).unwrap();
+        let evaluation = evaluate(&answers.clinical, answers.patient.date_of_birth, TODAY);
+        let agreed = AgreedConsent {
+            version: "2026-12-05".into(),
+            locale: "es".into(),
+            sha256: "91edbb4a335994f04febdcf4f735267856d4312ae65b3f6b9c6a8d8825ebe1d2".into(),
+            at: RECEIVED.into(),
+        };
+        let b = bundle(&Submission {
+            reference: "7KQ2-9MXD",
+            received_at: RECEIVED,
+            answers: &answers,
+            evaluation: &evaluation,
+            consent: Some(&agreed),
+        });
+        let all = resources(&b);
+        let consent = all.iter().find(|r| r["resourceType"] == "Consent").expect("a Consent");
+        let patient = all.iter().find(|r| r["resourceType"] == "Patient").unwrap();
+        assert_eq!(consent["status"], "active");
+        assert_eq!(consent["policy"][0]["uri"], "urn:pain-intake:consent:2026-12-05");
+        assert_eq!(consent["identifier"][0]["value"], agreed.sha256.as_str());
+        assert_eq!(consent["language"], "es");
+        assert_eq!(consent["patient"]["reference"], format!("urn:uuid:{}", patient["id"].as_str().unwrap()));
+        assert_eq!(consent["dateTime"], RECEIVED);
     }
 
     fn resources(b: &Value) -> Vec<&Value> {

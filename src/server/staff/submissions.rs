@@ -26,6 +26,19 @@ pub struct Submission {
     pub created_at: String,
 }
 
+/// What the patient agreed to, as stored with the intake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreedConsent {
+    /// The wording's version (`shared::consent::VERSIONS`).
+    pub version: String,
+    /// `en` or `es`: the language it was shown in.
+    pub locale: String,
+    /// SHA-256 (hex) of the text as shown.
+    pub sha256: String,
+    /// When it was agreed (the intake's time), as stored.
+    pub at: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Note {
     pub author: String,
@@ -80,6 +93,23 @@ pub async fn find(db: &Db, reference: &Reference) -> Result<Option<Submission>, 
         assignee: row.try_get("assignee")?,
         created_at: row.try_get("created_at")?,
     }))
+}
+
+/// The consent an intake was stored with; `None` for intakes from before versions were kept.
+pub async fn consent(db: &Db, intake_id: i64) -> Result<Option<AgreedConsent>, sqlx::Error> {
+    let row = sqlx::query("SELECT version, locale, sha256, created_at FROM intake_consents WHERE intake_id = $1")
+        .bind(intake_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| {
+        Ok(AgreedConsent {
+            version: r.try_get("version")?,
+            locale: r.try_get("locale")?,
+            sha256: r.try_get("sha256")?,
+            at: r.try_get("created_at")?,
+        })
+    })
+    .transpose()
 }
 
 pub async fn notes(db: &Db, intake_id: i64) -> Result<Vec<Note>, sqlx::Error> {

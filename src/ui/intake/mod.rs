@@ -561,12 +561,16 @@ fn StepFields(
                 </div>
             </div>
         }.into_any(),
-        Step::Consent => view! {
-            <Check name="consent.privacy_notice" label=("I have read the clinic's notice of privacy practices.", "He leído el aviso de prácticas de privacidad de la clínica.") checked=get_bool(a, "consent.privacy_notice") == Some(true) errors l />
-            <Check name="consent.contact" label=("The clinic may contact me about my answers.", "La clínica puede comunicarse conmigo sobre mis respuestas.") checked=get_bool(a, "consent.contact") == Some(true) errors l />
-            <Check name="consent.attestation" label=("My answers are true to the best of my knowledge.", "Mis respuestas son verdaderas según mi leal saber y entender.") checked=get_bool(a, "consent.attestation") == Some(true) errors l />
-            <TextField name="consent.signature" label=("Type your full name as your signature", "Escriba su nombre completo como firma") value=get_str(a, "consent.signature").unwrap_or_default() errors l autocomplete="name" />
-        }.into_any(),
+        Step::Consent => {
+            // The wording of the current consent version: what is stored with the intake.
+            let c = crate::shared::consent::current();
+            view! {
+                <Check name="consent.privacy_notice" label=c.label(0) checked=get_bool(a, "consent.privacy_notice") == Some(true) errors l />
+                <Check name="consent.contact" label=c.label(1) checked=get_bool(a, "consent.contact") == Some(true) errors l />
+                <Check name="consent.attestation" label=c.label(2) checked=get_bool(a, "consent.attestation") == Some(true) errors l />
+                <TextField name="consent.signature" label=c.label(3) value=get_str(a, "consent.signature").unwrap_or_default() errors l autocomplete="name" />
+            }.into_any()
+        }
         Step::Review => view! { <review::Review answers=answers.clone() l /> }.into_any(),
     }
 }

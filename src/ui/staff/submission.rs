@@ -125,6 +125,16 @@ fn page(s: SubmissionView, code: Option<String>) -> AnyView {
                 <section class="panel" aria-labelledby="consent-h">
                     <h2 id="consent-h">"Consent"</h2>
                     {group(Step::Consent, &s.answers)}
+                    {match s.consent.clone() {
+                        Some(c) => view! {
+                            <div data-testid="consent-version" data-version=c.version.clone() data-intact=c.intact.to_string()>
+                                <p>{format!("Wording version {} in {}, agreed {}. SHA-256 {}", c.version, c.language, c.at, c.sha256)}
+                                    {(!c.intact).then_some(view! { <strong>" — does not match this version's text"</strong> })}</p>
+                                <ol class="consent-text">{c.statements.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ol>
+                            </div>
+                        }.into_any(),
+                        None => view! { <p class="hint">"The consent wording's version was not recorded (submitted before versions were kept)."</p> }.into_any(),
+                    }}
                 </section>
 
                 <section class="panel no-print-forms" aria-labelledby="workflow-h">

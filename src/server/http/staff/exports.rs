@@ -8,7 +8,7 @@ use super::guard::{ExportsFhir, ExportsQueue, SignedIn};
 use super::pages::QUEUE_FILTER;
 use crate::server::http::AppState;
 use crate::server::staff::audit::Action;
-use crate::server::staff::{fhir, queue};
+use crate::server::staff::{fhir, queue, submissions};
 use crate::shared::staff::{QueueFilter, Refusal};
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -76,11 +76,13 @@ pub async fn fhir_bundle(
     let reference = found.reference.clone();
     audit(&state, Some(&who.staff), Action::ExportFhir, reference.compact(), "", &who.origin).await?;
     let display = reference.display();
+    let consent = submissions::consent(&state.db, found.id).await?;
     let bundle = fhir::bundle(&fhir::Submission {
         reference: &display,
         received_at: &found.created_at,
         answers: &found.answers,
         evaluation: &found.evaluation,
+        consent: consent.as_ref(),
     });
     let name = format!("intake-{}.fhir.json", reference.compact());
     Ok(super::attachment("application/fhir+json; charset=utf-8", &name, bundle.to_string()))

@@ -178,7 +178,24 @@ async fn submission_page(state: &AppState, parts: &Parts, reference: &str) -> Ga
         no_270: no_270_reason(state, &found.answers),
         cards,
         follow_up: follow_up_view(state, staff.role, found.id).await?,
+        consent: submissions::consent(&state.db, found.id).await?.map(|c| consent_view(c, tz)),
     }))
+}
+
+/// A stored consent with the wording of its version, checked against its hash.
+fn consent_view(c: submissions::AgreedConsent, tz: &jiff::tz::TimeZone) -> ConsentView {
+    use crate::domain::intake::Locale;
+    use crate::shared::consent;
+    let locale = if c.locale == "es" { Locale::Es } else { Locale::En };
+    let known = consent::version(&c.version);
+    ConsentView {
+        language: if locale == Locale::Es { "Spanish" } else { "English" }.to_owned(),
+        statements: known.map(|v| v.statements(locale).iter().map(|s| (*s).to_owned()).collect()).unwrap_or_default(),
+        intact: known.is_some_and(|v| crate::server::intakes::consent_sha256(v, locale) == c.sha256),
+        at: local_time(&c.at, tz),
+        version: c.version,
+        sha256: c.sha256,
+    }
 }
 
 /// A submission's follow-up as `role` may see it.
