@@ -96,25 +96,28 @@ pub fn IntakeStep() -> impl IntoView {
         return Either::Left(view! { <crate::ui::not_found::NotFound /> });
     };
     let draft = Resource::new(|| (), |_| load_draft());
+    let title = format!("{} – {}", pick(l, labels::step_title(step)), tr(l, "Pre-screening", "Evaluación previa"));
     Either::Right(view! {
-        <Title text=format!("{} – {}", pick(l, labels::step_title(step)), tr(l, "Pre-screening", "Evaluación previa")) />
+        <Title text=title.clone() />
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {move || { let title = title.clone(); Suspend::new(async move {
                 match draft.await {
                     Ok(DraftState::Open { answers, errors_step, errors, resume_url, .. }) => {
                         let errors = if errors_step.as_deref() == Some(step.as_str()) { errors } else { Vec::new() };
+                        // GOV.UK: a page showing errors says so first in its title.
+                        let title = if errors.is_empty() { title } else { format!("Error: {title}") };
                         // An island's props are all it has in the browser: the clinic's
                         // settings travel as one.
                         let privacy_url = (step == Step::Consent)
                             .then(|| use_context::<crate::shared::clinic::ClinicInfo>().and_then(|c| c.privacy_url))
                             .flatten();
-                        EitherOf3::A(view! { <StepPage step answers errors resume_url privacy_url /> })
+                        EitherOf3::A(view! { <Title text=title /><StepPage step answers errors resume_url privacy_url /> })
                     }
                     Ok(DraftState::Submitted(_)) => EitherOf3::B(view! { <AlreadySubmitted /> }),
                     Ok(DraftState::Missing) => EitherOf3::C(Either::Left(view! { <NoDraft /> })),
                     Err(_) => EitherOf3::C(Either::Right(view! { <Unavailable /> })),
                 }
-            })}
+            })}}
         </Suspense>
     })
 }
@@ -245,8 +248,22 @@ fn StepPage(
     let total = Step::ALL.len();
     let number = step.index() + 1;
 
-    // Move focus to the step's heading when a step opens, so screen readers start there.
+    // Move focus to the step's heading when a step opens, so screen readers start there;
+    // to the error summary instead when the page comes back with errors (GOV.UK).
+    let opened_with_errors = !server_errors.is_empty();
     Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if opened_with_errors {
+            use wasm_bindgen::JsCast;
+            if let Some(summary) =
+                document().get_element_by_id("error-summary").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = summary.focus();
+                return;
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = opened_with_errors;
         if let Some(h) = heading.get() {
             let _ = h.focus();
         }
