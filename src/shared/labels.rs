@@ -1,7 +1,10 @@
 //! Every question and answer label of the wizard, in English and Spanish.
 //!
-//! PHQ-9 and GAD-7 wording follows the published instruments (free to use) and their
-//! Spanish versions for the United States; item 9 of the PHQ-9 is never removed.
+//! PHQ-9 and GAD-7 wording is the published instruments' (free to use), word for word,
+//! and their Spanish versions for the United States; item 9 of the PHQ-9 is never removed.
+//! Patients see them as "mood questions": the instruments' names are for staff only.
+//! Spanish is neutral Latin American, `usted` throughout, with forms that include women
+//! ("cansado(a)").
 
 use crate::domain::intake::Locale;
 
@@ -25,7 +28,7 @@ pub fn step_title(step: super::form::Step) -> L {
         History => ("Conditions and tests", "Afecciones y pruebas"),
         Treatments => ("Treatments you have tried", "Tratamientos que ha probado"),
         Medical => ("Health questions for your safety", "Preguntas de salud para su seguridad"),
-        Mood => ("Mood (optional)", "Estado de ánimo (opcional)"),
+        Mood => ("Mood questions (optional)", "Preguntas sobre el estado de ánimo (opcional)"),
         About => ("About you", "Sus datos"),
         Insurance => ("Insurance", "Seguro médico"),
         Consent => ("Consent and signature", "Consentimiento y firma"),
@@ -180,37 +183,86 @@ pub fn medical(name: &str) -> L {
     }
 }
 
+// The PHQ-9 and the GAD-7 word for word, punctuation included: the English forms and the
+// Spanish versions for the United States published by Pfizer (PHQ Screeners). Do not
+// reword them: the scores are only valid for the published questions.
+
+/// The PHQ-9's instruction.
+pub const PHQ9_STEM: L = (
+    "Over the last 2 weeks, how often have you been bothered by any of the following problems?",
+    "Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?",
+);
+
 pub const PHQ9: [L; 9] = [
     ("Little interest or pleasure in doing things", "Poco interés o placer en hacer cosas"),
     ("Feeling down, depressed, or hopeless", "Se ha sentido decaído(a), deprimido(a) o sin esperanzas"),
-    ("Trouble falling or staying asleep, or sleeping too much", "Ha tenido dificultad para quedarse o permanecer dormido(a), o ha dormido demasiado"),
+    (
+        "Trouble falling or staying asleep, or sleeping too much",
+        "Ha tenido dificultad para quedarse o permanecer dormido(a), o ha dormido demasiado",
+    ),
     ("Feeling tired or having little energy", "Se ha sentido cansado(a) o con poca energía"),
     ("Poor appetite or overeating", "Sin apetito o ha comido en exceso"),
-    ("Feeling bad about yourself, or that you are a failure or have let yourself or your family down", "Se ha sentido mal con usted mismo(a), o que es un fracaso o que ha quedado mal con usted mismo(a) o con su familia"),
-    ("Trouble concentrating on things, such as reading the newspaper or watching television", "Ha tenido dificultad para concentrarse en ciertas actividades, tales como leer el periódico o ver la televisión"),
-    ("Moving or speaking so slowly that other people could have noticed, or the opposite: being so fidgety or restless that you have been moving around a lot more than usual", "Se ha movido o hablado tan lento que otras personas podrían haberlo notado, o lo contrario: muy inquieto(a) o agitado(a), moviéndose mucho más de lo normal"),
-    ("Thoughts that you would be better off dead, or of hurting yourself in some way", "Pensamientos de que estaría mejor muerto(a) o de lastimarse de alguna manera"),
+    (
+        "Feeling bad about yourself — or that you are a failure or have let yourself or your family down",
+        "Se ha sentido mal con usted mismo(a) – o que es un fracaso o que ha quedado mal con usted mismo(a) o con su familia",
+    ),
+    (
+        "Trouble concentrating on things, such as reading the newspaper or watching television",
+        "Ha tenido dificultad para concentrarse en ciertas actividades, tales como leer el periódico o ver la televisión",
+    ),
+    (
+        "Moving or speaking so slowly that other people could have noticed? Or the opposite — being so fidgety or restless that you have been moving around a lot more than usual",
+        "¿Se ha movido o hablado tan lento que otras personas podrían haberlo notado? o lo contrario – muy inquieto(a) o agitado(a) que ha estado moviéndose mucho más de lo normal",
+    ),
+    (
+        "Thoughts that you would be better off dead or of hurting yourself in some way",
+        "Pensamientos de que estaría mejor muerto(a) o de lastimarse de alguna manera",
+    ),
 ];
 
+/// The GAD-7's instruction (without the PHQ-9's "any of").
+pub const GAD7_STEM: L = (
+    "Over the last 2 weeks, how often have you been bothered by the following problems?",
+    "Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?",
+);
+
 pub const GAD7: [L; 7] = [
-    ("Feeling nervous, anxious, or on edge", "Se ha sentido nervioso(a), ansioso(a) o con los nervios de punta"),
+    ("Feeling nervous, anxious or on edge", "Se ha sentido nervioso(a), ansioso(a) o con los nervios de punta"),
     ("Not being able to stop or control worrying", "No ha sido capaz de parar o controlar su preocupación"),
-    ("Worrying too much about different things", "Se ha preocupado demasiado por diferentes cosas"),
+    ("Worrying too much about different things", "Se ha preocupado demasiado por motivos diferentes"),
     ("Trouble relaxing", "Ha tenido dificultad para relajarse"),
     (
         "Being so restless that it is hard to sit still",
         "Se ha sentido tan inquieto(a) que no ha podido quedarse quieto(a)",
     ),
     ("Becoming easily annoyed or irritable", "Se ha molestado o irritado fácilmente"),
-    ("Feeling afraid, as if something awful might happen", "Ha tenido miedo de que algo terrible fuera a pasar"),
+    ("Feeling afraid as if something awful might happen", "Ha tenido miedo de que algo terrible fuera a pasar"),
 ];
 
+/// The answers to every PHQ-9 and GAD-7 item, scored 0 to 3.
 pub const FREQUENCY: [L; 4] = [
     ("Not at all", "Ningún día"),
     ("Several days", "Varios días"),
     ("More than half the days", "Más de la mitad de los días"),
     ("Nearly every day", "Casi todos los días"),
 ];
+
+/// The unscored question that closes each instrument (item 10 of the PHQ-9), stored as
+/// `mood.phq9_difficulty` and `mood.gad7_difficulty`.
+pub const DIFFICULTY_QUESTION: L = (
+    "If you checked off any problems, how difficult have these problems made it for you to do your work, take care of things at home, or get along with other people?",
+    "Si marcó cualquiera de los problemas, ¿qué tanta dificultad le han dado estos problemas para hacer su trabajo, encargarse de las tareas del hogar, o llevarse bien con otras personas?",
+);
+
+/// The answers to [`DIFFICULTY_QUESTION`], by their contract value.
+pub fn difficulty(value: &str) -> L {
+    match value {
+        "not_difficult" => ("Not difficult at all", "No ha sido difícil"),
+        "somewhat_difficult" => ("Somewhat difficult", "Un poco difícil"),
+        "very_difficult" => ("Very difficult", "Muy difícil"),
+        _ => ("Extremely difficult", "Extremadamente difícil"),
+    }
+}
 
 pub fn sex(value: &str) -> L {
     match value {
@@ -246,4 +298,117 @@ pub fn subscriber(value: &str) -> L {
         "parent" => ("My parent", "Mi padre o madre"),
         _ => ("Someone else", "Otra persona"),
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::intake::Difficulty;
+
+    /// The published English PHQ-9 (Pfizer, PHQ Screeners), typed from the form.
+    const PHQ9_PUBLISHED_EN: [&str; 9] = [
+        "Little interest or pleasure in doing things",
+        "Feeling down, depressed, or hopeless",
+        "Trouble falling or staying asleep, or sleeping too much",
+        "Feeling tired or having little energy",
+        "Poor appetite or overeating",
+        "Feeling bad about yourself \u{2014} or that you are a failure or have let yourself or your family down",
+        "Trouble concentrating on things, such as reading the newspaper or watching television",
+        "Moving or speaking so slowly that other people could have noticed? Or the opposite \u{2014} being so fidgety or restless that you have been moving around a lot more than usual",
+        "Thoughts that you would be better off dead or of hurting yourself in some way",
+    ];
+
+    /// The published Spanish PHQ-9 for the USA.
+    const PHQ9_PUBLISHED_ES: [&str; 9] = [
+        "Poco inter\u{e9}s o placer en hacer cosas",
+        "Se ha sentido deca\u{ed}do(a), deprimido(a) o sin esperanzas",
+        "Ha tenido dificultad para quedarse o permanecer dormido(a), o ha dormido demasiado",
+        "Se ha sentido cansado(a) o con poca energ\u{ed}a",
+        "Sin apetito o ha comido en exceso",
+        "Se ha sentido mal con usted mismo(a) \u{2013} o que es un fracaso o que ha quedado mal con usted mismo(a) o con su familia",
+        "Ha tenido dificultad para concentrarse en ciertas actividades, tales como leer el peri\u{f3}dico o ver la televisi\u{f3}n",
+        "\u{bf}Se ha movido o hablado tan lento que otras personas podr\u{ed}an haberlo notado? o lo contrario \u{2013} muy inquieto(a) o agitado(a) que ha estado movi\u{e9}ndose mucho m\u{e1}s de lo normal",
+        "Pensamientos de que estar\u{ed}a mejor muerto(a) o de lastimarse de alguna manera",
+    ];
+
+    const GAD7_PUBLISHED_EN: [&str; 7] = [
+        "Feeling nervous, anxious or on edge",
+        "Not being able to stop or control worrying",
+        "Worrying too much about different things",
+        "Trouble relaxing",
+        "Being so restless that it is hard to sit still",
+        "Becoming easily annoyed or irritable",
+        "Feeling afraid as if something awful might happen",
+    ];
+
+    const GAD7_PUBLISHED_ES: [&str; 7] = [
+        "Se ha sentido nervioso(a), ansioso(a) o con los nervios de punta",
+        "No ha sido capaz de parar o controlar su preocupaci\u{f3}n",
+        "Se ha preocupado demasiado por motivos diferentes",
+        "Ha tenido dificultad para relajarse",
+        "Se ha sentido tan inquieto(a) que no ha podido quedarse quieto(a)",
+        "Se ha molestado o irritado f\u{e1}cilmente",
+        "Ha tenido miedo de que algo terrible fuera a pasar",
+    ];
+
+    #[test]
+    fn the_phq9_is_the_published_text_item_by_item_in_both_languages() {
+        for (i, (label, (en, es))) in PHQ9.iter().zip(PHQ9_PUBLISHED_EN.iter().zip(PHQ9_PUBLISHED_ES)).enumerate() {
+            assert_eq!(label.0, *en, "PHQ-9 item {} (English)", i + 1);
+            assert_eq!(label.1, es, "PHQ-9 item {} (Spanish)", i + 1);
+        }
+        assert_eq!(
+            PHQ9_STEM,
+            (
+                "Over the last 2 weeks, how often have you been bothered by any of the following problems?",
+                "Durante las \u{fa}ltimas 2 semanas, \u{bf}qu\u{e9} tan seguido ha tenido molestias debido a los siguientes problemas?",
+            )
+        );
+    }
+
+    #[test]
+    fn the_gad7_is_the_published_text_item_by_item_in_both_languages() {
+        for (i, (label, (en, es))) in GAD7.iter().zip(GAD7_PUBLISHED_EN.iter().zip(GAD7_PUBLISHED_ES)).enumerate() {
+            assert_eq!(label.0, *en, "GAD-7 item {} (English)", i + 1);
+            assert_eq!(label.1, es, "GAD-7 item {} (Spanish)", i + 1);
+        }
+        assert_eq!(
+            GAD7_STEM,
+            (
+                "Over the last 2 weeks, how often have you been bothered by the following problems?",
+                "Durante las \u{fa}ltimas 2 semanas, \u{bf}qu\u{e9} tan seguido ha tenido molestias debido a los siguientes problemas?",
+            )
+        );
+    }
+
+    #[test]
+    fn the_answer_options_and_the_difficulty_question_are_the_published_text() {
+        assert_eq!(
+            FREQUENCY,
+            [
+                ("Not at all", "Ning\u{fa}n d\u{ed}a"),
+                ("Several days", "Varios d\u{ed}as"),
+                ("More than half the days", "M\u{e1}s de la mitad de los d\u{ed}as"),
+                ("Nearly every day", "Casi todos los d\u{ed}as"),
+            ]
+        );
+        assert_eq!(
+            DIFFICULTY_QUESTION,
+            (
+                "If you checked off any problems, how difficult have these problems made it for you to do your work, take care of things at home, or get along with other people?",
+                "Si marc\u{f3} cualquiera de los problemas, \u{bf}qu\u{e9} tanta dificultad le han dado estos problemas para hacer su trabajo, encargarse de las tareas del hogar, o llevarse bien con otras personas?",
+            )
+        );
+        let answers: Vec<L> = Difficulty::ALL.iter().map(|d| difficulty(d.as_str())).collect();
+        assert_eq!(
+            answers,
+            [
+                ("Not difficult at all", "No ha sido dif\u{ed}cil"),
+                ("Somewhat difficult", "Un poco dif\u{ed}cil"),
+                ("Very difficult", "Muy dif\u{ed}cil"),
+                ("Extremely difficult", "Extremadamente dif\u{ed}cil"),
+            ]
+        );
+    }
+
 }

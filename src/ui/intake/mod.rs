@@ -506,18 +506,26 @@ fn StepFields(
                         value=get_u8(a, name).map(|v| v.to_string()) errors l class="compact" />
                 }
             };
+            // Each instrument's unscored last question; optional.
+            let difficulty = |name: &'static str| view! {
+                <Radios name legend=labels::DIFFICULTY_QUESTION
+                    options=options(crate::domain::intake::Difficulty::ALL, |d| d.as_str(), labels::difficulty)
+                    value=get_str(a, name) errors l class="compact" hint=("Optional", "Opcional") />
+            };
             view! {
                 <p class="intro">{tr(l,
-                    "Long-lasting pain and mood affect each other. These standard questions (PHQ-9 and GAD-7) help the clinician care for you. You may skip them.",
-                    "El dolor de larga duración y el estado de ánimo se afectan mutuamente. Estas preguntas estándar (PHQ-9 y GAD-7) ayudan al profesional clínico a cuidarle. Puede omitirlas.")}</p>
+                    "Long-lasting pain and mood affect each other. These standard mood questions help the clinic's health professional care for you. You may skip them.",
+                    "El dolor de larga duración y el estado de ánimo se afectan mutuamente. Estas preguntas estándar sobre el estado de ánimo ayudan al profesional de salud de la clínica a cuidar de usted. Puede omitirlas.")}</p>
                 <Radios name="mood_choice" legend=("Would you like to answer the mood questions?", "¿Quiere responder las preguntas sobre el estado de ánimo?")
                     options=vec![("answer".to_owned(), ("Yes, answer them", "Sí, responderlas")), ("skip".to_owned(), ("Skip this section", "Omitir esta sección"))]
                     value=Some(if skipped { "skip".to_owned() } else { "answer".to_owned() }) errors l />
                 <div class:hidden=hide_unless(|v| !form::value_at(v, "clinical.mood").is_some_and(Value::is_null))>
-                    <h2>{tr(l, "Over the last 2 weeks, how often have you been bothered by any of the following problems?", "Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?")}</h2>
+                    <h2>{pick(l, labels::PHQ9_STEM)}</h2>
                     {labels::PHQ9.iter().enumerate().map(|(i, q)| frequency("phq9", i, *q)).collect_view()}
-                    <h2>{tr(l, "Over the last 2 weeks, how often have you been bothered by the following problems?", "Durante las últimas 2 semanas, ¿con qué frecuencia le han molestado los siguientes problemas?")}</h2>
+                    {difficulty("clinical.mood.phq9_difficulty")}
+                    <h2>{pick(l, labels::GAD7_STEM)}</h2>
                     {labels::GAD7.iter().enumerate().map(|(i, q)| frequency("gad7", i, *q)).collect_view()}
+                    {difficulty("clinical.mood.gad7_difficulty")}
                 </div>
             }.into_any()
         }
