@@ -719,3 +719,21 @@ async fn the_mood_step_asks_the_published_questions_and_never_names_the_instrume
     }
 }
 
+#[tokio::test]
+async fn the_red_flag_step_explains_recently_in_both_languages() {
+    use pain_intake::shared::labels;
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    for (lang, recently) in [("en", "in the last few weeks"), ("es", "en las últimas semanas")] {
+        let cookies = format!("{cookie}; lang={lang}");
+        let html = app
+            .send(Request::get("/intake/red-flags").header("cookie", &cookies).body(Body::empty()).unwrap())
+            .await
+            .text();
+        assert!(html.contains(recently), "{lang}");
+        for flag in RED_FLAGS {
+            let label = labels::red_flag(flag);
+            assert!(html.contains(if lang == "en" { label.0 } else { label.1 }), "{lang}: {flag}");
+        }
+    }
+}

@@ -62,15 +62,15 @@ pub fn reason_message(code: ReasonCode, locale: Locale) -> &'static str {
     use ReasonCode::*;
     match (code, locale) {
         (BladderOrBowelChange, Locale::En) => "New trouble controlling your bladder or bowels can mean pressure on the nerves at the base of the spine. This needs emergency care now.",
-        (BladderOrBowelChange, Locale::Es) => "Tener problemas nuevos para controlar la vejiga o el intestino puede indicar presión sobre los nervios de la parte baja de la columna. Necesita atención de emergencia ahora.",
-        (SaddleNumbness, Locale::En) => "Numbness in the groin, buttocks or inner thighs can mean pressure on the nerves at the base of the spine. This needs emergency care now.",
-        (SaddleNumbness, Locale::Es) => "El adormecimiento en la ingle, los glúteos o la parte interna de los muslos puede indicar presión sobre los nervios de la parte baja de la columna. Necesita atención de emergencia ahora.",
-        (BothLegsSymptoms, Locale::En) => "Pain, numbness or weakness in both legs at once can mean pressure on the nerves at the base of the spine. This needs emergency care now.",
-        (BothLegsSymptoms, Locale::Es) => "Dolor, adormecimiento o debilidad en ambas piernas a la vez puede indicar presión sobre los nervios de la parte baja de la columna. Necesita atención de emergencia ahora.",
-        (WorseningLegWeakness, Locale::En) => "Leg weakness that is getting worse should be checked by a doctor today or tomorrow.",
-        (WorseningLegWeakness, Locale::Es) => "La debilidad en las piernas que empeora debe revisarla un médico hoy o mañana.",
-        (FeverOrChills, Locale::En) => "Back pain with fever or chills can be a sign of infection and should be checked by a doctor today or tomorrow.",
-        (FeverOrChills, Locale::Es) => "El dolor de espalda con fiebre o escalofríos puede ser señal de una infección y debe revisarlo un médico hoy o mañana.",
+        (BladderOrBowelChange, Locale::Es) => "Tener problemas nuevos para controlar la orina o las evacuaciones puede indicar presión sobre los nervios de la parte baja de la columna. Necesita atención de emergencia ahora.",
+        (SaddleNumbness, Locale::En) => "New numbness in the genitals, groin, buttocks or inner thighs, or a new loss of sexual function, can mean pressure on the nerves at the base of the spine. This needs emergency care now.",
+        (SaddleNumbness, Locale::Es) => "Un adormecimiento nuevo en los genitales, la ingle, los glúteos o la parte interna de los muslos, o una pérdida nueva de la función sexual, puede indicar presión sobre los nervios de la parte baja de la columna. Necesita atención de emergencia ahora.",
+        (BothLegsSymptoms, Locale::En) => "New or worsening pain, numbness or weakness in both legs at once can mean pressure on the nerves at the base of the spine. This needs emergency care now.",
+        (BothLegsSymptoms, Locale::Es) => "Dolor, adormecimiento o debilidad en ambas piernas a la vez que es nuevo o que empeora puede indicar presión sobre los nervios de la parte baja de la columna. Necesita atención de emergencia ahora.",
+        (WorseningLegWeakness, Locale::En) => "Leg weakness that is new or getting worse should be checked by a doctor today or tomorrow.",
+        (WorseningLegWeakness, Locale::Es) => "La debilidad en una pierna que es nueva o que empeora debe revisarla un médico hoy o mañana.",
+        (FeverOrChills, Locale::En) => "Back pain with new fever or chills can be a sign of infection and should be checked by a doctor today or tomorrow.",
+        (FeverOrChills, Locale::Es) => "El dolor de espalda con fiebre o escalofríos nuevos puede ser señal de una infección y debe revisarlo un médico hoy o mañana.",
         (CancerHistoryNewPain, Locale::En) => "New back pain in someone who has had cancer should be checked by a doctor today or tomorrow.",
         (CancerHistoryNewPain, Locale::Es) => "El dolor de espalda nuevo en alguien que ha tenido cáncer debe revisarlo un médico hoy o mañana.",
         (UnexplainedWeightLoss, Locale::En) => "Weight loss you cannot explain, together with back pain, should be checked by a doctor today or tomorrow.",
@@ -223,5 +223,17 @@ mod tests {
         for outcome in Outcome::ALL {
             assert_ne!(outcome_message(*outcome, Locale::En), outcome_message(*outcome, Locale::Es));
         }
+    }
+
+    #[test]
+    fn emergency_reasons_are_about_new_symptoms_and_the_saddle_one_names_sexual_function() {
+        for code in [ReasonCode::BladderOrBowelChange, ReasonCode::SaddleNumbness, ReasonCode::BothLegsSymptoms] {
+            assert!(reason_message(code, Locale::En).starts_with("New"), "{code}");
+            assert!(reason_message(code, Locale::Es).contains("nuev"), "{code}");
+        }
+        let saddle = reason_message(ReasonCode::SaddleNumbness, Locale::En);
+        assert!(saddle.contains("genitals") && saddle.contains("sexual function"), "{saddle}");
+        let saddle = reason_message(ReasonCode::SaddleNumbness, Locale::Es);
+        assert!(saddle.contains("genitales") && saddle.contains("funci\u{f3}n sexual"), "{saddle}");
     }
 }

@@ -36,16 +36,44 @@ pub fn step_title(step: super::form::Step) -> L {
     }
 }
 
+/// The red-flag questions. Each asks about symptoms that are new or getting worse and
+/// says what "recently" means (in the last few weeks): a long-standing symptom that has not
+/// changed is not an emergency (BASS/SBNS cauda equina standard, 2018; NICE NG59). The
+/// meaning of each answer, and so every screening rule, is unchanged.
 pub fn red_flag(name: &str) -> L {
     match name {
-        "bladder_or_bowel_change" => ("New trouble controlling your bladder or bowels, or not being able to urinate?", "¿Problemas nuevos para controlar la vejiga o el intestino, o no poder orinar?"),
-        "saddle_numbness" => ("New numbness in your groin, buttocks or inner thighs (where you would sit on a saddle)?", "¿Adormecimiento nuevo en la ingle, los glúteos o la parte interna de los muslos (donde se sentaría en una silla de montar)?"),
-        "both_legs_symptoms" => ("Pain, numbness, tingling or weakness in both legs at the same time?", "¿Dolor, adormecimiento, hormigueo o debilidad en ambas piernas al mismo tiempo?"),
-        "worsening_leg_weakness" => ("Weakness in a leg or foot that is getting worse?", "¿Debilidad en una pierna o un pie que está empeorando?"),
-        "fever_or_chills" => ("Fever or chills along with your back pain?", "¿Fiebre o escalofríos junto con el dolor de espalda?"),
-        "cancer_history" => ("Have you ever had cancer?", "¿Ha tenido cáncer alguna vez?"),
-        "unexplained_weight_loss" => ("Weight loss you cannot explain?", "¿Pérdida de peso sin una razón que la explique?"),
-        _ => ("A fall, accident or injury to your back in the last 6 weeks?", "¿Una caída, un accidente o una lesión en la espalda en las últimas 6 semanas?"),
+        "bladder_or_bowel_change" => (
+            "New problems controlling your bladder or bowels in the last few weeks: not being able to pass urine, leaking urine or stool, or not feeling when you need to go?",
+            "¿Problemas nuevos en las últimas semanas para controlar la orina o las evacuaciones: no poder orinar, que se le salga la orina o el excremento sin querer, o no sentir cuando necesita ir al baño?",
+        ),
+        "saddle_numbness" => (
+            "New numbness in the last few weeks in your genitals, groin, buttocks, inner thighs or around your anus (the parts that would touch a saddle), or a new loss of sexual function (for example, less feeling during sex or trouble getting an erection)?",
+            "¿Adormecimiento nuevo en las últimas semanas en los genitales, la ingle, los glúteos, la parte interna de los muslos o alrededor del ano (las partes que tocarían una silla de montar), o una pérdida nueva de la función sexual (por ejemplo, menos sensibilidad durante las relaciones sexuales o dificultad para tener una erección)?",
+        ),
+        "both_legs_symptoms" => (
+            "Pain, numbness, tingling or weakness in both legs at the same time that is new or got worse in the last few weeks? If you have had the same symptoms in both legs for a long time and they have not changed (for example, from known spinal stenosis), answer No.",
+            "¿Dolor, adormecimiento, hormigueo o debilidad en ambas piernas al mismo tiempo que es nuevo o que empeoró en las últimas semanas? Si ha tenido los mismos síntomas en ambas piernas desde hace tiempo y no han cambiado (por ejemplo, por una estenosis espinal ya diagnosticada), responda No.",
+        ),
+        "worsening_leg_weakness" => (
+            "Weakness in a leg or foot that is new or getting worse in the last few weeks (for example, your foot drags or your knee gives way)?",
+            "¿Debilidad en una pierna o un pie que es nueva o que ha empeorado en las últimas semanas (por ejemplo, arrastra el pie o se le dobla la rodilla)?",
+        ),
+        "fever_or_chills" => (
+            "New fever or chills in the last few weeks, along with your back pain?",
+            "¿Fiebre o escalofríos nuevos en las últimas semanas, junto con el dolor de espalda?",
+        ),
+        "cancer_history" => (
+            "Have you ever had cancer, even if it was treated long ago? (We ask because back pain that is new or getting worse in the last few weeks needs a prompt check in anyone who has had cancer.)",
+            "¿Ha tenido cáncer alguna vez, aunque lo hayan tratado hace mucho tiempo? (Lo preguntamos porque, en alguien que ha tenido cáncer, un dolor de espalda nuevo o que empeora en las últimas semanas se debe revisar pronto.)",
+        ),
+        "unexplained_weight_loss" => (
+            "New weight loss in the last few weeks or months that you cannot explain (you were not trying to lose weight)?",
+            "¿Pérdida de peso nueva en las últimas semanas o meses que no puede explicar (sin estar tratando de bajar de peso)?",
+        ),
+        _ => (
+            "A new injury to your back in the last few weeks (up to 6 weeks ago), such as a fall, an accident or a blow?",
+            "¿Una lesión nueva en la espalda en las últimas semanas (hasta hace 6 semanas), como una caída, un accidente o un golpe?",
+        ),
     }
 }
 
@@ -303,7 +331,7 @@ pub fn subscriber(value: &str) -> L {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::intake::Difficulty;
+    use crate::domain::intake::{Difficulty, RED_FLAG_QUESTIONS};
 
     /// The published English PHQ-9 (Pfizer, PHQ Screeners), typed from the form.
     const PHQ9_PUBLISHED_EN: [&str; 9] = [
@@ -409,6 +437,49 @@ mod tests {
                 ("Extremely difficult", "Extremadamente dif\u{ed}cil"),
             ]
         );
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        text.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn every_red_flag_asks_about_new_or_worsening_symptoms_in_the_last_few_weeks() {
+        for name in RED_FLAG_QUESTIONS {
+            let (en, es) = red_flag(name);
+            let en_words = words(en);
+            assert!(
+                en_words.iter().any(|w| w == "new" || w == "worse" || w == "worsening"),
+                "{name}: not about new or worsening symptoms: {en}"
+            );
+            assert!(en.contains("in the last few weeks"), "{name}: recently is not defined: {en}");
+            let es_words = words(es);
+            assert!(
+                es_words.iter().any(|w| w.starts_with("nuev") || w.starts_with("empeor")),
+                "{name}: no es sobre s\u{ed}ntomas nuevos o que empeoran: {es}"
+            );
+            assert!(es.contains("en las \u{fa}ltimas semanas"), "{name}: falta qu\u{e9} es recientemente: {es}");
+        }
+    }
+
+    #[test]
+    fn long_standing_symptoms_in_both_legs_are_not_the_emergency_question() {
+        let (en, es) = red_flag("both_legs_symptoms");
+        assert!(en.contains("new or got worse in the last few weeks"), "{en}");
+        assert!(en.contains("for a long time") && en.contains("spinal stenosis") && en.contains("answer No"), "{en}");
+        assert!(es.contains("nuevo o que empeor\u{f3} en las \u{fa}ltimas semanas"), "{es}");
+        assert!(
+            es.contains("desde hace tiempo") && es.contains("estenosis espinal") && es.contains("responda No"),
+            "{es}"
+        );
+    }
+
+    #[test]
+    fn the_saddle_question_covers_the_genitals_and_sexual_function() {
+        let (en, es) = red_flag("saddle_numbness");
+        assert!(en.starts_with("New numbness"), "{en}");
+        assert!(en.contains("genitals") && en.contains("new loss of sexual function"), "{en}");
+        assert!(es.contains("genitales") && es.contains("p\u{e9}rdida nueva de la funci\u{f3}n sexual"), "{es}");
     }
 
 }

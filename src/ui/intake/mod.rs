@@ -411,7 +411,9 @@ fn StepFields(
     let hide_unless = move |applies: fn(&Value) -> bool| move || enhanced.get() && !applies(&live.get());
     match step {
         Step::RedFlags => view! {
-            <p class="intro">{tr(l, "Do you have any of these right now or recently?", "¿Tiene alguna de estas señales ahora o recientemente?")}</p>
+            <p class="intro">{tr(l,
+                "Most of these questions are about symptoms that are new or getting worse recently, which here means in the last few weeks. A symptom you have had for a long time that has not changed is not a warning sign here: you can tell us about it later in the form.",
+                "La mayoría de estas preguntas son sobre síntomas nuevos o que han empeorado recientemente, es decir, en las últimas semanas. Un síntoma que tiene desde hace tiempo y que no ha cambiado no es una señal de alarma aquí: puede contarnos sobre él más adelante en el formulario.")}</p>
             {form::RED_FLAGS.iter().map(|n| {
                 let name: &'static str = leak(format!("clinical.red_flags.{n}"));
                 view! { <YesNo name legend=labels::red_flag(n) value=get_bool(a, name) errors l /> }
