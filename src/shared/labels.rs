@@ -108,13 +108,28 @@ pub fn duration(value: &str) -> L {
     }
 }
 
+/// The 0–10 ratings. `average_week`, `enjoyment_interference` and `activity_interference`
+/// are the PEG's three items in Krebs et al.'s wording (J Gen Intern Med 2009;24:733–738);
+/// the Spanish is the clinic's translation.
 pub fn pain_question(name: &str) -> L {
     match name {
-        "current" => ("Your pain right now", "Su dolor en este momento"),
-        "average_week" => ("Your average pain in the past week", "Su dolor promedio en la última semana"),
-        "worst_week" => ("Your worst pain in the past week", "Su peor dolor en la última semana"),
-        "enjoyment_interference" => ("In the past week, how much pain got in the way of enjoying life (0 = not at all, 10 = completely)", "En la última semana, cuánto le impidió el dolor disfrutar de la vida (0 = nada, 10 = por completo)"),
-        _ => ("In the past week, how much pain got in the way of your general activity (0 = not at all, 10 = completely)", "En la última semana, cuánto le impidió el dolor hacer sus actividades generales (0 = nada, 10 = por completo)"),
+        "current" => ("What number best describes your pain right now?", "¿Qué número describe mejor su dolor en este momento?"),
+        "average_week" => (
+            "What number best describes your pain on average in the past week?",
+            "¿Qué número describe mejor su dolor en promedio durante la última semana?",
+        ),
+        "worst_week" => (
+            "What number best describes your pain at its worst in the past week?",
+            "¿Qué número describe mejor su dolor en su peor momento durante la última semana?",
+        ),
+        "enjoyment_interference" => (
+            "What number best describes how, during the past week, pain has interfered with your enjoyment of life?",
+            "¿Qué número describe mejor cómo, durante la última semana, el dolor ha interferido con su disfrute de la vida?",
+        ),
+        _ => (
+            "What number best describes how, during the past week, pain has interfered with your general activity?",
+            "¿Qué número describe mejor cómo, durante la última semana, el dolor ha interferido con su actividad general?",
+        ),
     }
 }
 
@@ -437,6 +452,28 @@ mod tests {
                 ("Extremely difficult", "Extremadamente dif\u{ed}cil"),
             ]
         );
+    }
+
+    #[test]
+    fn the_peg_items_use_krebs_2009_wording() {
+        assert_eq!(
+            pain_question("average_week").0,
+            "What number best describes your pain on average in the past week?"
+        );
+        assert_eq!(
+            pain_question("enjoyment_interference").0,
+            "What number best describes how, during the past week, pain has interfered with your enjoyment of life?"
+        );
+        assert_eq!(
+            pain_question("activity_interference").0,
+            "What number best describes how, during the past week, pain has interfered with your general activity?"
+        );
+        for name in ["average_week", "enjoyment_interference", "activity_interference"] {
+            let es = pain_question(name).1;
+            assert!(es.contains("durante la \u{fa}ltima semana"), "{name}: {es}");
+        }
+        assert!(pain_question("enjoyment_interference").1.contains("disfrute de la vida"));
+        assert!(pain_question("activity_interference").1.contains("actividad general"));
     }
 
     fn words(text: &str) -> Vec<String> {

@@ -445,7 +445,7 @@ fn StepFields(
                 value=get_str(a, "clinical.pain_duration") errors l />
         }.into_any(),
         Step::Pain => view! {
-            <p class="intro">{tr(l, "Use the 0 to 10 scale: 0 means no pain and 10 the worst pain you can imagine.", "Use la escala del 0 al 10: 0 significa sin dolor y 10 el peor dolor que pueda imaginar.")}</p>
+            <p class="intro">{tr(l, "Use the 0 to 10 scale: 0 means no pain and 10 means pain as bad as you can imagine.", "Use la escala del 0 al 10: 0 significa sin dolor y 10 significa el dolor más fuerte que pueda imaginar.")}</p>
             {form::PAIN.iter().map(|n| {
                 let name: &'static str = leak(format!("clinical.pain.{n}"));
                 view! { <Scale name legend=labels::pain_question(n) value=get_u8(a, name) errors l /> }
