@@ -519,4 +519,16 @@ mod tests {
         assert!(es.contains("genitales") && es.contains("p\u{e9}rdida nueva de la funci\u{f3}n sexual"), "{es}");
     }
 
+    #[test]
+    fn spanish_uses_latin_american_forms_that_include_women() {
+        let bladder = red_flag("bladder_or_bowel_change").1;
+        assert!(bladder.contains("orina o las evacuaciones"), "{bladder}");
+        assert!(PHQ9[3].1.contains("cansado(a)") && PHQ9[8].1.contains("muerto(a)"));
+        // Patients see "mood questions": the instruments' names stay out of the wizard's words.
+        for text in [step_title(super::super::form::Step::Mood), PHQ9_STEM, GAD7_STEM, DIFFICULTY_QUESTION] {
+            for t in [text.0, text.1] {
+                assert!(!t.contains("PHQ") && !t.contains("GAD"), "{t}");
+            }
+        }
+    }
 }
