@@ -693,3 +693,83 @@ async fn a_request_id_sent_by_the_client_is_replaced_by_the_servers_own() {
     assert_ne!(id, "forged-id");
     assert_eq!(id.len(), 36, "a UUID the server made: {id}");
 }
+
+on_both_databases! {
+    async fn the_mood_difficulty_answers_are_stored_and_null_when_absent(backend) {
+        use pain_intake::domain::intake::Difficulty;
+        let app = spawn(backend).await;
+        let mut intake = valid_intake();
+        intake["clinical"]["mood"]["phq9_difficulty"] = json!("extremely_difficult");
+        intake["clinical"]["mood"]["gad7_difficulty"] = json!("not_difficult");
+        let reply = app.post_json("/api/v1/intakes", &intake).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        let reference = Reference::parse(reply.json()["reference"].as_str().unwrap()).unwrap();
+        let mood = intakes::find(&app.db, &reference).await.unwrap().unwrap().answers.clinical.mood.unwrap();
+        assert_eq!(mood.phq9_difficulty, Some(Difficulty::ExtremelyDifficult));
+        assert_eq!(mood.gad7_difficulty, Some(Difficulty::NotDifficult));
+
+        // The spec example sends neither: both are null, and so is an explicit null.
+        for body in [valid_intake(), {
+            let mut v = valid_intake();
+            v["clinical"]["mood"]["phq9_difficulty"] = Value::Null;
+            v["clinical"]["mood"]["gad7_difficulty"] = Value::Null;
+            v
+        }] {
+            let reply = app.post_json("/api/v1/intakes", &body).await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+            let reference = Reference::parse(reply.json()["reference"].as_str().unwrap()).unwrap();
+            let mood = intakes::find(&app.db, &reference).await.unwrap().unwrap().answers.clinical.mood.unwrap();
+            assert_eq!((mood.phq9_difficulty, mood.gad7_difficulty), (None, None));
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_difficulty_answer_is_a_422_field_error_on_both_endpoints() {
+    let app = spawn(Backend::Sqlite).await;
+    let mut intake = valid_intake();
+    intake["clinical"]["mood"]["phq9_difficulty"] = json!("unbearable");
+    intake["clinical"]["mood"]["gad7_difficulty"] = json!(3);
+    let reply = app.post_json("/api/v1/intakes", &intake).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+    let errors = reply.json()["errors"].as_array().unwrap().clone();
+    let mut got: Vec<(&str, &str)> =
+        errors.iter().map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap())).collect();
+    got.sort();
+    assert_eq!(got, [("clinical.mood.gad7_difficulty", "type"), ("clinical.mood.phq9_difficulty", "invalid_choice")]);
+    let phq9 = errors.iter().find(|e| e["field"] == "clinical.mood.phq9_difficulty").unwrap();
+    assert!(phq9["message"]
+        .as_str()
+        .unwrap()
+        .contains("not_difficult, somewhat_difficult, very_difficult, extremely_difficult"));
+    assert_eq!(intakes::count(&app.db).await.unwrap(), 0);
+
+    let (_, example) = examples().into_iter().find(|(n, _)| n == "refractory-chronic-back-pain.json").unwrap();
+    let mut request = example["request"].clone();
+    request["clinical"]["mood"]["gad7_difficulty"] = json!("a bit");
+    let reply = app.post_json("/api/v1/screening", &request).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+    assert_eq!(reply.json()["errors"][0]["field"], "clinical.mood.gad7_difficulty");
+    assert_eq!(reply.json()["errors"][0]["code"], "invalid_choice");
+}
+
+#[tokio::test]
+async fn difficulty_answers_never_change_a_spec_examples_screening() {
+    let app = spawn(Backend::Sqlite).await;
+    let mut checked = 0;
+    for (name, example) in examples() {
+        if example["request"]["clinical"]["mood"].is_null() {
+            continue;
+        }
+        for difficulty in ["not_difficult", "somewhat_difficult", "very_difficult", "extremely_difficult"] {
+            let mut request = example["request"].clone();
+            request["clinical"]["mood"]["phq9_difficulty"] = json!(difficulty);
+            request["clinical"]["mood"]["gad7_difficulty"] = json!(difficulty);
+            let reply = app.post_json("/api/v1/screening", &request).await;
+            assert_eq!(reply.status, StatusCode::OK, "{name} {difficulty}: {}", reply.text());
+            assert_matches_expectation(&format!("{name} with {difficulty}"), &reply.json(), &example["expect"]);
+        }
+        checked += 1;
+    }
+    assert!(checked >= 3, "examples with mood answers: {checked}");
+}

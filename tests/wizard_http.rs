@@ -605,3 +605,148 @@ async fn the_review_page_does_not_hint_at_the_outcome_before_submitting() {
         assert!(!html.contains(hint), "no outcome before submitting: {hint}");
     }
 }
+
+/// The mood step answered (all items "Several days"), with both difficulty questions.
+fn mood_body_with_difficulty(phq9: &str, gad7: &str) -> String {
+    let mut pairs = vec!["mood_choice=answer".to_owned()];
+    pairs.extend((0..9).map(|i| format!("clinical.mood.phq9.{i}=1")));
+    pairs.extend((0..7).map(|i| format!("clinical.mood.gad7.{i}=1")));
+    pairs.push(format!("clinical.mood.phq9_difficulty={phq9}"));
+    pairs.push(format!("clinical.mood.gad7_difficulty={gad7}"));
+    pairs.push("nav=next".into());
+    pairs.join("&")
+}
+
+#[tokio::test]
+async fn a_difficulty_answer_is_saved_in_the_draft_shown_on_review_and_stored() {
+    use pain_intake::shared::labels;
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    answer_all_but_review(&app, &cookie).await;
+    let reply = app
+        .send(form_post("/intake/mood", &cookie, &mood_body_with_difficulty("very_difficult", "somewhat_difficult")))
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.header("location"), "/intake/about-you", "an answered difficulty is not an error");
+
+    let token = cookie.trim_start_matches("draft=");
+    let draft = drafts::find(&app.db, token).await.unwrap().unwrap();
+    assert_eq!(draft.answers["clinical"]["mood"]["phq9_difficulty"], "very_difficult");
+    assert_eq!(draft.answers["clinical"]["mood"]["gad7_difficulty"], "somewhat_difficult");
+
+    // The mood page shows the saved answer again, checked.
+    let mood = app.send(Request::get("/intake/mood").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    let html = mood.text();
+    let checked = |id: &str| {
+        let at = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no {id}"));
+        let tag = &html[html[..at].rfind('<').unwrap()..at + html[at..].find('>').unwrap()];
+        tag.contains("checked")
+    };
+    assert!(checked("f-clinical-mood-phq9_difficulty-very_difficult"));
+    assert!(!checked("f-clinical-mood-phq9_difficulty-not_difficult"));
+    assert!(checked("f-clinical-mood-gad7_difficulty-somewhat_difficult"));
+
+    // The check-answers page, in English and in Spanish.
+    let review = app.send(Request::get("/intake/review").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    let html = review.text();
+    assert_eq!(html.matches(labels::DIFFICULTY_QUESTION.0).count(), 2, "once after each instrument: {html}");
+    assert!(html.contains("Very difficult") && html.contains("Somewhat difficult"), "{html}");
+    let cookies = format!("{cookie}; lang=es");
+    let review = app.send(Request::get("/intake/review").header("cookie", &cookies).body(Body::empty()).unwrap()).await;
+    let html = review.text();
+    assert!(html.contains(labels::DIFFICULTY_QUESTION.1), "{html}");
+    assert!(html.contains("Muy difícil") && html.contains("Un poco difícil"), "{html}");
+
+    // Submitted: stored with the intake, and never part of a score.
+    let reply = app.send(form_post("/intake/review", &cookie, "nav=next")).await;
+    assert_eq!(reply.header("location"), "/intake/result");
+    let row = sqlx::query("SELECT id, answers FROM intakes").fetch_one(&app.db.pool).await.unwrap();
+    let opened = app
+        .db
+        .open_value("intakes", row.try_get("id").unwrap(), "answers", &row.try_get::<String, _>("answers").unwrap())
+        .unwrap();
+    let answers: serde_json::Value = serde_json::from_str(&opened).unwrap();
+    assert_eq!(answers["clinical"]["mood"]["phq9_difficulty"], "very_difficult");
+    assert_eq!(answers["clinical"]["mood"]["gad7_difficulty"], "somewhat_difficult");
+    let scores: String = sqlx::query("SELECT scores FROM screening_results")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+        .try_get("scores")
+        .unwrap();
+    let scores: serde_json::Value = serde_json::from_str(&scores).unwrap();
+    assert_eq!(
+        (&scores["phq9"], &scores["gad7"]),
+        (&serde_json::json!(9), &serde_json::json!(7)),
+        "the item answers only"
+    );
+}
+
+#[tokio::test]
+async fn an_unanswered_difficulty_question_is_saved_as_null_and_an_unknown_one_is_an_error() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    let body = mood_body_with_difficulty("", "");
+    let reply = app.send(form_post("/intake/mood", &cookie, &body)).await;
+    assert_eq!(reply.header("location"), "/intake/about-you", "optional");
+    let token = cookie.trim_start_matches("draft=");
+    let draft = drafts::find(&app.db, token).await.unwrap().unwrap();
+    assert_eq!(draft.answers["clinical"]["mood"]["phq9_difficulty"], serde_json::Value::Null);
+    assert_eq!(draft.answers["clinical"]["mood"]["gad7_difficulty"], serde_json::Value::Null);
+    let reply = app.send(form_post("/intake/mood", &cookie, &mood_body_with_difficulty("quite", ""))).await;
+    assert_eq!(reply.header("location"), "/intake/mood#error-summary");
+    let draft = drafts::find(&app.db, token).await.unwrap().unwrap();
+    let fields: Vec<&str> = draft.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["clinical.mood.phq9_difficulty"]);
+}
+
+#[tokio::test]
+async fn the_mood_step_asks_the_published_questions_and_never_names_the_instruments() {
+    use pain_intake::shared::labels;
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    for (lang, pick) in [("en", 0usize), ("es", 1)] {
+        let cookies = format!("{cookie}; lang={lang}");
+        let page = app.send(Request::get("/intake/mood").header("cookie", &cookies).body(Body::empty()).unwrap()).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.text();
+        let text = |l: labels::L| if pick == 0 { l.0 } else { l.1 };
+        for question in labels::PHQ9.iter().chain(labels::GAD7.iter()) {
+            assert!(html.contains(text(*question)), "{lang}: {}", text(*question));
+        }
+        for stem in [labels::PHQ9_STEM, labels::GAD7_STEM] {
+            assert!(html.contains(text(stem)), "{lang}: {}", text(stem));
+        }
+        assert_eq!(html.matches(text(labels::DIFFICULTY_QUESTION)).count(), 2, "{lang}");
+        for option in labels::FREQUENCY {
+            assert!(html.contains(text(option)), "{lang}");
+        }
+        // Patients see "mood questions"; the instruments' names are for staff.
+        for name in ["PHQ", "GAD"] {
+            assert!(!html.contains(name), "{lang}: {name} in the mood step");
+        }
+        assert!(
+            html.contains(if pick == 0 { "Mood questions" } else { "Preguntas sobre el estado de ánimo" }),
+            "{lang}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_red_flag_step_explains_recently_in_both_languages() {
+    use pain_intake::shared::labels;
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    for (lang, recently) in [("en", "in the last few weeks"), ("es", "en las últimas semanas")] {
+        let cookies = format!("{cookie}; lang={lang}");
+        let html = app
+            .send(Request::get("/intake/red-flags").header("cookie", &cookies).body(Body::empty()).unwrap())
+            .await
+            .text();
+        assert!(html.contains(recently), "{lang}");
+        for flag in RED_FLAGS {
+            let label = labels::red_flag(flag);
+            assert!(html.contains(if lang == "en" { label.0 } else { label.1 }), "{lang}: {flag}");
+        }
+    }
+}

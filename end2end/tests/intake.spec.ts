@@ -214,7 +214,7 @@ test('the flow in Spanish', async ({ page }) => {
   await answerFromSymptoms(page, s);
   await expectAccessible(page);
   const reference = await submit(page);
-  await expect(page.getByTestId('outcome')).toContainText('Un profesional clínico revisará sus respuestas');
+  await expect(page.getByTestId('outcome')).toContainText('Un profesional de salud de la clínica revisará sus respuestas');
   await expect(page.locator('li[data-code="pregnant_or_breastfeeding"]')).toContainText('embarazo');
   expect(stored(reference).answers.locale).toBe('es');
   // The choice is remembered on the next visit.

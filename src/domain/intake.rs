@@ -84,6 +84,18 @@ choice_enum! {
 }
 
 choice_enum! {
+    /// The answer to the unscored last question of the PHQ-9 and of the GAD-7 ("how
+    /// difficult have these problems made it …"). Stored for the clinician; it is never
+    /// part of a score or of any screening rule.
+    pub enum Difficulty {
+        NotDifficult = "not_difficult",
+        SomewhatDifficult = "somewhat_difficult",
+        VeryDifficult = "very_difficult",
+        ExtremelyDifficult = "extremely_difficult",
+    }
+}
+
+choice_enum! {
     pub enum Plan { BcbsTx = "bcbs_tx", Uhc = "uhc", Cigna = "cigna", Other = "other", SelfPay = "self_pay" }
 }
 
@@ -196,6 +208,12 @@ pub struct Medical {
 pub struct Mood {
     pub phq9: [ItemScore; 9],
     pub gad7: [ItemScore; 7],
+    /// Each instrument's difficulty question, optional and never scored. Intakes stored
+    /// before the field existed read back as `None`.
+    #[serde(default)]
+    pub phq9_difficulty: Option<Difficulty>,
+    #[serde(default)]
+    pub gad7_difficulty: Option<Difficulty>,
 }
 
 /// Insurance as the patient gave it. Fields that do not apply to the chosen plan or
@@ -412,7 +430,19 @@ decode_struct!(Medical {
     medications,
     allergies,
 });
-decode_struct!(Mood { phq9, gad7 });
+
+impl Decode for Mood {
+    fn decode(value: &Value, at: &str, d: &mut Decoder) -> Option<Self> {
+        let mut o = Object::open(value, at, d)?;
+        let phq9 = o.required("phq9", d);
+        let gad7 = o.required("gad7", d);
+        // Absent and null both mean "not answered".
+        let phq9_difficulty = o.optional("phq9_difficulty", d);
+        let gad7_difficulty = o.optional("gad7_difficulty", d);
+        o.close(d);
+        Some(Self { phq9: phq9?, gad7: gad7?, phq9_difficulty: phq9_difficulty?, gad7_difficulty: gad7_difficulty? })
+    }
+}
 
 impl<T: Decode + Copy, const N: usize> Decode for [T; N] {
     fn decode(value: &Value, at: &str, d: &mut Decoder) -> Option<Self> {

@@ -217,7 +217,17 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
                             .collect(),
                     )
                 };
-                o.insert("mood".into(), json!({ "phq9": items("phq9", 9), "gad7": items("gad7", 7) }));
+                // The difficulty questions are optional: unanswered is null.
+                let difficulty = |name: &str| text(form, &format!("clinical.mood.{name}")).unwrap_or(Value::Null);
+                o.insert(
+                    "mood".into(),
+                    json!({
+                        "phq9": items("phq9", 9),
+                        "gad7": items("gad7", 7),
+                        "phq9_difficulty": difficulty("phq9_difficulty"),
+                        "gad7_difficulty": difficulty("gad7_difficulty"),
+                    }),
+                );
             }
         }
         Step::About => {
@@ -349,6 +359,32 @@ mod tests {
         let errors = step_errors(Step::Mood, &draft, today());
         assert!(errors.iter().any(|e| e.field == "clinical.mood.phq9.1"));
         assert_eq!(errors.len(), 8 + 7);
+    }
+
+    #[test]
+    fn the_mood_difficulty_answers_are_saved_and_optional() {
+        let mut all = vec![("mood_choice".to_owned(), "answer".to_owned())];
+        all.extend((0..9).map(|i| (format!("clinical.mood.phq9.{i}"), "1".to_owned())));
+        all.extend((0..7).map(|i| (format!("clinical.mood.gad7.{i}"), "0".to_owned())));
+        let mut draft = json!({});
+        apply(Step::Mood, &all, &mut draft);
+        assert_eq!(draft["clinical"]["mood"]["phq9_difficulty"], Value::Null);
+        assert_eq!(draft["clinical"]["mood"]["gad7_difficulty"], Value::Null);
+        assert!(step_errors(Step::Mood, &draft, today()).is_empty(), "unanswered is fine");
+
+        let mut answered = all.clone();
+        answered.push(("clinical.mood.phq9_difficulty".into(), "very_difficult".into()));
+        answered.push(("clinical.mood.gad7_difficulty".into(), "not_difficult".into()));
+        apply(Step::Mood, &answered, &mut draft);
+        assert_eq!(draft["clinical"]["mood"]["phq9_difficulty"], "very_difficult");
+        assert_eq!(draft["clinical"]["mood"]["gad7_difficulty"], "not_difficult");
+        assert!(step_errors(Step::Mood, &draft, today()).is_empty());
+
+        all.push(("clinical.mood.gad7_difficulty".into(), "sort_of".into()));
+        apply(Step::Mood, &all, &mut draft);
+        let errors = step_errors(Step::Mood, &draft, today());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "clinical.mood.gad7_difficulty");
     }
 
     #[test]

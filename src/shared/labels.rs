@@ -1,7 +1,10 @@
 //! Every question and answer label of the wizard, in English and Spanish.
 //!
-//! PHQ-9 and GAD-7 wording follows the published instruments (free to use) and their
-//! Spanish versions for the United States; item 9 of the PHQ-9 is never removed.
+//! PHQ-9 and GAD-7 wording is the published instruments' (free to use), word for word,
+//! and their Spanish versions for the United States; item 9 of the PHQ-9 is never removed.
+//! Patients see them as "mood questions": the instruments' names are for staff only.
+//! Spanish is neutral Latin American, `usted` throughout, with forms that include women
+//! ("cansado(a)").
 
 use crate::domain::intake::Locale;
 
@@ -25,7 +28,7 @@ pub fn step_title(step: super::form::Step) -> L {
         History => ("Conditions and tests", "Afecciones y pruebas"),
         Treatments => ("Treatments you have tried", "Tratamientos que ha probado"),
         Medical => ("Health questions for your safety", "Preguntas de salud para su seguridad"),
-        Mood => ("Mood (optional)", "Estado de ánimo (opcional)"),
+        Mood => ("Mood questions (optional)", "Preguntas sobre el estado de ánimo (opcional)"),
         About => ("About you", "Sus datos"),
         Insurance => ("Insurance", "Seguro médico"),
         Consent => ("Consent and signature", "Consentimiento y firma"),
@@ -33,16 +36,44 @@ pub fn step_title(step: super::form::Step) -> L {
     }
 }
 
+/// The red-flag questions. Each asks about symptoms that are new or getting worse and
+/// says what "recently" means (in the last few weeks): a long-standing symptom that has not
+/// changed is not an emergency (BASS/SBNS cauda equina standard, 2018; NICE NG59). The
+/// meaning of each answer, and so every screening rule, is unchanged.
 pub fn red_flag(name: &str) -> L {
     match name {
-        "bladder_or_bowel_change" => ("New trouble controlling your bladder or bowels, or not being able to urinate?", "¿Problemas nuevos para controlar la vejiga o el intestino, o no poder orinar?"),
-        "saddle_numbness" => ("New numbness in your groin, buttocks or inner thighs (where you would sit on a saddle)?", "¿Adormecimiento nuevo en la ingle, los glúteos o la parte interna de los muslos (donde se sentaría en una silla de montar)?"),
-        "both_legs_symptoms" => ("Pain, numbness, tingling or weakness in both legs at the same time?", "¿Dolor, adormecimiento, hormigueo o debilidad en ambas piernas al mismo tiempo?"),
-        "worsening_leg_weakness" => ("Weakness in a leg or foot that is getting worse?", "¿Debilidad en una pierna o un pie que está empeorando?"),
-        "fever_or_chills" => ("Fever or chills along with your back pain?", "¿Fiebre o escalofríos junto con el dolor de espalda?"),
-        "cancer_history" => ("Have you ever had cancer?", "¿Ha tenido cáncer alguna vez?"),
-        "unexplained_weight_loss" => ("Weight loss you cannot explain?", "¿Pérdida de peso sin una razón que la explique?"),
-        _ => ("A fall, accident or injury to your back in the last 6 weeks?", "¿Una caída, un accidente o una lesión en la espalda en las últimas 6 semanas?"),
+        "bladder_or_bowel_change" => (
+            "New problems controlling your bladder or bowels in the last few weeks: not being able to pass urine, leaking urine or stool, or not feeling when you need to go?",
+            "¿Problemas nuevos en las últimas semanas para controlar la orina o las evacuaciones: no poder orinar, que se le salga la orina o el excremento sin querer, o no sentir cuando necesita ir al baño?",
+        ),
+        "saddle_numbness" => (
+            "New numbness in the last few weeks in your genitals, groin, buttocks, inner thighs or around your anus (the parts that would touch a saddle), or a new loss of sexual function (for example, less feeling during sex or trouble getting an erection)?",
+            "¿Adormecimiento nuevo en las últimas semanas en los genitales, la ingle, los glúteos, la parte interna de los muslos o alrededor del ano (las partes que tocarían una silla de montar), o una pérdida nueva de la función sexual (por ejemplo, menos sensibilidad durante las relaciones sexuales o dificultad para tener una erección)?",
+        ),
+        "both_legs_symptoms" => (
+            "Pain, numbness, tingling or weakness in both legs at the same time that is new or got worse in the last few weeks? If you have had the same symptoms in both legs for a long time and they have not changed (for example, from known spinal stenosis), answer No.",
+            "¿Dolor, adormecimiento, hormigueo o debilidad en ambas piernas al mismo tiempo que es nuevo o que empeoró en las últimas semanas? Si ha tenido los mismos síntomas en ambas piernas desde hace tiempo y no han cambiado (por ejemplo, por una estenosis espinal ya diagnosticada), responda No.",
+        ),
+        "worsening_leg_weakness" => (
+            "Weakness in a leg or foot that is new or getting worse in the last few weeks (for example, your foot drags or your knee gives way)?",
+            "¿Debilidad en una pierna o un pie que es nueva o que ha empeorado en las últimas semanas (por ejemplo, arrastra el pie o se le dobla la rodilla)?",
+        ),
+        "fever_or_chills" => (
+            "New fever or chills in the last few weeks, along with your back pain?",
+            "¿Fiebre o escalofríos nuevos en las últimas semanas, junto con el dolor de espalda?",
+        ),
+        "cancer_history" => (
+            "Have you ever had cancer, even if it was treated long ago? (We ask because back pain that is new or getting worse in the last few weeks needs a prompt check in anyone who has had cancer.)",
+            "¿Ha tenido cáncer alguna vez, aunque lo hayan tratado hace mucho tiempo? (Lo preguntamos porque, en alguien que ha tenido cáncer, un dolor de espalda nuevo o que empeora en las últimas semanas se debe revisar pronto.)",
+        ),
+        "unexplained_weight_loss" => (
+            "New weight loss in the last few weeks or months that you cannot explain (you were not trying to lose weight)?",
+            "¿Pérdida de peso nueva en las últimas semanas o meses que no puede explicar (sin estar tratando de bajar de peso)?",
+        ),
+        _ => (
+            "A new injury to your back in the last few weeks (up to 6 weeks ago), such as a fall, an accident or a blow?",
+            "¿Una lesión nueva en la espalda en las últimas semanas (hasta hace 6 semanas), como una caída, un accidente o un golpe?",
+        ),
     }
 }
 
@@ -77,13 +108,28 @@ pub fn duration(value: &str) -> L {
     }
 }
 
+/// The 0–10 ratings. `average_week`, `enjoyment_interference` and `activity_interference`
+/// are the PEG's three items in Krebs et al.'s wording (J Gen Intern Med 2009;24:733–738);
+/// the Spanish is the clinic's translation.
 pub fn pain_question(name: &str) -> L {
     match name {
-        "current" => ("Your pain right now", "Su dolor en este momento"),
-        "average_week" => ("Your average pain in the past week", "Su dolor promedio en la última semana"),
-        "worst_week" => ("Your worst pain in the past week", "Su peor dolor en la última semana"),
-        "enjoyment_interference" => ("In the past week, how much pain got in the way of enjoying life (0 = not at all, 10 = completely)", "En la última semana, cuánto le impidió el dolor disfrutar de la vida (0 = nada, 10 = por completo)"),
-        _ => ("In the past week, how much pain got in the way of your general activity (0 = not at all, 10 = completely)", "En la última semana, cuánto le impidió el dolor hacer sus actividades generales (0 = nada, 10 = por completo)"),
+        "current" => ("What number best describes your pain right now?", "¿Qué número describe mejor su dolor en este momento?"),
+        "average_week" => (
+            "What number best describes your pain on average in the past week?",
+            "¿Qué número describe mejor su dolor en promedio durante la última semana?",
+        ),
+        "worst_week" => (
+            "What number best describes your pain at its worst in the past week?",
+            "¿Qué número describe mejor su dolor en su peor momento durante la última semana?",
+        ),
+        "enjoyment_interference" => (
+            "What number best describes how, during the past week, pain has interfered with your enjoyment of life?",
+            "¿Qué número describe mejor cómo, durante la última semana, el dolor ha interferido con su disfrute de la vida?",
+        ),
+        _ => (
+            "What number best describes how, during the past week, pain has interfered with your general activity?",
+            "¿Qué número describe mejor cómo, durante la última semana, el dolor ha interferido con su actividad general?",
+        ),
     }
 }
 
@@ -180,37 +226,86 @@ pub fn medical(name: &str) -> L {
     }
 }
 
+// The PHQ-9 and the GAD-7 word for word, punctuation included: the English forms and the
+// Spanish versions for the United States published by Pfizer (PHQ Screeners). Do not
+// reword them: the scores are only valid for the published questions.
+
+/// The PHQ-9's instruction.
+pub const PHQ9_STEM: L = (
+    "Over the last 2 weeks, how often have you been bothered by any of the following problems?",
+    "Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?",
+);
+
 pub const PHQ9: [L; 9] = [
     ("Little interest or pleasure in doing things", "Poco interés o placer en hacer cosas"),
     ("Feeling down, depressed, or hopeless", "Se ha sentido decaído(a), deprimido(a) o sin esperanzas"),
-    ("Trouble falling or staying asleep, or sleeping too much", "Ha tenido dificultad para quedarse o permanecer dormido(a), o ha dormido demasiado"),
+    (
+        "Trouble falling or staying asleep, or sleeping too much",
+        "Ha tenido dificultad para quedarse o permanecer dormido(a), o ha dormido demasiado",
+    ),
     ("Feeling tired or having little energy", "Se ha sentido cansado(a) o con poca energía"),
     ("Poor appetite or overeating", "Sin apetito o ha comido en exceso"),
-    ("Feeling bad about yourself, or that you are a failure or have let yourself or your family down", "Se ha sentido mal con usted mismo(a), o que es un fracaso o que ha quedado mal con usted mismo(a) o con su familia"),
-    ("Trouble concentrating on things, such as reading the newspaper or watching television", "Ha tenido dificultad para concentrarse en ciertas actividades, tales como leer el periódico o ver la televisión"),
-    ("Moving or speaking so slowly that other people could have noticed, or the opposite: being so fidgety or restless that you have been moving around a lot more than usual", "Se ha movido o hablado tan lento que otras personas podrían haberlo notado, o lo contrario: muy inquieto(a) o agitado(a), moviéndose mucho más de lo normal"),
-    ("Thoughts that you would be better off dead, or of hurting yourself in some way", "Pensamientos de que estaría mejor muerto(a) o de lastimarse de alguna manera"),
+    (
+        "Feeling bad about yourself — or that you are a failure or have let yourself or your family down",
+        "Se ha sentido mal con usted mismo(a) – o que es un fracaso o que ha quedado mal con usted mismo(a) o con su familia",
+    ),
+    (
+        "Trouble concentrating on things, such as reading the newspaper or watching television",
+        "Ha tenido dificultad para concentrarse en ciertas actividades, tales como leer el periódico o ver la televisión",
+    ),
+    (
+        "Moving or speaking so slowly that other people could have noticed? Or the opposite — being so fidgety or restless that you have been moving around a lot more than usual",
+        "¿Se ha movido o hablado tan lento que otras personas podrían haberlo notado? o lo contrario – muy inquieto(a) o agitado(a) que ha estado moviéndose mucho más de lo normal",
+    ),
+    (
+        "Thoughts that you would be better off dead or of hurting yourself in some way",
+        "Pensamientos de que estaría mejor muerto(a) o de lastimarse de alguna manera",
+    ),
 ];
 
+/// The GAD-7's instruction (without the PHQ-9's "any of").
+pub const GAD7_STEM: L = (
+    "Over the last 2 weeks, how often have you been bothered by the following problems?",
+    "Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?",
+);
+
 pub const GAD7: [L; 7] = [
-    ("Feeling nervous, anxious, or on edge", "Se ha sentido nervioso(a), ansioso(a) o con los nervios de punta"),
+    ("Feeling nervous, anxious or on edge", "Se ha sentido nervioso(a), ansioso(a) o con los nervios de punta"),
     ("Not being able to stop or control worrying", "No ha sido capaz de parar o controlar su preocupación"),
-    ("Worrying too much about different things", "Se ha preocupado demasiado por diferentes cosas"),
+    ("Worrying too much about different things", "Se ha preocupado demasiado por motivos diferentes"),
     ("Trouble relaxing", "Ha tenido dificultad para relajarse"),
     (
         "Being so restless that it is hard to sit still",
         "Se ha sentido tan inquieto(a) que no ha podido quedarse quieto(a)",
     ),
     ("Becoming easily annoyed or irritable", "Se ha molestado o irritado fácilmente"),
-    ("Feeling afraid, as if something awful might happen", "Ha tenido miedo de que algo terrible fuera a pasar"),
+    ("Feeling afraid as if something awful might happen", "Ha tenido miedo de que algo terrible fuera a pasar"),
 ];
 
+/// The answers to every PHQ-9 and GAD-7 item, scored 0 to 3.
 pub const FREQUENCY: [L; 4] = [
     ("Not at all", "Ningún día"),
     ("Several days", "Varios días"),
     ("More than half the days", "Más de la mitad de los días"),
     ("Nearly every day", "Casi todos los días"),
 ];
+
+/// The unscored question that closes each instrument (item 10 of the PHQ-9), stored as
+/// `mood.phq9_difficulty` and `mood.gad7_difficulty`.
+pub const DIFFICULTY_QUESTION: L = (
+    "If you checked off any problems, how difficult have these problems made it for you to do your work, take care of things at home, or get along with other people?",
+    "Si marcó cualquiera de los problemas, ¿qué tanta dificultad le han dado estos problemas para hacer su trabajo, encargarse de las tareas del hogar, o llevarse bien con otras personas?",
+);
+
+/// The answers to [`DIFFICULTY_QUESTION`], by their contract value.
+pub fn difficulty(value: &str) -> L {
+    match value {
+        "not_difficult" => ("Not difficult at all", "No ha sido difícil"),
+        "somewhat_difficult" => ("Somewhat difficult", "Un poco difícil"),
+        "very_difficult" => ("Very difficult", "Muy difícil"),
+        _ => ("Extremely difficult", "Extremadamente difícil"),
+    }
+}
 
 pub fn sex(value: &str) -> L {
     match value {
@@ -245,5 +340,195 @@ pub fn subscriber(value: &str) -> L {
         "spouse" => ("My spouse or partner", "Mi cónyuge o pareja"),
         "parent" => ("My parent", "Mi padre o madre"),
         _ => ("Someone else", "Otra persona"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::intake::{Difficulty, RED_FLAG_QUESTIONS};
+
+    /// The published English PHQ-9 (Pfizer, PHQ Screeners), typed from the form.
+    const PHQ9_PUBLISHED_EN: [&str; 9] = [
+        "Little interest or pleasure in doing things",
+        "Feeling down, depressed, or hopeless",
+        "Trouble falling or staying asleep, or sleeping too much",
+        "Feeling tired or having little energy",
+        "Poor appetite or overeating",
+        "Feeling bad about yourself \u{2014} or that you are a failure or have let yourself or your family down",
+        "Trouble concentrating on things, such as reading the newspaper or watching television",
+        "Moving or speaking so slowly that other people could have noticed? Or the opposite \u{2014} being so fidgety or restless that you have been moving around a lot more than usual",
+        "Thoughts that you would be better off dead or of hurting yourself in some way",
+    ];
+
+    /// The published Spanish PHQ-9 for the USA.
+    const PHQ9_PUBLISHED_ES: [&str; 9] = [
+        "Poco inter\u{e9}s o placer en hacer cosas",
+        "Se ha sentido deca\u{ed}do(a), deprimido(a) o sin esperanzas",
+        "Ha tenido dificultad para quedarse o permanecer dormido(a), o ha dormido demasiado",
+        "Se ha sentido cansado(a) o con poca energ\u{ed}a",
+        "Sin apetito o ha comido en exceso",
+        "Se ha sentido mal con usted mismo(a) \u{2013} o que es un fracaso o que ha quedado mal con usted mismo(a) o con su familia",
+        "Ha tenido dificultad para concentrarse en ciertas actividades, tales como leer el peri\u{f3}dico o ver la televisi\u{f3}n",
+        "\u{bf}Se ha movido o hablado tan lento que otras personas podr\u{ed}an haberlo notado? o lo contrario \u{2013} muy inquieto(a) o agitado(a) que ha estado movi\u{e9}ndose mucho m\u{e1}s de lo normal",
+        "Pensamientos de que estar\u{ed}a mejor muerto(a) o de lastimarse de alguna manera",
+    ];
+
+    const GAD7_PUBLISHED_EN: [&str; 7] = [
+        "Feeling nervous, anxious or on edge",
+        "Not being able to stop or control worrying",
+        "Worrying too much about different things",
+        "Trouble relaxing",
+        "Being so restless that it is hard to sit still",
+        "Becoming easily annoyed or irritable",
+        "Feeling afraid as if something awful might happen",
+    ];
+
+    const GAD7_PUBLISHED_ES: [&str; 7] = [
+        "Se ha sentido nervioso(a), ansioso(a) o con los nervios de punta",
+        "No ha sido capaz de parar o controlar su preocupaci\u{f3}n",
+        "Se ha preocupado demasiado por motivos diferentes",
+        "Ha tenido dificultad para relajarse",
+        "Se ha sentido tan inquieto(a) que no ha podido quedarse quieto(a)",
+        "Se ha molestado o irritado f\u{e1}cilmente",
+        "Ha tenido miedo de que algo terrible fuera a pasar",
+    ];
+
+    #[test]
+    fn the_phq9_is_the_published_text_item_by_item_in_both_languages() {
+        for (i, (label, (en, es))) in PHQ9.iter().zip(PHQ9_PUBLISHED_EN.iter().zip(PHQ9_PUBLISHED_ES)).enumerate() {
+            assert_eq!(label.0, *en, "PHQ-9 item {} (English)", i + 1);
+            assert_eq!(label.1, es, "PHQ-9 item {} (Spanish)", i + 1);
+        }
+        assert_eq!(
+            PHQ9_STEM,
+            (
+                "Over the last 2 weeks, how often have you been bothered by any of the following problems?",
+                "Durante las \u{fa}ltimas 2 semanas, \u{bf}qu\u{e9} tan seguido ha tenido molestias debido a los siguientes problemas?",
+            )
+        );
+    }
+
+    #[test]
+    fn the_gad7_is_the_published_text_item_by_item_in_both_languages() {
+        for (i, (label, (en, es))) in GAD7.iter().zip(GAD7_PUBLISHED_EN.iter().zip(GAD7_PUBLISHED_ES)).enumerate() {
+            assert_eq!(label.0, *en, "GAD-7 item {} (English)", i + 1);
+            assert_eq!(label.1, es, "GAD-7 item {} (Spanish)", i + 1);
+        }
+        assert_eq!(
+            GAD7_STEM,
+            (
+                "Over the last 2 weeks, how often have you been bothered by the following problems?",
+                "Durante las \u{fa}ltimas 2 semanas, \u{bf}qu\u{e9} tan seguido ha tenido molestias debido a los siguientes problemas?",
+            )
+        );
+    }
+
+    #[test]
+    fn the_answer_options_and_the_difficulty_question_are_the_published_text() {
+        assert_eq!(
+            FREQUENCY,
+            [
+                ("Not at all", "Ning\u{fa}n d\u{ed}a"),
+                ("Several days", "Varios d\u{ed}as"),
+                ("More than half the days", "M\u{e1}s de la mitad de los d\u{ed}as"),
+                ("Nearly every day", "Casi todos los d\u{ed}as"),
+            ]
+        );
+        assert_eq!(
+            DIFFICULTY_QUESTION,
+            (
+                "If you checked off any problems, how difficult have these problems made it for you to do your work, take care of things at home, or get along with other people?",
+                "Si marc\u{f3} cualquiera de los problemas, \u{bf}qu\u{e9} tanta dificultad le han dado estos problemas para hacer su trabajo, encargarse de las tareas del hogar, o llevarse bien con otras personas?",
+            )
+        );
+        let answers: Vec<L> = Difficulty::ALL.iter().map(|d| difficulty(d.as_str())).collect();
+        assert_eq!(
+            answers,
+            [
+                ("Not difficult at all", "No ha sido dif\u{ed}cil"),
+                ("Somewhat difficult", "Un poco dif\u{ed}cil"),
+                ("Very difficult", "Muy dif\u{ed}cil"),
+                ("Extremely difficult", "Extremadamente dif\u{ed}cil"),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_peg_items_use_krebs_2009_wording() {
+        assert_eq!(
+            pain_question("average_week").0,
+            "What number best describes your pain on average in the past week?"
+        );
+        assert_eq!(
+            pain_question("enjoyment_interference").0,
+            "What number best describes how, during the past week, pain has interfered with your enjoyment of life?"
+        );
+        assert_eq!(
+            pain_question("activity_interference").0,
+            "What number best describes how, during the past week, pain has interfered with your general activity?"
+        );
+        for name in ["average_week", "enjoyment_interference", "activity_interference"] {
+            let es = pain_question(name).1;
+            assert!(es.contains("durante la \u{fa}ltima semana"), "{name}: {es}");
+        }
+        assert!(pain_question("enjoyment_interference").1.contains("disfrute de la vida"));
+        assert!(pain_question("activity_interference").1.contains("actividad general"));
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        text.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn every_red_flag_asks_about_new_or_worsening_symptoms_in_the_last_few_weeks() {
+        for name in RED_FLAG_QUESTIONS {
+            let (en, es) = red_flag(name);
+            let en_words = words(en);
+            assert!(
+                en_words.iter().any(|w| w == "new" || w == "worse" || w == "worsening"),
+                "{name}: not about new or worsening symptoms: {en}"
+            );
+            assert!(en.contains("in the last few weeks"), "{name}: recently is not defined: {en}");
+            let es_words = words(es);
+            assert!(
+                es_words.iter().any(|w| w.starts_with("nuev") || w.starts_with("empeor")),
+                "{name}: no es sobre s\u{ed}ntomas nuevos o que empeoran: {es}"
+            );
+            assert!(es.contains("en las \u{fa}ltimas semanas"), "{name}: falta qu\u{e9} es recientemente: {es}");
+        }
+    }
+
+    #[test]
+    fn long_standing_symptoms_in_both_legs_are_not_the_emergency_question() {
+        let (en, es) = red_flag("both_legs_symptoms");
+        assert!(en.contains("new or got worse in the last few weeks"), "{en}");
+        assert!(en.contains("for a long time") && en.contains("spinal stenosis") && en.contains("answer No"), "{en}");
+        assert!(es.contains("nuevo o que empeor\u{f3} en las \u{fa}ltimas semanas"), "{es}");
+        assert!(
+            es.contains("desde hace tiempo") && es.contains("estenosis espinal") && es.contains("responda No"),
+            "{es}"
+        );
+    }
+
+    #[test]
+    fn the_saddle_question_covers_the_genitals_and_sexual_function() {
+        let (en, es) = red_flag("saddle_numbness");
+        assert!(en.starts_with("New numbness"), "{en}");
+        assert!(en.contains("genitals") && en.contains("new loss of sexual function"), "{en}");
+        assert!(es.contains("genitales") && es.contains("p\u{e9}rdida nueva de la funci\u{f3}n sexual"), "{es}");
+    }
+
+    #[test]
+    fn spanish_uses_latin_american_forms_that_include_women() {
+        let bladder = red_flag("bladder_or_bowel_change").1;
+        assert!(bladder.contains("orina o las evacuaciones"), "{bladder}");
+        assert!(PHQ9[3].1.contains("cansado(a)") && PHQ9[8].1.contains("muerto(a)"));
+        // Patients see "mood questions": the instruments' names stay out of the wizard's words.
+        for text in [step_title(super::super::form::Step::Mood), PHQ9_STEM, GAD7_STEM, DIFFICULTY_QUESTION] {
+            for t in [text.0, text.1] {
+                assert!(!t.contains("PHQ") && !t.contains("GAD"), "{t}");
+            }
+        }
     }
 }

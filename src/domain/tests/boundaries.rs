@@ -149,13 +149,13 @@ fn upcoming_surgery_suppresses_few_prior_treatments() {
 
 fn phq9_scores(total: u8) -> Scores {
     let mut c = baseline();
-    c.mood = Some(Mood { phq9: items_summing(total), gad7: items([0; 7]) });
+    c.mood = Some(mood(items_summing(total), items([0; 7])));
     scores(&c)
 }
 
 fn gad7_scores(total: u8) -> Scores {
     let mut c = baseline();
-    c.mood = Some(Mood { phq9: items([0; 9]), gad7: items_summing(total) });
+    c.mood = Some(mood(items([0; 9]), items_summing(total)));
     scores(&c)
 }
 

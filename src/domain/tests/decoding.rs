@@ -150,6 +150,57 @@ fn the_mood_section_may_be_skipped_with_null() {
 }
 
 #[test]
+fn the_mood_difficulty_questions_are_null_when_absent_or_null() {
+    // The contract example carries both as null.
+    let example = IntakeAnswers::from_json(&valid_intake(), AS_OF).unwrap().clinical.mood.expect("mood");
+    assert_eq!((example.phq9_difficulty, example.gad7_difficulty), (None, None));
+    // An older client that never sends them.
+    let older = without(without(valid_intake(), "clinical.mood.phq9_difficulty"), "clinical.mood.gad7_difficulty");
+    let mood = IntakeAnswers::from_json(&older, AS_OF).unwrap().clinical.mood.expect("mood");
+    assert_eq!((mood.phq9_difficulty, mood.gad7_difficulty), (None, None));
+}
+
+#[test]
+fn the_mood_difficulty_questions_accept_the_four_answers_of_the_contract() {
+    let answers = [
+        ("not_difficult", Difficulty::NotDifficult),
+        ("somewhat_difficult", Difficulty::SomewhatDifficult),
+        ("very_difficult", Difficulty::VeryDifficult),
+        ("extremely_difficult", Difficulty::ExtremelyDifficult),
+    ];
+    assert_eq!(Difficulty::NAMES, answers.map(|(wire, _)| wire));
+    for (wire, difficulty) in answers {
+        let value = with(valid_intake(), "clinical.mood.phq9_difficulty", json!(wire));
+        let value = with(value, "clinical.mood.gad7_difficulty", json!(wire));
+        let mood = IntakeAnswers::from_json(&value, AS_OF).unwrap().clinical.mood.expect("mood");
+        assert_eq!((mood.phq9_difficulty, mood.gad7_difficulty), (Some(difficulty), Some(difficulty)), "{wire}");
+    }
+    // Each is independent of the other.
+    let value = with(valid_intake(), "clinical.mood.gad7_difficulty", json!("very_difficult"));
+    let mood = IntakeAnswers::from_json(&value, AS_OF).unwrap().clinical.mood.expect("mood");
+    assert_eq!((mood.phq9_difficulty, mood.gad7_difficulty), (None, Some(Difficulty::VeryDifficult)));
+}
+
+#[test]
+fn an_unknown_difficulty_answer_is_an_invalid_choice_at_its_path() {
+    assert_intake_errors(
+        with(valid_intake(), "clinical.mood.phq9_difficulty", json!("a_little_difficult")),
+        &[("clinical.mood.phq9_difficulty", "invalid_choice")],
+    );
+    assert_intake_errors(
+        with(valid_intake(), "clinical.mood.gad7_difficulty", json!("Very difficult")),
+        &[("clinical.mood.gad7_difficulty", "invalid_choice")],
+    );
+    assert_intake_errors(
+        with(valid_intake(), "clinical.mood.gad7_difficulty", json!(2)),
+        &[("clinical.mood.gad7_difficulty", "type")],
+    );
+    // The screening request reads the same clinical section.
+    let request = with(valid_request(), "clinical.mood.phq9_difficulty", json!("somewhat"));
+    assert_eq!(request_errors(&request), errs(&[("clinical.mood.phq9_difficulty", "invalid_choice")]));
+}
+
+#[test]
 fn a_repeated_choice_is_a_duplicate_at_the_index_of_the_repeat() {
     assert_intake_errors(
         with(valid_intake(), "clinical.conditions", json!(["crps", "crps"])),

@@ -43,6 +43,11 @@ fn items_summing<const N: usize>(total: u8) -> [ItemScore; N] {
     items(out)
 }
 
+/// Mood answers without the (unscored) difficulty questions.
+fn mood(phq9: [ItemScore; 9], gad7: [ItemScore; 7]) -> Mood {
+    Mood { phq9, gad7, phq9_difficulty: None, gad7_difficulty: None }
+}
+
 fn treatment(kind: TreatmentKind, result: TreatmentResult) -> Treatment {
     Treatment { kind, result }
 }
@@ -79,7 +84,7 @@ fn baseline() -> Clinical {
         ],
         upcoming_surgery: false,
         medical: Medical { medications: FreeText::parse("gabapentin 300 mg").unwrap(), ..Medical::default() },
-        mood: Some(Mood { phq9: items([1, 1, 2, 1, 0, 0, 1, 0, 0]), gad7: items([1, 0, 1, 0, 0, 1, 0]) }),
+        mood: Some(mood(items([1, 1, 2, 1, 0, 0, 1, 0, 0]), items([1, 0, 1, 0, 0, 1, 0]))),
     }
 }
 
@@ -223,7 +228,9 @@ fn valid_clinical_json() -> Value {
         },
         "mood": {
             "phq9": [0, 1, 1, 0, 2, 0, 0, 0, 0],
-            "gad7": [1, 1, 0, 0, 0, 0, 0]
+            "gad7": [1, 1, 0, 0, 0, 0, 0],
+            "phq9_difficulty": null,
+            "gad7_difficulty": null
         }
     })
 }

@@ -38,8 +38,18 @@ fn arb_treatments() -> impl Strategy<Value = Vec<Treatment>> {
 
 fn arb_mood() -> impl Strategy<Value = Option<Mood>> {
     proptest::option::of(
-        (proptest::array::uniform9(arb_item()), proptest::array::uniform7(arb_item()))
-            .prop_map(|(phq9, gad7)| Mood { phq9, gad7 }),
+        (
+            proptest::array::uniform9(arb_item()),
+            proptest::array::uniform7(arb_item()),
+            proptest::option::of(select(Difficulty::ALL)),
+            proptest::option::of(select(Difficulty::ALL)),
+        )
+            .prop_map(|(phq9, gad7, phq9_difficulty, gad7_difficulty)| Mood {
+                phq9,
+                gad7,
+                phq9_difficulty,
+                gad7_difficulty,
+            }),
     )
 }
 
@@ -204,6 +214,8 @@ fn arb_json() -> impl Strategy<Value = Value> {
         "mood",
         "phq9",
         "gad7",
+        "phq9_difficulty",
+        "gad7_difficulty",
         "kind",
         "result",
         "average_week",
@@ -213,7 +225,8 @@ fn arb_json() -> impl Strategy<Value = Value> {
         "email",
         "preferred_contact",
     ];
-    const WORDS: &[&str] = &["1", "en", "1980-04-02", "2026-11-23", "crps", "nsaids", "self_pay", "email", "other"];
+    const WORDS: &[&str] =
+        &["1", "en", "1980-04-02", "2026-11-23", "crps", "nsaids", "self_pay", "email", "other", "very_difficult"];
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),

@@ -156,7 +156,7 @@ fn self_harm_thoughts_does_not_fire_when_mood_is_skipped() {
 #[test]
 fn self_harm_thoughts_does_not_fire_when_item_9_is_0_even_if_every_other_item_is_3() {
     let mut c = baseline();
-    c.mood = Some(Mood { phq9: items([3, 3, 3, 3, 3, 3, 3, 3, 0]), gad7: items([3; 7]) });
+    c.mood = Some(mood(items([3, 3, 3, 3, 3, 3, 3, 3, 0]), items([3; 7])));
 
     let e = eval(&c);
 

@@ -62,3 +62,29 @@ fn the_baseline_alone_is_consult_recommended_for_chronic_refractory_pain() {
     assert_eq!(codes(&e), ["chronic_refractory_pain"]);
     assert!(!e.safety_alert);
 }
+
+#[test]
+fn difficulty_answers_never_change_a_vignettes_outcome_reasons_or_scores() {
+    let mut with_mood = 0;
+    for (file, example) in &load_examples() {
+        if example["request"]["clinical"]["mood"].is_null() {
+            continue;
+        }
+        with_mood += 1;
+        for (phq9, gad7) in [("extremely_difficult", "not_difficult"), ("not_difficult", "extremely_difficult")] {
+            let mut request = example["request"].clone();
+            request["clinical"]["mood"]["phq9_difficulty"] = json!(phq9);
+            request["clinical"]["mood"]["gad7_difficulty"] = json!(gad7);
+            let request = ScreeningRequest::from_json(&request, AS_OF)
+                .unwrap_or_else(|e| panic!("{file}: request rejected: {e:?}"));
+            assert!(request.clinical.mood.is_some_and(|m| m.phq9_difficulty.is_some()), "{file}: read");
+            let e = request.evaluate();
+            let expect = &example["expect"];
+            assert_eq!(serde_json::to_value(e.scores).unwrap(), expect["scores"], "{file}: scores");
+            assert_eq!(json!(e.outcome.as_str()), expect["outcome"], "{file}: outcome");
+            assert_eq!(json!(codes(&e)), expect["reason_codes"], "{file}: reason codes");
+            assert_eq!(json!(e.safety_alert), expect["safety_alert"], "{file}: safety_alert");
+        }
+    }
+    assert!(with_mood >= 3, "vignettes with mood answers: {with_mood}");
+}

@@ -11,7 +11,7 @@
 //! a finding, and an EHR importing it would file it as one (a diagnosis, a problem).
 
 use crate::domain::intake::{
-    Clinical, Consent, ContactMethod, IntakeAnswers, Locale, Medical, Mood, Plan, SexAtBirth, Subscriber,
+    Clinical, Consent, ContactMethod, Difficulty, IntakeAnswers, Locale, Medical, Mood, Plan, SexAtBirth, Subscriber,
 };
 use crate::domain::screening::{Evaluation, Gad7Band, Phq9Band};
 use crate::domain::values::ItemScore;
@@ -419,16 +419,21 @@ fn medical(m: &Medical) -> Value {
 }
 
 /// The item scores (0 "not at all" to 3 "nearly every day"); each position of the
-/// instrument is its own question, so here the index is part of the `linkId`.
+/// instrument is its own question, so here the index is part of the `linkId`. Each
+/// instrument's unscored difficulty question follows it when the patient answered it.
 fn mood(m: &Mood) -> Value {
-    group(
-        "clinical.mood",
-        "Mood",
-        vec![
-            instrument("clinical.mood.phq9", "PHQ-9, over the last 2 weeks", &labels::PHQ9, &m.phq9),
-            instrument("clinical.mood.gad7", "GAD-7, over the last 2 weeks", &labels::GAD7, &m.gad7),
-        ],
-    )
+    let mut items = vec![instrument("clinical.mood.phq9", "PHQ-9, over the last 2 weeks", &labels::PHQ9, &m.phq9)];
+    items.extend(difficulty("clinical.mood.phq9_difficulty", m.phq9_difficulty));
+    items.push(instrument("clinical.mood.gad7", "GAD-7, over the last 2 weeks", &labels::GAD7, &m.gad7));
+    items.extend(difficulty("clinical.mood.gad7_difficulty", m.gad7_difficulty));
+    group("clinical.mood", "Mood", items)
+}
+
+fn difficulty(link_id: &str, answer: Option<Difficulty>) -> Option<Value> {
+    answer.map(|d| {
+        let code = d.as_str();
+        choice(link_id, labels::DIFFICULTY_QUESTION.0, "difficulty", code, labels::difficulty(code).0)
+    })
 }
 
 fn instrument(path: &str, text: &str, questions: &[labels::L], scores: &[ItemScore]) -> Value {
@@ -929,6 +934,46 @@ mod tests {
         assert!(item(&b, "clinical.medical.allergies").is_none());
         let blank = export(&with(intake(), "clinical.medical.medications", json!("   ")));
         assert!(item(&blank, "clinical.medical.medications").is_none());
+    }
+
+    #[test]
+    fn the_difficulty_answers_follow_their_instrument_and_are_left_out_when_unanswered() {
+        let mut v = intake();
+        v["clinical"]["mood"]["phq9_difficulty"] = json!("somewhat_difficult");
+        v["clinical"]["mood"]["gad7_difficulty"] = json!("extremely_difficult");
+        let b = export(&v);
+        let mood: Vec<&str> = item(&b, "clinical.mood").unwrap()["item"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["linkId"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            mood,
+            [
+                "clinical.mood.phq9",
+                "clinical.mood.phq9_difficulty",
+                "clinical.mood.gad7",
+                "clinical.mood.gad7_difficulty"
+            ]
+        );
+        let phq9 = item(&b, "clinical.mood.phq9_difficulty").unwrap();
+        assert_eq!(phq9["text"], labels::DIFFICULTY_QUESTION.0);
+        assert_eq!(
+            phq9["answer"][0]["valueCoding"],
+            json!({ "system": "urn:pain-intake:intake-v1:difficulty", "code": "somewhat_difficult", "display": "Somewhat difficult" })
+        );
+        assert_eq!(
+            item(&b, "clinical.mood.gad7_difficulty").unwrap()["answer"][0]["valueCoding"]["code"],
+            "extremely_difficult"
+        );
+        // Never scored: the totals are those of the answers without them.
+        assert_eq!(observation_coded(&b, "44261-6").unwrap()["valueInteger"], 11);
+        assert_eq!(observation_coded(&b, "70274-6").unwrap()["valueInteger"], 12);
+
+        let b = export(&intake());
+        assert!(item(&b, "clinical.mood.phq9_difficulty").is_none());
+        assert!(item(&b, "clinical.mood.gad7_difficulty").is_none());
     }
 
     #[test]

@@ -128,7 +128,11 @@ pub fn YesNo(name: &'static str, legend: L, value: Option<bool>, errors: LiveErr
 #[component]
 pub fn Scale(name: &'static str, legend: L, value: Option<u8>, errors: LiveErrors, l: Locale) -> impl IntoView {
     let options = (0u8..=10).map(|n| (n.to_string(), (NUMBERS[n as usize], NUMBERS[n as usize]))).collect();
-    let hint = ("0 = no pain, 10 = worst pain you can imagine", "0 = sin dolor, 10 = el peor dolor que pueda imaginar");
+    // The PEG's anchors (Krebs 2009).
+    let hint = (
+        "0 = no pain, 10 = pain as bad as you can imagine",
+        "0 = sin dolor, 10 = el dolor más fuerte que pueda imaginar",
+    );
     let hint = if name.ends_with("interference") {
         ("0 = does not interfere, 10 = completely interferes", "0 = no interfiere, 10 = interfiere por completo")
     } else {

@@ -426,7 +426,9 @@ fn StepFields(
     let hide_unless = move |applies: fn(&Value) -> bool| move || enhanced.get() && !applies(&live.get());
     match step {
         Step::RedFlags => view! {
-            <p class="intro">{tr(l, "Do you have any of these right now or recently?", "¿Tiene alguna de estas señales ahora o recientemente?")}</p>
+            <p class="intro">{tr(l,
+                "Most of these questions are about symptoms that are new or getting worse recently, which here means in the last few weeks. A symptom you have had for a long time that has not changed is not a warning sign here: you can tell us about it later in the form.",
+                "La mayoría de estas preguntas son sobre síntomas nuevos o que han empeorado recientemente, es decir, en las últimas semanas. Un síntoma que tiene desde hace tiempo y que no ha cambiado no es una señal de alarma aquí: puede contarnos sobre él más adelante en el formulario.")}</p>
             {form::RED_FLAGS.iter().map(|n| {
                 let name: &'static str = leak(format!("clinical.red_flags.{n}"));
                 view! { <YesNo name legend=labels::red_flag(n) value=get_bool(a, name) errors l /> }
@@ -458,7 +460,7 @@ fn StepFields(
                 value=get_str(a, "clinical.pain_duration") errors l />
         }.into_any(),
         Step::Pain => view! {
-            <p class="intro">{tr(l, "Use the 0 to 10 scale: 0 means no pain and 10 the worst pain you can imagine.", "Use la escala del 0 al 10: 0 significa sin dolor y 10 el peor dolor que pueda imaginar.")}</p>
+            <p class="intro">{tr(l, "Use the 0 to 10 scale: 0 means no pain and 10 means pain as bad as you can imagine.", "Use la escala del 0 al 10: 0 significa sin dolor y 10 significa el dolor más fuerte que pueda imaginar.")}</p>
             {form::PAIN.iter().map(|n| {
                 let name: &'static str = leak(format!("clinical.pain.{n}"));
                 view! { <Scale name legend=labels::pain_question(n) value=get_u8(a, name) errors l /> }
@@ -521,18 +523,26 @@ fn StepFields(
                         value=get_u8(a, name).map(|v| v.to_string()) errors l class="compact" />
                 }
             };
+            // Each instrument's unscored last question; optional.
+            let difficulty = |name: &'static str| view! {
+                <Radios name legend=labels::DIFFICULTY_QUESTION
+                    options=options(crate::domain::intake::Difficulty::ALL, |d| d.as_str(), labels::difficulty)
+                    value=get_str(a, name) errors l class="compact" hint=("Optional", "Opcional") />
+            };
             view! {
                 <p class="intro">{tr(l,
-                    "Long-lasting pain and mood affect each other. These standard questions (PHQ-9 and GAD-7) help the clinician care for you. You may skip them.",
-                    "El dolor de larga duración y el estado de ánimo se afectan mutuamente. Estas preguntas estándar (PHQ-9 y GAD-7) ayudan al profesional clínico a cuidarle. Puede omitirlas.")}</p>
+                    "Long-lasting pain and mood affect each other. These standard mood questions help the clinic's health professional care for you. You may skip them.",
+                    "El dolor de larga duración y el estado de ánimo se afectan mutuamente. Estas preguntas estándar sobre el estado de ánimo ayudan al profesional de salud de la clínica a cuidar de usted. Puede omitirlas.")}</p>
                 <Radios name="mood_choice" legend=("Would you like to answer the mood questions?", "¿Quiere responder las preguntas sobre el estado de ánimo?")
                     options=vec![("answer".to_owned(), ("Yes, answer them", "Sí, responderlas")), ("skip".to_owned(), ("Skip this section", "Omitir esta sección"))]
                     value=Some(if skipped { "skip".to_owned() } else { "answer".to_owned() }) errors l />
                 <div class:hidden=hide_unless(|v| !form::value_at(v, "clinical.mood").is_some_and(Value::is_null))>
-                    <h2>{tr(l, "Over the last 2 weeks, how often have you been bothered by any of the following problems?", "Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?")}</h2>
+                    <h2>{pick(l, labels::PHQ9_STEM)}</h2>
                     {labels::PHQ9.iter().enumerate().map(|(i, q)| frequency("phq9", i, *q)).collect_view()}
-                    <h2>{tr(l, "Over the last 2 weeks, how often have you been bothered by the following problems?", "Durante las últimas 2 semanas, ¿con qué frecuencia le han molestado los siguientes problemas?")}</h2>
+                    {difficulty("clinical.mood.phq9_difficulty")}
+                    <h2>{pick(l, labels::GAD7_STEM)}</h2>
                     {labels::GAD7.iter().enumerate().map(|(i, q)| frequency("gad7", i, *q)).collect_view()}
+                    {difficulty("clinical.mood.gad7_difficulty")}
                 </div>
             }.into_any()
         }

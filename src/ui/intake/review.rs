@@ -115,7 +115,7 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
         Step::Mood => {
             if form::value_at(a, "clinical.mood").is_some_and(Value::is_null) {
                 vec![(
-                    tr(l, "Mood questions", "Preguntas de ánimo").to_owned(),
+                    tr(l, "Mood questions", "Preguntas sobre el estado de ánimo").to_owned(),
                     tr(l, "Skipped", "Omitidas").to_owned(),
                 )]
             } else {
@@ -126,17 +126,22 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
                         .map(|f| pick(l, *f).to_owned())
                         .unwrap_or_else(none)
                 };
-                labels::PHQ9
-                    .iter()
-                    .enumerate()
-                    .map(|(i, q)| (pick(l, *q).to_owned(), freq(format!("clinical.mood.phq9.{i}"))))
-                    .chain(
-                        labels::GAD7
-                            .iter()
-                            .enumerate()
-                            .map(|(i, q)| (pick(l, *q).to_owned(), freq(format!("clinical.mood.gad7.{i}")))),
-                    )
-                    .collect()
+                // Each instrument's optional difficulty question follows its items, as asked.
+                let difficulty = |path: &str| {
+                    let answer = text(a, path).map(|d| pick(l, labels::difficulty(&d)).to_owned()).unwrap_or_else(none);
+                    (pick(l, labels::DIFFICULTY_QUESTION).to_owned(), answer)
+                };
+                let instrument = |name: &str, questions: &[L]| -> Vec<(String, String)> {
+                    questions
+                        .iter()
+                        .enumerate()
+                        .map(|(i, q)| (pick(l, *q).to_owned(), freq(format!("clinical.mood.{name}.{i}"))))
+                        .chain(std::iter::once(difficulty(&format!("clinical.mood.{name}_difficulty"))))
+                        .collect()
+                };
+                let mut r = instrument("phq9", &labels::PHQ9);
+                r.extend(instrument("gad7", &labels::GAD7));
+                r
             }
         }
         Step::About => {
@@ -214,5 +219,47 @@ pub fn Review(answers: Value, l: Locale) -> impl IntoView {
                 </section>
             }
         }).collect_view()}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn mood(phq9_difficulty: Value, gad7_difficulty: Value) -> Value {
+        json!({ "clinical": { "mood": {
+            "phq9": [0, 1, 2, 3, 0, 1, 2, 3, 0], "gad7": [3, 2, 1, 0, 1, 2, 3],
+            "phq9_difficulty": phq9_difficulty, "gad7_difficulty": gad7_difficulty,
+        } } })
+    }
+
+    #[test]
+    fn each_difficulty_answer_is_shown_after_its_instrument() {
+        let a = mood(json!("very_difficult"), json!("not_difficult"));
+        let en = rows(Step::Mood, &a, Locale::En);
+        assert_eq!(en.len(), 9 + 1 + 7 + 1);
+        assert_eq!(en[8], (labels::PHQ9[8].0.to_owned(), "Not at all".to_owned()));
+        assert_eq!(en[9], (labels::DIFFICULTY_QUESTION.0.to_owned(), "Very difficult".to_owned()));
+        assert_eq!(en[10], (labels::GAD7[0].0.to_owned(), "Nearly every day".to_owned()));
+        assert_eq!(en[17], (labels::DIFFICULTY_QUESTION.0.to_owned(), "Not difficult at all".to_owned()));
+        let es = rows(Step::Mood, &a, Locale::Es);
+        assert_eq!(es[9], (labels::DIFFICULTY_QUESTION.1.to_owned(), "Muy dif\u{ed}cil".to_owned()));
+        assert_eq!(es[17].1, "No ha sido dif\u{ed}cil");
+    }
+
+    #[test]
+    fn an_unanswered_difficulty_question_says_so() {
+        for unanswered in
+            [mood(Value::Null, Value::Null), json!({ "clinical": { "mood": { "phq9": [], "gad7": [] } } })]
+        {
+            let r = rows(Step::Mood, &unanswered, Locale::En);
+            let shown: Vec<&str> = r
+                .iter()
+                .filter(|(q, _)| q == labels::DIFFICULTY_QUESTION.0)
+                .map(|(_, answer)| answer.as_str())
+                .collect();
+            assert_eq!(shown, ["Not answered", "Not answered"]);
+        }
     }
 }
