@@ -16,31 +16,58 @@ use super::model::*;
 /// The date of the last medical review, shared by every page.
 const REVIEWED: &str = "2026-11-23";
 
-// Sources: only from content.md "Facts to cite" and screening.md "Why these rules".
+// Sources: content.md "Facts to cite" and screening.md "Why these rules", plus the
+// Cochrane review and the esketamine approval that content.md's round-2 corrections
+// require. Titles exactly as published; every source has its date and a DOI or an
+// official address, and is cited only on pages it supports.
 
 const COHEN_2018: Source = Source {
-    citation: "Cohen SP, et al. Consensus guidelines on the use of intravenous ketamine infusions for chronic pain. Reg Anesth Pain Med. 2018;43(5):521–546 (ASRA, AAPM, ASA).",
+    by: "Cohen SP, Bhatia A, Buvanendran A, et al.",
+    title: "Consensus Guidelines on the Use of Intravenous Ketamine Infusions for Chronic Pain From the American Society of Regional Anesthesia and Pain Medicine, the American Academy of Pain Medicine, and the American Society of Anesthesiologists",
+    published: "Regional Anesthesia and Pain Medicine. July 2018;43(5):521–546",
+    url: "https://doi.org/10.1097/AAP.0000000000000808",
 };
 const KETALAR_PI: Source = Source {
-    citation: "Ketalar (ketamine hydrochloride) injection, CIII. US prescribing information: Warnings and Precautions (emergence reactions) and Drug Abuse and Dependence.",
+    by: "Par Pharmaceutical",
+    title: "KETALAR (ketamine hydrochloride) injection, for intravenous or intramuscular use, CIII: Full Prescribing Information",
+    published: "US prescribing information (DailyMed), revised October 2024",
+    url: "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=14e8f864-8b8a-4e7e-8439-e510d3107063",
 };
 const FDA_2022: Source = Source {
-    citation: "US Food and Drug Administration. FDA alerts health care professionals of potential risks associated with compounded ketamine nasal spray. February 16, 2022.",
+    by: "US Food and Drug Administration",
+    title: "FDA alerts health care professionals of potential risks associated with compounded ketamine nasal spray",
+    published: "February 16, 2022",
+    url: "https://www.fda.gov/drugs/human-drug-compounding/fda-alerts-health-care-professionals-potential-risks-associated-compounded-ketamine-nasal-spray",
 };
 const FDA_2023: Source = Source {
-    citation: "US Food and Drug Administration. FDA warns patients and health care providers about potential risks associated with compounded and at-home ketamine products. October 10, 2023.",
+    by: "US Food and Drug Administration",
+    title: "FDA warns patients and health care providers about potential risks associated with compounded ketamine products, including oral formulations, for the treatment of psychiatric disorders",
+    published: "October 10, 2023",
+    url: "https://www.fda.gov/drugs/human-drug-compounding/fda-warns-patients-and-health-care-providers-about-potential-risks-associated-compounded-ketamine",
 };
 const NICE_NG59: Source = Source {
-    citation: "National Institute for Health and Care Excellence (NICE). Low back pain and sciatica in over 16s: assessment and management. NICE guideline NG59. 2016, updated 2020.",
+    by: "National Institute for Health and Care Excellence (NICE)",
+    title: "Low back pain and sciatica in over 16s: assessment and management",
+    published: "NICE guideline NG59. Published November 30, 2016; last updated December 11, 2020",
+    url: "https://www.nice.org.uk/guidance/ng59",
 };
 const ACP_APS_2007: Source = Source {
-    citation: "Chou R, et al. Diagnosis and treatment of low back pain: a joint clinical practice guideline from the American College of Physicians and the American Pain Society. Ann Intern Med. 2007;147(7):478–491.",
+    by: "Chou R, Qaseem A, Snow V, et al.",
+    title: "Diagnosis and treatment of low back pain: a joint clinical practice guideline from the American College of Physicians and the American Pain Society",
+    published: "Annals of Internal Medicine. October 2, 2007;147(7):478–491",
+    url: "https://doi.org/10.7326/0003-4819-147-7-200710020-00006",
 };
 const BASS_2018: Source = Source {
-    citation: "British Association of Spine Surgeons (BASS) and Society of British Neurological Surgeons. Standards of care for investigation and management of cauda equina syndrome. 2018.",
+    by: "Society of British Neurological Surgeons (SBNS) and British Association of Spine Surgeons (BASS)",
+    title: "Standards of care for investigation and management of cauda equina syndrome",
+    published: "December 2018",
+    url: "https://www.spinesurgeons.ac.uk/wp-content/uploads/2019/01/Cauda_Equina_Syndrome_Standards_SBNS_BASS-Dec-2018.pdf",
 };
 const LIFELINE_988: Source = Source {
-    citation: "988 Suicide & Crisis Lifeline: call or text 988, or chat at 988lifeline.org (Spanish: press 2, or text AYUDA to 988).",
+    by: "Substance Abuse and Mental Health Services Administration (SAMHSA)",
+    title: "988 Suicide & Crisis Lifeline Adds Spanish Text and Chat Service Ahead of One-Year Anniversary",
+    published: "July 13, 2023",
+    url: "https://www.samhsa.gov/newsroom/press-announcements/20230713/988-suicide-crisis-lifeline-adds-spanish-text-chat-service-ahead-one-year-anniversary",
 };
 
 /// Every education page, in reading order. `/learn` lists them in this order, and each

@@ -61,22 +61,32 @@ fn texts(page: &Page) -> Vec<(String, Text)> {
     ];
     for (i, section) in page.sections.iter().enumerate() {
         out.push((format!("{}: section {i} heading", page.slug), section.heading));
-        for (j, block) in section.blocks.iter().enumerate() {
-            match block {
-                Block::Paragraph(t) => out.push((format!("{}: section {i} block {j}", page.slug), *t)),
-                Block::List(items) => {
-                    for (k, t) in items.iter().enumerate() {
-                        out.push((format!("{}: section {i} block {j} item {k}", page.slug), *t));
-                    }
-                }
-            }
-        }
+        block_texts(&format!("{}: section {i}", page.slug), section.blocks, &mut out);
     }
     out
 }
 
+/// The texts of some blocks, notices included, in reading order.
+fn block_texts(at: &str, blocks: &[Block], out: &mut Vec<(String, Text)>) {
+    for (j, block) in blocks.iter().enumerate() {
+        match block {
+            Block::Paragraph(t) => out.push((format!("{at} block {j}"), *t)),
+            Block::List(items) => {
+                for (k, t) in items.iter().enumerate() {
+                    out.push((format!("{at} block {j} item {k}"), *t));
+                }
+            }
+            Block::Notice(n) => {
+                out.push((format!("{at} block {j} notice heading"), n.heading));
+                block_texts(&format!("{at} block {j} notice"), n.blocks, out);
+            }
+        }
+    }
+}
+
+/// A page's words in one language, as read (links reduced to their labels).
 fn all_text(page: &Page, pick: fn(&Text) -> &'static str) -> String {
-    texts(page).iter().map(|(_, t)| pick(t)).collect::<Vec<_>>().join("\n")
+    texts(page).iter().map(|(_, t)| plain(pick(t))).collect::<Vec<_>>().join("\n")
 }
 
 #[test]
@@ -154,7 +164,9 @@ fn every_page_cites_sources_and_the_safety_page_has_schedule_iii_and_988() {
     for page in PAGES {
         assert!((2..=5).contains(&page.sources.len()), "{}: {} sources", page.slug, page.sources.len());
         for source in page.sources {
-            assert!(!source.citation.trim().is_empty(), "{}: empty citation", page.slug);
+            for part in [source.by, source.title, source.published, source.url] {
+                assert!(!part.trim().is_empty(), "{}: incomplete source {source:?}", page.slug);
+            }
         }
     }
     let safety = PAGES.iter().find(|p| p.slug == "safety-and-side-effects").expect("safety page");
