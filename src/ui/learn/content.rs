@@ -45,6 +45,12 @@ const FDA_2023: Source = Source {
     published: "October 10, 2023",
     url: "https://www.fda.gov/drugs/human-drug-compounding/fda-warns-patients-and-health-care-providers-about-potential-risks-associated-compounded-ketamine",
 };
+const COCHRANE_2017: Source = Source {
+    by: "Bell RF, Eccleston C, Kalso EA",
+    title: "Ketamine as an adjuvant to opioids for cancer pain",
+    published: "Cochrane Database of Systematic Reviews. June 2017, Issue 6. Art. No. CD003351",
+    url: "https://doi.org/10.1002/14651858.CD003351.pub3",
+};
 const NICE_NG59: Source = Source {
     by: "National Institute for Health and Care Excellence (NICE)",
     title: "Low back pain and sciatica in over 16s: assessment and management",
@@ -133,8 +139,8 @@ pub static PAGES: &[Page] = &[
                         "La FDA aprobó la ketamina para la anestesia, no para el dolor crónico. Cuando los médicos usan un medicamento aprobado para otro fin, se llama uso fuera de etiqueta. Esto es legal y común. También significa que la FDA no ha revisado qué tan bien funciona la ketamina para el dolor.",
                     )),
                     Block::Paragraph(Text::new(
-                        "The evidence for pain is strongest for one condition: complex regional pain syndrome (CRPS). For most other chronic pain, including low back pain, the evidence is weak or limited.",
-                        "La evidencia para el dolor es más sólida en una sola afección: el síndrome de dolor regional complejo (SDRC). Para la mayoría de los demás tipos de dolor crónico, incluido el dolor en la parte baja de la espalda, la evidencia es débil o limitada.",
+                        "The evidence for pain is strongest for one condition: complex regional pain syndrome (CRPS). For most other chronic pain, including low back pain, a 2018 guideline found weak evidence or none, and only for short-term relief.",
+                        "La evidencia para el dolor es más sólida en una sola afección: el síndrome de dolor regional complejo (SDRC). Para la mayoría de los demás tipos de dolor crónico, incluido el dolor en la parte baja de la espalda, una guía de 2018 encontró evidencia débil o nula, y solo de alivio a corto plazo.",
                     )),
                 ],
             },
@@ -421,8 +427,12 @@ pub static PAGES: &[Page] = &[
                         "Los resultados varían de una persona a otra. Algunas personas sienten alivio durante la infusión o poco después. Muchas necesitan una serie de infusiones antes de notar un cambio. Algunas personas no sienten ningún alivio.",
                     )),
                     Block::Paragraph(Text::new(
-                        "Clinics often plan a series of infusions over days or weeks. When relief comes, it can last weeks to months, and how long it lasts is different for each person. If pain comes back, your clinician decides with you whether more infusions make sense.",
-                        "Las clínicas a menudo planean una serie de infusiones a lo largo de días o semanas. Cuando hay alivio, puede durar de semanas a meses, y cuánto dura es distinto para cada persona. Si el dolor regresa, su profesional clínico decide con usted si tiene sentido recibir más infusiones.",
+                        "For low back pain, the research is limited. A 2018 guideline found weak evidence or none, and only for short-term relief: from hours to a few weeks. It found no evidence that relief lasts longer, except in complex regional pain syndrome (CRPS), where relief may last up to about 12 weeks.",
+                        "Para el dolor en la parte baja de la espalda, los estudios son limitados. Una guía de 2018 encontró evidencia débil o nula, y solo de alivio a corto plazo: de horas a unas pocas semanas. No encontró evidencia de que el alivio dure más, salvo en el síndrome de dolor regional complejo (SDRC), donde puede durar hasta unas 12 semanas.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "Clinics often plan a series of infusions over days or weeks. If pain comes back, your clinician decides with you whether more infusions make sense.",
+                        "Las clínicas a menudo planean una serie de infusiones a lo largo de días o semanas. Si el dolor regresa, su profesional clínico decide con usted si tiene sentido recibir más infusiones.",
                     )),
                     Block::Paragraph(Text::new(
                         "An infusion is one part of a broader pain plan. It works alongside other care, such as exercise and physical therapy.",
@@ -442,12 +452,12 @@ pub static PAGES: &[Page] = &[
             "Ketamina para el dolor: afecciones y evidencia",
         ),
         description: Text::new(
-            "Which pain conditions clinics treat with ketamine, and what research shows: moderate evidence for CRPS, weak or limited evidence for most others.",
-            "Para qué tipos de dolor se usa la ketamina y qué muestran los estudios: evidencia moderada para el SDRC y débil o limitada para la mayoría de los demás.",
+            "Which pain conditions clinics treat with ketamine, and what research shows: moderate evidence for CRPS, weak evidence or none for most others.",
+            "Para qué tipos de dolor se usa la ketamina y qué muestran los estudios: evidencia moderada para el SDRC y débil o nula para la mayoría de los demás.",
         ),
         summary: Text::new(
-            "Clinics use ketamine for several kinds of hard-to-treat pain. The evidence is strongest for complex regional pain syndrome (CRPS) and weak or limited for most other chronic pain, including low back pain.",
-            "Las clínicas usan la ketamina para varios tipos de dolor difícil de tratar. La evidencia es más sólida para el síndrome de dolor regional complejo (SDRC) y débil o limitada para la mayoría de los demás tipos de dolor crónico, incluido el dolor en la parte baja de la espalda.",
+            "Clinics use ketamine for several kinds of hard-to-treat pain. The evidence is strongest for complex regional pain syndrome (CRPS), and weak or missing for most other chronic pain, including low back pain.",
+            "Las clínicas usan la ketamina para varios tipos de dolor difícil de tratar. La evidencia es más sólida para el síndrome de dolor regional complejo (SDRC), y débil o nula para casi todo otro dolor crónico, incluido el de espalda baja.",
         ),
         sections: &[
             Section {
@@ -461,7 +471,10 @@ pub static PAGES: &[Page] = &[
                         "Las clínicas del dolor pueden considerar las infusiones de ketamina para el dolor que no ha mejorado lo suficiente con otros tratamientos, como:",
                     )),
                     Block::List(&[
-                        Text::new("Back pain related to cancer", "Dolor de espalda relacionado con el cáncer"),
+                        Text::new(
+                            "Back pain related to cancer. For cancer pain, a Cochrane review (a summary of all the good studies) found insufficient evidence to say whether adding ketamine to strong pain medicines (opioids) helps.",
+                            "Dolor de espalda relacionado con el cáncer. Para el dolor por cáncer, una revisión Cochrane (un resumen de todos los estudios buenos) encontró evidencia insuficiente para saber si ayuda agregar ketamina a los analgésicos fuertes (opioides).",
+                        ),
                         Text::new(
                             "Spine pain after an injury (traumatic spinal pain)",
                             "Dolor de columna después de una lesión (dolor espinal traumático)",
@@ -492,16 +505,20 @@ pub static PAGES: &[Page] = &[
                     Block::List(&[
                         Text::new(
                             "CRPS: moderate evidence. Ketamine infusions may reduce pain for up to about 12 weeks.",
-                            "SDRC: evidencia moderada. Las infusiones de ketamina pueden reducir el dolor hasta por unas 12 semanas.",
+                            "SDRC: evidencia moderada. Las infusiones de ketamina pueden reducir el dolor hasta unas 12 semanas.",
                         ),
                         Text::new(
-                            "Most other chronic pain, including low back pain: weak or limited evidence.",
-                            "La mayoría de los demás tipos de dolor crónico, incluido el dolor en la parte baja de la espalda: evidencia débil o limitada.",
+                            "Low back pain and most other chronic pain: weak evidence or none, and only for short-term relief, from hours to a few weeks.",
+                            "Dolor en la parte baja de la espalda y casi todo otro dolor crónico: evidencia débil o nula, y solo de alivio a corto plazo, de horas a unas pocas semanas.",
+                        ),
+                        Text::new(
+                            "Outside CRPS, they found no evidence that relief lasts longer than that.",
+                            "Fuera del SDRC, no encontraron evidencia de que el alivio dure más que eso.",
                         ),
                     ]),
                     Block::Paragraph(Text::new(
-                        "Weak or limited evidence does not mean ketamine never helps. It means there are few good studies, or their results are mixed. So no one can predict well who will benefit.",
-                        "Que la evidencia sea débil o limitada no significa que la ketamina nunca ayude. Significa que hay pocos estudios buenos o que sus resultados no coinciden. Por eso nadie puede predecir bien quién se beneficiará.",
+                        "Weak evidence does not mean ketamine never helps. It means there are few good studies, or their results are mixed. So no one can predict well who will benefit.",
+                        "Que la evidencia sea débil no significa que la ketamina nunca ayude. Significa que hay pocos estudios buenos o que sus resultados no coinciden. Por eso nadie puede predecir bien quién se beneficiará.",
                     )),
                 ],
             },
@@ -538,7 +555,7 @@ pub static PAGES: &[Page] = &[
                 ],
             },
         ],
-        sources: &[COHEN_2018, NICE_NG59, KETALAR_PI],
+        sources: &[COHEN_2018, COCHRANE_2017, NICE_NG59, KETALAR_PI],
         last_reviewed: REVIEWED,
     },
     // 6 ─────────────────────────────────────────────────────────────────────────────

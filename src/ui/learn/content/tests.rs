@@ -197,3 +197,78 @@ fn pain_scale_is_zero_to_ten() {
     assert!(en.contains("0 to 10") && en.contains("0 means no pain") && en.contains("worst pain you can imagine"));
     assert!(es.contains("del 0 al 10"));
 }
+
+// ── Corrections, round 2 (content.md) ─────────────────────────────────────────────
+
+fn find(slug: &str) -> &'static Page {
+    PAGES.iter().find(|p| p.slug == slug).unwrap_or_else(|| panic!("no page {slug}"))
+}
+
+/// Asserts that a page's words contain each phrase (ignoring case), in English and in
+/// Spanish.
+fn says(slug: &str, en: &[&str], es: &[&str]) {
+    let page = find(slug);
+    let (text_en, text_es) = (all_text(page, |t| t.en).to_lowercase(), all_text(page, |t| t.es).to_lowercase());
+    for phrase in en {
+        assert!(text_en.contains(&phrase.to_lowercase()), "{slug} (en) must say {phrase:?}");
+    }
+    for phrase in es {
+        assert!(text_es.contains(&phrase.to_lowercase()), "{slug} (es) must say {phrase:?}");
+    }
+}
+
+/// Asserts that no text on any page contains any of the phrases (ignoring case).
+fn nowhere(phrases: &[&str]) {
+    for page in PAGES {
+        for (at, t) in texts(page) {
+            for s in [plain(t.en), plain(t.es)] {
+                let lower = s.to_lowercase();
+                for bad in phrases {
+                    assert!(!lower.contains(&bad.to_lowercase()), "{at} contains {bad:?}: {s}");
+                }
+            }
+        }
+    }
+}
+
+/// Relief "can last weeks to months" overstated the 2018 guideline for back pain.
+const OVERSTATED_RELIEF: [&str; 8] = [
+    "weeks to months",
+    "weeks or months",
+    "semanas a meses",
+    "semanas o meses",
+    "long-lasting",
+    "long-term relief",
+    "alivio duradero",
+    "alivio a largo plazo",
+];
+
+#[test]
+fn no_page_says_relief_lasts_weeks_to_months() {
+    nowhere(&OVERSTATED_RELIEF);
+}
+
+#[test]
+fn back_pain_relief_is_what_the_2018_guideline_found() {
+    for slug in ["how-infusions-work", "conditions-and-evidence"] {
+        says(
+            slug,
+            &["weak evidence or none", "hours to a few weeks", "up to about 12 weeks"],
+            &["evidencia débil o nula", "horas a unas pocas semanas", "hasta unas 12 semanas"],
+        );
+    }
+    says("what-is-ketamine", &["weak evidence or none"], &["evidencia débil o nula"]);
+}
+
+#[test]
+fn cancer_related_back_pain_says_cochrane_finds_insufficient_evidence() {
+    let page = find("conditions-and-evidence");
+    let item = texts(page)
+        .into_iter()
+        .find(|(_, t)| t.en.contains("cancer"))
+        .map(|(_, t)| t)
+        .expect("the conditions list names cancer-related back pain");
+    assert!(item.en.contains("Cochrane") && item.en.contains("insufficient evidence"), "{}", item.en);
+    assert!(item.es.contains("Cochrane") && item.es.contains("evidencia insuficiente"), "{}", item.es);
+    assert!(page.sources.iter().any(|s| s.url.contains("CD003351")), "the Cochrane review is cited");
+}
