@@ -103,8 +103,8 @@ pub static PAGES: &[Page] = &[
                         "La ketamina fue aprobada en los Estados Unidos en 1970 como anestésico. Los médicos la usan para dormir a las personas durante cirugías y otros procedimientos.",
                     )),
                     Block::Paragraph(Text::new(
-                        "At much lower doses, ketamine can ease pain, and it starts to work quickly. At these low doses, people stay awake, but they may feel sleepy or a little detached.",
-                        "En dosis mucho más bajas, la ketamina puede aliviar el dolor y empieza a actuar rápido. Con estas dosis bajas, las personas siguen despiertas, pero pueden sentirse con sueño o un poco desconectadas.",
+                        "At much lower doses, ketamine can ease pain, and it starts to work quickly. At these low doses, people stay awake. They may feel sleepy or detached, and some see or hear things that are not there. [The safety page](/learn/safety-and-side-effects) lists the side effects.",
+                        "En dosis mucho más bajas, la ketamina puede aliviar el dolor y empieza a actuar rápido. Con estas dosis bajas, las personas siguen despiertas. Pueden sentir sueño o sentirse desconectadas, y algunas ven u oyen cosas que no están ahí. [La página de seguridad](/learn/safety-and-side-effects) explica los efectos secundarios.",
                     )),
                 ],
             },
@@ -407,16 +407,16 @@ pub static PAGES: &[Page] = &[
                         "El personal revisa su presión arterial, su ritmo cardíaco y su nivel de oxígeno todo el tiempo. Avíseles de inmediato si se siente mal o con miedo. Pueden hacer más lenta la infusión o detenerla.",
                     )),
                     Block::Paragraph(Text::new(
-                        "You may feel detached, dream-like, dizzy or sleepy during the infusion. These feelings usually fade soon after it ends. The safety page explains the side effects in more detail.",
-                        "Durante la infusión, puede sentirse desconectado, como si estuviera soñando, mareado o somnoliento. Por lo general, estas sensaciones pasan poco después de que termina. La página de seguridad explica los efectos secundarios con más detalle.",
+                        "During the infusion you may feel detached, dream-like, dizzy or sleepy. Some people have hallucinations (seeing or hearing things that are not there), anxiety or panic, a headache, or nausea and vomiting. These effects can happen even at the low doses used for pain. They usually fade soon after the infusion ends. [The safety page](/learn/safety-and-side-effects) explains them in more detail.",
+                        "Durante la infusión puede sentirse desconectado(a), como si estuviera soñando, mareado(a) o somnoliento(a). Algunas personas tienen alucinaciones (ven u oyen cosas que no están ahí), ansiedad o pánico, dolor de cabeza, o náuseas y vómitos. Estos efectos pueden pasar incluso con las dosis bajas que se usan para el dolor. Por lo general, pasan poco después de que termina la infusión. [La página de seguridad](/learn/safety-and-side-effects) los explica con más detalle.",
                     )),
                 ],
             },
             Section {
                 heading: Text::new("After your infusion", "Después de la infusión"),
                 blocks: &[Block::Paragraph(Text::new(
-                    "You will rest until staff say you can leave. Someone must drive you home. Do not drive, use machinery or make important decisions until the next day, or longer if your clinician tells you to.",
-                    "Descansará hasta que el personal le diga que puede irse. Alguien tiene que llevarle a casa. No maneje, no use maquinaria ni tome decisiones importantes hasta el día siguiente, o por más tiempo si su profesional clínico se lo indica.",
+                    "You will rest until staff say you can leave. Someone must drive you home. Do not drive, use machinery or make important decisions for at least 24 hours after an infusion, or longer if your clinician tells you to.",
+                    "Descansará hasta que el personal le diga que puede irse. Alguien tiene que llevarlo(a) a casa. No maneje, no use maquinaria ni tome decisiones importantes durante al menos 24 horas después de una infusión, o por más tiempo si su profesional de salud se lo indica.",
                 ))],
             },
             Section {
@@ -713,17 +713,26 @@ pub static PAGES: &[Page] = &[
                 ),
                 blocks: &[
                     Block::Paragraph(Text::new(
-                        "Many people notice some of these effects during an infusion or shortly after it:",
-                        "Muchas personas notan algunos de estos efectos durante una infusión o poco después:",
+                        "Many people notice some of these effects during an infusion or shortly after it, even at the low doses used for pain:",
+                        "Muchas personas notan algunos de estos efectos durante una infusión o poco después, incluso con las dosis bajas que se usan para el dolor:",
                     )),
                     Block::List(&[
                         Text::new(
                             "Feeling detached or dream-like, as if you are outside your body or things are not real",
-                            "Sentirse desconectado o como en un sueño, como si estuviera fuera de su cuerpo o las cosas no fueran reales",
+                            "Sentirse desconectado(a) o como en un sueño, como si estuviera fuera de su cuerpo o las cosas no fueran reales",
                         ),
-                        Text::new("Dizziness", "Mareo"),
-                        Text::new("Blurred vision", "Visión borrosa"),
-                        Text::new("Nausea (feeling sick to your stomach)", "Náuseas (ganas de vomitar)"),
+                        Text::new(
+                            "Seeing or hearing things that are not there (hallucinations)",
+                            "Ver u oír cosas que no están ahí (alucinaciones)",
+                        ),
+                        Text::new("Anxiety or panic", "Ansiedad o pánico"),
+                        Text::new("Sleepiness", "Somnolencia"),
+                        Text::new("Dizziness or blurred vision", "Mareo o visión borrosa"),
+                        Text::new("Headache", "Dolor de cabeza"),
+                        Text::new(
+                            "Nausea and vomiting (feeling sick to your stomach and throwing up)",
+                            "Náuseas y vómitos",
+                        ),
                         Text::new(
                             "Higher blood pressure and a faster heart rate",
                             "Presión arterial más alta y ritmo cardíaco más rápido",
@@ -743,8 +752,8 @@ pub static PAGES: &[Page] = &[
                         "El personal vigila su presión arterial, su ritmo cardíaco y su oxígeno durante toda la infusión. Puede hacerla más lenta, detenerla o darle otro medicamento, por ejemplo, para las náuseas.",
                     )),
                     Block::Paragraph(Text::new(
-                        "You need someone to drive you home. Do not drive or use machinery until the next day.",
-                        "Necesita que alguien le lleve a casa. No maneje ni use maquinaria hasta el día siguiente.",
+                        "You need someone to drive you home. Do not drive, use machinery or make important decisions for at least 24 hours after an infusion.",
+                        "Necesita que alguien lo(a) lleve a casa. No maneje, no use maquinaria ni tome decisiones importantes durante al menos 24 horas después de una infusión.",
                     )),
                     Block::Paragraph(Text::new(
                         "Call 911 if you have chest pain, trouble breathing or sudden confusion after an infusion.",
@@ -770,8 +779,8 @@ pub static PAGES: &[Page] = &[
                         ),
                     ]),
                     Block::Paragraph(Text::new(
-                        "At the higher doses used for anesthesia, about 12 out of 100 people have emergence reactions as they wake up. These can include vivid dreams, seeing things that are not there, confusion or agitation. Pain infusions use much lower doses, and staff watch for these reactions.",
-                        "Con las dosis más altas que se usan para la anestesia, unas 12 de cada 100 personas tienen reacciones al despertar. Estas pueden incluir sueños muy vívidos, ver cosas que no están ahí, confusión o agitación. Las infusiones para el dolor usan dosis mucho más bajas, y el personal está atento a estas reacciones.",
+                        "Strong mental effects can happen at any dose. At the higher doses used for anesthesia, about 12 out of 100 people have emergence reactions as they wake up: vivid dreams, hallucinations, confusion or agitation. At the low doses used for pain, hallucinations, anxiety and panic can happen too. Staff watch for them and can slow down or stop the infusion.",
+                        "Los efectos mentales fuertes pueden pasar con cualquier dosis. Con las dosis más altas que se usan para la anestesia, unas 12 de cada 100 personas tienen reacciones al despertar: sueños muy vívidos, alucinaciones, confusión o agitación. Con las dosis bajas que se usan para el dolor también pueden darse alucinaciones, ansiedad y pánico. El personal está atento y puede hacer más lenta la infusión o detenerla.",
                     )),
                 ],
             },

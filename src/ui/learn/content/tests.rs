@@ -272,3 +272,67 @@ fn cancer_related_back_pain_says_cochrane_finds_insufficient_evidence() {
     assert!(item.es.contains("Cochrane") && item.es.contains("evidencia insuficiente"), "{}", item.es);
     assert!(page.sources.iter().any(|s| s.url.contains("CD003351")), "the Cochrane review is cited");
 }
+
+/// Wordings that understate the risks of an infusion.
+const UNDERSTATED_RISK: [&str; 10] = [
+    "until the next day",
+    "next day",
+    "hasta el día siguiente",
+    "al día siguiente",
+    "only at anesthetic doses",
+    "only at higher doses",
+    "only with anesthesia",
+    "solo con las dosis de anestesia",
+    "solo en dosis altas",
+    "much lower doses, and staff watch",
+];
+
+#[test]
+fn no_page_understates_the_risks_of_an_infusion() {
+    nowhere(&UNDERSTATED_RISK);
+}
+
+#[test]
+fn side_effects_at_pain_doses_include_hallucinations_anxiety_headache_vomiting_sleepiness() {
+    says(
+        "safety-and-side-effects",
+        &[
+            "low doses used for pain",
+            "hallucinations",
+            "anxiety or panic",
+            "headache",
+            "nausea and vomiting",
+            "sleepiness",
+        ],
+        &[
+            "dosis bajas que se usan para el dolor",
+            "alucinaciones",
+            "ansiedad o pánico",
+            "dolor de cabeza",
+            "náuseas y vómitos",
+            "somnolencia",
+        ],
+    );
+    says("how-infusions-work", &["hallucinations"], &["alucinaciones"]);
+}
+
+#[test]
+fn no_driving_machinery_or_important_decisions_for_at_least_24_hours() {
+    let mut seen = Vec::new();
+    for page in PAGES {
+        for (at, t) in texts(page) {
+            let (en, es) = (plain(t.en), plain(t.es));
+            if en.contains("machinery") {
+                assert!(en.contains("for at least 24 hours") && en.contains("important decisions"), "{at}: {en}");
+                assert!(
+                    es.contains("durante al menos 24 horas") && es.contains("decisiones importantes"),
+                    "{at}: {es}"
+                );
+                seen.push(page.slug);
+            }
+        }
+    }
+    for slug in ["how-infusions-work", "safety-and-side-effects"] {
+        assert!(seen.contains(&slug), "{slug} must say when it is safe to drive again");
+    }
+}
