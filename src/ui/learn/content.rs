@@ -51,6 +51,12 @@ const COCHRANE_2017: Source = Source {
     published: "Cochrane Database of Systematic Reviews. June 2017, Issue 6. Art. No. CD003351",
     url: "https://doi.org/10.1002/14651858.CD003351.pub3",
 };
+const FDA_SPRAVATO_2019: Source = Source {
+    by: "US Food and Drug Administration",
+    title: "FDA approves new nasal spray medication for treatment-resistant depression; available only at a certified doctor's office or clinic",
+    published: "March 5, 2019",
+    url: "https://www.fda.gov/news-events/press-announcements/fda-approves-new-nasal-spray-medication-treatment-resistant-depression-available-only-certified",
+};
 const NICE_NG59: Source = Source {
     by: "National Institute for Health and Care Excellence (NICE)",
     title: "Low back pain and sciatica in over 16s: assessment and management",
@@ -146,13 +152,19 @@ pub static PAGES: &[Page] = &[
             },
             Section {
                 heading: Text::new("Depression is a separate use", "La depresión es un uso aparte"),
-                blocks: &[Block::Paragraph(Text::new(
-                    "You may have heard that ketamine is used for depression. That is a separate use, with its own evaluation by a mental health clinician. This clinic's pre-screening is about chronic pain only.",
-                    "Tal vez haya oído que la ketamina se usa para la depresión. Ese es un uso aparte, con su propia evaluación por un profesional de salud mental. La evaluación previa de esta clínica es solo para el dolor crónico.",
-                ))],
+                blocks: &[
+                    Block::Paragraph(Text::new(
+                        "You may have heard that ketamine is used for depression. That is a separate use, with its own evaluation by a mental health professional. This clinic's pre-screening is about chronic pain only.",
+                        "Tal vez haya oído que la ketamina se usa para la depresión. Ese es un uso aparte, con su propia evaluación por un profesional de salud mental. La evaluación previa de esta clínica es solo para el dolor crónico.",
+                    )),
+                    Block::Paragraph(Text::new(
+                        "Ketamine itself is not FDA-approved for depression or any other mental health condition. A related medicine, esketamine nasal spray (Spravato), is FDA-approved for treatment-resistant depression: depression that has not improved after at least two other antidepressants. Because of its risks, Spravato is given only at certified clinics, under a special FDA safety program called a REMS. Staff there watch each patient for at least 2 hours after a dose.",
+                        "La ketamina en sí no está aprobada por la FDA para la depresión ni para ninguna otra afección de salud mental. Un medicamento relacionado, la esketamina en aerosol nasal (Spravato), está aprobado por la FDA para la depresión resistente al tratamiento: una depresión que no ha mejorado con al menos otros dos antidepresivos. Por sus riesgos, Spravato solo se da en clínicas certificadas, dentro de un programa de seguridad especial de la FDA llamado REMS. Allí el personal vigila a cada paciente durante al menos 2 horas después de una dosis.",
+                    )),
+                ],
             },
         ],
-        sources: &[COHEN_2018, KETALAR_PI, FDA_2023],
+        sources: &[COHEN_2018, KETALAR_PI, FDA_2023, FDA_SPRAVATO_2019],
         last_reviewed: REVIEWED,
     },
     // 2 ─────────────────────────────────────────────────────────────────────────────
@@ -808,8 +820,8 @@ pub static PAGES: &[Page] = &[
                         "En 2022 y 2023, la FDA advirtió sobre la ketamina preparada a la medida en farmacias (llamada ketamina compuesta) y sobre la ketamina que se usa en casa sin vigilancia, como aerosoles nasales y pastillas que se venden por telemedicina. Sin un profesional de salud que le vigile, efectos como la presión arterial alta, la respiración lenta y los efectos mentales fuertes pueden ser peligrosos.",
                     )),
                     Block::Paragraph(Text::new(
-                        "Only receive ketamine from a licensed clinician, in a setting where you are monitored. Ketamine is not FDA-approved for any mental health condition.",
-                        "Reciba ketamina solo de un profesional clínico con licencia, en un lugar donde le vigilen. La ketamina no está aprobada por la FDA para ninguna afección de salud mental.",
+                        "Only receive ketamine from a licensed health care professional, in a setting where you are monitored. Ketamine itself is not FDA-approved for any mental health condition. A related medicine, esketamine nasal spray (Spravato), is FDA-approved for treatment-resistant depression. It is given only at certified clinics, under an FDA safety program called a REMS.",
+                        "Reciba ketamina solo de un profesional de salud con licencia, en un lugar donde lo(a) vigilen. La ketamina en sí no está aprobada por la FDA para ninguna afección de salud mental. Un medicamento relacionado, la esketamina en aerosol nasal (Spravato), está aprobado por la FDA para la depresión resistente al tratamiento. Solo se da en clínicas certificadas, dentro de un programa de seguridad de la FDA llamado REMS.",
                     )),
                 ],
             },

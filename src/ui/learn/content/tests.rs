@@ -336,3 +336,50 @@ fn no_driving_machinery_or_important_decisions_for_at_least_24_hours() {
         assert!(seen.contains(&slug), "{slug} must say when it is safe to drive again");
     }
 }
+
+/// What ketamine is approved for: not "no ketamine product is approved for mental health".
+const WRONG_APPROVAL: [&str; 6] = [
+    "no ketamine product",
+    "no form of ketamine",
+    "no ketamine is approved",
+    "ningún producto de ketamina",
+    "ninguna forma de ketamina",
+    "ninguna ketamina",
+];
+
+#[test]
+fn no_page_says_no_ketamine_product_is_approved_for_mental_health() {
+    nowhere(&WRONG_APPROVAL);
+}
+
+#[test]
+fn esketamine_nasal_spray_is_approved_for_treatment_resistant_depression_under_a_rems() {
+    for slug in ["what-is-ketamine", "safety-and-side-effects"] {
+        says(
+            slug,
+            &["esketamine", "Spravato", "treatment-resistant depression", "REMS", "is not FDA-approved for"],
+            &[
+                "esketamina",
+                "Spravato",
+                "depresión resistente al tratamiento",
+                "REMS",
+                "no está aprobada por la FDA para",
+            ],
+        );
+    }
+}
+
+#[test]
+fn a_sentence_that_denies_approval_for_mental_health_names_spravato_beside_it() {
+    for page in PAGES {
+        for (at, t) in texts(page) {
+            let (en, es) = (plain(t.en), plain(t.es));
+            if en.contains("not FDA-approved") && en.contains("mental health") {
+                assert!(en.contains("Spravato"), "{at}: {en}");
+            }
+            if es.contains("no está aprobada por la FDA") && es.contains("salud mental") {
+                assert!(es.contains("Spravato"), "{at}: {es}");
+            }
+        }
+    }
+}
