@@ -189,30 +189,47 @@ pub static PAGES: &[Page] = &[
                     "Señales de alarma: busque atención ahora",
                 ),
                 blocks: &[
-                    Block::Paragraph(Text::new(
-                        "Call 911 or go to the nearest emergency room now if you have back pain with any of these:",
-                        "Llame al 911 o vaya a la sala de emergencias más cercana ahora si tiene dolor de espalda con cualquiera de estos síntomas:",
-                    )),
-                    Block::List(&[
-                        Text::new(
-                            "New trouble controlling your bladder or bowels, or new trouble peeing",
-                            "Problemas nuevos para controlar la vejiga o el intestino, o dificultad nueva para orinar",
+                    Block::Notice(Notice {
+                        tone: Tone::Emergency,
+                        heading: Text::new(
+                            "Emergency: call 911 for these signs",
+                            "Emergencia: llame al 911 si tiene estas señales",
                         ),
-                        Text::new(
-                            "Numbness in your groin, buttocks or inner thighs (the areas that would touch a saddle)",
-                            "Adormecimiento en la ingle, los glúteos o la parte interna de los muslos (las zonas que tocarían una silla de montar)",
-                        ),
-                        Text::new(
-                            "Pain, numbness or weakness in both legs at the same time",
-                            "Dolor, adormecimiento o debilidad en ambas piernas a la vez",
-                        ),
-                    ]),
+                        blocks: &[
+                            Block::Paragraph(Text::new(
+                                "Call [911](tel:911) or go to the nearest emergency room now if you have back pain with any of these:",
+                                "Llame al [911](tel:911) o vaya a la sala de emergencias más cercana ahora si tiene dolor de espalda con cualquiera de estas señales:",
+                            )),
+                            Block::List(&[
+                                Text::new(
+                                    "New trouble controlling your bladder or bowels, or new trouble peeing",
+                                    "Problemas nuevos para controlar la orina o las evacuaciones, o dificultad nueva para orinar",
+                                ),
+                                Text::new(
+                                    "New numbness in your groin, buttocks, inner thighs or genitals (the areas that would touch a saddle)",
+                                    "Adormecimiento nuevo en la ingle, los glúteos, la parte interna de los muslos o los genitales (las zonas que tocarían una silla de montar)",
+                                ),
+                                Text::new(
+                                    "New loss of sexual function, such as loss of feeling or of erections",
+                                    "Pérdida nueva de la función sexual, como pérdida de sensibilidad o de la erección",
+                                ),
+                                Text::new(
+                                    "New or worsening pain, numbness or weakness in both legs at the same time",
+                                    "Dolor, adormecimiento o debilidad nuevos o que empeoran en ambas piernas a la vez",
+                                ),
+                            ]),
+                            Block::Paragraph(Text::new(
+                                "New means it started, or got worse, in the last few weeks. If you have had symptoms in both legs for a long time, for example from known spinal stenosis (a narrow spinal canal), that alone is not an emergency. Tell your doctor if they change.",
+                                "Nuevo significa que empezó, o empeoró, en las últimas semanas. Si tiene síntomas en ambas piernas desde hace mucho tiempo, por ejemplo por una estenosis espinal ya conocida (un canal de la columna estrecho), eso por sí solo no es una emergencia. Avise a su médico si cambian.",
+                            )),
+                        ],
+                    }),
                     Block::Paragraph(Text::new(
                         "See a doctor today or tomorrow if you have back pain with any of these:",
-                        "Vea a un médico hoy o mañana si tiene dolor de espalda con cualquiera de estos síntomas:",
+                        "Vea a un médico hoy o mañana si tiene dolor de espalda con cualquiera de estas señales:",
                     )),
                     Block::List(&[
-                        Text::new("Leg weakness that is getting worse", "Debilidad en las piernas que va empeorando"),
+                        Text::new("Weakness in one leg that is getting worse", "Debilidad en una pierna que va empeorando"),
                         Text::new("Fever or chills", "Fiebre o escalofríos"),
                         Text::new(
                             "New back pain after you have had cancer",
@@ -231,11 +248,11 @@ pub static PAGES: &[Page] = &[
                 blocks: &[
                     Block::Paragraph(Text::new(
                         "These signs do not tell you what is wrong. They tell you that a doctor needs to check you soon. Do not wait for a ketamine consult if you have any of them.",
-                        "Estas señales no le dicen qué problema tiene. Le indican que un médico necesita revisarle pronto. No espere una consulta sobre ketamina si tiene alguna de ellas.",
+                        "Estas señales no le dicen qué problema tiene. Le indican que un médico necesita revisarlo(a) pronto. No espere una consulta sobre ketamina si tiene alguna de ellas.",
                     )),
                     Block::Paragraph(Text::new(
-                        "The first three can be signs of pressure on the nerves at the bottom of your spine. This needs treatment fast to help prevent lasting damage.",
-                        "Las tres primeras pueden ser señales de presión sobre los nervios de la parte baja de la columna. Esto necesita tratamiento rápido para ayudar a evitar daños duraderos.",
+                        "The emergency signs can mean pressure on the nerves at the bottom of your spine (cauda equina syndrome). This needs treatment fast to help prevent lasting damage.",
+                        "Las señales de emergencia pueden indicar presión sobre los nervios de la parte baja de la columna (síndrome de cauda equina). Esto necesita tratamiento rápido para ayudar a evitar daños duraderos.",
                     )),
                 ],
             },
@@ -683,10 +700,37 @@ pub static PAGES: &[Page] = &[
             },
             Section {
                 heading: Text::new("Warning signs come first", "Las señales de alarma van primero"),
-                blocks: &[Block::Paragraph(Text::new(
-                    "If you have back pain warning signs, such as new bladder or bowel problems, numbness in your groin or weakness in both legs, get emergency care now. A ketamine consult can wait.",
-                    "Si tiene señales de alarma de dolor de espalda, como problemas nuevos de la vejiga o el intestino, adormecimiento en la ingle o debilidad en ambas piernas, busque atención de emergencia ahora. La consulta sobre ketamina puede esperar.",
-                ))],
+                blocks: &[Block::Notice(Notice {
+                    tone: Tone::Emergency,
+                    heading: Text::new(
+                        "Emergency: call 911 for these signs",
+                        "Emergencia: llame al 911 si tiene estas señales",
+                    ),
+                    blocks: &[
+                        Block::Paragraph(Text::new(
+                            "Call [911](tel:911) or go to an emergency room now if you have back pain with any of these:",
+                            "Llame al [911](tel:911) o vaya a una sala de emergencias ahora si tiene dolor de espalda con cualquiera de estas señales:",
+                        )),
+                        Block::List(&[
+                            Text::new(
+                                "New trouble controlling your bladder or bowels",
+                                "Problemas nuevos para controlar la orina o las evacuaciones",
+                            ),
+                            Text::new(
+                                "New numbness in your groin, buttocks or genitals",
+                                "Adormecimiento nuevo en la ingle, los glúteos o los genitales",
+                            ),
+                            Text::new(
+                                "New or worsening weakness in both legs",
+                                "Debilidad nueva o que empeora en ambas piernas",
+                            ),
+                        ]),
+                        Block::Paragraph(Text::new(
+                            "A ketamine consult can wait. [The warning signs page](/learn/back-pain-symptoms) lists every sign.",
+                            "La consulta sobre ketamina puede esperar. [La página de señales de alarma](/learn/back-pain-symptoms) explica todas las señales.",
+                        )),
+                    ],
+                })],
             },
             Section {
                 heading: Text::new(
@@ -767,10 +811,14 @@ pub static PAGES: &[Page] = &[
                         "You need someone to drive you home. Do not drive, use machinery or make important decisions for at least 24 hours after an infusion.",
                         "Necesita que alguien lo(a) lleve a casa. No maneje, no use maquinaria ni tome decisiones importantes durante al menos 24 horas después de una infusión.",
                     )),
-                    Block::Paragraph(Text::new(
-                        "Call 911 if you have chest pain, trouble breathing or sudden confusion after an infusion.",
-                        "Llame al 911 si tiene dolor en el pecho, dificultad para respirar o confusión repentina después de una infusión.",
-                    )),
+                    Block::Notice(Notice {
+                        tone: Tone::Emergency,
+                        heading: Text::new("Emergency: when to call 911", "Emergencia: cuándo llamar al 911"),
+                        blocks: &[Block::Paragraph(Text::new(
+                            "Call [911](tel:911) right away if you have chest pain, trouble breathing or sudden confusion after an infusion.",
+                            "Llame al [911](tel:911) de inmediato si tiene dolor en el pecho, dificultad para respirar o confusión repentina después de una infusión.",
+                        ))],
+                    }),
                 ],
             },
             Section {
@@ -827,10 +875,23 @@ pub static PAGES: &[Page] = &[
             },
             Section {
                 heading: Text::new("If you are in crisis", "Si está en crisis"),
-                blocks: &[Block::Paragraph(Text::new(
-                    "If you are thinking about harming yourself, call or text 988 (Suicide & Crisis Lifeline) now. It is free and open 24 hours a day. If you are in danger right now, call 911.",
-                    "Si está pensando en hacerse daño, llame o envíe un mensaje de texto al 988 (Línea de Prevención del Suicidio y Crisis) ahora. Es gratis y atiende las 24 horas. Para hablar en español, llame al 988 y oprima el 2, o envíe la palabra AYUDA por mensaje de texto al 988. Si está en peligro en este momento, llame al 911.",
-                ))],
+                blocks: &[Block::Notice(Notice {
+                    tone: Tone::Lifeline,
+                    heading: Text::new(
+                        "The Suicide & Crisis Lifeline: help right now",
+                        "Línea de Prevención del Suicidio y Crisis: ayuda ahora mismo",
+                    ),
+                    blocks: &[
+                        Block::Paragraph(Text::new(
+                            "If you are thinking about harming yourself, call [988](tel:988) or text [988](sms:988) now. The Suicide & Crisis Lifeline is free and open 24 hours a day. For help in Spanish, call [988](tel:988) and press 2, or text AYUDA to [988](sms:988).",
+                            "Si está pensando en hacerse daño, llame al [988](tel:988) o envíe un mensaje de texto al [988](sms:988) ahora. La Línea de Prevención del Suicidio y Crisis es gratis y atiende las 24 horas. Para recibir ayuda en español, llame al [988](tel:988) y oprima el 2, o envíe la palabra AYUDA por mensaje de texto al [988](sms:988).",
+                        )),
+                        Block::Paragraph(Text::new(
+                            "If you are in danger right now, call [911](tel:911).",
+                            "Si está en peligro en este momento, llame al [911](tel:911).",
+                        )),
+                    ],
+                })],
             },
         ],
         sources: &[KETALAR_PI, COHEN_2018, FDA_2022, FDA_2023, LIFELINE_988],

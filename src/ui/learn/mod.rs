@@ -214,4 +214,23 @@ mod tests {
         assert!(html.contains("July 2018"), "{html}");
         assert!(html.contains(r#"<a href="https://doi.org/10.1097/AAP.0000000000000808">"#), "{html}");
     }
+
+    #[test]
+    fn warning_signs_sit_in_a_marked_box_with_its_own_heading_and_tap_to_call_links() {
+        let html = render("back-pain-symptoms");
+        assert!(html.contains(r#"<div role="note" aria-labelledby="notice-0-0" class="notice emergency">"#), "{html}");
+        assert!(html.contains(r#"<h3 id="notice-0-0">Emergency: call 911 for these signs</h3>"#), "{html}");
+        assert!(html.contains(r#"<a href="tel:911">911</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="tel:911" class="button danger">Call 911</a>"#), "{html}");
+        assert!(!html.contains("[911]"), "{html}");
+    }
+
+    #[test]
+    fn the_crisis_box_calls_and_texts_988() {
+        let html = render("safety-and-side-effects");
+        assert!(html.contains(r#"class="notice lifeline""#), "{html}");
+        assert!(html.contains(r#"<a href="tel:988">988</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="sms:988">988</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="sms:988" class="button secondary">Text 988</a>"#), "{html}");
+    }
 }

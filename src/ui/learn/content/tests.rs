@@ -383,3 +383,142 @@ fn a_sentence_that_denies_approval_for_mental_health_names_spravato_beside_it() 
         }
     }
 }
+
+/// The texts inside and outside notices, with the notices themselves.
+fn notices(page: &Page) -> Vec<Notice> {
+    page.sections
+        .iter()
+        .flat_map(|s| s.blocks.iter())
+        .filter_map(|b| match b {
+            Block::Notice(n) => Some(*n),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_911_mention_sits_in_a_notice_with_its_own_heading() {
+    for page in PAGES {
+        for t in [page.title, page.description, page.summary] {
+            assert!(!t.en.contains("911") && !t.es.contains("911"), "{}: 911 outside a notice", page.slug);
+        }
+        for (i, section) in page.sections.iter().enumerate() {
+            assert!(!section.heading.en.contains("911"), "{}: section {i} heading", page.slug);
+            for block in section.blocks {
+                let outside = match block {
+                    Block::Paragraph(t) => vec![*t],
+                    Block::List(items) => items.to_vec(),
+                    Block::Notice(_) => vec![],
+                };
+                for t in outside {
+                    assert!(
+                        !t.en.contains("911") && !t.es.contains("911"),
+                        "{}: 911 outside a notice: {}",
+                        page.slug,
+                        t.en
+                    );
+                }
+            }
+        }
+        for n in notices(page) {
+            assert!(
+                !n.heading.en.trim().is_empty() && !n.heading.es.trim().is_empty(),
+                "{}: a notice needs a heading",
+                page.slug
+            );
+            if n.tone == Tone::Emergency {
+                assert!(n.heading.en.contains("911") && n.heading.es.contains("911"), "{}: {:?}", page.slug, n.heading);
+            }
+        }
+    }
+}
+
+#[test]
+fn back_pain_warning_signs_are_new_or_worsening_and_sit_in_an_emergency_notice() {
+    let page = find("back-pain-symptoms");
+    let notice = notices(page).into_iter().find(|n| n.tone == Tone::Emergency).expect("an emergency notice");
+    let items: Vec<Text> = notice
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::List(items) => Some(items.iter().copied()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(items.len() >= 4, "the 911 signs are listed in the notice");
+    for t in &items {
+        assert!(t.en.starts_with("New"), "a warning sign is new or worsening: {}", t.en);
+        assert!(t.es.contains("nuev"), "una señal de alarma es nueva: {}", t.es);
+    }
+    says(
+        "back-pain-symptoms",
+        &["genitals", "sexual function", "in the last few weeks", "for a long time"],
+        &["genitales", "función sexual", "en las últimas semanas", "desde hace mucho tiempo"],
+    );
+    for slug in ["who-should-consider-it", "safety-and-side-effects"] {
+        assert!(notices(find(slug)).iter().any(|n| n.tone == Tone::Emergency), "{slug}: its 911 signs in a notice");
+    }
+}
+
+#[test]
+fn notices_hold_paragraphs_and_lists_only() {
+    for page in PAGES {
+        for n in notices(page) {
+            assert!(!n.blocks.is_empty(), "{}: empty notice", page.slug);
+            assert!(n.blocks.iter().all(|b| !matches!(b, Block::Notice(_))), "{}: a notice in a notice", page.slug);
+        }
+    }
+}
+
+/// How many times a number appears in a text, and how many of those are links to tap.
+fn numbers_and_links(s: &'static str, number: &str, hrefs: &[&str]) -> (usize, usize) {
+    let links = inlines(s)
+        .into_iter()
+        .filter(|i| matches!(i, Inline::Link { label, href } if *label == number && hrefs.contains(href)))
+        .count();
+    (plain(s).matches(number).count(), links)
+}
+
+#[test]
+fn every_911_and_988_is_a_link_to_tap() {
+    let mut links = 0;
+    for page in PAGES {
+        for (at, t) in texts(page) {
+            for s in [t.en, t.es] {
+                let (n911, l911) = numbers_and_links(s, "911", &["tel:911"]);
+                let (n988, l988) = numbers_and_links(s, "988", &["tel:988", "sms:988"]);
+                if at.ends_with("heading") {
+                    assert_eq!(l911 + l988, 0, "{at}: headings hold no links");
+                    continue;
+                }
+                if at.ends_with("title") || at.ends_with("description") || at.ends_with("summary") {
+                    assert_eq!(plain(s), s, "{at}: no links here");
+                    continue;
+                }
+                assert_eq!(n911, l911, "{at}: every 911 is tel:911: {s}");
+                assert_eq!(n988, l988, "{at}: every 988 is tel:988 or sms:988: {s}");
+                links += l911 + l988;
+            }
+        }
+    }
+    assert!(links > 0);
+}
+
+#[test]
+fn links_are_well_formed_and_go_to_a_phone_or_a_safe_address() {
+    for page in PAGES {
+        for (at, t) in texts(page) {
+            for s in [t.en, t.es] {
+                let words = plain(s);
+                assert!(!words.contains('[') && !words.contains(']'), "{at}: a broken link: {s}");
+                for i in inlines(s) {
+                    if let Inline::Link { href, .. } = i {
+                        let ok = ["tel:", "sms:", "https://", "/learn/"].iter().any(|p| href.starts_with(p));
+                        assert!(ok, "{at}: link to {href}");
+                    }
+                }
+            }
+        }
+    }
+}
