@@ -2,14 +2,20 @@
 //!
 //! The structure and the useful facts come from the clinic's seed article
 //! (`shared/seed/article.txt`), rewritten in plain language. Where the seed is wrong or
-//! overstated, `shared/spec/content.md` governs: its "Correct" table says what each page
-//! must say instead, and its "Facts to cite" list (with the "Why these rules" list in
-//! `shared/spec/screening.md`) is the only place sources are taken from. The tests at the
-//! bottom of this file reject the seed's false claims in either language.
+//! overstated, `shared/spec/content.md` governs: its "Correct" table and its
+//! "Corrections, round 2" say what each page must say instead, and its "Facts to cite"
+//! list (with the "Why these rules" list in `shared/spec/screening.md`) is where sources
+//! are taken from, plus the two that round 2 requires (the Cochrane review on cancer pain,
+//! the FDA's esketamine approval). A source is cited only on a page it supports. The tests
+//! in `content/tests.rs` reject the seed's false claims and pin every correction, in
+//! either language.
 //!
 //! Writing rules: every patient-facing sentence in English and Spanish (neutral Latin
-//! American Spanish for Texas readers, `usted`), a US 6th–8th grade reading level, second
-//! person, no hype and no promises. No sentence may overstate benefit or understate risk.
+//! American Spanish for Texas readers, `usted`, forms that include women such as
+//! "cansado(a)"), a US 6th–8th grade reading level, second person, short sentences, no
+//! hype and no promises. No sentence may overstate benefit or understate risk. Technical
+//! words are explained where they first appear on a page. Every 911 sign sits in an
+//! emergency notice, and 911 and 988 are written as links to tap: `[911](tel:911)`.
 
 use super::model::*;
 
@@ -470,7 +476,7 @@ pub static PAGES: &[Page] = &[
                 ],
             },
         ],
-        sources: &[COHEN_2018, KETALAR_PI, FDA_2023],
+        sources: &[COHEN_2018, KETALAR_PI],
         last_reviewed: REVIEWED,
     },
     // 5 ─────────────────────────────────────────────────────────────────────────────
@@ -864,8 +870,8 @@ pub static PAGES: &[Page] = &[
                 ),
                 blocks: &[
                     Block::Paragraph(Text::new(
-                        "In 2022 and 2023, the FDA warned about ketamine mixed by compounding pharmacies and ketamine taken at home without monitoring, such as nasal sprays and pills sold through telehealth. Without a health care provider watching, side effects such as high blood pressure, slowed breathing and strong mental effects can be dangerous.",
-                        "En 2022 y 2023, la FDA advirtió sobre la ketamina preparada a la medida en farmacias (llamada ketamina compuesta) y sobre la ketamina que se usa en casa sin vigilancia, como aerosoles nasales y pastillas que se venden por telemedicina. Sin un profesional de salud que le vigile, efectos como la presión arterial alta, la respiración lenta y los efectos mentales fuertes pueden ser peligrosos.",
+                        "In 2022 and 2023, the FDA warned about compounded ketamine: ketamine mixed by a pharmacy, not made by a drug company. The warnings were about nasal sprays and pills, often sold through telehealth for mental health conditions and taken at home without monitoring. Without a health care provider watching, side effects such as high blood pressure, slowed breathing and strong mental effects can be dangerous.",
+                        "En 2022 y 2023, la FDA advirtió sobre la ketamina compuesta: ketamina preparada en una farmacia, no fabricada por una compañía farmacéutica. Las advertencias eran sobre aerosoles nasales y pastillas, a menudo vendidos por telemedicina para afecciones de salud mental y usados en casa sin vigilancia. Sin un profesional de salud que lo(a) vigile, efectos como la presión arterial alta, la respiración lenta y los efectos mentales fuertes pueden ser peligrosos.",
                     )),
                     Block::Paragraph(Text::new(
                         "Only receive ketamine from a licensed health care professional, in a setting where you are monitored. Ketamine itself is not FDA-approved for any mental health condition. A related medicine, esketamine nasal spray (Spravato), is FDA-approved for treatment-resistant depression. It is given only at certified clinics, under an FDA safety program called a REMS.",
@@ -930,8 +936,8 @@ pub static PAGES: &[Page] = &[
                 ),
                 blocks: &[
                     Block::Paragraph(Text::new(
-                        "Many insurance plans treat ketamine infusions for pain as not covered. This can be true even for plans the clinic is in-network with. One reason is that using ketamine for pain is off-label, and the research for most kinds of pain is limited.",
-                        "Muchos planes de seguro consideran que las infusiones de ketamina para el dolor no están cubiertas. Esto puede pasar incluso con los planes con los que la clínica está dentro de la red. Una razón es que la ketamina se usa fuera de etiqueta para el dolor, y los estudios para la mayoría de los tipos de dolor son limitados.",
+                        "Many insurance plans treat ketamine infusions for pain as not covered. This can be true even for plans the clinic is in-network with. One reason is that using ketamine for pain is off-label: it is used for a purpose the FDA has not approved. The FDA approved ketamine for anesthesia. Another reason is that the research for most kinds of pain is limited.",
+                        "Muchos planes de seguro consideran que las infusiones de ketamina para el dolor no están cubiertas. Esto puede pasar incluso con los planes con los que la clínica está dentro de la red. Una razón es que, para el dolor, la ketamina se usa fuera de etiqueta: es decir, para un fin que la FDA no ha aprobado. La FDA aprobó la ketamina para la anestesia. Otra razón es que los estudios para la mayoría de los tipos de dolor son limitados.",
                     )),
                     Block::Paragraph(Text::new(
                         "If your plan does not cover infusions, you would pay for them yourself (self-pay).",

@@ -522,3 +522,116 @@ fn links_are_well_formed_and_go_to_a_phone_or_a_safe_address() {
         }
     }
 }
+
+/// Every source the pages may cite: the title exactly as published and its address,
+/// each checked against the publisher (journal, FDA, NICE, SAMHSA, DailyMed).
+const VERIFIED_SOURCES: [(&str, &str); 10] = [
+    (
+        "Consensus Guidelines on the Use of Intravenous Ketamine Infusions for Chronic Pain From the American Society of Regional Anesthesia and Pain Medicine, the American Academy of Pain Medicine, and the American Society of Anesthesiologists",
+        "https://doi.org/10.1097/AAP.0000000000000808",
+    ),
+    (
+        "KETALAR (ketamine hydrochloride) injection, for intravenous or intramuscular use, CIII: Full Prescribing Information",
+        "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=14e8f864-8b8a-4e7e-8439-e510d3107063",
+    ),
+    (
+        "FDA alerts health care professionals of potential risks associated with compounded ketamine nasal spray",
+        "https://www.fda.gov/drugs/human-drug-compounding/fda-alerts-health-care-professionals-potential-risks-associated-compounded-ketamine-nasal-spray",
+    ),
+    (
+        "FDA warns patients and health care providers about potential risks associated with compounded ketamine products, including oral formulations, for the treatment of psychiatric disorders",
+        "https://www.fda.gov/drugs/human-drug-compounding/fda-warns-patients-and-health-care-providers-about-potential-risks-associated-compounded-ketamine",
+    ),
+    (
+        "FDA approves new nasal spray medication for treatment-resistant depression; available only at a certified doctor's office or clinic",
+        "https://www.fda.gov/news-events/press-announcements/fda-approves-new-nasal-spray-medication-treatment-resistant-depression-available-only-certified",
+    ),
+    ("Ketamine as an adjuvant to opioids for cancer pain", "https://doi.org/10.1002/14651858.CD003351.pub3"),
+    ("Low back pain and sciatica in over 16s: assessment and management", "https://www.nice.org.uk/guidance/ng59"),
+    (
+        "Diagnosis and treatment of low back pain: a joint clinical practice guideline from the American College of Physicians and the American Pain Society",
+        "https://doi.org/10.7326/0003-4819-147-7-200710020-00006",
+    ),
+    (
+        "Standards of care for investigation and management of cauda equina syndrome",
+        "https://www.spinesurgeons.ac.uk/wp-content/uploads/2019/01/Cauda_Equina_Syndrome_Standards_SBNS_BASS-Dec-2018.pdf",
+    ),
+    (
+        "988 Suicide & Crisis Lifeline Adds Spanish Text and Chat Service Ahead of One-Year Anniversary",
+        "https://www.samhsa.gov/newsroom/press-announcements/20230713/988-suicide-crisis-lifeline-adds-spanish-text-chat-service-ahead-one-year-anniversary",
+    ),
+];
+
+/// The journals whose articles must be cited by DOI.
+const JOURNALS: [&str; 3] =
+    ["Regional Anesthesia and Pain Medicine", "Annals of Internal Medicine", "Cochrane Database"];
+
+fn has_year(s: &str) -> bool {
+    s.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_digit) && (w.starts_with(b"19") || w.starts_with(b"20")))
+}
+
+#[test]
+fn every_source_has_its_exact_title_a_date_and_a_doi_or_official_address() {
+    for page in PAGES {
+        for (i, s) in page.sources.iter().enumerate() {
+            let at = format!("{}: source {i} ({})", page.slug, s.title);
+            assert!(
+                VERIFIED_SOURCES.iter().any(|&(title, url)| title == s.title && url == s.url),
+                "{at}: title and address must be the verified ones"
+            );
+            assert!(!s.by.trim().is_empty(), "{at}: who published it");
+            assert!(!s.title.ends_with('.'), "{at}: the list adds the full stop");
+            assert!(has_year(s.published), "{at}: a date with its year: {}", s.published);
+            assert!(s.url.starts_with("https://"), "{at}: an https address: {}", s.url);
+            if JOURNALS.iter().any(|j| s.published.contains(j)) {
+                assert!(s.url.starts_with("https://doi.org/10."), "{at}: a journal article is cited by its DOI");
+            }
+            assert_eq!(page.sources.iter().filter(|o| o.url == s.url).count(), 1, "{at}: cited twice");
+        }
+    }
+}
+
+#[test]
+fn sources_are_cited_only_on_pages_they_support() {
+    for page in PAGES {
+        let en = all_text(page, |t| t.en);
+        for s in page.sources {
+            let at = format!("{}: {}", page.slug, s.title);
+            // The FDA communications are about compounded ketamine (2023: for psychiatric
+            // disorders); a page cites them only where that is the point.
+            if s.title.contains("compounded ketamine nasal spray") {
+                assert!(en.contains("compounded"), "{at}: the page is not about compounded ketamine");
+            }
+            if s.title.contains("psychiatric disorders") {
+                let point = en.contains("compounded") || en.contains("not FDA-approved");
+                assert!(en.contains("mental health condition") && point, "{at}: the page is not about psychiatric use");
+            }
+            if s.title.contains("nasal spray medication") {
+                assert!(en.contains("Spravato"), "{at}");
+            }
+            if s.title.contains("cancer pain") {
+                assert!(en.contains("Cochrane"), "{at}");
+            }
+            if s.title.contains("cauda equina") {
+                assert!(en.contains("genitals"), "{at}: the saddle warning sign");
+            }
+            if s.title.contains("988") {
+                assert!(en.contains("988"), "{at}");
+            }
+            if s.title.starts_with("KETALAR") {
+                assert!(en.contains("anesthesia") || en.contains("24 hours"), "{at}");
+            }
+        }
+        // And the other way round: a claim from a source names it.
+        let cites = |part: &str| page.sources.iter().any(|s| s.title.contains(part));
+        if en.contains("Cochrane") {
+            assert!(cites("cancer pain"), "{}: cite the Cochrane review", page.slug);
+        }
+        if en.contains("Spravato") {
+            assert!(cites("psychiatric disorders") || cites("nasal spray medication"), "{}", page.slug);
+        }
+        if en.contains("988") {
+            assert!(cites("988"), "{}: cite the Lifeline", page.slug);
+        }
+    }
+}
