@@ -124,8 +124,8 @@ pub static PAGES: &[Page] = &[
                 heading: Text::new("How it works on pain", "Cómo actúa sobre el dolor"),
                 blocks: &[
                     Block::Paragraph(Text::new(
-                        "Your nerves carry pain signals to your spinal cord and brain. One part of this system is called the NMDA receptor. When pain lasts a long time, these receptors can become over-active. Then your body may keep sending strong pain signals, even after an injury has healed.",
-                        "Sus nervios llevan las señales de dolor a la médula espinal y al cerebro. Una parte de este sistema se llama receptor NMDA. Cuando el dolor dura mucho tiempo, estos receptores pueden volverse demasiado activos. Entonces el cuerpo puede seguir enviando señales fuertes de dolor, aun después de que una lesión haya sanado.",
+                        "Your nerves carry pain signals to your spinal cord and brain. On nerve cells there is a part called the NMDA receptor. It works like a switch that helps pass pain signals along. When pain lasts a long time, these receptors can become over-active. Then your body may keep sending strong pain signals, even after an injury has healed.",
+                        "Sus nervios llevan las señales de dolor a la médula espinal y al cerebro. En las células nerviosas hay una parte llamada receptor NMDA. Funciona como un interruptor que ayuda a transmitir las señales de dolor. Cuando el dolor dura mucho tiempo, estos receptores pueden volverse demasiado activos. Entonces el cuerpo puede seguir enviando señales fuertes de dolor, aun después de que una lesión haya sanado.",
                     )),
                     Block::Paragraph(Text::new(
                         "Ketamine blocks the NMDA receptor. This may calm those over-active pain signals for a while. Researchers are still learning exactly how it works and why it helps some people but not others.",
@@ -136,8 +136,8 @@ pub static PAGES: &[Page] = &[
             Section {
                 heading: Text::new("A controlled medicine", "Un medicamento controlado"),
                 blocks: &[Block::Paragraph(Text::new(
-                    "Ketamine is a Schedule III controlled substance under US law. This means it has accepted medical uses, but it also has a real risk of misuse and dependence. Clinics that use it for pain give it in low doses, under close supervision.",
-                    "La ketamina es una sustancia controlada de la Lista III según la ley de los Estados Unidos. Esto significa que tiene usos médicos aceptados, pero también un riesgo real de uso indebido y dependencia. Las clínicas que la usan para el dolor la dan en dosis bajas y bajo supervisión estrecha.",
+                    "Ketamine is a Schedule III controlled substance under US law. This means it has accepted medical uses, but also a real risk of misuse and dependence. So the law limits who can prescribe it and how it is stored. Clinics that use it for pain give it in low doses, under close supervision.",
+                    "La ketamina es una sustancia controlada de la Lista III según la ley de los Estados Unidos. Esto significa que tiene usos médicos aceptados, pero también un riesgo real de uso indebido y dependencia. Por eso la ley limita quién puede recetarla y cómo se guarda. Las clínicas que la usan para el dolor la dan en dosis bajas y bajo supervisión estrecha.",
                 ))],
             },
             Section {
@@ -147,8 +147,8 @@ pub static PAGES: &[Page] = &[
                 ),
                 blocks: &[
                     Block::Paragraph(Text::new(
-                        "The FDA approved ketamine for anesthesia, not for chronic pain. When doctors use an approved medicine for a different purpose, it is called off-label use. This is legal and common. It also means the FDA has not reviewed how well ketamine works for pain.",
-                        "La FDA aprobó la ketamina para la anestesia, no para el dolor crónico. Cuando los médicos usan un medicamento aprobado para otro fin, se llama uso fuera de etiqueta. Esto es legal y común. También significa que la FDA no ha revisado qué tan bien funciona la ketamina para el dolor.",
+                        "The FDA approved ketamine for anesthesia, not for chronic pain. Off-label means using a medicine for a purpose the FDA has not approved. Doctors may do this legally, and it is common. It also means the FDA has not reviewed how well ketamine works for pain.",
+                        "La FDA aprobó la ketamina para la anestesia, no para el dolor crónico. Fuera de etiqueta significa usar un medicamento para un fin que la FDA no ha aprobado. Los médicos pueden hacerlo legalmente, y es común. También significa que la FDA no ha revisado qué tan bien funciona la ketamina para el dolor.",
                     )),
                     Block::Paragraph(Text::new(
                         "The evidence for pain is strongest for one condition: complex regional pain syndrome (CRPS). For most other chronic pain, including low back pain, a 2018 guideline found weak evidence or none, and only for short-term relief.",
@@ -413,8 +413,8 @@ pub static PAGES: &[Page] = &[
             Section {
                 heading: Text::new("What the medicine does", "Qué hace el medicamento"),
                 blocks: &[Block::Paragraph(Text::new(
-                    "Ketamine blocks the NMDA receptor. This is a part of the nervous system that can become over-active when pain lasts a long time. Blocking it may turn down pain signals for a while.",
-                    "La ketamina bloquea el receptor NMDA. Esta es una parte del sistema nervioso que puede volverse demasiado activa cuando el dolor dura mucho tiempo. Al bloquearlo, las señales de dolor pueden bajar por un tiempo.",
+                    "Ketamine blocks the NMDA receptor. This is a part of nerve cells that works like a switch for pain signals. It can become over-active when pain lasts a long time. Blocking it may turn down pain signals for a while.",
+                    "La ketamina bloquea el receptor NMDA. Es una parte de las células nerviosas que funciona como un interruptor para las señales de dolor. Puede volverse demasiado activa cuando el dolor dura mucho tiempo. Al bloquearlo, las señales de dolor pueden bajar por un tiempo.",
                 ))],
             },
             Section {
@@ -568,8 +568,8 @@ pub static PAGES: &[Page] = &[
                         "Para el dolor crónico en la parte baja de la espalda, la ketamina no es una primera opción. Por lo general, se considera solo después de que otros tratamientos no han dado suficiente alivio.",
                     )),
                     Block::Paragraph(Text::new(
-                        "Using ketamine for pain is off-label. This means the FDA approved it for anesthesia, not for pain.",
-                        "Para el dolor, la ketamina se usa fuera de etiqueta. Esto significa que la FDA la aprobó para la anestesia, no para el dolor.",
+                        "Using ketamine for pain is off-label: it is used for a purpose the FDA has not approved. The FDA approved it for anesthesia, not for pain.",
+                        "Para el dolor, la ketamina se usa fuera de etiqueta: es decir, para un fin que la FDA no ha aprobado. La FDA la aprobó para la anestesia, no para el dolor.",
                     )),
                 ],
             },
@@ -630,8 +630,8 @@ pub static PAGES: &[Page] = &[
                         ),
                     ]),
                     Block::Paragraph(Text::new(
-                        "How much your pain affects you also matters. The pre-screening asks you to rate your pain from 0 to 10 and how much it gets in the way of your daily life.",
-                        "También importa cuánto le afecta el dolor. La evaluación previa le pide calificar su dolor del 0 al 10 y decir cuánto interfiere con su vida diaria.",
+                        "How much your pain affects you also matters. The pre-screening asks you to rate your pain from 0 to 10 and how much it gets in the way of your daily life. It also has some optional mood questions, because pain and mood affect each other.",
+                        "También importa cuánto le afecta el dolor. La evaluación previa le pide calificar su dolor del 0 al 10 y decir cuánto interfiere con su vida diaria. También tiene algunas preguntas opcionales sobre el estado de ánimo, porque el dolor y el ánimo se afectan entre sí.",
                     )),
                 ],
             },
@@ -854,8 +854,8 @@ pub static PAGES: &[Page] = &[
                 heading: Text::new("Misuse and dependence", "Uso indebido y dependencia"),
                 blocks: &[
                     Block::Paragraph(Text::new(
-                        "Ketamine is a Schedule III controlled substance. It has a real potential for misuse and dependence, especially with frequent use.",
-                        "La ketamina es una sustancia controlada de la Lista III. Tiene un riesgo real de uso indebido y dependencia, sobre todo con el uso frecuente.",
+                        "Ketamine is a Schedule III controlled substance. This means it has accepted medical uses, but also a real risk of misuse and dependence, especially with frequent use. So US law limits who can prescribe it and how it is stored.",
+                        "La ketamina es una sustancia controlada de la Lista III. Esto significa que tiene usos médicos aceptados, pero también un riesgo real de uso indebido y dependencia, sobre todo con el uso frecuente. Por eso la ley de los Estados Unidos limita quién puede recetarla y cómo se guarda.",
                     )),
                     Block::Paragraph(Text::new(
                         "That is why clinics ask about alcohol and drug use, keep doses low, and give ketamine only under supervision. These questions are routine and confidential. Honest answers help keep you safe.",
@@ -912,21 +912,35 @@ pub static PAGES: &[Page] = &[
             "Qué significa estar dentro de la red para su consulta, por qué las infusiones de ketamina a menudo no están cubiertas y cómo la clínica revisa su plan.",
         ),
         summary: Text::new(
-            "The clinic is in-network with some plans for the consult visit. Ketamine infusions for pain are often not covered, so the clinic checks your benefits and explains self-pay prices before any treatment.",
-            "La clínica está dentro de la red de algunos planes para la consulta. Las infusiones de ketamina para el dolor a menudo no están cubiertas, así que la clínica revisa sus beneficios y le explica los precios de pago por cuenta propia antes de cualquier tratamiento.",
+            "The clinic can bill some insurance plans for the consult visit. Ketamine infusions for pain are often not covered, so the clinic checks your benefits and explains self-pay prices before any treatment.",
+            "La clínica puede facturar la consulta a algunos planes de seguro. Las infusiones de ketamina para el dolor a menudo no están cubiertas, así que la clínica revisa sus beneficios y le explica los precios de pago por cuenta propia antes de cualquier tratamiento.",
         ),
         sections: &[
             Section {
                 heading: Text::new("What in-network means", "Qué significa estar dentro de la red"),
                 blocks: &[
                     Block::Paragraph(Text::new(
-                        "The clinic is in-network with Blue Cross and Blue Shield of Texas (BCBS Texas), UnitedHealthcare and Cigna. This means the consult visit can be billed to these plans.",
-                        "La clínica está dentro de la red de Blue Cross and Blue Shield of Texas (BCBS Texas), UnitedHealthcare y Cigna. Esto significa que la consulta se puede facturar a estos planes.",
+                        "The clinic is in-network with Blue Cross and Blue Shield of Texas (BCBS Texas), UnitedHealthcare and Cigna. In-network means the clinic has a contract with your plan. For these plans, the consult visit can be billed to your insurance.",
+                        "La clínica está dentro de la red de Blue Cross and Blue Shield of Texas (BCBS Texas), UnitedHealthcare y Cigna. Estar dentro de la red significa que la clínica tiene un contrato con su plan. Con estos planes, la consulta se puede facturar a su seguro.",
                     )),
                     Block::Paragraph(Text::new(
-                        "In-network does not mean every service is covered. Your plan's usual copay, coinsurance or deductible may apply to the consult.",
-                        "Estar dentro de la red no significa que todos los servicios estén cubiertos. El copago, el coseguro o el deducible habituales de su plan pueden aplicarse a la consulta.",
+                        "In-network does not mean every service is covered. Your plan's usual costs may still apply to the consult:",
+                        "Estar dentro de la red no significa que todos los servicios estén cubiertos. Los costos habituales de su plan pueden aplicarse a la consulta:",
                     )),
+                    Block::List(&[
+                        Text::new(
+                            "Copay: a set amount you pay for each visit",
+                            "Copago: una cantidad fija que usted paga por cada consulta",
+                        ),
+                        Text::new(
+                            "Deductible: what you pay each year before your plan starts to pay",
+                            "Deducible: lo que usted paga cada año antes de que su plan empiece a pagar",
+                        ),
+                        Text::new(
+                            "Coinsurance: a percentage of the cost that you pay after your deductible, for example 20%",
+                            "Coseguro: un porcentaje del costo que usted paga después del deducible, por ejemplo, el 20%",
+                        ),
+                    ]),
                 ],
             },
             Section {
@@ -992,8 +1006,12 @@ pub static PAGES: &[Page] = &[
                             "¿Mi plan cubre las infusiones de ketamina para el dolor crónico?",
                         ),
                         Text::new(
-                            "Do I need a referral or prior authorization?",
-                            "¿Necesito un referido de mi médico o una autorización previa?",
+                            "Do I need a referral from my doctor?",
+                            "¿Necesito un referido de mi médico?",
+                        ),
+                        Text::new(
+                            "Do I need prior authorization? This is approval from your plan before treatment. Without it, your plan may not pay.",
+                            "¿Necesito una autorización previa? Es la aprobación de su plan antes del tratamiento. Sin ella, es posible que su plan no pague.",
                         ),
                     ]),
                 ],

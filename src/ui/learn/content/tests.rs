@@ -635,3 +635,52 @@ fn sources_are_cited_only_on_pages_they_support() {
         }
     }
 }
+
+/// Technical words, and words from their explanation that must stand where each first
+/// appears on a page (in the same text, or the text right after a heading):
+/// (English, its explanation, Spanish, its explanation).
+const TERMS: [(&str, &str, &str, &str); 9] = [
+    ("NMDA receptor", "works like a switch", "receptor NMDA", "funciona como un interruptor"),
+    ("Schedule III", "limits who can prescribe", "Lista III", "limita quién puede recetar"),
+    (
+        "off-label",
+        "for a purpose the FDA has not approved",
+        "fuera de etiqueta",
+        "para un fin que la FDA no ha aprobado",
+    ),
+    ("coinsurance", "a percentage of the cost", "coseguro", "un porcentaje del costo"),
+    ("prior authorization", "approval from your plan before", "autorización previa", "aprobación de su plan antes"),
+    ("copay", "a set amount", "copago", "una cantidad fija"),
+    ("deductible", "before your plan starts to pay", "deducible", "antes de que su plan empiece a pagar"),
+    ("REMS", "safety program", "REMS", "programa de seguridad"),
+    ("in-network", "has a contract with", "dentro de la red", "tiene un contrato con"),
+];
+
+/// A page's summary and body texts as read, in order.
+fn reading_order(page: &Page, pick: fn(&Text) -> &'static str) -> Vec<String> {
+    texts(page).iter().skip(2).map(|(_, t)| plain(pick(t)).to_lowercase()).collect()
+}
+
+fn explained_at_first_use(page: &Page, pick: fn(&Text) -> &'static str, term: &str, explanation: &str) {
+    let read = reading_order(page, pick);
+    let (term, explanation) = (term.to_lowercase(), explanation.to_lowercase());
+    if let Some(first) = read.iter().position(|s| s.contains(&term)) {
+        let here = read[first..].iter().take(2).any(|s| s.contains(&explanation));
+        assert!(here, "{}: {term:?} is not explained where it first appears: {}", page.slug, read[first]);
+    }
+}
+
+#[test]
+fn technical_words_are_explained_where_they_first_appear() {
+    for page in PAGES {
+        for (en, en_explained, es, es_explained) in TERMS {
+            explained_at_first_use(page, |t| t.en, en, en_explained);
+            explained_at_first_use(page, |t| t.es, es, es_explained);
+        }
+    }
+}
+
+#[test]
+fn patients_see_mood_questions_not_questionnaire_names() {
+    nowhere(&["PHQ", "GAD-7", "GAD7"]);
+}
