@@ -304,11 +304,11 @@ pub static PAGES: &[Page] = &[
                 blocks: &[
                     Block::Paragraph(Text::new(
                         "Doctors call back pain chronic when it has lasted 3 months or more. Most new back pain gets better with time, staying active and simple treatments.",
-                        "Los médicos llaman crónico al dolor de espalda cuando ha durado 3 meses o más. La mayoría del dolor de espalda nuevo mejora con el tiempo, manteniéndose activo y con tratamientos sencillos.",
+                        "Los médicos llaman crónico al dolor de espalda cuando ha durado 3 meses o más. La mayoría del dolor de espalda nuevo mejora con el tiempo, si se mantiene activo(a) y con tratamientos sencillos.",
                     )),
                     Block::Paragraph(Text::new(
                         "See your doctor if your symptoms do not settle within a few days, or if medicine does not help.",
-                        "Consulte a su médico si sus síntomas no se calman en unos días o si el medicamento no le ayuda.",
+                        "Consulte a su médico si sus síntomas no se calman en unos días o si el medicamento no le hace efecto.",
                     )),
                 ],
             },
@@ -351,7 +351,7 @@ pub static PAGES: &[Page] = &[
                     )),
                     Block::Paragraph(Text::new(
                         "There is no right or wrong answer. Your rating helps your doctor see how strong your pain is and how much it affects your daily life. Over time, it also shows whether a treatment is helping.",
-                        "No hay respuestas correctas ni incorrectas. Su calificación ayuda a su médico a ver qué tan fuerte es su dolor y cuánto afecta su vida diaria. Con el tiempo, también muestra si un tratamiento le está ayudando.",
+                        "No hay respuestas correctas ni incorrectas. Su calificación ayuda a su médico a ver qué tan fuerte es su dolor y cuánto afecta su vida diaria. Con el tiempo, también muestra si un tratamiento está funcionando.",
                     )),
                 ],
             },
@@ -403,11 +403,11 @@ pub static PAGES: &[Page] = &[
         title: Text::new("How a ketamine infusion works", "Cómo funciona una infusión de ketamina"),
         description: Text::new(
             "What happens during a ketamine infusion for pain: a low dose through an IV, monitoring the whole time, a ride home, and often a series of visits.",
-            "Qué pasa en una infusión de ketamina: una dosis baja por vía intravenosa, vigilancia constante, alguien que le lleve a casa y, a menudo, varias sesiones.",
+            "Qué pasa en una infusión de ketamina: una dosis baja por vía intravenosa, vigilancia constante, quién lo(a) lleva a casa y, a menudo, varias sesiones.",
         ),
         summary: Text::new(
             "A ketamine infusion gives a low dose of the medicine slowly through an IV while staff watch you closely. Results vary: some people get relief, and some do not.",
-            "Una infusión de ketamina le da una dosis baja del medicamento poco a poco por la vena, mientras el personal le vigila de cerca. Los resultados varían: algunas personas sienten alivio y otras no.",
+            "Una infusión de ketamina le da una dosis baja del medicamento poco a poco por la vena, bajo la vigilancia cercana del personal. Los resultados varían: algunas personas sienten alivio y otras no.",
         ),
         sections: &[
             Section {
@@ -422,11 +422,11 @@ pub static PAGES: &[Page] = &[
                 blocks: &[
                     Block::Paragraph(Text::new(
                         "First, a clinician reviews your health, your medicines and your pain history. They decide with you whether an infusion is right for you, and if so, the dose and the plan.",
-                        "Primero, un profesional clínico revisa su salud, sus medicamentos y su historial de dolor. Decide con usted si una infusión es adecuada en su caso y, si lo es, la dosis y el plan.",
+                        "Primero, un profesional de salud de la clínica revisa su salud, sus medicamentos y su historial de dolor. Decide con usted si una infusión es adecuada en su caso y, si lo es, la dosis y el plan.",
                     )),
                     Block::Paragraph(Text::new(
                         "Follow the clinic's instructions about eating and drinking before your visit. Plan for an adult to drive you home afterward.",
-                        "Siga las instrucciones de la clínica sobre comer y beber antes de su cita. Organícese para que un adulto le lleve a casa después.",
+                        "Siga las instrucciones de la clínica sobre comer y beber antes de su cita. Organícese para que una persona adulta maneje y lo(a) lleve a casa después.",
                     )),
                 ],
             },
@@ -467,7 +467,7 @@ pub static PAGES: &[Page] = &[
                     )),
                     Block::Paragraph(Text::new(
                         "Clinics often plan a series of infusions over days or weeks. If pain comes back, your clinician decides with you whether more infusions make sense.",
-                        "Las clínicas a menudo planean una serie de infusiones a lo largo de días o semanas. Si el dolor regresa, su profesional clínico decide con usted si tiene sentido recibir más infusiones.",
+                        "Las clínicas a menudo planean una serie de infusiones a lo largo de días o semanas. Si el dolor regresa, su profesional de salud decide con usted si tiene sentido recibir más infusiones.",
                     )),
                     Block::Paragraph(Text::new(
                         "An infusion is one part of a broader pain plan. It works alongside other care, such as exercise and physical therapy.",
@@ -581,11 +581,11 @@ pub static PAGES: &[Page] = &[
                 blocks: &[
                     Block::Paragraph(Text::new(
                         "Ketamine is not a cure. It is one tool among many. A good pain plan often includes exercise, physical therapy, talk therapy that helps you cope with pain, medicines, and sometimes injections or surgery.",
-                        "La ketamina no es una cura. Es una herramienta entre muchas. Un buen plan para el dolor a menudo incluye ejercicio, fisioterapia, terapia psicológica que le ayuda a sobrellevar el dolor, medicamentos y, a veces, inyecciones o cirugía.",
+                        "La ketamina no es una cura. Es una herramienta entre muchas. Un buen plan para el dolor a menudo incluye ejercicio, fisioterapia, terapia psicológica para aprender a sobrellevar el dolor, medicamentos y, a veces, inyecciones o cirugía.",
                     )),
                     Block::Paragraph(Text::new(
                         "You and a clinician decide together whether ketamine fits into your plan.",
-                        "Usted y un profesional clínico deciden juntos si la ketamina tiene lugar en su plan.",
+                        "Usted y un profesional de salud de la clínica deciden juntos si la ketamina tiene lugar en su plan.",
                     )),
                 ],
             },
@@ -602,11 +602,11 @@ pub static PAGES: &[Page] = &[
         ),
         description: Text::new(
             "Who might consider a ketamine consult for chronic pain, which health conditions need a talk with a clinician first, and who makes the decision.",
-            "Quién podría considerar una consulta sobre ketamina, qué afecciones requieren hablar antes con un profesional clínico y quién toma la decisión.",
+            "Quién podría considerar una consulta sobre ketamina, qué afecciones requieren hablar antes con un profesional de salud y quién toma la decisión.",
         ),
         summary: Text::new(
             "A consult may make sense if your pain has lasted 3 months or more and other treatments have not helped enough. A clinician makes every treatment decision with you.",
-            "Una consulta puede tener sentido si su dolor ha durado 3 meses o más y otros tratamientos no le han ayudado lo suficiente. Un profesional clínico toma con usted cada decisión sobre el tratamiento.",
+            "Una consulta puede tener sentido si su dolor ha durado 3 meses o más y otros tratamientos no lo(a) han aliviado lo suficiente. Un profesional de salud de la clínica toma con usted cada decisión sobre el tratamiento.",
         ),
         sections: &[
             Section {
@@ -617,7 +617,7 @@ pub static PAGES: &[Page] = &[
                 blocks: &[
                     Block::Paragraph(Text::new(
                         "A consult may be worth asking about if you are an adult (18 or older), your pain has lasted 3 months or more, and one of these is true:",
-                        "Puede valer la pena pedir una consulta si usted es adulto (18 años o más), su dolor ha durado 3 meses o más y se cumple una de estas situaciones:",
+                        "Puede valer la pena pedir una consulta si usted es mayor de edad (18 años o más), su dolor ha durado 3 meses o más y se cumple una de estas situaciones:",
                     )),
                     Block::List(&[
                         Text::new(
@@ -662,12 +662,12 @@ pub static PAGES: &[Page] = &[
             Section {
                 heading: Text::new(
                     "Talk with a clinician first",
-                    "Hable primero con un profesional clínico",
+                    "Hable primero con un profesional de salud de la clínica",
                 ),
                 blocks: &[
                     Block::Paragraph(Text::new(
                         "Some health conditions make ketamine riskier. They do not rule you out on their own. But a clinician needs to talk with you before a consult is booked. Tell the clinic if any of these apply to you:",
-                        "Algunas afecciones hacen que la ketamina sea más riesgosa. Por sí solas no significan que no pueda recibir tratamiento. Pero un profesional clínico necesita hablar con usted antes de programar una consulta. Avise a la clínica si alguna de estas situaciones se aplica a usted:",
+                        "Algunas afecciones hacen que la ketamina sea más riesgosa. Por sí solas no significan que no pueda recibir tratamiento. Pero un profesional de salud de la clínica necesita hablar con usted antes de programar una consulta. Avise a la clínica si alguna de estas situaciones se aplica a usted:",
                     )),
                     Block::List(&[
                         Text::new(
@@ -741,11 +741,11 @@ pub static PAGES: &[Page] = &[
             Section {
                 heading: Text::new(
                     "A clinician makes every decision",
-                    "Un profesional clínico toma cada decisión",
+                    "Un profesional de salud de la clínica toma con usted cada decisión",
                 ),
                 blocks: &[Block::Paragraph(Text::new(
                     "The online pre-screening does not decide whether you get ketamine. It only suggests your safest next step. A clinician reviews your answers, talks with you, and makes every treatment decision with you.",
-                    "La evaluación previa en línea no decide si usted recibe ketamina. Solo le sugiere el siguiente paso más seguro. Un profesional clínico revisa sus respuestas, habla con usted y toma con usted cada decisión sobre el tratamiento.",
+                    "La evaluación previa en línea no decide si usted recibe ketamina. Solo le sugiere el siguiente paso más seguro. Un profesional de salud de la clínica revisa sus respuestas, habla con usted y toma con usted cada decisión sobre el tratamiento.",
                 ))],
             },
         ],
@@ -765,7 +765,7 @@ pub static PAGES: &[Page] = &[
         ),
         summary: Text::new(
             "Ketamine has real side effects and risks, both during an infusion and with frequent use. Knowing them helps you make a safe choice with your clinician.",
-            "La ketamina tiene efectos secundarios y riesgos reales, tanto durante una infusión como con el uso frecuente. Conocerlos le ayuda a tomar una decisión segura con su profesional clínico.",
+            "La ketamina tiene efectos secundarios y riesgos reales, tanto durante una infusión como con el uso frecuente. Conocerlos es importante para tomar una decisión segura junto con su profesional de salud.",
         ),
         sections: &[
             Section {
@@ -859,7 +859,7 @@ pub static PAGES: &[Page] = &[
                     )),
                     Block::Paragraph(Text::new(
                         "That is why clinics ask about alcohol and drug use, keep doses low, and give ketamine only under supervision. These questions are routine and confidential. Honest answers help keep you safe.",
-                        "Por eso las clínicas preguntan sobre el consumo de alcohol y drogas, mantienen las dosis bajas y dan la ketamina solo bajo supervisión. Estas preguntas son de rutina y confidenciales. Responder con sinceridad ayuda a protegerle.",
+                        "Por eso las clínicas preguntan sobre el consumo de alcohol y drogas, mantienen las dosis bajas y dan la ketamina solo bajo supervisión. Estas preguntas son de rutina y confidenciales. Responder con sinceridad ayuda a cuidar su seguridad.",
                     )),
                 ],
             },

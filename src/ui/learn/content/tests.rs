@@ -684,3 +684,86 @@ fn technical_words_are_explained_where_they_first_appear() {
 fn patients_see_mood_questions_not_questionnaire_names() {
     nowhere(&["PHQ", "GAD-7", "GAD7"]);
 }
+
+/// Spanish that is not Latin American usage, not `usted`, or not the clinic's wording:
+/// le as a direct object, tú forms, "profesional clínico".
+const NOT_OUR_SPANISH: [&str; 24] = [
+    "profesional clínico",
+    "profesionales clínicos",
+    "le vigila",
+    "le vigilen",
+    "le lleve",
+    "llevarle",
+    "protegerle",
+    "revisarle",
+    "atenderle",
+    "le ayuda",
+    "le ayudan",
+    "le han ayudado",
+    "le está ayudando",
+    "ayudarle",
+    "hasta donde sé",
+    "intestino",
+    " tú ",
+    " tu ",
+    " tus ",
+    " te ",
+    "puedes",
+    "tienes",
+    "necesitas",
+    "llama al",
+];
+
+/// Words about the reader that must include women: "cansado(a)", not "cansado".
+const ABOUT_THE_READER: [&str; 6] = ["desconectado", "mareado", "somnoliento", "cansado", "adulto", "activo"];
+
+#[test]
+fn spanish_is_latin_american_usted_and_names_the_clinic_s_health_professional() {
+    for page in PAGES {
+        for (at, t) in texts(page) {
+            let es = format!(" {} ", plain(t.es));
+            for bad in NOT_OUR_SPANISH {
+                assert!(!es.to_lowercase().contains(bad), "{at} contains {bad:?}: {es}");
+            }
+        }
+    }
+    says("who-should-consider-it", &[], &["profesional de salud de la clínica"]);
+    says("back-pain-symptoms", &[], &["orina o las evacuaciones"]);
+}
+
+#[test]
+fn spanish_words_about_the_reader_include_women() {
+    for page in PAGES {
+        for (at, t) in texts(page) {
+            let es = plain(t.es);
+            for word in ABOUT_THE_READER {
+                for (i, _) in es.match_indices(word) {
+                    let after = &es[i + word.len()..];
+                    let whole_word = !after.starts_with(|c: char| c.is_alphabetic());
+                    let before_ok = es[..i].chars().last().is_none_or(|c| !c.is_alphabetic());
+                    if whole_word && before_ok {
+                        assert!(after.starts_with("(a)"), "{at}: {word:?} without (a): {es}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_988_line_gives_its_spanish_route_wherever_it_appears() {
+    let mut seen = false;
+    for page in PAGES {
+        for (at, t) in texts(page) {
+            let (en, es) = (plain(t.en), plain(t.es));
+            if es.contains("988") {
+                assert!(es.contains("oprima el 2") && es.contains("AYUDA"), "{at}: {es}");
+                seen = true;
+            }
+            if en.contains("988") {
+                assert!(en.contains("press 2") && en.contains("AYUDA"), "{at}: {en}");
+            }
+        }
+    }
+    assert!(seen, "the safety page names the 988 line");
+}
