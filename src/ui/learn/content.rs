@@ -151,8 +151,8 @@ pub static PAGES: &[Page] = &[
                         "La FDA aprobó la ketamina para la anestesia, no para el dolor crónico. Fuera de etiqueta significa usar un medicamento para un fin que la FDA no ha aprobado. Los médicos pueden hacerlo legalmente, y es común. También significa que la FDA no ha revisado qué tan bien funciona la ketamina para el dolor.",
                     )),
                     Block::Paragraph(Text::new(
-                        "The evidence for pain is strongest for one condition: complex regional pain syndrome (CRPS). For most other chronic pain, including low back pain, a 2018 guideline found weak evidence or none, and only for short-term relief.",
-                        "La evidencia para el dolor es más sólida en una sola afección: el síndrome de dolor regional complejo (SDRC). Para la mayoría de los demás tipos de dolor crónico, incluido el dolor en la parte baja de la espalda, una guía de 2018 encontró evidencia débil o nula, y solo de alivio a corto plazo.",
+                        "The evidence for pain is strongest for one condition: complex regional pain syndrome (CRPS). For most other chronic pain, including low back pain, a 2018 guideline found weak evidence or none. Where it found relief, it was short-term.",
+                        "La evidencia para el dolor es más sólida en una sola afección: el síndrome de dolor regional complejo (SDRC). Para casi todo otro dolor crónico, incluido el de la parte baja de la espalda, una guía de 2018 encontró evidencia débil o nula. Cuando encontró alivio, fue solo a corto plazo.",
                     )),
                 ],
             },
@@ -225,8 +225,8 @@ pub static PAGES: &[Page] = &[
                                 ),
                             ]),
                             Block::Paragraph(Text::new(
-                                "New means it started, or got worse, in the last few weeks. If you have had symptoms in both legs for a long time, for example from known spinal stenosis (a narrow spinal canal), that alone is not an emergency. Tell your doctor if they change.",
-                                "Nuevo significa que empezó, o empeoró, en las últimas semanas. Si tiene síntomas en ambas piernas desde hace mucho tiempo, por ejemplo por una estenosis espinal ya conocida (un canal de la columna estrecho), eso por sí solo no es una emergencia. Avise a su médico si cambian.",
+                                "New means it started, or got worse, in the last few weeks. Some people have had symptoms in both legs for a long time, for example from known spinal stenosis (a narrow spinal canal). That alone is not an emergency. Tell your doctor if the symptoms change.",
+                                "Nuevo significa que empezó, o empeoró, en las últimas semanas. Algunas personas tienen síntomas en ambas piernas desde hace mucho tiempo, por ejemplo por una estenosis espinal ya conocida (un canal de la columna estrecho). Eso por sí solo no es una emergencia. Avise a su médico si los síntomas cambian.",
                             )),
                         ],
                     }),
@@ -403,7 +403,7 @@ pub static PAGES: &[Page] = &[
         title: Text::new("How a ketamine infusion works", "Cómo funciona una infusión de ketamina"),
         description: Text::new(
             "What happens during a ketamine infusion for pain: a low dose through an IV, monitoring the whole time, a ride home, and often a series of visits.",
-            "Qué pasa en una infusión de ketamina: una dosis baja por vía intravenosa, vigilancia constante, quién lo(a) lleva a casa y, a menudo, varias sesiones.",
+            "Qué pasa en una infusión de ketamina: una dosis baja por vía intravenosa, vigilancia constante, alguien que lo(a) lleve a casa y, a menudo, varias sesiones.",
         ),
         summary: Text::new(
             "A ketamine infusion gives a low dose of the medicine slowly through an IV while staff watch you closely. Results vary: some people get relief, and some do not.",
@@ -507,8 +507,8 @@ pub static PAGES: &[Page] = &[
                     )),
                     Block::List(&[
                         Text::new(
-                            "Back pain related to cancer. For cancer pain, a Cochrane review (a summary of all the good studies) found insufficient evidence to say whether adding ketamine to strong pain medicines (opioids) helps.",
-                            "Dolor de espalda relacionado con el cáncer. Para el dolor por cáncer, una revisión Cochrane (un resumen de todos los estudios buenos) encontró evidencia insuficiente para saber si ayuda agregar ketamina a los analgésicos fuertes (opioides).",
+                            "Back pain related to cancer. A Cochrane review, which sums up the good studies, looked at cancer pain. It found insufficient evidence to say whether adding ketamine to strong pain medicines (opioids) helps.",
+                            "Dolor de espalda relacionado con el cáncer. Una revisión Cochrane, que resume los estudios buenos, analizó el dolor por cáncer. Encontró evidencia insuficiente para saber si ayuda agregar ketamina a los analgésicos fuertes (opioides).",
                         ),
                         Text::new(
                             "Spine pain after an injury (traumatic spinal pain)",
@@ -518,10 +518,13 @@ pub static PAGES: &[Page] = &[
                             "Neuropathic pain (pain from damaged or irritated nerves)",
                             "Dolor neuropático (dolor causado por nervios dañados o irritados)",
                         ),
-                        Text::new("Fibromyalgia", "Fibromialgia"),
                         Text::new(
-                            "Complex regional pain syndrome (CRPS)",
-                            "Síndrome de dolor regional complejo (SDRC)",
+                            "Fibromyalgia (pain in many parts of the body, often with tiredness and poor sleep)",
+                            "Fibromialgia (dolor en muchas partes del cuerpo, a menudo con cansancio y mal sueño)",
+                        ),
+                        Text::new(
+                            "Complex regional pain syndrome (CRPS): severe pain that lasts a long time, usually in an arm or a leg, often after an injury",
+                            "Síndrome de dolor regional complejo (SDRC): dolor fuerte que dura mucho tiempo, por lo general en un brazo o una pierna, a menudo después de una lesión",
                         ),
                     ]),
                     Block::Paragraph(Text::new(
@@ -606,7 +609,7 @@ pub static PAGES: &[Page] = &[
         ),
         summary: Text::new(
             "A consult may make sense if your pain has lasted 3 months or more and other treatments have not helped enough. A clinician makes every treatment decision with you.",
-            "Una consulta puede tener sentido si su dolor ha durado 3 meses o más y otros tratamientos no lo(a) han aliviado lo suficiente. Un profesional de salud de la clínica toma con usted cada decisión sobre el tratamiento.",
+            "Una consulta puede tener sentido si su dolor ha durado 3 meses o más y otros tratamientos no han aliviado lo suficiente su dolor. Un profesional de salud de la clínica toma con usted cada decisión sobre el tratamiento.",
         ),
         sections: &[
             Section {
@@ -616,8 +619,8 @@ pub static PAGES: &[Page] = &[
                 ),
                 blocks: &[
                     Block::Paragraph(Text::new(
-                        "A consult may be worth asking about if you are an adult (18 or older), your pain has lasted 3 months or more, and one of these is true:",
-                        "Puede valer la pena pedir una consulta si usted es mayor de edad (18 años o más), su dolor ha durado 3 meses o más y se cumple una de estas situaciones:",
+                        "A consult may be worth asking about if you are 18 or older and your pain has lasted 3 months or more. One of these should also be true:",
+                        "Puede valer la pena pedir una consulta si usted tiene 18 años o más y su dolor ha durado 3 meses o más. Además, debe cumplirse una de estas situaciones:",
                     )),
                     Block::List(&[
                         Text::new(
@@ -761,7 +764,7 @@ pub static PAGES: &[Page] = &[
         ),
         description: Text::new(
             "Common and rare side effects of ketamine infusions, how clinics keep you safe, the risk of misuse, and FDA warnings about at-home ketamine.",
-            "Efectos secundarios comunes y poco comunes de la ketamina, cómo le protege la clínica, el riesgo de uso indebido y las advertencias de la FDA.",
+            "Efectos secundarios comunes y poco comunes de la ketamina, cómo cuida la clínica su seguridad, el riesgo de uso indebido y las advertencias de la FDA.",
         ),
         summary: Text::new(
             "Ketamine has real side effects and risks, both during an infusion and with frequent use. Knowing them helps you make a safe choice with your clinician.",
@@ -913,7 +916,7 @@ pub static PAGES: &[Page] = &[
         ),
         summary: Text::new(
             "The clinic can bill some insurance plans for the consult visit. Ketamine infusions for pain are often not covered, so the clinic checks your benefits and explains self-pay prices before any treatment.",
-            "La clínica puede facturar la consulta a algunos planes de seguro. Las infusiones de ketamina para el dolor a menudo no están cubiertas, así que la clínica revisa sus beneficios y le explica los precios de pago por cuenta propia antes de cualquier tratamiento.",
+            "La clínica puede facturar la consulta a algunos planes de seguro. Como las infusiones para el dolor a menudo no están cubiertas, la clínica revisa sus beneficios y le explica los precios de pago por cuenta propia antes de cualquier tratamiento.",
         ),
         sections: &[
             Section {

@@ -687,8 +687,9 @@ fn patients_see_mood_questions_not_questionnaire_names() {
 
 /// Spanish that is not Latin American usage, not `usted`, or not the clinic's wording:
 /// le as a direct object, tú forms, "profesional clínico".
-const NOT_OUR_SPANISH: [&str; 24] = [
+const NOT_OUR_SPANISH: [&str; 25] = [
     "profesional clínico",
+    "le protege",
     "profesionales clínicos",
     "le vigila",
     "le vigilen",
@@ -766,4 +767,41 @@ fn the_988_line_gives_its_spanish_route_wherever_it_appears() {
         }
     }
     assert!(seen, "the safety page names the 988 line");
+}
+
+/// Hype and promises have no place on these pages.
+const HYPE: [&str; 12] = [
+    "miracle",
+    "breakthrough",
+    "revolutionary",
+    "guarantee",
+    "life-changing",
+    "you will feel",
+    "milagro",
+    "revolucionari",
+    "garantiza",
+    "le cambiará la vida",
+    "se sentirá mejor",
+    "cure your",
+];
+
+#[test]
+fn no_page_makes_promises_or_hype() {
+    nowhere(&HYPE);
+}
+
+/// Plain language: no sentence over 25 words in English, or 30 in Spanish (which runs
+/// longer for the same sentence).
+#[test]
+fn sentences_stay_short() {
+    for page in PAGES {
+        for (at, t) in texts(page) {
+            for (s, most) in [(plain(t.en), 25), (plain(t.es), 30)] {
+                for sentence in s.split(['.', '?', '!', ':']) {
+                    let words = sentence.split_whitespace().count();
+                    assert!(words <= most, "{at}: a sentence of {words} words: {sentence}");
+                }
+            }
+        }
+    }
 }
