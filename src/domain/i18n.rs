@@ -36,7 +36,7 @@ impl Locale {
 pub fn lifeline(locale: Locale) -> &'static str {
     match locale {
         Locale::En => "If you are thinking about harming yourself, call or text 988 (Suicide & Crisis Lifeline) now. It is free and open 24 hours a day. If you are in danger right now, call 911.",
-        Locale::Es => "Si está pensando en hacerse daño, llame o envíe un mensaje de texto al 988 (Línea de Prevención del Suicidio y Crisis) ahora. Es gratis y atiende las 24 horas. Si está en peligro en este momento, llame al 911.",
+        Locale::Es => "Si está pensando en hacerse daño, llame al 988 y oprima el 2 para español, o envíe un mensaje de texto con la palabra AYUDA al 988 (Línea de Prevención del Suicidio y Crisis) ahora. Es gratis y atiende las 24 horas. Si está en peligro en este momento, llame al 911.",
     }
 }
 

@@ -45,7 +45,7 @@ pub fn IntakeStart() -> impl IntoView {
                 <li>{tr(l, "We start with a few warning signs that need care right away.", "Empezamos con algunas señales de alarma que necesitan atención de inmediato.")}</li>
                 <li>{tr(l, "Your answers are saved after every step. You get a private link to come back later; it works for 30 days.", "Sus respuestas se guardan después de cada paso. Recibirá un enlace privado para regresar después; funciona por 30 días.")}</li>
                 <li>{tr(l, "Only clinic staff who need your answers can see them.", "Solo el personal de la clínica que necesita sus respuestas puede verlas.")}</li>
-                <li>{tr(l, "This is not a diagnosis and not a decision about treatment. A clinician makes every treatment decision with you.", "Esto no es un diagnóstico ni una decisión sobre el tratamiento. Un profesional clínico toma cada decisión de tratamiento con usted.")}</li>
+                <li>{tr(l, "This is not a diagnosis and not a decision about treatment. A clinician makes every treatment decision with you.", "Esto no es un diagnóstico ni una decisión sobre el tratamiento. Un profesional de salud de la clínica toma cada decisión de tratamiento con usted.")}</li>
             </ul>
             <p class="notice emergency-note">{tr(l,
                 "If you have a medical emergency, call 911 now instead of filling in this form.",
@@ -503,7 +503,7 @@ fn StepFields(
             }.into_any()
         }
         Step::Medical => view! {
-            <p class="intro">{tr(l, "These help the clinician keep you safe. Answering yes does not rule you out.", "Estas preguntas ayudan al profesional clínico a cuidar su seguridad. Responder que sí no le descarta.")}</p>
+            <p class="intro">{tr(l, "These help the clinician keep you safe. Answering yes does not rule you out.", "Estas preguntas ayudan al profesional de salud de la clínica a cuidar su seguridad. Responder que sí no lo(a) descarta.")}</p>
             {form::MEDICAL.iter().map(|n| {
                 let name: &'static str = leak(format!("clinical.medical.{n}"));
                 view! { <YesNo name legend=labels::medical(n) value=get_bool(a, name) errors l /> }
@@ -557,7 +557,7 @@ fn StepFields(
                 hint=("A US number, like (214) 555-0182", "Un número de EE. UU., como (214) 555-0182") />
             <TextField name="patient.email" label=("Email", "Correo electrónico") value=get_str(a, "patient.email").unwrap_or_default() errors l kind="email" autocomplete="email" required=false />
             <TextField name="patient.zip" label=("ZIP code", "Código postal") value=get_str(a, "patient.zip").unwrap_or_default() errors l autocomplete="postal-code" />
-            <Radios name="patient.preferred_contact" legend=("How should we contact you?", "¿Cómo prefiere que le contactemos?")
+            <Radios name="patient.preferred_contact" legend=("How should we contact you?", "¿Cómo prefiere que nos comuniquemos con usted?")
                 options=options(ContactMethod::ALL, |s| s.as_str(), labels::contact) value=get_str(a, "patient.preferred_contact") errors l />
         }.into_any(),
         Step::Insurance => view! {
@@ -683,12 +683,12 @@ fn ResultView(result: ResultData) -> impl IntoView {
         // safety-followup.md: a call today, and no promise the form is watched.
         tr(l,
             "We will try to call you today during business hours. This form is not watched around the clock: if you are in danger now, call 911.",
-            "Intentaremos llamarle hoy en horario de oficina. Este formulario no se revisa las 24 horas: si está en peligro ahora, llame al 911.")
+            "Intentaremos llamarlo(a) hoy en horario de oficina. Este formulario no se revisa las 24 horas: si está en peligro ahora, llame al 911.")
     } else {
         match result.outcome {
         Outcome::Emergency => tr(l, "Call 911 or go to the nearest emergency room now. The clinic will see your answers, but do not wait for a call.", "Llame al 911 o vaya a la sala de emergencias más cercana ahora. La clínica verá sus respuestas, pero no espere una llamada."),
         Outcome::UrgentCare => tr(l, "See your doctor or an urgent care clinic today or tomorrow. The clinic will keep your answers; the consult waits until that visit.", "Vea a su médico o vaya a una clínica de atención urgente hoy o mañana. La clínica guardará sus respuestas; la consulta espera hasta esa visita."),
-        Outcome::ClinicianReview => tr(l, "A clinician will review your answers and call you, usually within 2 business days, before a consult is booked.", "Un profesional clínico revisará sus respuestas y le llamará, por lo general en un plazo de 2 días hábiles, antes de programar una consulta."),
+        Outcome::ClinicianReview => tr(l, "A clinician will review your answers and call you, usually within 2 business days, before a consult is booked.", "Un profesional de salud de la clínica revisará sus respuestas y se comunicará con usted por teléfono, por lo general en un plazo de 2 días hábiles, antes de programar una consulta."),
         Outcome::NotYet => tr(l, "Talk with your own doctor about the options above. You are welcome to come back if things change.", "Hable con su propio médico sobre las opciones de arriba. Puede regresar si su situación cambia."),
         Outcome::ConsultRecommended => tr(l, "The clinic will contact you, usually within 2 business days, to book a consult and check your insurance.", "La clínica se comunicará con usted, por lo general en un plazo de 2 días hábiles, para programar una consulta y revisar su seguro."),
         }
