@@ -76,6 +76,26 @@ test('an emergency answer shows the emergency message at once and stops the flow
   expect(stored(reference).outcome).toBe('emergency');
 });
 
+test('an answer given before the page is interactive reaches the live 911 check, in view', async ({ page }) => {
+  await start(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  // Hold the WASM back, as a slow phone would, and answer while the page is still inert.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto('/intake/red-flags');
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(0);
+  const answer = page.locator(`${fid('clinical.red_flags.both_legs_symptoms')}-yes`);
+  await answer.check();
+  const before = (await answer.boundingBox())!.y;
+  release();
+  await hydrated(page);
+  const alert = page.getByRole('alert').filter({ hasText: 'call 911' });
+  await expect(alert).toBeInViewport();
+  // The question just answered stayed where it was.
+  expect(Math.abs((await answer.boundingBox())!.y - before)).toBeLessThan(4);
+});
+
 test('a positive PHQ-9 item 9 shows the 988 lifeline at once and on the result', async ({ page }) => {
   const s = baseline();
   s.mood = { phq9: [1, 1, 2, 1, 0, 0, 1, 0, 2], gad7: [1, 0, 1, 0, 0, 1, 0] };

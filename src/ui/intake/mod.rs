@@ -212,6 +212,23 @@ fn get_u8(answers: &Value, path: &str) -> Option<u8> {
     form::value_at(answers, path).and_then(Value::as_u64).and_then(|n| u8::try_from(n).ok())
 }
 
+/// The form's fields as (name, value) pairs, as a post would send them.
+#[cfg(feature = "hydrate")]
+fn form_pairs(form_el: &web_sys::HtmlFormElement) -> Vec<(String, String)> {
+    use wasm_bindgen::JsCast;
+    let mut pairs = Vec::new();
+    let Ok(data) = web_sys::FormData::new_with_form(form_el) else { return pairs };
+    if let Ok(Some(iter)) = js_sys::try_iter(&data) {
+        for entry in iter.flatten() {
+            let entry: js_sys::Array = entry.unchecked_into();
+            if let (Some(k), Some(v)) = (entry.get(0).as_string(), entry.get(1).as_string()) {
+                pairs.push((k, v));
+            }
+        }
+    }
+    pairs
+}
+
 /// Whether the answers so far include a positive PHQ-9 item 9.
 fn self_harm(answers: &Value) -> bool {
     get_u8(answers, "clinical.mood.phq9.8").is_some_and(|n| n > 0)
@@ -269,6 +286,19 @@ fn StepPage(
         }
     });
 
+    // On hydration, read the form as it stands: on a slow phone the page is readable (and
+    // tappable) before its island is live, and an answer given then must reach the live
+    // 911 and 988 checks too, not only the saved answers the island was built from.
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(form_el) = form_ref.get() {
+            let mut answers = live.get_untracked();
+            form::apply(step, &form_pairs(&form_el), &mut answers);
+            live.set(answers);
+        }
+    });
+
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
@@ -285,18 +315,8 @@ fn StepPage(
                     }
                 });
             }
-            let Ok(data) = web_sys::FormData::new_with_form(&form_el) else { return };
-            let mut pairs = Vec::new();
-            if let Ok(Some(iter)) = js_sys::try_iter(&data) {
-                for entry in iter.flatten() {
-                    let entry: js_sys::Array = entry.unchecked_into();
-                    if let (Some(k), Some(v)) = (entry.get(0).as_string(), entry.get(1).as_string()) {
-                        pairs.push((k, v));
-                    }
-                }
-            }
             let mut answers = live.get_untracked();
-            form::apply(step, &pairs, &mut answers);
+            form::apply(step, &form_pairs(&form_el), &mut answers);
             let fresh = error_texts(form::step_errors(step, &answers, today()));
             let touched_now = touched.get_untracked();
             let is_touched = |field: &str| {
@@ -325,9 +345,12 @@ fn StepPage(
             <progress max=total value=number aria-labelledby="progress-label"></progress>
             <h1 tabindex="-1" node_ref=heading>{pick(l, labels::step_title(step))}</h1>
             <ErrorSummary errors l />
-            {move || safety().then(|| view! { <LifelineBox /> })}
+            // Live alerts stick to the top of the screen while the form scrolls under them:
+            // one that appears is in view at once, and the question just answered does not
+            // move.
+            {move || safety().then(|| view! { <div class="live-alert"><LifelineBox /></div> })}
             {move || (step == Step::RedFlags && emergency()).then(|| view! {
-                <div class="notice emergency" role="alert">
+                <div class="notice emergency live-alert" role="alert">
                     <strong>{outcome_message(Outcome::Emergency, l)}</strong>
                     <p><a href="tel:911" class="button danger">{tr(l, "Call 911", "Llamar al 911")}</a></p>
                 </div>
@@ -343,7 +366,7 @@ fn StepPage(
                     {tr(l, "Read the clinic's notice of privacy practices (opens in a new tab)", "Lea el aviso de prácticas de privacidad de la clínica (se abre en una pestaña nueva)")}
                 </a></p>
             })}
-            <form method="post" action=format!("/intake/{}", step.as_str()) novalidate on:change=on_change>
+            <form method="post" action=format!("/intake/{}", step.as_str()) novalidate on:change=on_change node_ref=form_ref>
                 <StepFields step answers=answers.clone() errors l live enhanced />
                 <div class="wizard-nav">
                     {step.previous().map(|_| view! {
