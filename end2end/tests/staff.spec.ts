@@ -142,7 +142,7 @@ test('an admin downloads the queue CSV and a FHIR bundle, and both are audited',
   const bundle = JSON.parse(readFileSync((await fhir.path())!, 'utf8'));
   expect(bundle.resourceType).toBe('Bundle');
   const types = bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType);
-  expect(types).toEqual(['Patient', 'QuestionnaireResponse', 'Coverage', 'Observation', 'Observation', 'Observation']);
+  expect(types).toEqual(['Patient', 'QuestionnaireResponse', 'Coverage', 'Observation', 'Observation', 'Observation', 'Consent']);
   const codes = bundle.entry.flatMap((e: any) => e.resource.code?.coding?.map((c: any) => c.code) ?? []);
   expect(codes).toEqual(expect.arrayContaining(['44261-6', '70274-6']));
 
