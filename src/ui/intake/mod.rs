@@ -279,11 +279,19 @@ fn StepPage(
                 return;
             }
         }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = opened_with_errors;
-        if let Some(h) = heading.get() {
-            let _ = h.focus();
+        // Not when the patient is already on a field (they answered before the page was
+        // interactive), and never scrolling: the page must not jump away from them.
+        #[cfg(feature = "hydrate")]
+        {
+            let untouched = document().active_element().is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"));
+            if let (true, Some(h)) = (untouched, heading.get()) {
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = h.focus_with_options(&options);
+            }
         }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (opened_with_errors, heading);
     });
 
     // On hydration, read the form as it stands: on a slow phone the page is readable (and
