@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run run-release test e2e bench tools
+.PHONY: run run-release test e2e bench tools screenshots
 
 run: tools
 	DEV_MODE=true cargo leptos serve
@@ -19,6 +19,12 @@ run-release:
 test:
 	scripts/install-tools.sh test
 	scripts/test.sh
+
+# Every patient page at 390×844 and 1280×800, to look at: end2end/screenshots/out/.
+screenshots:
+	scripts/install-tools.sh test
+	cargo leptos build
+	scripts/e2e.sh --config screenshots/playwright.config.ts
 
 # Release build under load: prints the figures and budgets, writes BENCHMARKS.md.
 bench:
