@@ -135,3 +135,13 @@ test.describe('the content security policy', () => {
     expect(await page.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
   });
 });
+
+test('learn pages fit a phone: nothing pushes the page sideways', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const slug of ['what-is-ketamine', 'back-pain-symptoms', 'diagnosis', 'how-infusions-work',
+    'conditions-and-evidence', 'who-should-consider-it', 'safety-and-side-effects', 'insurance-and-cost']) {
+    await page.goto(`/learn/${slug}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, slug).toBeLessThanOrEqual(0);
+  }
+});

@@ -171,9 +171,11 @@ fn rich(s: &'static str) -> impl IntoView {
 
 /// One entry of the sources list: who, the title, where and when, and the link.
 fn citation(s: &'static Source) -> impl IntoView {
+    // "et al." already ends its sentence: no second full stop.
+    let by_end = if s.by.ends_with('.') { " " } else { ". " };
     view! {
         <li>
-            {s.by}". "<cite>{s.title}</cite>". "{s.published}". "
+            {s.by}{by_end}<cite>{s.title}</cite>". "{s.published}". "
             <a href=s.url>{s.url}</a>
         </li>
     }
