@@ -118,6 +118,45 @@ fn number(form: &Form, name: &str) -> Option<Value> {
     Some(raw.parse::<i64>().map(|n| json!(n)).unwrap_or_else(|_| Value::String(raw.to_owned())))
 }
 
+/// The three fields a date is typed in, in the order they are asked (US order).
+pub const DATE_PARTS: [&str; 3] = ["month", "day", "year"];
+
+/// A date typed in three fields (`{name}.month`, `.day`, `.year`): the answers' ISO
+/// `YYYY-MM-DD` when it is a real date; otherwise what was typed, as an object of the
+/// three parts, so nothing is lost and the decoder reports the field (an object is not a
+/// date); nothing when all three are blank.
+fn date(form: &Form, name: &str) -> Option<Value> {
+    let [month, day, year] = DATE_PARTS.map(|p| first(form, &format!("{name}.{p}")).unwrap_or("").trim().to_owned());
+    if month.is_empty() && day.is_empty() && year.is_empty() {
+        return None;
+    }
+    let digits = |s: &str, max_len: usize| !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit());
+    if digits(&month, 2) && digits(&day, 2) && year.len() == 4 && digits(&year, 4) {
+        let real = match (year.parse::<i16>(), month.parse::<i8>(), day.parse::<i8>()) {
+            (Ok(y), Ok(m), Ok(d)) => Date::new(y, m, d).ok(),
+            _ => None,
+        };
+        if let Some(real) = real {
+            return Some(Value::String(real.to_string()));
+        }
+    }
+    Some(json!({ "month": month, "day": day, "year": year }))
+}
+
+/// The three parts to show in a date's fields: from the ISO date, or as they were typed.
+pub fn date_parts(value: Option<&Value>) -> [String; 3] {
+    match value {
+        Some(Value::String(iso)) => match iso.parse::<Date>() {
+            Ok(d) => [d.month().to_string(), d.day().to_string(), d.year().to_string()],
+            Err(_) => Default::default(),
+        },
+        Some(Value::Object(typed)) => {
+            DATE_PARTS.map(|p| typed.get(p).and_then(Value::as_str).unwrap_or_default().to_owned())
+        }
+        _ => Default::default(),
+    }
+}
+
 /// Sets (or, for `None`, removes) a member of an object.
 fn put(object: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     match value {
@@ -232,11 +271,10 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
         }
         Step::About => {
             let o = object_at(draft, &["patient"]);
-            for name in
-                ["first_name", "last_name", "date_of_birth", "sex_at_birth", "phone", "zip", "preferred_contact"]
-            {
+            for name in ["first_name", "last_name", "sex_at_birth", "phone", "zip", "preferred_contact"] {
                 put(o, name, text(form, &format!("patient.{name}")));
             }
+            put(o, "date_of_birth", date(form, "patient.date_of_birth"));
             o.insert("email".into(), text(form, "patient.email").unwrap_or(Value::Null));
         }
         Step::Insurance => {
@@ -244,9 +282,11 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
             for name in ["plan", "member_id", "subscriber", "other_payer_name", "subscriber_name"] {
                 put(o, name, text(form, &format!("insurance.{name}")));
             }
-            for name in ["group_number", "subscriber_date_of_birth"] {
-                o.insert(name.to_owned(), text(form, &format!("insurance.{name}")).unwrap_or(Value::Null));
-            }
+            o.insert("group_number".into(), text(form, "insurance.group_number").unwrap_or(Value::Null));
+            o.insert(
+                "subscriber_date_of_birth".into(),
+                date(form, "insurance.subscriber_date_of_birth").unwrap_or(Value::Null),
+            );
         }
         Step::Consent => {
             let o = object_at(draft, &["consent"]);
@@ -385,6 +425,29 @@ mod tests {
         let errors = step_errors(Step::Mood, &draft, today());
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "clinical.mood.gad7_difficulty");
+    }
+
+    #[test]
+    fn a_date_in_three_fields_is_stored_as_iso_and_a_wrong_one_as_typed() {
+        let dob = |m: &str, d: &str, y: &str| {
+            let mut draft = json!({});
+            let f = form(&[
+                ("patient.date_of_birth.month", m),
+                ("patient.date_of_birth.day", d),
+                ("patient.date_of_birth.year", y),
+            ]);
+            apply(Step::About, &f, &mut draft);
+            draft["patient"].get("date_of_birth").cloned()
+        };
+        assert_eq!(dob("4", "2", "1980"), Some(json!("1980-04-02")));
+        assert_eq!(dob(" 04 ", "02", "1980"), Some(json!("1980-04-02")));
+        assert_eq!(dob("", "", ""), None);
+        for (m, d, y) in [("2", "30", "1980"), ("4", "2", "80"), ("April", "2", "1980"), ("4", "", "1980")] {
+            let typed = dob(m, d, y).unwrap();
+            assert_eq!(typed, json!({ "month": m, "day": d, "year": y }));
+            assert_eq!(date_parts(Some(&typed)), [m, d, y].map(str::to_owned));
+        }
+        assert_eq!(date_parts(Some(&json!("1980-04-02"))), ["4", "2", "1980"].map(str::to_owned));
     }
 
     #[test]

@@ -103,7 +103,7 @@ pub fn IntakeStep() -> impl IntoView {
             {move || { let title = title.clone(); Suspend::new(async move {
                 match draft.await {
                     Ok(DraftState::Open { answers, errors_step, errors, resume_url, .. }) => {
-                        let errors = if errors_step.as_deref() == Some(step.as_str()) { errors } else { Vec::new() };
+                        let errors = if errors_step.as_deref() == Some(step.as_str()) { in_wizard_words(step, &answers, errors) } else { Vec::new() };
                         // GOV.UK: a page showing errors says so first in its title.
                         let title = if errors.is_empty() { title } else { format!("Error: {title}") };
                         // An island's props are all it has in the browser: the clinic's
@@ -193,10 +193,29 @@ fn AlreadySubmitted() -> impl IntoView {
 /// The errors of a live check, in both languages.
 #[cfg(feature = "hydrate")]
 fn error_texts(errors: Vec<crate::domain::decode::FieldError>) -> Vec<ErrorText> {
-    use crate::domain::i18n::error_message;
-    errors
+    errors.into_iter().map(|e| wizard_text(&e)).collect()
+}
+
+/// An error in both languages, in the wizard's words.
+fn wizard_text(e: &crate::domain::decode::FieldError) -> ErrorText {
+    ErrorText {
+        en: labels::wizard_error(e, Locale::En),
+        es: labels::wizard_error(e, Locale::Es),
+        field: e.field.clone(),
+    }
+}
+
+/// The errors saved with the draft, in the wizard's words. The server saves the JSON
+/// API's sentences with the draft; the step's errors are found again from the saved
+/// answers to word them for the wizard (a saved error not found again keeps its text).
+fn in_wizard_words(step: Step, answers: &Value, saved: Vec<ErrorText>) -> Vec<ErrorText> {
+    if saved.is_empty() {
+        return saved;
+    }
+    let found = form::step_errors(step, answers, today());
+    saved
         .into_iter()
-        .map(|e| ErrorText { en: error_message(&e, Locale::En), es: error_message(&e, Locale::Es), field: e.field })
+        .map(|s| found.iter().find(|e| e.field == s.field).map(wizard_text).unwrap_or(s))
         .collect()
 }
 
@@ -378,7 +397,7 @@ fn ErrorSummary(errors: LiveErrors, l: Locale) -> impl IntoView {
                             .into_iter()
                             .map(|e| {
                                 let text = if l == Locale::Es { e.es } else { e.en };
-                                view! { <li><a href=format!("#{}", field_id(&e.field))>{text}</a></li> }
+                                view! { <li><a href=format!("#{}", field_anchor(&e.field))>{text}</a></li> }
                             })
                             .collect_view()}
                     </ul>
@@ -549,8 +568,8 @@ fn StepFields(
         Step::About => view! {
             <TextField name="patient.first_name" label=("First name", "Nombre") value=get_str(a, "patient.first_name").unwrap_or_default() errors l autocomplete="given-name" />
             <TextField name="patient.last_name" label=("Last name", "Apellido") value=get_str(a, "patient.last_name").unwrap_or_default() errors l autocomplete="family-name" />
-            <TextField name="patient.date_of_birth" label=("Date of birth", "Fecha de nacimiento") value=get_str(a, "patient.date_of_birth").unwrap_or_default() errors l kind="date" autocomplete="bday"
-                hint=("For example 1980-04-02", "Por ejemplo 1980-04-02") />
+            <DateField name="patient.date_of_birth" legend=("Date of birth", "Fecha de nacimiento")
+                parts=form::date_parts(form::value_at(a, "patient.date_of_birth")) errors l own_birthday=true />
             <Radios name="patient.sex_at_birth" legend=("Sex assigned at birth", "Sexo asignado al nacer")
                 options=options(SexAtBirth::ALL, |s| s.as_str(), labels::sex) value=get_str(a, "patient.sex_at_birth") errors l />
             <TextField name="patient.phone" label=("Phone number", "Número de teléfono") value=get_str(a, "patient.phone").unwrap_or_default() errors l kind="tel" autocomplete="tel"
@@ -577,7 +596,8 @@ fn StepFields(
                     options=options(Subscriber::ALL, |p| p.as_str(), labels::subscriber) value=get_str(a, "insurance.subscriber") errors l />
                 <div class:hidden=hide_unless(|v| get_str(v, "insurance.subscriber").is_some_and(|s| s != "self"))>
                     <TextField name="insurance.subscriber_name" label=("Policy holder's full name (if not you)", "Nombre completo del titular de la póliza (si no es usted)") value=get_str(a, "insurance.subscriber_name").unwrap_or_default() errors l required=false />
-                    <TextField name="insurance.subscriber_date_of_birth" label=("Policy holder's date of birth (if not you)", "Fecha de nacimiento del titular (si no es usted)") value=get_str(a, "insurance.subscriber_date_of_birth").unwrap_or_default() errors l kind="date" required=false />
+                    <DateField name="insurance.subscriber_date_of_birth" legend=("Policy holder's date of birth (if not you)", "Fecha de nacimiento del titular (si no es usted)")
+                        parts=form::date_parts(form::value_at(a, "insurance.subscriber_date_of_birth")) errors l />
                 </div>
                 <div class="card-photos">
                     <p class="hint">{tr(l,
