@@ -847,3 +847,51 @@ async fn a_date_that_is_not_real_keeps_what_was_typed_and_says_what_is_wrong() {
     assert!(tag_with_id(&html, "f-patient-date_of_birth-month").unwrap().contains("value=\"April\""));
     assert!(tag_with_id(&html, "f-patient-date_of_birth-year").unwrap().contains("value=\"80\""));
 }
+
+/// The ids of the fields whose label says "(optional)" or "(opcional)".
+fn optional_fields(html: &str, word: &str) -> Vec<String> {
+    html.match_indices(&format!("<span class=\"optional\"> ({word})</span>"))
+        .map(|(at, _)| {
+            let label = html[..at].rfind("<label for=\"").expect("inside a label") + "<label for=\"".len();
+            html[label..label + html[label..].find('"').unwrap()].to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn only_fields_that_are_never_required_say_optional() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    // Every conditional question applies: another plan, a spouse's policy, contact by email.
+    let posts = [
+        (Step::About, "patient.preferred_contact=email&nav=next"),
+        (Step::Insurance, "insurance.plan=other&insurance.subscriber=spouse&nav=next"),
+    ];
+    let mut optional = Vec::new();
+    for step in Step::ALL.iter().copied().filter(|s| *s != Step::Review) {
+        let body = posts.iter().find(|(s, _)| *s == step).map_or("nav=next", |(_, b)| b);
+        app.send(form_post(&format!("/intake/{}", step.as_str()), &cookie, body)).await;
+        let draft = drafts::find(&app.db, cookie.trim_start_matches("draft=")).await.unwrap().unwrap();
+        let required: Vec<String> =
+            draft.errors.iter().map(|e| format!("f-{}", e.field.replace('.', "-"))).collect();
+        for (lang, word) in [("en", "optional"), ("es", "opcional")] {
+            let html = page(&app, &cookie, step, lang).await;
+            let marked = optional_fields(&html, word);
+            for id in &marked {
+                assert!(!required.contains(id), "{step} {lang}: {id} says ({word}) and is required");
+            }
+            if lang == "en" {
+                optional.extend(marked);
+            }
+        }
+    }
+    assert_eq!(
+        optional,
+        [
+            "f-clinical-symptoms-other",
+            "f-clinical-medical-medications",
+            "f-clinical-medical-allergies",
+            "f-insurance-group_number"
+        ]
+    );
+}

@@ -574,7 +574,8 @@ fn StepFields(
                 options=options(SexAtBirth::ALL, |s| s.as_str(), labels::sex) value=get_str(a, "patient.sex_at_birth") errors l />
             <TextField name="patient.phone" label=("Phone number", "Número de teléfono") value=get_str(a, "patient.phone").unwrap_or_default() errors l kind="tel" autocomplete="tel"
                 hint=("A US number, like (214) 555-0182", "Un número de EE. UU., como (214) 555-0182") />
-            <TextField name="patient.email" label=("Email", "Correo electrónico") value=get_str(a, "patient.email").unwrap_or_default() errors l kind="email" autocomplete="email" required=false />
+            <TextField name="patient.email" label=("Email", "Correo electrónico") value=get_str(a, "patient.email").unwrap_or_default() errors l kind="email" autocomplete="email"
+                hint=("Needed only if you want us to contact you by email", "Solo es necesario si quiere que nos comuniquemos con usted por correo electrónico") />
             <TextField name="patient.zip" label=("ZIP code", "Código postal") value=get_str(a, "patient.zip").unwrap_or_default() errors l autocomplete="postal-code" />
             <Radios name="patient.preferred_contact" legend=("How should we contact you?", "¿Cómo prefiere que nos comuniquemos con usted?")
                 options=options(ContactMethod::ALL, |s| s.as_str(), labels::contact) value=get_str(a, "patient.preferred_contact") errors l />
@@ -588,15 +589,17 @@ fn StepFields(
             <div class:hidden=hide_unless(|v| v.pointer("/insurance/plan").is_some_and(|p| p != "self_pay"))>
                 <p class="hint no-js-only">{tr(l, "If you pay yourself, leave the fields below empty.", "Si paga por su cuenta, deje vacíos los campos de abajo.")}</p>
                 <div class:hidden=hide_unless(|v| get_str(v, "insurance.plan").as_deref() == Some("other"))>
-                    <TextField name="insurance.other_payer_name" label=("Name of your insurance company (if another plan)", "Nombre de su compañía de seguro (si es otro plan)") value=get_str(a, "insurance.other_payer_name").unwrap_or_default() errors l required=false />
+                    <p class="hint no-js-only">{tr(l, "Only if you chose another plan.", "Solo si eligió otro plan.")}</p>
+                    <TextField name="insurance.other_payer_name" label=("Name of your insurance company", "Nombre de su compañía de seguro") value=get_str(a, "insurance.other_payer_name").unwrap_or_default() errors l />
                 </div>
-                <TextField name="insurance.member_id" label=("Member ID (on your insurance card)", "Número de miembro (en su tarjeta del seguro)") value=get_str(a, "insurance.member_id").unwrap_or_default() errors l required=false />
+                <TextField name="insurance.member_id" label=("Member ID (on your insurance card)", "Número de miembro (en su tarjeta del seguro)") value=get_str(a, "insurance.member_id").unwrap_or_default() errors l />
                 <TextField name="insurance.group_number" label=("Group number", "Número de grupo") value=get_str(a, "insurance.group_number").unwrap_or_default() errors l required=false />
                 <Radios name="insurance.subscriber" legend=("Whose name is the insurance in?", "¿A nombre de quién está el seguro?")
                     options=options(Subscriber::ALL, |p| p.as_str(), labels::subscriber) value=get_str(a, "insurance.subscriber") errors l />
                 <div class:hidden=hide_unless(|v| get_str(v, "insurance.subscriber").is_some_and(|s| s != "self"))>
-                    <TextField name="insurance.subscriber_name" label=("Policy holder's full name (if not you)", "Nombre completo del titular de la póliza (si no es usted)") value=get_str(a, "insurance.subscriber_name").unwrap_or_default() errors l required=false />
-                    <DateField name="insurance.subscriber_date_of_birth" legend=("Policy holder's date of birth (if not you)", "Fecha de nacimiento del titular (si no es usted)")
+                    <p class="hint no-js-only">{tr(l, "Only if the insurance is not in your name.", "Solo si el seguro no está a su nombre.")}</p>
+                    <TextField name="insurance.subscriber_name" label=("Policy holder's full name", "Nombre completo del titular de la póliza") value=get_str(a, "insurance.subscriber_name").unwrap_or_default() errors l />
+                    <DateField name="insurance.subscriber_date_of_birth" legend=("Policy holder's date of birth", "Fecha de nacimiento del titular de la póliza")
                         parts=form::date_parts(form::value_at(a, "insurance.subscriber_date_of_birth")) errors l />
                 </div>
                 <div class="card-photos">
