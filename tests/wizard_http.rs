@@ -895,3 +895,31 @@ async fn only_fields_that_are_never_required_say_optional() {
         ]
     );
 }
+
+#[tokio::test]
+async fn the_mood_step_chooses_nothing_for_the_patient_and_no_choice_is_a_specific_error() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    let html = page(&app, &cookie, Step::Mood, "en").await;
+    for choice in ["answer", "skip"] {
+        let input = tag_with_id(&html, &format!("f-mood_choice-{choice}")).unwrap();
+        assert!(!input.contains("checked"), "{input}");
+    }
+    let reply = app.send(form_post("/intake/mood", &cookie, "nav=next")).await;
+    assert_eq!(reply.header("location"), "/intake/mood#error-summary");
+    let draft = drafts::find(&app.db, cookie.trim_start_matches("draft=")).await.unwrap().unwrap();
+    assert_eq!(draft.errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["clinical.mood"]);
+    for (lang, message) in [
+        ("en", "Select whether you want to answer the mood questions or skip them"),
+        ("es", "Seleccione si quiere responder las preguntas sobre el estado de ánimo u omitirlas"),
+    ] {
+        let html = page(&app, &cookie, Step::Mood, lang).await;
+        assert!(html.contains(&format!("<a href=\"#f-mood_choice\">{message}</a>")), "{lang}: {html}");
+        let at_field = html.find("id=\"f-mood_choice-error\"").expect("an error at the question");
+        assert!(html[at_field..at_field + 300].contains(message), "{lang}");
+    }
+    // A choice made is shown again, checked.
+    app.send(form_post("/intake/mood", &cookie, "mood_choice=skip&nav=next")).await;
+    let html = page(&app, &cookie, Step::Mood, "en").await;
+    assert!(tag_with_id(&html, "f-mood_choice-skip").unwrap().contains("checked"));
+}

@@ -264,6 +264,10 @@ test('questions appear only when they apply (and all show without JavaScript)', 
 
   await page.goto('/intake/mood');
   await hydrated(page);
+  // Nothing is chosen for the patient, and the questions wait for "Yes, answer them".
+  await expect(page.locator(`${fid('mood_choice')}-answer`)).not.toBeChecked();
+  await expect(page.locator(`${fid('mood_choice')}-skip`)).not.toBeChecked();
+  await expect(page.locator(fid('clinical.mood.phq9.8'))).toBeHidden();
   await page.check(`${fid('mood_choice')}-skip`);
   await expect(page.locator(fid('clinical.mood.phq9.8'))).toBeHidden();
   await page.check(`${fid('mood_choice')}-answer`);

@@ -246,8 +246,12 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
         }
         Step::Mood => {
             let o = object_at(draft, &["clinical"]);
-            if first(form, "mood_choice") == Some("skip") {
+            let choice = first(form, MOOD_CHOICE);
+            if choice == Some("skip") {
                 o.insert("mood".into(), Value::Null);
+            } else if choice != Some("answer") {
+                // Not chosen yet: no answer, which `step_errors` reports (nothing is assumed).
+                o.remove("mood");
             } else {
                 let items = |name: &str, n: usize| -> Value {
                     Value::Array(
@@ -299,12 +303,30 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
     }
 }
 
+/// The mood step's first question: answer the mood questions or skip them.
+pub const MOOD_CHOICE: &str = "mood_choice";
+
+/// The wizard's own rule on top of the contract's: the patient chooses whether to answer
+/// the mood questions. An absent `clinical.mood` means "skipped" to the decoder, so the
+/// wizard reports a choice not made yet itself (at `clinical.mood`).
+fn mood_not_chosen(draft: &Value) -> Option<FieldError> {
+    value_at(draft, "clinical.mood")
+        .is_none()
+        .then(|| FieldError { field: "clinical.mood".into(), problem: crate::domain::decode::Problem::Required })
+}
+
 /// Validates the draft and keeps the errors that belong to `step` (all of them for Review).
 pub fn step_errors(step: Step, draft: &Value, today: Date) -> Vec<FieldError> {
-    match IntakeAnswers::from_json(&complete(draft), today) {
+    let mut errors: Vec<FieldError> = match IntakeAnswers::from_json(&complete(draft), today) {
         Ok(_) => Vec::new(),
         Err(errors) => errors.0.into_iter().filter(|e| step.owns(&e.field)).collect(),
+    };
+    if step == Step::Mood {
+        if let Some(not_chosen) = mood_not_chosen(draft) {
+            errors.insert(0, not_chosen);
+        }
     }
+    errors
 }
 
 /// The draft with the fields the wizard fills in itself.
@@ -328,10 +350,14 @@ pub fn value_at<'v>(draft: &'v Value, path: &str) -> Option<&'v Value> {
 
 /// The first step that still has errors: where a resumed patient continues.
 pub fn first_incomplete(draft: &Value, today: Date) -> Step {
-    let errors = match IntakeAnswers::from_json(&complete(draft), today) {
-        Ok(_) => return Step::Review,
+    let mut errors = match IntakeAnswers::from_json(&complete(draft), today) {
+        Ok(_) => Vec::new(),
         Err(e) => e.0,
     };
+    errors.extend(mood_not_chosen(draft));
+    if errors.is_empty() {
+        return Step::Review;
+    }
     Step::ALL
         .iter()
         .copied()
@@ -399,6 +425,18 @@ mod tests {
         let errors = step_errors(Step::Mood, &draft, today());
         assert!(errors.iter().any(|e| e.field == "clinical.mood.phq9.1"));
         assert_eq!(errors.len(), 8 + 7);
+    }
+
+    #[test]
+    fn the_mood_choice_is_never_assumed() {
+        let mut draft = json!({});
+        let errors = step_errors(Step::Mood, &draft, today());
+        assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["clinical.mood"]);
+        apply(Step::Mood, &form(&[("clinical.mood.phq9.0", "1")]), &mut draft);
+        assert_eq!(value_at(&draft, "clinical.mood"), None);
+        assert_eq!(step_errors(Step::Mood, &draft, today())[0].field, "clinical.mood");
+        apply(Step::Mood, &form(&[("mood_choice", "skip")]), &mut draft);
+        assert!(step_errors(Step::Mood, &draft, today()).is_empty());
     }
 
     #[test]

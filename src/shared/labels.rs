@@ -89,6 +89,10 @@ fn wizard_words(field: &str, problem: &Problem) -> Option<L> {
         _ => None,
     };
     match field {
+        "clinical.mood" if *problem == Problem::Required => Some((
+            "Select whether you want to answer the mood questions or skip them",
+            "Seleccione si quiere responder las preguntas sobre el estado de ánimo u omitirlas",
+        )),
         "patient.date_of_birth" => date((
             ("Enter your date of birth", "Escriba su fecha de nacimiento"),
             (

@@ -4,6 +4,7 @@
 
 use crate::domain::intake::Locale;
 use crate::shared::draft::ErrorText;
+use crate::shared::form::MOOD_CHOICE;
 use crate::shared::labels::{self, pick, L};
 use crate::ui::i18n::tr;
 use leptos::prelude::*;
@@ -19,10 +20,12 @@ pub struct LiveErrors(pub RwSignal<Vec<ErrorText>>);
 
 impl LiveErrors {
     /// The message for a field (or for anything below it), in the page's language.
+    /// The mood choice's errors are those at `clinical.mood` itself, not its items'.
     pub fn message(&self, name: &str, l: Locale) -> Option<String> {
+        let (name, exact) = if name == MOOD_CHOICE { ("clinical.mood", true) } else { (name, false) };
         let prefix = format!("{name}.");
         self.0.with(|errors| {
-            errors.iter().find(|e| e.field == name || e.field.starts_with(&prefix)).map(|e| {
+            errors.iter().find(|e| e.field == name || (!exact && e.field.starts_with(&prefix))).map(|e| {
                 if l == Locale::Es {
                     e.es.clone()
                 } else {
@@ -258,7 +261,9 @@ pub fn DateField(
 /// Where a link to a field's question goes: a date's first field (Month), else the
 /// question's own element.
 pub fn field_anchor(name: &str) -> String {
-    if name.ends_with("date_of_birth") {
+    if name == "clinical.mood" {
+        field_id(MOOD_CHOICE)
+    } else if name.ends_with("date_of_birth") {
         format!("{}-month", field_id(name))
     } else {
         field_id(name)

@@ -319,9 +319,12 @@ fn StepPage(
             let fresh = error_texts(form::step_errors(step, &answers, today()));
             let touched_now = touched.get_untracked();
             let is_touched = |field: &str| {
-                touched_now
-                    .iter()
-                    .any(|t| field == t || field.starts_with(&format!("{t}.")) || t.starts_with(&format!("{field}.")))
+                touched_now.iter().any(|t| {
+                    field == t
+                        || field.starts_with(&format!("{t}."))
+                        || t.starts_with(&format!("{field}."))
+                        || (t == form::MOOD_CHOICE && field == "clinical.mood")
+                })
             };
             let mut shown: Vec<ErrorText> = fresh.into_iter().filter(|e| is_touched(&e.field)).collect();
             shown.extend(server_errors.iter().filter(|e| !is_touched(&e.field)).cloned());
@@ -533,7 +536,8 @@ fn StepFields(
                 value=get_str(a, "clinical.medical.allergies").unwrap_or_default() errors l />
         }.into_any(),
         Step::Mood => {
-            let skipped = form::value_at(a, "clinical.mood").is_some_and(Value::is_null);
+            // Nothing is chosen for the patient: only an earlier answer is shown again.
+            let chosen = form::value_at(a, "clinical.mood").map(|m| if m.is_null() { "skip" } else { "answer" }.to_owned());
             let frequency = |prefix: &'static str, i: usize, question: L| {
                 let name: &'static str = leak(format!("clinical.mood.{prefix}.{i}"));
                 view! {
@@ -552,10 +556,10 @@ fn StepFields(
                 <p class="intro">{tr(l,
                     "Long-lasting pain and mood affect each other. These standard mood questions help the clinic's health professional care for you. You may skip them.",
                     "El dolor de larga duración y el estado de ánimo se afectan mutuamente. Estas preguntas estándar sobre el estado de ánimo ayudan al profesional de salud de la clínica a cuidar de usted. Puede omitirlas.")}</p>
-                <Radios name="mood_choice" legend=("Would you like to answer the mood questions?", "¿Quiere responder las preguntas sobre el estado de ánimo?")
+                <Radios name=form::MOOD_CHOICE legend=("Would you like to answer the mood questions?", "¿Quiere responder las preguntas sobre el estado de ánimo?")
                     options=vec![("answer".to_owned(), ("Yes, answer them", "Sí, responderlas")), ("skip".to_owned(), ("Skip this section", "Omitir esta sección"))]
-                    value=Some(if skipped { "skip".to_owned() } else { "answer".to_owned() }) errors l />
-                <div class:hidden=hide_unless(|v| !form::value_at(v, "clinical.mood").is_some_and(Value::is_null))>
+                    value=chosen errors l />
+                <div class:hidden=hide_unless(|v| form::value_at(v, "clinical.mood").is_some_and(Value::is_object))>
                     <h2>{pick(l, labels::PHQ9_STEM)}</h2>
                     {labels::PHQ9.iter().enumerate().map(|(i, q)| frequency("phq9", i, *q)).collect_view()}
                     {difficulty("clinical.mood.phq9_difficulty")}
