@@ -340,9 +340,6 @@ async fn a_step_with_missing_answers_comes_back_with_its_errors() {
         ]
     );
     assert!(draft.errors[0].es.contains("entre 0 y 10"));
-    // "Back" saves without complaining.
-    let reply = app.send(form_post("/intake/pain", &cookie, "nav=back")).await;
-    assert_eq!(reply.header("location"), "/intake/duration");
 }
 
 #[tokio::test]
@@ -922,4 +919,28 @@ async fn the_mood_step_chooses_nothing_for_the_patient_and_no_choice_is_a_specif
     app.send(form_post("/intake/mood", &cookie, "mood_choice=skip&nav=next")).await;
     let html = page(&app, &cookie, Step::Mood, "en").await;
     assert!(tag_with_id(&html, "f-mood_choice-skip").unwrap().contains("checked"));
+}
+
+#[tokio::test]
+async fn every_step_has_a_back_link_to_the_previous_step_and_one_button() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    for step in Step::ALL.iter().copied() {
+        for (lang, back) in [("en", "Back"), ("es", "Atrás")] {
+            let html = page(&app, &cookie, step, lang).await;
+            let link = step.previous().map(|p| format!("<a href=\"/intake/{}\" class=\"back-link\">{back}</a>", p.as_str()));
+            match link {
+                Some(link) => {
+                    let at = html.find(&link).unwrap_or_else(|| panic!("{step} {lang}: no back link"));
+                    assert!(at < html.find("<h1").unwrap(), "{step}: the back link is at the top");
+                }
+                None => assert!(!html.contains("class=\"back-link\""), "the first step has none"),
+            }
+            assert!(!html.contains("value=\"back\""), "{step} {lang}: no Back button");
+            let form = &html[html.find("<form method=\"post\"").unwrap()..];
+            let form = &form[..form.find("</form>").unwrap()];
+            let main_buttons = form.matches("<button type=\"submit\" name=\"nav\" value=\"next\"").count();
+            assert_eq!(main_buttons, 1, "{step} {lang}");
+        }
+    }
 }

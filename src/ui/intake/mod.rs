@@ -341,6 +341,11 @@ fn StepPage(
 
     view! {
         <section class="page narrow wizard">
+            // GOV.UK back link: a plain link to the previous step; this page's answers
+            // are not saved by it.
+            {step.previous().map(|previous| view! {
+                <a href=format!("/intake/{}", previous.as_str()) class="back-link">{tr(l, "Back", "Atrás")}</a>
+            })}
             <p class="progress-label" id="progress-label">
                 {format!("{} {number} {} {total}", tr(l, "Step", "Paso"), tr(l, "of", "de"))}
             </p>
@@ -368,9 +373,6 @@ fn StepPage(
             <form method="post" action=format!("/intake/{}", step.as_str()) novalidate on:change=on_change>
                 <StepFields step answers=answers.clone() errors l live enhanced />
                 <div class="wizard-nav">
-                    {step.previous().map(|_| view! {
-                        <button type="submit" name="nav" value="back" class="button secondary">{tr(l, "Back", "Atrás")}</button>
-                    })}
                     <button type="submit" name="nav" value="next" class="button">
                         {if step == Step::Review { tr(l, "Submit my answers", "Enviar mis respuestas") } else { tr(l, "Save and continue", "Guardar y continuar") }}
                     </button>
