@@ -818,7 +818,10 @@ async fn a_date_that_is_not_real_keeps_what_was_typed_and_says_what_is_wrong() {
     assert_eq!(reply.header("location"), "/intake/about-you#error-summary");
     let token = cookie.trim_start_matches("draft=");
     let draft = drafts::find(&app.db, token).await.unwrap().unwrap();
-    assert_eq!(draft.answers["patient"]["date_of_birth"], serde_json::json!({"month": "2", "day": "30", "year": "1980"}));
+    assert_eq!(
+        draft.answers["patient"]["date_of_birth"],
+        serde_json::json!({"month": "2", "day": "30", "year": "1980"})
+    );
     let fields: Vec<&str> = draft.errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["patient.date_of_birth"]);
     for (lang, message) in [
@@ -869,8 +872,7 @@ async fn only_fields_that_are_never_required_say_optional() {
         let body = posts.iter().find(|(s, _)| *s == step).map_or("nav=next", |(_, b)| b);
         app.send(form_post(&format!("/intake/{}", step.as_str()), &cookie, body)).await;
         let draft = drafts::find(&app.db, cookie.trim_start_matches("draft=")).await.unwrap().unwrap();
-        let required: Vec<String> =
-            draft.errors.iter().map(|e| format!("f-{}", e.field.replace('.', "-"))).collect();
+        let required: Vec<String> = draft.errors.iter().map(|e| format!("f-{}", e.field.replace('.', "-"))).collect();
         for (lang, word) in [("en", "optional"), ("es", "opcional")] {
             let html = page(&app, &cookie, step, lang).await;
             let marked = optional_fields(&html, word);
@@ -928,7 +930,8 @@ async fn every_step_has_a_back_link_to_the_previous_step_and_one_button() {
     for step in Step::ALL.iter().copied() {
         for (lang, back) in [("en", "Back"), ("es", "Atrás")] {
             let html = page(&app, &cookie, step, lang).await;
-            let link = step.previous().map(|p| format!("<a href=\"/intake/{}\" class=\"back-link\">{back}</a>", p.as_str()));
+            let link =
+                step.previous().map(|p| format!("<a href=\"/intake/{}\" class=\"back-link\">{back}</a>", p.as_str()));
             match link {
                 Some(link) => {
                     let at = html.find(&link).unwrap_or_else(|| panic!("{step} {lang}: no back link"));

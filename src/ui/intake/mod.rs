@@ -213,10 +213,7 @@ fn in_wizard_words(step: Step, answers: &Value, saved: Vec<ErrorText>) -> Vec<Er
         return saved;
     }
     let found = form::step_errors(step, answers, today());
-    saved
-        .into_iter()
-        .map(|s| found.iter().find(|e| e.field == s.field).map(wizard_text).unwrap_or(s))
-        .collect()
+    saved.into_iter().map(|s| found.iter().find(|e| e.field == s.field).map(wizard_text).unwrap_or(s)).collect()
 }
 
 fn get_bool(answers: &Value, path: &str) -> Option<bool> {
