@@ -56,7 +56,9 @@ fn step_body(step: Step) -> String {
         Step::About => [
             ("patient.first_name", "Ana"),
             ("patient.last_name", "García"),
-            ("patient.date_of_birth", "1970-03-01"),
+            ("patient.date_of_birth.month", "3"),
+            ("patient.date_of_birth.day", "1"),
+            ("patient.date_of_birth.year", "1970"),
             ("patient.sex_at_birth", "female"),
             ("patient.phone", "214-555-0100"),
             ("patient.zip", "78701"),
@@ -338,9 +340,6 @@ async fn a_step_with_missing_answers_comes_back_with_its_errors() {
         ]
     );
     assert!(draft.errors[0].es.contains("entre 0 y 10"));
-    // "Back" saves without complaining.
-    let reply = app.send(form_post("/intake/pain", &cookie, "nav=back")).await;
-    assert_eq!(reply.header("location"), "/intake/duration");
 }
 
 #[tokio::test]
@@ -747,6 +746,204 @@ async fn the_red_flag_step_explains_recently_in_both_languages() {
         for flag in RED_FLAGS {
             let label = labels::red_flag(flag);
             assert!(html.contains(if lang == "en" { label.0 } else { label.1 }), "{lang}: {flag}");
+        }
+    }
+}
+
+/// The step's page as the browser gets it, in a language.
+async fn page(app: &TestApp, cookie: &str, step: Step, lang: &str) -> String {
+    let cookies = format!("{cookie}; lang={lang}");
+    let path = format!("/intake/{}", step.as_str());
+    let reply = app.send(Request::get(&path).header("cookie", &cookies).body(Body::empty()).unwrap()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{path}");
+    reply.text()
+}
+
+/// The opening tag of the element with this id.
+fn tag_with_id<'h>(html: &'h str, id: &str) -> Option<&'h str> {
+    let at = html.find(&format!("id=\"{id}\""))?;
+    let start = html[..at].rfind('<')?;
+    Some(&html[start..at + html[at..].find('>')?])
+}
+
+fn about_body(month: &str, day: &str, year: &str) -> String {
+    step_body(Step::About)
+        .replace("patient.date_of_birth.month=3", &format!("patient.date_of_birth.month={}", urlencode(month)))
+        .replace("patient.date_of_birth.day=1", &format!("patient.date_of_birth.day={}", urlencode(day)))
+        .replace("patient.date_of_birth.year=1970", &format!("patient.date_of_birth.year={}", urlencode(year)))
+}
+
+#[tokio::test]
+async fn a_date_of_birth_typed_in_three_fields_is_stored_as_iso_and_shown_written_out() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    let html = page(&app, &cookie, Step::About, "es").await;
+    for (part, label) in [("month", "Mes"), ("day", "Día"), ("year", "Año")] {
+        let input = tag_with_id(&html, &format!("f-patient-date_of_birth-{part}")).unwrap_or_else(|| panic!("{part}"));
+        assert!(input.contains(&format!("name=\"patient.date_of_birth.{part}\"")), "{input}");
+        assert!(html.contains(&format!("for=\"f-patient-date_of_birth-{part}\">{label}</label>")), "{label}");
+    }
+    assert!(html.contains("Por ejemplo, 4 2 1980"));
+    assert!(page(&app, &cookie, Step::About, "en").await.contains("For example, 4 2 1980"));
+
+    let reply = app.send(form_post("/intake/about-you", &cookie, &about_body("4", "2", "1980"))).await;
+    assert_eq!(reply.header("location"), "/intake/insurance");
+    let token = cookie.trim_start_matches("draft=");
+    let draft = drafts::find(&app.db, token).await.unwrap().unwrap();
+    assert_eq!(draft.answers["patient"]["date_of_birth"], "1980-04-02");
+    let html = page(&app, &cookie, Step::About, "en").await;
+    assert!(tag_with_id(&html, "f-patient-date_of_birth-day").unwrap().contains("value=\"2\""));
+
+    answer_all_but_review(&app, &cookie).await;
+    let reply = app.send(form_post("/intake/about-you", &cookie, &about_body("4", "2", "1980"))).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert!(page(&app, &cookie, Step::Review, "en").await.contains("April 2, 1980"));
+    assert!(page(&app, &cookie, Step::Review, "es").await.contains("2 de abril de 1980"));
+    let reply = app.send(form_post("/intake/review", &cookie, "nav=next")).await;
+    assert_eq!(reply.header("location"), "/intake/result");
+    let row = sqlx::query("SELECT id, answers FROM intakes").fetch_one(&app.db.pool).await.unwrap();
+    let opened = app
+        .db
+        .open_value("intakes", row.try_get("id").unwrap(), "answers", &row.try_get::<String, _>("answers").unwrap())
+        .unwrap();
+    let answers: serde_json::Value = serde_json::from_str(&opened).unwrap();
+    assert_eq!(answers["patient"]["date_of_birth"], "1980-04-02");
+}
+
+#[tokio::test]
+async fn a_date_that_is_not_real_keeps_what_was_typed_and_says_what_is_wrong() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    let reply = app.send(form_post("/intake/about-you", &cookie, &about_body("2", "30", "1980"))).await;
+    assert_eq!(reply.header("location"), "/intake/about-you#error-summary");
+    let token = cookie.trim_start_matches("draft=");
+    let draft = drafts::find(&app.db, token).await.unwrap().unwrap();
+    assert_eq!(
+        draft.answers["patient"]["date_of_birth"],
+        serde_json::json!({"month": "2", "day": "30", "year": "1980"})
+    );
+    let fields: Vec<&str> = draft.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["patient.date_of_birth"]);
+    for (lang, message) in [
+        ("en", "Date of birth must be a real date, with the month, day and year in numbers"),
+        ("es", "La fecha de nacimiento debe ser una fecha real, con el mes, el día y el año en números"),
+    ] {
+        let html = page(&app, &cookie, Step::About, lang).await;
+        // In the summary, at the field (and in the island's props).
+        assert!(html.matches(message).count() >= 2, "{lang}");
+        let at_field = html.find("id=\"f-patient-date_of_birth-error\"").expect("an error at the field");
+        assert!(html[at_field..at_field + 400].contains(message), "{lang}");
+        assert!(html.contains("href=\"#f-patient-date_of_birth-month\""), "{lang}: the summary links to Month");
+        assert!(!html.contains("YYYY") && !html.contains("AAAA"), "{lang}");
+        for (part, typed) in [("month", "2"), ("day", "30"), ("year", "1980")] {
+            let input = tag_with_id(&html, &format!("f-patient-date_of_birth-{part}")).unwrap();
+            assert!(input.contains(&format!("value=\"{typed}\"")), "{lang}: {input}");
+        }
+    }
+    // Words in a field are kept as typed too.
+    let reply = app.send(form_post("/intake/about-you", &cookie, &about_body("April", "2", "80"))).await;
+    assert_eq!(reply.header("location"), "/intake/about-you#error-summary");
+    let html = page(&app, &cookie, Step::About, "en").await;
+    assert!(tag_with_id(&html, "f-patient-date_of_birth-month").unwrap().contains("value=\"April\""));
+    assert!(tag_with_id(&html, "f-patient-date_of_birth-year").unwrap().contains("value=\"80\""));
+}
+
+/// The ids of the fields whose label says "(optional)" or "(opcional)".
+fn optional_fields(html: &str, word: &str) -> Vec<String> {
+    html.match_indices(&format!("<span class=\"optional\"> ({word})</span>"))
+        .map(|(at, _)| {
+            let label = html[..at].rfind("<label for=\"").expect("inside a label") + "<label for=\"".len();
+            html[label..label + html[label..].find('"').unwrap()].to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn only_fields_that_are_never_required_say_optional() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    // Every conditional question applies: another plan, a spouse's policy, contact by email.
+    let posts = [
+        (Step::About, "patient.preferred_contact=email&nav=next"),
+        (Step::Insurance, "insurance.plan=other&insurance.subscriber=spouse&nav=next"),
+    ];
+    let mut optional = Vec::new();
+    for step in Step::ALL.iter().copied().filter(|s| *s != Step::Review) {
+        let body = posts.iter().find(|(s, _)| *s == step).map_or("nav=next", |(_, b)| b);
+        app.send(form_post(&format!("/intake/{}", step.as_str()), &cookie, body)).await;
+        let draft = drafts::find(&app.db, cookie.trim_start_matches("draft=")).await.unwrap().unwrap();
+        let required: Vec<String> = draft.errors.iter().map(|e| format!("f-{}", e.field.replace('.', "-"))).collect();
+        for (lang, word) in [("en", "optional"), ("es", "opcional")] {
+            let html = page(&app, &cookie, step, lang).await;
+            let marked = optional_fields(&html, word);
+            for id in &marked {
+                assert!(!required.contains(id), "{step} {lang}: {id} says ({word}) and is required");
+            }
+            if lang == "en" {
+                optional.extend(marked);
+            }
+        }
+    }
+    assert_eq!(
+        optional,
+        [
+            "f-clinical-symptoms-other",
+            "f-clinical-medical-medications",
+            "f-clinical-medical-allergies",
+            "f-insurance-group_number"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_mood_step_chooses_nothing_for_the_patient_and_no_choice_is_a_specific_error() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    let html = page(&app, &cookie, Step::Mood, "en").await;
+    for choice in ["answer", "skip"] {
+        let input = tag_with_id(&html, &format!("f-mood_choice-{choice}")).unwrap();
+        assert!(!input.contains("checked"), "{input}");
+    }
+    let reply = app.send(form_post("/intake/mood", &cookie, "nav=next")).await;
+    assert_eq!(reply.header("location"), "/intake/mood#error-summary");
+    let draft = drafts::find(&app.db, cookie.trim_start_matches("draft=")).await.unwrap().unwrap();
+    assert_eq!(draft.errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["clinical.mood"]);
+    for (lang, message) in [
+        ("en", "Select whether you want to answer the mood questions or skip them"),
+        ("es", "Seleccione si quiere responder las preguntas sobre el estado de ánimo u omitirlas"),
+    ] {
+        let html = page(&app, &cookie, Step::Mood, lang).await;
+        assert!(html.contains(&format!("<a href=\"#f-mood_choice\">{message}</a>")), "{lang}: {html}");
+        let at_field = html.find("id=\"f-mood_choice-error\"").expect("an error at the question");
+        assert!(html[at_field..at_field + 300].contains(message), "{lang}");
+    }
+    // A choice made is shown again, checked.
+    app.send(form_post("/intake/mood", &cookie, "mood_choice=skip&nav=next")).await;
+    let html = page(&app, &cookie, Step::Mood, "en").await;
+    assert!(tag_with_id(&html, "f-mood_choice-skip").unwrap().contains("checked"));
+}
+
+#[tokio::test]
+async fn every_step_has_a_back_link_to_the_previous_step_and_one_button() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    for step in Step::ALL.iter().copied() {
+        for (lang, back) in [("en", "Back"), ("es", "Atrás")] {
+            let html = page(&app, &cookie, step, lang).await;
+            let link =
+                step.previous().map(|p| format!("<a href=\"/intake/{}\" class=\"back-link\">{back}</a>", p.as_str()));
+            match link {
+                Some(link) => {
+                    let at = html.find(&link).unwrap_or_else(|| panic!("{step} {lang}: no back link"));
+                    assert!(at < html.find("<h1").unwrap(), "{step}: the back link is at the top");
+                }
+                None => assert!(!html.contains("class=\"back-link\""), "the first step has none"),
+            }
+            assert!(!html.contains("value=\"back\""), "{step} {lang}: no Back button");
+            let form = &html[html.find("<form method=\"post\"").unwrap()..];
+            let form = &form[..form.find("</form>").unwrap()];
+            let main_buttons = form.matches("<button type=\"submit\" name=\"nav\" value=\"next\"").count();
+            assert_eq!(main_buttons, 1, "{step} {lang}");
         }
     }
 }

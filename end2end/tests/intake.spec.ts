@@ -133,16 +133,18 @@ test('errors appear next to the field, instantly and after posting, and nothing 
   await expect(page.locator('#f-patient-zip-error')).toHaveCount(0);
 });
 
-test('back keeps the answers', async ({ page }) => {
+test('the back link opens the previous step with its saved answers', async ({ page }) => {
   const s = baseline();
   await start(page);
   await answerRedFlags(page, s);
+  await expect(page.getByRole('button', { name: 'Back' })).toHaveCount(0);
   await page.check(fid('clinical.symptoms.flare_ups'));
-  await page.getByRole('button', { name: 'Back' }).click();
+  await page.getByRole('link', { name: 'Back', exact: true }).click();
   await expect(page).toHaveURL(/\/intake\/red-flags$/);
   await expect(page.locator(`${fid('clinical.red_flags.recent_trauma')}-no`)).toBeChecked();
   await page.getByRole('button', { name: 'Save and continue' }).click();
-  await expect(page.locator(fid('clinical.symptoms.flare_ups'))).toBeChecked();
+  // As on GOV.UK, a back link does not save the page it leaves.
+  await expect(page.locator(fid('clinical.symptoms.flare_ups'))).not.toBeChecked();
 });
 
 test('text that closes a textarea comes back as text, before and after hydration', async ({ page, browser }) => {
@@ -284,6 +286,10 @@ test('questions appear only when they apply (and all show without JavaScript)', 
 
   await page.goto('/intake/mood');
   await hydrated(page);
+  // Nothing is chosen for the patient, and the questions wait for "Yes, answer them".
+  await expect(page.locator(`${fid('mood_choice')}-answer`)).not.toBeChecked();
+  await expect(page.locator(`${fid('mood_choice')}-skip`)).not.toBeChecked();
+  await expect(page.locator(fid('clinical.mood.phq9.8'))).toBeHidden();
   await page.check(`${fid('mood_choice')}-skip`);
   await expect(page.locator(fid('clinical.mood.phq9.8'))).toBeHidden();
   await page.check(`${fid('mood_choice')}-answer`);

@@ -88,13 +88,16 @@ async function check(page: Page, id: string) {
 async function fill(page: Page, id: string, text: string) {
   if (!keyboardOnly) return page.fill(id, text);
   await tabTo(page, id);
-  if ((await page.locator(id).getAttribute('type')) === 'date') {
-    const [y, m, d] = text.split('-');
-    await page.keyboard.type(`${m}${d}${y}`);
-  } else {
-    await page.keyboard.type(text);
-  }
+  await page.keyboard.type(text);
   await expect(page.locator(id)).toHaveValue(text);
+}
+
+/// Types an ISO date (`1980-04-02`) into a date's three fields: Month, Day, Year.
+async function fillDate(page: Page, name: string, iso: string) {
+  const [y, m, d] = iso.split('-');
+  await fill(page, `${fid(name)}-month`, String(Number(m)));
+  await fill(page, `${fid(name)}-day`, String(Number(d)));
+  await fill(page, `${fid(name)}-year`, y);
 }
 
 async function next(page: Page, expectPath: RegExp, a11y: boolean) {
@@ -151,7 +154,7 @@ export async function answerFromSymptoms(page: Page, s: Scenario, a11y = false) 
 
   await fill(page, fid('patient.first_name'), s.patient.first);
   await fill(page, fid('patient.last_name'), s.patient.last);
-  await fill(page, fid('patient.date_of_birth'), s.patient.dob);
+  await fillDate(page, 'patient.date_of_birth', s.patient.dob);
   await radio(page, `${fid('patient.sex_at_birth')}-female`);
   await fill(page, fid('patient.phone'), s.patient.phone);
   await fill(page, fid('patient.zip'), s.patient.zip);

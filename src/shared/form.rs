@@ -118,6 +118,45 @@ fn number(form: &Form, name: &str) -> Option<Value> {
     Some(raw.parse::<i64>().map(|n| json!(n)).unwrap_or_else(|_| Value::String(raw.to_owned())))
 }
 
+/// The three fields a date is typed in, in the order they are asked (US order).
+pub const DATE_PARTS: [&str; 3] = ["month", "day", "year"];
+
+/// A date typed in three fields (`{name}.month`, `.day`, `.year`): the answers' ISO
+/// `YYYY-MM-DD` when it is a real date; otherwise what was typed, as an object of the
+/// three parts, so nothing is lost and the decoder reports the field (an object is not a
+/// date); nothing when all three are blank.
+fn date(form: &Form, name: &str) -> Option<Value> {
+    let [month, day, year] = DATE_PARTS.map(|p| first(form, &format!("{name}.{p}")).unwrap_or("").trim().to_owned());
+    if month.is_empty() && day.is_empty() && year.is_empty() {
+        return None;
+    }
+    let digits = |s: &str, max_len: usize| !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit());
+    if digits(&month, 2) && digits(&day, 2) && year.len() == 4 && digits(&year, 4) {
+        let real = match (year.parse::<i16>(), month.parse::<i8>(), day.parse::<i8>()) {
+            (Ok(y), Ok(m), Ok(d)) => Date::new(y, m, d).ok(),
+            _ => None,
+        };
+        if let Some(real) = real {
+            return Some(Value::String(real.to_string()));
+        }
+    }
+    Some(json!({ "month": month, "day": day, "year": year }))
+}
+
+/// The three parts to show in a date's fields: from the ISO date, or as they were typed.
+pub fn date_parts(value: Option<&Value>) -> [String; 3] {
+    match value {
+        Some(Value::String(iso)) => match iso.parse::<Date>() {
+            Ok(d) => [d.month().to_string(), d.day().to_string(), d.year().to_string()],
+            Err(_) => Default::default(),
+        },
+        Some(Value::Object(typed)) => {
+            DATE_PARTS.map(|p| typed.get(p).and_then(Value::as_str).unwrap_or_default().to_owned())
+        }
+        _ => Default::default(),
+    }
+}
+
 /// Sets (or, for `None`, removes) a member of an object.
 fn put(object: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     match value {
@@ -207,8 +246,12 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
         }
         Step::Mood => {
             let o = object_at(draft, &["clinical"]);
-            if first(form, "mood_choice") == Some("skip") {
+            let choice = first(form, MOOD_CHOICE);
+            if choice == Some("skip") {
                 o.insert("mood".into(), Value::Null);
+            } else if choice != Some("answer") {
+                // Not chosen yet: no answer, which `step_errors` reports (nothing is assumed).
+                o.remove("mood");
             } else {
                 let items = |name: &str, n: usize| -> Value {
                     Value::Array(
@@ -232,11 +275,10 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
         }
         Step::About => {
             let o = object_at(draft, &["patient"]);
-            for name in
-                ["first_name", "last_name", "date_of_birth", "sex_at_birth", "phone", "zip", "preferred_contact"]
-            {
+            for name in ["first_name", "last_name", "sex_at_birth", "phone", "zip", "preferred_contact"] {
                 put(o, name, text(form, &format!("patient.{name}")));
             }
+            put(o, "date_of_birth", date(form, "patient.date_of_birth"));
             o.insert("email".into(), text(form, "patient.email").unwrap_or(Value::Null));
         }
         Step::Insurance => {
@@ -244,9 +286,11 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
             for name in ["plan", "member_id", "subscriber", "other_payer_name", "subscriber_name"] {
                 put(o, name, text(form, &format!("insurance.{name}")));
             }
-            for name in ["group_number", "subscriber_date_of_birth"] {
-                o.insert(name.to_owned(), text(form, &format!("insurance.{name}")).unwrap_or(Value::Null));
-            }
+            o.insert("group_number".into(), text(form, "insurance.group_number").unwrap_or(Value::Null));
+            o.insert(
+                "subscriber_date_of_birth".into(),
+                date(form, "insurance.subscriber_date_of_birth").unwrap_or(Value::Null),
+            );
         }
         Step::Consent => {
             let o = object_at(draft, &["consent"]);
@@ -259,12 +303,30 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
     }
 }
 
+/// The mood step's first question: answer the mood questions or skip them.
+pub const MOOD_CHOICE: &str = "mood_choice";
+
+/// The wizard's own rule on top of the contract's: the patient chooses whether to answer
+/// the mood questions. An absent `clinical.mood` means "skipped" to the decoder, so the
+/// wizard reports a choice not made yet itself (at `clinical.mood`).
+fn mood_not_chosen(draft: &Value) -> Option<FieldError> {
+    value_at(draft, "clinical.mood")
+        .is_none()
+        .then(|| FieldError { field: "clinical.mood".into(), problem: crate::domain::decode::Problem::Required })
+}
+
 /// Validates the draft and keeps the errors that belong to `step` (all of them for Review).
 pub fn step_errors(step: Step, draft: &Value, today: Date) -> Vec<FieldError> {
-    match IntakeAnswers::from_json(&complete(draft), today) {
+    let mut errors: Vec<FieldError> = match IntakeAnswers::from_json(&complete(draft), today) {
         Ok(_) => Vec::new(),
         Err(errors) => errors.0.into_iter().filter(|e| step.owns(&e.field)).collect(),
+    };
+    if step == Step::Mood {
+        if let Some(not_chosen) = mood_not_chosen(draft) {
+            errors.insert(0, not_chosen);
+        }
     }
+    errors
 }
 
 /// The draft with the fields the wizard fills in itself.
@@ -288,10 +350,14 @@ pub fn value_at<'v>(draft: &'v Value, path: &str) -> Option<&'v Value> {
 
 /// The first step that still has errors: where a resumed patient continues.
 pub fn first_incomplete(draft: &Value, today: Date) -> Step {
-    let errors = match IntakeAnswers::from_json(&complete(draft), today) {
-        Ok(_) => return Step::Review,
+    let mut errors = match IntakeAnswers::from_json(&complete(draft), today) {
+        Ok(_) => Vec::new(),
         Err(e) => e.0,
     };
+    errors.extend(mood_not_chosen(draft));
+    if errors.is_empty() {
+        return Step::Review;
+    }
     Step::ALL
         .iter()
         .copied()
@@ -362,6 +428,18 @@ mod tests {
     }
 
     #[test]
+    fn the_mood_choice_is_never_assumed() {
+        let mut draft = json!({});
+        let errors = step_errors(Step::Mood, &draft, today());
+        assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["clinical.mood"]);
+        apply(Step::Mood, &form(&[("clinical.mood.phq9.0", "1")]), &mut draft);
+        assert_eq!(value_at(&draft, "clinical.mood"), None);
+        assert_eq!(step_errors(Step::Mood, &draft, today())[0].field, "clinical.mood");
+        apply(Step::Mood, &form(&[("mood_choice", "skip")]), &mut draft);
+        assert!(step_errors(Step::Mood, &draft, today()).is_empty());
+    }
+
+    #[test]
     fn the_mood_difficulty_answers_are_saved_and_optional() {
         let mut all = vec![("mood_choice".to_owned(), "answer".to_owned())];
         all.extend((0..9).map(|i| (format!("clinical.mood.phq9.{i}"), "1".to_owned())));
@@ -385,6 +463,29 @@ mod tests {
         let errors = step_errors(Step::Mood, &draft, today());
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "clinical.mood.gad7_difficulty");
+    }
+
+    #[test]
+    fn a_date_in_three_fields_is_stored_as_iso_and_a_wrong_one_as_typed() {
+        let dob = |m: &str, d: &str, y: &str| {
+            let mut draft = json!({});
+            let f = form(&[
+                ("patient.date_of_birth.month", m),
+                ("patient.date_of_birth.day", d),
+                ("patient.date_of_birth.year", y),
+            ]);
+            apply(Step::About, &f, &mut draft);
+            draft["patient"].get("date_of_birth").cloned()
+        };
+        assert_eq!(dob("4", "2", "1980"), Some(json!("1980-04-02")));
+        assert_eq!(dob(" 04 ", "02", "1980"), Some(json!("1980-04-02")));
+        assert_eq!(dob("", "", ""), None);
+        for (m, d, y) in [("2", "30", "1980"), ("4", "2", "80"), ("April", "2", "1980"), ("4", "", "1980")] {
+            let typed = dob(m, d, y).unwrap();
+            assert_eq!(typed, json!({ "month": m, "day": d, "year": y }));
+            assert_eq!(date_parts(Some(&typed)), [m, d, y].map(str::to_owned));
+        }
+        assert_eq!(date_parts(Some(&json!("1980-04-02"))), ["4", "2", "1980"].map(str::to_owned));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Spanish is neutral Latin American, `usted` throughout, with forms that include women
 //! ("cansado(a)").
 
+use crate::domain::decode::{FieldError, Format, Problem};
 use crate::domain::intake::Locale;
 
 /// A text in both languages.
@@ -33,6 +34,93 @@ pub fn step_title(step: super::form::Step) -> L {
         Insurance => ("Insurance", "Seguro médico"),
         Consent => ("Consent and signature", "Consentimiento y firma"),
         Review => ("Review and submit", "Revisar y enviar"),
+    }
+}
+
+/// The months, for dates written out on the patient side.
+const MONTHS: [L; 12] = [
+    ("January", "enero"),
+    ("February", "febrero"),
+    ("March", "marzo"),
+    ("April", "abril"),
+    ("May", "mayo"),
+    ("June", "junio"),
+    ("July", "julio"),
+    ("August", "agosto"),
+    ("September", "septiembre"),
+    ("October", "octubre"),
+    ("November", "noviembre"),
+    ("December", "diciembre"),
+];
+
+/// A date the one way the patient side writes it: "April 2, 1980", "2 de abril de 1980"
+/// (written out, so the US month-first and the Latin American day-first readings agree).
+pub fn long_date(date: jiff::civil::Date, l: Locale) -> String {
+    let month = pick(l, MONTHS[(date.month() - 1) as usize]);
+    match l {
+        Locale::En => format!("{month} {}, {}", date.day(), date.year()),
+        Locale::Es => format!("{} de {month} de {}", date.day(), date.year()),
+    }
+}
+
+/// The hint under every date's three fields.
+pub const DATE_HINT: L = ("For example, 4 2 1980", "Por ejemplo, 4 2 1980");
+
+/// The labels of a date's three fields, in `form::DATE_PARTS` order.
+pub const DATE_PART_LABELS: [L; 3] = [("Month", "Mes"), ("Day", "Día"), ("Year", "Año")];
+
+/// An error as the wizard says it (GOV.UK): what to do, about the question it is on.
+/// Problems without words of their own here keep the JSON API's sentence
+/// (`domain::i18n::error_message`), which is left as it is for API clients.
+pub fn wizard_error(e: &FieldError, l: Locale) -> String {
+    match wizard_words(&e.field, &e.problem) {
+        Some(words) => pick(l, words).to_owned(),
+        None => crate::domain::i18n::error_message(e, l),
+    }
+}
+
+fn wizard_words(field: &str, problem: &Problem) -> Option<L> {
+    let date = |whose: (L, L, L, L)| match problem {
+        Problem::Required => Some(whose.0),
+        // An object is what the patient typed when it was not a real date.
+        Problem::Type(_) | Problem::Format(Format::Date) => Some(whose.1),
+        Problem::Format(Format::DateInFuture) => Some(whose.2),
+        Problem::Format(Format::TooOld) => Some(whose.3),
+        _ => None,
+    };
+    match field {
+        "clinical.mood" if *problem == Problem::Required => Some((
+            "Select whether you want to answer the mood questions or skip them",
+            "Seleccione si quiere responder las preguntas sobre el estado de ánimo u omitirlas",
+        )),
+        "patient.date_of_birth" => date((
+            ("Enter your date of birth", "Escriba su fecha de nacimiento"),
+            (
+                "Date of birth must be a real date, with the month, day and year in numbers",
+                "La fecha de nacimiento debe ser una fecha real, con el mes, el día y el año en números",
+            ),
+            ("Date of birth must be in the past", "La fecha de nacimiento debe ser en el pasado"),
+            (
+                "Check the year of your date of birth: it is more than 120 years ago",
+                "Revise el año de su fecha de nacimiento: es de hace más de 120 años",
+            ),
+        )),
+        "insurance.subscriber_date_of_birth" => date((
+            ("Enter the policy holder's date of birth", "Escriba la fecha de nacimiento del titular de la póliza"),
+            (
+                "The policy holder's date of birth must be a real date, with the month, day and year in numbers",
+                "La fecha de nacimiento del titular debe ser una fecha real, con el mes, el día y el año en números",
+            ),
+            (
+                "The policy holder's date of birth must be in the past",
+                "La fecha de nacimiento del titular debe ser en el pasado",
+            ),
+            (
+                "Check the year of the policy holder's date of birth: it is more than 120 years ago",
+                "Revise el año de la fecha de nacimiento del titular: es de hace más de 120 años",
+            ),
+        )),
+        _ => None,
     }
 }
 

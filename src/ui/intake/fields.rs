@@ -4,7 +4,8 @@
 
 use crate::domain::intake::Locale;
 use crate::shared::draft::ErrorText;
-use crate::shared::labels::{pick, L};
+use crate::shared::form::MOOD_CHOICE;
+use crate::shared::labels::{self, pick, L};
 use crate::ui::i18n::tr;
 use leptos::prelude::*;
 
@@ -19,10 +20,12 @@ pub struct LiveErrors(pub RwSignal<Vec<ErrorText>>);
 
 impl LiveErrors {
     /// The message for a field (or for anything below it), in the page's language.
+    /// The mood choice's errors are those at `clinical.mood` itself, not its items'.
     pub fn message(&self, name: &str, l: Locale) -> Option<String> {
+        let (name, exact) = if name == MOOD_CHOICE { ("clinical.mood", true) } else { (name, false) };
         let prefix = format!("{name}.");
         self.0.with(|errors| {
-            errors.iter().find(|e| e.field == name || e.field.starts_with(&prefix)).map(|e| {
+            errors.iter().find(|e| e.field == name || (!exact && e.field.starts_with(&prefix))).map(|e| {
                 if l == Locale::Es {
                     e.es.clone()
                 } else {
@@ -208,6 +211,62 @@ pub fn TextField(
                 aria-describedby=described
                 aria-invalid=move || errors.message(name, l).map(|_| "true") />
         </div>
+    }
+}
+
+/// A date as three labelled fields, Month, Day and Year, in one fieldset (GOV.UK date
+/// input). They post as `{name}.month`, `.day` and `.year`; `form::apply` joins them.
+#[component]
+pub fn DateField(
+    name: &'static str,
+    legend: L,
+    /// The parts to show, in `form::DATE_PARTS` order.
+    parts: [String; 3],
+    errors: LiveErrors,
+    l: Locale,
+    /// `autocomplete` tokens (`bday-…`) for the patient's own date of birth only.
+    #[prop(optional)]
+    own_birthday: bool,
+) -> impl IntoView {
+    let id = field_id(name);
+    let hint_id = format!("{id}-hint");
+    let described = described_by(errors, name, l, Some(hint_id.clone()));
+    let inputs = crate::shared::form::DATE_PARTS
+        .iter()
+        .zip(parts)
+        .zip(labels::DATE_PART_LABELS)
+        .map(|((part, value), label)| {
+            let input_id = format!("{id}-{part}");
+            let class = if *part == "year" { "date-item date-year" } else { "date-item" };
+            view! {
+                <div class=class>
+                    <label for=input_id.clone()>{pick(l, label)}</label>
+                    <input type="text" inputmode="numeric" id=input_id name=format!("{name}.{part}") value=value
+                        autocomplete=own_birthday.then(|| format!("bday-{part}"))
+                        aria-invalid=move || errors.message(name, l).map(|_| "true") />
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="question date-question" id=id aria-describedby=described>
+            <legend>{pick(l, legend)}</legend>
+            <p class="hint" id=hint_id>{pick(l, labels::DATE_HINT)}</p>
+            {error_view(errors, name, l)}
+            <div class="date-input">{inputs}</div>
+        </fieldset>
+    }
+}
+
+/// Where a link to a field's question goes: a date's first field (Month), else the
+/// question's own element.
+pub fn field_anchor(name: &str) -> String {
+    if name == "clinical.mood" {
+        field_id(MOOD_CHOICE)
+    } else if name.ends_with("date_of_birth") {
+        format!("{}-month", field_id(name))
+    } else {
+        field_id(name)
     }
 }
 

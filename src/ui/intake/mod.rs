@@ -103,7 +103,7 @@ pub fn IntakeStep() -> impl IntoView {
             {move || { let title = title.clone(); Suspend::new(async move {
                 match draft.await {
                     Ok(DraftState::Open { answers, errors_step, errors, resume_url, .. }) => {
-                        let errors = if errors_step.as_deref() == Some(step.as_str()) { errors } else { Vec::new() };
+                        let errors = if errors_step.as_deref() == Some(step.as_str()) { in_wizard_words(step, &answers, errors) } else { Vec::new() };
                         // GOV.UK: a page showing errors says so first in its title.
                         let title = if errors.is_empty() { title } else { format!("Error: {title}") };
                         // An island's props are all it has in the browser: the clinic's
@@ -193,11 +193,27 @@ fn AlreadySubmitted() -> impl IntoView {
 /// The errors of a live check, in both languages.
 #[cfg(feature = "hydrate")]
 fn error_texts(errors: Vec<crate::domain::decode::FieldError>) -> Vec<ErrorText> {
-    use crate::domain::i18n::error_message;
-    errors
-        .into_iter()
-        .map(|e| ErrorText { en: error_message(&e, Locale::En), es: error_message(&e, Locale::Es), field: e.field })
-        .collect()
+    errors.into_iter().map(|e| wizard_text(&e)).collect()
+}
+
+/// An error in both languages, in the wizard's words.
+fn wizard_text(e: &crate::domain::decode::FieldError) -> ErrorText {
+    ErrorText {
+        en: labels::wizard_error(e, Locale::En),
+        es: labels::wizard_error(e, Locale::Es),
+        field: e.field.clone(),
+    }
+}
+
+/// The errors saved with the draft, in the wizard's words. The server saves the JSON
+/// API's sentences with the draft; the step's errors are found again from the saved
+/// answers to word them for the wizard (a saved error not found again keeps its text).
+fn in_wizard_words(step: Step, answers: &Value, saved: Vec<ErrorText>) -> Vec<ErrorText> {
+    if saved.is_empty() {
+        return saved;
+    }
+    let found = form::step_errors(step, answers, today());
+    saved.into_iter().map(|s| found.iter().find(|e| e.field == s.field).map(wizard_text).unwrap_or(s)).collect()
 }
 
 fn get_bool(answers: &Value, path: &str) -> Option<bool> {
@@ -328,9 +344,12 @@ fn StepPage(
             let fresh = error_texts(form::step_errors(step, &answers, today()));
             let touched_now = touched.get_untracked();
             let is_touched = |field: &str| {
-                touched_now
-                    .iter()
-                    .any(|t| field == t || field.starts_with(&format!("{t}.")) || t.starts_with(&format!("{field}.")))
+                touched_now.iter().any(|t| {
+                    field == t
+                        || field.starts_with(&format!("{t}."))
+                        || t.starts_with(&format!("{field}."))
+                        || (t == form::MOOD_CHOICE && field == "clinical.mood")
+                })
             };
             let mut shown: Vec<ErrorText> = fresh.into_iter().filter(|e| is_touched(&e.field)).collect();
             shown.extend(server_errors.iter().filter(|e| !is_touched(&e.field)).cloned());
@@ -347,6 +366,11 @@ fn StepPage(
 
     view! {
         <section class="page narrow wizard">
+            // GOV.UK back link: a plain link to the previous step; this page's answers
+            // are not saved by it.
+            {step.previous().map(|previous| view! {
+                <a href=format!("/intake/{}", previous.as_str()) class="back-link">{tr(l, "Back", "Atrás")}</a>
+            })}
             <p class="progress-label" id="progress-label">
                 {format!("{} {number} {} {total}", tr(l, "Step", "Paso"), tr(l, "of", "de"))}
             </p>
@@ -377,9 +401,6 @@ fn StepPage(
             <form method="post" action=format!("/intake/{}", step.as_str()) novalidate on:change=on_change node_ref=form_ref>
                 <StepFields step answers=answers.clone() errors l live enhanced />
                 <div class="wizard-nav">
-                    {step.previous().map(|_| view! {
-                        <button type="submit" name="nav" value="back" class="button secondary">{tr(l, "Back", "Atrás")}</button>
-                    })}
                     <button type="submit" name="nav" value="next" class="button">
                         {if step == Step::Review { tr(l, "Submit my answers", "Enviar mis respuestas") } else { tr(l, "Save and continue", "Guardar y continuar") }}
                     </button>
@@ -409,7 +430,7 @@ fn ErrorSummary(errors: LiveErrors, l: Locale) -> impl IntoView {
                             .into_iter()
                             .map(|e| {
                                 let text = if l == Locale::Es { e.es } else { e.en };
-                                view! { <li><a href=format!("#{}", field_id(&e.field))>{text}</a></li> }
+                                view! { <li><a href=format!("#{}", field_anchor(&e.field))>{text}</a></li> }
                             })
                             .collect_view()}
                     </ul>
@@ -545,7 +566,8 @@ fn StepFields(
                 value=get_str(a, "clinical.medical.allergies").unwrap_or_default() errors l />
         }.into_any(),
         Step::Mood => {
-            let skipped = form::value_at(a, "clinical.mood").is_some_and(Value::is_null);
+            // Nothing is chosen for the patient: only an earlier answer is shown again.
+            let chosen = form::value_at(a, "clinical.mood").map(|m| if m.is_null() { "skip" } else { "answer" }.to_owned());
             let frequency = |prefix: &'static str, i: usize, question: L| {
                 let name: &'static str = leak(format!("clinical.mood.{prefix}.{i}"));
                 view! {
@@ -564,10 +586,10 @@ fn StepFields(
                 <p class="intro">{tr(l,
                     "Long-lasting pain and mood affect each other. These standard mood questions help the clinic's health professional care for you. You may skip them.",
                     "El dolor de larga duración y el estado de ánimo se afectan mutuamente. Estas preguntas estándar sobre el estado de ánimo ayudan al profesional de salud de la clínica a cuidar de usted. Puede omitirlas.")}</p>
-                <Radios name="mood_choice" legend=("Would you like to answer the mood questions?", "¿Quiere responder las preguntas sobre el estado de ánimo?")
+                <Radios name=form::MOOD_CHOICE legend=("Would you like to answer the mood questions?", "¿Quiere responder las preguntas sobre el estado de ánimo?")
                     options=vec![("answer".to_owned(), ("Yes, answer them", "Sí, responderlas")), ("skip".to_owned(), ("Skip this section", "Omitir esta sección"))]
-                    value=Some(if skipped { "skip".to_owned() } else { "answer".to_owned() }) errors l />
-                <div class:hidden=hide_unless(|v| !form::value_at(v, "clinical.mood").is_some_and(Value::is_null))>
+                    value=chosen errors l />
+                <div class:hidden=hide_unless(|v| form::value_at(v, "clinical.mood").is_some_and(Value::is_object))>
                     <h2>{pick(l, labels::PHQ9_STEM)}</h2>
                     {labels::PHQ9.iter().enumerate().map(|(i, q)| frequency("phq9", i, *q)).collect_view()}
                     {difficulty("clinical.mood.phq9_difficulty")}
@@ -580,13 +602,14 @@ fn StepFields(
         Step::About => view! {
             <TextField name="patient.first_name" label=("First name", "Nombre") value=get_str(a, "patient.first_name").unwrap_or_default() errors l autocomplete="given-name" />
             <TextField name="patient.last_name" label=("Last name", "Apellido") value=get_str(a, "patient.last_name").unwrap_or_default() errors l autocomplete="family-name" />
-            <TextField name="patient.date_of_birth" label=("Date of birth", "Fecha de nacimiento") value=get_str(a, "patient.date_of_birth").unwrap_or_default() errors l kind="date" autocomplete="bday"
-                hint=("For example 1980-04-02", "Por ejemplo 1980-04-02") />
+            <DateField name="patient.date_of_birth" legend=("Date of birth", "Fecha de nacimiento")
+                parts=form::date_parts(form::value_at(a, "patient.date_of_birth")) errors l own_birthday=true />
             <Radios name="patient.sex_at_birth" legend=("Sex assigned at birth", "Sexo asignado al nacer")
                 options=options(SexAtBirth::ALL, |s| s.as_str(), labels::sex) value=get_str(a, "patient.sex_at_birth") errors l />
             <TextField name="patient.phone" label=("Phone number", "Número de teléfono") value=get_str(a, "patient.phone").unwrap_or_default() errors l kind="tel" autocomplete="tel"
                 hint=("A US number, like (214) 555-0182", "Un número de EE. UU., como (214) 555-0182") />
-            <TextField name="patient.email" label=("Email", "Correo electrónico") value=get_str(a, "patient.email").unwrap_or_default() errors l kind="email" autocomplete="email" required=false />
+            <TextField name="patient.email" label=("Email", "Correo electrónico") value=get_str(a, "patient.email").unwrap_or_default() errors l kind="email" autocomplete="email"
+                hint=("Needed only if you want us to contact you by email", "Solo es necesario si quiere que nos comuniquemos con usted por correo electrónico") />
             <TextField name="patient.zip" label=("ZIP code", "Código postal") value=get_str(a, "patient.zip").unwrap_or_default() errors l autocomplete="postal-code" />
             <Radios name="patient.preferred_contact" legend=("How should we contact you?", "¿Cómo prefiere que nos comuniquemos con usted?")
                 options=options(ContactMethod::ALL, |s| s.as_str(), labels::contact) value=get_str(a, "patient.preferred_contact") errors l />
@@ -600,15 +623,18 @@ fn StepFields(
             <div class:hidden=hide_unless(|v| v.pointer("/insurance/plan").is_some_and(|p| p != "self_pay"))>
                 <p class="hint no-js-only">{tr(l, "If you pay yourself, leave the fields below empty.", "Si paga por su cuenta, deje vacíos los campos de abajo.")}</p>
                 <div class:hidden=hide_unless(|v| get_str(v, "insurance.plan").as_deref() == Some("other"))>
-                    <TextField name="insurance.other_payer_name" label=("Name of your insurance company (if another plan)", "Nombre de su compañía de seguro (si es otro plan)") value=get_str(a, "insurance.other_payer_name").unwrap_or_default() errors l required=false />
+                    <p class="hint no-js-only">{tr(l, "Only if you chose another plan.", "Solo si eligió otro plan.")}</p>
+                    <TextField name="insurance.other_payer_name" label=("Name of your insurance company", "Nombre de su compañía de seguro") value=get_str(a, "insurance.other_payer_name").unwrap_or_default() errors l />
                 </div>
-                <TextField name="insurance.member_id" label=("Member ID (on your insurance card)", "Número de miembro (en su tarjeta del seguro)") value=get_str(a, "insurance.member_id").unwrap_or_default() errors l required=false />
+                <TextField name="insurance.member_id" label=("Member ID (on your insurance card)", "Número de miembro (en su tarjeta del seguro)") value=get_str(a, "insurance.member_id").unwrap_or_default() errors l />
                 <TextField name="insurance.group_number" label=("Group number", "Número de grupo") value=get_str(a, "insurance.group_number").unwrap_or_default() errors l required=false />
                 <Radios name="insurance.subscriber" legend=("Whose name is the insurance in?", "¿A nombre de quién está el seguro?")
                     options=options(Subscriber::ALL, |p| p.as_str(), labels::subscriber) value=get_str(a, "insurance.subscriber") errors l />
                 <div class:hidden=hide_unless(|v| get_str(v, "insurance.subscriber").is_some_and(|s| s != "self"))>
-                    <TextField name="insurance.subscriber_name" label=("Policy holder's full name (if not you)", "Nombre completo del titular de la póliza (si no es usted)") value=get_str(a, "insurance.subscriber_name").unwrap_or_default() errors l required=false />
-                    <TextField name="insurance.subscriber_date_of_birth" label=("Policy holder's date of birth (if not you)", "Fecha de nacimiento del titular (si no es usted)") value=get_str(a, "insurance.subscriber_date_of_birth").unwrap_or_default() errors l kind="date" required=false />
+                    <p class="hint no-js-only">{tr(l, "Only if the insurance is not in your name.", "Solo si el seguro no está a su nombre.")}</p>
+                    <TextField name="insurance.subscriber_name" label=("Policy holder's full name", "Nombre completo del titular de la póliza") value=get_str(a, "insurance.subscriber_name").unwrap_or_default() errors l />
+                    <DateField name="insurance.subscriber_date_of_birth" legend=("Policy holder's date of birth", "Fecha de nacimiento del titular de la póliza")
+                        parts=form::date_parts(form::value_at(a, "insurance.subscriber_date_of_birth")) errors l />
                 </div>
                 <div class="card-photos">
                     <p class="hint">{tr(l,

@@ -24,6 +24,17 @@ fn text(a: &Value, path: &str) -> Option<String> {
     })
 }
 
+/// A date as the patient side writes it ("April 2, 1980"); one that is not a real date
+/// as it was typed (month, day, year), so the patient sees what to fix.
+fn date(a: &Value, path: &str, l: Locale) -> Option<String> {
+    let value = form::value_at(a, path)?;
+    if let Some(date) = value.as_str().and_then(|iso| iso.parse::<jiff::civil::Date>().ok()) {
+        return Some(labels::long_date(date, l));
+    }
+    let typed = form::date_parts(Some(value)).join(" ");
+    (!typed.trim().is_empty()).then(|| typed.trim().to_owned())
+}
+
 fn list(a: &Value, path: &str, label: fn(&str) -> L, l: Locale) -> String {
     let items: Vec<&'static str> = form::value_at(a, path)
         .and_then(Value::as_array)
@@ -148,7 +159,10 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
             let t = |p: &str| text(a, p).unwrap_or_else(none);
             vec![
                 (tr(l, "Name", "Nombre").to_owned(), format!("{} {}", t("patient.first_name"), t("patient.last_name"))),
-                (tr(l, "Date of birth", "Fecha de nacimiento").to_owned(), t("patient.date_of_birth")),
+                (
+                    tr(l, "Date of birth", "Fecha de nacimiento").to_owned(),
+                    date(a, "patient.date_of_birth", l).unwrap_or_else(none),
+                ),
                 (
                     tr(l, "Sex assigned at birth", "Sexo asignado al nacer").to_owned(),
                     text(a, "patient.sex_at_birth").map(|s| pick(l, labels::sex(&s)).to_owned()).unwrap_or_else(none),
@@ -188,7 +202,8 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
                     ("Policy holder's date of birth", "Fecha de nacimiento del titular"),
                 ),
             ] {
-                if let Some(v) = text(a, path) {
+                let shown = if path.ends_with("date_of_birth") { date(a, path, l) } else { text(a, path) };
+                if let Some(v) = shown {
                     r.push((pick(l, label).to_owned(), v));
                 }
             }
@@ -246,6 +261,17 @@ mod tests {
         let es = rows(Step::Mood, &a, Locale::Es);
         assert_eq!(es[9], (labels::DIFFICULTY_QUESTION.1.to_owned(), "Muy dif\u{ed}cil".to_owned()));
         assert_eq!(es[17].1, "No ha sido dif\u{ed}cil");
+    }
+
+    #[test]
+    fn dates_are_written_out_the_same_way_in_both_languages() {
+        let a = json!({ "patient": { "date_of_birth": "1980-04-02" },
+            "insurance": { "plan": "uhc", "subscriber_date_of_birth": { "month": "2", "day": "30", "year": "1980" } } });
+        let dob = |l| rows(Step::About, &a, l)[1].1.clone();
+        assert_eq!(dob(Locale::En), "April 2, 1980");
+        assert_eq!(dob(Locale::Es), "2 de abril de 1980");
+        let typed = rows(Step::Insurance, &a, Locale::En);
+        assert_eq!(typed.last().unwrap().1, "2 30 1980", "a wrong date as typed");
     }
 
     #[test]
