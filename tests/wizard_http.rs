@@ -659,12 +659,7 @@ async fn a_difficulty_answer_is_saved_in_the_draft_shown_on_review_and_stored() 
     // Submitted: stored with the intake, and never part of a score.
     let reply = app.send(form_post("/intake/review", &cookie, "nav=next")).await;
     assert_eq!(reply.header("location"), "/intake/result");
-    let row = sqlx::query("SELECT id, answers FROM intakes").fetch_one(&app.db.pool).await.unwrap();
-    let opened = app
-        .db
-        .open_value("intakes", row.try_get("id").unwrap(), "answers", &row.try_get::<String, _>("answers").unwrap())
-        .unwrap();
-    let answers: serde_json::Value = serde_json::from_str(&opened).unwrap();
+    let answers = only_stored_answers(&app).await;
     assert_eq!(answers["clinical"]["mood"]["phq9_difficulty"], "very_difficult");
     assert_eq!(answers["clinical"]["mood"]["gad7_difficulty"], "somewhat_difficult");
     let scores: String = sqlx::query("SELECT scores FROM screening_results")
@@ -801,12 +796,7 @@ async fn a_date_of_birth_typed_in_three_fields_is_stored_as_iso_and_shown_writte
     assert!(page(&app, &cookie, Step::Review, "es").await.contains("2 de abril de 1980"));
     let reply = app.send(form_post("/intake/review", &cookie, "nav=next")).await;
     assert_eq!(reply.header("location"), "/intake/result");
-    let row = sqlx::query("SELECT id, answers FROM intakes").fetch_one(&app.db.pool).await.unwrap();
-    let opened = app
-        .db
-        .open_value("intakes", row.try_get("id").unwrap(), "answers", &row.try_get::<String, _>("answers").unwrap())
-        .unwrap();
-    let answers: serde_json::Value = serde_json::from_str(&opened).unwrap();
+    let answers = only_stored_answers(&app).await;
     assert_eq!(answers["patient"]["date_of_birth"], "1980-04-02");
 }
 
@@ -946,4 +936,14 @@ async fn every_step_has_a_back_link_to_the_previous_step_and_one_button() {
             assert_eq!(main_buttons, 1, "{step} {lang}");
         }
     }
+}
+
+/// The answers of the one stored intake, opened.
+async fn only_stored_answers(app: &TestApp) -> serde_json::Value {
+    let row = sqlx::query("SELECT id, answers FROM intakes").fetch_one(&app.db.pool).await.unwrap();
+    let opened = app
+        .db
+        .open_value("intakes", row.try_get("id").unwrap(), "answers", &row.try_get::<String, _>("answers").unwrap())
+        .unwrap();
+    serde_json::from_str(&opened).unwrap()
 }

@@ -91,6 +91,15 @@ fn time(text: &str) -> Result<Timestamp, sqlx::Error> {
     text.parse().map_err(|_| decode("time"))
 }
 
+/// A change guarded by `closed_at IS NULL` either changed its one row or found it closed.
+fn changed_while_open(rows: u64) -> Result<(), FollowUpError> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(FollowUpError::Closed)
+    }
+}
+
 /// How many follow-ups are open: the staff navigation shows it on every page.
 pub async fn open_count(db: &Db) -> Result<u32, sqlx::Error> {
     let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM follow_ups WHERE closed_at IS NULL")
@@ -203,11 +212,7 @@ pub async fn acknowledge(db: &Db, id: i64, user: i64, now: Timestamp) -> Result<
     .bind(id)
     .execute(&db.pool)
     .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(FollowUpError::Closed)
-    }
+    changed_while_open(done.rows_affected())
 }
 
 /// Records one call or message tried. A closed follow-up takes no more attempts.
@@ -274,11 +279,7 @@ pub async fn close(
     .bind(id)
     .execute(&db.pool)
     .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(FollowUpError::Closed)
-    }
+    changed_while_open(done.rows_affected())
 }
 
 /// The follow-up of a submission: its id and whether it is still open.
