@@ -330,8 +330,13 @@ fn StepPage(
             let Some(form_el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
                 return;
             };
-            if let Some(name) =
-                ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.get_attribute("name"))
+            // A date's Month and Day are steps on the way to its Year: its live error
+            // waits for the Year, so it does not flash (and move the page) in between.
+            if let Some(name) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.get_attribute("name"))
+                .filter(|n| !n.ends_with(".month") && !n.ends_with(".day"))
             {
                 touched.update(|t| {
                     if !t.contains(&name) {

@@ -99,7 +99,7 @@ pub fn UsersPage() -> impl IntoView {
                                     {p.new_invite.map(|(email, link)| view! {
                                         <p class="notice">"Invitation link for " {email} ": " <code data-testid="invite-link">{link}</code></p>
                                     })}
-                                    <div class="table-scroll">
+                                    <div class="table-scroll" tabindex="0" role="region" aria-label="Staff accounts">
                                     <table>
                                         <caption class="visually-hidden">"Staff accounts"</caption>
                                         <thead><tr><th scope="col">"Name"</th><th scope="col">"E-mail"</th><th scope="col">"Role"</th><th scope="col">"State"</th><th scope="col">"Actions"</th></tr></thead>
@@ -165,7 +165,7 @@ pub fn AuditPage() -> impl IntoView {
                                 <p class=chain_class data-testid="chain">{p.chain.clone()}</p>
                                 {audit_filters(&p.filter, &p.actions)}
                                 <p>{format!("{} entries", p.total)}</p>
-                                <div class="table-scroll">
+                                <div class="table-scroll" tabindex="0" role="region" aria-label="Audit log entries">
                                 <table class="audit">
                                     <caption class="visually-hidden">"Audit entries, newest first"</caption>
                                     <thead><tr><th scope="col">"#"</th><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Record"</th><th scope="col">"Detail"</th><th scope="col">"From"</th><th scope="col">"Request"</th></tr></thead>

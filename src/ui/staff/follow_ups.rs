@@ -89,7 +89,7 @@ fn page(p: FollowUpsPage) -> AnyView {
                     view! { <p data-testid="no-follow-ups">"No follow-ups are open."</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-scroll">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label="Open follow-ups">
                             <table class="queue" data-testid="follow-ups">
                                 <caption class="visually-hidden">"Open follow-ups, most urgent and most overdue first"</caption>
                                 <thead><tr>

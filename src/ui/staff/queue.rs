@@ -159,7 +159,7 @@ pub fn QueuePage() -> impl IntoView {
                                 <p class="summary" data-testid="queue-total">{if total == 1 { "1 submission".to_owned() } else { format!("{total} submissions") }}
                                     {exports.then(|| view! { <span>" · " <a href="/staff/export.csv" download>"Download CSV"</a></span> })}
                                 </p>
-                                <div class="table-scroll">
+                                <div class="table-scroll" tabindex="0" role="region" aria-label="Submissions">
                                 <table class="queue">
                                     <caption class="visually-hidden">"Submissions, most urgent first"</caption>
                                     <thead><tr>
