@@ -947,3 +947,27 @@ async fn only_stored_answers(app: &TestApp) -> serde_json::Value {
         .unwrap();
     serde_json::from_str(&opened).unwrap()
 }
+
+#[tokio::test]
+async fn every_unanswered_question_says_what_to_do_in_both_languages() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    let mut posts: Vec<(Step, &str)> =
+        Step::ALL.iter().copied().filter(|s| *s != Step::Review).map(|s| (s, "nav=next")).collect();
+    // Questions that only apply after another answer: the member ID, the policy holder.
+    posts.push((Step::Insurance, "insurance.plan=bcbs_tx&insurance.subscriber=spouse&nav=next"));
+    posts.push((Step::About, "patient.preferred_contact=email&nav=next"));
+    for (step, body) in posts {
+        let reply = app.send(form_post(&format!("/intake/{}", step.as_str()), &cookie, body)).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{step}");
+        for lang in ["en", "es"] {
+            let html = page(&app, &cookie, step, lang).await;
+            if step != Step::Symptoms && step != Step::History {
+                assert!(html.contains("error-summary"), "{step} {lang}: the post left questions unanswered");
+            }
+            for generic in ["This is required", "Este dato es obligatorio"] {
+                assert!(!html.contains(generic), "{step} {lang}: a specific message, not {generic:?}");
+            }
+        }
+    }
+}

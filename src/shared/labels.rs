@@ -120,8 +120,59 @@ fn wizard_words(field: &str, problem: &Problem) -> Option<L> {
                 "Revise el año de la fecha de nacimiento del titular: es de hace más de 120 años",
             ),
         )),
+        _ if *problem == Problem::Required => required_words(field),
         _ => None,
     }
+}
+
+/// What to do when a question was left unanswered, GOV.UK style ("Select yes if …",
+/// "Enter your …"): one message per question, so the error summary never says "This is
+/// required" eight times.
+fn required_words(field: &str) -> Option<L> {
+    let (group, name) = field.rsplit_once('.').unwrap_or(("", field));
+    Some(match (group, name) {
+        ("clinical.red_flags", flag) => match flag {
+            "bladder_or_bowel_change" => ("Select yes if you have new problems controlling your bladder or bowels", "Seleccione sí si tiene problemas nuevos para controlar la orina o las evacuaciones"),
+            "saddle_numbness" => ("Select yes if you have new numbness around your genitals, buttocks or inner thighs, or a new loss of sexual function", "Seleccione sí si tiene adormecimiento nuevo en los genitales, los glúteos o la parte interna de los muslos, o una pérdida nueva de la función sexual"),
+            "both_legs_symptoms" => ("Select yes if you have new or worse symptoms in both legs", "Seleccione sí si tiene síntomas nuevos o peores en ambas piernas"),
+            "worsening_leg_weakness" => ("Select yes if weakness in a leg is new or getting worse", "Seleccione sí si la debilidad en una pierna es nueva o está empeorando"),
+            "fever_or_chills" => ("Select yes if you have a fever or chills with your back pain", "Seleccione sí si tiene fiebre o escalofríos junto con el dolor de espalda"),
+            "cancer_history" => ("Select yes if you have ever had cancer", "Seleccione sí si alguna vez ha tenido cáncer"),
+            "unexplained_weight_loss" => ("Select yes if you have lost weight without trying", "Seleccione sí si ha bajado de peso sin proponérselo"),
+            "recent_trauma" => ("Select yes if you had a fall, accident or injury to your back recently", "Seleccione sí si tuvo una caída, un accidente o una lesión en la espalda recientemente"),
+            _ => return None,
+        },
+        ("clinical.pain", which) => match which {
+            "current" => ("Select a number from 0 to 10 for your pain right now", "Seleccione un número del 0 al 10 para su dolor en este momento"),
+            "average_week" => ("Select a number from 0 to 10 for your average pain in the past week", "Seleccione un número del 0 al 10 para su dolor promedio de la última semana"),
+            "worst_week" => ("Select a number from 0 to 10 for your worst pain in the past week", "Seleccione un número del 0 al 10 para su peor dolor de la última semana"),
+            "enjoyment_interference" => ("Select a number from 0 to 10 for how pain has interfered with your enjoyment of life", "Seleccione un número del 0 al 10 para cuánto ha interferido el dolor con su disfrute de la vida"),
+            "activity_interference" => ("Select a number from 0 to 10 for how pain has interfered with your general activity", "Seleccione un número del 0 al 10 para cuánto ha interferido el dolor con su actividad general"),
+            _ => return None,
+        },
+        ("clinical.medical", _) => ("Select yes or no for this health question", "Seleccione sí o no en esta pregunta de salud"),
+        ("clinical.mood.phq9" | "clinical.mood.gad7", _) => ("Select how often this has bothered you", "Seleccione con qué frecuencia le ha molestado esto"),
+        ("clinical", "pain_duration") => ("Select how long you have had this pain", "Seleccione desde hace cuánto tiempo tiene este dolor"),
+        ("clinical", "upcoming_surgery") => ("Select yes if you have back surgery planned", "Seleccione sí si tiene una cirugía de espalda programada"),
+        ("clinical.treatments", _) | ("clinical", "treatments") => ("Select how each treatment worked for you", "Seleccione cómo le funcionó cada tratamiento"),
+        ("patient", "first_name") => ("Enter your first name", "Escriba su nombre"),
+        ("patient", "last_name") => ("Enter your last name", "Escriba su apellido"),
+        ("patient", "sex_at_birth") => ("Select your sex assigned at birth, or prefer not to say", "Seleccione su sexo asignado al nacer, o prefiero no decirlo"),
+        ("patient", "phone") => ("Enter your phone number", "Escriba su número de teléfono"),
+        ("patient", "email") => ("Enter your email address, or choose another way to contact you", "Escriba su correo electrónico, o elija otra forma de comunicarnos con usted"),
+        ("patient", "zip") => ("Enter your ZIP code", "Escriba su código postal"),
+        ("patient", "preferred_contact") => ("Select how you would like us to contact you", "Seleccione cómo prefiere que nos comuniquemos con usted"),
+        ("insurance", "plan") => ("Select your insurance plan, or self-pay", "Seleccione su plan de seguro, o pago por cuenta propia"),
+        ("insurance", "member_id") => ("Enter the member ID from your insurance card", "Escriba el número de miembro de su tarjeta del seguro"),
+        ("insurance", "other_payer_name") => ("Enter the name of your insurance plan", "Escriba el nombre de su plan de seguro"),
+        ("insurance", "subscriber") => ("Select whose name the insurance is in", "Seleccione a nombre de quién está el seguro"),
+        ("insurance", "subscriber_name") => ("Enter the policy holder's full name", "Escriba el nombre completo del titular de la póliza"),
+        ("consent", "privacy_notice") => ("Select the box to say you have read the notice of privacy practices", "Marque la casilla para indicar que leyó el aviso de prácticas de privacidad"),
+        ("consent", "contact") => ("Select the box to let the clinic contact you about your answers", "Marque la casilla para que la clínica pueda comunicarse con usted sobre sus respuestas"),
+        ("consent", "attestation") => ("Select the box to say your answers are true", "Marque la casilla para indicar que sus respuestas son verdaderas"),
+        ("consent", "signature") => ("Type your full name as your signature", "Escriba su nombre completo como firma"),
+        _ => return None,
+    })
 }
 
 /// The red-flag questions. Each asks about symptoms that are new or getting worse and
