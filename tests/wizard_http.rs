@@ -971,3 +971,28 @@ async fn every_unanswered_question_says_what_to_do_in_both_languages() {
         }
     }
 }
+
+#[tokio::test]
+async fn each_change_link_on_check_answers_goes_to_its_own_question() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    answer_all_but_review(&app, &cookie).await;
+    let review = page(&app, &cookie, Step::Review, "en").await;
+    let links: Vec<&str> = review
+        .split("href=\"/intake/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|l| l.contains('#'))
+        .collect();
+    assert!(links.len() >= 40, "a Change link per answer: {}", links.len());
+    let mut checked = std::collections::HashSet::new();
+    for link in links {
+        let (step, id) = link.split_once('#').unwrap();
+        let step = Step::parse(step).unwrap_or_else(|| panic!("{link}"));
+        assert!(checked.insert(link.to_owned()), "each answer has its own link: {link}");
+        let html = page(&app, &cookie, step, "en").await;
+        assert!(html.contains(&format!("id=\"{id}\"")), "{link}: the question is on its page");
+    }
+    // The hidden text names the question, for screen readers.
+    assert!(review.contains("Change<span class=\"visually-hidden\">: Date of birth</span>"), "{review}");
+}

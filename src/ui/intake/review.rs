@@ -49,48 +49,71 @@ fn list(a: &Value, path: &str, label: fn(&str) -> L, l: Locale) -> String {
 
 /// The rows (question, answer) of one step.
 pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
+    entries(step, a, l).into_iter().map(|(_, q, answer)| (q, answer)).collect()
+}
+
+/// The rows of one step with the field each question is (where its "Change" link goes):
+/// (field, question, answer).
+pub fn entries(step: Step, a: &Value, l: Locale) -> Vec<(String, String, String)> {
+    let at = |field: &str, row: (String, String)| (field.to_owned(), row.0, row.1);
     let none = || tr(l, "Not answered", "Sin responder").to_owned();
     let b = |path: String| form::value_at(a, &path).and_then(Value::as_bool);
     match step {
         Step::RedFlags => form::RED_FLAGS
             .iter()
-            .map(|n| (pick(l, labels::red_flag(n)).to_owned(), yes_no(l, b(format!("clinical.red_flags.{n}")))))
+            .map(|n| {
+                let field = format!("clinical.red_flags.{n}");
+                (field.clone(), pick(l, labels::red_flag(n)).to_owned(), yes_no(l, b(field)))
+            })
             .collect(),
         Step::Symptoms => {
-            let mut r: Vec<(String, String)> = form::SYMPTOMS
+            let mut r: Vec<(String, String, String)> = form::SYMPTOMS
                 .iter()
-                .map(|n| (pick(l, labels::symptom(n)).to_owned(), yes_no(l, b(format!("clinical.symptoms.{n}")))))
+                .map(|n| {
+                    let field = format!("clinical.symptoms.{n}");
+                    (field.clone(), pick(l, labels::symptom(n)).to_owned(), yes_no(l, b(field)))
+                })
                 .collect();
             if let Some(other) = text(a, "clinical.symptoms.other") {
-                r.push((tr(l, "Anything else", "Algo más").to_owned(), other));
+                r.push(at("clinical.symptoms.other", (tr(l, "Anything else", "Algo más").to_owned(), other)));
             }
             r
         }
-        Step::Duration => vec![(
-            tr(l, "How long", "Cuánto tiempo").to_owned(),
-            text(a, "clinical.pain_duration").map(|d| pick(l, labels::duration(&d)).to_owned()).unwrap_or_else(none),
+        Step::Duration => vec![at(
+            "clinical.pain_duration",
+            (
+                tr(l, "How long", "Cuánto tiempo").to_owned(),
+                text(a, "clinical.pain_duration")
+                    .map(|d| pick(l, labels::duration(&d)).to_owned())
+                    .unwrap_or_else(none),
+            ),
         )],
         Step::Pain => form::PAIN
             .iter()
             .map(|n| {
-                (
-                    pick(l, labels::pain_question(n)).to_owned(),
-                    text(a, &format!("clinical.pain.{n}")).unwrap_or_else(none),
-                )
+                let field = format!("clinical.pain.{n}");
+                (field.clone(), pick(l, labels::pain_question(n)).to_owned(), text(a, &field).unwrap_or_else(none))
             })
             .collect(),
         Step::History => vec![
-            (tr(l, "Conditions", "Afecciones").to_owned(), list(a, "clinical.conditions", labels::condition, l)),
-            (tr(l, "Tests", "Pruebas").to_owned(), list(a, "clinical.diagnostics", labels::diagnostic, l)),
+            at(
+                "clinical.conditions",
+                (tr(l, "Conditions", "Afecciones").to_owned(), list(a, "clinical.conditions", labels::condition, l)),
+            ),
+            at(
+                "clinical.diagnostics",
+                (tr(l, "Tests", "Pruebas").to_owned(), list(a, "clinical.diagnostics", labels::diagnostic, l)),
+            ),
         ],
         Step::Treatments => {
-            let mut r: Vec<(String, String)> = form::value_at(a, "clinical.treatments")
+            let mut r: Vec<(String, String, String)> = form::value_at(a, "clinical.treatments")
                 .and_then(Value::as_array)
                 .map(|v| {
                     v.iter()
                         .filter_map(|t| Some((t["kind"].as_str()?, t["result"].as_str()?)))
                         .map(|(k, res)| {
                             (
+                                format!("clinical.treatments.{k}"),
                                 pick(l, labels::treatment(k)).to_owned(),
                                 pick(l, labels::treatment_result(res)).to_owned(),
                             )
@@ -99,35 +122,47 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
                 })
                 .unwrap_or_default();
             if r.is_empty() {
-                r.push((tr(l, "Treatments", "Tratamientos").to_owned(), tr(l, "None tried", "Ninguno").to_owned()));
+                r.push(at(
+                    "clinical.treatments",
+                    (tr(l, "Treatments", "Tratamientos").to_owned(), tr(l, "None tried", "Ninguno").to_owned()),
+                ));
             }
-            r.push((
-                tr(l, "Surgery planned", "Cirugía planeada").to_owned(),
-                yes_no(l, b("clinical.upcoming_surgery".into())),
+            r.push(at(
+                "clinical.upcoming_surgery",
+                (
+                    tr(l, "Surgery planned", "Cirugía planeada").to_owned(),
+                    yes_no(l, b("clinical.upcoming_surgery".into())),
+                ),
             ));
             r
         }
         Step::Medical => {
-            let mut r: Vec<(String, String)> = form::MEDICAL
+            let mut r: Vec<(String, String, String)> = form::MEDICAL
                 .iter()
-                .map(|n| (pick(l, labels::medical(n)).to_owned(), yes_no(l, b(format!("clinical.medical.{n}")))))
+                .map(|n| {
+                    let field = format!("clinical.medical.{n}");
+                    (field.clone(), pick(l, labels::medical(n)).to_owned(), yes_no(l, b(field)))
+                })
                 .collect();
             for (path, label) in [
                 ("clinical.medical.medications", ("Medicines", "Medicamentos")),
                 ("clinical.medical.allergies", ("Allergies", "Alergias")),
             ] {
-                r.push((
-                    pick(l, label).to_owned(),
-                    text(a, path).unwrap_or_else(|| tr(l, "None", "Ninguna").to_owned()),
+                r.push(at(
+                    path,
+                    (pick(l, label).to_owned(), text(a, path).unwrap_or_else(|| tr(l, "None", "Ninguna").to_owned())),
                 ));
             }
             r
         }
         Step::Mood => {
             if form::value_at(a, "clinical.mood").is_some_and(Value::is_null) {
-                vec![(
-                    tr(l, "Mood questions", "Preguntas sobre el estado de ánimo").to_owned(),
-                    tr(l, "Skipped", "Omitidas").to_owned(),
+                vec![at(
+                    "clinical.mood",
+                    (
+                        tr(l, "Mood questions", "Preguntas sobre el estado de ánimo").to_owned(),
+                        tr(l, "Skipped", "Omitidas").to_owned(),
+                    ),
                 )]
             } else {
                 let freq = |path: String| {
@@ -140,13 +175,16 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
                 // Each instrument's optional difficulty question follows its items, as asked.
                 let difficulty = |path: &str| {
                     let answer = text(a, path).map(|d| pick(l, labels::difficulty(&d)).to_owned()).unwrap_or_else(none);
-                    (pick(l, labels::DIFFICULTY_QUESTION).to_owned(), answer)
+                    (path.to_owned(), pick(l, labels::DIFFICULTY_QUESTION).to_owned(), answer)
                 };
-                let instrument = |name: &str, questions: &[L]| -> Vec<(String, String)> {
+                let instrument = |name: &str, questions: &[L]| -> Vec<(String, String, String)> {
                     questions
                         .iter()
                         .enumerate()
-                        .map(|(i, q)| (pick(l, *q).to_owned(), freq(format!("clinical.mood.{name}.{i}"))))
+                        .map(|(i, q)| {
+                            let field = format!("clinical.mood.{name}.{i}");
+                            (field.clone(), pick(l, *q).to_owned(), freq(field))
+                        })
                         .chain(std::iter::once(difficulty(&format!("clinical.mood.{name}_difficulty"))))
                         .collect()
                 };
@@ -158,39 +196,65 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
         Step::About => {
             let t = |p: &str| text(a, p).unwrap_or_else(none);
             vec![
-                (tr(l, "Name", "Nombre").to_owned(), format!("{} {}", t("patient.first_name"), t("patient.last_name"))),
-                (
-                    tr(l, "Date of birth", "Fecha de nacimiento").to_owned(),
-                    date(a, "patient.date_of_birth", l).unwrap_or_else(none),
+                at(
+                    "patient.first_name",
+                    (
+                        tr(l, "Name", "Nombre").to_owned(),
+                        format!("{} {}", t("patient.first_name"), t("patient.last_name")),
+                    ),
                 ),
-                (
-                    tr(l, "Sex assigned at birth", "Sexo asignado al nacer").to_owned(),
-                    text(a, "patient.sex_at_birth").map(|s| pick(l, labels::sex(&s)).to_owned()).unwrap_or_else(none),
+                at(
+                    "patient.date_of_birth",
+                    (
+                        tr(l, "Date of birth", "Fecha de nacimiento").to_owned(),
+                        date(a, "patient.date_of_birth", l).unwrap_or_else(none),
+                    ),
+                ),
+                at(
+                    "patient.sex_at_birth",
+                    (
+                        tr(l, "Sex assigned at birth", "Sexo asignado al nacer").to_owned(),
+                        text(a, "patient.sex_at_birth")
+                            .map(|s| pick(l, labels::sex(&s)).to_owned())
+                            .unwrap_or_else(none),
+                    ),
                 ),
                 // As a phone number reads, `(214) 555-0182`, not the ten digits stored.
-                (
-                    tr(l, "Phone", "Teléfono").to_owned(),
-                    crate::domain::values::Phone::parse(&t("patient.phone"))
-                        .map(|p| p.display())
-                        .unwrap_or_else(|_| t("patient.phone")),
+                at(
+                    "patient.phone",
+                    (
+                        tr(l, "Phone", "Teléfono").to_owned(),
+                        crate::domain::values::Phone::parse(&t("patient.phone"))
+                            .map(|p| p.display())
+                            .unwrap_or_else(|_| t("patient.phone")),
+                    ),
                 ),
-                (
-                    tr(l, "Email", "Correo electrónico").to_owned(),
-                    text(a, "patient.email").unwrap_or_else(|| "—".into()),
+                at(
+                    "patient.email",
+                    (
+                        tr(l, "Email", "Correo electrónico").to_owned(),
+                        text(a, "patient.email").unwrap_or_else(|| "—".into()),
+                    ),
                 ),
-                (tr(l, "ZIP code", "Código postal").to_owned(), t("patient.zip")),
-                (
-                    tr(l, "Contact by", "Contacto por").to_owned(),
-                    text(a, "patient.preferred_contact")
-                        .map(|s| pick(l, labels::contact(&s)).to_owned())
-                        .unwrap_or_else(none),
+                at("patient.zip", (tr(l, "ZIP code", "Código postal").to_owned(), t("patient.zip"))),
+                at(
+                    "patient.preferred_contact",
+                    (
+                        tr(l, "Contact by", "Contacto por").to_owned(),
+                        text(a, "patient.preferred_contact")
+                            .map(|s| pick(l, labels::contact(&s)).to_owned())
+                            .unwrap_or_else(none),
+                    ),
                 ),
             ]
         }
         Step::Insurance => {
-            let mut r = vec![(
-                tr(l, "Plan", "Plan").to_owned(),
-                text(a, "insurance.plan").map(|s| pick(l, labels::plan(&s)).to_owned()).unwrap_or_else(none),
+            let mut r = vec![at(
+                "insurance.plan",
+                (
+                    tr(l, "Plan", "Plan").to_owned(),
+                    text(a, "insurance.plan").map(|s| pick(l, labels::plan(&s)).to_owned()).unwrap_or_else(none),
+                ),
             )];
             for (path, label) in [
                 ("insurance.other_payer_name", ("Insurance company", "Compañía de seguro")),
@@ -204,13 +268,16 @@ pub fn rows(step: Step, a: &Value, l: Locale) -> Vec<(String, String)> {
             ] {
                 let shown = if path.ends_with("date_of_birth") { date(a, path, l) } else { text(a, path) };
                 if let Some(v) = shown {
-                    r.push((pick(l, label).to_owned(), v));
+                    r.push(at(path, (pick(l, label).to_owned(), v)));
                 }
             }
             r
         }
         Step::Consent => {
-            vec![(tr(l, "Signature", "Firma").to_owned(), text(a, "consent.signature").unwrap_or_else(none))]
+            vec![at(
+                "consent.signature",
+                (tr(l, "Signature", "Firma").to_owned(), text(a, "consent.signature").unwrap_or_else(none)),
+            )]
         }
         Step::Review => Vec::new(),
     }
@@ -225,12 +292,21 @@ pub fn Review(answers: Value, l: Locale) -> impl IntoView {
             view! {
                 <section class="review-group">
                     <h2>{title}</h2>
-                    <dl>
-                        {rows(*step, &answers, l).into_iter().map(|(q, a)| view! { <dt>{q}</dt><dd>{a}</dd> }).collect_view()}
+                    // GOV.UK check answers: each answer's own Change link goes to its question.
+                    <dl class="summary-list">
+                        {entries(*step, &answers, l).into_iter().map(|(field, q, a)| {
+                            let href = format!("/intake/{}#{}", step.as_str(), super::fields::field_anchor(&field));
+                            view! {
+                                <div class="summary-row">
+                                    <dt>{q.clone()}</dt>
+                                    <dd>{a}</dd>
+                                    <dd class="summary-action"><a href=href>
+                                        {tr(l, "Change", "Cambiar")}<span class="visually-hidden">{format!(": {q}")}</span>
+                                    </a></dd>
+                                </div>
+                            }
+                        }).collect_view()}
                     </dl>
-                    <p><a href=format!("/intake/{}", step.as_str())>
-                        {tr(l, "Change", "Cambiar")}<span class="visually-hidden">{format!(": {title}")}</span>
-                    </a></p>
                 </section>
             }
         }).collect_view()}
