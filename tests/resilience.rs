@@ -510,7 +510,9 @@ fn wizard_answers(step: Step) -> Vec<(String, String)> {
         Step::About => pairs(&[
             ("patient.first_name", "Ottoline"),
             ("patient.last_name", "Fairweather-Brisk"),
-            ("patient.date_of_birth", "1969-11-05"),
+            ("patient.date_of_birth.month", "11"),
+            ("patient.date_of_birth.day", "5"),
+            ("patient.date_of_birth.year", "1969"),
             ("patient.sex_at_birth", "female"),
             ("patient.phone", "737-555-0143"),
             ("patient.zip", "78745"),
