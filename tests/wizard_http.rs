@@ -648,7 +648,9 @@ async fn a_difficulty_answer_is_saved_in_the_draft_shown_on_review_and_stored() 
     // The check-answers page, in English and in Spanish.
     let review = app.send(Request::get("/intake/review").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
     let html = review.text();
-    assert_eq!(html.matches(labels::DIFFICULTY_QUESTION.0).count(), 2, "once after each instrument: {html}");
+    // Once as a question after each instrument (each also names it in its Change link).
+    let as_question = format!("<dt>{}</dt>", labels::DIFFICULTY_QUESTION.0);
+    assert_eq!(html.matches(as_question.as_str()).count(), 2, "once after each instrument: {html}");
     assert!(html.contains("Very difficult") && html.contains("Somewhat difficult"), "{html}");
     let cookies = format!("{cookie}; lang=es");
     let review = app.send(Request::get("/intake/review").header("cookie", &cookies).body(Body::empty()).unwrap()).await;
