@@ -13,7 +13,7 @@ log="$workdir/server.log"
 DATABASE_URL="sqlite://$workdir/intake.db" LEPTOS_SITE_ROOT=target/site CLINIC_NAME="Test Pain Clinic" MEDICAL_REVIEWER="Dr. Test Reviewer" \
   API_RATE_LIMIT_PER_MINUTE=1000 SIGN_IN_RATE_LIMIT_PER_MINUTE=1000 CLINIC_NPI=1234567893 \
   CLINIC_PHONE=214-555-0100 CLINIC_ADDRESS="100 Main St, Dallas, TX 75201" CLINIC_HOURS_TEXT="Monday to Friday, 8 a.m. to 5 p.m." \
-  PRIVACY_NOTICE_URL=https://clinic.example/privacy \
+  PRIVACY_NOTICE_URL=https://clinic.example/privacy CLINIC_LOGO=/favicon.svg \
   ./target/debug/pain-intake serve --dev --listen "127.0.0.1:$port" >"$log" 2>&1 &
 server=$!
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$workdir"; }

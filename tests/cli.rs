@@ -633,6 +633,9 @@ fn clinic_details_that_are_not_usable_stop_start_up() {
         ("PRIVACY_NOTICE_URL", "javascript:alert(1)", "https://"),
         ("PRIVACY_NOTICE_URL", "//evil.example/privacy", "https://"),
         ("PRIVACY_NOTICE_URL", "http://clinic.example/privacy", "https://"),
+        ("CLINIC_LOGO", "https://cdn.example/logo.png", "site folder"),
+        ("CLINIC_LOGO", "/../etc/passwd.png", "site folder"),
+        ("CLINIC_LOGO", "/logo.exe", "site folder"),
     ] {
         let out = run(bin().env(name, value).env("LISTEN_ADDR", "127.0.0.1:0"));
         assert_eq!(out.status.code(), Some(2), "{name}={value:?}");

@@ -565,6 +565,8 @@ async fn the_clinic_details_are_on_every_patient_page_and_the_result_and_consent
             html.contains(r#"<a href="tel:911">911</a>"#) && html.contains(r#"<a href="tel:988">988</a>"#),
             "{path}: tap to call"
         );
+        let logo = r#"<img src="/favicon.svg" alt="" data-testid="clinic-logo" class="brand-logo">"#;
+        assert!(html.contains(logo), "{path}: the logo");
     }
     let staff = app.get("/staff/sign-in").await.text();
     assert!(!staff.contains("clinic-phone") && !staff.contains("tel:988"), "staff pages are not for patients");
@@ -590,6 +592,7 @@ async fn the_clinic_details_are_on_every_patient_page_and_the_result_and_consent
     });
     let html = bare.get("/").await.text();
     assert!(!html.contains("clinic-phone") && !html.contains("privacy-notice") && html.contains("Bare Clinic"));
+    assert!(!html.contains("clinic-logo"), "no logo unless set");
 }
 
 #[tokio::test]

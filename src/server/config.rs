@@ -294,6 +294,11 @@ pub struct ServeArgs {
     #[arg(long, env = "PRIVACY_NOTICE_URL", value_parser = parse_privacy_url)]
     pub privacy_notice_url: Option<String>,
 
+    /// The clinic's logo: a picture in the site folder, by its path (`/logo.svg`; SVG,
+    /// PNG, JPEG or WebP), shown beside the name in every page's header.
+    #[arg(long, env = "CLINIC_LOGO", value_parser = parse_logo_path)]
+    pub clinic_logo: Option<String>,
+
     /// The clinic's main colour (`#RRGGBB`) for links and buttons. It must keep text
     /// readable: at least 4.5:1 contrast against white (WCAG AA).
     #[arg(long, env = "BRAND_COLOR", default_value = "#0b5c7a", value_parser = parse_brand_color)]
@@ -396,6 +401,18 @@ fn parse_privacy_url(s: &str) -> Result<String, String> {
         Ok(t.to_owned())
     } else {
         Err("must be an https:// address or a path on this site such as /privacy".into())
+    }
+}
+
+/// A picture on this site: the pages' CSP loads images from this site only.
+fn parse_logo_path(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    let local = t.starts_with('/') && !t.starts_with("//") && !t.contains(['\\', '?', '#']) && !t.contains("..");
+    let picture = [".svg", ".png", ".jpg", ".jpeg", ".webp"].iter().any(|e| t.to_ascii_lowercase().ends_with(e));
+    if local && picture && !t.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        Ok(t.to_owned())
+    } else {
+        Err("must be the path of a picture in the site folder, such as /logo.svg (SVG, PNG, JPEG or WebP)".into())
     }
 }
 

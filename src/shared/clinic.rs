@@ -19,6 +19,9 @@ pub struct ClinicInfo {
     pub hours: Option<String>,
     /// `PRIVACY_NOTICE_URL`: the notice of privacy practices the consent step links to.
     pub privacy_url: Option<String>,
+    /// `CLINIC_LOGO`: a picture on this site (the pages' CSP allows only this site's
+    /// images), shown beside the name in the header.
+    pub logo: Option<String>,
 }
 
 impl ClinicInfo {

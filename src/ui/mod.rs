@@ -115,7 +115,8 @@ fn is_staff_path() -> bool {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let clinic = use_context::<ClinicInfo>().map(|c| c.name).unwrap_or_default();
+    let info = use_context::<ClinicInfo>().unwrap_or_default();
+    let (clinic, logo) = (info.name, info.logo);
     let l = use_locale();
 
     view! {
@@ -127,7 +128,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">{tr(l, "Skip to main content", "Saltar al contenido principal")}</a>
             <header class="site-header">
-                <a class="brand" href="/">{clinic.clone()}</a>
+                // The name follows the logo, so the picture is decoration (empty alt).
+                <a class="brand" href="/">{logo.map(|src| view! { <img src=src alt="" class="brand-logo" data-testid="clinic-logo" /> })}{clinic.clone()}</a>
                 // Staff pages have their own navigation (ui::staff::StaffFrame).
                 <Show when=move || !is_staff_path()>
                     <nav aria-label=tr(l, "Main", "Principal")>

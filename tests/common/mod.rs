@@ -134,6 +134,7 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
             address: Some("100 Main St, Suite 200, Dallas, TX 75201".into()),
             hours: Some("Monday to Friday, 8 a.m. to 5 p.m.".into()),
             privacy_url: Some("https://clinic.example/privacy".into()),
+            logo: Some("/favicon.svg".into()),
         },
         brand_color: "#0b5c7a".into(),
         public_url: "http://127.0.0.1:3000".into(),

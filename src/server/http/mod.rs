@@ -76,6 +76,7 @@ impl Settings {
                 address: args.clinic_address.clone(),
                 hours: args.clinic_hours_text.clone(),
                 privacy_url: args.privacy_notice_url.clone(),
+                logo: args.clinic_logo.clone(),
             },
             brand_color: args.brand_color.clone(),
             public_url: args.public_url.as_str().trim_end_matches('/').to_owned(),
