@@ -248,3 +248,29 @@ on_both_databases! {
         assert_redirect(&ok, &panel(&reference, "follow-up-closed-now"), "not needed with a note");
     }
 }
+
+on_both_databases! {
+    async fn a_double_clicked_attempt_is_recorded_once(backend) {
+        let app = spawn(backend).await;
+        let (_, clinician, _) = create_team(&app).await;
+        let reference = app.submit_intake(&example(SELF_HARM)).await;
+        let cookie = app.sign_in(&clinician).await;
+        let page = app.get_with(&format!("/staff/submissions/{reference}"), &cookie).await.text();
+        let key = page.split(r#"name="once" value=""#).nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
+        assert!(key.len() >= 16, "the form carries a fresh key: {key}");
+        let form = [("method", "phone"), ("result", "no_answer"), ("once", key.as_str())];
+        let path = action(&reference, "attempts");
+        let (a, b) = tokio::join!(app.post_form(&path, &cookie, &form), app.post_form(&path, &cookie, &form));
+        for reply in [&a, &b] {
+            assert_redirect(reply, &panel(&reference, "attempt-recorded"), "both posts answer as done");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) AS n FROM follow_up_attempts").await, 1, "one attempt");
+        assert_eq!(audit_details(&app.db, "follow_up_attempt").await.len(), 1, "audited once");
+        // The next showing of the page is a new key: a second attempt.
+        let next = app.get_with(&format!("/staff/submissions/{reference}"), &cookie).await.text();
+        assert!(!next.contains(&key), "a fresh key each time the page is shown");
+        let other = [("method", "text"), ("result", "no_answer"), ("once", "another-key")];
+        app.post_form(&action(&reference, "attempts"), &cookie, &other).await;
+        assert_eq!(app.count("SELECT COUNT(*) AS n FROM follow_up_attempts").await, 2);
+    }
+}

@@ -215,41 +215,71 @@ pub async fn acknowledge(db: &Db, id: i64, user: i64, now: Timestamp) -> Result<
     changed_while_open(done.rows_affected())
 }
 
-/// Records one call or message tried. A closed follow-up takes no more attempts.
+/// A call or message to record, as a clinician posted it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAttempt<'a> {
+    pub method: AttemptMethod,
+    pub result: AttemptResult,
+    pub note: &'a str,
+    /// The key the form was shown with: the same key twice (a double click, a retry) is
+    /// one attempt. `None` records it without the check.
+    pub key: Option<&'a str>,
+}
+
+/// Whether a post recorded an attempt or repeated one already recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    New,
+    Repeated,
+}
+
+/// Records one call or message tried. A closed follow-up takes no more attempts; a key
+/// already used is the same attempt, recorded once (enforced by a UNIQUE index).
 pub async fn record_attempt(
     db: &Db,
     id: i64,
     user: i64,
-    method: AttemptMethod,
-    result: AttemptResult,
-    note: &str,
+    attempt: NewAttempt<'_>,
     now: Timestamp,
-) -> Result<(), FollowUpError> {
+) -> Result<Recorded, FollowUpError> {
     let mut tx = db.pool.begin().await?;
-    // The attempt is added only while the follow-up is open, in one statement.
+    // Added only while the follow-up is open and the key unused, in one statement.
     let inserted = sqlx::query(
-        "INSERT INTO follow_up_attempts (follow_up_id, at, user_id, method, result, note) \
-         SELECT id, $1, $2, $3, $4, '' FROM follow_ups WHERE id = $5 AND closed_at IS NULL RETURNING id",
+        "INSERT INTO follow_up_attempts (follow_up_id, at, user_id, method, result, note, request_key) \
+         SELECT id, $1, $2, $3, $4, '', $5 FROM follow_ups WHERE id = $6 AND closed_at IS NULL \
+         ON CONFLICT (request_key) DO NOTHING RETURNING id",
     )
     .bind(text_at(now))
     .bind(user)
-    .bind(method.as_str())
-    .bind(result.as_str())
+    .bind(attempt.method.as_str())
+    .bind(attempt.result.as_str())
+    .bind(attempt.key)
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(inserted) = inserted else { return Err(FollowUpError::Closed) };
-    if !note.is_empty() {
+    let Some(inserted) = inserted else {
+        let repeated = match attempt.key {
+            Some(key) => sqlx::query("SELECT 1 FROM follow_up_attempts WHERE follow_up_id = $1 AND request_key = $2")
+                .bind(id)
+                .bind(key)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some(),
+            None => false,
+        };
+        return if repeated { Ok(Recorded::Repeated) } else { Err(FollowUpError::Closed) };
+    };
+    if !attempt.note.is_empty() {
         // Sealed with the attempt's own id, so only now.
         let attempt_id: i64 = inserted.try_get("id")?;
         sqlx::query("UPDATE follow_up_attempts SET note = $1 WHERE id = $2")
-            .bind(db.seal_value("follow_up_attempts", attempt_id, "note", note))
+            .bind(db.seal_value("follow_up_attempts", attempt_id, "note", attempt.note))
             .bind(attempt_id)
             .execute(&mut *tx)
             .await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(Recorded::New)
 }
 
 /// Closes the follow-up with an outcome, if the rules allow it (`domain::followup::

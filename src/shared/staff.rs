@@ -508,6 +508,8 @@ pub struct FollowUpWork {
     /// When each escalation e-mail was queued, and whether it has gone out.
     pub escalations: Vec<(String, bool)>,
     pub closed: Option<ClosedView>,
+    /// A fresh key for the attempt form, so a double click records one attempt.
+    pub attempt_key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

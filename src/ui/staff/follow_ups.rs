@@ -166,11 +166,11 @@ fn work(base: &str, open: bool, w: FollowUpWork) -> impl IntoView {
             <p data-testid="closed" data-outcome=c.outcome.as_str()>"Closed " {c.at} " by " {c.by} ": " <strong>{outcome_label(c.outcome)}</strong></p>
             {(!c.note.is_empty()).then(|| view! { <p class="note-body">{c.note}</p> })}
         })}
-        {open.then(|| forms(base, attempts))}
+        {open.then(|| forms(base, attempts, w.attempt_key.clone()))}
     }
 }
 
-fn forms(base: &str, attempts: u32) -> impl IntoView {
+fn forms(base: &str, attempts: u32, attempt_key: String) -> impl IntoView {
     let unreachable_allowed = attempts >= ATTEMPTS_BEFORE_UNREACHABLE;
     view! {
         <div class="no-print stack">
@@ -179,6 +179,7 @@ fn forms(base: &str, attempts: u32) -> impl IntoView {
             </form>
             <form method="post" action=format!("{base}/follow-up/attempts") class="stack" aria-labelledby="attempt-h">
                 <h3 id="attempt-h">"Record an attempt"</h3>
+                <input type="hidden" name="once" value=attempt_key />
                 <div class="field">
                     <label for="attempt-method">"How"</label>
                     <select id="attempt-method" name="method">

@@ -7,7 +7,7 @@ use super::error::{redirect, StaffError};
 use super::guard::{StaffPost, WorksFollowUps};
 use super::{audit, find_submission};
 use crate::domain::followup::{AttemptMethod, AttemptResult, CloseOutcome, CloseRefused};
-use crate::server::follow_ups::{self, FollowUpError, NOTE_MAX};
+use crate::server::follow_ups::{self, FollowUpError, NewAttempt, Recorded, NOTE_MAX};
 use crate::server::http::browser::see_other;
 use crate::server::http::AppState;
 use crate::server::staff::audit::Action;
@@ -33,6 +33,10 @@ pub struct AttemptForm {
     #[serde(default)]
     #[validate(length(max = "NOTE_CHARS"))]
     note: String,
+    /// The key the page made for this form (see `follow_ups::NewAttempt::key`).
+    #[serde(default)]
+    #[validate(length(max = 64))]
+    once: String,
 }
 
 /// A close, as posted.
@@ -96,11 +100,15 @@ pub async fn attempt(
     let result = AttemptResult::parse(form.result.trim()).ok_or_else(|| redirect(back(&shown, "attempt-bad")))?;
     form.validate().map_err(|_| redirect(back(&shown, "follow-up-note-long")))?;
     let now = jiff::Timestamp::now();
-    follow_ups::record_attempt(&state.db, id, post.staff.id, method, result, form.note.trim(), now)
-        .await
-        .map_err(|e| refused(&shown, e))?;
-    let detail = format!("{} {}", method.as_str(), result.as_str());
-    audit(&state, Some(&post.staff), Action::FollowUpAttempt, &compact, &detail, &post.origin).await?;
+    let attempt =
+        NewAttempt { method, result, note: form.note.trim(), key: Some(form.once.trim()).filter(|k| !k.is_empty()) };
+    let recorded =
+        follow_ups::record_attempt(&state.db, id, post.staff.id, attempt, now).await.map_err(|e| refused(&shown, e))?;
+    // A repeated post (a double click) was audited the first time.
+    if recorded == Recorded::New {
+        let detail = format!("{} {}", method.as_str(), result.as_str());
+        audit(&state, Some(&post.staff), Action::FollowUpAttempt, &compact, &detail, &post.origin).await?;
+    }
     Ok(see_other(&back(&shown, "attempt-recorded"), &[]))
 }
 

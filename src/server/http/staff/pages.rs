@@ -222,8 +222,15 @@ async fn follow_up_view(state: &AppState, role: Role, intake_id: i64) -> Result<
             .collect(),
         escalations: f.escalations.into_iter().map(|(at, sent)| (local_time(&at, tz), sent)).collect(),
         closed: f.closed.map(|c| ClosedView { at: local_time(&c.at, tz), by: c.by, outcome: c.outcome, note: c.note }),
+        attempt_key: attempt_key(),
     });
     Ok(Some(FollowUpView { priority: f.priority, open, work }))
+}
+
+/// 128 random bits: the key of one showing of the attempt form.
+fn attempt_key() -> String {
+    use rand::Rng;
+    rand::rng().random::<u128>().to_string()
 }
 
 /// Minutes from now to a stored deadline (negative once it has passed).
@@ -264,6 +271,8 @@ async fn open_follow_ups(state: &AppState, parts: &Parts) -> Gate<FollowUpsPage>
                 attempts: Vec::new(),
                 escalations: Vec::new(),
                 closed: None,
+                // The list has no attempt form.
+                attempt_key: String::new(),
             }),
         })
         .collect();
