@@ -131,6 +131,15 @@ pub fn minutes_left(deadline: Timestamp, now: Timestamp) -> i64 {
     }
 }
 
+/// A span of whole minutes as staff read it: "45 min", "2 h", "2 h 5 min".
+pub fn span_words(minutes: i64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
 crate::choice_enum! {
     /// How a call or message went.
     pub enum AttemptResult {
@@ -269,6 +278,13 @@ mod tests {
         // After an e-mail at the lapse, the repeat applies again.
         let f = progress(60, Some(70), Some(130));
         assert_eq!(w.next_escalation(&f), at(160));
+    }
+
+    #[test]
+    fn spans_read_in_hours_and_minutes() {
+        assert_eq!(span_words(45), "45 min");
+        assert_eq!(span_words(120), "2 h");
+        assert_eq!(span_words(125), "2 h 5 min");
     }
 
     #[test]

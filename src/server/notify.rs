@@ -277,18 +277,9 @@ pub fn escalation_subject(e: &Escalation) -> String {
         "OVERDUE follow-up {} \u{2014} {}, {} overdue (escalation {})",
         e.reference.display(),
         e.priority.as_str(),
-        overdue(e.overdue_minutes),
+        followup::span_words(e.overdue_minutes),
         e.step
     )
-}
-
-/// "45 min", "2 h 5 min".
-fn overdue(minutes: i64) -> String {
-    match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
-    }
 }
 
 /// Plain text in lines under 76 characters, so most mail programs show it as written.
@@ -330,7 +321,7 @@ fn escalation_body(clinic_name: &str, public_url: &str, e: &Escalation) -> Strin
          Until someone acknowledges or closes it, this e-mail is repeated.\n\
          It holds no patient details on purpose; they are in the app.\n",
         priority = e.priority.as_str(),
-        overdue = overdue(e.overdue_minutes),
+        overdue = followup::span_words(e.overdue_minutes),
         step = e.step,
     )
 }

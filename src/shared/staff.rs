@@ -540,14 +540,9 @@ pub struct FollowUpView {
 
 /// "due in 3 h 5 min" or "overdue by 12 min", for the Follow-ups page and a submission.
 pub fn time_left(minutes_left: i64) -> String {
-    let span = |m: i64| match (m / 60, m % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
-    };
     if minutes_left >= 0 {
-        format!("due in {}", span(minutes_left))
+        format!("due in {}", followup::span_words(minutes_left))
     } else {
-        format!("overdue by {}", span(-minutes_left))
+        format!("overdue by {}", followup::span_words(-minutes_left))
     }
 }
