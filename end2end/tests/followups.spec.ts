@@ -1,5 +1,6 @@
 import { test, expect, hydrated, expectAccessible } from './fixtures';
-import { Account, addUser, dbPath, signInAndEnrol, submitIntake } from './staff';
+import { Account, addUser, dbPath, signIn, signInAndEnrol, submitIntake } from './staff';
+import { answerRedFlags, baseline } from './wizard';
 import { execFileSync } from 'child_process';
 
 // A clinician works an overdue safety follow-up from the list to its close
@@ -80,4 +81,47 @@ test('a clinician sees an overdue follow-up, acknowledges it, records three atte
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await expectAccessible(page);
+});
+
+// A patient stopped at the emergency page leaves a name and phone; the clinic's list
+// gets an emergency follow-up that links to the request (safety-followup.md).
+test('a patient stopped at the emergency page asks for a call and a clinician sees who to call', async ({ browser, page }) => {
+  const patient = await (await browser.newContext()).newPage();
+  await patient.goto('/intake');
+  await hydrated(patient);
+  await patient.getByRole('button', { name: 'Start the pre-screening' }).click();
+  await hydrated(patient);
+  const s = baseline();
+  s.redFlags.bladder_or_bowel_change = 'yes';
+  await answerRedFlags(patient, s);
+  await expect(patient.getByRole('link', { name: 'Call 911' })).toHaveAttribute('href', 'tel:911');
+  const form = patient.getByRole('region', { name: 'Ask the clinic to call you (optional)' });
+  await form.getByRole('button', { name: 'Ask for a call' }).click();
+  await expect(patient).toHaveTitle(/^Error:/);
+  await expect(patient.locator('#error-summary')).toContainText('Enter your first name');
+  await hydrated(patient);
+  await expectAccessible(patient);
+  const last = `Caller${stamp}`;
+  await form.getByLabel('First name').fill('Rosa');
+  await form.getByLabel('Last name').fill(last);
+  await form.getByLabel('Phone number').fill('(214) 555-0199');
+  await form.getByRole('button', { name: 'Ask for a call' }).click();
+  await expect(patient.getByTestId('call-requested')).toContainText('The clinic will try to call you');
+  const reference = (await patient.getByTestId('call-reference').textContent())!.trim();
+  await expectAccessible(patient);
+
+  await signIn(page, clinician);
+  await page.getByTestId('follow-ups-link').click();
+  const row = page.locator(`[data-testid="follow-up-row"][data-reference="${reference}"]`);
+  await expect(row).toContainText('Emergency');
+  await expect(row).toContainText('Call request from the emergency page');
+  await row.getByRole('link', { name: reference }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(`Call request ${reference}`);
+  await expect(page.getByTestId('caller-name')).toHaveText(`Rosa ${last}`);
+  await expect(page.getByTestId('caller-phone')).toHaveAttribute('href', 'tel:2145550199');
+  await expect(page.getByTestId('caller-red-flags')).toContainText('bladder or bowels');
+  await hydrated(page);
+  await expectAccessible(page);
+  await page.getByTestId('follow-up').getByRole('button', { name: 'Acknowledge: I am on it' }).click();
+  await expect(page.getByTestId('flash')).toContainText('Acknowledged');
 });

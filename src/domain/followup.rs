@@ -19,6 +19,25 @@ crate::choice_enum! {
     }
 }
 
+crate::choice_enum! {
+    /// What a follow-up is about: a submission, or a callback request left on the
+    /// emergency page by a patient whose answer stopped the wizard there.
+    pub enum Subject {
+        Submission = "submission",
+        Callback = "callback",
+    }
+}
+
+impl Subject {
+    /// The staff page of the submission or request with this reference.
+    pub fn staff_path(self, reference: &str) -> String {
+        match self {
+            Self::Submission => format!("/staff/submissions/{reference}"),
+            Self::Callback => format!("/staff/callbacks/{reference}"),
+        }
+    }
+}
+
 impl Priority {
     /// The follow-up a submission opens, if any: the most urgent trigger that applies.
     pub fn opened_by(outcome: Outcome, safety_alert: bool) -> Option<Self> {

@@ -10,7 +10,7 @@
 
 use super::db::{now_text, text_at, Db};
 use crate::domain::followup::{
-    check_close, AttemptMethod, AttemptResult, CloseOutcome, CloseRefused, Priority, Progress, Windows,
+    check_close, AttemptMethod, AttemptResult, CloseOutcome, CloseRefused, Priority, Progress, Subject, Windows,
 };
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
@@ -22,11 +22,22 @@ pub const NOTE_MAX: usize = 2000;
 /// How the open ones are ordered: most urgent priority first, then most overdue.
 const URGENCY: &str = "CASE f.priority WHEN 'emergency' THEN 0 WHEN 'safety' THEN 1 ELSE 2 END, f.deadline, f.id";
 
+/// The reference of what a follow-up is about (a submission or a callback request), and
+/// which of the two, as columns of a query that joins `intakes i` and `callbacks c`.
+const SUBJECT: &str = "COALESCE(i.reference, c.reference) AS reference, \
+     CASE WHEN f.callback_id IS NULL THEN 'submission' ELSE 'callback' END AS subject";
+const SUBJECT_JOINS: &str = "LEFT JOIN intakes i ON i.id = f.intake_id LEFT JOIN callbacks c ON c.id = f.callback_id";
+
+fn subject_of(row: &AnyRow) -> Result<Subject, sqlx::Error> {
+    Subject::parse(&row.try_get::<String, _>("subject")?).ok_or_else(|| decode("subject"))
+}
+
 /// An open follow-up as the Follow-ups page lists it.
 #[derive(Debug, Clone)]
 pub struct Open {
-    /// The submission's reference, compact as stored.
+    /// The submission's or callback request's reference, compact as stored.
     pub reference: String,
+    pub subject: Subject,
     pub priority: Priority,
     pub opened_at: String,
     pub deadline: String,
@@ -112,9 +123,9 @@ pub async fn open_count(db: &Db) -> Result<u32, sqlx::Error> {
 /// Every open follow-up, most urgent and most overdue first.
 pub async fn open(db: &Db) -> Result<Vec<Open>, sqlx::Error> {
     let rows = sqlx::query(&format!(
-        "SELECT i.reference, f.priority, f.opened_at, f.deadline, f.acknowledged_at, u.name AS acknowledged_by, \
+        "SELECT {SUBJECT}, f.priority, f.opened_at, f.deadline, f.acknowledged_at, u.name AS acknowledged_by, \
          (SELECT COUNT(*) FROM follow_up_attempts a WHERE a.follow_up_id = f.id) AS attempts \
-         FROM follow_ups f JOIN intakes i ON i.id = f.intake_id LEFT JOIN users u ON u.id = f.acknowledged_by \
+         FROM follow_ups f {SUBJECT_JOINS} LEFT JOIN users u ON u.id = f.acknowledged_by \
          WHERE f.closed_at IS NULL ORDER BY {URGENCY}"
     ))
     .fetch_all(&db.pool)
@@ -123,6 +134,7 @@ pub async fn open(db: &Db) -> Result<Vec<Open>, sqlx::Error> {
         .map(|r| {
             Ok(Open {
                 reference: r.try_get("reference")?,
+                subject: subject_of(r)?,
                 priority: priority_of(r)?,
                 opened_at: r.try_get("opened_at")?,
                 deadline: r.try_get("deadline")?,
@@ -136,13 +148,23 @@ pub async fn open(db: &Db) -> Result<Vec<Open>, sqlx::Error> {
 
 /// The follow-up a submission opened, if any, with its attempts, escalations and close.
 pub async fn of_intake(db: &Db, intake_id: i64) -> Result<Option<FollowUp>, sqlx::Error> {
-    let row = sqlx::query(
+    load(db, "intake_id", intake_id).await
+}
+
+/// The follow-up a callback request opened, with its attempts, escalations and close.
+pub async fn of_callback(db: &Db, callback_id: i64) -> Result<Option<FollowUp>, sqlx::Error> {
+    load(db, "callback_id", callback_id).await
+}
+
+/// `column` is `intake_id` or `callback_id`: never text from a request.
+async fn load(db: &Db, column: &str, subject_id: i64) -> Result<Option<FollowUp>, sqlx::Error> {
+    let row = sqlx::query(&format!(
         "SELECT f.id, f.priority, f.opened_at, f.deadline, f.acknowledged_at, a.name AS acknowledged_by, \
          f.closed_at, c.name AS closed_by, f.outcome, f.note \
          FROM follow_ups f LEFT JOIN users a ON a.id = f.acknowledged_by LEFT JOIN users c ON c.id = f.closed_by \
-         WHERE f.intake_id = $1",
-    )
-    .bind(intake_id)
+         WHERE f.{column} = $1"
+    ))
+    .bind(subject_id)
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
@@ -312,20 +334,27 @@ pub async fn close(
     changed_while_open(done.rows_affected())
 }
 
-/// The follow-up of a submission: its id and whether it is still open.
-pub async fn id_of_intake(db: &Db, intake_id: i64) -> Result<Option<(i64, bool)>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, closed_at FROM follow_ups WHERE intake_id = $1")
-        .bind(intake_id)
+/// The follow-up of a submission or a callback request: its id and whether it is still
+/// open.
+pub async fn id_of(db: &Db, subject: Subject, subject_id: i64) -> Result<Option<(i64, bool)>, sqlx::Error> {
+    let column = match subject {
+        Subject::Submission => "intake_id",
+        Subject::Callback => "callback_id",
+    };
+    let row = sqlx::query(&format!("SELECT id, closed_at FROM follow_ups WHERE {column} = $1"))
+        .bind(subject_id)
         .fetch_optional(&db.pool)
         .await?;
     row.map(|r| Ok((r.try_get("id")?, r.try_get::<Option<String>, _>("closed_at")?.is_none()))).transpose()
 }
 
-/// One escalation step taken: which submission, and its step number (1, 2, ...).
+/// One escalation step taken: which submission or callback request, and its step
+/// number (1, 2, ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Escalated {
-    /// The submission's reference, compact as stored.
+    /// The reference, compact as stored.
     pub reference: String,
+    pub subject: Subject,
     pub priority: Priority,
     pub step: i64,
     pub overdue_minutes: i64,
@@ -340,11 +369,11 @@ pub struct Escalated {
 /// only the instance whose UPDATE changed the row queues the e-mail, and the outbox's
 /// UNIQUE (follow_up_id, step) holds even against a bug here.
 pub async fn escalate_due(db: &Db, windows: &Windows, now: Timestamp) -> Result<Vec<Escalated>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT f.id, f.priority, f.deadline, f.acknowledged_at, f.last_escalated_at, f.escalations, i.reference \
-         FROM follow_ups f JOIN intakes i ON i.id = f.intake_id \
-         WHERE f.closed_at IS NULL AND f.deadline <= $1 ORDER BY f.deadline LIMIT 200",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT f.id, f.priority, f.deadline, f.acknowledged_at, f.last_escalated_at, f.escalations, {SUBJECT} \
+         FROM follow_ups f {SUBJECT_JOINS} \
+         WHERE f.closed_at IS NULL AND f.deadline <= $1 ORDER BY f.deadline LIMIT 200"
+    ))
     .bind(text_at(now))
     .fetch_all(&db.pool)
     .await?;
@@ -380,16 +409,18 @@ pub async fn escalate_due(db: &Db, windows: &Windows, now: Timestamp) -> Result<
         let created = now_text();
         let step = Escalated {
             reference: row.try_get("reference")?,
+            subject: subject_of(row)?,
             priority: priority_of(row)?,
             step: steps + 1,
             overdue_minutes: (now.duration_since(deadline).as_secs() / 60).max(0),
         };
         sqlx::query(
-            "INSERT INTO escalations (follow_up_id, step, reference, priority, overdue_minutes, next_attempt_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO escalations (follow_up_id, step, kind, reference, priority, overdue_minutes, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id)
         .bind(step.step)
+        .bind(step.subject.as_str())
         .bind(&step.reference)
         .bind(step.priority.as_str())
         .bind(step.overdue_minutes)

@@ -480,7 +480,7 @@ pub fn consent_sha256(version: &consent::ConsentVersion, locale: Locale) -> Stri
 }
 
 /// A fresh 40-bit reference (see `Reference`).
-fn random_reference() -> Reference {
+pub(crate) fn random_reference() -> Reference {
     Reference::from_bits(rand::rng().random::<u64>() & 0xFF_FFFF_FFFF)
 }
 

@@ -22,7 +22,7 @@ enum Plain {
 }
 
 /// Every sealed column: table, column, and how its unsealed values look.
-const COLUMNS: [(&str, &str, Plain); 6] = [
+const COLUMNS: [(&str, &str, Plain); 8] = [
     ("intakes", "answers", Plain::Text),
     ("drafts", "answers", Plain::Text),
     ("card_images", "data", Plain::Base64),
@@ -30,6 +30,9 @@ const COLUMNS: [(&str, &str, Plain); 6] = [
     // A clinician's words about a safety call (safety-followup.md).
     ("follow_ups", "note", Plain::Text),
     ("follow_up_attempts", "note", Plain::Text),
+    // Who asked for a call from the emergency page.
+    ("callbacks", "name", Plain::Text),
+    ("callbacks", "phone", Plain::Text),
 ];
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -260,6 +260,8 @@ pub enum Mail {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Escalation {
     pub reference: Reference,
+    /// A submission's follow-up or a callback request's: the link goes to its page.
+    pub subject: followup::Subject,
     pub priority: followup::Priority,
     pub step: i64,
     pub overdue_minutes: i64,
@@ -317,9 +319,10 @@ fn escalation_body(clinic_name: &str, public_url: &str, e: &Escalation) -> Strin
          Escalation: {step}\n\n\
          Please call the patient, then acknowledge the follow-up in the\n\
          app so these e-mails stop (staff sign-in required):\n\
-         {public_url}/staff/submissions/{reference}#follow-up\n\n\
+         {public_url}{path}#follow-up\n\n\
          Until someone acknowledges or closes it, this e-mail is repeated.\n\
          It holds no patient details on purpose; they are in the app.\n",
+        path = e.subject.staff_path(&reference),
         priority = e.priority.as_str(),
         overdue = followup::span_words(e.overdue_minutes),
         step = e.step,
@@ -373,7 +376,7 @@ impl Outbox {
     /// What the claim returns: the e-mail's content and the attempts so far.
     fn returning(self) -> &'static str {
         match self {
-            Outbox::Escalations => "reference, priority, attempts, step, overdue_minutes",
+            Outbox::Escalations => "reference, priority, attempts, step, overdue_minutes, kind",
             Outbox::Notifications => "reference, priority, attempts",
         }
     }
@@ -394,6 +397,7 @@ impl Outbox {
                     |column: &'static str| row.try_get::<i64, _>(column).map_err(|_| NotifyError::BadRow(column));
                 Ok(Mail::Escalation(Escalation {
                     reference,
+                    subject: followup::Subject::parse(&text("kind")?).ok_or(NotifyError::BadRow("kind"))?,
                     priority: followup::Priority::parse(&priority).ok_or(NotifyError::BadRow("priority"))?,
                     step: number("step")?,
                     overdue_minutes: number("overdue_minutes")?,

@@ -35,6 +35,8 @@ pub enum DraftState {
         resume_url: String,
         /// Insurance-card photos uploaded so far ("front", "back").
         cards: Vec<String>,
+        /// The reference of the call requested from the emergency page, if one was.
+        callback: Option<String>,
     },
     Submitted(ResultData),
 }

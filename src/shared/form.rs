@@ -303,6 +303,10 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
     }
 }
 
+/// The `errors_step` a draft's errors are saved under when they belong to the emergency
+/// page's call-request form (name and phone) rather than to a step.
+pub const STOP_PAGE: &str = "stop";
+
 /// The mood step's first question: answer the mood questions or skip them.
 pub const MOOD_CHOICE: &str = "mood_choice";
 

@@ -486,8 +486,9 @@ pub struct FollowUpsPage {
 /// One open follow-up. Front desk gets the reference and priority only (`work: None`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowUpRow {
-    /// The submission's reference as shown (`7KQ2-9MXD`).
+    /// The submission's or callback request's reference as shown (`7KQ2-9MXD`).
     pub reference: String,
+    pub subject: followup::Subject,
     pub priority: followup::Priority,
     pub work: Option<FollowUpWork>,
 }
@@ -536,6 +537,32 @@ pub struct FollowUpView {
     pub priority: followup::Priority,
     pub open: bool,
     pub work: Option<FollowUpWork>,
+}
+
+/// A callback request from the emergency page: a patient whose answer to a 911 red flag
+/// stopped the wizard, and who left a name and phone number for the clinic to call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallbackView {
+    pub me: Me,
+    /// As shown (`7KQ2-9MXD`).
+    pub reference: String,
+    /// Local time, `2026-12-05 14:30`.
+    pub received: String,
+    /// Who to call and why: clinicians and admins only (front desk sees that a
+    /// clinician calls).
+    pub details: Option<CallbackDetails>,
+    pub follow_up: Option<FollowUpView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallbackDetails {
+    pub name: String,
+    /// `(214) 555-0182`.
+    pub phone: String,
+    /// `English` or `Spanish`: the language to call in.
+    pub language: String,
+    /// The codes of the 911 red flags answered yes (`bladder_or_bowel_change`, …).
+    pub red_flags: Vec<String>,
 }
 
 /// "due in 3 h 5 min" or "overdue by 12 min", for the Follow-ups page and a submission.

@@ -157,6 +157,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff") view=staff::QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/submissions/:reference") view=staff::SubmissionPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/follow-ups") view=staff::FollowUpsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/callbacks/:reference") view=staff::CallbackPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/users") view=staff::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/audit") view=staff::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/payers") view=staff::PayersPage ssr=SsrMode::Async />

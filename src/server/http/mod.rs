@@ -160,6 +160,7 @@ pub fn app(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .route("/intake/start", post(wizard::start))
+        .route("/intake/stop", post(wizard::ask_for_call))
         .route("/intake/{step}", post(wizard::post_step))
         .route("/intake/resume", post(wizard::resume))
         .route("/lang/{code}", get(wizard::set_language))
@@ -180,6 +181,9 @@ pub fn app(state: AppState) -> Router {
         .route("/staff/submissions/{reference}/follow-up/acknowledge", post(staff::follow_ups::acknowledge))
         .route("/staff/submissions/{reference}/follow-up/attempts", post(staff::follow_ups::attempt))
         .route("/staff/submissions/{reference}/follow-up/close", post(staff::follow_ups::close))
+        .route("/staff/callbacks/{callback}/follow-up/acknowledge", post(staff::follow_ups::acknowledge))
+        .route("/staff/callbacks/{callback}/follow-up/attempts", post(staff::follow_ups::attempt))
+        .route("/staff/callbacks/{callback}/follow-up/close", post(staff::follow_ups::close))
         .route("/staff/submissions/{reference}/fhir", get(staff::exports::fhir_bundle))
         .route("/staff/submissions/{reference}/270", get(staff::insurance::download_270))
         .route(

@@ -7,14 +7,18 @@
 use super::browser::{cookie, local_path, locale_of_request, same_origin, see_other, LANG_COOKIE};
 use super::extract::ClientAddr;
 use super::AppState;
+use crate::domain::decode::{FieldError, Problem};
 use crate::domain::i18n::error_message;
 use crate::domain::intake::{IntakeAnswers, Locale};
 use crate::domain::screening::evaluate;
+use crate::domain::values::{PersonName, Phone};
+use crate::server::callbacks;
 use crate::server::drafts::{self, SavedError};
 use crate::server::intakes;
 use crate::server::rate_limit::Decision;
 use crate::shared::draft::{DraftState, ResultData};
 use crate::shared::form::{self, Step};
+use crate::shared::labels;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -43,7 +47,7 @@ fn unavailable(e: sqlx::Error) -> Response {
         .into_response()
 }
 
-fn saved_errors(errors: &[crate::domain::decode::FieldError]) -> Vec<SavedError> {
+fn saved_errors(errors: &[FieldError]) -> Vec<SavedError> {
     errors
         .iter()
         .map(|e| SavedError {
@@ -74,8 +78,10 @@ pub async fn draft_state(state: &AppState, headers: &HeaderMap) -> Result<DraftS
     // the result improves (content round 2). The live 911 and 988 messages stay.
     let base = state.settings.public_url.trim_end_matches('/');
     let cards = draft.card_sides.iter().map(|s| (*s).to_owned()).collect();
+    let callback = callbacks::of_draft(&state.db, draft.id).await?.map(|r| r.display());
     Ok(DraftState::Open {
         cards,
+        callback,
         answers: draft.answers,
         errors_step: draft.errors_step,
         errors: draft.errors,
@@ -211,13 +217,125 @@ async fn save_step(state: &AppState, slug: &str, headers: &HeaderMap, pairs: &[(
     if !errors.is_empty() {
         return see_other(&format!("{here}#error-summary"), &[]);
     }
-    let emergency = crate::domain::screening::red_flags_reaching(crate::domain::screening::Outcome::Emergency)
-        .any(|f| answers["clinical"]["red_flags"][f] == Value::Bool(true));
-    if step == Step::RedFlags && emergency {
+    if step == Step::RedFlags && !emergency_flags(&answers).is_empty() {
+        // A patient who gave a name and phone on an earlier visit is called back without
+        // asking again (safety-followup.md); the others are offered the form.
+        if let Ok(request) = callback_request(&answers) {
+            if let Err(e) =
+                callbacks::request(&state.db, draft.id, &request, &state.settings.follow_up, jiff::Timestamp::now())
+                    .await
+            {
+                return unavailable(e);
+            }
+        }
         return see_other("/intake/stop", &[]);
     }
     let next = step.next().unwrap_or(Step::Review);
     see_other(&format!("/intake/{}", next.as_str()), &[])
+}
+
+/// The 911 red flags answered yes in a draft.
+fn emergency_flags(answers: &Value) -> Vec<String> {
+    crate::domain::screening::red_flags_reaching(crate::domain::screening::Outcome::Emergency)
+        .filter(|f| answers["clinical"]["red_flags"][f] == Value::Bool(true))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The name and phone fields the emergency page asks for (those of the About-you step, so
+/// what is typed there is kept for the rest of the form).
+const CALLBACK_FIELDS: [&str; 3] = ["first_name", "last_name", "phone"];
+
+/// A callback request from a draft's name and phone, or what is missing or wrong.
+fn callback_request(answers: &Value) -> Result<callbacks::Request, Vec<FieldError>> {
+    let text = |name: &str| answers["patient"][name].as_str().unwrap_or("").trim().to_owned();
+    let mut errors = Vec::new();
+    let mut check = |name: &str, problem: Option<Problem>| {
+        if let Some(problem) = problem {
+            errors.push(FieldError { field: format!("patient.{name}"), problem });
+        }
+    };
+    let required = |t: &str| t.is_empty().then_some(Problem::Required);
+    let (first, last, phone) = (text("first_name"), text("last_name"), text("phone"));
+    let first_name = PersonName::parse(&first);
+    check("first_name", required(&first).or(first_name.clone().err()));
+    let last_name = PersonName::parse(&last);
+    check("last_name", required(&last).or(last_name.clone().err()));
+    let phone_number = Phone::parse(&phone);
+    check("phone", required(&phone).or(phone_number.clone().err()));
+    match (first_name, last_name, phone_number) {
+        (Ok(first_name), Ok(last_name), Ok(phone)) if errors.is_empty() => Ok(callbacks::Request {
+            first_name,
+            last_name,
+            phone,
+            locale: Locale::parse(answers["locale"].as_str().unwrap_or("en")).unwrap_or(Locale::En),
+            red_flags: emergency_flags(answers),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// `POST /intake/stop`: the emergency page's optional "ask the clinic to call me" form
+/// (name and phone). Valid, it stores a callback request with an emergency follow-up,
+/// once per draft; otherwise the page shows what to fix, with what was typed kept.
+pub async fn ask_for_call(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    if !same_origin(&headers) {
+        return forbidden();
+    }
+    let here = "/intake/stop";
+    let Some(token) = cookie(&headers, drafts::COOKIE) else { return see_other(here, &[]) };
+    let draft = match drafts::find(&state.db, &token).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return see_other(here, &[]),
+        Err(e) => return unavailable(e),
+    };
+    if draft.intake_id.is_some() {
+        return see_other("/intake/result", &[]);
+    }
+    let mut answers = draft.answers;
+    // Only a patient the emergency page stopped asks for a call from it.
+    if emergency_flags(&answers).is_empty() {
+        return see_other(&format!("/intake/{}", Step::RedFlags.as_str()), &[]);
+    }
+    if !answers["patient"].is_object() {
+        answers["patient"] = serde_json::json!({});
+    }
+    for name in CALLBACK_FIELDS {
+        if let Some((_, v)) = pairs.iter().find(|(k, _)| *k == format!("patient.{name}")) {
+            answers["patient"][name] = Value::String(v.trim().to_owned());
+        }
+    }
+    let result = callback_request(&answers);
+    // In the wizard's words ("Enter your first name"), as the page shows them.
+    let errors: Vec<SavedError> = result
+        .as_ref()
+        .err()
+        .into_iter()
+        .flatten()
+        .map(|e| SavedError {
+            field: e.field.clone(),
+            en: labels::wizard_error(e, Locale::En),
+            es: labels::wizard_error(e, Locale::Es),
+        })
+        .collect();
+    if let Err(e) = drafts::save(&state.db, draft.id, &answers, form::STOP_PAGE, &errors).await {
+        return unavailable(e);
+    }
+    match result {
+        Err(_) => see_other(&format!("{here}#error-summary"), &[]),
+        Ok(request) => {
+            match callbacks::request(&state.db, draft.id, &request, &state.settings.follow_up, jiff::Timestamp::now())
+                .await
+            {
+                Ok(_) => see_other(&format!("{here}#call-requested"), &[]),
+                Err(e) => unavailable(e),
+            }
+        }
+    }
 }
 
 /// The final post: validate everything, evaluate, store the intake, show the result.

@@ -47,6 +47,8 @@ choice_enum! {
         ViewAudit = "view_audit",
         PayerChanged = "payer_changed",
         ViewFollowUps = "view_follow_ups",
+        /// A callback request from the emergency page was opened.
+        ViewCallback = "view_callback",
         FollowUpAcknowledged = "follow_up_acknowledged",
         FollowUpAttempt = "follow_up_attempt",
         FollowUpClosed = "follow_up_closed",

@@ -681,30 +681,86 @@ fn leak(name: String) -> &'static str {
     leaked
 }
 
-/// `/intake/stop`: an emergency answer stops the flow here.
+/// `/intake/stop`: an emergency answer stops the flow here. 911 comes first; below it,
+/// an optional form leaves a name and phone number so the clinic calls too
+/// (safety-followup.md). A patient who gave both earlier in the form is already on the
+/// clinic's list, and the page says so.
 #[component]
 pub fn EmergencyStop() -> impl IntoView {
     let l = use_locale();
     let draft = Resource::new(|| (), |_| load_draft());
     view! {
-        <Title text=tr(l, "Possible emergency", "Posible emergencia") />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let title = tr(l, "Possible emergency", "Posible emergencia");
+                match draft.await {
+                    Ok(DraftState::Open { answers, errors_step, errors, callback, .. }) => {
+                        let reasons: Vec<ReasonCode> = crate::domain::screening::red_flags_reaching(Outcome::Emergency)
+                            .filter(|f| get_bool(&answers, &format!("clinical.red_flags.{f}")) == Some(true))
+                            .filter_map(ReasonCode::parse)
+                            .collect();
+                        let errors = if errors_step.as_deref() == Some(form::STOP_PAGE) { errors } else { Vec::new() };
+                        let title = if errors.is_empty() { title.to_owned() } else { format!("Error: {title}") };
+                        Either::Left(view! {
+                            <Title text=title />
+                            <StopPage reasons answers errors callback />
+                        })
+                    }
+                    _ => Either::Right(view! { <Title text=title /><StopPage reasons=Vec::new() answers=Value::Null errors=Vec::new() callback=None /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StopPage(
+    reasons: Vec<ReasonCode>,
+    answers: Value,
+    errors: Vec<ErrorText>,
+    callback: Option<String>,
+) -> impl IntoView {
+    let l = use_locale();
+    // A form is offered only to a patient the red flags stopped (the server checks too).
+    let offer = !reasons.is_empty();
+    let errors = LiveErrors(RwSignal::new(errors));
+    let a = &answers;
+    let form = match (offer, callback) {
+        (_, Some(reference)) => Some(Either::Left(view! {
+            <div class="notice success" id="call-requested" role="status" data-testid="call-requested">
+                <h2>{tr(l, "The clinic will try to call you", "La clínica intentará llamarle")}</h2>
+                <p>{tr(l,
+                    "The clinic has your name and phone number. A clinician will try to call you as soon as possible. Do not wait for this call: if you have not called 911 yet, call now.",
+                    "La clínica tiene su nombre y número de teléfono. Un profesional de salud intentará llamarle lo antes posible. No espere esta llamada: si todavía no ha llamado al 911, llame ahora.")}</p>
+                <p>{tr(l, "Your reference: ", "Su número de referencia: ")}<strong data-testid="call-reference">{reference}</strong></p>
+            </div>
+        })),
+        (true, None) => Some(Either::Right(view! {
+            <section class="panel" aria-labelledby="call-me-h">
+                <h2 id="call-me-h">{tr(l, "Ask the clinic to call you (optional)", "Pida que la clínica le llame (opcional)")}</h2>
+                <p>{tr(l,
+                    "Call 911 first. If you also want a clinician from the clinic to call you, leave your name and phone number. This form is not watched around the clock.",
+                    "Llame primero al 911. Si además quiere que un profesional de salud de la clínica le llame, deje su nombre y número de teléfono. Este formulario no se revisa las 24 horas.")}</p>
+                <ErrorSummary errors l />
+                <form method="post" action="/intake/stop" novalidate>
+                    <TextField name="patient.first_name" label=("First name", "Nombre") value=get_str(a, "patient.first_name").unwrap_or_default() errors l autocomplete="given-name" />
+                    <TextField name="patient.last_name" label=("Last name", "Apellido") value=get_str(a, "patient.last_name").unwrap_or_default() errors l autocomplete="family-name" />
+                    <TextField name="patient.phone" label=("Phone number", "Número de teléfono") value=get_str(a, "patient.phone").unwrap_or_default() errors l kind="tel" autocomplete="tel"
+                        hint=("A US number, like (214) 555-0182", "Un número de EE. UU., como (214) 555-0182") />
+                    <button type="submit" class="button secondary">{tr(l, "Ask for a call", "Pedir una llamada")}</button>
+                </form>
+            </section>
+        })),
+        (false, None) => None,
+    };
+    view! {
         <section class="page narrow">
             <div class="notice emergency" role="alert">
                 <h1>{outcome_message(Outcome::Emergency, l)}</h1>
                 <p><a href="tel:911" class="button danger">{tr(l, "Call 911", "Llamar al 911")}</a></p>
             </div>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let reasons: Vec<ReasonCode> = match draft.await {
-                        Ok(DraftState::Open { answers, .. }) => crate::domain::screening::red_flags_reaching(Outcome::Emergency)
-                            .filter(|f| get_bool(&answers, &format!("clinical.red_flags.{f}")) == Some(true))
-                            .filter_map(ReasonCode::parse)
-                            .collect(),
-                        _ => Vec::new(),
-                    };
-                    view! { <ul class="reasons">{reasons.into_iter().map(|r| view! { <li>{reason_message(r, l)}</li> }).collect_view()}</ul> }
-                })}
-            </Suspense>
+            <ul class="reasons">{reasons.into_iter().map(|r| view! { <li>{reason_message(r, l)}</li> }).collect_view()}</ul>
+            {form}
             <p>{tr(l,
                 "Once you are safe and have been seen, you can finish this form so the clinic can follow up with you. Your answers are saved.",
                 "Cuando esté a salvo y le hayan atendido, puede terminar este formulario para que la clínica le dé seguimiento. Sus respuestas están guardadas.")}</p>

@@ -24,6 +24,13 @@ pub async fn load_submission(reference: String) -> Result<Gate<Option<Submission
     Ok(crate::server::http::staff::pages::submission(&state, &req, &reference).await)
 }
 
+#[server(prefix = "/api", endpoint = "staff-callback")]
+pub async fn load_callback(reference: String) -> Result<Gate<Option<CallbackView>>, ServerFnError> {
+    let state = expect_context::<crate::server::http::AppState>();
+    let req: axum::http::request::Parts = leptos_axum::extract().await.map_err(failed)?;
+    Ok(crate::server::http::staff::pages::callback(&state, &req, &reference).await)
+}
+
 #[server(prefix = "/api", endpoint = "staff-follow-ups")]
 pub async fn load_follow_ups() -> Result<Gate<FollowUpsPage>, ServerFnError> {
     let state = expect_context::<crate::server::http::AppState>();

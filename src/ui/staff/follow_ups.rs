@@ -2,12 +2,15 @@
 //! urgent and most overdue first) and a submission's follow-up panel with its history and
 //! the clinician's forms: acknowledge, record an attempt, close with an outcome.
 
-use super::data::load_follow_ups;
-use super::{gated, StaffFrame};
-use crate::domain::followup::{AttemptMethod, AttemptResult, CloseOutcome, Priority, ATTEMPTS_BEFORE_UNREACHABLE};
-use crate::shared::staff::{time_left, FollowUpRow, FollowUpView, FollowUpWork, FollowUpsPage};
+use super::data::{load_callback, load_follow_ups};
+use super::{gated, message_code, Flash, StaffFrame};
+use crate::domain::followup::{
+    AttemptMethod, AttemptResult, CloseOutcome, Priority, Subject, ATTEMPTS_BEFORE_UNREACHABLE,
+};
+use crate::shared::staff::{time_left, CallbackView, FollowUpRow, FollowUpView, FollowUpWork, FollowUpsPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
 
 pub fn priority_label(p: Priority) -> &'static str {
     match p {
@@ -61,12 +64,13 @@ pub fn flash(code: Option<&str>) -> Option<(&'static str, bool)> {
 }
 
 fn row(r: FollowUpRow) -> impl IntoView {
-    let href = format!("/staff/submissions/{}#follow-up", r.reference);
+    let href = format!("{}#follow-up", r.subject.staff_path(&r.reference));
     let overdue = r.work.as_ref().is_some_and(|w| w.minutes_left < 0);
     view! {
         <tr data-testid="follow-up-row" data-reference=r.reference.clone() data-priority=r.priority.as_str() class:overdue=overdue>
             <td data-label="Reference"><a href=href>{r.reference.clone()}</a></td>
-            <td data-label="Priority"><strong>{priority_label(r.priority)}</strong></td>
+            <td data-label="Priority"><strong>{priority_label(r.priority)}</strong>
+                {(r.subject == Subject::Callback).then(|| view! { <br /><span class="hint">"Call request from the emergency page"</span> })}</td>
             {r.work.map(|w| view! {
                 <td data-label="Time left" data-testid="time-left">{time_left(w.minutes_left)}<br /><span class="hint">{format!("deadline {}", w.deadline)}</span></td>
                 <td data-label="Acknowledged">{w.acknowledged.map(|(by, at)| format!("{by}, {at}")).unwrap_or_else(|| "Nobody yet".into())}</td>
@@ -220,5 +224,64 @@ fn forms(base: &str, attempts: u32, attempt_key: String) -> impl IntoView {
                 <button type="submit" class="button secondary">"Close follow-up"</button>
             </form>
         </div>
+    }
+}
+
+fn callback_page(c: CallbackView, code: Option<String>) -> AnyView {
+    let (text, error) = flash(code.as_deref()).map_or((None, false), |(t, e)| (Some(t), e));
+    let base = Subject::Callback.staff_path(&c.reference);
+    view! {
+        <StaffFrame me=c.me.clone()>
+            <article class="page wide submission" data-testid="callback">
+                <h1>"Call request " {c.reference.clone()}</h1>
+                <Flash text=text error=error />
+                <p class="meta">"Received " {c.received.clone()} " · From the emergency page"</p>
+                <p>"A 911 red-flag answer stopped this patient's form at the emergency page, where they were told to call 911 now. They left a name and phone number for the clinic to call. They have not finished the form, so there are no other answers."</p>
+                {c.details.clone().map(|d| view! {
+                    <section class="panel" aria-labelledby="caller-h" data-testid="caller">
+                        <h2 id="caller-h">"Who to call"</h2>
+                        <dl class="scores">
+                            <dt>"Name"</dt><dd data-testid="caller-name">{d.name}</dd>
+                            <dt>"Phone"</dt><dd><a href=format!("tel:{}", d.phone.chars().filter(char::is_ascii_digit).collect::<String>()) data-testid="caller-phone">{d.phone.clone()}</a></dd>
+                            <dt>"Language"</dt><dd>{d.language}</dd>
+                        </dl>
+                        <h3>"Red flags answered yes"</h3>
+                        <ul data-testid="caller-red-flags">{d.red_flags.iter().map(|f| view! { <li>{crate::shared::labels::red_flag(f).0}</li> }).collect_view()}</ul>
+                    </section>
+                })}
+                {c.follow_up.clone().map(|f| panel(&base, f))}
+            </article>
+        </StaffFrame>
+    }
+    .into_any()
+}
+
+/// `/staff/callbacks/{reference}`: a callback request from the emergency page.
+#[component]
+pub fn CallbackPage() -> impl IntoView {
+    let params = use_params_map();
+    let reference = move || params.with(|p| p.get("reference").unwrap_or_default());
+    let data = Resource::new(reference, load_callback);
+    let code = message_code();
+    view! {
+        <Title text="Call request" />
+        <Suspense fallback=|| ()>
+            {move || {
+                let code = code.clone();
+                Suspend::new(async move {
+                    gated(data.await, move |found| match found {
+                        Some(c) => callback_page(c, code),
+                        None => view! {
+                            <section class="page narrow">
+                                <h1>"Not found"</h1>
+                                <p>"There is no call request with this reference."</p>
+                                <p><a class="button" href="/staff/follow-ups">"Back to the follow-ups"</a></p>
+                            </section>
+                        }
+                        .into_any(),
+                    })
+                })
+            }}
+        </Suspense>
     }
 }

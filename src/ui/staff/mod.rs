@@ -15,7 +15,7 @@ mod sign_in;
 mod submission;
 
 pub use admin::{AccountPage, AuditPage, UsersPage};
-pub use follow_ups::FollowUpsPage;
+pub use follow_ups::{CallbackPage, FollowUpsPage};
 pub use insurance::PayersPage;
 pub use queue::QueuePage;
 pub use sign_in::{EnrolPage, InvitePage, SignInPage, TwoFactorPage};

@@ -9,14 +9,15 @@ use super::guard::signed_in_as;
 use super::{audit, Origin};
 use crate::domain::age::age_on;
 use crate::domain::followup::minutes_left;
+use crate::domain::intake::Locale;
 use crate::domain::staff::Role;
-use crate::domain::values::Reference;
-use crate::server::follow_ups;
+use crate::domain::values::{Phone, Reference};
 use crate::server::http::AppState;
 use crate::server::staff::audit::{Action, Filter as AuditQuery};
 use crate::server::staff::queue::{self, local_time, PER_PAGE};
 use crate::server::staff::sessions::{self, Staff, Stage};
 use crate::server::staff::{accounts, audit as audit_log, insurance, submissions, totp};
+use crate::server::{callbacks, follow_ups};
 use crate::shared::staff::*;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -198,9 +199,44 @@ fn consent_view(c: submissions::AgreedConsent, tz: &jiff::tz::TimeZone) -> Conse
     }
 }
 
+pub async fn callback(state: &AppState, parts: &Parts, reference: &str) -> Gate<Option<CallbackView>> {
+    answered(callback_page(state, parts, reference).await)
+}
+
+async fn callback_page(state: &AppState, parts: &Parts, reference: &str) -> Gate<Option<CallbackView>> {
+    let (staff, _) = signed_in_as(state, parts, |_| true).await?;
+    let Ok(reference) = Reference::parse(reference) else { return Ok(not_found()) };
+    let Some(found) = callbacks::find(&state.db, &reference).await? else { return Ok(not_found()) };
+    let origin = Origin::from_parts(parts, state);
+    audit(state, Some(&staff), Action::ViewCallback, reference.compact(), "", &origin).await?;
+    let tz = &state.settings.clinic_timezone;
+    let follow_up = follow_ups::of_callback(&state.db, found.id).await?;
+    let details = staff.role.works_follow_ups().then(|| CallbackDetails {
+        name: found.name,
+        phone: Phone::parse(&found.phone).map(|p| p.display()).unwrap_or(found.phone),
+        language: match found.locale {
+            Locale::En => "English",
+            Locale::Es => "Spanish",
+        }
+        .to_owned(),
+        red_flags: found.red_flags,
+    });
+    Ok(Some(CallbackView {
+        me: me(state, &staff).await?,
+        reference: reference.display(),
+        received: local_time(&found.created_at, tz),
+        details,
+        follow_up: follow_up.map(|f| follow_up_shown(state, staff.role, f)),
+    }))
+}
+
 /// A submission's follow-up as `role` may see it.
 async fn follow_up_view(state: &AppState, role: Role, intake_id: i64) -> Result<Option<FollowUpView>, Refusal> {
-    let Some(f) = follow_ups::of_intake(&state.db, intake_id).await? else { return Ok(None) };
+    Ok(follow_ups::of_intake(&state.db, intake_id).await?.map(|f| follow_up_shown(state, role, f)))
+}
+
+/// A follow-up as `role` may see it.
+fn follow_up_shown(state: &AppState, role: Role, f: follow_ups::FollowUp) -> FollowUpView {
     let tz = &state.settings.clinic_timezone;
     let open = f.closed.is_none();
     let work = role.works_follow_ups().then(|| FollowUpWork {
@@ -224,7 +260,7 @@ async fn follow_up_view(state: &AppState, role: Role, intake_id: i64) -> Result<
         closed: f.closed.map(|c| ClosedView { at: local_time(&c.at, tz), by: c.by, outcome: c.outcome, note: c.note }),
         attempt_key: attempt_key(),
     });
-    Ok(Some(FollowUpView { priority: f.priority, open, work }))
+    FollowUpView { priority: f.priority, open, work }
 }
 
 /// 128 random bits: the key of one showing of the attempt form.
@@ -260,6 +296,7 @@ async fn open_follow_ups(state: &AppState, parts: &Parts) -> Gate<FollowUpsPage>
         .into_iter()
         .map(|f| FollowUpRow {
             reference: Reference::parse(&f.reference).map(|r| r.display()).unwrap_or(f.reference),
+            subject: f.subject,
             priority: f.priority,
             work: works.then(|| FollowUpWork {
                 opened: local_time(&f.opened_at, tz),
