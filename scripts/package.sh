@@ -114,9 +114,21 @@ gzip -9n <"$work/README.md" >"$doc/README.md.gz"
   } | sed 's/ (\*)$//' | grep -v '^pain-intake v' | sort -u
 } >"$work/crates.txt" || die "cargo tree failed: cannot list the crates' licences"
 gzip -9n <"$work/crates.txt" >"$doc/third-party-crates.txt.gz"
+# Debian's changelog format; the history itself is the git log of the commit named.
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit (with uncommitted changes)"; fi
+{
+  echo "pain-intake ($version) unstable; urgency=medium"
+  echo
+  echo "  * Built from commit $commit."
+  echo "    Its git log has the changes."
+  echo
+  echo " -- $maintainer  $(date -R -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}")"
+} | gzip -9n >"$doc/changelog.gz"
 
 install -m 0644 packaging/deb/conffiles "$root/DEBIAN/conffiles"
 install -m 0755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm "$root/DEBIAN/"
+install -D -m 0644 packaging/deb/lintian-overrides "$root/usr/share/lintian/overrides/pain-intake"
 
 # Depends: the shared libraries the binary links, with the versions its symbols need.
 printf 'Source: pain-intake\n\nPackage: pain-intake\nArchitecture: any\n' >"$work/debian/control"
