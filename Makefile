@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run run-release test e2e bench tools screenshots
+.PHONY: run run-release test e2e bench tools screenshots package
 
 run: tools
 	DEV_MODE=true cargo leptos serve
@@ -15,6 +15,11 @@ run-release:
 	scripts/install-tools.sh release
 	cargo leptos build --release --precompress
 	LEPTOS_SITE_ROOT=target/site ./target/release/pain-intake serve
+
+# The Debian package of a release build → target/deb/ (README: "Install on a server").
+package:
+	scripts/install-tools.sh package
+	scripts/package.sh
 
 test:
 	scripts/install-tools.sh test

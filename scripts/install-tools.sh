@@ -4,6 +4,7 @@
 #   scripts/install-tools.sh          build tools (wasm target, cargo-leptos, wasm-bindgen)
 #   scripts/install-tools.sh test     also Chromium, PostgreSQL and the browser-test packages
 #   scripts/install-tools.sh release  also wasm-opt (binaryen from npm) for release builds
+#   scripts/install-tools.sh package  release tools and dpkg-dev (dpkg-shlibdeps) for the .deb
 #   scripts/install-tools.sh bench    release and test tools, and the oha load generator
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,6 +65,10 @@ install_test_tools() {
 
 case "${1:-}" in
   release) install_wasm_opt ;;
+  package)
+    install_wasm_opt
+    apt_install dpkg-dev
+    ;;
   test) install_test_tools ;;
   bench)
     install_wasm_opt
