@@ -56,7 +56,9 @@ install_wasm_opt() {
 }
 
 install_test_tools() {
-    apt_install chromium postgresql sqlite3
+    # dpkg-dev, systemd and adduser: the Debian package test (package-test.sh) builds,
+    # verifies and installs the package; systemd need not run, its analyzer is used.
+    apt_install chromium postgresql sqlite3 dpkg-dev systemd adduser curl
     if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
       say "npm ci (end2end: Playwright test runner and axe-core; no browser download)"
       (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
