@@ -11,7 +11,6 @@ use axum::http::{Request, StatusCode};
 use common::staff::{self, assert_redirect, audit_actions, create_team, row_attributes, testid_text, visible};
 use common::*;
 use pain_intake::domain::followup::{Minutes, Windows};
-use pain_intake::shared::form::RED_FLAGS;
 use sqlx::Row;
 
 fn form_post(path: &str, cookie: &str, pairs: &[(&str, &str)]) -> Request<Body> {
@@ -29,12 +28,10 @@ async fn start(app: &TestApp) -> String {
     reply.header("set-cookie").split(';').next().unwrap().to_owned()
 }
 
-/// Every red flag answered no, except `yes`.
+/// The red flags in `yes` ticked, or "None of these".
 fn red_flags(yes: &[&str]) -> Vec<(String, String)> {
-    RED_FLAGS
-        .iter()
-        .map(|f| (format!("clinical.red_flags.{f}"), if yes.contains(f) { "yes" } else { "no" }.to_owned()))
-        .collect()
+    let ticked = if yes.is_empty() { vec!["none"] } else { yes.to_vec() };
+    ticked.iter().map(|f| (format!("clinical.red_flags.{f}"), "yes".to_owned())).collect()
 }
 
 async fn answer_red_flags(app: &TestApp, cookie: &str, yes: &[&str]) -> Reply {

@@ -478,10 +478,10 @@ fn distinctive_intake() -> serde_json::Value {
 
 /// The wizard's form post for each step, for a second patient.
 fn wizard_answers(step: Step) -> Vec<(String, String)> {
-    use pain_intake::shared::form::{MEDICAL, PAIN, RED_FLAGS};
+    use pain_intake::shared::form::{MEDICAL, PAIN};
     let pairs = |list: &[(&str, &str)]| list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
     match step {
-        Step::RedFlags => RED_FLAGS.iter().map(|f| (format!("clinical.red_flags.{f}"), "no".into())).collect(),
+        Step::RedFlags => pairs(&[("clinical.red_flags.none", "yes")]),
         Step::Symptoms => pairs(&[
             ("clinical.symptoms.flare_ups", "yes"),
             ("clinical.symptoms.other", "burning along the right shin"),

@@ -36,7 +36,7 @@ async fn start(app: &TestApp) -> String {
 /// The form body that answers one step of the baseline (consult) scenario.
 fn step_body(step: Step) -> String {
     let pairs: Vec<(String, String)> = match step {
-        Step::RedFlags => RED_FLAGS.iter().map(|f| (format!("clinical.red_flags.{f}"), "no".into())).collect(),
+        Step::RedFlags => vec![("clinical.red_flags.none".into(), "yes".into())],
         Step::Symptoms => vec![("clinical.symptoms.flare_ups".into(), "yes".into())],
         Step::Duration => vec![("clinical.pain_duration".into(), "over_12_months".into())],
         Step::Pain => {
@@ -346,9 +346,8 @@ async fn a_step_with_missing_answers_comes_back_with_its_errors() {
 async fn an_emergency_answer_goes_to_the_emergency_page() {
     let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
     let cookie = start(&app).await;
-    let body = step_body(Step::RedFlags)
-        .replace("clinical.red_flags.both_legs_symptoms=no", "clinical.red_flags.both_legs_symptoms=yes");
-    let reply = app.send(form_post("/intake/red-flags", &cookie, &body)).await;
+    let body = "clinical.red_flags.both_legs_symptoms=yes";
+    let reply = app.send(form_post("/intake/red-flags", &cookie, body)).await;
     assert_eq!(reply.header("location"), "/intake/stop");
 }
 
@@ -1000,4 +999,86 @@ async fn each_change_link_on_check_answers_goes_to_its_own_question() {
     }
     // The hidden text names the question, for screen readers.
     assert!(review.contains("Change<span class=\"visually-hidden\">: Date of birth</span>"), "{review}");
+}
+
+/// The red flags are one checkbox list with an exclusive "None of these" that must be
+/// chosen on purpose: nothing ticked is one error, "None" with a sign is another, and
+/// nothing is ticked before the patient ticks it.
+#[tokio::test]
+async fn the_red_flags_are_a_checkbox_list_with_an_exclusive_none_of_these() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    let html = page(&app, &cookie, Step::RedFlags, "en").await;
+    assert_eq!(html.matches(r#"type="checkbox""#).count(), RED_FLAGS.len() + 1, "a box per sign and one for none");
+    assert!(!html.contains("checked"), "nothing ticked before the patient ticks it");
+    assert!(
+        html.find("None of these").unwrap() > html.find(r#"class="options-or""#).unwrap(),
+        "none comes last, after or"
+    );
+
+    let errors_of = |html: &str| html.matches(r#"class="field-error""#).count();
+    for (body, message) in [
+        ("", "Select the warning signs you have, or select \u{201c}None of these\u{201d}"),
+        (
+            "clinical.red_flags.none=yes&clinical.red_flags.fever_or_chills=yes",
+            "Select the warning signs you have, or select \u{201c}None of these\u{201d}, not both",
+        ),
+    ] {
+        let reply = app.send(form_post("/intake/red-flags", &cookie, body)).await;
+        assert_eq!(reply.header("location"), "/intake/red-flags#error-summary", "{body}");
+        let html = page(&app, &cookie, Step::RedFlags, "en").await;
+        assert_eq!(errors_of(&html), 1, "one error for the whole question: {body}");
+        assert!(html.contains(&format!("{message}</p>")) || html.contains(&format!("{message}</a>")), "{body}: {html}");
+        assert!(html.contains("<title>Error:"), "{body}");
+    }
+
+    let reply = app.send(form_post("/intake/red-flags", &cookie, "clinical.red_flags.fever_or_chills=yes")).await;
+    assert_eq!(reply.header("location"), "/intake/symptoms");
+    let token = cookie.trim_start_matches("draft=");
+    let draft = drafts::find(&app.db, token).await.unwrap().unwrap();
+    let flags = &draft.answers["clinical"]["red_flags"];
+    assert_eq!(flags["fever_or_chills"], serde_json::json!(true));
+    assert_eq!(flags["saddle_numbness"], serde_json::json!(false), "the signs not ticked are no");
+    assert!(flags.get("none").is_none());
+    let html = page(&app, &cookie, Step::RedFlags, "en").await;
+    assert_eq!(html.matches("checked").count(), 1, "the saved answer is ticked again, and only it");
+
+    let reply = app.send(form_post("/intake/red-flags", &cookie, "clinical.red_flags.none=yes")).await;
+    assert_eq!(reply.header("location"), "/intake/symptoms");
+    let draft = drafts::find(&app.db, token).await.unwrap().unwrap();
+    assert!(RED_FLAGS.iter().all(|f| draft.answers["clinical"]["red_flags"][f] == serde_json::json!(false)));
+    let html = page(&app, &cookie, Step::RedFlags, "en").await;
+    assert!(tag_with_id(&html, "f-clinical-red_flags-none").unwrap().contains("checked"));
+}
+
+/// "Save and come back later" keeps what is on the page, errors or not, and shows the
+/// private link on its own page; no step prints it, and it never submits from review.
+#[tokio::test]
+async fn save_and_come_back_later_shows_the_private_link_on_its_own_page() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    let step_page = page(&app, &cookie, Step::RedFlags, "en").await;
+    assert!(!step_page.contains("/intake/resume/"), "no step prints the private link");
+    assert!(step_page.contains(r#"name="nav" value="save""#));
+    let reply =
+        app.send(form_post("/intake/red-flags", &cookie, "clinical.red_flags.fever_or_chills=yes&nav=save")).await;
+    assert_eq!(reply.header("location"), "/intake/saved");
+    // Saved although the step is not finished elsewhere, with no errors shown later.
+    let reply = app.send(form_post("/intake/pain", &cookie, "clinical.pain.current=7&nav=save")).await;
+    assert_eq!(reply.header("location"), "/intake/saved");
+    let token = cookie.trim_start_matches("draft=");
+    let draft = drafts::find(&app.db, token).await.unwrap().unwrap();
+    assert_eq!(draft.answers["clinical"]["red_flags"]["fever_or_chills"], serde_json::json!(true));
+    assert_eq!(draft.answers["clinical"]["pain"]["current"], serde_json::json!(7));
+    assert!(draft.errors.is_empty());
+    let saved = app.send(Request::get("/intake/saved").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    assert_eq!(saved.status, StatusCode::OK);
+    assert_eq!(saved.header("cache-control"), "no-store");
+    let html = saved.text();
+    assert!(html.contains(&format!("/intake/resume/{token}")), "the link is on the saved page");
+    assert!(html.contains(r#"href="/intake/symptoms""#), "continue at the first unfinished step");
+    // From the review step it saves; it does not submit.
+    let reply = app.send(form_post("/intake/review", &cookie, "nav=save")).await;
+    assert_eq!(reply.header("location"), "/intake/saved");
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM intakes").await, 0);
 }

@@ -63,7 +63,7 @@ test('an emergency answer shows the emergency message at once and stops the flow
   s.redFlags.saddle_numbness = 'yes';
   await start(page);
   // Live, before anything is sent.
-  await page.check(`${fid('clinical.red_flags.saddle_numbness')}-yes`);
+  await page.check(fid('clinical.red_flags.saddle_numbness'));
   await expect(page.getByRole('alert').filter({ hasText: 'call 911' })).toBeVisible();
   await answerRedFlags(page, s, true);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Possible emergency');
@@ -85,7 +85,7 @@ test('an answer given before the page is interactive reaches the live 911 check,
   await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
   await page.goto('/intake/red-flags');
   await expect(page.locator('html[data-hydrated]')).toHaveCount(0);
-  const answer = page.locator(`${fid('clinical.red_flags.both_legs_symptoms')}-yes`);
+  const answer = page.locator(fid('clinical.red_flags.both_legs_symptoms'));
   await answer.check();
   const before = (await answer.boundingBox())!.y;
   release();
@@ -112,15 +112,23 @@ test('a positive PHQ-9 item 9 shows the 988 lifeline at once and on the result',
 
 test('errors appear next to the field, instantly and after posting, and nothing is lost', async ({ page }) => {
   await start(page);
-  await page.check(`${fid('clinical.red_flags.saddle_numbness')}-no`);
+  // "None of these" must be chosen on purpose: nothing ticked is an error.
   await page.getByRole('button', { name: 'Save and continue' }).click();
   await expect(page).toHaveURL(/\/intake\/red-flags#error-summary$/);
-  await expect(page.locator('.error-summary li')).toHaveCount(7);
-  // The answer given is kept; the field error is linked to its group.
-  await expect(page.locator(`${fid('clinical.red_flags.saddle_numbness')}-no`)).toBeChecked();
-  const group = page.locator(fid('clinical.red_flags.fever_or_chills'));
-  await expect(group).toHaveAttribute('aria-describedby', /f-clinical-red_flags-fever_or_chills-error/);
+  await expect(page).toHaveTitle(/^Error:/);
+  await expect(page.locator('.error-summary li')).toHaveCount(1);
+  await expect(page.locator('.error-summary')).toContainText('or select \u201cNone of these\u201d');
+  await expect(page.locator('#error-summary')).toBeFocused();
+  const group = page.locator(fid('clinical.red_flags'));
+  await expect(group).toHaveAttribute('aria-describedby', /f-clinical-red_flags-error/);
   await expectAccessible(page);
+  // "None of these" and a sign exclude each other as they are ticked.
+  await hydrated(page);
+  await page.check(fid('clinical.red_flags.fever_or_chills'));
+  await page.check(fid('clinical.red_flags.none'));
+  await expect(page.locator(fid('clinical.red_flags.fever_or_chills'))).not.toBeChecked();
+  await page.check(fid('clinical.red_flags.recent_trauma'));
+  await expect(page.locator(fid('clinical.red_flags.none'))).not.toBeChecked();
 
   // Instant validation on the about-you step: a bad ZIP is flagged as soon as it changes.
   await page.goto('/intake/about-you');
@@ -137,11 +145,11 @@ test('the back link opens the previous step with its saved answers', async ({ pa
   const s = baseline();
   await start(page);
   await answerRedFlags(page, s);
-  await expect(page.getByRole('button', { name: 'Back' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Back', exact: true })).toHaveCount(0);
   await page.check(fid('clinical.symptoms.flare_ups'));
   await page.getByRole('link', { name: 'Back', exact: true }).click();
   await expect(page).toHaveURL(/\/intake\/red-flags$/);
-  await expect(page.locator(`${fid('clinical.red_flags.recent_trauma')}-no`)).toBeChecked();
+  await expect(page.locator(fid('clinical.red_flags.none'))).toBeChecked();
   await page.getByRole('button', { name: 'Save and continue' }).click();
   // As on GOV.UK, a back link does not save the page it leaves.
   await expect(page.locator(fid('clinical.symptoms.flare_ups'))).not.toBeChecked();
@@ -178,6 +186,12 @@ test('a draft resumes from its link in a new browser', async ({ page, browser })
   await page.check(fid('clinical.symptoms.radiating_pain'));
   await page.getByRole('button', { name: 'Save and continue' }).click();
   await expect(page).toHaveURL(/\/intake\/duration$/);
+  // The private link is not on the steps; "Save and come back later" shows it.
+  await expect(page.getByTestId('resume-link')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Save and come back later' }).click();
+  await expect(page).toHaveURL(/\/intake\/saved$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your answers are saved');
+  await expectAccessible(page);
   const link = (await page.getByTestId('resume-link').getAttribute('href')) ?? '';
   expect(link).toMatch(/\/intake\/resume\/[0-9a-f]{64}$/);
 

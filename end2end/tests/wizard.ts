@@ -114,7 +114,9 @@ async function next(page: Page, expectPath: RegExp, a11y: boolean) {
 
 /// Answers the red-flag step; returns once the next page is shown.
 export async function answerRedFlags(page: Page, s: Scenario, a11y = false) {
-  for (const f of RED_FLAGS) await radio(page, `${fid(`clinical.red_flags.${f}`)}-${s.redFlags[f] ?? 'no'}`);
+  // One checkbox list: the signs that apply, or "None of these".
+  const ticked = RED_FLAGS.filter((f) => s.redFlags[f] === 'yes');
+  for (const f of ticked.length ? ticked : ['none']) await check(page, fid(`clinical.red_flags.${f}`));
   const emergency = ['bladder_or_bowel_change', 'saddle_numbness', 'both_legs_symptoms'].some((f) => s.redFlags[f] === 'yes');
   await next(page, emergency ? /\/intake\/stop$/ : /\/intake\/symptoms$/, a11y);
 }

@@ -70,6 +70,8 @@ pub enum Problem {
     Format(Format),
     Duplicate,
     MustAccept,
+    /// An exclusive choice ("None of these") made together with another (the wizard).
+    Exclusive,
 }
 
 /// The text formats the contract checks.
@@ -106,6 +108,7 @@ impl Problem {
             Self::Format(_) => ErrorCode::Format,
             Self::Duplicate => ErrorCode::Duplicate,
             Self::MustAccept => ErrorCode::MustAccept,
+            Self::Exclusive => ErrorCode::InvalidChoice,
         }
     }
 }

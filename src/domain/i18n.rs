@@ -140,6 +140,8 @@ pub fn error_message(error: &FieldError, locale: Locale) -> String {
         Problem::Duplicate => "This was already chosen.".into(),
         Problem::MustAccept if es => "Debe aceptar esto para continuar.".into(),
         Problem::MustAccept => "You must accept this to continue.".into(),
+        Problem::Exclusive if es => "Elija «Ninguna de estas» o las opciones que correspondan, no ambas.".into(),
+        Problem::Exclusive => "Choose \u{201c}None of these\u{201d} or the options that apply, not both.".into(),
         Problem::Format(f) => format_message(*f, locale).into(),
     }
 }

@@ -191,10 +191,18 @@ fn object_at<'v>(draft: &'v mut Value, path: &[&str]) -> &'v mut Map<String, Val
 pub fn apply(step: Step, form: &Form, draft: &mut Value) {
     match step {
         Step::RedFlags => {
+            // A checkbox list with an exclusive "None of these" (GOV.UK): every sign
+            // ticked is yes and the others no; "None of these" alone is no to all.
+            // Nothing ticked, or "None" with a sign (possible without JavaScript), leaves
+            // the signs unanswered, and the latter is remembered so the error can say so.
+            let ticked = |name: &str| first(form, &format!("clinical.red_flags.{name}")) == Some("yes");
+            let none = ticked(NONE_OF_THESE);
+            let any = RED_FLAGS.iter().any(|n| ticked(n));
             let o = object_at(draft, &["clinical", "red_flags"]);
             for name in RED_FLAGS {
-                put(o, name, yes_no(form, &format!("clinical.red_flags.{name}")));
+                put(o, name, (any != none).then(|| Value::Bool(ticked(name))));
             }
+            put(o, NONE_OF_THESE, (any && none).then_some(Value::Bool(true)));
         }
         Step::Symptoms => {
             let o = object_at(draft, &["clinical", "symptoms"]);
@@ -319,12 +327,29 @@ fn mood_not_chosen(draft: &Value) -> Option<FieldError> {
         .then(|| FieldError { field: "clinical.mood".into(), problem: crate::domain::decode::Problem::Required })
 }
 
+/// The red-flag step's exclusive choice, `clinical.red_flags.none`: a form field, kept in
+/// a draft only while it contradicts a ticked sign.
+pub const NONE_OF_THESE: &str = "none";
+
+/// The red-flag step is one question: its unanswered signs (and a "None of these" ticked
+/// with a sign) are one error at `clinical.red_flags`, not eight.
+fn one_red_flag_error(errors: &mut Vec<FieldError>, draft: &Value) {
+    let prefix = "clinical.red_flags.";
+    let Some(at) = errors.iter().position(|e| e.field.starts_with(prefix)) else { return };
+    let both = value_at(draft, &format!("{prefix}{NONE_OF_THESE}")).is_some();
+    errors.retain(|e| !e.field.starts_with(prefix));
+    let problem =
+        if both { crate::domain::decode::Problem::Exclusive } else { crate::domain::decode::Problem::Required };
+    errors.insert(at.min(errors.len()), FieldError { field: "clinical.red_flags".into(), problem });
+}
+
 /// Validates the draft and keeps the errors that belong to `step` (all of them for Review).
 pub fn step_errors(step: Step, draft: &Value, today: Date) -> Vec<FieldError> {
     let mut errors: Vec<FieldError> = match IntakeAnswers::from_json(&complete(draft), today) {
         Ok(_) => Vec::new(),
         Err(errors) => errors.0.into_iter().filter(|e| step.owns(&e.field)).collect(),
     };
+    one_red_flag_error(&mut errors, draft);
     if step == Step::Mood {
         if let Some(not_chosen) = mood_not_chosen(draft) {
             errors.insert(0, not_chosen);
@@ -386,13 +411,42 @@ mod tests {
     }
 
     #[test]
-    fn an_unanswered_red_flag_is_reported_on_its_step_only() {
+    fn unanswered_red_flags_are_one_error_on_their_step_only() {
         let mut draft = json!({});
+        // "no" is not a tick: the list is checkboxes whose value is "yes".
         apply(Step::RedFlags, &form(&[("clinical.red_flags.saddle_numbness", "no")]), &mut draft);
         let errors = step_errors(Step::RedFlags, &draft, today());
-        assert_eq!(errors.len(), 7);
-        assert!(errors.iter().all(|e| e.field.starts_with("clinical.red_flags.")));
+        let required =
+            FieldError { field: "clinical.red_flags".into(), problem: crate::domain::decode::Problem::Required };
+        assert_eq!(errors, vec![required]);
         assert!(step_errors(Step::Symptoms, &draft, today()).iter().all(|e| e.field.starts_with("clinical.symptoms")));
+    }
+
+    #[test]
+    fn none_of_these_is_exclusive_of_every_red_flag() {
+        let mut draft = json!({});
+        let both = form(&[("clinical.red_flags.none", "yes"), ("clinical.red_flags.recent_trauma", "yes")]);
+        apply(Step::RedFlags, &both, &mut draft);
+        let errors = step_errors(Step::RedFlags, &draft, today());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            (errors[0].field.as_str(), &errors[0].problem),
+            ("clinical.red_flags", &crate::domain::decode::Problem::Exclusive)
+        );
+        // Choosing again clears the contradiction.
+        apply(Step::RedFlags, &form(&[("clinical.red_flags.recent_trauma", "yes")]), &mut draft);
+        assert!(step_errors(Step::RedFlags, &draft, today()).is_empty());
+        assert_eq!(
+            draft["clinical"]["red_flags"],
+            json!({
+                "bladder_or_bowel_change": false, "saddle_numbness": false, "both_legs_symptoms": false,
+                "worsening_leg_weakness": false, "fever_or_chills": false, "cancer_history": false,
+                "unexplained_weight_loss": false, "recent_trauma": true,
+            })
+        );
+        apply(Step::RedFlags, &form(&[("clinical.red_flags.none", "yes")]), &mut draft);
+        assert!(step_errors(Step::RedFlags, &draft, today()).is_empty());
+        assert!(RED_FLAGS.iter().all(|f| draft["clinical"]["red_flags"][f] == json!(false)));
     }
 
     #[test]
@@ -496,9 +550,8 @@ mod tests {
     fn a_resumed_draft_continues_at_the_first_unfinished_step() {
         let mut draft = json!({});
         assert_eq!(first_incomplete(&draft, today()), Step::RedFlags);
-        let all_no: Vec<(String, String)> =
-            RED_FLAGS.iter().map(|n| (format!("clinical.red_flags.{n}"), "no".to_owned())).collect();
-        apply(Step::RedFlags, &all_no, &mut draft);
+        let none = vec![("clinical.red_flags.none".to_owned(), "yes".to_owned())];
+        apply(Step::RedFlags, &none, &mut draft);
         assert_eq!(first_incomplete(&draft, today()), Step::Symptoms);
     }
 }

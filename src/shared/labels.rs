@@ -89,6 +89,16 @@ fn wizard_words(field: &str, problem: &Problem) -> Option<L> {
         _ => None,
     };
     match field {
+        "clinical.red_flags" => match problem {
+            Problem::Exclusive => Some((
+                "Select the warning signs you have, or select \u{201c}None of these\u{201d}, not both",
+                "Marque las señales de alarma que tiene, o marque «Ninguna de estas», no ambas",
+            )),
+            _ => Some((
+                "Select the warning signs you have, or select \u{201c}None of these\u{201d}",
+                "Marque las señales de alarma que tiene, o marque «Ninguna de estas»",
+            )),
+        },
         "clinical.mood" if *problem == Problem::Required => Some((
             "Select whether you want to answer the mood questions or skip them",
             "Seleccione si quiere responder las preguntas sobre el estado de ánimo u omitirlas",
@@ -182,36 +192,36 @@ fn required_words(field: &str) -> Option<L> {
 pub fn red_flag(name: &str) -> L {
     match name {
         "bladder_or_bowel_change" => (
-            "New problems controlling your bladder or bowels in the last few weeks: not being able to pass urine, leaking urine or stool, or not feeling when you need to go?",
-            "¿Problemas nuevos en las últimas semanas para controlar la orina o las evacuaciones: no poder orinar, que se le salga la orina o el excremento sin querer, o no sentir cuando necesita ir al baño?",
+            "New problems controlling your bladder or bowels in the last few weeks: not being able to pass urine, leaking urine or stool, or not feeling when you need to go",
+            "Problemas nuevos en las últimas semanas para controlar la orina o las evacuaciones: no poder orinar, que se le salga la orina o el excremento sin querer, o no sentir cuando necesita ir al baño",
         ),
         "saddle_numbness" => (
-            "New numbness in the last few weeks in your genitals, groin, buttocks, inner thighs or around your anus (the parts that would touch a saddle), or a new loss of sexual function (for example, less feeling during sex or trouble getting an erection)?",
-            "¿Adormecimiento nuevo en las últimas semanas en los genitales, la ingle, los glúteos, la parte interna de los muslos o alrededor del ano (las partes que tocarían una silla de montar), o una pérdida nueva de la función sexual (por ejemplo, menos sensibilidad durante las relaciones sexuales o dificultad para tener una erección)?",
+            "New numbness in the last few weeks in your genitals, groin, buttocks, inner thighs or around your anus (the parts that would touch a saddle), or a new loss of sexual function (for example, less feeling during sex or trouble getting an erection)",
+            "Adormecimiento nuevo en las últimas semanas en los genitales, la ingle, los glúteos, la parte interna de los muslos o alrededor del ano (las partes que tocarían una silla de montar), o una pérdida nueva de la función sexual (por ejemplo, menos sensibilidad durante las relaciones sexuales o dificultad para tener una erección)",
         ),
         "both_legs_symptoms" => (
-            "Pain, numbness, tingling or weakness in both legs at the same time that is new or got worse in the last few weeks? If you have had the same symptoms in both legs for a long time and they have not changed (for example, from known spinal stenosis), answer No.",
-            "¿Dolor, adormecimiento, hormigueo o debilidad en ambas piernas al mismo tiempo que es nuevo o que empeoró en las últimas semanas? Si ha tenido los mismos síntomas en ambas piernas desde hace tiempo y no han cambiado (por ejemplo, por una estenosis espinal ya diagnosticada), responda No.",
+            "Pain, numbness, tingling or weakness in both legs at the same time that is new or got worse in the last few weeks. If you have had the same symptoms in both legs for a long time and they have not changed (for example, from known spinal stenosis), do not select this.",
+            "Dolor, adormecimiento, hormigueo o debilidad en ambas piernas al mismo tiempo que es nuevo o que empeoró en las últimas semanas. Si ha tenido los mismos síntomas en ambas piernas desde hace tiempo y no han cambiado (por ejemplo, por una estenosis espinal ya diagnosticada), no marque esta opción.",
         ),
         "worsening_leg_weakness" => (
-            "Weakness in a leg or foot that is new or getting worse in the last few weeks (for example, your foot drags or your knee gives way)?",
-            "¿Debilidad en una pierna o un pie que es nueva o que ha empeorado en las últimas semanas (por ejemplo, arrastra el pie o se le dobla la rodilla)?",
+            "Weakness in a leg or foot that is new or getting worse in the last few weeks (for example, your foot drags or your knee gives way)",
+            "Debilidad en una pierna o un pie que es nueva o que ha empeorado en las últimas semanas (por ejemplo, arrastra el pie o se le dobla la rodilla)",
         ),
         "fever_or_chills" => (
-            "New fever or chills in the last few weeks, along with your back pain?",
-            "¿Fiebre o escalofríos nuevos en las últimas semanas, junto con el dolor de espalda?",
+            "New fever or chills in the last few weeks, along with your back pain",
+            "Fiebre o escalofríos nuevos en las últimas semanas, junto con el dolor de espalda",
         ),
         "cancer_history" => (
-            "Have you ever had cancer, even if it was treated long ago? (We ask because back pain that is new or getting worse in the last few weeks needs a prompt check in anyone who has had cancer.)",
-            "¿Ha tenido cáncer alguna vez, aunque lo hayan tratado hace mucho tiempo? (Lo preguntamos porque, en alguien que ha tenido cáncer, un dolor de espalda nuevo o que empeora en las últimas semanas se debe revisar pronto.)",
+            "Cancer at any time in your life, even if it was treated long ago (we ask because back pain that is new or getting worse in the last few weeks needs a prompt check in anyone who has had cancer)",
+            "Cáncer en algún momento de su vida, aunque lo hayan tratado hace mucho tiempo (lo preguntamos porque, en alguien que ha tenido cáncer, un dolor de espalda nuevo o que empeora en las últimas semanas se debe revisar pronto)",
         ),
         "unexplained_weight_loss" => (
-            "New weight loss in the last few weeks or months that you cannot explain (you were not trying to lose weight)?",
-            "¿Pérdida de peso nueva en las últimas semanas o meses que no puede explicar (sin estar tratando de bajar de peso)?",
+            "New weight loss in the last few weeks or months that you cannot explain (you were not trying to lose weight)",
+            "Pérdida de peso nueva en las últimas semanas o meses que no puede explicar (sin estar tratando de bajar de peso)",
         ),
         _ => (
-            "A new injury to your back in the last few weeks (up to 6 weeks ago), such as a fall, an accident or a blow?",
-            "¿Una lesión nueva en la espalda en las últimas semanas (hasta hace 6 semanas), como una caída, un accidente o un golpe?",
+            "A new injury to your back in the last few weeks (up to 6 weeks ago), such as a fall, an accident or a blow",
+            "Una lesión nueva en la espalda en las últimas semanas (hasta hace 6 semanas), como una caída, un accidente o un golpe",
         ),
     }
 }
@@ -642,10 +652,15 @@ mod tests {
     fn long_standing_symptoms_in_both_legs_are_not_the_emergency_question() {
         let (en, es) = red_flag("both_legs_symptoms");
         assert!(en.contains("new or got worse in the last few weeks"), "{en}");
-        assert!(en.contains("for a long time") && en.contains("spinal stenosis") && en.contains("answer No"), "{en}");
+        assert!(
+            en.contains("for a long time") && en.contains("spinal stenosis") && en.contains("do not select this"),
+            "{en}"
+        );
         assert!(es.contains("nuevo o que empeor\u{f3} en las \u{fa}ltimas semanas"), "{es}");
         assert!(
-            es.contains("desde hace tiempo") && es.contains("estenosis espinal") && es.contains("responda No"),
+            es.contains("desde hace tiempo")
+                && es.contains("estenosis espinal")
+                && es.contains("no marque esta opción"),
             "{es}"
         );
     }

@@ -149,6 +149,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/intake/result") view=intake::IntakeResult ssr=SsrMode::Async />
                     <Route path=path!("/intake/cards") view=intake::IntakeCards ssr=SsrMode::Async />
                     <Route path=path!("/intake/resume/:token") view=intake::ResumePage />
+                    <Route path=path!("/intake/saved") view=intake::SavedPage ssr=SsrMode::Async />
                     <Route path=path!("/intake/:step") view=intake::IntakeStep ssr=SsrMode::Async />
                     <Route path=path!("/staff/sign-in") view=staff::SignInPage />
                     <Route path=path!("/staff/two-factor") view=staff::TwoFactorPage />

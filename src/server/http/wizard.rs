@@ -191,6 +191,8 @@ async fn save_step(state: &AppState, slug: &str, headers: &HeaderMap, pairs: &[(
         return see_other("/intake/result", &[]);
     }
     let back = pairs.iter().any(|(k, v)| k == "nav" && v == "back");
+    // "Save and come back later" saves what is there, errors or not, like going back.
+    let save_for_later = pairs.iter().any(|(k, v)| k == "nav" && v == "save");
     let today = state.settings.today();
     let mut answers = draft.answers;
     if !answers.is_object() {
@@ -199,12 +201,15 @@ async fn save_step(state: &AppState, slug: &str, headers: &HeaderMap, pairs: &[(
     answers["locale"] = Value::String(locale_of_request(&headers).as_str().to_owned());
     form::apply(step, &pairs, &mut answers);
 
-    if step == Step::Review && !back {
+    if step == Step::Review && !back && !save_for_later {
         return submit(&state, draft.id, &answers, today).await;
     }
-    let errors = if back { Vec::new() } else { form::step_errors(step, &answers, today) };
+    let errors = if back || save_for_later { Vec::new() } else { form::step_errors(step, &answers, today) };
     if let Err(e) = drafts::save(&state.db, draft.id, &answers, step.as_str(), &saved_errors(&errors)).await {
         return unavailable(e);
+    }
+    if save_for_later {
+        return see_other("/intake/saved", &[]);
     }
     if back {
         let to = step.previous().unwrap_or(Step::RedFlags);

@@ -543,7 +543,7 @@ mod tests {
 
     #[test]
     fn action_names_are_distinct_and_round_trip() {
-        assert_eq!(Action::ALL.len(), 31);
+        assert_eq!(Action::ALL.len(), 32);
         for action in Action::ALL {
             assert_eq!(Action::parse(action.as_str()), Some(*action));
         }

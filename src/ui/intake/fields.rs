@@ -104,6 +104,10 @@ pub fn Radios(
     l: Locale,
     #[prop(optional)] hint: Option<L>,
     #[prop(optional)] class: &'static str,
+    /// Words under the first and last choice (a scale's anchors). Shown only: the hint
+    /// says the same to a screen reader.
+    #[prop(optional)]
+    ends: Option<(L, L)>,
 ) -> impl IntoView {
     let id = field_id(name);
     let hint_id = format!("{id}-hint");
@@ -115,6 +119,9 @@ pub fn Radios(
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{pick(l, h)}</p> })}
             {error_view(errors, name, l)}
             {option_list("radio", &id, name, options, move |v| value.as_deref() == Some(v), l)}
+            {ends.map(|(low, high)| view! {
+                <p class="scale-ends" aria-hidden="true"><span>{pick(l, low)}</span><span>{pick(l, high)}</span></p>
+            })}
         </fieldset>
     }
 }
@@ -136,12 +143,15 @@ pub fn Scale(name: &'static str, legend: L, value: Option<u8>, errors: LiveError
         "0 = no pain, 10 = pain as bad as you can imagine",
         "0 = sin dolor, 10 = el dolor más fuerte que pueda imaginar",
     );
-    let hint = if name.ends_with("interference") {
-        ("0 = does not interfere, 10 = completely interferes", "0 = no interfiere, 10 = interfiere por completo")
+    let (hint, ends) = if name.ends_with("interference") {
+        (
+            ("0 = does not interfere, 10 = completely interferes", "0 = no interfiere, 10 = interfiere por completo"),
+            (("Does not interfere", "No interfiere"), ("Completely interferes", "Interfiere por completo")),
+        )
     } else {
-        hint
+        (hint, (("No pain", "Sin dolor"), ("Pain as bad as you can imagine", "El dolor más fuerte que pueda imaginar")))
     };
-    view! { <Radios name legend options value=value.map(|v| v.to_string()) errors l hint class="scale" /> }
+    view! { <Radios name legend options value=value.map(|v| v.to_string()) errors l hint class="scale" ends /> }
 }
 
 const NUMBERS: [&str; 11] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
@@ -280,5 +290,42 @@ pub fn TextArea(name: &'static str, label: L, value: String, errors: LiveErrors,
             {error_view(errors, name, l)}
             <textarea id=id.clone() name=name rows="3" aria-describedby=described_by(errors, name, l, None)>{crate::ui::textarea_text(&value)}</textarea>
         </div>
+    }
+}
+
+/// The red flags as one checkbox list with an exclusive "None of these" under "or"
+/// (GOV.UK checkboxes): nothing is ticked until the patient ticks it. The island unticks
+/// the others when one side is ticked (`exclusive_none`).
+#[component]
+pub fn RedFlagChecks(answers: serde_json::Value, errors: LiveErrors, l: Locale) -> impl IntoView {
+    use crate::shared::form::{value_at, NONE_OF_THESE, RED_FLAGS};
+    let name = "clinical.red_flags";
+    let id = field_id(name);
+    let hint_id = format!("{id}-hint");
+    let described = described_by(errors, name, l, Some(hint_id.clone()));
+    let flag = |n: &str| value_at(&answers, &format!("{name}.{n}")).and_then(serde_json::Value::as_bool);
+    let none = RED_FLAGS.iter().all(|n| flag(n) == Some(false));
+    let check = move |n: &str, label: L, checked: bool| {
+        let field = format!("{name}.{n}");
+        let option_id = field_id(&field);
+        view! {
+            <label class="option" for=option_id.clone()>
+                <input type="checkbox" id=option_id.clone() name=field value="yes" checked=checked
+                    aria-invalid=move || errors.message(name, l).map(|_| "true") />
+                <span>{pick(l, label)}</span>
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="question" id=id aria-describedby=described>
+            <legend>{tr(l, "Do you have any of these?", "¿Tiene alguno de estos?")}</legend>
+            <p class="hint" id=hint_id>{tr(l, "Select all that apply.", "Marque todas las que correspondan.")}</p>
+            {error_view(errors, name, l)}
+            <div class="options">
+                {RED_FLAGS.iter().map(|n| check(n, labels::red_flag(n), flag(n) == Some(true))).collect_view()}
+                <p class="options-or">{tr(l, "or", "o")}</p>
+                {check(NONE_OF_THESE, ("None of these", "Ninguna de estas"), none)}
+            </div>
+        </fieldset>
     }
 }

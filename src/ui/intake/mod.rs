@@ -102,7 +102,7 @@ pub fn IntakeStep() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || { let title = title.clone(); Suspend::new(async move {
                 match draft.await {
-                    Ok(DraftState::Open { answers, errors_step, errors, resume_url, .. }) => {
+                    Ok(DraftState::Open { answers, errors_step, errors, .. }) => {
                         let errors = if errors_step.as_deref() == Some(step.as_str()) { in_wizard_words(step, &answers, errors) } else { Vec::new() };
                         // GOV.UK: a page showing errors says so first in its title.
                         let title = if errors.is_empty() { title } else { format!("Error: {title}") };
@@ -111,7 +111,7 @@ pub fn IntakeStep() -> impl IntoView {
                         let privacy_url = (step == Step::Consent)
                             .then(|| use_context::<crate::shared::clinic::ClinicInfo>().and_then(|c| c.privacy_url))
                             .flatten();
-                        EitherOf3::A(view! { <Title text=title /><StepPage step answers errors resume_url privacy_url /> })
+                        EitherOf3::A(view! { <Title text=title /><StepPage step answers errors privacy_url /> })
                     }
                     Ok(DraftState::Submitted(_)) => EitherOf3::B(view! { <AlreadySubmitted /> }),
                     Ok(DraftState::Missing) => EitherOf3::C(Either::Left(view! { <NoDraft /> })),
@@ -120,6 +120,43 @@ pub fn IntakeStep() -> impl IntoView {
             })}}
         </Suspense>
     })
+}
+
+/// `/intake/saved`: after "Save and come back later", the private link to come back
+/// with, shown here only (a link on every step is a password on a shared screen).
+#[component]
+pub fn SavedPage() -> impl IntoView {
+    let l = use_locale();
+    let draft = Resource::new(|| (), |_| load_draft());
+    let title = tr(l, "Your answers are saved", "Sus respuestas están guardadas");
+    view! {
+        <Title text=title />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match draft.await {
+                    Ok(DraftState::Open { resume_url, answers, .. }) => {
+                        let next = form::first_incomplete(&answers, today());
+                        EitherOf3::A(view! {
+                            <section class="page narrow">
+                                <h1>{title}</h1>
+                                <p>{tr(l,
+                                    "To finish on another day or on another device, keep this private link. It works for 30 days. Anyone with the link can see your answers, so do not share it, and do not leave it on a shared screen.",
+                                    "Para terminar otro día o en otro dispositivo, guarde este enlace privado. Funciona por 30 días. Cualquier persona con el enlace puede ver sus respuestas, así que no lo comparta ni lo deje en una pantalla compartida.")}</p>
+                                <p class="resume-link"><a href=resume_url.clone() data-testid="resume-link">{resume_url.clone()}</a></p>
+                                <p>{tr(l,
+                                    "Copy it into a note only you can see, or bookmark it. On this device, you can also just come back to this website: it remembers your answers for 30 days.",
+                                    "Cópielo en una nota que solo usted pueda ver, o guárdelo en sus marcadores. En este dispositivo también puede simplemente volver a este sitio: recuerda sus respuestas por 30 días.")}</p>
+                                <p><a class="button" href=format!("/intake/{}", next.as_str())>{tr(l, "Continue now", "Continuar ahora")}</a></p>
+                            </section>
+                        })
+                    }
+                    Ok(DraftState::Submitted(_)) => EitherOf3::B(view! { <AlreadySubmitted /> }),
+                    Ok(DraftState::Missing) => EitherOf3::C(Either::Left(view! { <NoDraft /> })),
+                    Err(_) => EitherOf3::C(Either::Right(view! { <Unavailable /> })),
+                }
+            })}
+        </Suspense>
+    }
 }
 
 /// `/intake/resume/{token}`: the page a resume link opens. Opening a link changes
@@ -245,6 +282,30 @@ fn form_pairs(form_el: &web_sys::HtmlFormElement) -> Vec<(String, String)> {
     pairs
 }
 
+/// GOV.UK's exclusive checkbox: ticking "None of these" unticks every red flag, and
+/// ticking a red flag unticks "None of these". (Without JavaScript the server says so
+/// when both come.)
+#[cfg(feature = "hydrate")]
+fn exclusive_none(form_el: &web_sys::HtmlFormElement, target: Option<web_sys::EventTarget>) {
+    use wasm_bindgen::JsCast;
+    let Some(input) = target.and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+    let name = input.name();
+    let Some(which) = name.strip_prefix("clinical.red_flags.") else { return };
+    if input.type_() != "checkbox" || !input.checked() {
+        return;
+    }
+    let none = which == form::NONE_OF_THESE;
+    let Ok(boxes) = form_el.query_selector_all("input[type=checkbox][name^='clinical.red_flags.']") else { return };
+    for i in 0..boxes.length() {
+        if let Some(other) = boxes.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            let is_none = other.name() == format!("clinical.red_flags.{}", form::NONE_OF_THESE);
+            if other.name() != name && (none || is_none) {
+                other.set_checked(false);
+            }
+        }
+    }
+}
+
 /// Whether the answers so far include a positive PHQ-9 item 9.
 fn self_harm(answers: &Value) -> bool {
     get_u8(answers, "clinical.mood.phq9.8").is_some_and(|n| n > 0)
@@ -264,7 +325,6 @@ fn StepPage(
     step: Step,
     answers: Value,
     errors: Vec<ErrorText>,
-    resume_url: String,
     /// The clinic's notice of privacy practices, on the consent step.
     privacy_url: Option<String>,
 ) -> impl IntoView {
@@ -344,6 +404,7 @@ fn StepPage(
                     }
                 });
             }
+            exclusive_none(&form_el, ev.target());
             let mut answers = live.get_untracked();
             form::apply(step, &form_pairs(&form_el), &mut answers);
             let fresh = error_texts(form::step_errors(step, &answers, today()));
@@ -409,15 +470,13 @@ fn StepPage(
                     <button type="submit" name="nav" value="next" class="button">
                         {if step == Step::Review { tr(l, "Submit my answers", "Enviar mis respuestas") } else { tr(l, "Save and continue", "Guardar y continuar") }}
                     </button>
+                    // GOV.UK "save and come back later": the private link is shown on its
+                    // own page when asked for, not on every step (a shared screen).
+                    <button type="submit" name="nav" value="save" class="button-link">
+                        {tr(l, "Save and come back later", "Guardar y regresar más tarde")}
+                    </button>
                 </div>
             </form>
-            <aside class="resume">
-                <h2>{tr(l, "Come back later", "Regresar más tarde")}</h2>
-                <p>{tr(l,
-                    "Your answers are saved. To finish on another day or device, keep this private link (it works for 30 days; do not share it):",
-                    "Sus respuestas están guardadas. Para terminar otro día o en otro dispositivo, guarde este enlace privado (funciona por 30 días; no lo comparta):")}</p>
-                <p class="resume-link"><a href=resume_url.clone() data-testid="resume-link">{resume_url.clone()}</a></p>
-            </aside>
         </section>
     }
 }
@@ -486,10 +545,7 @@ fn StepFields(
             <p class="intro">{tr(l,
                 "Most of these questions are about symptoms that are new or getting worse recently, which here means in the last few weeks. A symptom you have had for a long time that has not changed is not a warning sign here: you can tell us about it later in the form.",
                 "La mayoría de estas preguntas son sobre síntomas nuevos o que han empeorado recientemente, es decir, en las últimas semanas. Un síntoma que tiene desde hace tiempo y que no ha cambiado no es una señal de alarma aquí: puede contarnos sobre él más adelante en el formulario.")}</p>
-            {form::RED_FLAGS.iter().map(|n| {
-                let name: &'static str = leak(format!("clinical.red_flags.{n}"));
-                view! { <YesNo name legend=labels::red_flag(n) value=get_bool(a, name) errors l /> }
-            }).collect_view()}
+            <RedFlagChecks answers=a.clone() errors l />
         }.into_any(),
         Step::Symptoms => view! {
             <fieldset class="question">
