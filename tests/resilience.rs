@@ -491,10 +491,10 @@ fn wizard_answers(step: Step) -> Vec<(String, String)> {
             PAIN.iter().zip([7, 7, 9, 6, 8]).map(|(p, n)| (format!("clinical.pain.{p}"), n.to_string())).collect()
         }
         Step::History => pairs(&[("clinical.conditions", "crps"), ("clinical.diagnostics", "xray")]),
-        Step::Treatments => pairs(&[
-            ("clinical.treatments.nsaids", "no_relief"),
-            ("clinical.treatments.opioids", "side_effects"),
-            ("clinical.treatments.acetaminophen", "not_tried"),
+        Step::Treatments => pairs(&[("clinical.treatments.nsaids", "yes"), ("clinical.treatments.opioids", "yes")]),
+        Step::TreatmentResults => pairs(&[
+            ("clinical.treatments.0.result", "no_relief"),
+            ("clinical.treatments.1.result", "side_effects"),
             ("clinical.upcoming_surgery", "no"),
         ]),
         Step::Medical => {
@@ -507,6 +507,8 @@ fn wizard_answers(step: Step) -> Vec<(String, String)> {
             p
         }
         Step::Mood => pairs(&[("mood_choice", "skip")]),
+        // Not asked after "skip".
+        Step::MoodPhq9 | Step::MoodGad7 => Vec::new(),
         Step::About => pairs(&[
             ("patient.first_name", "Ottoline"),
             ("patient.last_name", "Fairweather-Brisk"),

@@ -46,13 +46,20 @@ fn step_body(step: Step) -> String {
             vec![("clinical.conditions".into(), "crps".into()), ("clinical.diagnostics".into(), "xray".into())]
         }
         Step::Treatments => vec![
-            ("clinical.treatments.nsaids".into(), "no_relief".into()),
-            ("clinical.treatments.opioids".into(), "side_effects".into()),
-            ("clinical.treatments.acetaminophen".into(), "not_tried".into()),
+            ("clinical.treatments.nsaids".into(), "yes".into()),
+            ("clinical.treatments.opioids".into(), "yes".into()),
+        ],
+        // The list is in the treatments' order: NSAIDs, then opioids.
+        Step::TreatmentResults => vec![
+            ("clinical.treatments.0.result".into(), "no_relief".into()),
+            ("clinical.treatments.1.result".into(), "side_effects".into()),
             ("clinical.upcoming_surgery".into(), "no".into()),
         ],
         Step::Medical => MEDICAL.iter().map(|f| (format!("clinical.medical.{f}"), "no".into())).collect(),
         Step::Mood => vec![("mood_choice".into(), "skip".into())],
+        // Not asked after "skip": posted anyway, they change nothing.
+        Step::MoodPhq9 => (0..9).map(|i| (format!("clinical.mood.phq9.{i}"), "3".into())).collect(),
+        Step::MoodGad7 => (0..7).map(|i| (format!("clinical.mood.gad7.{i}"), "3".into())).collect(),
         Step::About => [
             ("patient.first_name", "Ana"),
             ("patient.last_name", "García"),
@@ -221,10 +228,13 @@ on_both_databases! {
     async fn a_whole_intake_posted_step_by_step_is_stored(backend) {
         let app = spawn(backend).await;
         let cookie = start(&app).await;
-        for step in Step::ALL.iter().copied() {
+        // The mood questions are skipped, so their two pages are not asked.
+        let asked: Vec<Step> =
+            Step::ALL.iter().copied().filter(|s| !matches!(s, Step::MoodPhq9 | Step::MoodGad7)).collect();
+        for (i, step) in asked.iter().copied().enumerate() {
             let reply = app.send(form_post(&format!("/intake/{}", step.as_str()), &cookie, &step_body(step))).await;
             assert_eq!(reply.status, StatusCode::SEE_OTHER, "{step}");
-            let expected = match step.next() {
+            let expected = match asked.get(i + 1) {
                 Some(next) => format!("/intake/{}", next.as_str()),
                 None => "/intake/result".to_owned(),
             };
@@ -522,14 +532,13 @@ async fn a_safety_alert_result_promises_a_call_today_and_shows_988_in_spanish_to
     let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
     let cookie = start(&app).await;
     for step in Step::ALL.iter().copied() {
-        let body = if step == Step::Mood {
-            let mut pairs = vec!["mood_choice=answer".to_owned()];
-            pairs.extend((0..9).map(|i| format!("clinical.mood.phq9.{i}={}", if i == 8 { 1 } else { 0 })));
-            pairs.extend((0..7).map(|i| format!("clinical.mood.gad7.{i}=0")));
-            pairs.push("nav=next".into());
-            pairs.join("&")
-        } else {
-            step_body(step)
+        let body = match step {
+            Step::Mood => "mood_choice=answer&nav=next".to_owned(),
+            Step::MoodPhq9 => {
+                (0..9).map(|i| format!("clinical.mood.phq9.{i}={}", u8::from(i == 8))).collect::<Vec<_>>().join("&")
+            }
+            Step::MoodGad7 => (0..7).map(|i| format!("clinical.mood.gad7.{i}=0")).collect::<Vec<_>>().join("&"),
+            _ => step_body(step),
         };
         let reply = app.send(form_post(&format!("/intake/{}", step.as_str()), &cookie, &body)).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{step}");
@@ -607,15 +616,25 @@ async fn the_review_page_does_not_hint_at_the_outcome_before_submitting() {
     }
 }
 
-/// The mood step answered (all items "Several days"), with both difficulty questions.
-fn mood_body_with_difficulty(phq9: &str, gad7: &str) -> String {
-    let mut pairs = vec!["mood_choice=answer".to_owned()];
-    pairs.extend((0..9).map(|i| format!("clinical.mood.phq9.{i}=1")));
-    pairs.extend((0..7).map(|i| format!("clinical.mood.gad7.{i}=1")));
-    pairs.push(format!("clinical.mood.phq9_difficulty={phq9}"));
-    pairs.push(format!("clinical.mood.gad7_difficulty={gad7}"));
+/// One of the two mood pages answered (all items "Several days"), with its difficulty
+/// question.
+fn mood_page_body(step: Step, difficulty: &str) -> String {
+    let (name, n) = if step == Step::MoodPhq9 { ("phq9", 9) } else { ("gad7", 7) };
+    let mut pairs: Vec<String> = (0..n).map(|i| format!("clinical.mood.{name}.{i}=1")).collect();
+    pairs.push(format!("clinical.mood.{name}_difficulty={difficulty}"));
     pairs.push("nav=next".into());
     pairs.join("&")
+}
+
+/// "Answer them" on the mood choice, then both pages; the last reply.
+async fn answer_mood(app: &TestApp, cookie: &str, phq9: &str, gad7: &str) -> Reply {
+    let reply = app.send(form_post("/intake/mood", cookie, "mood_choice=answer&nav=next")).await;
+    assert_eq!(reply.header("location"), "/intake/mood-1");
+    let reply = app.send(form_post("/intake/mood-1", cookie, &mood_page_body(Step::MoodPhq9, phq9))).await;
+    if reply.header("location") != "/intake/mood-2" {
+        return reply;
+    }
+    app.send(form_post("/intake/mood-2", cookie, &mood_page_body(Step::MoodGad7, gad7))).await
 }
 
 #[tokio::test]
@@ -624,9 +643,7 @@ async fn a_difficulty_answer_is_saved_in_the_draft_shown_on_review_and_stored() 
     let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
     let cookie = start(&app).await;
     answer_all_but_review(&app, &cookie).await;
-    let reply = app
-        .send(form_post("/intake/mood", &cookie, &mood_body_with_difficulty("very_difficult", "somewhat_difficult")))
-        .await;
+    let reply = answer_mood(&app, &cookie, "very_difficult", "somewhat_difficult").await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert_eq!(reply.header("location"), "/intake/about-you", "an answered difficulty is not an error");
 
@@ -635,9 +652,8 @@ async fn a_difficulty_answer_is_saved_in_the_draft_shown_on_review_and_stored() 
     assert_eq!(draft.answers["clinical"]["mood"]["phq9_difficulty"], "very_difficult");
     assert_eq!(draft.answers["clinical"]["mood"]["gad7_difficulty"], "somewhat_difficult");
 
-    // The mood page shows the saved answer again, checked.
-    let mood = app.send(Request::get("/intake/mood").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
-    let html = mood.text();
+    // The mood pages show the saved answers again, checked.
+    let html = page(&app, &cookie, Step::MoodPhq9, "en").await + &page(&app, &cookie, Step::MoodGad7, "en").await;
     let checked = |id: &str| {
         let at = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no {id}"));
         let tag = &html[html[..at].rfind('<').unwrap()..at + html[at..].find('>').unwrap()];
@@ -684,15 +700,14 @@ async fn a_difficulty_answer_is_saved_in_the_draft_shown_on_review_and_stored() 
 async fn an_unanswered_difficulty_question_is_saved_as_null_and_an_unknown_one_is_an_error() {
     let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
     let cookie = start(&app).await;
-    let body = mood_body_with_difficulty("", "");
-    let reply = app.send(form_post("/intake/mood", &cookie, &body)).await;
+    let reply = answer_mood(&app, &cookie, "", "").await;
     assert_eq!(reply.header("location"), "/intake/about-you", "optional");
     let token = cookie.trim_start_matches("draft=");
     let draft = drafts::find(&app.db, token).await.unwrap().unwrap();
     assert_eq!(draft.answers["clinical"]["mood"]["phq9_difficulty"], serde_json::Value::Null);
     assert_eq!(draft.answers["clinical"]["mood"]["gad7_difficulty"], serde_json::Value::Null);
-    let reply = app.send(form_post("/intake/mood", &cookie, &mood_body_with_difficulty("quite", ""))).await;
-    assert_eq!(reply.header("location"), "/intake/mood#error-summary");
+    let reply = answer_mood(&app, &cookie, "quite", "").await;
+    assert_eq!(reply.header("location"), "/intake/mood-1#error-summary");
     let draft = drafts::find(&app.db, token).await.unwrap().unwrap();
     let fields: Vec<&str> = draft.errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["clinical.mood.phq9_difficulty"]);
@@ -705,9 +720,13 @@ async fn the_mood_step_asks_the_published_questions_and_never_names_the_instrume
     let cookie = start(&app).await;
     for (lang, pick) in [("en", 0usize), ("es", 1)] {
         let cookies = format!("{cookie}; lang={lang}");
-        let page = app.send(Request::get("/intake/mood").header("cookie", &cookies).body(Body::empty()).unwrap()).await;
-        assert_eq!(page.status, StatusCode::OK);
-        let html = page.text();
+        // The choice, then one instrument per page.
+        let mut html = String::new();
+        for path in ["/intake/mood", "/intake/mood-1", "/intake/mood-2"] {
+            let page = app.send(Request::get(path).header("cookie", &cookies).body(Body::empty()).unwrap()).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            html += &page.text();
+        }
         let text = |l: labels::L| if pick == 0 { l.0 } else { l.1 };
         for question in labels::PHQ9.iter().chain(labels::GAD7.iter()) {
             assert!(html.contains(text(*question)), "{lang}: {}", text(*question));

@@ -6,8 +6,8 @@ import { test, expect } from '@playwright/test';
 const SIZES: [string, number, number][] = [['phone', 390, 844], ['laptop', 1280, 800]];
 const LEARN = ['what-is-ketamine', 'back-pain-symptoms', 'diagnosis', 'how-infusions-work',
   'conditions-and-evidence', 'who-should-consider-it', 'safety-and-side-effects', 'insurance-and-cost'];
-const STEPS = ['red-flags', 'symptoms', 'duration', 'pain', 'history', 'treatments', 'medical', 'mood',
-  'about-you', 'insurance', 'consent', 'review'];
+const STEPS = ['red-flags', 'symptoms', 'duration', 'pain', 'history', 'treatments', 'treatment-results',
+  'medical', 'mood', 'mood-1', 'mood-2', 'about-you', 'insurance', 'consent', 'review'];
 
 for (const [size, width, height] of SIZES) {
   test(`every patient page at ${size} size`, async ({ page }) => {

@@ -23,8 +23,8 @@ test('the start page is accessible', async ({ page }) => {
   await start(page, true);
 });
 
-const STEPS = ['red-flags', 'symptoms', 'duration', 'pain', 'history', 'treatments', 'medical', 'mood',
-  'about-you', 'insurance', 'consent', 'review'];
+const STEPS = ['red-flags', 'symptoms', 'duration', 'pain', 'history', 'treatments', 'treatment-results',
+  'medical', 'mood', 'mood-1', 'mood-2', 'about-you', 'insurance', 'consent', 'review'];
 for (const step of STEPS) {
   test(`the ${step} step is accessible`, async ({ page }) => {
     await start(page);
@@ -300,14 +300,16 @@ test('questions appear only when they apply (and all show without JavaScript)', 
 
   await page.goto('/intake/mood');
   await hydrated(page);
-  // Nothing is chosen for the patient, and the questions wait for "Yes, answer them".
+  // Nothing is chosen for the patient; the questions come one set per page after
+  // "Yes, answer them" (one thing per page).
   await expect(page.locator(`${fid('mood_choice')}-answer`)).not.toBeChecked();
   await expect(page.locator(`${fid('mood_choice')}-skip`)).not.toBeChecked();
-  await expect(page.locator(fid('clinical.mood.phq9.8'))).toBeHidden();
-  await page.check(`${fid('mood_choice')}-skip`);
-  await expect(page.locator(fid('clinical.mood.phq9.8'))).toBeHidden();
+  await expect(page.locator(fid('clinical.mood.phq9.8'))).toHaveCount(0);
   await page.check(`${fid('mood_choice')}-answer`);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page).toHaveURL(/\/intake\/mood-1$/);
   await expect(page.locator(fid('clinical.mood.phq9.8'))).toBeVisible();
+  await expect(page.locator(fid('clinical.mood.gad7.0'))).toHaveCount(0);
 
   const context = await browser.newContext({ javaScriptEnabled: false });
   const noJs = await context.newPage();

@@ -26,6 +26,9 @@ export const MEDICAL = [
   'uncontrolled_blood_pressure', 'heart_disease', 'pregnant_or_breastfeeding', 'psychosis', 'bipolar_disorder',
   'liver_disease', 'eye_or_brain_pressure', 'substance_use', 'ketamine_reaction',
 ];
+/// The treatments in the list's order (TreatmentKind).
+const TREATMENTS = ['nsaids', 'acetaminophen', 'opioids', 'nerve_pain_medication', 'antidepressants', 'muscle_relaxants',
+  'physical_therapy', 'chiropractic', 'injections', 'nerve_ablation', 'spinal_surgery', 'spinal_cord_stimulator', 'other'];
 const PAIN = ['current', 'average_week', 'worst_week', 'enjoyment_interference', 'activity_interference'];
 
 /// Two years of neuropathic back pain, three treatments failed: a consult.
@@ -137,7 +140,11 @@ export async function answerFromSymptoms(page: Page, s: Scenario, a11y = false) 
   for (const d of s.diagnostics) await check(page, `${fid('clinical.diagnostics')}-${d}`);
   await next(page, /\/intake\/treatments$/, a11y);
 
-  for (const [kind, result] of Object.entries(s.treatments)) await radio(page, `${fid(`clinical.treatments.${kind}`)}-${result}`);
+  // Which were tried (checkboxes), then how each worked, in the list's order.
+  const tried = TREATMENTS.filter((k) => s.treatments[k]);
+  for (const kind of tried.length ? tried : ['none']) await check(page, fid(`clinical.treatments.${kind}`));
+  await next(page, /\/intake\/treatment-results$/, a11y);
+  for (let i = 0; i < tried.length; i++) await radio(page, `${fid(`clinical.treatments.${i}.result`)}-${s.treatments[tried[i]]}`);
   await radio(page, `${fid('clinical.upcoming_surgery')}-${s.surgery}`);
   await next(page, /\/intake\/medical$/, a11y);
 
@@ -148,8 +155,11 @@ export async function answerFromSymptoms(page: Page, s: Scenario, a11y = false) 
   if (s.mood === null) {
     await radio(page, `${fid('mood_choice')}-skip`);
   } else {
+    // The choice, then one set of questions per page.
     await radio(page, `${fid('mood_choice')}-answer`);
+    await next(page, /\/intake\/mood-1$/, a11y);
     for (let i = 0; i < 9; i++) await radio(page, `${fid(`clinical.mood.phq9.${i}`)}-${s.mood.phq9[i]}`);
+    await next(page, /\/intake\/mood-2$/, a11y);
     for (let i = 0; i < 7; i++) await radio(page, `${fid(`clinical.mood.gad7.${i}`)}-${s.mood.gad7[i]}`);
   }
   await next(page, /\/intake\/about-you$/, a11y);

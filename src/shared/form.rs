@@ -18,9 +18,17 @@ crate::choice_enum! {
         Duration = "duration",
         Pain = "pain",
         History = "history",
+        /// "Which of these have you tried?": checkboxes.
         Treatments = "treatments",
+        /// How each one tried worked, and planned surgery.
+        TreatmentResults = "treatment-results",
         Medical = "medical",
+        /// Answer the mood questions or skip them.
         Mood = "mood",
+        /// The PHQ-9 and its difficulty question (skipped with the mood questions).
+        MoodPhq9 = "mood-1",
+        /// The GAD-7 and its difficulty question (skipped with the mood questions).
+        MoodGad7 = "mood-2",
         About = "about-you",
         Insurance = "insurance",
         Consent = "consent",
@@ -41,6 +49,23 @@ impl Step {
         self.index().checked_sub(1).map(|i| Self::ALL[i])
     }
 
+    /// Whether this step is asked, given the answers so far: the mood questions' pages
+    /// are not when the patient chose to skip them.
+    pub fn applies(self, draft: &Value) -> bool {
+        let skipped_mood = value_at(draft, "clinical.mood").is_some_and(Value::is_null);
+        !(skipped_mood && matches!(self, Self::MoodPhq9 | Self::MoodGad7))
+    }
+
+    /// The next step this patient is asked.
+    pub fn next_for(self, draft: &Value) -> Option<Step> {
+        std::iter::successors(self.next(), |s| s.next()).find(|s| s.applies(draft))
+    }
+
+    /// The step before this one that this patient was asked.
+    pub fn previous_for(self, draft: &Value) -> Option<Step> {
+        std::iter::successors(self.previous(), |s| s.previous()).find(|s| s.applies(draft))
+    }
+
     /// The answer paths this step owns; an error belongs to the step if its field is one
     /// of these or lies below one.
     pub fn fields(self) -> &'static [&'static str] {
@@ -50,9 +75,12 @@ impl Step {
             Self::Duration => &["clinical.pain_duration"],
             Self::Pain => &["clinical.pain"],
             Self::History => &["clinical.conditions", "clinical.diagnostics"],
-            Self::Treatments => &["clinical.treatments", "clinical.upcoming_surgery"],
+            Self::Treatments => &["clinical.treatments"],
+            Self::TreatmentResults => &["clinical.treatments", "clinical.upcoming_surgery"],
             Self::Medical => &["clinical.medical"],
             Self::Mood => &["clinical.mood"],
+            Self::MoodPhq9 => &["clinical.mood.phq9", "clinical.mood.phq9_difficulty"],
+            Self::MoodGad7 => &["clinical.mood.gad7", "clinical.mood.gad7_difficulty"],
             Self::About => &["patient"],
             Self::Insurance => &["insurance"],
             Self::Consent => &["consent"],
@@ -61,7 +89,21 @@ impl Step {
     }
 
     pub fn owns(self, field: &str) -> bool {
-        self.fields().iter().any(|p| p.is_empty() || field == *p || field.starts_with(&format!("{p}.")))
+        match self {
+            // Pages that split one answer: the checkbox page owns the list as a whole, the
+            // next page each item's result; the mood choice owns the mood answer as a
+            // whole, its two pages the items.
+            Self::Treatments => field == "clinical.treatments",
+            Self::TreatmentResults => {
+                field.starts_with("clinical.treatments.") || Self::below(field, "clinical.upcoming_surgery")
+            }
+            Self::Mood => field == "clinical.mood",
+            _ => self.fields().iter().any(|p| p.is_empty() || Self::below(field, p)),
+        }
+    }
+
+    fn below(field: &str, path: &str) -> bool {
+        field == path || field.starts_with(&format!("{path}."))
     }
 }
 
@@ -231,15 +273,33 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
             }
         }
         Step::Treatments => {
+            // Which were tried, in the list's order; a result already given is kept, a
+            // new one waits for the next page (null). "None of these" is an empty list;
+            // nothing ticked leaves the list unanswered. Ticked treatments win over a
+            // "None of these" ticked with them (possible only without JavaScript).
             let o = object_at(draft, &["clinical"]);
-            let treatments: Vec<Value> = TreatmentKind::ALL
+            let earlier = |kind: &str| -> Value {
+                o.get("treatments")
+                    .and_then(Value::as_array)
+                    .and_then(|v| v.iter().find(|t| t["kind"] == kind))
+                    .map_or(Value::Null, |t| t["result"].clone())
+            };
+            let tried: Vec<Value> = TreatmentKind::ALL
                 .iter()
-                .filter_map(|kind| {
-                    let result = first(form, &format!("clinical.treatments.{kind}"))?;
-                    (result != "not_tried").then(|| json!({ "kind": kind.as_str(), "result": result }))
-                })
+                .filter(|kind| first(form, &format!("clinical.treatments.{kind}")) == Some("yes"))
+                .map(|kind| json!({ "kind": kind.as_str(), "result": earlier(kind.as_str()) }))
                 .collect();
-            o.insert("treatments".into(), Value::Array(treatments));
+            let none = first(form, &format!("clinical.treatments.{NONE_OF_THESE}")) == Some("yes");
+            put(o, "treatments", (!tried.is_empty() || none).then_some(Value::Array(tried)));
+        }
+        Step::TreatmentResults => {
+            // `clinical.treatments.{i}.result`, for the items of the list as it stands.
+            let o = object_at(draft, &["clinical"]);
+            if let Some(list) = o.get_mut("treatments").and_then(Value::as_array_mut) {
+                for (i, item) in list.iter_mut().enumerate() {
+                    item["result"] = text(form, &format!("clinical.treatments.{i}.result")).unwrap_or(Value::Null);
+                }
+            }
             put(o, "upcoming_surgery", yes_no(form, "clinical.upcoming_surgery"));
         }
         Step::Medical => {
@@ -254,32 +314,35 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
         }
         Step::Mood => {
             let o = object_at(draft, &["clinical"]);
-            let choice = first(form, MOOD_CHOICE);
-            if choice == Some("skip") {
-                o.insert("mood".into(), Value::Null);
-            } else if choice != Some("answer") {
+            match first(form, MOOD_CHOICE) {
+                Some("skip") => {
+                    o.insert("mood".into(), Value::Null);
+                }
+                Some("answer") => {
+                    // The questions come on the next two pages; answers given earlier stay.
+                    if !o.get("mood").is_some_and(Value::is_object) {
+                        o.insert("mood".into(), unanswered_mood());
+                    }
+                }
                 // Not chosen yet: no answer, which `step_errors` reports (nothing is assumed).
-                o.remove("mood");
-            } else {
-                let items = |name: &str, n: usize| -> Value {
-                    Value::Array(
-                        (0..n)
-                            .map(|i| number(form, &format!("clinical.mood.{name}.{i}")).unwrap_or(Value::Null))
-                            .collect(),
-                    )
-                };
-                // The difficulty questions are optional: unanswered is null.
-                let difficulty = |name: &str| text(form, &format!("clinical.mood.{name}")).unwrap_or(Value::Null);
-                o.insert(
-                    "mood".into(),
-                    json!({
-                        "phq9": items("phq9", 9),
-                        "gad7": items("gad7", 7),
-                        "phq9_difficulty": difficulty("phq9_difficulty"),
-                        "gad7_difficulty": difficulty("gad7_difficulty"),
-                    }),
-                );
+                _ => {
+                    o.remove("mood");
+                }
             }
+        }
+        Step::MoodPhq9 | Step::MoodGad7 => {
+            let (name, n) = if step == Step::MoodPhq9 { ("phq9", 9) } else { ("gad7", 7) };
+            let o = object_at(draft, &["clinical"]);
+            if !o.get("mood").is_some_and(Value::is_object) {
+                o.insert("mood".into(), unanswered_mood());
+            }
+            let mood = &mut o["mood"];
+            mood[name] = Value::Array(
+                (0..n).map(|i| number(form, &format!("clinical.mood.{name}.{i}")).unwrap_or(Value::Null)).collect(),
+            );
+            // The difficulty question is optional: unanswered is null.
+            let difficulty = format!("{name}_difficulty");
+            mood[difficulty.as_str()] = text(form, &format!("clinical.mood.{difficulty}")).unwrap_or(Value::Null);
         }
         Step::About => {
             let o = object_at(draft, &["patient"]);
@@ -314,6 +377,11 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
 /// The `errors_step` a draft's errors are saved under when they belong to the emergency
 /// page's call-request form (name and phone) rather than to a step.
 pub const STOP_PAGE: &str = "stop";
+
+/// The mood answer before any question is answered: every item unanswered.
+fn unanswered_mood() -> Value {
+    json!({ "phq9": vec![Value::Null; 9], "gad7": vec![Value::Null; 7], "phq9_difficulty": null, "gad7_difficulty": null })
+}
 
 /// The mood step's first question: answer the mood questions or skip them.
 pub const MOOD_CHOICE: &str = "mood_choice";
@@ -457,32 +525,57 @@ mod tests {
     }
 
     #[test]
-    fn treatments_not_tried_are_left_out() {
+    fn treatments_are_ticked_on_one_page_and_rated_on_the_next() {
         let mut draft = json!({});
+        // Nothing ticked is no answer: "None of these" must be chosen.
+        apply(Step::Treatments, &form(&[]), &mut draft);
+        assert_eq!(step_errors(Step::Treatments, &draft, today())[0].field, "clinical.treatments");
+        let tick = form(&[("clinical.treatments.opioids", "yes"), ("clinical.treatments.nsaids", "yes")]);
+        apply(Step::Treatments, &tick, &mut draft);
+        // In the list's order, each waiting for its result, which is the next page's error.
+        assert_eq!(
+            draft["clinical"]["treatments"],
+            json!([{"kind": "nsaids", "result": null}, {"kind": "opioids", "result": null}])
+        );
+        assert!(step_errors(Step::Treatments, &draft, today()).is_empty());
+        let results = step_errors(Step::TreatmentResults, &draft, today());
+        assert!(results.iter().any(|e| e.field == "clinical.treatments.0.result"), "{results:?}");
         apply(
-            Step::Treatments,
+            Step::TreatmentResults,
             &form(&[
-                ("clinical.treatments.nsaids", "no_relief"),
-                ("clinical.treatments.opioids", "not_tried"),
+                ("clinical.treatments.0.result", "no_relief"),
+                ("clinical.treatments.1.result", "side_effects"),
                 ("clinical.upcoming_surgery", "no"),
             ]),
             &mut draft,
         );
-        assert_eq!(draft["clinical"]["treatments"], json!([{"kind": "nsaids", "result": "no_relief"}]));
-        assert_eq!(draft["clinical"]["upcoming_surgery"], json!(false));
+        assert!(step_errors(Step::TreatmentResults, &draft, today()).is_empty());
+        // Ticking again keeps the results given; a box unticked drops its item.
+        apply(Step::Treatments, &form(&[("clinical.treatments.opioids", "yes")]), &mut draft);
+        assert_eq!(draft["clinical"]["treatments"], json!([{"kind": "opioids", "result": "side_effects"}]));
+        apply(Step::Treatments, &form(&[("clinical.treatments.none", "yes")]), &mut draft);
+        assert_eq!(draft["clinical"]["treatments"], json!([]));
         assert!(step_errors(Step::Treatments, &draft, today()).is_empty());
+        assert!(step_errors(Step::TreatmentResults, &draft, today()).is_empty());
     }
 
     #[test]
-    fn a_skipped_mood_section_is_null_and_an_unanswered_item_is_required() {
+    fn a_skipped_mood_section_is_null_skips_its_pages_and_an_unanswered_item_is_required() {
         let mut draft = json!({});
         apply(Step::Mood, &form(&[("mood_choice", "skip")]), &mut draft);
         assert_eq!(draft["clinical"]["mood"], Value::Null);
         assert!(step_errors(Step::Mood, &draft, today()).is_empty());
-        apply(Step::Mood, &form(&[("mood_choice", "answer"), ("clinical.mood.phq9.0", "1")]), &mut draft);
-        let errors = step_errors(Step::Mood, &draft, today());
+        assert_eq!(Step::Mood.next_for(&draft), Some(Step::About));
+        assert_eq!(Step::About.previous_for(&draft), Some(Step::Mood));
+        assert!(!Step::MoodPhq9.applies(&draft) && !Step::MoodGad7.applies(&draft));
+        apply(Step::Mood, &form(&[("mood_choice", "answer")]), &mut draft);
+        assert_eq!(Step::Mood.next_for(&draft), Some(Step::MoodPhq9));
+        assert!(step_errors(Step::Mood, &draft, today()).is_empty(), "the choice is made");
+        apply(Step::MoodPhq9, &form(&[("clinical.mood.phq9.0", "1")]), &mut draft);
+        let errors = step_errors(Step::MoodPhq9, &draft, today());
         assert!(errors.iter().any(|e| e.field == "clinical.mood.phq9.1"));
-        assert_eq!(errors.len(), 8 + 7);
+        assert_eq!(errors.len(), 8, "the GAD-7's are the next page's");
+        assert_eq!(step_errors(Step::MoodGad7, &draft, today()).len(), 7);
     }
 
     #[test]
@@ -499,28 +592,33 @@ mod tests {
 
     #[test]
     fn the_mood_difficulty_answers_are_saved_and_optional() {
-        let mut all = vec![("mood_choice".to_owned(), "answer".to_owned())];
-        all.extend((0..9).map(|i| (format!("clinical.mood.phq9.{i}"), "1".to_owned())));
-        all.extend((0..7).map(|i| (format!("clinical.mood.gad7.{i}"), "0".to_owned())));
+        let phq9: Vec<(String, String)> = (0..9).map(|i| (format!("clinical.mood.phq9.{i}"), "1".to_owned())).collect();
+        let gad7: Vec<(String, String)> = (0..7).map(|i| (format!("clinical.mood.gad7.{i}"), "0".to_owned())).collect();
         let mut draft = json!({});
-        apply(Step::Mood, &all, &mut draft);
+        apply(Step::Mood, &form(&[("mood_choice", "answer")]), &mut draft);
+        apply(Step::MoodPhq9, &phq9, &mut draft);
+        apply(Step::MoodGad7, &gad7, &mut draft);
         assert_eq!(draft["clinical"]["mood"]["phq9_difficulty"], Value::Null);
         assert_eq!(draft["clinical"]["mood"]["gad7_difficulty"], Value::Null);
-        assert!(step_errors(Step::Mood, &draft, today()).is_empty(), "unanswered is fine");
+        for step in [Step::MoodPhq9, Step::MoodGad7] {
+            assert!(step_errors(step, &draft, today()).is_empty(), "unanswered is fine");
+        }
 
-        let mut answered = all.clone();
-        answered.push(("clinical.mood.phq9_difficulty".into(), "very_difficult".into()));
-        answered.push(("clinical.mood.gad7_difficulty".into(), "not_difficult".into()));
-        apply(Step::Mood, &answered, &mut draft);
+        let with = |mut items: Vec<(String, String)>, name: &str, value: &str| {
+            items.push((format!("clinical.mood.{name}_difficulty"), value.to_owned()));
+            items
+        };
+        apply(Step::MoodPhq9, &with(phq9.clone(), "phq9", "very_difficult"), &mut draft);
+        apply(Step::MoodGad7, &with(gad7.clone(), "gad7", "not_difficult"), &mut draft);
         assert_eq!(draft["clinical"]["mood"]["phq9_difficulty"], "very_difficult");
         assert_eq!(draft["clinical"]["mood"]["gad7_difficulty"], "not_difficult");
-        assert!(step_errors(Step::Mood, &draft, today()).is_empty());
+        assert_eq!(draft["clinical"]["mood"]["phq9"][0], 1, "one page keeps the other's answers");
 
-        all.push(("clinical.mood.gad7_difficulty".into(), "sort_of".into()));
-        apply(Step::Mood, &all, &mut draft);
-        let errors = step_errors(Step::Mood, &draft, today());
+        apply(Step::MoodGad7, &with(gad7, "gad7", "sort_of"), &mut draft);
+        let errors = step_errors(Step::MoodGad7, &draft, today());
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "clinical.mood.gad7_difficulty");
+        assert!(step_errors(Step::MoodPhq9, &draft, today()).is_empty());
     }
 
     #[test]

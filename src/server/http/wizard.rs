@@ -199,6 +199,12 @@ async fn save_step(state: &AppState, slug: &str, headers: &HeaderMap, pairs: &[(
         answers = serde_json::json!({});
     }
     answers["locale"] = Value::String(locale_of_request(&headers).as_str().to_owned());
+    // A page this patient is not asked (the mood questions after skipping them) changes
+    // nothing: on to the next one that applies.
+    if !step.applies(&answers) {
+        let next = step.next_for(&answers).unwrap_or(Step::Review);
+        return see_other(&format!("/intake/{}", next.as_str()), &[]);
+    }
     form::apply(step, &pairs, &mut answers);
 
     if step == Step::Review && !back && !save_for_later {
@@ -212,7 +218,7 @@ async fn save_step(state: &AppState, slug: &str, headers: &HeaderMap, pairs: &[(
         return see_other("/intake/saved", &[]);
     }
     if back {
-        let to = step.previous().unwrap_or(Step::RedFlags);
+        let to = step.previous_for(&answers).unwrap_or(Step::RedFlags);
         return see_other(&format!("/intake/{}", to.as_str()), &[]);
     }
     // "Add card photos" on the insurance step: the answers are saved, then the photo page.
@@ -235,7 +241,7 @@ async fn save_step(state: &AppState, slug: &str, headers: &HeaderMap, pairs: &[(
         }
         return see_other("/intake/stop", &[]);
     }
-    let next = step.next().unwrap_or(Step::Review);
+    let next = step.next_for(&answers).unwrap_or(Step::Review);
     see_other(&format!("/intake/{}", next.as_str()), &[])
 }
 

@@ -293,20 +293,27 @@ pub fn TextArea(name: &'static str, label: L, value: String, errors: LiveErrors,
     }
 }
 
-/// The red flags as one checkbox list with an exclusive "None of these" under "or"
-/// (GOV.UK checkboxes): nothing is ticked until the patient ticks it. The island unticks
-/// the others when one side is ticked (`exclusive_none`).
+/// A checkbox list with an exclusive "None of these" under "or" (GOV.UK checkboxes):
+/// the red flags, the treatments tried. Each box posts `{name}.{value}=yes`; nothing is
+/// ticked until the patient ticks it. The island unticks the other side when one side is
+/// ticked (`exclusive_none`).
 #[component]
-pub fn RedFlagChecks(answers: serde_json::Value, errors: LiveErrors, l: Locale) -> impl IntoView {
-    use crate::shared::form::{value_at, NONE_OF_THESE, RED_FLAGS};
-    let name = "clinical.red_flags";
+pub fn ExclusiveChecks(
+    name: &'static str,
+    legend: L,
+    /// (value, label, ticked).
+    options: Vec<(String, L, bool)>,
+    /// Whether "None of these" is ticked.
+    none: bool,
+    errors: LiveErrors,
+    l: Locale,
+) -> impl IntoView {
+    use crate::shared::form::NONE_OF_THESE;
     let id = field_id(name);
     let hint_id = format!("{id}-hint");
     let described = described_by(errors, name, l, Some(hint_id.clone()));
-    let flag = |n: &str| value_at(&answers, &format!("{name}.{n}")).and_then(serde_json::Value::as_bool);
-    let none = RED_FLAGS.iter().all(|n| flag(n) == Some(false));
-    let check = move |n: &str, label: L, checked: bool| {
-        let field = format!("{name}.{n}");
+    let check = move |value: &str, label: L, checked: bool| {
+        let field = format!("{name}.{value}");
         let option_id = field_id(&field);
         view! {
             <label class="option" for=option_id.clone()>
@@ -317,12 +324,12 @@ pub fn RedFlagChecks(answers: serde_json::Value, errors: LiveErrors, l: Locale) 
         }
     };
     view! {
-        <fieldset class="question" id=id aria-describedby=described>
-            <legend>{tr(l, "Do you have any of these?", "¿Tiene alguno de estos?")}</legend>
+        <fieldset class="question checks" id=id aria-describedby=described>
+            <legend>{pick(l, legend)}</legend>
             <p class="hint" id=hint_id>{tr(l, "Select all that apply.", "Marque todas las que correspondan.")}</p>
             {error_view(errors, name, l)}
             <div class="options">
-                {RED_FLAGS.iter().map(|n| check(n, labels::red_flag(n), flag(n) == Some(true))).collect_view()}
+                {options.into_iter().map(|(value, label, ticked)| check(&value, label, ticked)).collect_view()}
                 <p class="options-or">{tr(l, "or", "o")}</p>
                 {check(NONE_OF_THESE, ("None of these", "Ninguna de estas"), none)}
             </div>

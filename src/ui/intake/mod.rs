@@ -102,6 +102,11 @@ pub fn IntakeStep() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || { let title = title.clone(); Suspend::new(async move {
                 match draft.await {
+                    Ok(DraftState::Open { answers, .. }) if !step.applies(&answers) => {
+                        // Skipped by an earlier answer (the mood questions): the next page.
+                        let next = step.next_for(&answers).unwrap_or(Step::Review);
+                        EitherOf3::C(Either::Left(view! { <leptos_router::components::Redirect path=format!("/intake/{}", next.as_str()) /> }))
+                    }
                     Ok(DraftState::Open { answers, errors_step, errors, .. }) => {
                         let errors = if errors_step.as_deref() == Some(step.as_str()) { in_wizard_words(step, &answers, errors) } else { Vec::new() };
                         // GOV.UK: a page showing errors says so first in its title.
@@ -114,8 +119,8 @@ pub fn IntakeStep() -> impl IntoView {
                         EitherOf3::A(view! { <Title text=title /><StepPage step answers errors privacy_url /> })
                     }
                     Ok(DraftState::Submitted(_)) => EitherOf3::B(view! { <AlreadySubmitted /> }),
-                    Ok(DraftState::Missing) => EitherOf3::C(Either::Left(view! { <NoDraft /> })),
-                    Err(_) => EitherOf3::C(Either::Right(view! { <Unavailable /> })),
+                    Ok(DraftState::Missing) => EitherOf3::C(Either::Right(Either::Left(view! { <NoDraft /> }))),
+                    Err(_) => EitherOf3::C(Either::Right(Either::Right(view! { <Unavailable /> }))),
                 }
             })}}
         </Suspense>
@@ -282,24 +287,29 @@ fn form_pairs(form_el: &web_sys::HtmlFormElement) -> Vec<(String, String)> {
     pairs
 }
 
-/// GOV.UK's exclusive checkbox: ticking "None of these" unticks every red flag, and
-/// ticking a red flag unticks "None of these". (Without JavaScript the server says so
-/// when both come.)
+/// GOV.UK's exclusive checkbox: ticking "None of these" unticks the other boxes of its
+/// list, and ticking one of them unticks "None of these". (Without JavaScript the server
+/// decides when both come.)
 #[cfg(feature = "hydrate")]
 fn exclusive_none(form_el: &web_sys::HtmlFormElement, target: Option<web_sys::EventTarget>) {
     use wasm_bindgen::JsCast;
     let Some(input) = target.and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
     let name = input.name();
-    let Some(which) = name.strip_prefix("clinical.red_flags.") else { return };
     if input.type_() != "checkbox" || !input.checked() {
         return;
     }
-    let none = which == form::NONE_OF_THESE;
-    let Ok(boxes) = form_el.query_selector_all("input[type=checkbox][name^='clinical.red_flags.']") else { return };
+    let Some((list, _)) = name.rsplit_once('.') else { return };
+    let none_name = format!("{list}.{}", form::NONE_OF_THESE);
+    let Ok(boxes) = form_el.query_selector_all(&format!("input[type=checkbox][name^='{list}.']")) else { return };
+    let has_none = (0..boxes.length())
+        .filter_map(|i| boxes.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()))
+        .any(|b| b.name() == none_name);
+    if !has_none {
+        return; // not an exclusive list
+    }
     for i in 0..boxes.length() {
         if let Some(other) = boxes.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-            let is_none = other.name() == format!("clinical.red_flags.{}", form::NONE_OF_THESE);
-            if other.name() != name && (none || is_none) {
+            if other.name() != name && (name == none_name || other.name() == none_name) {
                 other.set_checked(false);
             }
         }
@@ -434,7 +444,7 @@ fn StepPage(
         <section class="page narrow wizard">
             // GOV.UK back link: a plain link to the previous step; this page's answers
             // are not saved by it.
-            {step.previous().map(|previous| view! {
+            {step.previous_for(&answers).map(|previous| view! {
                 <a href=format!("/intake/{}", previous.as_str()) class="back-link">{tr(l, "Back", "Atrás")}</a>
             })}
             <p class="progress-label" id="progress-label">
@@ -545,7 +555,13 @@ fn StepFields(
             <p class="intro">{tr(l,
                 "Most of these questions are about symptoms that are new or getting worse recently, which here means in the last few weeks. A symptom you have had for a long time that has not changed is not a warning sign here: you can tell us about it later in the form.",
                 "La mayoría de estas preguntas son sobre síntomas nuevos o que han empeorado recientemente, es decir, en las últimas semanas. Un síntoma que tiene desde hace tiempo y que no ha cambiado no es una señal de alarma aquí: puede contarnos sobre él más adelante en el formulario.")}</p>
-            <RedFlagChecks answers=a.clone() errors l />
+            {
+                let flag = |n: &str| get_bool(a, &format!("clinical.red_flags.{n}"));
+                let options: Vec<(String, L, bool)> =
+                    form::RED_FLAGS.iter().map(|n| ((*n).to_owned(), labels::red_flag(n), flag(n) == Some(true))).collect();
+                let none = form::RED_FLAGS.iter().all(|n| flag(n) == Some(false));
+                view! { <ExclusiveChecks name="clinical.red_flags" legend=("Do you have any of these?", "¿Tiene alguno de estos?") options none errors l /> }
+            }
         }.into_any(),
         Step::Symptoms => view! {
             <fieldset class="question">
@@ -593,22 +609,35 @@ fn StepFields(
             }.into_any()
         }
         Step::Treatments => {
-            let results = ["not_tried", "no_relief", "some_relief", "good_relief", "side_effects"];
-            let tried = |kind: &str| -> Option<String> {
-                form::value_at(a, "clinical.treatments").and_then(Value::as_array).and_then(|v| {
-                    v.iter().find(|t| t["kind"] == kind).and_then(|t| t["result"].as_str().map(str::to_owned))
-                })
-            };
-            let has_list = form::value_at(a, "clinical.treatments").is_some();
+            let list = form::value_at(a, "clinical.treatments").and_then(Value::as_array);
+            let tried = |kind: &str| list.is_some_and(|v| v.iter().any(|t| t["kind"] == kind));
+            let none = list.is_some_and(Vec::is_empty);
+            let options: Vec<(String, L, bool)> = TreatmentKind::ALL
+                .iter()
+                .map(|k| (k.as_str().to_owned(), labels::treatment(k.as_str()), tried(k.as_str())))
+                .collect();
             view! {
-                <p class="intro">{tr(l, "For each treatment, tell us whether you tried it and how it worked.", "Para cada tratamiento, díganos si lo probó y cómo le funcionó.")}</p>
-                {TreatmentKind::ALL.iter().map(|k| {
-                    let name: &'static str = leak(format!("clinical.treatments.{k}"));
-                    let value = tried(k.as_str()).or_else(|| has_list.then(|| "not_tried".to_owned()));
+                <ExclusiveChecks name="clinical.treatments"
+                    legend=("Which of these have you tried for your back pain?", "¿Cuáles de estos ha probado para su dolor de espalda?")
+                    options none errors l />
+            }.into_any()
+        }
+        Step::TreatmentResults => {
+            let list: Vec<(usize, String, Option<String>)> = form::value_at(a, "clinical.treatments")
+                .and_then(Value::as_array)
+                .map(|v| v.iter().enumerate().filter_map(|(i, t)| Some((i, t["kind"].as_str()?.to_owned(), t["result"].as_str().map(str::to_owned)))).collect())
+                .unwrap_or_default();
+            let results = ["no_relief", "some_relief", "good_relief", "side_effects"];
+            view! {
+                {(!list.is_empty()).then(|| view! {
+                    <p class="intro">{tr(l, "For each treatment you have tried, how did it work?", "Para cada tratamiento que ha probado, ¿cómo le funcionó?")}</p>
+                })}
+                {list.into_iter().map(|(i, kind, result)| {
+                    let name: &'static str = leak(format!("clinical.treatments.{i}.result"));
                     view! {
-                        <Radios name legend=labels::treatment(k.as_str())
+                        <Radios name legend=labels::treatment(&kind)
                             options=results.iter().map(|r| (r.to_string(), labels::treatment_result(r))).collect()
-                            value errors l class="compact" />
+                            value=result errors l class="compact" />
                     }
                 }).collect_view()}
                 <YesNo name="clinical.upcoming_surgery" legend=("Do you have back or spine surgery planned?", "¿Tiene planeada una cirugía de espalda o de columna?")
@@ -629,7 +658,22 @@ fn StepFields(
         Step::Mood => {
             // Nothing is chosen for the patient: only an earlier answer is shown again.
             let chosen = form::value_at(a, "clinical.mood").map(|m| if m.is_null() { "skip" } else { "answer" }.to_owned());
-            let frequency = |prefix: &'static str, i: usize, question: L| {
+            view! {
+                <p class="intro">{tr(l,
+                    "Long-lasting pain and mood affect each other. These standard mood questions help the clinic's health professional care for you. You may skip them.",
+                    "El dolor de larga duración y el estado de ánimo se afectan mutuamente. Estas preguntas estándar sobre el estado de ánimo ayudan al profesional de salud de la clínica a cuidar de usted. Puede omitirlas.")}</p>
+                <Radios name=form::MOOD_CHOICE legend=("Would you like to answer the mood questions?", "¿Quiere responder las preguntas sobre el estado de ánimo?")
+                    options=vec![("answer".to_owned(), ("Yes, answer them", "Sí, responderlas")), ("skip".to_owned(), ("Skip this section", "Omitir esta sección"))]
+                    value=chosen errors l hint=("There are 16 questions on the next two pages.", "Hay 16 preguntas en las dos páginas siguientes.") />
+            }.into_any()
+        }
+        Step::MoodPhq9 | Step::MoodGad7 => {
+            let (prefix, stem, questions): (&'static str, L, &'static [L]) = if step == Step::MoodPhq9 {
+                ("phq9", labels::PHQ9_STEM, &labels::PHQ9)
+            } else {
+                ("gad7", labels::GAD7_STEM, &labels::GAD7)
+            };
+            let frequency = |i: usize, question: L| {
                 let name: &'static str = leak(format!("clinical.mood.{prefix}.{i}"));
                 view! {
                     <Radios name legend=question
@@ -637,27 +681,14 @@ fn StepFields(
                         value=get_u8(a, name).map(|v| v.to_string()) errors l class="compact" />
                 }
             };
-            // Each instrument's unscored last question; optional.
-            let difficulty = |name: &'static str| view! {
-                <Radios name legend=labels::DIFFICULTY_QUESTION
-                    options=options(crate::domain::intake::Difficulty::ALL, |d| d.as_str(), labels::difficulty)
-                    value=get_str(a, name) errors l class="compact" hint=("Optional", "Opcional") />
-            };
+            // The instrument's unscored last question; optional.
+            let difficulty: &'static str = leak(format!("clinical.mood.{prefix}_difficulty"));
             view! {
-                <p class="intro">{tr(l,
-                    "Long-lasting pain and mood affect each other. These standard mood questions help the clinic's health professional care for you. You may skip them.",
-                    "El dolor de larga duración y el estado de ánimo se afectan mutuamente. Estas preguntas estándar sobre el estado de ánimo ayudan al profesional de salud de la clínica a cuidar de usted. Puede omitirlas.")}</p>
-                <Radios name=form::MOOD_CHOICE legend=("Would you like to answer the mood questions?", "¿Quiere responder las preguntas sobre el estado de ánimo?")
-                    options=vec![("answer".to_owned(), ("Yes, answer them", "Sí, responderlas")), ("skip".to_owned(), ("Skip this section", "Omitir esta sección"))]
-                    value=chosen errors l />
-                <div class:hidden=hide_unless(|v| form::value_at(v, "clinical.mood").is_some_and(Value::is_object))>
-                    <h2>{pick(l, labels::PHQ9_STEM)}</h2>
-                    {labels::PHQ9.iter().enumerate().map(|(i, q)| frequency("phq9", i, *q)).collect_view()}
-                    {difficulty("clinical.mood.phq9_difficulty")}
-                    <h2>{pick(l, labels::GAD7_STEM)}</h2>
-                    {labels::GAD7.iter().enumerate().map(|(i, q)| frequency("gad7", i, *q)).collect_view()}
-                    {difficulty("clinical.mood.gad7_difficulty")}
-                </div>
+                <h2>{pick(l, stem)}</h2>
+                {questions.iter().enumerate().map(|(i, q)| frequency(i, *q)).collect_view()}
+                <Radios name=difficulty legend=labels::DIFFICULTY_QUESTION
+                    options=options(crate::domain::intake::Difficulty::ALL, |d| d.as_str(), labels::difficulty)
+                    value=get_str(a, difficulty) errors l class="compact" hint=("Optional", "Opcional") />
             }.into_any()
         }
         Step::About => view! {

@@ -106,27 +106,37 @@ pub fn entries(step: Step, a: &Value, l: Locale) -> Vec<(String, String, String)
             ),
         ],
         Step::Treatments => {
+            let tried: Vec<&'static str> = form::value_at(a, "clinical.treatments")
+                .and_then(Value::as_array)
+                .map(|v| v.iter().filter_map(|t| t["kind"].as_str()).map(|k| pick(l, labels::treatment(k))).collect())
+                .unwrap_or_default();
+            let answer = match form::value_at(a, "clinical.treatments") {
+                None => none(),
+                Some(_) if tried.is_empty() => tr(l, "None of these", "Ninguna de estas").to_owned(),
+                Some(_) => tried.join(", "),
+            };
+            vec![at(
+                "clinical.treatments",
+                (tr(l, "Treatments tried", "Tratamientos que ha probado").to_owned(), answer),
+            )]
+        }
+        Step::TreatmentResults => {
             let mut r: Vec<(String, String, String)> = form::value_at(a, "clinical.treatments")
                 .and_then(Value::as_array)
                 .map(|v| {
                     v.iter()
-                        .filter_map(|t| Some((t["kind"].as_str()?, t["result"].as_str()?)))
-                        .map(|(k, res)| {
+                        .enumerate()
+                        .filter_map(|(i, t)| Some((i, t["kind"].as_str()?, t["result"].as_str())))
+                        .map(|(i, k, res)| {
                             (
-                                format!("clinical.treatments.{k}"),
+                                format!("clinical.treatments.{i}.result"),
                                 pick(l, labels::treatment(k)).to_owned(),
-                                pick(l, labels::treatment_result(res)).to_owned(),
+                                res.map(|res| pick(l, labels::treatment_result(res)).to_owned()).unwrap_or_else(none),
                             )
                         })
                         .collect()
                 })
                 .unwrap_or_default();
-            if r.is_empty() {
-                r.push(at(
-                    "clinical.treatments",
-                    (tr(l, "Treatments", "Tratamientos").to_owned(), tr(l, "None tried", "Ninguno").to_owned()),
-                ));
-            }
             r.push(at(
                 "clinical.upcoming_surgery",
                 (
@@ -156,42 +166,48 @@ pub fn entries(step: Step, a: &Value, l: Locale) -> Vec<(String, String, String)
             r
         }
         Step::Mood => {
-            if form::value_at(a, "clinical.mood").is_some_and(Value::is_null) {
-                vec![at(
-                    "clinical.mood",
-                    (
-                        tr(l, "Mood questions", "Preguntas sobre el estado de ánimo").to_owned(),
-                        tr(l, "Skipped", "Omitidas").to_owned(),
-                    ),
-                )]
-            } else {
-                let freq = |path: String| {
-                    form::value_at(a, &path)
-                        .and_then(Value::as_u64)
-                        .and_then(|n| labels::FREQUENCY.get(n as usize))
-                        .map(|f| pick(l, *f).to_owned())
-                        .unwrap_or_else(none)
-                };
-                // Each instrument's optional difficulty question follows its items, as asked.
-                let difficulty = |path: &str| {
-                    let answer = text(a, path).map(|d| pick(l, labels::difficulty(&d)).to_owned()).unwrap_or_else(none);
-                    (path.to_owned(), pick(l, labels::DIFFICULTY_QUESTION).to_owned(), answer)
-                };
-                let instrument = |name: &str, questions: &[L]| -> Vec<(String, String, String)> {
-                    questions
-                        .iter()
-                        .enumerate()
-                        .map(|(i, q)| {
-                            let field = format!("clinical.mood.{name}.{i}");
-                            (field.clone(), pick(l, *q).to_owned(), freq(field))
-                        })
-                        .chain(std::iter::once(difficulty(&format!("clinical.mood.{name}_difficulty"))))
-                        .collect()
-                };
-                let mut r = instrument("phq9", &labels::PHQ9);
-                r.extend(instrument("gad7", &labels::GAD7));
-                r
+            let answer = match form::value_at(a, "clinical.mood") {
+                None => none(),
+                Some(Value::Null) => tr(l, "Skipped", "Omitidas").to_owned(),
+                Some(_) => tr(l, "Answered", "Respondidas").to_owned(),
+            };
+            vec![at(
+                "clinical.mood",
+                (tr(l, "Mood questions", "Preguntas sobre el estado de ánimo").to_owned(), answer),
+            )]
+        }
+        // The items of one instrument, then its optional difficulty question, as asked;
+        // nothing when the mood questions were skipped.
+        Step::MoodPhq9 | Step::MoodGad7 => {
+            if !form::value_at(a, "clinical.mood").is_some_and(Value::is_object) {
+                return Vec::new();
             }
+            let (name, questions): (&str, &[L]) =
+                if step == Step::MoodPhq9 { ("phq9", &labels::PHQ9) } else { ("gad7", &labels::GAD7) };
+            let freq = |path: &str| {
+                form::value_at(a, path)
+                    .and_then(Value::as_u64)
+                    .and_then(|n| labels::FREQUENCY.get(n as usize))
+                    .map(|f| pick(l, *f).to_owned())
+                    .unwrap_or_else(none)
+            };
+            let difficulty = format!("clinical.mood.{name}_difficulty");
+            let difficulty_answer =
+                text(a, &difficulty).map(|d| pick(l, labels::difficulty(&d)).to_owned()).unwrap_or_else(none);
+            questions
+                .iter()
+                .enumerate()
+                .map(|(i, q)| {
+                    let field = format!("clinical.mood.{name}.{i}");
+                    let answer = freq(&field);
+                    (field, pick(l, *q).to_owned(), answer)
+                })
+                .chain(std::iter::once((
+                    difficulty,
+                    pick(l, labels::DIFFICULTY_QUESTION).to_owned(),
+                    difficulty_answer,
+                )))
+                .collect()
         }
         Step::About => {
             let t = |p: &str| text(a, p).unwrap_or_else(none);
@@ -287,7 +303,7 @@ pub fn entries(step: Step, a: &Value, l: Locale) -> Vec<(String, String, String)
 pub fn Review(answers: Value, l: Locale) -> impl IntoView {
     view! {
         <p class="intro">{tr(l, "Check your answers. You can change any of them before you submit.", "Revise sus respuestas. Puede cambiar cualquiera antes de enviarlas.")}</p>
-        {Step::ALL.iter().filter(|s| **s != Step::Review).map(|step| {
+        {Step::ALL.iter().filter(|s| **s != Step::Review && s.applies(&answers)).map(|step| {
             let title = pick(l, labels::step_title(*step));
             view! {
                 <section class="review-group">
@@ -328,13 +344,14 @@ mod tests {
     #[test]
     fn each_difficulty_answer_is_shown_after_its_instrument() {
         let a = mood(json!("very_difficult"), json!("not_difficult"));
-        let en = rows(Step::Mood, &a, Locale::En);
+        let rows_of = |l| [rows(Step::MoodPhq9, &a, l), rows(Step::MoodGad7, &a, l)].concat();
+        let en = rows_of(Locale::En);
         assert_eq!(en.len(), 9 + 1 + 7 + 1);
         assert_eq!(en[8], (labels::PHQ9[8].0.to_owned(), "Not at all".to_owned()));
         assert_eq!(en[9], (labels::DIFFICULTY_QUESTION.0.to_owned(), "Very difficult".to_owned()));
         assert_eq!(en[10], (labels::GAD7[0].0.to_owned(), "Nearly every day".to_owned()));
         assert_eq!(en[17], (labels::DIFFICULTY_QUESTION.0.to_owned(), "Not difficult at all".to_owned()));
-        let es = rows(Step::Mood, &a, Locale::Es);
+        let es = rows_of(Locale::Es);
         assert_eq!(es[9], (labels::DIFFICULTY_QUESTION.1.to_owned(), "Muy dif\u{ed}cil".to_owned()));
         assert_eq!(es[17].1, "No ha sido dif\u{ed}cil");
     }
@@ -355,7 +372,8 @@ mod tests {
         for unanswered in
             [mood(Value::Null, Value::Null), json!({ "clinical": { "mood": { "phq9": [], "gad7": [] } } })]
         {
-            let r = rows(Step::Mood, &unanswered, Locale::En);
+            let r =
+                [rows(Step::MoodPhq9, &unanswered, Locale::En), rows(Step::MoodGad7, &unanswered, Locale::En)].concat();
             let shown: Vec<&str> = r
                 .iter()
                 .filter(|(q, _)| q == labels::DIFFICULTY_QUESTION.0)

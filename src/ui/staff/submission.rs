@@ -62,8 +62,11 @@ fn page(s: SubmissionView, code: Option<String>) -> AnyView {
         Step::Pain,
         Step::History,
         Step::Treatments,
+        Step::TreatmentResults,
         Step::Medical,
         Step::Mood,
+        Step::MoodPhq9,
+        Step::MoodGad7,
     ];
     let fhir = s.clinical.is_some().then(|| format!("{base}/fhir"));
     let status = s.status;
