@@ -79,6 +79,7 @@ fn every_subcommand_has_help() {
         &["x12", "build-270", "--help"],
         &["x12", "parse-271", "--help"],
         &["backup", "--help"],
+        &["doctor", "--help"],
         &["user", "add", "--help"],
         &["audit", "verify", "--help"],
     ] {
