@@ -1,10 +1,10 @@
-//! The command line: `serve` (default), `migrate`, `screen`, `doctor`, `backup` and
-//! the rest. Each step of `serve` says why it is there; anything that can
+//! The command line: `serve` (default), `migrate`, `screen`, `doctor`, `backup`,
+//! `restore` and the rest. Each step of `serve` says why it is there; anything that can
 //! go wrong at start-up ends in one clear line. The work is done in the modules named.
 
 use super::config::{
-    AuditCommand, BackupArgs, Build270Args, Cli, Command, DatabaseArgs, KeysCommand, RotateArgs, ScreenArgs, ServeArgs,
-    UserAddArgs, UserCommand, X12Command,
+    AuditCommand, BackupArgs, Build270Args, Cli, Command, DatabaseArgs, KeysCommand, RestoreArgs, RotateArgs,
+    ScreenArgs, ServeArgs, UserAddArgs, UserCommand, X12Command,
 };
 use super::db::Db;
 use super::http::{self, AppState, Settings};
@@ -36,6 +36,7 @@ pub fn run() -> ExitCode {
         Some(Command::Serve(args)) => block_on(serve(*args)),
         Some(Command::Doctor(args)) => doctor(&args),
         Some(Command::Backup(args)) => backup(args),
+        Some(Command::Restore(args)) => restore(args),
         Some(Command::X12(X12Command::Parse271 { file })) => parse_271(&file),
         Some(Command::X12(X12Command::Build270(args))) => block_on(build_270(*args)),
         Some(Command::User(UserCommand::Add(args))) => block_on(user_add(args)),
@@ -162,27 +163,53 @@ fn doctor(args: &ServeArgs) -> ExitCode {
     }
 }
 
-/// `backup`: an online copy of the SQLite database. A source that is not there is a
-/// configuration error (exit 2) and nothing is created, neither there nor at `--to`.
-fn backup(args: BackupArgs) -> ExitCode {
-    let url = args.database.database_url.clone();
-    let mut missing = false;
+/// Runs a backup or restore; a refusal (a missing source, a missing tool, a database
+/// that would be overwritten) exits 2, a failure on the way 1.
+fn backup_command(f: impl std::future::Future<Output = Result<(), super::backup::Error>>) -> ExitCode {
+    let mut refused = false;
     let code = block_on(async {
-        // Connect without migrating or creating: a backup must not change the database
-        // it copies, nor make one where none was.
-        let db = Db::connect_existing(&url).await.map_err(|e| {
-            missing = matches!(e, crate::server::db::DbError::Missing(_));
+        f.await.map_err(|e| {
+            refused = e.is_refusal();
             e.to_string()
-        })?;
-        db.backup_to(&args.to).await.map_err(|e| e.to_string())?;
-        println!("backup written to {}", args.to.display());
-        Ok(())
+        })
     });
-    if missing {
+    if refused {
         ExitCode::from(2)
     } else {
         code
     }
+}
+
+/// `backup`: an online copy of the database (`server::backup`). Nothing is created where
+/// the source is missing, neither there nor at `--to`.
+fn backup(args: BackupArgs) -> ExitCode {
+    backup_command(async {
+        super::backup::backup(&args.database.database_url, &args.to).await?;
+        println!("backup written to {}", args.to.display());
+        Ok(())
+    })
+}
+
+/// `restore`: the backup in place of the database (`server::backup`).
+fn restore(args: RestoreArgs) -> ExitCode {
+    backup_command(async {
+        let url = &args.database.database_url;
+        let restored = super::backup::restore(url, &args.from, args.force).await?;
+        if let Some(kept) = &restored.kept {
+            println!("the database it replaced is kept at {}", kept.display());
+        }
+        let m = &restored.migrations;
+        let pending =
+            if m.pending.is_empty() { String::new() } else { "; serve applies the rest when it starts".into() };
+        println!(
+            "restored {} into {}: {} of {} migrations applied{pending}; `pain-intake doctor` checks it",
+            args.from.display(),
+            crate::server::db::redact(url),
+            m.applied,
+            m.known
+        );
+        Ok(())
+    })
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {

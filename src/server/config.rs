@@ -34,8 +34,12 @@ pub enum Command {
     /// Print the screening evaluation of a request (a file, or `-` for standard input).
     /// Exits 0 with the evaluation, or 2 with the errors JSON.
     Screen(ScreenArgs),
-    /// Write a consistent copy of the SQLite database, safe while the server runs.
+    /// Write a consistent copy of the database, safe while the server runs (SQLite:
+    /// `VACUUM INTO`; PostgreSQL: `pg_dump --format=custom`).
     Backup(BackupArgs),
+    /// Put a backup made by `backup` in place of the database. Refuses a database that
+    /// already holds one unless --force (stop the server first).
+    Restore(RestoreArgs),
     /// Check what `serve` needs: settings, database, encryption keys, mail server, site
     /// folder. One line per check; exits 0 when none failed, 2 when one did. Changes nothing.
     Doctor(Box<ServeArgs>),
@@ -109,6 +113,21 @@ pub struct BackupArgs {
     /// Where to write the copy; the file must not exist yet.
     #[arg(long)]
     pub to: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// The backup: an SQLite file, or a `pg_dump --format=custom` archive for PostgreSQL.
+    #[arg(long)]
+    pub from: std::path::PathBuf,
+
+    /// Replace a database that already holds data. SQLite keeps the replaced file beside
+    /// it (`<name>.before-restore-<time>`); PostgreSQL's objects are dropped and recreated.
+    #[arg(long, default_value_t = false)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]

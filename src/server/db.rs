@@ -443,34 +443,3 @@ impl Migrations {
         !(self.unknown.is_empty() && self.changed.is_empty() && self.failed.is_empty())
     }
 }
-
-/// Why a backup could not be made.
-#[derive(Debug, thiserror::Error)]
-pub enum BackupError {
-    #[error("backups here are for SQLite; for PostgreSQL use pg_dump")]
-    NotSqlite,
-    #[error("{0} already exists; choose a new file so no backup is overwritten")]
-    Exists(String),
-    #[error("the backup path must be valid UTF-8 and contain no control characters")]
-    BadPath,
-    #[error("the backup failed: {0}")]
-    Sqlite(#[from] sqlx::Error),
-}
-
-impl Db {
-    /// Writes a consistent copy of an SQLite database with `VACUUM INTO`: it reads one
-    /// snapshot (WAL readers do not block writers), so the server keeps running.
-    pub async fn backup_to(&self, to: &std::path::Path) -> Result<(), BackupError> {
-        if self.backend != Backend::Sqlite {
-            return Err(BackupError::NotSqlite);
-        }
-        let path = to.to_str().filter(|p| !p.chars().any(char::is_control)).ok_or(BackupError::BadPath)?;
-        if to.exists() {
-            return Err(BackupError::Exists(path.to_owned()));
-        }
-        // VACUUM INTO takes a literal, not a bound parameter: quote it as SQL requires.
-        let literal = path.replace('\'', "''");
-        sqlx::query(&format!("VACUUM INTO '{literal}'")).execute(&self.pool).await?;
-        Ok(())
-    }
-}

@@ -1,6 +1,7 @@
 //! Everything that runs only on the server: configuration, the command line, the
 //! database, the HTTP layer. Built with the `ssr` feature.
 
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod crypto;
