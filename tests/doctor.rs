@@ -6,7 +6,9 @@
 
 mod common;
 
-use common::process::{bin, doctor, doctor_line, fresh_postgres_database, site_folder};
+use common::process::{
+    assert_doctor_exit, bin, doctor, doctor_line, doctor_lines, fresh_postgres_database, site_folder,
+};
 use common::*;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -78,8 +80,8 @@ fn a_good_setup_is_all_ok(url: &str) {
     let smtp = Smtp::start();
     let out = doctor(url, &site, &[("SMTP_URL", &smtp.url), ("NOTIFY_TO", "clinic@clinic.test")]);
     let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(0), "{text}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(text.lines().all(|l| l.starts_with("ok    ")), "{text}");
+    assert_doctor_exit(&out);
+    assert!(doctor_lines(&out).iter().all(|l| l.starts_with("ok    ")), "{text}");
     assert!(doctor_line(&out, "database").contains("12 of 12 migrations applied"), "{text}");
     assert!(doctor_line(&out, "keys").contains("3 sealed values in 6 columns open"), "{text}");
     assert!(doctor_line(&out, "smtp").contains("answered"), "{text}");
@@ -121,7 +123,7 @@ fn a_wrong_key_fails_the_keys_line(url: &str) {
     assert!(!keys.contains("AQEBAQ"), "no key material: {keys}");
     // Only the keys line fails.
     let text = stdout(&out);
-    assert_eq!(text.lines().filter(|l| l.starts_with("FAIL")).count(), 1, "{text}");
+    assert_eq!(doctor_lines(&out).iter().filter(|l| l.starts_with("FAIL")).count(), 1, "{text}");
 
     let impostor = "test-1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
     let out = doctor(url, &site, &[("ENCRYPTION_KEYS", impostor)]);
@@ -178,7 +180,12 @@ fn doctor_leaves_pending_migrations_to_serve_and_fails_ones_it_would_refuse() {
     };
     sql("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)");
     let out = doctor(&url, &site, &[]);
-    assert_eq!(out.status.code(), Some(0), "pending migrations are applied by serve: {}", stdout(&out));
+    assert_doctor_exit(&out);
+    assert!(
+        !doctor_lines(&out).iter().any(|l| l.starts_with("FAIL")),
+        "serve applies pending migrations: {}",
+        stdout(&out)
+    );
     let line = doctor_line(&out, "database");
     assert!(line.starts_with("warn") && line.contains("11 of 12") && line.contains("pain-intake migrate"), "{line}");
     let count = || {
@@ -218,7 +225,7 @@ fn a_missing_site_folder_or_package_fails_the_site_line() {
     let line = doctor_line(&out, "site");
     let name = wasm.file_name().unwrap().to_string_lossy().into_owned();
     assert!(line.starts_with("FAIL") && line.contains(&format!("lacks pkg/{name}")), "{line}");
-    assert!(stdout(&out).lines().filter(|l| l.starts_with("FAIL")).count() == 1, "{}", stdout(&out));
+    assert_eq!(doctor_lines(&out).iter().filter(|l| l.starts_with("FAIL")).count(), 1, "{}", stdout(&out));
 }
 
 #[test]
@@ -264,6 +271,7 @@ fn a_mail_server_that_does_not_answer_fails_the_smtp_line() {
     assert!(!stdout(&out).contains("pa55word"));
     // Without SMTP_URL, as serve does, it is a warning: e-mails wait in the outbox.
     let out = doctor(&url, &site_folder(dir.path()), &[]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_doctor_exit(&out);
+    assert!(!doctor_lines(&out).iter().any(|l| l.starts_with("FAIL")), "{}", stdout(&out));
     assert!(doctor_line(&out, "smtp").starts_with("warn  smtp: not configured"));
 }

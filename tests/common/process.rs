@@ -78,6 +78,24 @@ pub fn doctor(database_url: &str, site: &std::path::Path, env: &[(&str, &str)]) 
     cmd.output().expect("run pain-intake doctor")
 }
 
+/// The doctor's lines but `disk`: that one says how much space the machine has free (the
+/// test's folder is on a disk other builds share), so a test of another check must not
+/// hang on it. Its thresholds are unit tests in `server::doctor`.
+pub fn doctor_lines(out: &std::process::Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l[6.min(l.len())..].starts_with("disk: "))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The doctor exited 2 when a line says FAIL (the disk's included), else 0.
+pub fn assert_doctor_exit(out: &std::process::Output) {
+    let text = String::from_utf8_lossy(&out.stdout);
+    let failed = text.lines().any(|l| l.starts_with("FAIL"));
+    assert_eq!(out.status.code(), Some(if failed { 2 } else { 0 }), "{text}{}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// The doctor's lines, and the one for `check` (`"keys"` → `"FAIL  keys: …"`).
 pub fn doctor_line(out: &std::process::Output, check: &str) -> String {
     let text = String::from_utf8_lossy(&out.stdout);
