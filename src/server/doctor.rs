@@ -170,18 +170,24 @@ pub fn invoked() -> bool {
 // Database
 
 fn unreachable(e: &DbError) -> Finding {
-    let hint = match e {
+    let message = match e {
+        // Said here in full: a relative path is read from the folder doctor runs in, which
+        // may not be the one the service runs in.
         DbError::Missing(file) => {
-            let place = if Path::new(file).is_relative() {
-                std::env::current_dir().map(|d| format!(" (relative to {})", d.display())).unwrap_or_default()
-            } else {
-                String::new()
-            };
-            format!("{place}; `serve` creates it at first start, `pain-intake migrate` creates it now")
+            let relative = Path::new(file)
+                .is_relative()
+                .then(|| std::env::current_dir().ok())
+                .flatten()
+                .map(|d| format!("relative to {}; ", d.display()))
+                .unwrap_or_default();
+            format!(
+                "there is no SQLite database at {file} ({relative}check DATABASE_URL): `serve` creates it at first \
+                 start, `pain-intake migrate` creates it now"
+            )
         }
-        _ => String::new(),
+        other => other.to_string(),
     };
-    Finding::new("database", Status::Fail, format!("{e}{hint}"))
+    Finding::new("database", Status::Fail, message)
 }
 
 /// What the database is and how its migrations compare with this binary's.
@@ -484,7 +490,7 @@ impl SealedValues {
             let mut why = Vec::new();
             for (id, n) in &self.unknown_key {
                 why.push(match keys {
-                    Some(_) => format!("{n} under key id {id}, which {source} does not have (key {id} missing?)"),
+                    Some(_) => format!("{n} under key id {id}, which {source} does not have"),
                     None => format!("{n} under key id {id}, and no key is set ({source})"),
                 });
             }
@@ -502,7 +508,7 @@ impl SealedValues {
                 "keys",
                 Status::Fail,
                 format!(
-                    "{failed} of {} stored values do not open with {source}: {} (in {places})",
+                    "{failed} of {} stored values do not open with {source} ({places}): {}",
                     failed + opened + self.plain,
                     why.join("; ")
                 ),
