@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::process::{bin, fresh_postgres_database, http_get, http_post_json, Server};
+use common::process::{
+    assert_doctor_exit, bin, doctor, doctor_line, doctor_lines, fresh_postgres_database, http_get, http_post_json,
+    site_folder, Server,
+};
 use common::*;
 use serde_json::Value;
 use std::io::Write;
@@ -79,6 +82,8 @@ fn every_subcommand_has_help() {
         &["x12", "build-270", "--help"],
         &["x12", "parse-271", "--help"],
         &["backup", "--help"],
+        &["restore", "--help"],
+        &["doctor", "--help"],
         &["user", "add", "--help"],
         &["audit", "verify", "--help"],
     ] {
@@ -382,12 +387,199 @@ fn backup_refuses_a_missing_source_and_creates_nothing() {
 }
 
 #[test]
-fn backup_of_postgresql_points_to_pg_dump() {
-    let url = fresh_postgres_database("backup");
+fn backup_of_postgresql_without_pg_dump_says_what_to_run() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(bin().args(["backup", "--to"]).arg(dir.path().join("x.db")).env("DATABASE_URL", &url));
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+    let to = dir.path().join("intake.dump");
+    let out = run(bin()
+        .args(["backup", "--to"])
+        .arg(&to)
+        .env("DATABASE_URL", "postgres://clinic:s3cret-pw@127.0.0.1:1/intake")
+        // A PATH without pg_dump.
+        .env("PATH", dir.path()));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let command = format!(
+        "PGPASSWORD=*** pg_dump --format=custom --file {} --dbname postgres://clinic@127.0.0.1:1/intake",
+        to.display()
+    );
+    assert!(stderr.starts_with("error: pg_dump is not on PATH") && stderr.contains(&command), "{stderr}");
+    assert!(!stderr.contains("s3cret-pw") && !to.exists(), "{stderr}");
+}
+
+/// `restore` refuses what is not a backup of this app, and a backup that is missing.
+#[test]
+fn restore_refuses_a_missing_or_foreign_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("restored.db");
+    let url = format!("sqlite://{}", target.display());
+    let restore = |from: &std::path::Path| run(bin().args(["restore", "--from"]).arg(from).env("DATABASE_URL", &url));
+    let out = restore(&dir.path().join("nothing.db"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("there is no backup file at"));
+
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, "not a database at all, but long enough to look like one to a quick glance".repeat(100))
+        .unwrap();
+    let out = restore(&junk);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is not a pain-intake backup") && stderr.lines().count() == 1, "{stderr}");
+
+    let other = dir.path().join("other.db");
+    let made = Command::new("sqlite3").arg(&other).arg("CREATE TABLE t (x); INSERT INTO t VALUES (1);").output();
+    assert!(made.unwrap().status.success());
+    let out = restore(&other);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no _sqlx_migrations table"));
+    assert!(!target.exists(), "nothing is put in place");
+}
+
+/// The restore drill on SQLite: intakes stored (sealed), `backup` while the server runs,
+/// `restore` into a new place, and the restored database has every intake, opens with
+/// the key (`doctor` all ok) and is refused as a target unless --force, and then only
+/// while no server has it open.
+#[test]
+fn restore_drill_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = format!("sqlite://{}/live.db", dir.path().display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let references = runtime.block_on(store_sealed_data(&live, 3));
+    let copy = dir.path().join("backup.db");
+    let mut server = Server::start(&live, "info");
+    let out = run(bin().args(["backup", "--to"]).arg(&copy).env("DATABASE_URL", &live));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    server.stop();
+
+    let target = dir.path().join("new-machine").join("intake.db");
+    let restored = format!("sqlite://{}", target.display());
+    let restore = |force: bool| {
+        let mut cmd = bin();
+        cmd.args(["restore", "--from"]).arg(&copy).env("DATABASE_URL", &restored);
+        if force {
+            cmd.arg("--force");
+        }
+        run(&mut cmd)
+    };
+    let out = restore(false);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains(&all_migrations_applied()), "{said}");
+    assert_restored(&runtime, &restored, &references);
+    let site = site_folder(dir.path());
+    let checked = doctor(&restored, &site, &[]);
+    assert_doctor_exit(&checked);
+    let lines = doctor_lines(&checked);
+    assert!(lines.iter().all(|l| l.starts_with("ok    ") || l.starts_with("warn  smtp")), "{lines:?}");
+    assert!(doctor_line(&checked, "keys").starts_with("ok    keys: 4 sealed values"));
+    assert!(doctor_line(&checked, "sqlite").starts_with("ok    sqlite: journal_mode=wal"), "the copy runs in WAL");
+
+    // Restoring again over it: refused without --force, and while a server has it open.
+    let out = restore(false);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already holds a database"));
+    let mut server = Server::start(&restored, "info");
+    let out = restore(true);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is open in another process"));
+    server.stop();
+    let out = restore(true);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let kept: Vec<_> = std::fs::read_dir(target.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("intake.db.before-restore-"))
+        .collect();
+    assert!(!kept.is_empty(), "the replaced database is kept");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&kept[0]));
+    assert_restored(&runtime, &restored, &references);
+}
+
+/// Every intake of `references` is in the database at `url` and opens with the test key.
+fn assert_restored(
+    runtime: &tokio::runtime::Runtime,
+    url: &str,
+    references: &[pain_intake::domain::values::Reference],
+) {
+    runtime.block_on(async {
+        let db = pain_intake::server::db::Db::connect_existing(url).await.unwrap().with_keys(Some(test_keys()));
+        assert_eq!(pain_intake::server::intakes::count(&db).await.unwrap(), references.len() as i64);
+        for r in references {
+            let intake = pain_intake::server::intakes::find(&db, r).await.unwrap();
+            assert_eq!(intake.unwrap().answers.patient.first_name.as_str(), "Jane", "{}", r.display());
+        }
+        db.close().await;
+    });
+}
+
+/// The restore drill on PostgreSQL: `backup` with pg_dump, `restore` into a fresh
+/// database with pg_restore, the same checks as on SQLite.
+#[test]
+fn restore_drill_on_postgresql() {
+    let missing: Vec<_> = ["pg_dump", "pg_restore"]
+        .into_iter()
+        .filter(|tool| !Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .collect();
+    if !missing.is_empty() {
+        eprintln!(
+            "restore_drill_on_postgresql skipped: {missing:?} not on PATH (Debian: apt-get install postgresql-client)"
+        );
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (live, _) = runtime.block_on(fresh_db_url(pain_intake::server::db::Backend::Postgres));
+    let (restored, _) = runtime.block_on(fresh_db_url(pain_intake::server::db::Backend::Postgres));
+    let _drop = DropDatabases(vec![live.clone(), restored.clone()]);
+    let references = runtime.block_on(store_sealed_data(&live, 3));
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("intake.dump");
+    let out = run(bin().args(["backup", "--to"]).arg(&dump).env("DATABASE_URL", &live));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&dump).unwrap().starts_with(b"PGDMP"), "a pg_dump custom archive");
+
+    let restore = |force: bool| {
+        let mut cmd = bin();
+        cmd.args(["restore", "--from"]).arg(&dump).env("DATABASE_URL", &restored);
+        if force {
+            cmd.arg("--force");
+        }
+        run(&mut cmd)
+    };
+    let out = restore(false);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&all_migrations_applied()));
+    assert_restored(&runtime, &restored, &references);
+    let site = site_folder(dir.path());
+    let checked = doctor(&restored, &site, &[]);
+    assert_doctor_exit(&checked);
+    let lines = doctor_lines(&checked);
+    assert!(lines.iter().all(|l| l.starts_with("ok    ") || l.starts_with("warn  smtp")), "{lines:?}");
+    assert!(doctor_line(&checked, "keys").starts_with("ok    keys: 4 sealed values"));
+
+    let out = restore(false);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("already holds a database") && !stderr.contains(":postgres@"), "{stderr}");
+    let out = restore(true);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_restored(&runtime, &restored, &references);
+}
+
+/// Drops the test's PostgreSQL databases when it ends, passed or failed.
+struct DropDatabases(Vec<String>);
+
+impl Drop for DropDatabases {
+    fn drop(&mut self) {
+        let names: Vec<String> = self.0.iter().filter_map(|u| u.rsplit_once('/')).map(|(_, n)| n.to_owned()).collect();
+        let Ok(runtime) = tokio::runtime::Runtime::new() else { return };
+        runtime.block_on(async {
+            let Ok(admin) = pain_intake::server::db::Db::connect(&postgres_admin_url()).await else { return };
+            for name in names {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin.pool).await;
+            }
+            admin.close().await;
+        });
+    }
 }
 
 #[test]
@@ -642,4 +834,10 @@ fn clinic_details_that_are_not_usable_stop_start_up() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(says) && !stderr.contains("panicked"), "{name}={value:?}: {stderr}");
     }
+}
+
+/// "13 of 13 migrations applied", for the migrations this build has.
+fn all_migrations_applied() -> String {
+    let n = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap().count();
+    format!("{n} of {n} migrations applied")
 }

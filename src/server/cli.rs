@@ -1,9 +1,10 @@
-//! The command line: `serve` (default), `migrate`, `screen`. Each step of `serve` says
-//! why it is there; anything that can go wrong at start-up ends in one clear line.
+//! The command line: `serve` (default), `migrate`, `screen`, `doctor`, `backup`,
+//! `restore` and the rest. Each step of `serve` says why it is there; anything that can
+//! go wrong at start-up ends in one clear line. The work is done in the modules named.
 
 use super::config::{
-    AuditCommand, BackupArgs, Build270Args, Cli, Command, DatabaseArgs, KeysCommand, RotateArgs, ScreenArgs, ServeArgs,
-    UserAddArgs, UserCommand, X12Command,
+    AuditCommand, BackupArgs, Build270Args, Cli, Command, DatabaseArgs, KeysCommand, RestoreArgs, RotateArgs,
+    ScreenArgs, ServeArgs, UserAddArgs, UserCommand, X12Command,
 };
 use super::db::Db;
 use super::http::{self, AppState, Settings};
@@ -20,12 +21,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // `doctor` reports a refused setting as one of its lines (exit 2 as from clap).
+        Err(e) if e.use_stderr() && super::doctor::invoked() => {
+            println!("{}", super::doctor::unparsable(&e));
+            return ExitCode::from(2);
+        }
+        Err(e) => e.exit(),
+    };
     match cli.command {
         Some(Command::Screen(args)) => screen(&args),
         Some(Command::Migrate(args)) => block_on(migrate(args)),
         Some(Command::Serve(args)) => block_on(serve(*args)),
+        Some(Command::Doctor(args)) => doctor(&args),
         Some(Command::Backup(args)) => backup(args),
+        Some(Command::Restore(args)) => restore(args),
         Some(Command::X12(X12Command::Parse271 { file })) => parse_271(&file),
         Some(Command::X12(X12Command::Build270(args))) => block_on(build_270(*args)),
         Some(Command::User(UserCommand::Add(args))) => block_on(user_add(args)),
@@ -135,27 +146,70 @@ fn audit_verify(args: DatabaseArgs) -> ExitCode {
     }
 }
 
-/// `backup`: an online copy of the SQLite database. A source that is not there is a
-/// configuration error (exit 2) and nothing is created, neither there nor at `--to`.
-fn backup(args: BackupArgs) -> ExitCode {
-    let url = args.database.database_url.clone();
-    let mut missing = false;
+/// `doctor`: one line per check (`server::doctor`); exit 0 when none failed, 2 when one did.
+fn doctor(args: &ServeArgs) -> ExitCode {
+    let mut failed = false;
     let code = block_on(async {
-        // Connect without migrating or creating: a backup must not change the database
-        // it copies, nor make one where none was.
-        let db = Db::connect_existing(&url).await.map_err(|e| {
-            missing = matches!(e, crate::server::db::DbError::Missing(_));
-            e.to_string()
-        })?;
-        db.backup_to(&args.to).await.map_err(|e| e.to_string())?;
-        println!("backup written to {}", args.to.display());
+        super::doctor::run(args, |finding| {
+            failed |= finding.status == super::doctor::Status::Fail;
+            println!("{finding}");
+        })
+        .await;
         Ok(())
     });
-    if missing {
+    match (code == ExitCode::SUCCESS, failed) {
+        (true, true) => ExitCode::from(2),
+        _ => code,
+    }
+}
+
+/// Runs a backup or restore; a refusal (a missing source, a missing tool, a database
+/// that would be overwritten) exits 2, a failure on the way 1.
+fn backup_command(f: impl std::future::Future<Output = Result<(), super::backup::Error>>) -> ExitCode {
+    let mut refused = false;
+    let code = block_on(async {
+        f.await.map_err(|e| {
+            refused = e.is_refusal();
+            e.to_string()
+        })
+    });
+    if refused {
         ExitCode::from(2)
     } else {
         code
     }
+}
+
+/// `backup`: an online copy of the database (`server::backup`). Nothing is created where
+/// the source is missing, neither there nor at `--to`.
+fn backup(args: BackupArgs) -> ExitCode {
+    backup_command(async {
+        super::backup::backup(&args.database.database_url, &args.to).await?;
+        println!("backup written to {}", args.to.display());
+        Ok(())
+    })
+}
+
+/// `restore`: the backup in place of the database (`server::backup`).
+fn restore(args: RestoreArgs) -> ExitCode {
+    backup_command(async {
+        let url = &args.database.database_url;
+        let restored = super::backup::restore(url, &args.from, args.force).await?;
+        if let Some(kept) = &restored.kept {
+            println!("the database it replaced is kept at {}", kept.display());
+        }
+        let m = &restored.migrations;
+        let pending =
+            if m.pending.is_empty() { String::new() } else { "; serve applies the rest when it starts".into() };
+        println!(
+            "restored {} into {}: {} of {} migrations applied{pending}; `pain-intake doctor` checks it",
+            args.from.display(),
+            crate::server::db::redact(url),
+            m.applied,
+            m.known
+        );
+        Ok(())
+    })
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
@@ -166,50 +220,21 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .try_init();
 
     // Health information is only stored encrypted: outside development mode a key is required.
-    let keys = args.keys.keyring()?;
-    if keys.is_none() && !args.dev {
-        return Err(
-            "no encryption key: set ENCRYPTION_KEYS (or ENCRYPTION_KEYS_FILE); `pain-intake keys generate` makes one. \
-                    Only development mode (DEV_MODE=true) runs without one."
-                .into(),
-        );
-    }
+    let keys = args.keyring()?;
     // The database comes first: without it nothing can be stored, so fail fast.
     let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?.with_keys(keys.map(Arc::new));
 
     let leptos_options = LeptosOptions::builder()
-        .output_name("pain-intake")
+        .output_name(http::assets::OUTPUT_NAME)
         .site_root(args.site_root.clone())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(http::assets::PKG_DIR)
         .site_addr(args.listen)
         // Hashed asset names when the build wrote hash.txt beside the binary.
         .hash_files(http::assets::hashed())
         .build();
     // The clinic's e-mails (new submissions, follow-up escalations): checked now, so a
     // bad SMTP setting stops start-up.
-    let notify = match (&args.smtp_url, &args.notify_to) {
-        (Some(url), Some(to)) => {
-            let config = super::notify::NotifyConfig::new(
-                url,
-                &args.notify_from,
-                to,
-                &args.clinic_name,
-                args.public_url.as_str(),
-            )
-            .map_err(|e| e.to_string())?;
-            Some(match &args.on_call_email {
-                Some(on_call) => config.with_on_call(on_call).map_err(|e| e.to_string())?,
-                None => config,
-            })
-        }
-        (Some(_), None) => {
-            return Err("SMTP_URL is set but NOTIFY_TO is not: say which address gets the e-mails".into())
-        }
-        (None, _) if args.on_call_email.is_some() => {
-            return Err("ON_CALL_EMAIL is set but SMTP_URL is not: escalations could not be sent".into())
-        }
-        (None, _) => None,
-    };
+    let notify = args.notify_config()?;
     if args.bench_floors {
         http::bench::prepare(&db).await.map_err(|e| format!("cannot prepare the benchmark floor table: {e}"))?;
     }

@@ -34,8 +34,15 @@ pub enum Command {
     /// Print the screening evaluation of a request (a file, or `-` for standard input).
     /// Exits 0 with the evaluation, or 2 with the errors JSON.
     Screen(ScreenArgs),
-    /// Write a consistent copy of the SQLite database, safe while the server runs.
+    /// Write a consistent copy of the database, safe while the server runs (SQLite:
+    /// `VACUUM INTO`; PostgreSQL: `pg_dump --format=custom`).
     Backup(BackupArgs),
+    /// Put a backup made by `backup` in place of the database. Refuses a database that
+    /// already holds one unless --force (stop the server first).
+    Restore(RestoreArgs),
+    /// Check what `serve` needs: settings, database, encryption keys, mail server, site
+    /// folder. One line per check; exits 0 when none failed, 2 when one did. Changes nothing.
+    Doctor(Box<ServeArgs>),
     /// Insurance eligibility files (X12 005010X279A1).
     #[command(subcommand)]
     X12(X12Command),
@@ -106,6 +113,21 @@ pub struct BackupArgs {
     /// Where to write the copy; the file must not exist yet.
     #[arg(long)]
     pub to: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// The backup: an SQLite file, or a `pg_dump --format=custom` archive for PostgreSQL.
+    #[arg(long)]
+    pub from: std::path::PathBuf,
+
+    /// Replace a database that already holds data. SQLite keeps the replaced file beside
+    /// it (`<name>.before-restore-<time>`); PostgreSQL's objects are dropped and recreated.
+    #[arg(long, default_value_t = false)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -467,6 +489,41 @@ impl ServeArgs {
     /// Whether cookies must be `Secure` and HSTS sent: yes unless in development.
     pub fn https_only(&self) -> bool {
         !self.dev
+    }
+
+    /// The encryption keys. Health information is only stored encrypted, so outside
+    /// development mode having none is an error.
+    pub fn keyring(&self) -> Result<Option<crate::server::crypto::Keyring>, String> {
+        let keys = self.keys.keyring()?;
+        if keys.is_none() && !self.dev {
+            return Err(
+                "no encryption key: set ENCRYPTION_KEYS (or ENCRYPTION_KEYS_FILE); `pain-intake keys generate` \
+                        makes one. Only development mode (DEV_MODE=true) runs without one."
+                    .into(),
+            );
+        }
+        Ok(keys)
+    }
+
+    /// The clinic's e-mail settings (new submissions, follow-up escalations), checked;
+    /// `None` without `SMTP_URL`. Errors never quote the SMTP password.
+    pub fn notify_config(&self) -> Result<Option<crate::server::notify::NotifyConfig>, String> {
+        use crate::server::notify::NotifyConfig;
+        match (&self.smtp_url, &self.notify_to) {
+            (Some(url), Some(to)) => {
+                let config = NotifyConfig::new(url, &self.notify_from, to, &self.clinic_name, self.public_url.as_str())
+                    .map_err(|e| e.to_string())?;
+                match &self.on_call_email {
+                    Some(on_call) => config.with_on_call(on_call).map(Some).map_err(|e| e.to_string()),
+                    None => Ok(Some(config)),
+                }
+            }
+            (Some(_), None) => Err("SMTP_URL is set but NOTIFY_TO is not: say which address gets the e-mails".into()),
+            (None, _) if self.on_call_email.is_some() => {
+                Err("ON_CALL_EMAIL is set but SMTP_URL is not: escalations could not be sent".into())
+            }
+            (None, _) => Ok(None),
+        }
     }
 }
 

@@ -17,6 +17,42 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The engine a `DATABASE_URL` names.
+    pub fn of(url: &str) -> Result<Self, DbError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else if sqlite_file(url).is_some() {
+            Ok(Backend::Sqlite)
+        } else {
+            Err(DbError::UnsupportedUrl(redact(url)))
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgresql",
+        }
+    }
+
+    /// The migrations this binary carries for the engine.
+    pub fn migrator(self) -> &'static sqlx::migrate::Migrator {
+        match self {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+}
+
+/// The file of an SQLite URL (`sqlite://data/intake.db?mode=rwc` → `data/intake.db`);
+/// `None` for other URLs and for in-memory databases, which the app cannot use.
+pub fn sqlite_file(url: &str) -> Option<&str> {
+    let path = url.strip_prefix("sqlite:")?.trim_start_matches("//");
+    let file = path.split('?').next().unwrap_or_default();
+    (!file.is_empty() && file != ":memory:").then_some(file)
+}
+
 /// A connection pool and the engine behind it.
 #[derive(Debug, Clone)]
 pub struct Db {
@@ -66,20 +102,29 @@ fn pool_options<DB: sqlx::Database>(options: sqlx::pool::PoolOptions<DB>) -> sql
     })
 }
 
+/// What every app connection to SQLite sets, as `(pragma, value)` and as the pragma reads
+/// it back: WAL for concurrent readers, FULL (2) sync so a committed intake survives
+/// power loss, foreign keys on, and a busy timeout (ms) so concurrent writers wait instead
+/// of failing. `doctor` checks that a connection ends up with each of them.
+pub const SQLITE_PRAGMAS: [(&str, &str); 4] =
+    [("journal_mode", "wal"), ("synchronous", "2"), ("foreign_keys", "1"), ("busy_timeout", "5000")];
+
+/// [`SQLITE_PRAGMAS`] as the statements that set them.
+pub fn sqlite_pragmas() -> String {
+    SQLITE_PRAGMAS.iter().map(|(name, value)| format!("PRAGMA {name} = {value};")).collect::<Vec<_>>().join(" ")
+}
+
+/// The migrations this binary carries for each engine.
+pub static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+pub static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
 /// A pool of the app's `Any` connections with each engine's per-connection settings.
 async fn app_pool(backend: Backend, url: &str, max: u32) -> Result<AnyPool, sqlx::Error> {
     let options = pool_options(AnyPoolOptions::new().max_connections(max));
     let options = match backend {
-        // Per-connection settings: WAL for concurrent readers, FULL sync so a
-        // committed intake survives power loss, foreign keys on, and a busy timeout
-        // so concurrent writers wait instead of failing.
         Backend::Sqlite => options.after_connect(|conn: &mut AnyConnection, _| {
             Box::pin(async move {
-                conn.execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-                )
-                .await?;
+                conn.execute(sqlite_pragmas().as_str()).await?;
                 Ok(())
             })
         }),
@@ -172,12 +217,8 @@ impl Db {
 
     async fn connect_with(url: &str, create: bool) -> Result<Self, DbError> {
         sqlx::any::install_default_drivers();
-        let (backend, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
-            let path = rest.trim_start_matches("//");
-            let file = path.split('?').next().unwrap_or_default();
-            if file.is_empty() || file == ":memory:" {
-                return Err(DbError::UnsupportedUrl(url.to_owned()));
-            }
+        let (backend, url) = if let Some(file) = sqlite_file(url) {
+            let path = url.strip_prefix("sqlite:").unwrap_or_default().trim_start_matches("//");
             if !create && !std::path::Path::new(file).is_file() {
                 return Err(DbError::Missing(file.to_owned()));
             }
@@ -189,10 +230,8 @@ impl Db {
             let url =
                 if path.contains('?') { format!("sqlite://{path}") } else { format!("sqlite://{path}?mode={mode}") };
             (Backend::Sqlite, url)
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            (Backend::Postgres, url.to_owned())
         } else {
-            return Err(DbError::UnsupportedUrl(redact(url)));
+            (Backend::of(url)?, url.to_owned())
         };
 
         // SQLite runs each connection's statements on its own thread: more connections
@@ -226,10 +265,7 @@ impl Db {
 
     /// Applies pending migrations for this engine.
     pub async fn migrate(&self) -> Result<(), DbError> {
-        match self.backend {
-            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
-            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
-        }
+        self.backend.migrator().run(&self.pool).await?;
         self.sessions.migrate().await.map_err(|e| DbError::Migrate(sqlx::migrate::MigrateError::Execute(e)))?;
         Ok(())
     }
@@ -293,33 +329,117 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_))
 }
 
-/// Why a backup could not be made.
-#[derive(Debug, thiserror::Error)]
-pub enum BackupError {
-    #[error("backups here are for SQLite; for PostgreSQL use pg_dump")]
-    NotSqlite,
-    #[error("{0} already exists; choose a new file so no backup is overwritten")]
-    Exists(String),
-    #[error("the backup path must be valid UTF-8 and contain no control characters")]
-    BadPath,
-    #[error("the backup failed: {0}")]
-    Sqlite(#[from] sqlx::Error),
+/// A read-only connection to a database that must already exist, for looking without
+/// changing anything (`doctor`, `restore`'s check of a backup): SQLite opened with
+/// `mode=ro`, PostgreSQL sessions whose transactions are read-only. Nothing is created
+/// or migrated, and the app's pragmas are not applied (see [`SQLITE_PRAGMAS`]).
+#[derive(Debug, Clone)]
+pub struct ReadOnly {
+    pub pool: AnyPool,
+    pub backend: Backend,
 }
 
-impl Db {
-    /// Writes a consistent copy of an SQLite database with `VACUUM INTO`: it reads one
-    /// snapshot (WAL readers do not block writers), so the server keeps running.
-    pub async fn backup_to(&self, to: &std::path::Path) -> Result<(), BackupError> {
-        if self.backend != Backend::Sqlite {
-            return Err(BackupError::NotSqlite);
+impl ReadOnly {
+    pub async fn connect(url: &str) -> Result<Self, DbError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of(url)?;
+        let (url, options) = match (backend, sqlite_file(url)) {
+            (Backend::Sqlite, Some(file)) => {
+                if !std::path::Path::new(file).is_file() {
+                    return Err(DbError::Missing(file.to_owned()));
+                }
+                (format!("sqlite://{file}?mode=ro"), pool_options(AnyPoolOptions::new().max_connections(1)))
+            }
+            _ => (
+                url.to_owned(),
+                pool_options(AnyPoolOptions::new().max_connections(1)).after_connect(|conn: &mut AnyConnection, _| {
+                    Box::pin(async move {
+                        conn.execute("SET default_transaction_read_only = on").await?;
+                        Ok(())
+                    })
+                }),
+            ),
+        };
+        let failed = |source| DbError::Connect { url: redact(&url), source };
+        // One plain connection first: a pool retries a refused connection until its
+        // acquire timeout and then says only that it timed out, not why.
+        {
+            use sqlx::Connection;
+            // A host that drops packets would otherwise hold this for minutes.
+            let silent = || sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer within 10 s"));
+            let conn = tokio::time::timeout(Duration::from_secs(10), AnyConnection::connect(&url))
+                .await
+                .map_err(|_| failed(silent()))?;
+            conn.map_err(failed)?.close().await.map_err(failed)?;
         }
-        let path = to.to_str().filter(|p| !p.chars().any(char::is_control)).ok_or(BackupError::BadPath)?;
-        if to.exists() {
-            return Err(BackupError::Exists(path.to_owned()));
+        let pool = options.connect(&url).await.map_err(failed)?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Whether a table of the app's schema exists (one a pending migration would create
+    /// does not yet).
+    pub async fn has_table(&self, table: &str) -> Result<bool, sqlx::Error> {
+        let sql = match self.backend {
+            Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1",
+            Backend::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1"
+            }
+        };
+        let n: i64 = sqlx::query_scalar(sql).bind(table).fetch_one(&self.pool).await?;
+        Ok(n > 0)
+    }
+
+    /// How the database's applied migrations compare with the ones this binary carries.
+    pub async fn migrations(&self) -> Result<Migrations, sqlx::Error> {
+        let known = self.backend.migrator().iter().filter(|m| m.migration_type.is_up_migration());
+        let (applied, failed): (Vec<(i64, Vec<u8>)>, Vec<i64>) = if self.has_table("_sqlx_migrations").await? {
+            let applied =
+                sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success ORDER BY version");
+            let failed = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE NOT success ORDER BY version");
+            (applied.fetch_all(&self.pool).await?, failed.fetch_all(&self.pool).await?)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let mut report = Migrations { failed, ..Migrations::default() };
+        for m in known {
+            report.known += 1;
+            match applied.iter().find(|(v, _)| *v == m.version) {
+                Some((_, checksum)) if checksum[..] == m.checksum[..] => report.applied += 1,
+                Some(_) => report.changed.push(m.version),
+                None if report.failed.contains(&m.version) => {}
+                None => report.pending.push(m.version),
+            }
         }
-        // VACUUM INTO takes a literal, not a bound parameter: quote it as SQL requires.
-        let literal = path.replace('\'', "''");
-        sqlx::query(&format!("VACUUM INTO '{literal}'")).execute(&self.pool).await?;
-        Ok(())
+        let binary = self.backend.migrator();
+        report.unknown = applied.iter().map(|(v, _)| *v).filter(|v| !binary.version_exists(*v)).collect();
+        Ok(report)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A database's migrations against this binary's (`_sqlx_migrations`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Migrations {
+    /// How many this binary carries.
+    pub known: usize,
+    /// How many of those the database has, unchanged.
+    pub applied: usize,
+    /// Known but not applied yet: `migrate`, or `serve` at start, applies them.
+    pub pending: Vec<i64>,
+    /// Applied by a newer version of the app: this one refuses to start on it.
+    pub unknown: Vec<i64>,
+    /// Applied from a different file than this binary carries: `serve` refuses to start.
+    pub changed: Vec<i64>,
+    /// Started and not finished (`success` false): `serve` refuses to start.
+    pub failed: Vec<i64>,
+}
+
+impl Migrations {
+    /// Whether `serve` would refuse this database (rather than bring it up to date).
+    pub fn blocks_start(&self) -> bool {
+        !(self.unknown.is_empty() && self.changed.is_empty() && self.failed.is_empty())
     }
 }

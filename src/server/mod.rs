@@ -1,11 +1,13 @@
 //! Everything that runs only on the server: configuration, the command line, the
 //! database, the HTTP layer. Built with the `ssr` feature.
 
+pub mod backup;
 pub mod callbacks;
 pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod doctor;
 pub mod drafts;
 pub mod eligibility;
 pub mod follow_ups;

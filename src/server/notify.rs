@@ -90,6 +90,8 @@ pub enum NotifyError {
     Smtp(#[from] lettre::transport::smtp::Error),
     #[error("the outbox row holds a malformed {0}")]
     BadRow(&'static str),
+    #[error("the mail server refused NOOP")]
+    Noop,
 }
 
 impl NotifyError {
@@ -236,6 +238,18 @@ impl Mailer {
             }
         };
         Ok(message.to(m.to.clone()).subject(subject).header(ContentType::TEXT_PLAIN).body(body)?)
+    }
+
+    /// Connects as a send would (TLS and login as the URL says), says EHLO and NOOP and
+    /// quits, giving up after [`SEND_TIMEOUT`]: whether e-mail can go out now, without
+    /// sending any (`pain-intake doctor`).
+    pub async fn test_connection(&self) -> Result<(), NotifyError> {
+        match tokio::time::timeout(SEND_TIMEOUT, self.transport.test_connection()).await {
+            Ok(Ok(true)) => Ok(()),
+            Ok(Ok(false)) => Err(NotifyError::Noop),
+            Ok(Err(e)) => Err(e.into()),
+            Err(_) => Err(NotifyError::Timeout),
+        }
     }
 
     /// Sends one e-mail, giving up after [`SEND_TIMEOUT`].

@@ -326,6 +326,33 @@ pub fn valid_intake() -> Value {
     })
 }
 
+/// Stores `intakes` intakes and one clinician with a two-factor secret in the database at
+/// `url` (migrating it first), each sensitive value sealed under [`TEST_KEY`] as the app
+/// seals it: `intakes` + 1 sealed values. Returns the intakes' references.
+pub async fn store_sealed_data(url: &str, intakes: usize) -> Vec<pain_intake::domain::values::Reference> {
+    use pain_intake::domain::intake::IntakeAnswers;
+    use pain_intake::domain::screening::evaluate;
+    use pain_intake::server::staff::accounts;
+    let today = jiff::civil::Date::constant(2026, 11, 23);
+    let keys = test_keys();
+    let db = Db::open(url).await.expect("open the database").with_keys(Some(keys.clone()));
+    let writer = pain_intake::server::intakes::Writer::start(&db, Default::default());
+    let mut references = Vec::new();
+    for _ in 0..intakes {
+        let answers = IntakeAnswers::from_json(&valid_intake(), today).expect("valid intake");
+        let e = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
+        let created = writer.insert(&answers, &e, today, None).await.expect("store the intake");
+        references.push(created.stored().reference.clone());
+    }
+    let id = accounts::create(&db, "clin@clinic.test", "Cli Nician", pain_intake::domain::staff::Role::Clinician, None)
+        .await
+        .expect("create the account");
+    let secret = accounts::seal_secret(Some(&keys), id, "JBSWY3DPEHPK3PXP");
+    accounts::enrol_two_factor(&db, id, &secret, 0, &[]).await.expect("store the secret");
+    db.close().await;
+    references
+}
+
 /// Declares one test per database: `mod name { sqlite, postgres }`.
 #[macro_export]
 macro_rules! on_both_databases {

@@ -36,6 +36,75 @@ pub fn bin() -> Command {
     cmd
 }
 
+/// A site folder in `dir` with what the pages name: the stylesheet, script and WASM
+/// under `pkg/` (with the hashes of `hash.txt` beside the binary when a build wrote one,
+/// as Leptos names them) and the favicon.
+pub fn site_folder(dir: &std::path::Path) -> std::path::PathBuf {
+    let root = dir.join("site");
+    std::fs::create_dir_all(root.join("pkg")).unwrap();
+    let hashes = std::path::Path::new(env!("CARGO_BIN_EXE_pain-intake"))
+        .parent()
+        .and_then(|d| std::fs::read_to_string(d.join("hash.txt")).ok());
+    let hash = |kind: &str| {
+        hashes
+            .as_deref()?
+            .lines()
+            .find_map(|l| l.split_once(':').filter(|(k, _)| k.trim() == kind))
+            .map(|(_, h)| h.trim())
+    };
+    for (kind, unhashed) in [("css", "pain-intake.css"), ("js", "pain-intake.js"), ("wasm", "pain-intake_bg.wasm")] {
+        let name = match (&hashes, hash(kind)) {
+            (Some(_), Some(h)) => format!("pain-intake.{h}.{kind}"),
+            (Some(_), None) => format!("pain-intake.{kind}"),
+            (None, _) => unhashed.to_owned(),
+        };
+        std::fs::write(root.join("pkg").join(name), b"/* built */").unwrap();
+    }
+    std::fs::write(root.join("favicon.svg"), b"<svg/>").unwrap();
+    root
+}
+
+/// `pain-intake doctor` on this database and site folder, with the test key and no mail
+/// server unless `env` sets one.
+pub fn doctor(database_url: &str, site: &std::path::Path, env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = bin();
+    cmd.arg("doctor").env("DATABASE_URL", database_url).env("LEPTOS_SITE_ROOT", site);
+    for var in ["CLINIC_LOGO", "ON_CALL_EMAIL", "NOTIFY_FROM"] {
+        cmd.env_remove(var);
+    }
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    cmd.output().expect("run pain-intake doctor")
+}
+
+/// The doctor's lines but `disk`: that one says how much space the machine has free (the
+/// test's folder is on a disk other builds share), so a test of another check must not
+/// hang on it. Its thresholds are unit tests in `server::doctor`.
+pub fn doctor_lines(out: &std::process::Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l[6.min(l.len())..].starts_with("disk: "))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The doctor exited 2 when a line says FAIL (the disk's included), else 0.
+pub fn assert_doctor_exit(out: &std::process::Output) {
+    let text = String::from_utf8_lossy(&out.stdout);
+    let failed = text.lines().any(|l| l.starts_with("FAIL"));
+    assert_eq!(out.status.code(), Some(if failed { 2 } else { 0 }), "{text}{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The doctor's lines, and the one for `check` (`"keys"` → `"FAIL  keys: …"`).
+pub fn doctor_line(out: &std::process::Output, check: &str) -> String {
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find(|l| l.get(6..).is_some_and(|rest| rest.starts_with(&format!("{check}: "))))
+        .unwrap_or_else(|| panic!("no {check} line in:\n{text}"))
+        .to_owned()
+}
+
 /// A running `serve` process. Dropping it kills the process, so a failed assertion
 /// never leaves a server behind.
 pub struct Server {

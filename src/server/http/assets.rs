@@ -11,6 +11,12 @@ use std::sync::OnceLock;
 /// Where cargo-leptos writes the hashes: beside the executable.
 const HASH_FILE: &str = "hash.txt";
 
+/// The build's name (`output-name` in Cargo.toml): `pkg/pain-intake.css` and so on.
+pub const OUTPUT_NAME: &str = "pain-intake";
+
+/// The folder of the built CSS, JS and WASM inside the site root (`site-pkg-dir`).
+pub const PKG_DIR: &str = "pkg";
+
 /// `Cache-Control` of a file whose name carries its content hash.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// `Cache-Control` of other static files (the favicon, unhashed development builds).
@@ -41,10 +47,21 @@ fn hash_of(kind: &str) -> Option<&'static str> {
 /// The stylesheet's URL, e.g. `/pkg/pain-intake.3tTk….css`.
 pub fn stylesheet_href() -> &'static str {
     static HREF: OnceLock<String> = OnceLock::new();
-    HREF.get_or_init(|| match hash_of("css") {
-        Some(hash) => format!("/pkg/pain-intake.{hash}.css"),
-        None => "/pkg/pain-intake.css".to_owned(),
-    })
+    HREF.get_or_init(|| format!("/{}", package_files()[0]))
+}
+
+/// The built files every page names, relative to the site root: the stylesheet, the
+/// island loader's script and its WASM (`pkg/pain-intake.css`, `pkg/pain-intake.js`,
+/// `pkg/pain-intake_bg.wasm`, or with this build's hashes in the names). The script and
+/// WASM names follow Leptos's `HydrationScripts`: hashed names when `hash.txt` is there,
+/// otherwise wasm-bindgen's `_bg` suffix on the WASM.
+pub fn package_files() -> [String; 3] {
+    let named = |kind: &str, unhashed: &str| match (hashed(), hash_of(kind)) {
+        (true, Some(hash)) => format!("{PKG_DIR}/{OUTPUT_NAME}.{hash}.{kind}"),
+        (true, None) => format!("{PKG_DIR}/{OUTPUT_NAME}.{kind}"),
+        (false, _) => format!("{PKG_DIR}/{OUTPUT_NAME}{unhashed}.{kind}"),
+    };
+    [named("css", ""), named("js", ""), named("wasm", "_bg")]
 }
 
 /// The cache lifetime for a static file path, by whether its name carries a hash:
