@@ -2,7 +2,7 @@
 # Installs what building and testing pain-intake needs, skipping whatever is already there.
 # Everything comes from crates.io, npm or Debian apt; nothing else is downloaded.
 #   scripts/install-tools.sh          build tools (wasm target, cargo-leptos, wasm-bindgen)
-#   scripts/install-tools.sh test     also Chromium, PostgreSQL and the browser-test packages
+#   scripts/install-tools.sh test     also Chromium, PostgreSQL, promtool and the browser-test packages
 #   scripts/install-tools.sh release  also wasm-opt (binaryen from npm) for release builds
 #   scripts/install-tools.sh package  release tools and dpkg-dev (dpkg-shlibdeps) for the .deb
 #   scripts/install-tools.sh bench    release and test tools, and the oha load generator
@@ -58,7 +58,15 @@ install_wasm_opt() {
 install_test_tools() {
     # dpkg-dev, systemd and adduser: the Debian package test (package-test.sh) builds,
     # verifies and installs the package; systemd need not run, its analyzer is used.
-    apt_install chromium postgresql sqlite3 dpkg-dev systemd adduser curl
+    # prometheus: its promtool checks /metrics (tests/metrics.rs); Debian ships the tool
+    # only with the server, whose service the install enables. The tests need only the
+    # tool, so a server this script installed is stopped and disabled where systemd runs.
+    local fresh_prometheus=no
+    dpkg -s prometheus >/dev/null 2>&1 || fresh_prometheus=yes
+    apt_install chromium postgresql sqlite3 dpkg-dev systemd adduser curl prometheus
+    if [ "$fresh_prometheus" = yes ] && [ -d /run/systemd/system ]; then
+      as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
+    fi
     if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
       say "npm ci (end2end: Playwright test runner and axe-core; no browser download)"
       (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)

@@ -219,6 +219,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .with_writer(std::io::stderr)
         .try_init();
 
+    // Checked before anything starts: a bad token stops start-up with one line.
+    let metrics_token = args.metrics_token()?;
     // Health information is only stored encrypted: outside development mode a key is required.
     let keys = args.keyring()?;
     // The database comes first: without it nothing can be stored, so fail fast.
@@ -240,7 +242,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     }
     let limiter = RateLimiter::new(db.clone(), args.api_rate_limit_per_minute);
     let purge_db = db.clone();
-    let state = AppState::new(db.clone(), Settings::from_args(&args), limiter.clone(), leptos_options);
+    let state = AppState::new(db.clone(), Settings::from_args(&args, metrics_token), limiter.clone(), leptos_options);
     // After the state: escalations are audited through this instance's audit writer.
     if let Some(config) = notify {
         super::notify::spawn_worker(db, config, args.follow_up.windows(), state.audit.clone());
@@ -275,6 +277,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             if let Err(e) = super::staff::accounts::purge_failures(&purge_db).await {
                 tracing::warn!(error = %e, "sign-in failure purge failed");
             }
+            // Latencies recorded since: into their buckets, even if nobody scrapes.
+            super::metrics::upkeep();
         }
     });
 

@@ -390,6 +390,14 @@ pub struct ServeArgs {
     #[arg(long, env = "ON_CALL_EMAIL")]
     pub on_call_email: Option<String>,
 
+    /// A secret Prometheus must send as `Authorization: Bearer TOKEN` to read /metrics,
+    /// from any address: 32 to 1024 visible ASCII characters, no spaces (`openssl rand
+    /// -hex 32`). Without it /metrics answers only the loopback address, and only
+    /// requests that came through no proxy. Prefer the environment (or the settings
+    /// file) to the flag, which other users can see in the process list.
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// Adds `POST /bench/insert`, the bare-INSERT floor `make bench` compares intakes
     /// with, and its scratch table. For benchmark databases only.
     #[arg(long, env = "BENCH_FLOORS", default_value_t = false)]
@@ -525,6 +533,51 @@ impl ServeArgs {
             (None, _) => Ok(None),
         }
     }
+
+    /// `METRICS_TOKEN`, checked. Checked here rather than by clap, whose message would
+    /// print the rejected value: a secret, or something close to one.
+    pub fn metrics_token(&self) -> Result<Option<MetricsToken>, String> {
+        self.metrics_token.as_deref().map(MetricsToken::parse).transpose()
+    }
+}
+
+/// The bearer token that opens `/metrics` from anywhere: 32 to 1024 visible ASCII
+/// characters (what an `Authorization` header can carry as typed), so it cannot be a
+/// short, guessable word. Its `Debug` does not show it.
+#[derive(Clone)]
+pub struct MetricsToken(String);
+
+impl MetricsToken {
+    pub const MIN_LEN: usize = 32;
+    pub const MAX_LEN: usize = 1024;
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let visible = s.bytes().all(|b| b.is_ascii_graphic());
+        if (Self::MIN_LEN..=Self::MAX_LEN).contains(&s.len()) && visible {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(format!(
+                "METRICS_TOKEN must be {} to {} visible ASCII characters without spaces (for example the output of \
+                 `openssl rand -hex 32`); the value given is not shown",
+                Self::MIN_LEN,
+                Self::MAX_LEN
+            ))
+        }
+    }
+
+    /// Whether `presented` is the token, in time that does not depend on where they
+    /// differ: both are hashed to 32 bytes first, so their lengths do not show either.
+    pub fn matches(&self, presented: &[u8]) -> bool {
+        use sha2::{Digest, Sha256};
+        use subtle::ConstantTimeEq;
+        Sha256::digest(self.0.as_bytes()).ct_eq(&Sha256::digest(presented)).into()
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken(…)")
+    }
 }
 
 #[cfg(test)]
@@ -554,5 +607,33 @@ mod tests {
         let err = Cli::try_parse_from(["pain-intake", "--api-rate-limit-per-minute", "0"]).unwrap_err();
         assert!(err.to_string().contains("rate-limit"));
         assert!(Cli::try_parse_from(["pain-intake", "serve", "--dev"]).is_ok());
+    }
+
+    #[test]
+    fn a_metrics_token_is_long_visible_ascii_and_compared_whole() {
+        let good = "0123456789abcdef0123456789abcdef";
+        let token = MetricsToken::parse(good).unwrap();
+        assert!(token.matches(good.as_bytes()));
+        assert!(!token.matches(&good.as_bytes()[..31]));
+        assert!(!token.matches(format!("{good}x").as_bytes()));
+        assert!(!token.matches(b""));
+        for bad in [
+            "",
+            "short",
+            &good[..31],
+            "0123456789abcdef 0123456789abcdef",
+            "0123456789abcdef\t0123456789abcdef",
+            "ü123456789abcdef0123456789abcdef",
+            &"x".repeat(1025),
+        ] {
+            let err = MetricsToken::parse(bad).unwrap_err();
+            assert!(err.contains("METRICS_TOKEN must be 32 to 1024 visible ASCII characters"), "{bad:?}: {err}");
+            assert!(bad.len() < 4 || !err.contains(bad), "the value is not echoed");
+        }
+        assert!(!format!("{token:?}").contains(good));
+        let args = Cli::try_parse_from(["pain-intake", "--metrics-token", "short"]).unwrap().serve;
+        assert!(args.metrics_token().is_err());
+        let args = Cli::try_parse_from(["pain-intake", "--metrics-token", good]).unwrap().serve;
+        assert!(args.metrics_token().unwrap().is_some());
     }
 }

@@ -65,6 +65,7 @@ pub async fn create(db: &Db, locale: &str) -> Result<String, sqlx::Error> {
     .bind(expiry())
     .execute(&db.pool)
     .await?;
+    super::metrics::draft_started();
     Ok(token)
 }
 
@@ -136,10 +137,22 @@ pub async fn save(db: &Db, id: i64, answers: &Value, step: &str, errors: &[Saved
     Ok(())
 }
 
-/// Deletes expired drafts; returns how many.
+/// Deletes expired drafts; returns how many. `/metrics` counts them apart: a draft
+/// that never became an intake was abandoned.
 pub async fn purge_expired(db: &Db) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM drafts WHERE expires_at <= $1").bind(now_text()).execute(&db.pool).await?;
-    Ok(done.rows_affected())
+    let deleted = sqlx::query("DELETE FROM drafts WHERE expires_at <= $1 RETURNING intake_id")
+        .bind(now_text())
+        .fetch_all(&db.pool)
+        .await?;
+    let mut submitted = 0;
+    for row in &deleted {
+        if row.try_get::<Option<i64>, _>("intake_id")?.is_some() {
+            submitted += 1;
+        }
+    }
+    let all = deleted.len() as u64;
+    super::metrics::drafts_purged(all - submitted, submitted);
+    Ok(all)
 }
 
 #[cfg(test)]

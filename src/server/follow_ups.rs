@@ -120,6 +120,19 @@ pub async fn open_count(db: &Db) -> Result<u32, sqlx::Error> {
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
+/// How many follow-ups are open, and how many of those were due by `now` (for
+/// `/metrics`): one statement, both counts from the open follow-ups' partial index.
+pub async fn open_and_overdue(db: &Db, now: Timestamp) -> Result<(i64, i64), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM follow_ups WHERE closed_at IS NULL) AS open_count, \
+         (SELECT COUNT(*) FROM follow_ups WHERE closed_at IS NULL AND deadline <= $1) AS overdue_count",
+    )
+    .bind(text_at(now))
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((row.try_get("open_count")?, row.try_get("overdue_count")?))
+}
+
 /// Every open follow-up, most urgent and most overdue first.
 pub async fn open(db: &Db) -> Result<Vec<Open>, sqlx::Error> {
     let rows = sqlx::query(&format!(

@@ -3,7 +3,7 @@
 use super::db::{groups, numbered, text_at, Db};
 use crate::domain::followup::{Priority, Windows};
 use crate::domain::intake::{IntakeAnswers, Locale, Plan};
-use crate::domain::screening::Evaluation;
+use crate::domain::screening::{Evaluation, Outcome};
 use crate::domain::staff::{pin_rank, priority, VerificationStatus};
 use crate::domain::values::Reference;
 use crate::shared::consent;
@@ -166,13 +166,13 @@ async fn write_batch(db: &Db, follow_up: &Windows, jobs: Vec<Job>) {
     match together.await {
         Ok(stored) => {
             for (job, s) in jobs.into_iter().zip(stored) {
-                let _ = job.reply.send(Ok(Created::New(s)));
+                answer(job, Ok(Created::New(s)));
             }
         }
         Err(_) if jobs.len() > 1 => {
             for job in jobs {
                 let result = insert_one(db, follow_up, &job.row).await;
-                let _ = job.reply.send(result);
+                answer(job, result);
             }
         }
         Err(e) => {
@@ -180,10 +180,20 @@ async fn write_batch(db: &Db, follow_up: &Windows, jobs: Vec<Job>) {
             // (a reference collision, or a request that made its intake before).
             let result = if is_unique_violation(&e) { insert_one(db, follow_up, &jobs[0].row).await } else { Err(e) };
             if let Some(job) = jobs.into_iter().next() {
-                let _ = job.reply.send(result);
+                answer(job, result);
             }
         }
     }
+}
+
+/// Sends a job its answer, once its intake is committed (or not), and counts a new
+/// intake for `/metrics`: here, where the commit happened, so the API's idempotent
+/// replays and the wizard's second posts, which store nothing, are not counted.
+fn answer(job: Job, result: Result<Created, sqlx::Error>) {
+    if let Ok(Created::New(_)) = &result {
+        crate::server::metrics::intake_stored(job.row.outcome);
+    }
+    let _ = job.reply.send(result);
 }
 
 /// Intakes with their screening results and outbox rows, in four statements (one per
@@ -228,7 +238,7 @@ async fn write_rows(
             .bind(&row.search_name)
             .bind(&row.date_of_birth)
             .bind(&row.plan)
-            .bind(&row.outcome)
+            .bind(row.outcome.as_str())
             .bind(i64::from(row.safety_alert))
             .bind(row.pin_rank)
             .bind(&row.verification);
@@ -271,7 +281,7 @@ async fn write_rows(
         results = results
             .bind(s.id)
             .bind(&row.rules_version)
-            .bind(&row.outcome)
+            .bind(row.outcome.as_str())
             .bind(i64::from(row.safety_alert))
             .bind(&row.reasons_json)
             .bind(&row.scores_json)
@@ -416,7 +426,7 @@ struct NewIntake {
     search_name: String,
     date_of_birth: String,
     plan: String,
-    outcome: String,
+    outcome: Outcome,
     safety_alert: bool,
     pin_rank: i64,
     verification: String,
@@ -451,7 +461,7 @@ impl NewIntake {
             search_name: format!("{} {}", patient.first_name.as_str(), patient.last_name.as_str()).to_lowercase(),
             date_of_birth: patient.date_of_birth.to_string(),
             plan: answers.insurance.plan.as_str().to_owned(),
-            outcome: evaluation.outcome.as_str().to_owned(),
+            outcome: evaluation.outcome,
             safety_alert: evaluation.safety_alert,
             pin_rank: pin_rank(evaluation.outcome, evaluation.safety_alert),
             verification: if answers.insurance.plan == Plan::SelfPay {

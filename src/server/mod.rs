@@ -15,6 +15,7 @@ pub mod http;
 pub mod images;
 pub mod intakes;
 pub mod keys;
+pub mod metrics;
 pub mod notify;
 pub mod rate_limit;
 pub mod session_store;

@@ -421,6 +421,18 @@ impl Outbox {
     }
 }
 
+/// How many e-mails wait unsent in each outbox, (new submissions, escalations), for
+/// `/metrics`: one statement, each count from its outbox's `(sent_at, …)` index.
+pub async fn waiting(db: &Db) -> Result<(i64, i64), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM notifications WHERE sent_at IS NULL) AS notifications, \
+         (SELECT COUNT(*) FROM escalations WHERE sent_at IS NULL) AS escalations",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((row.try_get("notifications")?, row.try_get("escalations")?))
+}
+
 /// Sends every due, unclaimed e-mail of both outboxes (escalations first, then new
 /// submissions, emergencies first in each) and returns how many were sent. A failed
 /// e-mail is retried later with exponential backoff; only database errors end the round

@@ -29,6 +29,7 @@ pub fn bin() -> Command {
         "TRUST_FORWARDED_FOR",
         "STAFF_TWO_FACTOR",
         "PUBLIC_URL",
+        "METRICS_TOKEN",
     ] {
         cmd.env_remove(var);
     }

@@ -10,6 +10,7 @@ mod compress;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod metrics;
 pub mod security;
 pub mod staff;
 pub mod wizard;
@@ -64,10 +65,14 @@ pub struct Settings {
     pub bench_floors: bool,
     /// The safety follow-up's deadlines and escalation windows.
     pub follow_up: crate::domain::followup::Windows,
+    /// `METRICS_TOKEN`: with it `/metrics` answers a bearer of it from anywhere; without
+    /// it only loopback requests that came through no proxy (see `metrics`).
+    pub metrics_token: Option<crate::server::config::MetricsToken>,
 }
 
 impl Settings {
-    pub fn from_args(args: &ServeArgs) -> Self {
+    /// The settings of `serve`; `metrics_token` is `args.metrics_token()`, checked by the caller.
+    pub fn from_args(args: &ServeArgs, metrics_token: Option<crate::server::config::MetricsToken>) -> Self {
         Self {
             clinic: ClinicInfo {
                 name: args.clinic_name.clone(),
@@ -96,6 +101,7 @@ impl Settings {
             }),
             bench_floors: args.bench_floors,
             follow_up: args.follow_up.windows(),
+            metrics_token,
         }
     }
 
@@ -136,6 +142,8 @@ impl AppState {
 
 /// The whole app: pages, API, health checks and the middleware around them.
 pub fn app(state: AppState) -> Router {
+    // The process's metrics recorder, before anything is counted (once per process).
+    crate::server::metrics::handle();
     let routes = route_list();
     let clinic = state.settings.clinic.clone();
     let context = {
@@ -201,7 +209,9 @@ pub fn app(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(axum::middleware::from_fn(security::server_fns))
-        .layer(staff::session_layer(&state));
+        .layer(staff::session_layer(&state))
+        // After the session layer, so a scrape never touches the session store.
+        .route("/metrics", get(metrics::scrape));
     let https_only = state.settings.https_only;
     let app = with_middleware(pages.nest("/api/v1", api).with_state(state));
     if https_only {
@@ -239,6 +249,8 @@ pub fn with_middleware(router: Router) -> Router {
         // --precompress; not these layers).
         .layer(axum::middleware::from_fn(compress::pages))
         .layer(CompressionLayer::new().no_br().quality(CompressionLevel::Fastest))
+        // Requests by route template and status, and their latency (compression included).
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 // The route template, never the concrete path or query: those could carry

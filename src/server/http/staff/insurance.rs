@@ -9,6 +9,7 @@ use crate::server::eligibility::InquiryError;
 use crate::server::http::browser::see_other;
 use crate::server::http::extract::read_field;
 use crate::server::http::AppState;
+use crate::server::metrics::{self, Inquiry, Response271};
 use crate::server::staff::audit::Action;
 use crate::server::staff::insurance;
 use crate::shared::staff::{Refusal, Suggestion, VerificationForm};
@@ -32,7 +33,10 @@ pub async fn download_270(
     Path(reference): Path<String>,
 ) -> Answer {
     let found = submission(&state, &reference).await?;
-    let no_270 = || redirect(format!("/staff/submissions/{}?m=no-270", found.reference.display()));
+    let no_270 = || {
+        metrics::x12_270(Inquiry::NotPossible);
+        redirect(format!("/staff/submissions/{}?m=no-270", found.reference.display()))
+    };
     if super::pages::no_270_reason(&state, &found.answers).is_some() {
         return Err(no_270());
     }
@@ -48,9 +52,11 @@ pub async fn download_270(
         }
         e => {
             tracing::warn!(error = %e, "270 control number not drawn");
+            metrics::x12_270(Inquiry::Unavailable);
             StaffError::Refused(Refusal::Unavailable)
         }
     })?;
+    metrics::x12_270(Inquiry::Built);
     audit(&state, Some(&who.staff), Action::Download270, found.reference.compact(), "", &who.origin).await?;
     Ok(super::attachment("application/edi-x12", &format!("270-{}.x12", found.reference.compact()), text))
 }
@@ -88,7 +94,10 @@ pub async fn upload_271(
 ) -> Answer {
     let found = submission(&state, &reference).await?;
     let page = format!("/staff/submissions/{}", found.reference.display());
-    let bytes = uploaded_271(multipart).await.map_err(|code| redirect(format!("{page}?m={code}#insurance-h")))?;
+    let bytes = uploaded_271(multipart).await.map_err(|code| {
+        metrics::x12_271(if code == "271-large" { Response271::TooLarge } else { Response271::Missing });
+        redirect(format!("{page}?m={code}#insurance-h"))
+    })?;
     // Our TRN03 picks our trace out of several echoed ones (a clearinghouse may add its own).
     let parsed = match &state.settings.eligibility {
         Some(clinic) => crate::x12::parse_271_for(&bytes, &clinic.x12.originator_id),
@@ -103,6 +112,7 @@ pub async fn upload_271(
             // on the page with a crafted link. The message names segments and counts,
             // never patient data (x12::error); the log gets only the error's code.
             tracing::info!(error = e.code(), "271 upload refused");
+            metrics::x12_271(Response271::Refused);
             let reason = (found.reference.compact().to_owned(), e.to_string());
             if post.session.insert(REFUSED_271, reason).await.is_err() {
                 tracing::warn!("the reason a 271 was refused could not be kept in the session");
@@ -132,6 +142,7 @@ pub async fn upload_271(
     audit(&state, Some(&post.staff), Action::Upload271, found.reference.compact(), &detail, &post.origin).await?;
     post.session.insert(SUGGESTION, (found.reference.compact().to_owned(), suggestion)).await?;
     let _ = post.session.remove_value(REFUSED_271).await;
+    metrics::x12_271(Response271::Read);
     Ok(see_other(&format!("{page}?m=271-read#insurance-h"), &[]))
 }
 
