@@ -83,7 +83,11 @@ fn a_good_setup_is_all_ok(url: &str) {
     assert_doctor_exit(&out);
     assert!(doctor_lines(&out).iter().all(|l| l.starts_with("ok    ")), "{text}");
     assert!(doctor_line(&out, "database").contains(&all_migrations_applied()), "{text}");
-    assert!(doctor_line(&out, "keys").contains("3 sealed values in 6 columns open"), "{text}");
+    assert!(
+        doctor_line(&out, "keys")
+            .contains(&format!("3 sealed values in {} columns open", pain_intake::server::keys::SEALED_COLUMNS.len())),
+        "{text}"
+    );
     assert!(doctor_line(&out, "smtp").contains("answered"), "{text}");
     assert!(doctor_line(&out, "site").contains("pkg/"), "{text}");
     let commands = smtp.commands();
@@ -187,12 +191,14 @@ fn doctor_leaves_pending_migrations_to_serve_and_fails_ones_it_would_refuse() {
         stdout(&out)
     );
     let line = doctor_line(&out, "database");
-    assert!(line.starts_with("warn") && line.contains("11 of 12") && line.contains("pain-intake migrate"), "{line}");
+    let n = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap().count();
+    let pending = format!("{} of {n}", n - 1);
+    assert!(line.starts_with("warn") && line.contains(&pending) && line.contains("pain-intake migrate"), "{line}");
     let count = || {
         let out = std::process::Command::new("sqlite3").args([&file, "SELECT COUNT(*) FROM _sqlx_migrations"]).output();
         String::from_utf8_lossy(&out.unwrap().stdout).trim().to_owned()
     };
-    assert_eq!(count(), "11", "doctor migrates nothing");
+    assert_eq!(count(), (n - 1).to_string(), "doctor migrates nothing");
 
     sql("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
          VALUES (29991231000001, 'from the future', 1, x'00', 1)");
