@@ -1051,6 +1051,11 @@ async fn the_red_flags_are_a_checkbox_list_with_an_exclusive_none_of_these() {
         assert!(html.contains("<title>Error:"), "{body}");
     }
 
+    // "Not both" keeps both ticked, as the patient left them.
+    let html = page(&app, &cookie, Step::RedFlags, "en").await;
+    assert!(tag_with_id(&html, "f-clinical-red_flags-none").unwrap().contains("checked"));
+    assert!(tag_with_id(&html, "f-clinical-red_flags-fever_or_chills").unwrap().contains("checked"));
+
     let reply = app.send(form_post("/intake/red-flags", &cookie, "clinical.red_flags.fever_or_chills=yes")).await;
     assert_eq!(reply.header("location"), "/intake/symptoms");
     let token = cookie.trim_start_matches("draft=");
@@ -1100,4 +1105,25 @@ async fn save_and_come_back_later_shows_the_private_link_on_its_own_page() {
     let reply = app.send(form_post("/intake/review", &cookie, "nav=save")).await;
     assert_eq!(reply.header("location"), "/intake/saved");
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM intakes").await, 0);
+}
+
+/// After "skip", the two mood pages are not asked: opening or posting one goes on to the
+/// next page that applies, and nothing is saved from it.
+#[tokio::test]
+async fn skipped_mood_pages_are_passed_over() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    let reply = app.send(form_post("/intake/mood", &cookie, "mood_choice=skip&nav=next")).await;
+    assert_eq!(reply.header("location"), "/intake/about-you");
+    for path in ["/intake/mood-1", "/intake/mood-2"] {
+        let page = app.send(Request::get(path).header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+        assert!(page.status.is_redirection(), "{path}: {}", page.status);
+        assert_eq!(page.header("location"), "/intake/about-you", "{path}");
+        let post = app.send(form_post(path, &cookie, "clinical.mood.phq9.8=3&nav=next")).await;
+        assert_eq!(post.header("location"), "/intake/about-you", "{path}");
+    }
+    let draft = drafts::find(&app.db, cookie.trim_start_matches("draft=")).await.unwrap().unwrap();
+    assert_eq!(draft.answers["clinical"]["mood"], serde_json::Value::Null, "nothing saved from a page not asked");
+    let about = page(&app, &cookie, Step::About, "en").await;
+    assert!(about.contains(r#"<a href="/intake/mood" class="back-link">"#), "Back goes to the choice");
 }

@@ -320,3 +320,34 @@ test('questions appear only when they apply (and all show without JavaScript)', 
   await expect(noJs.locator(fid('insurance.subscriber_name'))).toBeVisible();
   await context.close();
 });
+
+test('without JavaScript, "None of these" with a sign is an error, and the split pages follow the answers', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/intake');
+  await page.getByRole('button', { name: 'Start the pre-screening' }).click();
+  await page.check(fid('clinical.red_flags.none'));
+  await page.check(fid('clinical.red_flags.fever_or_chills'));
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page).toHaveTitle(/^Error:/);
+  await expect(page.locator('#error-summary')).toContainText('not both');
+  await page.uncheck(fid('clinical.red_flags.fever_or_chills'));
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page).toHaveURL(/\/intake\/symptoms$/);
+  // Two treatments ticked: the next page asks how each worked, and only those.
+  await page.goto('/intake/treatments');
+  await page.check(fid('clinical.treatments.opioids'));
+  await page.check(fid('clinical.treatments.injections'));
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page).toHaveURL(/\/intake\/treatment-results$/);
+  await expect(page.locator('fieldset.compact legend')).toHaveText([/Opioid/, /injection/i]);
+  // Skipping the mood questions skips their two pages, and Back returns to the choice.
+  await page.goto('/intake/mood');
+  await page.check(`${fid('mood_choice')}-skip`);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page).toHaveURL(/\/intake\/about-you$/);
+  await expect(page.getByRole('link', { name: 'Back', exact: true })).toHaveAttribute('href', '/intake/mood');
+  await page.goto('/intake/mood-1');
+  await expect(page).toHaveURL(/\/intake\/about-you$/);
+  await context.close();
+});

@@ -234,15 +234,16 @@ pub fn apply(step: Step, form: &Form, draft: &mut Value) {
     match step {
         Step::RedFlags => {
             // A checkbox list with an exclusive "None of these" (GOV.UK): every sign
-            // ticked is yes and the others no; "None of these" alone is no to all.
-            // Nothing ticked, or "None" with a sign (possible without JavaScript), leaves
-            // the signs unanswered, and the latter is remembered so the error can say so.
+            // ticked is yes and the others no; "None of these" alone is no to all;
+            // nothing ticked leaves the signs unanswered. "None" with a sign (possible
+            // without JavaScript) is kept as ticked, so the page shows it again, and
+            // marked, so it is an error and can never be submitted.
             let ticked = |name: &str| first(form, &format!("clinical.red_flags.{name}")) == Some("yes");
             let none = ticked(NONE_OF_THESE);
             let any = RED_FLAGS.iter().any(|n| ticked(n));
             let o = object_at(draft, &["clinical", "red_flags"]);
             for name in RED_FLAGS {
-                put(o, name, (any != none).then(|| Value::Bool(ticked(name))));
+                put(o, name, (any || none).then(|| Value::Bool(ticked(name))));
             }
             put(o, NONE_OF_THESE, (any && none).then_some(Value::Bool(true)));
         }

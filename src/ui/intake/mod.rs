@@ -104,8 +104,8 @@ pub fn IntakeStep() -> impl IntoView {
                 match draft.await {
                     Ok(DraftState::Open { answers, .. }) if !step.applies(&answers) => {
                         // Skipped by an earlier answer (the mood questions): the next page.
-                        let next = step.next_for(&answers).unwrap_or(Step::Review);
-                        EitherOf3::C(Either::Left(view! { <leptos_router::components::Redirect path=format!("/intake/{}", next.as_str()) /> }))
+                        let next = format!("/intake/{}", step.next_for(&answers).unwrap_or(Step::Review).as_str());
+                        EitherOf3::C(Either::Left(view! { <SkippedStep next /> }))
                     }
                     Ok(DraftState::Open { answers, errors_step, errors, .. }) => {
                         let errors = if errors_step.as_deref() == Some(step.as_str()) { in_wizard_words(step, &answers, errors) } else { Vec::new() };
@@ -198,6 +198,25 @@ fn NoDraft() -> impl IntoView {
                 "Saved answers are kept for 30 days on the device where you started, or through your private resume link.",
                 "Las respuestas guardadas se conservan por 30 días en el dispositivo donde empezó, o mediante su enlace privado para continuar.")}</p>
             <p><a class="button" href="/intake">{tr(l, "Start the pre-screening", "Comenzar la evaluación previa")}</a></p>
+        </section>
+    }
+}
+
+/// A step an earlier answer skips (the mood pages after "skip"): a 303 to the next page
+/// that applies, and a link for the moment before the browser follows it.
+#[component]
+fn SkippedStep(next: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        leptos_axum::redirect(&next);
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(axum::http::StatusCode::SEE_OTHER);
+        }
+    }
+    let l = use_locale();
+    view! {
+        <section class="page narrow">
+            <p><a href=next>{tr(l, "Continue", "Continuar")}</a></p>
         </section>
     }
 }
@@ -559,7 +578,8 @@ fn StepFields(
                 let flag = |n: &str| get_bool(a, &format!("clinical.red_flags.{n}"));
                 let options: Vec<(String, L, bool)> =
                     form::RED_FLAGS.iter().map(|n| ((*n).to_owned(), labels::red_flag(n), flag(n) == Some(true))).collect();
-                let none = form::RED_FLAGS.iter().all(|n| flag(n) == Some(false));
+                // Ticked alone (all no), or ticked with a sign (the error that says "not both").
+                let none = form::RED_FLAGS.iter().all(|n| flag(n) == Some(false)) || flag(form::NONE_OF_THESE).is_some();
                 view! { <ExclusiveChecks name="clinical.red_flags" legend=("Do you have any of these?", "¿Tiene alguno de estos?") options none errors l /> }
             }
         }.into_any(),
