@@ -37,8 +37,21 @@ for (const [size, width, height] of SIZES) {
     await page.goto('/intake/red-flags');
     await page.getByRole('button', { name: /continue/i }).first().click();
     await shot('step-red-flags-errors');
-    await page.goto('/intake/stop');
+    // A 911 answer: the emergency page with its optional call request, then asked for.
+    await page.check('#f-clinical-red_flags-bladder_or_bowel_change');
+    await page.getByRole('button', { name: /continue/i }).first().click();
+    await expect(page).toHaveURL(/\/intake\/stop$/);
     await shot('emergency-stop');
+    await page.getByRole('button', { name: 'Ask for a call' }).click();
+    await shot('emergency-stop-errors');
+    await page.getByLabel('First name').fill('Ana');
+    await page.getByLabel('Last name').fill('García');
+    await page.getByLabel('Phone number').fill('(214) 555-0182');
+    await page.getByRole('button', { name: 'Ask for a call' }).click();
+    await shot('emergency-stop-call-requested');
+    await page.goto('/intake/symptoms');
+    await page.getByRole('button', { name: 'Save and come back later' }).click();
+    await shot('saved');
     await page.goto('/lang/es?next=/intake/mood');
     await shot('es-step-mood');
     await page.goto('/lang/es?next=/learn/safety-and-side-effects');

@@ -351,3 +351,17 @@ test('without JavaScript, "None of these" with a sign is an error, and the split
   await expect(page).toHaveURL(/\/intake\/about-you$/);
   await context.close();
 });
+
+test('on a phone the header holds its navigation and nothing overlaps the step', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await start(page);
+  const header = (await page.locator('header.site-header').boundingBox())!;
+  const nav = (await page.locator('header.site-header nav').boundingBox())!;
+  expect(nav.y + nav.height).toBeLessThanOrEqual(header.y + header.height + 1);
+  const progress = (await page.locator('.progress-label').boundingBox())!;
+  expect(progress.y).toBeGreaterThanOrEqual(header.y + header.height);
+  // Each box of a checkbox list keeps its size next to a long label.
+  const boxes = await page.locator('fieldset.checks input[type=checkbox]').evaluateAll(
+    (els) => els.map((e) => Math.round(e.getBoundingClientRect().width)));
+  expect(new Set(boxes).size).toBe(1);
+});
