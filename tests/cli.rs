@@ -453,14 +453,7 @@ fn restore_drill_on_sqlite() {
 
     let target = dir.path().join("new-machine").join("intake.db");
     let restored = format!("sqlite://{}", target.display());
-    let restore = |force: bool| {
-        let mut cmd = bin();
-        cmd.args(["restore", "--from"]).arg(&copy).env("DATABASE_URL", &restored);
-        if force {
-            cmd.arg("--force");
-        }
-        run(&mut cmd)
-    };
+    let restore = |force: bool| restore_from(&copy, &restored, force);
     let out = restore(false);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -537,14 +530,7 @@ fn restore_drill_on_postgresql() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(std::fs::read(&dump).unwrap().starts_with(b"PGDMP"), "a pg_dump custom archive");
 
-    let restore = |force: bool| {
-        let mut cmd = bin();
-        cmd.args(["restore", "--from"]).arg(&dump).env("DATABASE_URL", &restored);
-        if force {
-            cmd.arg("--force");
-        }
-        run(&mut cmd)
-    };
+    let restore = |force: bool| restore_from(&dump, &restored, force);
     let out = restore(false);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains(&all_migrations_applied()));
@@ -840,4 +826,14 @@ fn clinic_details_that_are_not_usable_stop_start_up() {
 fn all_migrations_applied() -> String {
     let n = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap().count();
     format!("{n} of {n} migrations applied")
+}
+
+/// `pain-intake restore --from BACKUP` into `database_url`, with `--force` if asked.
+fn restore_from(backup: &std::path::Path, database_url: &str, force: bool) -> Output {
+    let mut cmd = bin();
+    cmd.args(["restore", "--from"]).arg(backup).env("DATABASE_URL", database_url);
+    if force {
+        cmd.arg("--force");
+    }
+    run(&mut cmd)
 }

@@ -501,7 +501,7 @@ fn StepPage(
                     </button>
                     // GOV.UK "save and come back later": the private link is shown on its
                     // own page when asked for, not on every step (a shared screen).
-                    <button type="submit" name="nav" value="save" class="button-link">
+                    <button type="submit" name="nav" value="save" class="link-button">
                         {tr(l, "Save and come back later", "Guardar y regresar más tarde")}
                     </button>
                 </div>
