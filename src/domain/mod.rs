@@ -4,6 +4,7 @@
 //! (WASM), so the patient sees live exactly what the server computes and stores.
 
 pub mod age;
+pub mod booking;
 pub mod decode;
 pub mod followup;
 pub mod i18n;
