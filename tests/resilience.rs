@@ -604,7 +604,8 @@ fn the_logs_of_an_intake_and_its_staff_review_hold_no_patient_data(url: &str) {
 
     // A whole intake through the wizard, reading the review page that shows the answers.
     let draft = post_form(&addr, "/intake/start", &[], &[]).cookie("draft").expect("a draft cookie");
-    for step in Step::ALL.iter().copied() {
+    // The mood questions are skipped, so their two pages are not asked.
+    for step in Step::ALL.iter().copied().filter(|s| !matches!(s, Step::MoodPhq9 | Step::MoodGad7)) {
         let path = format!("/intake/{}", step.as_str());
         let page = get(&addr, &path, &[("Cookie", &draft)]);
         assert_eq!(page.status, 200, "{step}: {page}");
