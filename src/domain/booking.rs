@@ -928,12 +928,17 @@ mod tests {
             }
             for s in &listed {
                 proptest::prop_assert_eq!(s.end.duration_since(s.start), length);
-                let (start, end) = (s.start.to_zoned(tz.clone()), s.end.to_zoned(tz.clone()));
-                // On the wall clock too, the slot is its length, within one declared range.
-                proptest::prop_assert_eq!(start.datetime() + length, end.datetime());
+                let start = s.start.to_zoned(tz.clone());
+                // No clock change inside a slot (one exactly at its end is allowed): the
+                // offset at its start holds until its last second.
+                let last_second = s.end - SignedDuration::from_secs(1);
+                proptest::prop_assert_eq!(tz.to_offset(s.start), tz.to_offset(last_second));
+                // So on the wall clock it runs from its start label for its length, inside
+                // one declared range (slots are laid on the wall clock).
+                let (wall_start, wall_end) = (start.datetime(), start.datetime() + length);
                 let date = start.date();
                 let inside = hours.ranges_on(date).iter().any(|r| {
-                    date.to_datetime(r.start) <= start.datetime() && end.datetime() <= date.to_datetime(r.end)
+                    date.to_datetime(r.start) <= wall_start && wall_end <= date.to_datetime(r.end)
                 });
                 proptest::prop_assert!(inside, "{:?} outside the hours of {}", s, date);
                 proptest::prop_assert_eq!(slot_at(&hours, &tz, s.start, early(), &whole_year()), Ok(*s));
