@@ -454,17 +454,7 @@ fn restore_drill_on_sqlite() {
     let target = dir.path().join("new-machine").join("intake.db");
     let restored = format!("sqlite://{}", target.display());
     let restore = |force: bool| restore_from(&copy, &restored, force);
-    let out = restore(false);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let said = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(said.contains(&all_migrations_applied()), "{said}");
-    assert_restored(&runtime, &restored, &references);
-    let site = site_folder(dir.path());
-    let checked = doctor(&restored, &site, &[]);
-    assert_doctor_exit(&checked);
-    let lines = doctor_lines(&checked);
-    assert!(lines.iter().all(|l| l.starts_with("ok    ") || l.starts_with("warn  smtp")), "{lines:?}");
-    assert!(doctor_line(&checked, "keys").starts_with("ok    keys: 4 sealed values"));
+    let checked = assert_drill_restored(&runtime, &restore(false), &restored, &references, dir.path());
     assert!(doctor_line(&checked, "sqlite").starts_with("ok    sqlite: journal_mode=wal"), "the copy runs in WAL");
 
     // Restoring again over it: refused without --force, and while a server has it open.
@@ -486,6 +476,27 @@ fn restore_drill_on_sqlite() {
     assert!(!kept.is_empty(), "the replaced database is kept");
     assert!(String::from_utf8_lossy(&out.stdout).contains(&kept[0]));
     assert_restored(&runtime, &restored, &references);
+}
+
+/// A drill's first restore succeeded, every intake came back, and `doctor` finds the
+/// restored database healthy; `doctor`'s output, for checks of one database.
+fn assert_drill_restored(
+    runtime: &tokio::runtime::Runtime,
+    out: &Output,
+    restored: &str,
+    references: &[pain_intake::domain::values::Reference],
+    dir: &std::path::Path,
+) -> Output {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&all_migrations_applied()), "{said}");
+    assert_restored(runtime, restored, references);
+    let checked = doctor(restored, &site_folder(dir), &[]);
+    assert_doctor_exit(&checked);
+    let lines = doctor_lines(&checked);
+    assert!(lines.iter().all(|l| l.starts_with("ok    ") || l.starts_with("warn  smtp")), "{lines:?}");
+    assert!(doctor_line(&checked, "keys").starts_with("ok    keys: 4 sealed values"));
+    checked
 }
 
 /// Every intake of `references` is in the database at `url` and opens with the test key.
@@ -531,16 +542,7 @@ fn restore_drill_on_postgresql() {
     assert!(std::fs::read(&dump).unwrap().starts_with(b"PGDMP"), "a pg_dump custom archive");
 
     let restore = |force: bool| restore_from(&dump, &restored, force);
-    let out = restore(false);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains(&all_migrations_applied()));
-    assert_restored(&runtime, &restored, &references);
-    let site = site_folder(dir.path());
-    let checked = doctor(&restored, &site, &[]);
-    assert_doctor_exit(&checked);
-    let lines = doctor_lines(&checked);
-    assert!(lines.iter().all(|l| l.starts_with("ok    ") || l.starts_with("warn  smtp")), "{lines:?}");
-    assert!(doctor_line(&checked, "keys").starts_with("ok    keys: 4 sealed values"));
+    assert_drill_restored(&runtime, &restore(false), &restored, &references, dir.path());
 
     let out = restore(false);
     assert_eq!(out.status.code(), Some(2));
