@@ -232,3 +232,20 @@ async fn an_overdue_call_request_escalates_with_a_link_to_its_page() {
     assert!(mail.contains(&format!("https://x.test/staff/callbacks/{shown}#follow-up")), "{mail}");
     assert!(!mail.contains("García") && !mail.contains("555"), "{mail}");
 }
+
+/// The database away: the call request answers the wizard's 503 page, which carries the
+/// typed name and phone (escaped) back to post again, never a 500 that loses them.
+#[tokio::test]
+async fn while_the_database_is_down_a_call_request_keeps_what_was_typed() {
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let cookie = start(&app).await;
+    answer_red_flags(&app, &cookie, &["bladder_or_bowel_change"]).await;
+    app.db.close().await;
+    let typed = [("patient.first_name", "Ana"), ("patient.last_name", "<García>"), ("patient.phone", "2145550182")];
+    let reply = app.send(form_post("/intake/stop", &cookie, &typed)).await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    let html = reply.text();
+    assert!(html.contains(r#"<form method="post" action="/intake/stop">"#), "{html}");
+    assert!(html.contains(r#"name="patient.last_name" value="&lt;García&gt;""#), "{html}");
+    assert!(html.contains(r#"name="patient.phone" value="2145550182""#), "{html}");
+}

@@ -78,7 +78,12 @@ pub async fn draft_state(state: &AppState, headers: &HeaderMap) -> Result<DraftS
     // the result improves (content round 2). The live 911 and 988 messages stay.
     let base = state.settings.public_url.trim_end_matches('/');
     let cards = draft.card_sides.iter().map(|s| (*s).to_owned()).collect();
-    let callback = callbacks::of_draft(&state.db, draft.id).await?.map(|r| r.display());
+    // Only a draft the red flags stop can have asked for a call: no query for the others.
+    let callback = if emergency_flags(&draft.answers).is_empty() {
+        None
+    } else {
+        callbacks::of_draft(&state.db, draft.id).await?.map(|r| r.display())
+    };
     Ok(DraftState::Open {
         cards,
         callback,
@@ -289,16 +294,27 @@ fn callback_request(answers: &Value) -> Result<callbacks::Request, Vec<FieldErro
 /// `POST /intake/stop`: the emergency page's optional "ask the clinic to call me" form
 /// (name and phone). Valid, it stores a callback request with an emergency follow-up,
 /// once per draft; otherwise the page shows what to fix, with what was typed kept.
+///
+/// While the database is unreachable the answer is the wizard's 503 page that carries the
+/// typed name and phone back, like every step's post.
 pub async fn ask_for_call(
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if !same_origin(&headers) {
+    let response = store_call_request(&state, &headers, &pairs).await;
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        return retry_page("/intake/stop", &pairs, locale_of_request(&headers));
+    }
+    response
+}
+
+async fn store_call_request(state: &AppState, headers: &HeaderMap, pairs: &[(String, String)]) -> Response {
+    if !same_origin(headers) {
         return forbidden();
     }
     let here = "/intake/stop";
-    let Some(token) = cookie(&headers, drafts::COOKIE) else { return see_other(here, &[]) };
+    let Some(token) = cookie(headers, drafts::COOKIE) else { return see_other(here, &[]) };
     let draft = match drafts::find(&state.db, &token).await {
         Ok(Some(d)) => d,
         Ok(None) => return see_other(here, &[]),
