@@ -86,6 +86,9 @@ fn every_subcommand_has_help() {
         &["doctor", "--help"],
         &["user", "add", "--help"],
         &["audit", "verify", "--help"],
+        &["hours", "set", "--help"],
+        &["hours", "show", "--help"],
+        &["slots", "--help"],
     ] {
         let out = run(bin().args(args));
         assert!(out.status.success(), "{args:?}");

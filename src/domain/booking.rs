@@ -50,7 +50,7 @@ impl Weekday {
     }
 
     /// Monday 0 … Sunday 6: the index into `ConsultHours::weekly`.
-    fn index(self) -> usize {
+    pub fn index(self) -> usize {
         self as usize
     }
 }
@@ -369,6 +369,35 @@ impl Window {
     }
 }
 
+/// The bookable window and how late a patient may still change a consult online.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BookingPolicy {
+    pub window: Window,
+    /// `BOOKING_CHANGE_CUTOFF_HOURS`: default 24.
+    pub change_cutoff: NoticeHours,
+}
+
+impl Default for NoticeHours {
+    /// 24 hours: the spec's default notice and change cutoff.
+    fn default() -> Self {
+        Self(24)
+    }
+}
+
+impl BookingPolicy {
+    /// Whether a patient may still reschedule or cancel a consult starting at `start`
+    /// (staff always may).
+    pub fn may_change(&self, now: Timestamp, start: Timestamp) -> bool {
+        now + SignedDuration::from_hours(i64::from(self.change_cutoff.0)) <= start
+    }
+
+    /// The window staff book in: the patient's horizon, without the minimum notice (a
+    /// patient on the phone may take this afternoon's free slot).
+    pub fn staff_window(&self) -> Window {
+        Window { min_notice: NoticeHours(0), horizon: self.window.horizon }
+    }
+}
+
 /// A consult slot: from `start` to `end`, UTC instants, `slot_minutes` apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Slot {
@@ -444,10 +473,13 @@ pub fn slots(hours: &ConsultHours, tz: &TimeZone, from: Date, to: Date, now: Tim
 /// Why a requested start cannot be booked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SlotRefused {
-    /// Not the start of a slot of the consult hours (between slots, outside the hours,
-    /// a closed date, a time the clock skipped).
+    /// Within the consult hours of its date but never the start of a slot (between
+    /// slots, seconds off, a time the clock skipped or the second of a repeated time).
     #[error("this time is not the start of a consult slot")]
-    NotASlot,
+    OffGrid,
+    /// Outside the consult hours: a closed weekday or date, before opening, from closing.
+    #[error("this time is outside the consult hours")]
+    OutsideHours,
     /// A slot, but too soon or too far ahead to book now.
     #[error("this slot is outside the bookable window")]
     OutsideWindow,
@@ -464,8 +496,12 @@ pub fn slot_at(
 ) -> Result<Slot, SlotRefused> {
     // A slot's start shows on the wall clock on the date it was made for (see the
     // module's comment), so that date's slots are the only candidates.
-    let date = start.to_zoned(tz.clone()).date();
-    let slot = day_slots(hours, tz, date).into_iter().find(|s| s.start == start).ok_or(SlotRefused::NotASlot)?;
+    let local = start.to_zoned(tz.clone()).datetime();
+    let date = local.date();
+    let Some(slot) = day_slots(hours, tz, date).into_iter().find(|s| s.start == start) else {
+        let open = hours.ranges_on(date).iter().any(|r| r.start <= local.time() && local.time() < r.end);
+        return Err(if open { SlotRefused::OffGrid } else { SlotRefused::OutsideHours });
+    };
     if window.contains(now, slot.start) {
         Ok(slot)
     } else {
@@ -839,20 +875,21 @@ mod tests {
         let now = ts("2027-03-01T00:00:00Z");
         let window = Window::default();
         let at = |start: &str, now: Timestamp| slot_at(&hours, &chicago(), ts(start), now, &window);
-        assert_eq!(at("2027-03-15T09:15:00-05:00", now), Err(SlotRefused::NotASlot), "between slots");
-        assert_eq!(at("2027-03-15T09:00:30-05:00", now), Err(SlotRefused::NotASlot), "seconds off");
-        assert_eq!(at("2027-03-15T12:00:00-05:00", now), Err(SlotRefused::NotASlot), "at closing");
-        assert_eq!(at("2027-03-16T09:00:00-05:00", now), Err(SlotRefused::NotASlot), "a closed weekday");
-        assert_eq!(at("2027-03-22T09:00:00-05:00", now), Err(SlotRefused::NotASlot), "a closed date");
+        assert_eq!(at("2027-03-15T09:15:00-05:00", now), Err(SlotRefused::OffGrid), "between slots");
+        assert_eq!(at("2027-03-15T09:00:30-05:00", now), Err(SlotRefused::OffGrid), "seconds off");
+        assert_eq!(at("2027-03-15T12:00:00-05:00", now), Err(SlotRefused::OutsideHours), "at closing");
+        assert_eq!(at("2027-03-16T09:00:00-05:00", now), Err(SlotRefused::OutsideHours), "a closed weekday");
+        assert_eq!(at("2027-03-22T09:00:00-05:00", now), Err(SlotRefused::OutsideHours), "a closed date");
         // 02:00 CST on the spring-forward night is the instant 03:00 CDT: that slot exists.
         assert!(at("2027-03-14T02:00:00-06:00", now).is_ok());
+        assert_eq!(at("2027-03-15T08:30:00-05:00", now), Err(SlotRefused::OutsideHours), "before opening");
         assert_eq!(at("2027-03-14T02:30:00-06:00", now).map(|s| s.start), Ok(ts("2027-03-14T03:30:00-05:00")));
         let soon = ts("2027-03-14T15:00:00Z");
         assert_eq!(at("2027-03-15T09:00:00-05:00", soon), Err(SlotRefused::OutsideWindow), "23 h ahead");
         let exactly_24_hours = Slot { start: ts("2027-03-15T15:00:00Z"), end: ts("2027-03-15T15:30:00Z") };
         assert_eq!(at("2027-03-15T10:00:00-05:00", soon), Ok(exactly_24_hours), "24 h ahead");
         assert_eq!(at("2027-06-14T09:00:00-05:00", now), Err(SlotRefused::OutsideWindow), "past the horizon");
-        assert_eq!(at("2027-03-15T09:15:00-05:00", soon), Err(SlotRefused::NotASlot), "never a slot, however near");
+        assert_eq!(at("2027-03-15T09:15:00-05:00", soon), Err(SlotRefused::OffGrid), "never a slot, however near");
     }
 
     #[test]
@@ -861,7 +898,7 @@ mod tests {
         let now = ts("2027-11-01T00:00:00Z");
         let at = |start: &str| slot_at(&hours, &chicago(), ts(start), now, &Window::default());
         assert!(at("2027-11-07T01:00:00-05:00").is_ok(), "the first 01:00");
-        assert_eq!(at("2027-11-07T01:00:00-06:00"), Err(SlotRefused::NotASlot), "the second 01:00");
+        assert_eq!(at("2027-11-07T01:00:00-06:00"), Err(SlotRefused::OffGrid), "the second 01:00");
     }
 
     #[test]

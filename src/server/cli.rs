@@ -3,8 +3,8 @@
 //! go wrong at start-up ends in one clear line. The work is done in the modules named.
 
 use super::config::{
-    AuditCommand, BackupArgs, Build270Args, Cli, Command, DatabaseArgs, KeysCommand, RestoreArgs, RotateArgs,
-    ScreenArgs, ServeArgs, UserAddArgs, UserCommand, X12Command,
+    AuditCommand, BackupArgs, Build270Args, Cli, Command, DatabaseArgs, HoursCommand, HoursDateArgs, KeysCommand,
+    RestoreArgs, RotateArgs, ScreenArgs, ServeArgs, SlotsArgs, UserAddArgs, UserCommand, X12Command,
 };
 use super::db::Db;
 use super::http::{self, AppState, Settings};
@@ -43,6 +43,8 @@ pub fn run() -> ExitCode {
         Some(Command::Audit(AuditCommand::Verify(args))) => audit_verify(args),
         Some(Command::Keys(KeysCommand::Generate { id })) => keys_generate(&id),
         Some(Command::Keys(KeysCommand::Rotate(args))) => block_on(keys_rotate(args)),
+        Some(Command::Hours(command)) => block_on(hours(command)),
+        Some(Command::Slots(args)) => block_on(slots(args)),
         None => block_on(serve(cli.serve)),
     }
 }
@@ -97,6 +99,83 @@ async fn user_add(args: UserAddArgs) -> Result<(), String> {
     let hash = password::hash(&new).await.map_err(|e| e.to_string())?;
     let id = accounts::create(&db, &email, name, role, Some(&hash)).await.map_err(|e| e.to_string())?;
     println!("created {} account {email} (id {id}); two-factor enrolment happens at first sign-in", role.as_str());
+    Ok(())
+}
+
+/// `hours …`: the consult hours, changed through the same functions as the staff portal.
+async fn hours(command: HoursCommand) -> Result<(), String> {
+    use super::bookings;
+    let now = jiff::Timestamp::now();
+    let open = |url: String| async move { Db::open(&url).await.map_err(|e| e.to_string()) };
+    let db_error = |e: sqlx::Error| format!("cannot change the consult hours: {e}");
+    match command {
+        HoursCommand::Set(args) => {
+            let db = open(args.database.database_url).await?;
+            bookings::set_day(&db, args.weekday, &args.ranges, now).await.map_err(db_error)?;
+            if args.slot_minutes.is_some() || args.capacity.is_some() {
+                bookings::set_slots(&db, args.slot_minutes, args.capacity, now).await.map_err(db_error)?;
+            }
+            print_hours(&bookings::hours(&db).await.map_err(db_error)?);
+        }
+        HoursCommand::Close(args) => {
+            let date = future_date(&args)?;
+            let db = open(args.database.database_url).await?;
+            bookings::close_date(&db, date, now).await.map_err(db_error)?;
+            println!("{date} closed");
+        }
+        HoursCommand::Open(args) => {
+            let date = future_date(&args.date)?;
+            let db = open(args.date.database.database_url).await?;
+            let extra = args.ranges.as_ref().map(|r| r.ranges().to_vec()).unwrap_or_default();
+            bookings::open_date(&db, date, &extra, now).await.map_err(db_error)?;
+            match args.ranges {
+                Some(ranges) if !ranges.is_closed() => println!("{date} open, with extra hours {ranges}"),
+                _ => println!("{date} open"),
+            }
+        }
+        HoursCommand::Show(args) => {
+            let db = open(args.database_url).await?;
+            print_hours(&bookings::hours(&db).await.map_err(db_error)?);
+        }
+    }
+    Ok(())
+}
+
+/// The date of `hours close/open`, refused when it has passed at the clinic.
+fn future_date(args: &HoursDateArgs) -> Result<jiff::civil::Date, String> {
+    let today = jiff::Timestamp::now().to_zoned(args.clinic_timezone.clone()).date();
+    if args.date < today {
+        return Err(format!("{} is in the past (today is {today} at the clinic)", args.date));
+    }
+    Ok(args.date)
+}
+
+fn print_hours(hours: &crate::domain::booking::ConsultHours) {
+    use crate::domain::booking::Weekday;
+    for weekday in Weekday::ALL {
+        let day = hours.day(*weekday);
+        let text = if day.is_closed() { "closed".to_owned() } else { day.to_string() };
+        println!("{weekday}  {text}");
+    }
+    println!("slot {} minutes, capacity {}", hours.slot_minutes.get(), hours.capacity.get());
+    let closed: Vec<String> = hours.closed.iter().map(ToString::to_string).collect();
+    println!("closed dates: {}", if closed.is_empty() { "none".to_owned() } else { closed.join(", ") });
+    for (date, range) in &hours.extra {
+        println!("extra: {date} {range}");
+    }
+}
+
+/// `slots`: the free slots as the API answers them.
+async fn slots(args: SlotsArgs) -> Result<(), String> {
+    let span = crate::domain::booking::DateSpan::new(args.from, args.to).map_err(|e| e.to_string())?;
+    let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?;
+    let tz = args.clinic_timezone;
+    let (hours, free) =
+        super::bookings::free_slots(&db, &tz, span, jiff::Timestamp::now(), &args.booking.policy().window)
+            .await
+            .map_err(|e| format!("cannot read the consult hours: {e}"))?;
+    let out = http::booking::SlotsOut::new(&hours, &free, &tz);
+    println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
     Ok(())
 }
 

@@ -3,6 +3,9 @@
 //! Everything is checked here, at start-up: a bad setting stops the program with one
 //! clear message instead of failing on the first request.
 
+use crate::domain::booking::{
+    BookingPolicy, Capacity, DayHours, HorizonDays, NoticeHours, SlotMinutes, Weekday, Window,
+};
 use crate::domain::followup::{Minutes, Windows};
 use crate::domain::values::Phone;
 use clap::{Args, Parser, Subcommand};
@@ -55,6 +58,109 @@ pub enum Command {
     /// Encryption keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Consult hours (weekly ranges, slot length, capacity, closed dates), in the clinic's
+    /// time zone.
+    #[command(subcommand)]
+    Hours(HoursCommand),
+    /// Print the free consult slots between two dates as JSON (the API's shape).
+    Slots(SlotsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HoursCommand {
+    /// Replace one weekday's ranges (`--ranges none` closes it); optionally set the slot
+    /// length and capacity, which apply to every slot.
+    Set(HoursSetArgs),
+    /// Close one date (a holiday).
+    Close(HoursDateArgs),
+    /// Reopen a closed date; with --ranges, also open one-off extra ranges on it.
+    Open(HoursOpenArgs),
+    /// Print the weekly hours, slot length, capacity, closed dates and extra ranges.
+    Show(DatabaseArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HoursSetArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// mon, tue, wed, thu, fri, sat or sun.
+    #[arg(long, value_parser = parse_weekday)]
+    pub weekday: Weekday,
+    /// Ranges like 09:00-12:00,13:00-17:00 (24-hour, two digits), or none.
+    #[arg(long, value_parser = parse_day_hours)]
+    pub ranges: DayHours,
+    /// Minutes per consult slot, 5 to 240 (every slot).
+    #[arg(long, value_parser = parse_slot_minutes)]
+    pub slot_minutes: Option<SlotMinutes>,
+    /// Consults that can run at once in a slot, 1 to 20 (every slot).
+    #[arg(long, value_parser = parse_capacity)]
+    pub capacity: Option<Capacity>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HoursDateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// A date, YYYY-MM-DD, today or later at the clinic.
+    #[arg(long, value_parser = parse_date)]
+    pub date: jiff::civil::Date,
+    /// The clinic's time zone, which decides what "today" is.
+    #[arg(long, env = "CLINIC_TIMEZONE", default_value = "America/Chicago", value_parser = parse_time_zone)]
+    pub clinic_timezone: TimeZone,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HoursOpenArgs {
+    #[command(flatten)]
+    pub date: HoursDateArgs,
+    /// Extra ranges on that date only, like 08:00-09:00.
+    #[arg(long, value_parser = parse_day_hours)]
+    pub ranges: Option<DayHours>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SlotsArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// First date, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub from: jiff::civil::Date,
+    /// Last date, YYYY-MM-DD (at most 31 days in all).
+    #[arg(long, value_parser = parse_date)]
+    pub to: jiff::civil::Date,
+    #[arg(long, env = "CLINIC_TIMEZONE", default_value = "America/Chicago", value_parser = parse_time_zone)]
+    pub clinic_timezone: TimeZone,
+    #[command(flatten)]
+    pub booking: BookingArgs,
+}
+
+fn parse_weekday(s: &str) -> Result<Weekday, String> {
+    Weekday::parse(s.trim()).ok_or_else(|| format!("{s:?} is not a weekday: use mon, tue, wed, thu, fri, sat or sun"))
+}
+
+fn parse_day_hours(s: &str) -> Result<DayHours, String> {
+    if s.trim() == "none" {
+        return Ok(DayHours::closed());
+    }
+    DayHours::parse(s).map_err(|e| e.to_string())
+}
+
+fn parse_slot_minutes(s: &str) -> Result<SlotMinutes, String> {
+    let n = s.trim().parse::<u32>().map_err(|_| format!("{s:?} is not a whole number of minutes"))?;
+    SlotMinutes::parse(n).map_err(|e| e.to_string())
+}
+
+fn parse_capacity(s: &str) -> Result<Capacity, String> {
+    let n = s.trim().parse::<u32>().map_err(|_| format!("{s:?} is not a whole number"))?;
+    Capacity::parse(n).map_err(|e| e.to_string())
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    let s = s.trim();
+    let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    ok.then(|| s.parse::<jiff::civil::Date>().ok())
+        .flatten()
+        .ok_or_else(|| format!("{s:?} is not a date: write YYYY-MM-DD, like 2027-12-24"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -198,6 +304,40 @@ impl FollowUpArgs {
             repeat: self.follow_up_repeat_minutes,
         }
     }
+}
+
+/// Self-booking's limits (`booking.md`): the bookable window and the change cutoff.
+#[derive(Debug, Clone, Args)]
+pub struct BookingArgs {
+    /// Hours from now before the first slot a patient may book (0 to 720).
+    #[arg(long, env = "BOOKING_MIN_NOTICE_HOURS", default_value = "24", value_parser = parse_notice)]
+    pub booking_min_notice_hours: NoticeHours,
+    /// Days ahead a patient may book (1 to 730).
+    #[arg(long, env = "BOOKING_HORIZON_DAYS", default_value = "60", value_parser = parse_horizon)]
+    pub booking_horizon_days: HorizonDays,
+    /// Within this many hours of the consult a patient can no longer change or cancel it
+    /// online, and is told to call (0 to 720).
+    #[arg(long, env = "BOOKING_CHANGE_CUTOFF_HOURS", default_value = "24", value_parser = parse_notice)]
+    pub booking_change_cutoff_hours: NoticeHours,
+}
+
+impl BookingArgs {
+    pub fn policy(&self) -> BookingPolicy {
+        BookingPolicy {
+            window: Window { min_notice: self.booking_min_notice_hours, horizon: self.booking_horizon_days },
+            change_cutoff: self.booking_change_cutoff_hours,
+        }
+    }
+}
+
+fn parse_notice(s: &str) -> Result<NoticeHours, String> {
+    let n = s.trim().parse::<u32>().map_err(|_| format!("{s:?} is not a whole number of hours"))?;
+    NoticeHours::parse(n).map_err(|e| e.to_string())
+}
+
+fn parse_horizon(s: &str) -> Result<HorizonDays, String> {
+    let n = s.trim().parse::<u32>().map_err(|_| format!("{s:?} is not a whole number of days"))?;
+    HorizonDays::parse(n).map_err(|e| e.to_string())
 }
 
 fn parse_minutes(s: &str) -> Result<Minutes, String> {
@@ -363,6 +503,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub follow_up: FollowUpArgs,
+
+    #[command(flatten)]
+    pub booking: BookingArgs,
 
     /// Staff sign-in attempts a minute from one client address (security.md: about 5).
     #[arg(long, env = "SIGN_IN_RATE_LIMIT_PER_MINUTE", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]

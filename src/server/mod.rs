@@ -2,6 +2,7 @@
 //! database, the HTTP layer. Built with the `ssr` feature.
 
 pub mod backup;
+pub mod bookings;
 pub mod callbacks;
 pub mod cli;
 pub mod config;

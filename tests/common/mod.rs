@@ -159,6 +159,7 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
         bench_floors: options.bench_floors,
         follow_up: pain_intake::domain::followup::Windows::default(),
         metrics_token: None,
+        booking: pain_intake::domain::booking::BookingPolicy::default(),
     };
     let limiter = RateLimiter::new(db.clone(), options.rate_limit_per_minute);
     let leptos_options = LeptosOptions::builder().output_name("pain-intake").site_root("target/site").build();

@@ -6,7 +6,6 @@ use super::AppState;
 use crate::domain::i18n::reason_message;
 use crate::domain::intake::{IntakeAnswers, Locale};
 use crate::domain::screening::{evaluate, Evaluation, Outcome, Reason, ReasonCode, Scores, ScreeningRequest};
-use crate::domain::values::Reference;
 use crate::server::intakes;
 use crate::server::rate_limit::Decision;
 use axum::extract::State;
@@ -58,9 +57,18 @@ pub struct IntakeCreated {
     pub outcome: Outcome,
     pub reasons: Vec<ReasonOut>,
     pub safety_alert: bool,
+    /// When the patient may book now (`consult_recommended`): the secret that books for
+    /// this submission (`booking.md`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_token: Option<String>,
 }
 
-async fn check_rate(state: &AppState, endpoint: &str, client: &ClientAddr, locale: Locale) -> Result<(), Failure> {
+pub(super) async fn check_rate(
+    state: &AppState,
+    endpoint: &str,
+    client: &ClientAddr,
+    locale: Locale,
+) -> Result<(), Failure> {
     match state.limiter.hit(&format!("{endpoint}:{}", client.0)).await {
         Ok(Decision::Allow) => Ok(()),
         Ok(Decision::Limited { retry_after_secs }) => Err(ApiError::RateLimited { retry_after_secs }.in_locale(locale)),
@@ -103,10 +111,10 @@ pub async fn create_intake(
         .insert(&answers, &evaluation, today, once)
         .await
         .map_err(|e| ApiError::from(e).in_locale(locale))?;
-    let (reference, outcome, reasons, safety_alert) = match created {
+    let (stored, outcome, reasons, safety_alert, replayed) = match created {
         intakes::Created::New(stored) => {
             tracing::info!(reference = %stored.reference, outcome = %evaluation.outcome, "intake stored");
-            (stored.reference, evaluation.outcome, evaluation.reasons, evaluation.safety_alert)
+            (stored, evaluation.outcome, evaluation.reasons, evaluation.safety_alert, false)
         }
         intakes::Created::Before { same_request: false, .. } => {
             return Err(ApiError::IdempotencyKeyReused.in_locale(locale));
@@ -118,24 +126,36 @@ pub async fn create_intake(
                 .map_err(|e| ApiError::from(e).in_locale(locale))?
                 .ok_or_else(|| ApiError::Internal("a replayed intake has no result".into()).in_locale(locale))?;
             let outcome = Outcome::parse(&first.outcome).unwrap_or(Outcome::ClinicianReview);
-            let mut response = created_response(&first.reference, outcome, &first.reasons, first.safety_alert, locale);
-            response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
-            return Ok(response);
+            (stored, outcome, first.reasons, first.safety_alert, true)
         }
     };
-    Ok(created_response(&reference, outcome, &reasons, safety_alert, locale))
+    let booking_token = booking_token(&state, stored.id, outcome).await;
+    let body = IntakeCreated {
+        reference: stored.reference.display(),
+        outcome,
+        reasons: reasons_out(&reasons, locale),
+        safety_alert,
+        booking_token,
+    };
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    if replayed {
+        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(response)
 }
 
-fn created_response(
-    reference: &Reference,
-    outcome: Outcome,
-    reasons: &[Reason],
-    safety_alert: bool,
-    locale: Locale,
-) -> Response {
-    let body =
-        IntakeCreated { reference: reference.display(), outcome, reasons: reasons_out(reasons, locale), safety_alert };
-    (StatusCode::CREATED, Json(body)).into_response()
+/// A booking token when the outcome lets the patient book now. Only its hash is kept, so
+/// a replayed 201 carries a fresh one and the first stops working (one live link per
+/// submission). A failure to issue it does not undo the stored intake: the 201 goes out
+/// without it and the clinic books by phone.
+async fn booking_token(state: &AppState, intake_id: i64, outcome: Outcome) -> Option<String> {
+    if outcome != Outcome::ConsultRecommended {
+        return None;
+    }
+    crate::server::bookings::issue_token(&state.db, intake_id, jiff::Timestamp::now())
+        .await
+        .inspect_err(|e| tracing::warn!(error = %e, "booking token not issued"))
+        .ok()
 }
 
 /// The longest `Idempotency-Key` accepted (a UUID is 36 characters).

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assets;
 pub mod bench;
+pub mod booking;
 pub mod browser;
 pub mod cards;
 mod compress;
@@ -68,6 +69,8 @@ pub struct Settings {
     /// `METRICS_TOKEN`: with it `/metrics` answers a bearer of it from anywhere; without
     /// it only loopback requests that came through no proxy (see `metrics`).
     pub metrics_token: Option<crate::server::config::MetricsToken>,
+    /// The bookable window and the online change cutoff (`BOOKING_*`).
+    pub booking: crate::domain::booking::BookingPolicy,
 }
 
 impl Settings {
@@ -102,6 +105,7 @@ impl Settings {
             bench_floors: args.bench_floors,
             follow_up: args.follow_up.windows(),
             metrics_token,
+            booking: args.booking.policy(),
         }
     }
 
@@ -153,6 +157,10 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/screening", post(api::screening))
         .route("/intakes", post(api::create_intake))
+        .route("/slots", get(booking::slots))
+        .route("/bookings", post(booking::book))
+        .route("/bookings/reschedule", post(booking::reschedule))
+        .route("/bookings/cancel", post(booking::cancel))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY));
     let mut pages = Router::new();

@@ -54,6 +54,12 @@ choice_enum! {
         FollowUpClosed = "follow_up_closed",
         /// An overdue follow-up was escalated by e-mail (by `system`).
         FollowUpEscalated = "follow_up_escalated",
+        ConsultBooked = "consult_booked",
+        ConsultRescheduled = "consult_rescheduled",
+        ConsultCancelled = "consult_cancelled",
+        ConsultMarked = "consult_marked",
+        BookingApproved = "booking_approved",
+        HoursChanged = "hours_changed",
     }
 }
 

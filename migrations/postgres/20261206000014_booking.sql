@@ -1,0 +1,68 @@
+-- Consult hours and bookings (booking.md).
+
+-- The weekly hours: one row per weekday (0 = Monday … 6 = Sunday); `ranges` is the
+-- domain's text ("09:00-12:00,13:00-17:00", '' = closed). A weekday without a row is closed.
+CREATE TABLE consult_days (
+    weekday    BIGINT PRIMARY KEY CHECK (weekday BETWEEN 0 AND 6),
+    ranges     TEXT   NOT NULL,
+    updated_at TEXT   NOT NULL
+);
+-- Slot length and capacity, for every slot (the API answers one `slot_minutes`).
+CREATE TABLE consult_config (
+    id           BIGINT PRIMARY KEY CHECK (id = 1),
+    slot_minutes BIGINT NOT NULL CHECK (slot_minutes BETWEEN 5 AND 240),
+    capacity     BIGINT NOT NULL CHECK (capacity BETWEEN 1 AND 20),
+    updated_at   TEXT   NOT NULL
+);
+INSERT INTO consult_config (id, slot_minutes, capacity, updated_at) VALUES (1, 30, 1, '1970-01-01T00:00:00Z');
+-- Closed dates (holidays), civil dates in the clinic's zone.
+CREATE TABLE consult_closed (
+    day        TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+);
+-- One-off extra ranges on a date.
+CREATE TABLE consult_extra (
+    day        TEXT NOT NULL,
+    range_text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (day, range_text)
+);
+
+-- A submission the patient may book for: its booking token (the API's `booking_token`,
+-- the receipt e-mail's link), stored only as SHA-256. Issuing again replaces the hash.
+CREATE TABLE booking_tokens (
+    intake_id  BIGINT PRIMARY KEY REFERENCES intakes (id),
+    token_hash TEXT   NOT NULL UNIQUE,
+    expires_at TEXT   NOT NULL
+);
+-- A clinician approved self-booking for a `clinician_review` submission.
+CREATE TABLE booking_approvals (
+    intake_id   BIGINT PRIMARY KEY REFERENCES intakes (id),
+    approved_by BIGINT NOT NULL REFERENCES users (id),
+    approved_at TEXT   NOT NULL
+);
+
+-- Consults. A slot's capacity is its seats: (start_at, seat) is unique among the consults
+-- not cancelled, and a seat is only ever 1..capacity, so no race can overbook on either
+-- engine. One upcoming (booked) consult per submission; rescheduling moves the row
+-- (same uid, sequence + 1).
+CREATE TABLE bookings (
+    id                BIGSERIAL PRIMARY KEY,
+    intake_id         BIGINT NOT NULL REFERENCES intakes (id),
+    uid               TEXT   NOT NULL UNIQUE,
+    start_at          TEXT   NOT NULL,
+    end_at            TEXT   NOT NULL,
+    seat              BIGINT NOT NULL CHECK (seat >= 1),
+    status            TEXT   NOT NULL CHECK (status IN ('booked', 'attended', 'no_show', 'cancelled')),
+    manage_token_hash TEXT   NOT NULL UNIQUE,
+    sequence          BIGINT NOT NULL DEFAULT 0,
+    booked_by         BIGINT REFERENCES users (id),
+    created_at        TEXT   NOT NULL,
+    updated_at        TEXT   NOT NULL
+);
+CREATE UNIQUE INDEX bookings_seat ON bookings (start_at, seat) WHERE status <> 'cancelled';
+CREATE UNIQUE INDEX bookings_upcoming ON bookings (intake_id) WHERE status = 'booked';
+CREATE INDEX bookings_intake ON bookings (intake_id);
+
+-- A workflow change made by the patient (booking, cancelling) has no staff account.
+ALTER TABLE status_history ALTER COLUMN user_id DROP NOT NULL;
