@@ -509,6 +509,11 @@ pub async fn book(
         tx.commit().await.map_err(|e| if is_unique_violation(&e) { BookingError::AlreadyBooked } else { e.into() })?;
         return Ok(Booked { consult, manage_token: Some(manage_token) });
     }
+    // Every seat taken, maybe by this submission's own consult (a second click on the
+    // same time): that is "already booked", not "taken".
+    if upcoming(db, intake_id).await?.is_some() {
+        return Err(BookingError::AlreadyBooked);
+    }
     Err(BookingError::SlotTaken)
 }
 

@@ -40,3 +40,44 @@ pub enum DraftState {
     },
     Submitted(ResultData),
 }
+
+/// Words in both languages (the patient may switch language on the page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Both {
+    pub en: String,
+    pub es: String,
+}
+
+/// One free slot to choose: its start as the form sends it (RFC 3339) and as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotChoice {
+    pub start: String,
+    pub time: Both,
+}
+
+/// A day's free slots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotDay {
+    pub day: Both,
+    pub slots: Vec<SlotChoice>,
+}
+
+/// A week of free slots, with the dates (`YYYY-MM-DD`) of the weeks before and after
+/// when they are bookable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotWeek {
+    pub days: Vec<SlotDay>,
+    pub earlier: Option<String>,
+    pub later: Option<String>,
+}
+
+/// The consult part of the result page (`booking.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BookingPanel {
+    /// This outcome is not booked online (or the clinic decided otherwise).
+    NotOnline,
+    /// The patient may book: choose a time.
+    Choose(SlotWeek),
+    /// Booked; with a week of slots when the patient asked to change it.
+    Booked { when: Both, may_change: bool, change: Option<SlotWeek> },
+}

@@ -66,6 +66,36 @@ pub fn long_date(date: jiff::civil::Date, l: Locale) -> String {
     }
 }
 
+const WEEKDAYS: [L; 7] = [
+    ("Monday", "lunes"),
+    ("Tuesday", "martes"),
+    ("Wednesday", "miércoles"),
+    ("Thursday", "jueves"),
+    ("Friday", "viernes"),
+    ("Saturday", "sábado"),
+    ("Sunday", "domingo"),
+];
+
+/// A consult's day: "Monday, March 15, 2027", "lunes, 15 de marzo de 2027".
+pub fn day_with_weekday(date: jiff::civil::Date, l: Locale) -> String {
+    let weekday = pick(l, WEEKDAYS[usize::from(date.weekday().to_monday_zero_offset().unsigned_abs())]);
+    format!("{weekday}, {}", long_date(date, l))
+}
+
+/// A time of day on the 12-hour clock as each language's style guides write it:
+/// "9:00 a.m." (AP), "9:00 a. m." (RAE).
+pub fn clock_time(time: jiff::civil::Time, l: Locale) -> String {
+    let (hour, minute) = (time.hour(), time.minute());
+    let twelve = if hour % 12 == 0 { 12 } else { hour % 12 };
+    let half = match (hour < 12, l) {
+        (true, Locale::En) => "a.m.",
+        (false, Locale::En) => "p.m.",
+        (true, Locale::Es) => "a. m.",
+        (false, Locale::Es) => "p. m.",
+    };
+    format!("{twelve}:{minute:02} {half}")
+}
+
 /// The hint under every date's three fields.
 pub const DATE_HINT: L = ("For example, 4 2 1980", "Por ejemplo, 4 2 1980");
 

@@ -7,6 +7,7 @@
 
 pub mod process;
 pub mod staff;
+pub mod wizard;
 pub mod x12;
 
 use axum::body::Body;

@@ -8,6 +8,7 @@ pub mod booking;
 pub mod browser;
 pub mod cards;
 mod compress;
+pub mod consult;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -177,6 +178,9 @@ pub fn app(state: AppState) -> Router {
         })
         .route("/intake/start", post(wizard::start))
         .route("/intake/stop", post(wizard::ask_for_call))
+        .route("/intake/book", post(consult::book))
+        .route("/intake/book/change", post(consult::change))
+        .route("/intake/book/cancel", post(consult::cancel))
         .route("/intake/{step}", post(wizard::post_step))
         .route("/intake/resume", post(wizard::resume))
         .route("/lang/{code}", get(wizard::set_language))

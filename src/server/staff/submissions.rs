@@ -127,8 +127,9 @@ pub async fn notes(db: &Db, intake_id: i64) -> Result<Vec<Note>, sqlx::Error> {
 
 pub async fn history(db: &Db, intake_id: i64) -> Result<Vec<Change>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT h.from_status, h.to_status, u.name, h.at FROM status_history h JOIN users u ON u.id = h.user_id \
-         WHERE h.intake_id = $1 ORDER BY h.id",
+        // No account: the patient booked or cancelled online (booking.md).
+        "SELECT h.from_status, h.to_status, COALESCE(u.name, 'the patient, online') AS name, h.at \
+         FROM status_history h LEFT JOIN users u ON u.id = h.user_id WHERE h.intake_id = $1 ORDER BY h.id",
     )
     .bind(intake_id)
     .fetch_all(&db.pool)

@@ -14,18 +14,18 @@ pub mod review;
 use crate::domain::i18n::{lifeline, outcome_message, reason_message};
 use crate::domain::intake::{ContactMethod, Locale, Plan, SexAtBirth, Subscriber, TreatmentKind};
 use crate::domain::screening::{Outcome, ReasonCode};
-use crate::shared::draft::{ErrorText, ResultData};
+use crate::shared::draft::{Both, ErrorText, ResultData, SlotWeek};
 use crate::shared::{form, labels};
 use crate::ui::i18n::{tr, use_locale};
 pub use cards::IntakeCards;
-use data::{load_draft, DraftState};
+use data::{load_booking, load_draft, BookingPanel, DraftState};
 use fields::*;
 use form::Step;
 use labels::{pick, L};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use serde_json::Value;
 
 /// `/intake`: what to expect, then start (or continue).
@@ -915,7 +915,7 @@ fn ResultView(result: ResultData) -> impl IntoView {
         Outcome::UrgentCare => tr(l, "See your doctor or an urgent care clinic today or tomorrow. The clinic will keep your answers; the consult waits until that visit.", "Vea a su médico o vaya a una clínica de atención urgente hoy o mañana. La clínica guardará sus respuestas; la consulta espera hasta esa visita."),
         Outcome::ClinicianReview => tr(l, "A clinician will review your answers and call you, usually within 2 business days, before a consult is booked.", "Un profesional de salud de la clínica revisará sus respuestas y se comunicará con usted por teléfono, por lo general en un plazo de 2 días hábiles, antes de programar una consulta."),
         Outcome::NotYet => tr(l, "Talk with your own doctor about the options above. You are welcome to come back if things change.", "Hable con su propio médico sobre las opciones de arriba. Puede regresar si su situación cambia."),
-        Outcome::ConsultRecommended => tr(l, "The clinic will contact you, usually within 2 business days, to book a consult and check your insurance.", "La clínica se comunicará con usted, por lo general en un plazo de 2 días hábiles, para programar una consulta y revisar su seguro."),
+        Outcome::ConsultRecommended => tr(l, "Book your consult below. If no time suits you, the clinic will contact you, usually within 2 business days. The clinic checks your insurance before the consult.", "Reserve su consulta abajo. Si ningún horario le conviene, la clínica se comunicará con usted, por lo general en un plazo de 2 días hábiles. La clínica revisa su seguro antes de la consulta."),
         }
     };
     view! {
@@ -938,11 +938,200 @@ fn ResultView(result: ResultData) -> impl IntoView {
             {(result.safety_alert || result.outcome == Outcome::Emergency).then(|| view! {
                 <p><a href="tel:911" class="button danger">{tr(l, "Call 911", "Llamar al 911")}</a></p>
             })}
+            <ConsultPanel />
             <h2>{tr(l, "About insurance", "Sobre el seguro")}</h2>
             <p>{tr(l,
                 "The clinic is in-network with Blue Cross Blue Shield of Texas, UnitedHealthcare and Cigna for the consult visit. Ketamine infusions themselves are often not covered by insurance and are self-pay; the clinic checks your benefits and explains prices before any treatment.",
                 "La clínica está dentro de la red de Blue Cross Blue Shield de Texas, UnitedHealthcare y Cigna para la visita de consulta. Muchas veces el seguro no cubre las infusiones de ketamina y se pagan por cuenta propia; la clínica revisa sus beneficios y le explica los precios antes de cualquier tratamiento.")}</p>
             <p class="no-print"><a href="/learn">{tr(l, "Learn more about ketamine for pain", "Más información sobre la ketamina para el dolor")}</a></p>
         </section>
+    }
+}
+
+/// Words of `Both` in the page's language.
+fn both(l: Locale, b: &Both) -> String {
+    match l {
+        Locale::En => b.en.clone(),
+        Locale::Es => b.es.clone(),
+    }
+}
+
+/// What a `?booking=` code from a consult form post says: (is it an error, the words).
+fn booking_notice(code: &str) -> Option<(bool, L)> {
+    Some(match code {
+        "taken" => (
+            true,
+            (
+                "That time was just taken. Please choose another time.",
+                "Ese horario se acaba de ocupar. Elija otro horario.",
+            ),
+        ),
+        "window" => (
+            true,
+            (
+                "That time can no longer be booked online. Please choose another time.",
+                "Ese horario ya no se puede reservar en línea. Elija otro horario.",
+            ),
+        ),
+        "choose" => (true, ("Select a time for your consult.", "Seleccione un horario para su consulta.")),
+        "too_late" => (
+            true,
+            (
+                "Your consult is too soon to change online. Please call the clinic.",
+                "Falta muy poco para su consulta para cambiarla en línea. Llame a la clínica.",
+            ),
+        ),
+        "booked" => (
+            true,
+            (
+                "You already have a consult booked. You can change it below.",
+                "Ya tiene una consulta reservada. Puede cambiarla abajo.",
+            ),
+        ),
+        "not_online" => (
+            true,
+            (
+                "This consult cannot be booked online. The clinic will call you.",
+                "Esta consulta no se puede reservar en línea. La clínica lo(a) llamará.",
+            ),
+        ),
+        "unavailable" => (
+            true,
+            (
+                "The service is briefly unavailable and nothing was changed. Please try again in a minute.",
+                "El servicio no está disponible por un momento y no se cambió nada. Inténtelo de nuevo en un minuto.",
+            ),
+        ),
+        "cancelled" => (
+            false,
+            (
+                "Your consult is cancelled. You can book another time below.",
+                "Su consulta está cancelada. Puede reservar otro horario abajo.",
+            ),
+        ),
+        _ => return None,
+    })
+}
+
+/// The week of free slots as radio buttons by day, posting to `action`.
+fn slot_form(l: Locale, week: SlotWeek, action: &'static str, submit: L, change: bool) -> AnyView {
+    let link = move |date: &str| {
+        if change {
+            format!("/intake/result?change=1&week={date}#consult")
+        } else {
+            format!("/intake/result?week={date}#consult")
+        }
+    };
+    let nav = view! {
+        <nav class="slot-weeks" aria-label=tr(l, "Other weeks", "Otras semanas")>
+            {week.earlier.as_deref().map(|d| view! { <a href=link(d) data-testid="slots-earlier">{tr(l, "Earlier times", "Horarios anteriores")}</a> })}
+            {week.later.as_deref().map(|d| view! { <a href=link(d) data-testid="slots-later">{tr(l, "Later times", "Horarios posteriores")}</a> })}
+        </nav>
+    };
+    if week.days.is_empty() {
+        return view! {
+            <p data-testid="no-slots">{tr(l,
+                "No times are free online in these days. Try later times, or the clinic will call you to book.",
+                "No hay horarios libres en línea en estos días. Pruebe horarios posteriores, o la clínica lo(a) llamará para reservar.")}</p>
+            {nav}
+        }
+        .into_any();
+    }
+    view! {
+        <form method="post" action=action class="slot-form" data-testid="slot-form">
+            <p class="hint">{tr(l, "Times are the clinic's local time.", "Los horarios son la hora local de la clínica.")}</p>
+            {week.days.into_iter().map(|day| view! {
+                <fieldset class="slot-day">
+                    <legend>{both(l, &day.day)}</legend>
+                    <div class="slot-options">
+                        {day.slots.into_iter().map(|slot| view! {
+                            <label class="slot">
+                                <input type="radio" name="start" value=slot.start required />
+                                <span>{both(l, &slot.time)}</span>
+                            </label>
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+            }).collect_view()}
+            <button type="submit" class="button" data-testid="book">{pick(l, submit)}</button>
+        </form>
+        {nav}
+    }
+    .into_any()
+}
+
+/// The consult part of the result page: choose a time, or the booked consult with
+/// change and cancel (`booking.md`). Plain forms: it works without JavaScript.
+#[component]
+fn ConsultPanel() -> impl IntoView {
+    let l = use_locale();
+    let query = use_query_map();
+    let args = move || query.with(|q| (q.get("week"), q.get("change").is_some()));
+    let panel = Resource::new(args, |(week, change)| load_booking(week, change));
+    let notice = move || query.with(|q| q.get("booking")).as_deref().and_then(booking_notice);
+    let confirm_cancel = move || query.with(|q| q.get("cancel").is_some());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let panel = match panel.await {
+                    Ok(BookingPanel::NotOnline) | Err(_) => return ().into_any(),
+                    Ok(panel) => panel,
+                };
+                let notice = notice().map(|(error, words)| if error {
+                    view! {
+                        <div class="error-summary" role="alert" tabindex="-1" id="error-summary" data-testid="booking-error">
+                            <h2>{tr(l, "There is a problem", "Hay un problema")}</h2>
+                            <p>{pick(l, words)}</p>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! { <p class="notice" role="status" data-testid="booking-status">{pick(l, words)}</p> }.into_any()
+                });
+                let body = match panel {
+                    BookingPanel::NotOnline => ().into_any(),
+                    BookingPanel::Choose(week) => view! {
+                        <h2 id="consult-title">{tr(l, "Book your consult", "Reserve su consulta")}</h2>
+                        {slot_form(l, week, "/intake/book", ("Book this time", "Reservar este horario"), false)}
+                    }.into_any(),
+                    BookingPanel::Booked { when, may_change, change } => view! {
+                        <h2 id="consult-title">{tr(l, "Your consult", "Su consulta")}</h2>
+                        <div class="notice success" data-testid="consult-booked">
+                            <p><strong>{tr(l, "Booked:", "Reservada:")}</strong>" "{both(l, &when)}</p>
+                        </div>
+                        {match (may_change, change) {
+                            (true, Some(week)) => view! {
+                                <h3>{tr(l, "Choose a new time", "Elija un nuevo horario")}</h3>
+                                {slot_form(l, week, "/intake/book/change", ("Move my consult to this time", "Cambiar mi consulta a este horario"), true)}
+                                <p><a href="/intake/result#consult">{tr(l, "Keep the time I have", "Mantener mi horario")}</a></p>
+                            }.into_any(),
+                            (true, None) if confirm_cancel() => view! {
+                                <form method="post" action="/intake/book/cancel" class="confirm" data-testid="confirm-cancel">
+                                    <p>{tr(l, "Cancel this consult? The time goes to another patient.", "¿Cancelar esta consulta? El horario queda libre para otro paciente.")}</p>
+                                    <button type="submit" class="button secondary">{tr(l, "Yes, cancel my consult", "Sí, cancelar mi consulta")}</button>
+                                    " "<a href="/intake/result#consult">{tr(l, "No, keep it", "No, mantenerla")}</a>
+                                </form>
+                            }.into_any(),
+                            (true, None) => view! {
+                                <p class="actions">
+                                    <a href="/intake/result?change=1#consult" data-testid="change-consult">{tr(l, "Change the time", "Cambiar el horario")}</a>
+                                    " · "
+                                    <a href="/intake/result?cancel=1#consult" data-testid="cancel-consult">{tr(l, "Cancel the consult", "Cancelar la consulta")}</a>
+                                </p>
+                            }.into_any(),
+                            (false, _) => view! {
+                                <p>{tr(l, "Your consult is soon, so it cannot be changed online. To change or cancel it, call the clinic", "Su consulta es pronto y no se puede cambiar en línea. Para cambiarla o cancelarla, llame a la clínica")}
+                                    {clinic_phone().map(|(href, shown)| view! { " "{tr(l, "at", "al")}" "<a href=href>{shown}</a> })}"."</p>
+                            }.into_any(),
+                        }}
+                    }.into_any(),
+                };
+                view! {
+                    <section id="consult" class="consult" aria-labelledby="consult-title" data-testid="consult">
+                        {notice}
+                        {body}
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
     }
 }
