@@ -1327,6 +1327,12 @@ mod tests {
             assert!(wire.contains(&format!("Content-Type: text/calendar; method={method}; charset=utf-8")), "{wire}");
             let encoded = wire.split("filename=\"consult.ics\"").nth(1).unwrap();
             assert!(encoded.contains("Content-Transfer-Encoding: base64"), "{wire}");
+            // The attachment decodes to the .ics byte for byte (CRLF and folding kept).
+            let block: String =
+                encoded.split("\r\n\r\n").nth(1).unwrap().split("\r\n--").next().unwrap().split_whitespace().collect();
+            use base64::Engine as _;
+            let decoded = base64::engine::general_purpose::STANDARD.decode(block).unwrap();
+            assert_eq!(String::from_utf8(decoded).unwrap(), r.ics.as_ref().unwrap().content);
             assert!(wire.contains("Content-Disposition: attachment; filename=\"consult.ics\""), "{wire}");
             assert!(
                 wire.contains("From: \"Lone Star Clinic\" <notify@clinic.example>")
