@@ -1139,6 +1139,17 @@ mod tests {
     }
 
     #[test]
+    fn rendering_is_deterministic() {
+        // No clock and no randomness: the crate would add DTSTAMP from the clock and a
+        // random UID only if they were missing.
+        for mail in every_mail() {
+            for locale in LOCALES {
+                assert_eq!(render(&mail, locale, &clinic(), &chicago()), render(&mail, locale, &clinic(), &chicago()));
+            }
+        }
+    }
+
+    #[test]
     fn long_values_are_folded_at_75_octets_on_character_boundaries() {
         let long = ClinicInfo {
             name: "Clínica Ñandú de Atención Integral del Norte de Texas, Compañía Número Uno".to_owned(),
