@@ -18,6 +18,7 @@ pub mod intakes;
 pub mod keys;
 pub mod metrics;
 pub mod notify;
+pub mod patient_mail;
 pub mod rate_limit;
 pub mod session_store;
 pub mod staff;
