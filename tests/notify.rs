@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::smtp::*;
 use common::*;
 use jiff::{SignedDuration, Timestamp};
 use pain_intake::domain::followup::{CloseOutcome, Windows};
@@ -19,131 +20,12 @@ use pain_intake::server::notify::{self, Mailer, NotifyConfig};
 use serde_json::Value;
 use sqlx::Row;
 use std::future::Future;
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
 const CLINIC: &str = "frontdesk@clinic.test";
 const PUBLIC_URL: &str = "https://intake.clinic.test";
-
-// ---------------------------------------------------------------------------------
-// A tiny SMTP server: enough of RFC 5321 for lettre to deliver a message to it.
-
-/// One message as the server received it.
-#[derive(Debug, Clone)]
-struct Received {
-    rcpt_to: Vec<String>,
-    data: String,
-}
-
-#[derive(Default)]
-struct SmtpState {
-    messages: Mutex<Vec<Received>>,
-    /// Answer 451 to DATA, as a server with a full queue would.
-    failing: AtomicBool,
-    /// DATA commands seen, accepted or not.
-    data_commands: AtomicUsize,
-    /// Wait this long before accepting a message, to widen races between senders.
-    delay_ms: AtomicU64,
-}
-
-struct SmtpServer {
-    addr: SocketAddr,
-    state: Arc<SmtpState>,
-}
-
-impl SmtpServer {
-    async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind SMTP test server");
-        let addr = listener.local_addr().unwrap();
-        let state = Arc::new(SmtpState::default());
-        let shared = state.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let state = shared.clone();
-                tokio::spawn(async move {
-                    let _ = session(stream, &state).await;
-                });
-            }
-        });
-        Self { addr, state }
-    }
-
-    fn url(&self) -> String {
-        format!("smtp://{}", self.addr)
-    }
-
-    fn messages(&self) -> Vec<Received> {
-        self.state.messages.lock().unwrap().clone()
-    }
-
-    fn set_failing(&self, failing: bool) {
-        self.state.failing.store(failing, Ordering::SeqCst);
-    }
-
-    fn data_commands(&self) -> usize {
-        self.state.data_commands.load(Ordering::SeqCst)
-    }
-}
-
-async fn session(stream: TcpStream, state: &SmtpState) -> std::io::Result<()> {
-    let (read, mut write) = stream.into_split();
-    let mut read = BufReader::new(read);
-    write.write_all(b"220 smtp.test ESMTP ready\r\n").await?;
-    let mut rcpt_to = Vec::new();
-    loop {
-        let mut line = String::new();
-        if read.read_line(&mut line).await? == 0 {
-            return Ok(());
-        }
-        let command = line.trim_end().to_ascii_uppercase();
-        let reply: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
-            b"250 smtp.test\r\n"
-        } else if command.starts_with("MAIL FROM:") {
-            rcpt_to.clear();
-            b"250 OK\r\n"
-        } else if command.starts_with("RCPT TO:") {
-            rcpt_to.push(line.trim_end()[8..].trim().trim_matches(['<', '>']).to_owned());
-            b"250 OK\r\n"
-        } else if command == "DATA" {
-            state.data_commands.fetch_add(1, Ordering::SeqCst);
-            if state.failing.load(Ordering::SeqCst) {
-                b"451 4.3.0 Try again later\r\n"
-            } else {
-                write.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;
-                let mut data = String::new();
-                loop {
-                    let mut line = String::new();
-                    if read.read_line(&mut line).await? == 0 {
-                        return Ok(());
-                    }
-                    if line == ".\r\n" {
-                        break;
-                    }
-                    // Undo dot-stuffing.
-                    data.push_str(line.strip_prefix('.').unwrap_or(&line));
-                }
-                let delay = state.delay_ms.load(Ordering::SeqCst);
-                if delay > 0 {
-                    tokio::time::sleep(Duration::from_millis(delay)).await;
-                }
-                state.messages.lock().unwrap().push(Received { rcpt_to: rcpt_to.clone(), data });
-                b"250 OK queued\r\n"
-            }
-        } else if command == "RSET" || command == "NOOP" {
-            b"250 OK\r\n"
-        } else if command == "QUIT" {
-            write.write_all(b"221 Bye\r\n").await?;
-            return Ok(());
-        } else {
-            b"502 Command not implemented\r\n"
-        };
-        write.write_all(reply).await?;
-    }
-}
 
 // ---------------------------------------------------------------------------------
 // Helpers.
@@ -593,7 +475,7 @@ on_both_databases! {
             let (db, _dir) = fresh_db(backend).await;
             let server = SmtpServer::start().await;
             let audit = pain_intake::server::staff::audit::Writer::start(&db);
-            let worker = notify::spawn_worker(db.clone(), config(&server.url()), Default::default(), audit);
+            let worker = notify::spawn_worker(db.clone(), config(&server.url()), Default::default(), audit, patient_context(PUBLIC_URL));
             let (reference, _) = submit(&db, &valid_intake()).await;
             let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
             while server.messages().is_empty() {
@@ -800,7 +682,7 @@ on_both_databases! {
             let windows = Windows { emergency: one, safety: one, urgent: one, acknowledge: one, repeat: one };
             let audit = pain_intake::server::staff::audit::Writer::start(&db);
             let config = config(&server.url()).with_on_call(ON_CALL).unwrap();
-            let worker = notify::spawn_worker(db.clone(), config, windows, audit);
+            let worker = notify::spawn_worker(db.clone(), config, windows, audit, patient_context(PUBLIC_URL));
             let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
             while escalations_received(&server).is_empty() {
                 assert!(tokio::time::Instant::now() < deadline, "no escalation within 30 s");

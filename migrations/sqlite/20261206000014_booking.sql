@@ -28,13 +28,16 @@ CREATE TABLE consult_extra (
     PRIMARY KEY (day, range_text)
 );
 
--- A submission the patient may book for: its booking token (the API's `booking_token`,
--- the receipt e-mail's link), stored only as SHA-256. Issuing again replaces the hash.
+-- A submission the patient may book for: its booking tokens (the API's `booking_token`,
+-- the e-mailed links), stored only as SHA-256. `channel` 'api' is the 201's token (a
+-- replayed 201 replaces it); 'email' tokens are made when a link is sent.
 CREATE TABLE booking_tokens (
-    intake_id  INTEGER PRIMARY KEY REFERENCES intakes (id),
-    token_hash TEXT    NOT NULL UNIQUE,
+    token_hash TEXT    PRIMARY KEY,
+    intake_id  INTEGER NOT NULL REFERENCES intakes (id),
+    channel    TEXT    NOT NULL CHECK (channel IN ('api', 'email')),
     expires_at TEXT    NOT NULL
 );
+CREATE INDEX booking_tokens_intake ON booking_tokens (intake_id);
 -- A clinician approved self-booking for a `clinician_review` submission.
 CREATE TABLE booking_approvals (
     intake_id   INTEGER PRIMARY KEY REFERENCES intakes (id),
@@ -63,6 +66,37 @@ CREATE TABLE bookings (
 CREATE UNIQUE INDEX bookings_seat ON bookings (start_at, seat) WHERE status <> 'cancelled';
 CREATE UNIQUE INDEX bookings_upcoming ON bookings (intake_id) WHERE status = 'booked';
 CREATE INDEX bookings_intake ON bookings (intake_id);
+-- The manage links e-mailed to the patient, each a fresh secret made when its e-mail is
+-- sent (so no secret waits in the outbox); the booking's own `manage_token_hash` is the
+-- one its booker (the API client) was given.
+CREATE TABLE manage_links (
+    token_hash TEXT    PRIMARY KEY,
+    booking_id INTEGER NOT NULL REFERENCES bookings (id),
+    created_at TEXT    NOT NULL
+);
+CREATE INDEX manage_links_booking ON manage_links (booking_id);
+
+-- The patient's e-mails (booking.md), an outbox like `notifications`: written with the
+-- change they tell of, sent by any instance's worker once (`dedupe` is unique; a row is
+-- claimed before it is sent). No address or secret is stored here: the address is read
+-- from the sealed answers and each link made fresh when the e-mail is sent.
+CREATE TABLE patient_mails (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind            TEXT    NOT NULL CHECK (kind IN ('receipt', 'confirmation', 'rescheduled', 'cancelled', 'reminder', 'approved')),
+    intake_id       INTEGER NOT NULL REFERENCES intakes (id),
+    booking_id      INTEGER REFERENCES bookings (id),
+    sequence        INTEGER,                -- the consult's SEQUENCE for its .ics
+    start_at        TEXT,                   -- the consult as it was at this change
+    end_at          TEXT,
+    dedupe          TEXT    NOT NULL UNIQUE, -- e.g. receipt:12, consult:7:2, reminder:7:<start>:48
+    created_at      TEXT    NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT    NOT NULL,
+    claimed_until   TEXT,
+    sent_at         TEXT,
+    last_error      TEXT
+);
+CREATE INDEX patient_mails_due ON patient_mails (sent_at, next_attempt_at);
 
 -- A workflow change made by the patient (booking, cancelling) has no staff account.
 -- SQLite cannot drop a NOT NULL: status_history is rebuilt, ids kept.

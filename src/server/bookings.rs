@@ -265,19 +265,53 @@ pub async fn patient_may_book(db: &Db, intake_id: i64) -> Result<bool, sqlx::Err
     Ok(open && (outcome.as_deref() == Some("consult_recommended") || approved))
 }
 
-/// A fresh booking token for a submission, replacing any earlier one (whose link stops
-/// working). It lasts until `TOKEN_DAYS` after `submitted`.
-pub async fn issue_token(db: &Db, intake_id: i64, submitted: Timestamp) -> Result<String, sqlx::Error> {
+/// Where a booking token goes: the intake's 201 (one at a time: a replayed 201 replaces
+/// it) or an e-mailed link (each e-mail its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Api,
+    Email,
+}
+
+/// A fresh booking token for a submission, valid until `TOKEN_DAYS` after `submitted`.
+pub async fn issue_token(
+    db: &Db,
+    intake_id: i64,
+    submitted: Timestamp,
+    channel: Channel,
+) -> Result<String, sqlx::Error> {
     let token = new_secret();
-    sqlx::query(
-        "INSERT INTO booking_tokens (intake_id, token_hash, expires_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (intake_id) DO UPDATE SET token_hash = excluded.token_hash, expires_at = excluded.expires_at",
-    )
-    .bind(intake_id)
-    .bind(hash(&token))
-    .bind(text_at(submitted + SignedDuration::from_hours(24 * TOKEN_DAYS)))
-    .execute(&db.pool)
-    .await?;
+    let (name, replaces) = match channel {
+        Channel::Api => ("api", true),
+        Channel::Email => ("email", false),
+    };
+    let mut tx = db.pool.begin().await?;
+    if replaces {
+        sqlx::query("DELETE FROM booking_tokens WHERE intake_id = $1 AND channel = 'api'")
+            .bind(intake_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("INSERT INTO booking_tokens (token_hash, intake_id, channel, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(hash(&token))
+        .bind(intake_id)
+        .bind(name)
+        .bind(text_at(submitted + SignedDuration::from_hours(24 * TOKEN_DAYS)))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// A fresh manage link's token for a consult (one per e-mail that carries a link).
+pub async fn manage_link(db: &Db, booking_id: i64, now: Timestamp) -> Result<String, sqlx::Error> {
+    let token = new_secret();
+    sqlx::query("INSERT INTO manage_links (token_hash, booking_id, created_at) VALUES ($1, $2, $3)")
+        .bind(hash(&token))
+        .bind(booking_id)
+        .bind(text_at(now))
+        .execute(&db.pool)
+        .await?;
     Ok(token)
 }
 
@@ -387,7 +421,10 @@ pub async fn by_manage_token(db: &Db, token: &str) -> Result<Option<Consult>, sq
     if !looks_like_token(token) {
         return Ok(None);
     }
-    let sql = format!("SELECT {CONSULT_COLUMNS} WHERE b.manage_token_hash = $1");
+    let sql = format!(
+        "SELECT {CONSULT_COLUMNS} WHERE b.manage_token_hash = $1 \
+         OR b.id = (SELECT m.booking_id FROM manage_links m WHERE m.token_hash = $1)"
+    );
     sqlx::query(&sql).bind(hash(token)).fetch_optional(&db.pool).await?.as_ref().map(consult_of).transpose()
 }
 
@@ -400,6 +437,78 @@ pub async fn between(db: &Db, from: Timestamp, to: Timestamp) -> Result<Vec<Cons
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error().is_some_and(|d| d.is_unique_violation())
+}
+
+/// The patient e-mails the outbox holds (`patient_mails.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailKind {
+    Receipt,
+    Confirmation,
+    Rescheduled,
+    Cancelled,
+    Reminder,
+    Approved,
+}
+
+impl MailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::Receipt => "receipt",
+            MailKind::Confirmation => "confirmation",
+            MailKind::Rescheduled => "rescheduled",
+            MailKind::Cancelled => "cancelled",
+            MailKind::Reminder => "reminder",
+            MailKind::Approved => "approved",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        use MailKind::*;
+        [Receipt, Confirmation, Rescheduled, Cancelled, Reminder, Approved].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Queues a patient e-mail once: a second row with the same `dedupe` is not written.
+pub async fn queue_mail<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    executor: E,
+    kind: MailKind,
+    intake_id: i64,
+    consult: Option<&Consult>,
+    dedupe: &str,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO patient_mails (kind, intake_id, booking_id, sequence, start_at, end_at, dedupe, created_at, \
+         next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (dedupe) DO NOTHING",
+    )
+    .bind(kind.as_str())
+    .bind(intake_id)
+    .bind(consult.map(|c| c.id))
+    .bind(consult.map(|c| c.sequence))
+    .bind(consult.map(|c| text_at(c.slot.start)))
+    .bind(consult.map(|c| text_at(c.slot.end)))
+    .bind(dedupe)
+    .bind(text_at(now))
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Queues the receipt of a new submission when the patient gave an e-mail address. A
+/// failure is logged, not returned: the submission is stored and its answer must go out.
+pub async fn queue_receipt(db: &Db, intake_id: i64, has_email: bool, now: Timestamp) {
+    if !has_email {
+        return;
+    }
+    if let Err(e) = queue_mail(&db.pool, MailKind::Receipt, intake_id, None, &format!("receipt:{intake_id}"), now).await
+    {
+        tracing::warn!(error = %e, "receipt e-mail not queued");
+    }
+}
+
+/// The e-mail telling the patient of this version of a consult.
+fn consult_dedupe(consult: &Consult) -> String {
+    format!("consult:{}:{}", consult.id, consult.sequence)
 }
 
 /// Moves the workflow status to `to` from any of `from`, with its history, in `tx`.
@@ -506,6 +615,7 @@ pub async fn book(
         move_status(&mut tx, intake_id, schedulable(actor), WorkflowStatus::ConsultScheduled, actor, &at).await?;
         let sql = format!("SELECT {CONSULT_COLUMNS} WHERE b.uid = $1");
         let consult = consult_of(&sqlx::query(&sql).bind(&uid).fetch_one(&mut *tx).await?)?;
+        queue_mail(&mut *tx, MailKind::Confirmation, intake_id, Some(&consult), &consult_dedupe(&consult), now).await?;
         tx.commit().await.map_err(|e| if is_unique_violation(&e) { BookingError::AlreadyBooked } else { e.into() })?;
         return Ok(Booked { consult, manage_token: Some(manage_token) });
     }
@@ -548,7 +658,17 @@ pub async fn reschedule(
         match moved {
             Ok(done) if done.rows_affected() == 1 => {
                 let sql = format!("SELECT {CONSULT_COLUMNS} WHERE b.id = $1");
-                return Ok(consult_of(&sqlx::query(&sql).bind(consult.id).fetch_one(&db.pool).await?)?);
+                let moved = consult_of(&sqlx::query(&sql).bind(consult.id).fetch_one(&db.pool).await?)?;
+                queue_mail(
+                    &db.pool,
+                    MailKind::Rescheduled,
+                    moved.intake_id,
+                    Some(&moved),
+                    &consult_dedupe(&moved),
+                    now,
+                )
+                .await?;
+                return Ok(moved);
             }
             // Changed meanwhile (moved or cancelled by another request).
             Ok(_) => return Err(BookingError::NotFound),
@@ -585,6 +705,10 @@ pub async fn cancel(db: &Db, consult: &Consult, actor: Actor, now: Timestamp) ->
     }
     let sql = format!("SELECT {CONSULT_COLUMNS} WHERE b.id = $1");
     let now_stored = consult_of(&sqlx::query(&sql).bind(consult.id).fetch_one(&mut *tx).await?)?;
+    if done.rows_affected() == 1 {
+        let dedupe = consult_dedupe(&now_stored);
+        queue_mail(&mut *tx, MailKind::Cancelled, now_stored.intake_id, Some(&now_stored), &dedupe, now).await?;
+    }
     tx.commit().await?;
     Ok(now_stored)
 }

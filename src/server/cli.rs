@@ -324,7 +324,14 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let state = AppState::new(db.clone(), Settings::from_args(&args, metrics_token), limiter.clone(), leptos_options);
     // After the state: escalations are audited through this instance's audit writer.
     if let Some(config) = notify {
-        super::notify::spawn_worker(db, config, args.follow_up.windows(), state.audit.clone());
+        let patient = super::patient_outbox::Context {
+            clinic: state.settings.clinic.clone(),
+            tz: args.clinic_timezone.clone(),
+            public_url: state.settings.public_url.clone(),
+            policy: state.settings.booking,
+            reminder_hours: args.booking.reminder_hours.0.clone(),
+        };
+        super::notify::spawn_worker(db, config, args.follow_up.windows(), state.audit.clone(), patient);
     } else {
         tracing::warn!(
             "SMTP_URL not set: new-submission e-mails wait in the outbox, overdue follow-ups are not escalated"

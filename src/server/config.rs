@@ -319,7 +319,15 @@ pub struct BookingArgs {
     /// online, and is told to call (0 to 720).
     #[arg(long, env = "BOOKING_CHANGE_CUTOFF_HOURS", default_value = "24", value_parser = parse_notice)]
     pub booking_change_cutoff_hours: NoticeHours,
+    /// Hours before a consult that the patient is reminded by e-mail, comma-separated
+    /// (each 1 to 720; default 48,2).
+    #[arg(long, env = "REMINDER_HOURS", default_value = "48,2", value_parser = parse_reminder_hours)]
+    pub reminder_hours: ReminderHours,
 }
+
+/// `REMINDER_HOURS`, parsed: distinct hours, each 1 to 720.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderHours(pub Vec<u32>);
 
 impl BookingArgs {
     pub fn policy(&self) -> BookingPolicy {
@@ -333,6 +341,19 @@ impl BookingArgs {
 fn parse_notice(s: &str) -> Result<NoticeHours, String> {
     let n = s.trim().parse::<u32>().map_err(|_| format!("{s:?} is not a whole number of hours"))?;
     NoticeHours::parse(n).map_err(|e| e.to_string())
+}
+
+/// `48,2`: distinct whole hours from 1 to 720 (a list, not one value per flag).
+fn parse_reminder_hours(s: &str) -> Result<ReminderHours, String> {
+    let mut hours = Vec::new();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let h = part.parse::<u32>().ok().filter(|h| (1..=720).contains(h));
+        let h = h.ok_or_else(|| format!("{part:?} is not a whole number of hours from 1 to 720"))?;
+        if !hours.contains(&h) {
+            hours.push(h);
+        }
+    }
+    Ok(ReminderHours(hours))
 }
 
 fn parse_horizon(s: &str) -> Result<HorizonDays, String> {

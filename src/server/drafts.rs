@@ -69,6 +69,25 @@ pub async fn create(db: &Db, locale: &str) -> Result<String, sqlx::Error> {
     Ok(token)
 }
 
+/// A draft that opens a submitted intake's result page (an e-mailed booking or manage
+/// link, exchanged for this fresh secret in a cookie); returns its token.
+pub async fn for_intake(db: &Db, intake_id: i64, locale: &str) -> Result<String, sqlx::Error> {
+    let token = new_token();
+    let now = now_text();
+    sqlx::query(
+        "INSERT INTO drafts (token_hash, answers, errors, intake_id, created_at, updated_at, expires_at) \
+         VALUES ($1, $2, '[]', $3, $4, $4, $5)",
+    )
+    .bind(hash(&token))
+    .bind(serde_json::json!({ "locale": locale }).to_string())
+    .bind(intake_id)
+    .bind(&now)
+    .bind(expiry())
+    .execute(&db.pool)
+    .await?;
+    Ok(token)
+}
+
 /// The draft for a token, unless it does not exist or has expired.
 pub async fn find(db: &Db, token: &str) -> Result<Option<Draft>, sqlx::Error> {
     if !looks_like_token(token) {

@@ -19,6 +19,7 @@ pub mod keys;
 pub mod metrics;
 pub mod notify;
 pub mod patient_mail;
+pub mod patient_outbox;
 pub mod rate_limit;
 pub mod session_store;
 pub mod staff;

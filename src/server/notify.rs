@@ -14,7 +14,8 @@
 //! mail crosses servers the clinic does not control, so names, answers and screening
 //! reasons stay behind the staff sign-in, one link away.
 
-use super::db::{is_unavailable, now_text, Db};
+use super::db::{is_unavailable, text_at, Db};
+use super::patient_outbox;
 use super::staff::audit;
 use crate::domain::followup::{self, Windows};
 use crate::domain::staff::Priority;
@@ -92,6 +93,14 @@ pub enum NotifyError {
     BadRow(&'static str),
     #[error("the mail server refused NOOP")]
     Noop,
+    /// The patient gave no e-mail address: nothing to send.
+    #[error("no address")]
+    NoAddress,
+    /// A patient e-mail's row could not be read (never its content: codes only).
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("the patient e-mail could not be composed: {0}")]
+    Patient(String),
 }
 
 impl NotifyError {
@@ -252,9 +261,18 @@ impl Mailer {
         }
     }
 
+    /// The address every e-mail comes from (`NOTIFY_FROM`).
+    pub fn from(&self) -> &Mailbox {
+        &self.inner.from
+    }
+
     /// Sends one e-mail, giving up after [`SEND_TIMEOUT`].
     pub async fn send(&self, mail: &Mail) -> Result<(), NotifyError> {
-        let message = self.compose(mail)?;
+        self.send_message(self.compose(mail)?).await
+    }
+
+    /// Sends a composed message, giving up after [`SEND_TIMEOUT`].
+    pub async fn send_message(&self, message: Message) -> Result<(), NotifyError> {
         match tokio::time::timeout(SEND_TIMEOUT, self.transport.send(message)).await {
             Ok(sent) => sent.map(|_| ()).map_err(NotifyError::from),
             Err(_) => Err(NotifyError::Timeout),
@@ -351,9 +369,8 @@ pub fn backoff(attempts: i64) -> Duration {
 }
 
 /// A stored timestamp `after` from now, in the same format as `db::now_text`.
-fn later_text(after: Duration) -> String {
-    let at = jiff::Timestamp::now() + jiff::SignedDuration::try_from(after).unwrap_or(jiff::SignedDuration::ZERO);
-    at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+fn later_text(now: jiff::Timestamp, after: Duration) -> String {
+    text_at(now + jiff::SignedDuration::try_from(after).unwrap_or(jiff::SignedDuration::ZERO))
 }
 
 /// An error as stored in `last_error`: one line, short. It comes from the mail server
@@ -363,12 +380,14 @@ fn short(error: &NotifyError) -> String {
     text.chars().take(MAX_ERROR_CHARS).collect()
 }
 
-/// The two outboxes. Their rows share the delivery columns (`attempts`,
-/// `next_attempt_at`, `claimed_until`, `sent_at`, `last_error`), so one sender serves both.
+/// The three outboxes. Their rows share the delivery columns (`attempts`,
+/// `next_attempt_at`, `claimed_until`, `sent_at`, `last_error`), so one sender serves all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outbox {
     Escalations,
     Notifications,
+    /// The patient's own e-mails (`patient_outbox`).
+    Patient,
 }
 
 impl Outbox {
@@ -376,6 +395,7 @@ impl Outbox {
         match self {
             Outbox::Escalations => "escalations",
             Outbox::Notifications => "notifications",
+            Outbox::Patient => "patient_mails",
         }
     }
 
@@ -384,6 +404,7 @@ impl Outbox {
         match self {
             Outbox::Escalations => "CASE priority WHEN 'emergency' THEN 0 WHEN 'safety' THEN 1 ELSE 2 END, id",
             Outbox::Notifications => "CASE priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, id",
+            Outbox::Patient => "id",
         }
     }
 
@@ -392,6 +413,7 @@ impl Outbox {
         match self {
             Outbox::Escalations => "reference, priority, attempts, step, overdue_minutes, kind",
             Outbox::Notifications => "reference, priority, attempts",
+            Outbox::Patient => patient_outbox::RETURNING,
         }
     }
 
@@ -402,6 +424,7 @@ impl Outbox {
         let reference = Reference::parse(&text("reference")?).map_err(|_| NotifyError::BadRow("reference"))?;
         let priority = text("priority")?;
         match self {
+            Outbox::Patient => Err(NotifyError::BadRow("kind")),
             Outbox::Notifications => Ok(Mail::NewIntake {
                 reference,
                 priority: Priority::parse(&priority).ok_or(NotifyError::BadRow("priority"))?,
@@ -440,7 +463,7 @@ pub async fn waiting(db: &Db) -> Result<(i64, i64), sqlx::Error> {
 pub async fn send_due(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Error> {
     let mut sent = 0;
     for outbox in [Outbox::Escalations, Outbox::Notifications] {
-        match send_outbox(db, mailer, outbox).await? {
+        match send_outbox(db, mailer, outbox, None, jiff::Timestamp::now()).await? {
             Round::Sent(n) => sent += n,
             Round::Unreachable(n) => return Ok(sent + n),
         }
@@ -455,9 +478,29 @@ enum Round {
     Unreachable(usize),
 }
 
-async fn send_outbox(db: &Db, mailer: &Mailer, outbox: Outbox) -> Result<Round, sqlx::Error> {
+/// Queues the reminders due at `now` and sends every patient e-mail due then; returns
+/// how many went.
+pub async fn send_patient_mails(
+    db: &Db,
+    mailer: &Mailer,
+    ctx: &patient_outbox::Context,
+    now: jiff::Timestamp,
+) -> Result<usize, sqlx::Error> {
+    patient_outbox::queue_reminders(db, &ctx.reminder_hours, now).await?;
+    match send_outbox(db, mailer, Outbox::Patient, Some(ctx), now).await? {
+        Round::Sent(n) | Round::Unreachable(n) => Ok(n),
+    }
+}
+
+async fn send_outbox(
+    db: &Db,
+    mailer: &Mailer,
+    outbox: Outbox,
+    patient: Option<&patient_outbox::Context>,
+    clock: jiff::Timestamp,
+) -> Result<Round, sqlx::Error> {
     let table = outbox.table();
-    let now = now_text();
+    let now = text_at(clock);
     let due = sqlx::query(&format!(
         "SELECT id FROM {table} \
          WHERE sent_at IS NULL AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1) \
@@ -474,7 +517,6 @@ async fn send_outbox(db: &Db, mailer: &Mailer, outbox: Outbox) -> Result<Round, 
         // The claim repeats every condition of the query above: another instance may
         // have claimed, sent or rescheduled the row since. Only the instance whose
         // UPDATE changed the row sends it; the database serialises the UPDATEs.
-        let now = now_text();
         let claimed = sqlx::query(&format!(
             "UPDATE {table} SET claimed_until = $1 \
              WHERE id = $2 AND sent_at IS NULL AND next_attempt_at <= $3 \
@@ -482,26 +524,47 @@ async fn send_outbox(db: &Db, mailer: &Mailer, outbox: Outbox) -> Result<Round, 
              RETURNING {}",
             outbox.returning()
         ))
-        .bind(later_text(CLAIM))
+        .bind(later_text(clock, CLAIM))
         .bind(id)
         .bind(&now)
         .fetch_optional(&db.pool)
         .await?;
         let Some(claimed) = claimed else { continue };
-        let reference: String = claimed.try_get("reference")?;
-        let priority: String = claimed.try_get("priority")?;
+        // What the log lines name: the reference and priority, or the patient e-mail's kind.
+        let (reference, priority): (String, String) = match outbox {
+            Outbox::Patient => (claimed.try_get("kind")?, "patient".to_owned()),
+            _ => (claimed.try_get("reference")?, claimed.try_get("priority")?),
+        };
         let attempts: i64 = claimed.try_get::<i64, _>("attempts")? + 1;
 
-        let outcome = match outbox.mail(&claimed) {
-            Ok(mail) => mailer.send(&mail).await,
+        let message = match (outbox, patient) {
+            (Outbox::Patient, Some(ctx)) => patient_outbox::compose(db, ctx, mailer.from(), &claimed, clock).await,
+            (Outbox::Patient, None) => Err(NotifyError::BadRow("context")),
+            _ => outbox.mail(&claimed).and_then(|mail| mailer.compose(&mail)).map(Some),
+        };
+        let outcome = match message {
+            Ok(Some(message)) => mailer.send_message(message).await,
+            // No address to send to: closed as sent, with the reason.
+            Ok(None) => Err(NotifyError::NoAddress),
             Err(e) => Err(e),
         };
+        if let Err(NotifyError::NoAddress) = outcome {
+            sqlx::query(&format!(
+                "UPDATE {table} SET sent_at = $1, attempts = $2, claimed_until = NULL, last_error = 'no address' WHERE id = $3"
+            ))
+            .bind(&now)
+            .bind(attempts)
+            .bind(id)
+            .execute(&db.pool)
+            .await?;
+            continue;
+        }
         match outcome {
             Ok(()) => {
                 sqlx::query(&format!(
                     "UPDATE {table} SET sent_at = $1, attempts = $2, claimed_until = NULL, last_error = NULL WHERE id = $3"
                 ))
-                .bind(now_text())
+                .bind(&now)
                 .bind(attempts)
                 .bind(id)
                 .execute(&db.pool)
@@ -516,7 +579,7 @@ async fn send_outbox(db: &Db, mailer: &Mailer, outbox: Outbox) -> Result<Round, 
                      WHERE id = $4"
                 ))
                 .bind(attempts)
-                .bind(later_text(delay))
+                .bind(later_text(clock, delay))
                 .bind(short(&e))
                 .bind(id)
                 .execute(&db.pool)
@@ -565,6 +628,7 @@ pub fn spawn_worker(
     config: NotifyConfig,
     windows: Windows,
     audit: audit::Writer,
+    patient: patient_outbox::Context,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mailer = Mailer::new(&config);
@@ -592,7 +656,12 @@ pub fn spawn_worker(
             // Each round in its own task, so a bug that panics ends one round, not the worker.
             let round_db = db.clone();
             let audit = audit.clone();
-            let round = tokio::spawn(async move { round(&round_db, &mailer, &windows, &audit).await });
+            let patient = patient.clone();
+            let round = tokio::spawn(async move {
+                let clinic = round(&round_db, &mailer, &windows, &audit).await?;
+                let patients = send_patient_mails(&round_db, &mailer, &patient, jiff::Timestamp::now()).await?;
+                Ok::<_, sqlx::Error>(clinic + patients)
+            });
             match round.await {
                 Ok(Ok(0)) => {}
                 Ok(Ok(n)) => tracing::info!(sent = n, "notification e-mails sent"),

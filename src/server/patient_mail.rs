@@ -73,7 +73,7 @@ pub enum PatientMail {
 pub struct ConsultMail {
     pub reference: Reference,
     /// Stable for the consult across every change (e.g. its row id): the `.ics` `UID` is
-    /// `<uid>@<host of manage_url>`, so a calendar replaces the event instead of adding one.
+    /// `<uid>@<domain of the organizer>`, so a calendar replaces the event instead of adding one.
     pub uid: String,
     /// `SEQUENCE`: 0 when booked, raised by each change (reschedule, cancel).
     pub sequence: u32,
@@ -431,10 +431,9 @@ fn ics_clean(text: &str) -> String {
 
 /// The consult's `.ics`: one VEVENT with its stable UID, SEQUENCE, DTSTAMP and UTC times.
 fn ics(c: &ConsultMail, method: Method, locale: Locale, clinic: &ClinicInfo) -> Ics {
-    let host = url::Url::parse(&c.manage_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_else(|| "intake.invalid".to_owned());
+    // The sender's domain: the same for every version of the consult (a cancellation
+    // carries no manage link to take a host from).
+    let host = c.organizer.domain().to_owned();
     let name = ics_clean(&clinic.name);
     let summary = match (locale, name.is_empty()) {
         (Locale::Es, false) => format!("Consulta en {name}"),
@@ -1132,7 +1131,7 @@ mod tests {
                 uids.push(event["UID"].clone());
             }
         }
-        assert!(uids.iter().all(|u| u == "consult-42@intake.clinic.example"), "{uids:?}");
+        assert!(uids.iter().all(|u| u == "consult-42@clinic.example"), "{uids:?}");
         let rescheduled = render(&steps[1].0, Locale::En, &clinic(), &chicago()).ics.unwrap();
         assert!(rescheduled.content.contains("DTSTART:20270316T153000Z\r\n"));
         assert!(rescheduled.content.contains("DTEND:20270316T160000Z\r\n"));

@@ -147,6 +147,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/intake") view=intake::IntakeStart ssr=SsrMode::Async />
                     <Route path=path!("/intake/stop") view=intake::EmergencyStop ssr=SsrMode::Async />
                     <Route path=path!("/intake/result") view=intake::IntakeResult ssr=SsrMode::Async />
+                    <Route path=path!("/consult/:token") view=intake::ConsultLinkPage />
                     <Route path=path!("/intake/cards") view=intake::IntakeCards ssr=SsrMode::Async />
                     <Route path=path!("/intake/resume/:token") view=intake::ResumePage />
                     <Route path=path!("/intake/saved") view=intake::SavedPage ssr=SsrMode::Async />

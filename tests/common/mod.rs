@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod process;
+pub mod smtp;
 pub mod staff;
 pub mod wizard;
 pub mod x12;
@@ -378,4 +379,23 @@ macro_rules! on_both_databases {
             }
         )+
     };
+}
+
+/// What the patient's e-mails need besides their rows, as the tests' clinic has it.
+pub fn patient_context(public_url: &str) -> pain_intake::server::patient_outbox::Context {
+    pain_intake::server::patient_outbox::Context {
+        clinic: ClinicInfo {
+            name: "Test Pain Clinic".into(),
+            reviewer: "Dr. Test Reviewer".into(),
+            phone: Some(Phone::parse("214-555-0100").unwrap()),
+            address: Some("100 Main St, Suite 200, Dallas, TX 75201".into()),
+            hours: Some("Monday to Friday, 8 a.m. to 5 p.m.".into()),
+            privacy_url: Some("https://clinic.example/privacy".into()),
+            logo: None,
+        },
+        tz: jiff::tz::TimeZone::get("America/Chicago").unwrap(),
+        public_url: public_url.to_owned(),
+        policy: pain_intake::domain::booking::BookingPolicy::default(),
+        reminder_hours: vec![48, 2],
+    }
 }

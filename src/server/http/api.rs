@@ -114,6 +114,8 @@ pub async fn create_intake(
     let (stored, outcome, reasons, safety_alert, replayed) = match created {
         intakes::Created::New(stored) => {
             tracing::info!(reference = %stored.reference, outcome = %evaluation.outcome, "intake stored");
+            let now = jiff::Timestamp::now();
+            crate::server::bookings::queue_receipt(&state.db, stored.id, answers.patient.email.is_some(), now).await;
             (stored, evaluation.outcome, evaluation.reasons, evaluation.safety_alert, false)
         }
         intakes::Created::Before { same_request: false, .. } => {
@@ -152,10 +154,15 @@ async fn booking_token(state: &AppState, intake_id: i64, outcome: Outcome) -> Op
     if outcome != Outcome::ConsultRecommended {
         return None;
     }
-    crate::server::bookings::issue_token(&state.db, intake_id, jiff::Timestamp::now())
-        .await
-        .inspect_err(|e| tracing::warn!(error = %e, "booking token not issued"))
-        .ok()
+    crate::server::bookings::issue_token(
+        &state.db,
+        intake_id,
+        jiff::Timestamp::now(),
+        crate::server::bookings::Channel::Api,
+    )
+    .await
+    .inspect_err(|e| tracing::warn!(error = %e, "booking token not issued"))
+    .ok()
 }
 
 /// The longest `Idempotency-Key` accepted (a UUID is 36 characters).

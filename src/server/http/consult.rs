@@ -263,3 +263,35 @@ pub async fn cancel(State(state): State<AppState>, origin: Origin, headers: Head
         Err(e) => refused(code_of(&e)),
     }
 }
+
+/// The hidden field of the e-mailed link's page.
+#[derive(Debug, Deserialize)]
+pub struct LinkForm {
+    #[serde(default)]
+    token: String,
+}
+
+/// `POST /consult`: an e-mailed booking or manage link, exchanged for a fresh secret in
+/// this browser's draft cookie that opens the submission's result page with its consult
+/// panel. The link keeps working until it expires (the patient may open it on another
+/// device); opening it (GET) changes nothing, so mail scanners do no harm.
+pub async fn open_link(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<LinkForm>) -> Response {
+    if !same_origin(&headers) {
+        return forbidden();
+    }
+    let now = Timestamp::now();
+    let intake = match bookings::by_manage_token(&state.db, &form.token).await {
+        Ok(Some(consult)) => Some(consult.intake_id),
+        Ok(None) => match bookings::intake_for_token(&state.db, &form.token, now).await {
+            Ok(found) => found,
+            Err(e) => return unavailable(&e),
+        },
+        Err(e) => return unavailable(&e),
+    };
+    let Some(intake) = intake else { return see_other("/consult/expired", &[]) };
+    let locale = super::browser::locale_of_request(&headers);
+    match drafts::for_intake(&state.db, intake, locale.as_str()).await {
+        Ok(token) => see_other(PANEL, &[super::wizard::draft_cookie(&state, &token)]),
+        Err(e) => unavailable(&e),
+    }
+}

@@ -181,6 +181,7 @@ pub fn app(state: AppState) -> Router {
         .route("/intake/book", post(consult::book))
         .route("/intake/book/change", post(consult::change))
         .route("/intake/book/cancel", post(consult::cancel))
+        .route("/consult", post(consult::open_link))
         .route("/intake/{step}", post(wizard::post_step))
         .route("/intake/resume", post(wizard::resume))
         .route("/lang/{code}", get(wizard::set_language))

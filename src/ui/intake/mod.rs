@@ -188,6 +188,41 @@ pub fn ResumePage() -> impl IntoView {
     }
 }
 
+/// `/consult/{token}`: the link of a booking e-mail. Opening it shows a button, so a
+/// mail scanner that follows links changes nothing; the button exchanges the link for
+/// this browser's own secret and goes to the consult.
+#[component]
+pub fn ConsultLinkPage() -> impl IntoView {
+    let l = use_locale();
+    let token = use_params_map().read_untracked().get("token").unwrap_or_default();
+    let live = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
+    let title = if live {
+        tr(l, "Your consult", "Su consulta")
+    } else {
+        tr(l, "This link has expired", "Este enlace ha vencido")
+    };
+    view! {
+        <Title text=title />
+        <section class="page narrow">
+            <h1>{title}</h1>
+            {if live {
+                view! {
+                    <p>{tr(l, "Continue to book, change or cancel your consult on this device.", "Continúe para reservar, cambiar o cancelar su consulta en este dispositivo.")}</p>
+                    <form method="post" action="/consult">
+                        <input type="hidden" name="token" value=token />
+                        <button type="submit" class="button" data-testid="open-consult">{tr(l, "Continue", "Continuar")}</button>
+                    </form>
+                }.into_any()
+            } else {
+                view! {
+                    <p data-testid="link-expired">{tr(l, "This booking link is no longer valid. Please call the clinic to book or change your consult", "Este enlace de reserva ya no es válido. Llame a la clínica para reservar o cambiar su consulta")}
+                        {clinic_phone().map(|(href, shown)| view! { " "{tr(l, "at", "al")}" "<a href=href>{shown}</a> })}"."</p>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
 #[component]
 fn NoDraft() -> impl IntoView {
     let l = use_locale();
