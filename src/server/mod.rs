@@ -5,6 +5,7 @@ pub mod backup;
 pub mod callbacks;
 pub mod cli;
 pub mod config;
+pub mod core_client;
 pub mod crypto;
 pub mod db;
 pub mod doctor;
