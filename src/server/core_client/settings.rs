@@ -13,54 +13,71 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The real-time eligibility settings, as given. Parse them with
+/// The real-time eligibility settings, as given. Each argument's clap id carries the
+/// `eligibility_` prefix: `ServeArgs` flattens other groups with fields of the same
+/// names (`X12Args::receiver_id`). Parse them with
 /// [`EligibilityArgs::settings`].
 #[derive(Clone, Default, Args)]
 pub struct EligibilityArgs {
     /// The clearinghouse's CAQH CORE connectivity URL (https://; http:// only for a
     /// loopback host, for tests). Without it real-time eligibility checks are off and
     /// staff use the 270/271 files.
-    #[arg(long = "eligibility-endpoint", env = "ELIGIBILITY_ENDPOINT")]
+    #[arg(id = "eligibility_endpoint", long = "eligibility-endpoint", env = "ELIGIBILITY_ENDPOINT")]
     pub endpoint: Option<String>,
 
     /// The CORE envelope the clearinghouse speaks: `mime` (multipart/form-data) or `soap`
     /// (SOAP 1.2 with a WS-Security UsernameToken).
-    #[arg(long = "eligibility-envelope", env = "ELIGIBILITY_ENVELOPE", default_value = "mime")]
+    #[arg(
+        id = "eligibility_envelope",
+        long = "eligibility-envelope",
+        env = "ELIGIBILITY_ENVELOPE",
+        default_value = "mime"
+    )]
     pub envelope: String,
 
     /// The CORE UserName the clearinghouse gave the clinic.
-    #[arg(long = "eligibility-username", env = "ELIGIBILITY_USERNAME")]
+    #[arg(id = "eligibility_username", long = "eligibility-username", env = "ELIGIBILITY_USERNAME")]
     pub username: Option<String>,
 
     /// The CORE Password. Prefer ELIGIBILITY_PASSWORD_FILE (or the settings file) to the
     /// flag, which other users can see in the process list.
-    #[arg(long = "eligibility-password", env = "ELIGIBILITY_PASSWORD", hide_env_values = true)]
+    #[arg(
+        id = "eligibility_password",
+        long = "eligibility-password",
+        env = "ELIGIBILITY_PASSWORD",
+        hide_env_values = true
+    )]
     pub password: Option<String>,
 
     /// A file holding the CORE Password (one line).
-    #[arg(long = "eligibility-password-file", env = "ELIGIBILITY_PASSWORD_FILE")]
+    #[arg(id = "eligibility_password_file", long = "eligibility-password-file", env = "ELIGIBILITY_PASSWORD_FILE")]
     pub password_file: Option<PathBuf>,
 
     /// The CORE ReceiverID: the clearinghouse's ID. Required with ELIGIBILITY_ENDPOINT.
     /// The SenderID is X12_SENDER_ID.
-    #[arg(long = "eligibility-receiver-id", env = "ELIGIBILITY_RECEIVER_ID")]
+    #[arg(id = "eligibility_receiver_id", long = "eligibility-receiver-id", env = "ELIGIBILITY_RECEIVER_ID")]
     pub receiver_id: Option<String>,
 
     /// Seconds to wait for the clearinghouse's answer, 1 to 120 (CORE allows the
     /// responder 20).
-    #[arg(long = "eligibility-timeout-seconds", env = "ELIGIBILITY_TIMEOUT_SECONDS", default_value = "25")]
+    #[arg(
+        id = "eligibility_timeout_seconds",
+        long = "eligibility-timeout-seconds",
+        env = "ELIGIBILITY_TIMEOUT_SECONDS",
+        default_value = "25"
+    )]
     pub timeout_seconds: String,
 
     /// Extra trusted CA certificates (PEM) for a private endpoint, besides the system's.
-    #[arg(long = "eligibility-ca-file", env = "ELIGIBILITY_CA_FILE")]
+    #[arg(id = "eligibility_ca_file", long = "eligibility-ca-file", env = "ELIGIBILITY_CA_FILE")]
     pub ca_file: Option<PathBuf>,
 
     /// A client certificate (PEM) for mutual TLS; needs ELIGIBILITY_CLIENT_KEY.
-    #[arg(long = "eligibility-client-cert", env = "ELIGIBILITY_CLIENT_CERT")]
+    #[arg(id = "eligibility_client_cert", long = "eligibility-client-cert", env = "ELIGIBILITY_CLIENT_CERT")]
     pub client_cert: Option<PathBuf>,
 
     /// The client certificate's private key (PEM); needs ELIGIBILITY_CLIENT_CERT.
-    #[arg(long = "eligibility-client-key", env = "ELIGIBILITY_CLIENT_KEY")]
+    #[arg(id = "eligibility_client_key", long = "eligibility-client-key", env = "ELIGIBILITY_CLIENT_KEY")]
     pub client_key: Option<PathBuf>,
 }
 
@@ -469,6 +486,30 @@ mod tests {
             let s = EligibilityArgs { timeout_seconds: ok.into(), ..args() }.settings("X").unwrap().unwrap();
             assert_eq!(s.timeout(), Duration::from_secs(secs));
         }
+    }
+
+    #[test]
+    fn the_flags_fit_in_the_command_line_beside_the_others() {
+        use clap::CommandFactory;
+        crate::server::config::Cli::command().debug_assert();
+        use clap::Parser;
+        let cli = crate::server::config::Cli::try_parse_from([
+            "pain-intake",
+            "--x12-receiver-id",
+            "X12RECEIVER",
+            "--eligibility-receiver-id",
+            "CORERECEIVER",
+            "--eligibility-endpoint",
+            "https://core.example/rt",
+            "--eligibility-username",
+            "clinic",
+            "--eligibility-password",
+            "pw",
+        ])
+        .unwrap();
+        let settings = cli.serve.eligibility.settings(&cli.serve.x12.sender_id).unwrap().unwrap();
+        assert_eq!(settings.receiver_id(), "CORERECEIVER");
+        assert_eq!(cli.serve.x12.receiver_id, "X12RECEIVER");
     }
 
     #[test]
