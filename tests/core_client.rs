@@ -314,9 +314,11 @@ async fn each_exchange_logs_one_line_without_credentials_payloads_or_names() {
         }
         assert!(line.contains(&format!("envelope=\"{envelope}\"")), "{line}");
     }
-    assert!(lines[0].contains("http_status=\"200\"") && lines[0].contains("error_code=\"Success\""), "{}", lines[0]);
+    assert!(lines[0].contains("http_status=200") && lines[0].contains("error_code=\"Success\""), "{}", lines[0]);
     assert!(lines[1].contains("error_code=\"ReceiverDown\"") && lines[1].contains("outcome=\"error-code\""));
     assert!(lines[2].contains("outcome=\"rejected-999\""));
+    assert!(lines[3].contains("outcome=\"malformed\"") && lines[3].contains("reason=\"the MIME answer"));
+    assert!(!lines[3].contains("error_code="), "no ErrorCode was read: {}", lines[3]);
     for id in &ids {
         assert!(log.contains(id.as_str()), "the PayloadID {id} is logged");
     }

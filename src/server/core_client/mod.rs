@@ -387,8 +387,9 @@ impl CoreClient {
         result: &Result<CoreReply, CoreError>,
     ) {
         let envelope = self.settings.envelope().as_str();
-        let http_status = seen.http_status.map_or_else(|| "-".to_owned(), |s| s.to_string());
-        let error_code = seen.error_code.as_deref().unwrap_or("-");
+        // Optional fields are left out of the line when the exchange did not get that far.
+        let http_status = seen.http_status;
+        let error_code = seen.error_code.as_deref();
         let duration_ms = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
         match result {
             Ok(_) => tracing::info!(
@@ -399,8 +400,8 @@ impl CoreClient {
                 // Reasons of this client's own (a TLS alert, a missing field), never the
                 // clearinghouse's ErrorMessage, which could quote the request.
                 let reason = match e {
-                    CoreError::Connect(r) | CoreError::Malformed(r) => r.as_str(),
-                    _ => "",
+                    CoreError::Connect(r) | CoreError::Malformed(r) => Some(r.as_str()),
+                    _ => None,
                 };
                 tracing::warn!(
                     %reference, %payload_id, time = timestamp, envelope, http_status, error_code, duration_ms,
