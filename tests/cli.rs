@@ -730,6 +730,37 @@ fn smtp_without_a_recipient_stops_start_up() {
 }
 
 #[test]
+fn real_time_eligibility_settings_that_are_not_usable_stop_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}/intake.db", dir.path().display());
+    for (extra, says) in [
+        (
+            &[("ELIGIBILITY_ENDPOINT", "http://core.clearinghouse.example/rt")][..],
+            "ELIGIBILITY_ENDPOINT must be an https:// URL",
+        ),
+        (
+            &[("ELIGIBILITY_ENDPOINT", "https://core.clearinghouse.example/rt")][..],
+            "ELIGIBILITY_RECEIVER_ID is required",
+        ),
+        (&[("ELIGIBILITY_TIMEOUT_SECONDS", "121")][..], "ELIGIBILITY_TIMEOUT_SECONDS must be"),
+        (
+            &[("ELIGIBILITY_CLIENT_CERT", "/etc/hostname")][..],
+            "ELIGIBILITY_CLIENT_CERT is set but ELIGIBILITY_CLIENT_KEY is not",
+        ),
+    ] {
+        let mut cmd = bin();
+        cmd.env("DATABASE_URL", &database).env("LISTEN_ADDR", "127.0.0.1:0");
+        cmd.env("ELIGIBILITY_USERNAME", "clinic").env("ELIGIBILITY_PASSWORD", "pw-never-printed");
+        for (name, value) in extra {
+            cmd.env(name, value);
+        }
+        let out = run(&mut cmd);
+        assert_one_line_startup_error(&out, says);
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("pw-never-printed"));
+    }
+}
+
+#[test]
 fn serve_refuses_to_start_without_an_encryption_key_outside_development() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(bin()

@@ -302,6 +302,14 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let metrics_token = args.metrics_token()?;
     // Health information is only stored encrypted: outside development mode a key is required.
     let keys = args.keyring()?;
+    // Real-time eligibility (CORE): checked now, TLS files and password file included, so
+    // a bad setting stops start-up; the eligibility worker will take the client.
+    let _core_client = args
+        .eligibility
+        .settings(&args.x12.sender_id)?
+        .map(|settings| super::core_client::CoreClient::new(&settings))
+        .transpose()
+        .map_err(|e| e.to_string())?;
     // The database comes first: without it nothing can be stored, so fail fast.
     let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?.with_keys(keys.map(Arc::new));
 

@@ -528,6 +528,10 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub booking: BookingArgs,
 
+    /// Real-time eligibility checks over CAQH CORE connectivity (`ELIGIBILITY_*`).
+    #[command(flatten)]
+    pub eligibility: crate::server::core_client::EligibilityArgs,
+
     /// Staff sign-in attempts a minute from one client address (security.md: about 5).
     #[arg(long, env = "SIGN_IN_RATE_LIMIT_PER_MINUTE", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub sign_in_rate_limit_per_minute: u32,

@@ -6,6 +6,7 @@ pub mod bookings;
 pub mod callbacks;
 pub mod cli;
 pub mod config;
+pub mod core_client;
 pub mod crypto;
 pub mod db;
 pub mod doctor;

@@ -5,6 +5,7 @@
 //! `make test`); without it they fail loudly rather than pass without running.
 #![allow(dead_code)]
 
+pub mod core_server;
 pub mod process;
 pub mod smtp;
 pub mod staff;

@@ -30,6 +30,16 @@ pub fn bin() -> Command {
         "STAFF_TWO_FACTOR",
         "PUBLIC_URL",
         "METRICS_TOKEN",
+        "ELIGIBILITY_ENDPOINT",
+        "ELIGIBILITY_ENVELOPE",
+        "ELIGIBILITY_USERNAME",
+        "ELIGIBILITY_PASSWORD",
+        "ELIGIBILITY_PASSWORD_FILE",
+        "ELIGIBILITY_RECEIVER_ID",
+        "ELIGIBILITY_TIMEOUT_SECONDS",
+        "ELIGIBILITY_CA_FILE",
+        "ELIGIBILITY_CLIENT_CERT",
+        "ELIGIBILITY_CLIENT_KEY",
     ] {
         cmd.env_remove(var);
     }
