@@ -54,6 +54,22 @@ impl Role {
     pub fn writes_notes(self) -> bool {
         true
     }
+
+    /// Booking, moving and cancelling consults, and marking them attended or missed:
+    /// the front desk's scheduling as much as anyone's (`booking.md`).
+    pub fn books_consults(self) -> bool {
+        true
+    }
+
+    /// Letting a `clinician_review` patient book online is a clinical decision.
+    pub fn approves_self_booking(self) -> bool {
+        self.sees_clinical()
+    }
+
+    /// The consult hours (weekly ranges, slot length, capacity, closed dates): admins.
+    pub fn sets_consult_hours(self) -> bool {
+        self == Role::Admin
+    }
 }
 
 choice_enum! {

@@ -435,6 +435,24 @@ pub async fn between(db: &Db, from: Timestamp, to: Timestamp) -> Result<Vec<Cons
     sqlx::query(&sql).bind(text_at(from)).bind(text_at(to)).fetch_all(&db.pool).await?.iter().map(consult_of).collect()
 }
 
+/// Every consult of a submission, latest start first.
+pub async fn of_intake(db: &Db, intake_id: i64) -> Result<Vec<Consult>, sqlx::Error> {
+    let sql = format!("SELECT {CONSULT_COLUMNS} WHERE b.intake_id = $1 ORDER BY b.start_at DESC, b.id DESC");
+    sqlx::query(&sql).bind(intake_id).fetch_all(&db.pool).await?.iter().map(consult_of).collect()
+}
+
+/// Who approved self-booking for a submission and when, if someone did.
+pub async fn approval(db: &Db, intake_id: i64) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT u.name, a.approved_at FROM booking_approvals a JOIN users u ON u.id = a.approved_by \
+         WHERE a.intake_id = $1",
+    )
+    .bind(intake_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| Ok((r.try_get("name")?, r.try_get("approved_at")?))).transpose()
+}
+
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error().is_some_and(|d| d.is_unique_violation())
 }

@@ -200,6 +200,85 @@ pub struct SubmissionView {
     pub follow_up: Option<FollowUpView>,
     /// What the patient agreed to; `None` for intakes from before versions were kept.
     pub consent: Option<ConsentView>,
+    /// The consult: booked, earlier ones, and who may book it (`booking.md`).
+    pub consult: StaffConsult,
+}
+
+/// A consult as staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsultView {
+    pub id: i64,
+    /// "Monday, March 15, 2027 at 9:00 a.m. CDT"
+    pub when: String,
+    /// booked, attended, no_show, cancelled
+    pub status: String,
+    /// Whether it has started (attended / no-show can be marked).
+    pub started: bool,
+}
+
+/// Whether the patient may book online.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SelfBooking {
+    /// `consult_recommended`: from the result page and the receipt.
+    Open,
+    /// `clinician_review`, approved by a clinician (name, when).
+    Approved { by: String, at: String },
+    /// `clinician_review`, waiting for a clinician; `can_approve` for this staff member.
+    NeedsApproval { can_approve: bool },
+    /// Not booked online (not yet, urgent care, emergency, or a closed case).
+    No,
+}
+
+/// The consult part of the submission page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffConsult {
+    pub upcoming: Option<ConsultView>,
+    /// Earlier consults (attended, missed, cancelled), newest first.
+    pub earlier: Vec<ConsultView>,
+    pub self_booking: SelfBooking,
+    /// This staff member may book, move, cancel and mark consults.
+    pub can_book: bool,
+}
+
+/// The staff's "book a consult" page: a week of free times (no minimum notice).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffBookView {
+    pub me: Me,
+    pub reference: String,
+    /// Moving the upcoming consult (its time in words), or booking a new one.
+    pub moving: Option<String>,
+    pub week: crate::shared::draft::SlotWeek,
+}
+
+/// One consult on the staff calendar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarRow {
+    pub time: String,
+    pub reference: String,
+    pub name: String,
+    pub plan: String,
+    pub verification: VerificationStatus,
+    pub status: String,
+}
+
+/// A day of the calendar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarDay {
+    pub day: String,
+    pub rows: Vec<CalendarRow>,
+}
+
+/// The staff calendar: a day or a week of consults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarView {
+    pub me: Me,
+    /// "day" or "week"
+    pub view: String,
+    /// The first date shown, YYYY-MM-DD.
+    pub date: String,
+    pub previous: String,
+    pub next: String,
+    pub days: Vec<CalendarDay>,
 }
 
 /// The consent wording a patient agreed to, as the submission page shows it.

@@ -158,6 +158,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/invite/:token") view=staff::InvitePage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=staff::QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/submissions/:reference") view=staff::SubmissionPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/submissions/:reference/book") view=staff::StaffBookPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/calendar") view=staff::CalendarPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/follow-ups") view=staff::FollowUpsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/callbacks/:reference") view=staff::CallbackPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/users") view=staff::UsersPage ssr=SsrMode::Async />

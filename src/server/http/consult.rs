@@ -43,10 +43,16 @@ pub fn when(start: Timestamp, tz: &TimeZone) -> Both {
     Both { en: words(Locale::En, " at "), es: words(Locale::Es, ", a las ") }
 }
 
-/// The week of free slots starting on `from` (clamped to the bookable window).
-async fn week(state: &AppState, from: Option<Date>, now: Timestamp) -> Result<SlotWeek, sqlx::Error> {
+/// The week of free slots starting on `from` (clamped to the bookable window): the
+/// patient's window, or the staff's (no minimum notice).
+pub(super) async fn week(
+    state: &AppState,
+    from: Option<Date>,
+    now: Timestamp,
+    staff: bool,
+) -> Result<SlotWeek, sqlx::Error> {
     let tz = &state.settings.clinic_timezone;
-    let window = state.settings.booking.window;
+    let window = if staff { state.settings.booking.staff_window() } else { state.settings.booking.window };
     let first = window.opens(now).to_zoned(tz.clone()).date();
     let last = window.closes(now).to_zoned(tz.clone()).date();
     let from = from.unwrap_or(first).clamp(first, last);
@@ -92,7 +98,7 @@ pub async fn panel(
     let from = from.and_then(|d| d.parse::<Date>().ok());
     if let Some(consult) = bookings::upcoming(&state.db, intake).await? {
         let may_change = state.settings.booking.may_change(now, consult.slot.start);
-        let change = if change && may_change { Some(week(state, from, now).await?) } else { None };
+        let change = if change && may_change { Some(week(state, from, now, false).await?) } else { None };
         return Ok(BookingPanel::Booked {
             when: when(consult.slot.start, &state.settings.clinic_timezone),
             may_change,
@@ -102,7 +108,7 @@ pub async fn panel(
     if !bookings::patient_may_book(&state.db, intake).await? {
         return Ok(BookingPanel::NotOnline);
     }
-    Ok(BookingPanel::Choose(week(state, from, now).await?))
+    Ok(BookingPanel::Choose(week(state, from, now, false).await?))
 }
 
 /// The chosen time of a booking form.

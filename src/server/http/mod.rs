@@ -205,6 +205,10 @@ pub fn app(state: AppState) -> Router {
         .route("/staff/callbacks/{callback}/follow-up/acknowledge", post(staff::follow_ups::acknowledge))
         .route("/staff/callbacks/{callback}/follow-up/attempts", post(staff::follow_ups::attempt))
         .route("/staff/callbacks/{callback}/follow-up/close", post(staff::follow_ups::close))
+        .route("/staff/submissions/{reference}/consult/book", post(staff::consults::book))
+        .route("/staff/submissions/{reference}/consult/cancel", post(staff::consults::cancel))
+        .route("/staff/submissions/{reference}/consult/mark", post(staff::consults::mark))
+        .route("/staff/submissions/{reference}/consult/approve", post(staff::consults::approve))
         .route("/staff/submissions/{reference}/fhir", get(staff::exports::fhir_bundle))
         .route("/staff/submissions/{reference}/270", get(staff::insurance::download_270))
         .route(

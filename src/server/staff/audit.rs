@@ -60,6 +60,7 @@ choice_enum! {
         ConsultMarked = "consult_marked",
         BookingApproved = "booking_approved",
         HoursChanged = "hours_changed",
+        ViewCalendar = "view_calendar",
     }
 }
 

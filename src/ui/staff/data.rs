@@ -80,3 +80,20 @@ pub async fn load_invitation(token: String) -> Result<Option<String>, ServerFnEr
     let state = expect_context::<crate::server::http::AppState>();
     crate::server::staff::accounts::invitation(&state.db, &token).await.map(|u| u.map(|u| u.name)).map_err(failed)
 }
+
+#[server(prefix = "/api", endpoint = "staff-book")]
+pub async fn load_staff_book(
+    reference: String,
+    week: Option<String>,
+) -> Result<Gate<Option<StaffBookView>>, ServerFnError> {
+    let state = expect_context::<crate::server::http::AppState>();
+    let req: axum::http::request::Parts = leptos_axum::extract().await.map_err(failed)?;
+    Ok(crate::server::http::staff::consults::book_page(&state, &req, &reference, week.as_deref()).await)
+}
+
+#[server(prefix = "/api", endpoint = "staff-calendar")]
+pub async fn load_calendar(view: Option<String>, date: Option<String>) -> Result<Gate<CalendarView>, ServerFnError> {
+    let state = expect_context::<crate::server::http::AppState>();
+    let req: axum::http::request::Parts = leptos_axum::extract().await.map_err(failed)?;
+    Ok(crate::server::http::staff::consults::calendar(&state, &req, view.as_deref(), date.as_deref()).await)
+}

@@ -7,6 +7,7 @@
 //! timeout and leaves the page (PHI off the screen) when it passes.
 
 mod admin;
+mod consults;
 pub mod data;
 mod follow_ups;
 mod insurance;
@@ -15,6 +16,7 @@ mod sign_in;
 mod submission;
 
 pub use admin::{AccountPage, AuditPage, UsersPage};
+pub use consults::{CalendarPage, StaffBookPage};
 pub use follow_ups::{CallbackPage, FollowUpsPage};
 pub use insurance::PayersPage;
 pub use queue::QueuePage;
@@ -82,6 +84,7 @@ pub fn StaffFrame(me: Me, children: Children) -> impl IntoView {
     view! {
         <nav class="staff-nav" aria-label="Staff">
             <a href="/staff">"Queue"</a>
+            <a href="/staff/calendar" data-testid="calendar-link">"Calendar"</a>
             <a href="/staff/follow-ups" data-testid="follow-ups-link">
                 "Follow-ups" <span class="count" data-testid="open-follow-ups">{format!(" ({} open)", me.open_follow_ups)}</span>
             </a>

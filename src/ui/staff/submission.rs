@@ -20,6 +20,9 @@ fn flash(code: Option<&str>) -> (Option<&'static str>, bool) {
     if let Some((text, error)) = super::follow_ups::flash(code) {
         return (Some(text), error);
     }
+    if let Some((text, error)) = super::consults::flash(code) {
+        return (Some(text), error);
+    }
     match code {
         Some("status-changed") => (Some("Status changed."), false),
         Some("assigned") => (Some("Assignee saved."), false),
@@ -101,6 +104,8 @@ fn page(s: SubmissionView, code: Option<String>) -> AnyView {
                 })}
 
                 {s.follow_up.clone().map(|f| super::follow_ups::panel(&base, f))}
+
+                {super::consults::panel(&base, s.consult.clone())}
 
                 <section class="panel" aria-labelledby="patient-h">
                     <h2 id="patient-h">"Patient"</h2>

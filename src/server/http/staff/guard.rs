@@ -47,6 +47,12 @@ permissions! {
     ExportsFhir => Role::exports_fhir;
     /// Acknowledging, recording attempts on and closing safety follow-ups.
     WorksFollowUps => Role::works_follow_ups;
+    /// Booking, moving, cancelling and marking consults: every role.
+    BooksConsults => Role::books_consults;
+    /// Letting a `clinician_review` patient book online: clinicians and admins.
+    ApprovesBooking => Role::approves_self_booking;
+    /// The consult hours: admins.
+    SetsHours => Role::sets_consult_hours;
 }
 
 /// The staff member of a request and their session, if signed in (every step, within

@@ -10,6 +10,7 @@
 
 pub mod actions;
 pub mod auth;
+pub mod consults;
 pub mod error;
 pub mod exports;
 pub mod follow_ups;

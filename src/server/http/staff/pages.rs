@@ -31,7 +31,7 @@ pub const INVITE_FLASH: &str = "invite_link";
 
 /// Applies a refusal to the response being rendered (a redirect to the sign-in step,
 /// else 403 or 503) and passes the page's gate on.
-fn answered<T>(gate: Gate<T>) -> Gate<T> {
+pub(super) fn answered<T>(gate: Gate<T>) -> Gate<T> {
     if let Err(refusal) = &gate {
         let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
         match refusal.redirect() {
@@ -61,7 +61,7 @@ fn session_of(parts: &Parts) -> Result<Session, Refusal> {
     parts.extensions.get::<Session>().cloned().ok_or(Refusal::Unavailable)
 }
 
-async fn me(state: &AppState, s: &Staff) -> Result<Me, Refusal> {
+pub(super) async fn me(state: &AppState, s: &Staff) -> Result<Me, Refusal> {
     Ok(Me {
         name: s.name.clone(),
         email: s.email.clone(),
@@ -180,6 +180,7 @@ async fn submission_page(state: &AppState, parts: &Parts, reference: &str) -> Ga
         cards,
         follow_up: follow_up_view(state, staff.role, found.id).await?,
         consent: submissions::consent(&state.db, found.id).await?.map(|c| consent_view(c, tz)),
+        consult: super::consults::panel(state, staff.role, found.id, e.outcome, found.status).await?,
     }))
 }
 
@@ -337,7 +338,7 @@ pub fn no_270_reason(state: &AppState, answers: &crate::domain::intake::IntakeAn
 }
 
 /// "No such submission": a 404 with the page's own message.
-fn not_found<T>() -> Option<T> {
+pub(super) fn not_found<T>() -> Option<T> {
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(StatusCode::NOT_FOUND);
     }
