@@ -48,7 +48,13 @@ struct Read {
     ics: Option<String>,
 }
 
+/// The e-mails to the patient (jane@example.com), in order.
 fn read_all(server: &SmtpServer) -> Vec<Read> {
+    read_every(server).into_iter().filter(|m| m.to != ["frontdesk@clinic.test"]).collect()
+}
+
+/// Every e-mail the server received, the clinic's copies too.
+fn read_every(server: &SmtpServer) -> Vec<Read> {
     server
         .messages()
         .iter()
@@ -128,7 +134,7 @@ on_both_databases! {
         let start = html.split("name=\"start\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
         let reply = app.send(form_post("/intake/book", &cookie, &format!("start={}", urlencode(&start)))).await;
         assert_eq!(reply.header("location"), "/intake/result#consult");
-        assert_eq!(notify::send_patient_mails(&app.db, &a, &ctx, Timestamp::now()).await.unwrap(), 1);
+        assert_eq!(notify::send_patient_mails(&app.db, &a, &ctx, Timestamp::now()).await.unwrap(), 2, "the patient's and the clinic's");
         let confirmation = read_all(&server).pop().unwrap();
         let ics = confirmation.ics.clone().expect("the confirmation's .ics");
         assert_eq!(property(&ics, "METHOD"), "REQUEST");
@@ -146,7 +152,7 @@ on_both_databases! {
         assert_eq!(reply.header("location"), "/intake/result#consult");
         let reply = app.send(form_post("/intake/book/cancel", &cookie, "")).await;
         assert_eq!(reply.header("location"), "/intake/result?booking=cancelled#consult");
-        assert_eq!(notify::send_patient_mails(&app.db, &a, &ctx, Timestamp::now()).await.unwrap(), 2);
+        assert_eq!(notify::send_patient_mails(&app.db, &a, &ctx, Timestamp::now()).await.unwrap(), 4);
         let mails = read_all(&server);
         let (moved, cancelled) = (&mails[2], &mails[3]);
         let (moved_ics, cancelled_ics) = (moved.ics.clone().unwrap(), cancelled.ics.clone().unwrap());
@@ -156,6 +162,16 @@ on_both_databases! {
         assert_eq!(property(&moved_ics, "DTSTART"), later.parse::<Timestamp>().unwrap().strftime("%Y%m%dT%H%M%SZ").to_string());
         for mail in &mails {
             assert_no_phi(mail);
+        }
+        // The clinic's copies: booked, moved, cancelled; the reference and the time only.
+        let copies: Vec<Read> = read_every(&server).into_iter().filter(|m| m.to == ["frontdesk@clinic.test"]).collect();
+        let subjects: Vec<&str> = copies.iter().map(|m| m.subject.as_str()).collect();
+        assert_eq!(subjects.len(), 3, "{subjects:?}");
+        assert!(subjects[0].starts_with("Consult booked") && subjects[2].starts_with("Consult cancelled"), "{subjects:?}");
+        for copy in &copies {
+            assert!(copy.text.contains(&reference), "{}", copy.text);
+            assert_no_phi(copy);
+            assert!(!copy.text.contains("/consult/"), "no patient link in the clinic's copy");
         }
         assert_eq!(notify::send_patient_mails(&app.db, &a, &ctx, Timestamp::now()).await.unwrap(), 0, "nothing twice");
 
@@ -204,8 +220,9 @@ on_both_databases! {
         let at = first - SignedDuration::from_mins(90);
         let (x, y) = tokio::join!(notify::send_patient_mails(&app.db, &a, &ctx, at), notify::send_patient_mails(&app.db, &b, &ctx, at));
         let sent = x.unwrap() + y.unwrap();
+        assert_eq!(read_every(&server).len(), sent);
+        assert_eq!(read_every(&server).iter().filter(|m| m.to == ["frontdesk@clinic.test"]).count(), 2, "a copy of each booking");
         let mails = read_all(&server);
-        assert_eq!(mails.len(), sent);
         // The receipt, the confirmation and two reminders, all to the one address.
         assert!(mails.iter().all(|m| m.to == ["jane@example.com"]), "nothing for the patient without an address");
         assert_eq!(mails.len(), 4);

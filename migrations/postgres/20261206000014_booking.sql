@@ -76,13 +76,15 @@ CREATE TABLE manage_links (
 );
 CREATE INDEX manage_links_booking ON manage_links (booking_id);
 
--- The patient's e-mails (booking.md), an outbox like `notifications`: written with the
+-- The patient's e-mails (booking.md), and the clinic's copy (NOTIFY_TO) of each booking change
+-- (`clinic_*`: reference and time only), an outbox like `notifications`: written with the
 -- change they tell of, sent by any instance's worker once (`dedupe` is unique; a row is
 -- claimed before it is sent). No address or secret is stored here: the address is read
 -- from the sealed answers and each link made fresh when the e-mail is sent.
 CREATE TABLE patient_mails (
     id              BIGSERIAL PRIMARY KEY,
-    kind            TEXT    NOT NULL CHECK (kind IN ('receipt', 'confirmation', 'rescheduled', 'cancelled', 'reminder', 'approved')),
+    kind            TEXT    NOT NULL CHECK (kind IN ('receipt', 'confirmation', 'rescheduled', 'cancelled', 'reminder', 'approved',
+                                                 'clinic_booked', 'clinic_rescheduled', 'clinic_cancelled')),
     intake_id       BIGINT NOT NULL REFERENCES intakes (id),
     booking_id      BIGINT REFERENCES bookings (id),
     sequence        BIGINT,                -- the consult's SEQUENCE for its .ics

@@ -466,6 +466,10 @@ pub enum MailKind {
     Cancelled,
     Reminder,
     Approved,
+    /// The clinic's copy (`NOTIFY_TO`) of a booking change: reference and time only.
+    ClinicBooked,
+    ClinicRescheduled,
+    ClinicCancelled,
 }
 
 impl MailKind {
@@ -477,12 +481,27 @@ impl MailKind {
             MailKind::Cancelled => "cancelled",
             MailKind::Reminder => "reminder",
             MailKind::Approved => "approved",
+            MailKind::ClinicBooked => "clinic_booked",
+            MailKind::ClinicRescheduled => "clinic_rescheduled",
+            MailKind::ClinicCancelled => "clinic_cancelled",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         use MailKind::*;
-        [Receipt, Confirmation, Rescheduled, Cancelled, Reminder, Approved].into_iter().find(|k| k.as_str() == s)
+        [
+            Receipt,
+            Confirmation,
+            Rescheduled,
+            Cancelled,
+            Reminder,
+            Approved,
+            ClinicBooked,
+            ClinicRescheduled,
+            ClinicCancelled,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -527,6 +546,19 @@ pub async fn queue_receipt(db: &Db, intake_id: i64, has_email: bool, now: Timest
 /// The e-mail telling the patient of this version of a consult.
 fn consult_dedupe(consult: &Consult) -> String {
     format!("consult:{}:{}", consult.id, consult.sequence)
+}
+
+/// Queues the patient's e-mail about this version of a consult and the clinic's copy.
+async fn queue_change(
+    conn: &mut sqlx::AnyConnection,
+    patient: MailKind,
+    clinic: MailKind,
+    consult: &Consult,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    queue_mail(&mut *conn, patient, consult.intake_id, Some(consult), &consult_dedupe(consult), now).await?;
+    let dedupe = format!("clinic:{}:{}", consult.id, consult.sequence);
+    queue_mail(&mut *conn, clinic, consult.intake_id, Some(consult), &dedupe, now).await
 }
 
 /// Moves the workflow status to `to` from any of `from`, with its history, in `tx`.
@@ -633,7 +665,7 @@ pub async fn book(
         move_status(&mut tx, intake_id, schedulable(actor), WorkflowStatus::ConsultScheduled, actor, &at).await?;
         let sql = format!("SELECT {CONSULT_COLUMNS} WHERE b.uid = $1");
         let consult = consult_of(&sqlx::query(&sql).bind(&uid).fetch_one(&mut *tx).await?)?;
-        queue_mail(&mut *tx, MailKind::Confirmation, intake_id, Some(&consult), &consult_dedupe(&consult), now).await?;
+        queue_change(&mut tx, MailKind::Confirmation, MailKind::ClinicBooked, &consult, now).await?;
         tx.commit().await.map_err(|e| if is_unique_violation(&e) { BookingError::AlreadyBooked } else { e.into() })?;
         return Ok(Booked { consult, manage_token: Some(manage_token) });
     }
@@ -677,15 +709,8 @@ pub async fn reschedule(
             Ok(done) if done.rows_affected() == 1 => {
                 let sql = format!("SELECT {CONSULT_COLUMNS} WHERE b.id = $1");
                 let moved = consult_of(&sqlx::query(&sql).bind(consult.id).fetch_one(&db.pool).await?)?;
-                queue_mail(
-                    &db.pool,
-                    MailKind::Rescheduled,
-                    moved.intake_id,
-                    Some(&moved),
-                    &consult_dedupe(&moved),
-                    now,
-                )
-                .await?;
+                let mut conn = db.pool.acquire().await?;
+                queue_change(&mut conn, MailKind::Rescheduled, MailKind::ClinicRescheduled, &moved, now).await?;
                 return Ok(moved);
             }
             // Changed meanwhile (moved or cancelled by another request).
@@ -724,8 +749,7 @@ pub async fn cancel(db: &Db, consult: &Consult, actor: Actor, now: Timestamp) ->
     let sql = format!("SELECT {CONSULT_COLUMNS} WHERE b.id = $1");
     let now_stored = consult_of(&sqlx::query(&sql).bind(consult.id).fetch_one(&mut *tx).await?)?;
     if done.rows_affected() == 1 {
-        let dedupe = consult_dedupe(&now_stored);
-        queue_mail(&mut *tx, MailKind::Cancelled, now_stored.intake_id, Some(&now_stored), &dedupe, now).await?;
+        queue_change(&mut tx, MailKind::Cancelled, MailKind::ClinicCancelled, &now_stored, now).await?;
     }
     tx.commit().await?;
     Ok(now_stored)

@@ -266,6 +266,11 @@ impl Mailer {
         &self.inner.from
     }
 
+    /// The clinic's address (`NOTIFY_TO`).
+    pub fn to(&self) -> &Mailbox {
+        &self.inner.to
+    }
+
     /// Sends one e-mail, giving up after [`SEND_TIMEOUT`].
     pub async fn send(&self, mail: &Mail) -> Result<(), NotifyError> {
         self.send_message(self.compose(mail)?).await
@@ -538,7 +543,9 @@ async fn send_outbox(
         let attempts: i64 = claimed.try_get::<i64, _>("attempts")? + 1;
 
         let message = match (outbox, patient) {
-            (Outbox::Patient, Some(ctx)) => patient_outbox::compose(db, ctx, mailer.from(), &claimed, clock).await,
+            (Outbox::Patient, Some(ctx)) => {
+                patient_outbox::compose(db, ctx, (mailer.from(), mailer.to()), &claimed, clock).await
+            }
             (Outbox::Patient, None) => Err(NotifyError::BadRow("context")),
             _ => outbox.mail(&claimed).and_then(|mail| mailer.compose(&mail)).map(Some),
         };

@@ -87,12 +87,21 @@ fn bad(column: &'static str) -> NotifyError {
 pub async fn compose(
     db: &Db,
     ctx: &Context,
-    from: &Mailbox,
+    (from, clinic): (&Mailbox, &Mailbox),
     row: &sqlx::any::AnyRow,
     now: Timestamp,
 ) -> Result<Option<Message>, NotifyError> {
     let kind = MailKind::parse(&row.try_get::<String, _>("kind").map_err(|_| bad("kind"))?).ok_or(bad("kind"))?;
     let intake_id: i64 = row.try_get("intake_id").map_err(|_| bad("intake_id"))?;
+    let change = match kind {
+        MailKind::ClinicBooked => Some(patient_mail::Change::Booked),
+        MailKind::ClinicRescheduled => Some(patient_mail::Change::Rescheduled),
+        MailKind::ClinicCancelled => Some(patient_mail::Change::Cancelled),
+        _ => None,
+    };
+    if let Some(change) = change {
+        return clinic_copy(db, ctx, (from, clinic), row, intake_id, change).await.map(Some);
+    }
     let intake = sqlx::query("SELECT reference, locale, answers, created_at FROM intakes WHERE id = $1")
         .bind(intake_id)
         .fetch_one(&db.pool)
@@ -160,9 +169,40 @@ pub async fn compose(
                 _ => PatientMail::Reminder(consult),
             }
         }
+        MailKind::ClinicBooked | MailKind::ClinicRescheduled | MailKind::ClinicCancelled => return Ok(None),
     };
     let rendered = patient_mail::render(&mail, locale, &ctx.clinic, &ctx.tz);
     patient_mail::message(from, &to, &rendered).map(Some).map_err(|e| NotifyError::Patient(e.to_string()))
+}
+
+/// The clinic's copy of a booking change: the reference and the time, nothing else.
+async fn clinic_copy(
+    db: &Db,
+    ctx: &Context,
+    (from, clinic): (&Mailbox, &Mailbox),
+    row: &sqlx::any::AnyRow,
+    intake_id: i64,
+    change: patient_mail::Change,
+) -> Result<Message, NotifyError> {
+    let reference: String = sqlx::query("SELECT reference FROM intakes WHERE id = $1")
+        .bind(intake_id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("reference")?;
+    let start: Timestamp =
+        row.try_get::<String, _>("start_at").map_err(|_| bad("start_at"))?.parse().map_err(|_| bad("start_at"))?;
+    let copy = patient_mail::ClinicCopy {
+        reference: Reference::parse(&reference).map_err(|_| bad("reference"))?,
+        start,
+        change,
+    };
+    let text = patient_mail::render_clinic_copy(&copy, &ctx.tz);
+    Ok(Message::builder()
+        .from(from.clone())
+        .to(clinic.clone())
+        .subject(text.subject)
+        .header(lettre::message::header::ContentType::TEXT_PLAIN)
+        .body(text.text)?)
 }
 
 /// Whether the clinic will call this patient (a clinician reviews the answers, or the
