@@ -126,6 +126,16 @@ export async function submitIntake(
   last: string,
   opts: { emergency?: boolean; plan?: string; selfHarm?: boolean } = {},
 ): Promise<string> {
+  return (await createIntake(request, first, last, opts)).reference;
+}
+
+/// Submits an intake through the JSON API; returns the 201's body.
+export async function createIntake(
+  request: APIRequestContext,
+  first: string,
+  last: string,
+  opts: { emergency?: boolean; plan?: string; selfHarm?: boolean } = {},
+): Promise<{ reference: string; outcome: string; booking_token?: string }> {
   const clinical = JSON.parse(JSON.stringify(CLINICAL));
   if (opts.emergency) clinical.red_flags.saddle_numbness = true;
   // PHQ-9 item 9 above 0: a safety alert, which opens a safety follow-up.
@@ -146,5 +156,5 @@ export async function submitIntake(
   };
   const res = await request.post('/api/v1/intakes', { data: body });
   expect(res.status()).toBe(201);
-  return (await res.json()).reference;
+  return res.json();
 }
