@@ -234,3 +234,56 @@ on_both_databases! {
         }
     }
 }
+
+/// "E-mail me this link" on the saved page, on SQLite and PostgreSQL: the address kept in
+/// the draft, the e-mail sent once a minute at most, its link used once on another
+/// device, moving the draft to that device; bad input and cross-site posts change nothing.
+mod resume_link {
+    use super::*;
+    use common::wizard::start;
+
+    on_both_databases! {
+        async fn an_emailed_resume_link_opens_the_draft_once_on_another_device(backend) {
+            let app = spawn(backend).await;
+            let server = SmtpServer::start().await;
+            let ctx = patient_context(PUBLIC_URL);
+            let cookie = start(&app).await;
+            let saved = page_of(&app, &cookie, "/intake/saved").await;
+            assert!(saved.contains("data-testid=\"email-link\""), "{saved}");
+
+            // Bad addresses and cross-site posts: nothing queued.
+            let bad = app.send(form_post("/intake/saved/email", &cookie, "email=not-an-address")).await;
+            assert_eq!(bad.header("location"), "/intake/saved?email=bad");
+            assert!(page_of(&app, &cookie, "/intake/saved?email=bad").await.contains("correct format"));
+            let cross = axum::http::Request::post("/intake/saved/email")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "cross-site")
+                .header("cookie", &cookie)
+                .body(axum::body::Body::from("email=ana%40example.com"))
+                .unwrap();
+            assert_eq!(app.send(cross).await.status, StatusCode::FORBIDDEN);
+            // Three clicks: one e-mail.
+            for _ in 0..3 {
+                let sent = app.send(form_post("/intake/saved/email", &cookie, "email=ana%40example.com")).await;
+                assert_eq!(sent.header("location"), "/intake/saved?email=sent");
+            }
+            assert!(page_of(&app, &cookie, "/intake/saved").await.contains("value=\"ana@example.com\""), "kept in the draft");
+            assert_eq!(notify::send_patient_mails(&app.db, &mailer(&server), &ctx, Timestamp::now()).await.unwrap(), 1);
+            let mail = read_all(&server).pop().unwrap();
+            assert_eq!(mail.to, ["ana@example.com"]);
+            let at = mail.text.find("/intake/resume/").unwrap();
+            let token = mail.text[at + 15..at + 15 + 64].to_owned();
+            assert!(!mail.text.contains(cookie.trim_start_matches("draft=")), "not the browser's own secret");
+
+            // Another device uses the link: it gets the draft, the first device and the link stop.
+            let used = app.send(form_post("/intake/resume", "", &format!("token={token}"))).await;
+            assert_eq!(used.status, StatusCode::SEE_OTHER);
+            let other = used.header("set-cookie").split(';').next().unwrap().to_owned();
+            assert!(page_of(&app, &other, "/intake/saved").await.contains("ana@example.com"));
+            assert!(page_of(&app, &cookie, "/intake/saved").await.contains("We could not find your saved answers"));
+            let again = app.send(form_post("/intake/resume", "", &format!("token={token}"))).await;
+            assert_eq!(again.header("location"), "/intake/red-flags", "used once");
+            assert!(again.header("set-cookie").is_empty());
+        }
+    }
+}

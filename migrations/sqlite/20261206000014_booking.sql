@@ -83,9 +83,10 @@ CREATE INDEX manage_links_booking ON manage_links (booking_id);
 -- from the sealed answers and each link made fresh when the e-mail is sent.
 CREATE TABLE patient_mails (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind            TEXT    NOT NULL CHECK (kind IN ('receipt', 'confirmation', 'rescheduled', 'cancelled', 'reminder', 'approved',
+    kind            TEXT    NOT NULL CHECK (kind IN ('resume', 'receipt', 'confirmation', 'rescheduled', 'cancelled', 'reminder', 'approved',
                                                  'clinic_booked', 'clinic_rescheduled', 'clinic_cancelled')),
-    intake_id       INTEGER NOT NULL REFERENCES intakes (id),
+    intake_id       INTEGER REFERENCES intakes (id),
+    draft_id        INTEGER,                -- a 'resume' e-mail's draft; no REFERENCES: drafts are purged
     booking_id      INTEGER REFERENCES bookings (id),
     sequence        INTEGER,                -- the consult's SEQUENCE for its .ics
     start_at        TEXT,                   -- the consult as it was at this change
@@ -96,9 +97,19 @@ CREATE TABLE patient_mails (
     next_attempt_at TEXT    NOT NULL,
     claimed_until   TEXT,
     sent_at         TEXT,
-    last_error      TEXT
+    last_error      TEXT,
+    CHECK ((intake_id IS NULL) <> (draft_id IS NULL))
 );
 CREATE INDEX patient_mails_due ON patient_mails (sent_at, next_attempt_at);
+
+-- "E-mail me this link" on the saved page: a resume link made when its e-mail is sent
+-- (stored as SHA-256), used once: it moves the draft to a fresh secret, like the link the
+-- page shows. Purged with the drafts' expiry.
+CREATE TABLE draft_links (
+    token_hash TEXT    PRIMARY KEY,
+    draft_id   INTEGER NOT NULL,
+    expires_at TEXT    NOT NULL
+);
 
 -- A workflow change made by the patient (booking, cancelling) has no staff account.
 -- SQLite cannot drop a NOT NULL: status_history is rebuilt, ids kept.

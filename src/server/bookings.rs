@@ -457,51 +457,20 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error().is_some_and(|d| d.is_unique_violation())
 }
 
-/// The patient e-mails the outbox holds (`patient_mails.kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MailKind {
-    Receipt,
-    Confirmation,
-    Rescheduled,
-    Cancelled,
-    Reminder,
-    Approved,
-    /// The clinic's copy (`NOTIFY_TO`) of a booking change: reference and time only.
-    ClinicBooked,
-    ClinicRescheduled,
-    ClinicCancelled,
-}
-
-impl MailKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MailKind::Receipt => "receipt",
-            MailKind::Confirmation => "confirmation",
-            MailKind::Rescheduled => "rescheduled",
-            MailKind::Cancelled => "cancelled",
-            MailKind::Reminder => "reminder",
-            MailKind::Approved => "approved",
-            MailKind::ClinicBooked => "clinic_booked",
-            MailKind::ClinicRescheduled => "clinic_rescheduled",
-            MailKind::ClinicCancelled => "clinic_cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        use MailKind::*;
-        [
-            Receipt,
-            Confirmation,
-            Rescheduled,
-            Cancelled,
-            Reminder,
-            Approved,
-            ClinicBooked,
-            ClinicRescheduled,
-            ClinicCancelled,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+crate::choice_enum! {
+    /// The e-mails the patient outbox holds (`patient_mails.kind`): the patient's, and
+    /// the clinic's copy (`NOTIFY_TO`) of a booking change (reference and time only).
+    pub enum MailKind {
+        Resume = "resume",
+        Receipt = "receipt",
+        Confirmation = "confirmation",
+        Rescheduled = "rescheduled",
+        Cancelled = "cancelled",
+        Reminder = "reminder",
+        Approved = "approved",
+        ClinicBooked = "clinic_booked",
+        ClinicRescheduled = "clinic_rescheduled",
+        ClinicCancelled = "clinic_cancelled",
     }
 }
 

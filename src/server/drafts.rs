@@ -142,6 +142,64 @@ pub async fn rotate(db: &Db, token: &str) -> Result<Option<String>, sqlx::Error>
     Ok((done.rows_affected() == 1).then_some(fresh))
 }
 
+/// A fresh one-use resume link's token for a draft ("E-mail me this link"), made when
+/// the e-mail is sent; it expires with the draft. `None` when the draft is gone.
+pub async fn link_token(db: &Db, draft_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let token = new_token();
+    let done = sqlx::query(
+        "INSERT INTO draft_links (token_hash, draft_id, expires_at) \
+         SELECT $1, id, expires_at FROM drafts WHERE id = $2 AND expires_at > $3 AND intake_id IS NULL",
+    )
+    .bind(hash(&token))
+    .bind(draft_id)
+    .bind(now_text())
+    .execute(&db.pool)
+    .await?;
+    Ok((done.rows_affected() == 1).then_some(token))
+}
+
+/// Uses an e-mailed resume link: it is deleted and its draft moved to a fresh secret
+/// (returned), as `rotate` does for the link the page shows. `None` when the link is
+/// unknown, used or expired.
+pub async fn redeem_link(db: &Db, token: &str) -> Result<Option<String>, sqlx::Error> {
+    if !looks_like_token(token) {
+        return Ok(None);
+    }
+    let now = now_text();
+    let mut tx = db.pool.begin().await?;
+    let link = sqlx::query("DELETE FROM draft_links WHERE token_hash = $1 AND expires_at > $2 RETURNING draft_id")
+        .bind(hash(token))
+        .bind(&now)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(link) = link else { return Ok(None) };
+    let fresh = new_token();
+    let moved = sqlx::query("UPDATE drafts SET token_hash = $1, updated_at = $2 WHERE id = $3 AND expires_at > $2")
+        .bind(hash(&fresh))
+        .bind(&now)
+        .bind(link.try_get::<i64, _>("draft_id")?)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok((moved.rows_affected() == 1).then_some(fresh))
+}
+
+/// Queues "E-mail me this link" for a draft: at most one a minute (the outbox's unique
+/// key), whatever the clicks.
+pub async fn queue_resume_mail(db: &Db, draft_id: i64, now: jiff::Timestamp) -> Result<(), sqlx::Error> {
+    let at = super::db::text_at(now);
+    sqlx::query(
+        "INSERT INTO patient_mails (kind, draft_id, dedupe, created_at, next_attempt_at) VALUES ('resume', $1, $2, $3, $3) \
+         ON CONFLICT (dedupe) DO NOTHING",
+    )
+    .bind(draft_id)
+    .bind(format!("resume:{draft_id}:{}", now.as_second() / 60))
+    .bind(&at)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
 /// Saves the answers and the errors of the step just posted.
 pub async fn save(db: &Db, id: i64, answers: &Value, step: &str, errors: &[SavedError]) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE drafts SET answers = $1, errors_step = $2, errors = $3, updated_at = $4 WHERE id = $5")
@@ -170,6 +228,7 @@ pub async fn purge_expired(db: &Db) -> Result<u64, sqlx::Error> {
         }
     }
     let all = deleted.len() as u64;
+    sqlx::query("DELETE FROM draft_links WHERE expires_at <= $1").bind(now_text()).execute(&db.pool).await?;
     super::metrics::drafts_purged(all - submitted, submitted);
     Ok(all)
 }

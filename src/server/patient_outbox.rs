@@ -77,7 +77,7 @@ pub async fn queue_reminders(db: &Db, hours: &[u32], now: Timestamp) -> Result<u
 }
 
 /// The columns `notify` claims a row with.
-pub const RETURNING: &str = "kind, intake_id, booking_id, sequence, start_at, end_at, created_at, attempts";
+pub const RETURNING: &str = "kind, intake_id, draft_id, booking_id, sequence, start_at, end_at, created_at, attempts";
 
 fn bad(column: &'static str) -> NotifyError {
     NotifyError::BadRow(column)
@@ -92,6 +92,10 @@ pub async fn compose(
     now: Timestamp,
 ) -> Result<Option<Message>, NotifyError> {
     let kind = MailKind::parse(&row.try_get::<String, _>("kind").map_err(|_| bad("kind"))?).ok_or(bad("kind"))?;
+    if kind == MailKind::Resume {
+        let draft_id: i64 = row.try_get("draft_id").map_err(|_| bad("draft_id"))?;
+        return resume_link(db, ctx, from, draft_id).await;
+    }
     let intake_id: i64 = row.try_get("intake_id").map_err(|_| bad("intake_id"))?;
     let change = match kind {
         MailKind::ClinicBooked => Some(patient_mail::Change::Booked),
@@ -169,8 +173,30 @@ pub async fn compose(
                 _ => PatientMail::Reminder(consult),
             }
         }
-        MailKind::ClinicBooked | MailKind::ClinicRescheduled | MailKind::ClinicCancelled => return Ok(None),
+        MailKind::Resume | MailKind::ClinicBooked | MailKind::ClinicRescheduled | MailKind::ClinicCancelled => {
+            return Ok(None)
+        }
     };
+    let rendered = patient_mail::render(&mail, locale, &ctx.clinic, &ctx.tz);
+    patient_mail::message(from, &to, &rendered).map(Some).map_err(|e| NotifyError::Patient(e.to_string()))
+}
+
+/// "E-mail me this link": a fresh one-use link to the draft, to the address the patient
+/// typed on the saved page. Nothing when the draft was submitted or has expired since.
+async fn resume_link(db: &Db, ctx: &Context, from: &Mailbox, draft_id: i64) -> Result<Option<Message>, NotifyError> {
+    let row = sqlx::query("SELECT answers FROM drafts WHERE id = $1 AND intake_id IS NULL")
+        .bind(draft_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let stored: String = row.try_get("answers")?;
+    let answers: serde_json::Value =
+        serde_json::from_str(&db.open_value("drafts", draft_id, "answers", &stored)?).map_err(|_| bad("answers"))?;
+    let Some(address) = answers["patient"]["email"].as_str().filter(|a| !a.is_empty()) else { return Ok(None) };
+    let to: Mailbox = address.parse().map_err(|_| bad("e-mail address"))?;
+    let locale = answers["locale"].as_str().and_then(Locale::parse).unwrap_or(Locale::En);
+    let Some(token) = super::drafts::link_token(db, draft_id).await? else { return Ok(None) };
+    let mail = PatientMail::ResumeLink { url: format!("{}/intake/resume/{token}", ctx.public_url) };
     let rendered = patient_mail::render(&mail, locale, &ctx.clinic, &ctx.tz);
     patient_mail::message(from, &to, &rendered).map(Some).map_err(|e| NotifyError::Patient(e.to_string()))
 }

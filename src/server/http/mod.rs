@@ -184,6 +184,7 @@ pub fn app(state: AppState) -> Router {
         .route("/consult", post(consult::open_link))
         .route("/intake/{step}", post(wizard::post_step))
         .route("/intake/resume", post(wizard::resume))
+        .route("/intake/saved/email", post(wizard::email_link))
         .route("/lang/{code}", get(wizard::set_language))
         .route("/staff/sign-in", post(staff::auth::sign_in))
         .route("/staff/two-factor", post(staff::auth::two_factor))

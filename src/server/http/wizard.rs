@@ -396,6 +396,54 @@ async fn submit(state: &AppState, draft_id: i64, answers: &Value, today: jiff::c
 }
 
 #[derive(serde::Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// `POST /intake/saved/email`: "E-mail me this link". The address is kept in the draft
+/// (the About-you step shows it) and the e-mail queued; its link is made when it is sent.
+pub async fn email_link(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<EmailForm>,
+) -> Response {
+    if !same_origin(&headers) {
+        return forbidden();
+    }
+    let Some(token) = cookie(&headers, drafts::COOKIE) else { return see_other("/intake/saved", &[]) };
+    let draft = match drafts::find(&state.db, &token).await {
+        Ok(Some(draft)) if draft.intake_id.is_none() => draft,
+        Ok(_) => return see_other("/intake/saved", &[]),
+        Err(e) => return unavailable(e),
+    };
+    match state.limiter.hit(&format!("resume-mail:{}", client.0)).await {
+        Ok(Decision::Allow) => {}
+        Ok(Decision::Limited { .. }) => return see_other("/intake/saved?email=later", &[]),
+        Err(e) => return unavailable(e),
+    }
+    let Ok(email) = crate::domain::values::Email::parse(form.email.trim()) else {
+        return see_other("/intake/saved?email=bad", &[]);
+    };
+    let mut answers = draft.answers.clone();
+    if let Some(o) = answers.as_object_mut() {
+        let patient = o.entry("patient").or_insert_with(|| serde_json::json!({}));
+        if let Some(p) = patient.as_object_mut() {
+            p.insert("email".into(), Value::String(email.as_str().to_owned()));
+        }
+    }
+    let step = draft.errors_step.clone().unwrap_or_default();
+    if let Err(e) = drafts::save(&state.db, draft.id, &answers, &step, &draft.errors).await {
+        return unavailable(e);
+    }
+    match drafts::queue_resume_mail(&state.db, draft.id, jiff::Timestamp::now()).await {
+        Ok(()) => see_other("/intake/saved?email=sent", &[]),
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
 pub struct ResumeForm {
     #[serde(default)]
     token: String,
@@ -409,9 +457,15 @@ pub async fn resume(State(state): State<AppState>, headers: HeaderMap, Form(form
     if !same_origin(&headers) {
         return forbidden();
     }
+    // The link the saved page shows is the draft's own secret; an e-mailed one is a
+    // one-use link of its own. Either moves the draft to a fresh secret for this browser.
     let fresh = match drafts::rotate(&state.db, &form.token).await {
         Ok(Some(fresh)) => fresh,
-        Ok(None) => return see_other("/intake/red-flags", &[]),
+        Ok(None) => match drafts::redeem_link(&state.db, &form.token).await {
+            Ok(Some(fresh)) => fresh,
+            Ok(None) => return see_other("/intake/red-flags", &[]),
+            Err(e) => return unavailable(e),
+        },
         Err(e) => return unavailable(e),
     };
     let draft = match drafts::find(&state.db, &fresh).await {

@@ -151,6 +151,7 @@ pub fn SavedPage() -> impl IntoView {
                                 <p>{tr(l,
                                     "Copy it into a note only you can see, or bookmark it. On this device, you can also just come back to this website: it remembers your answers for 30 days.",
                                     "Cópielo en una nota que solo usted pueda ver, o guárdelo en sus marcadores. En este dispositivo también puede simplemente volver a este sitio: recuerda sus respuestas por 30 días.")}</p>
+                                <EmailMeTheLink email=answers["patient"]["email"].as_str().unwrap_or_default().to_owned() />
                                 <p><a class="button" href=format!("/intake/{}", next.as_str())>{tr(l, "Continue now", "Continuar ahora")}</a></p>
                             </section>
                         })
@@ -161,6 +162,33 @@ pub fn SavedPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// "E-mail me this link" on the saved page: a plain form; the e-mail's link is a
+/// one-use link of its own, made when the e-mail is sent.
+#[component]
+fn EmailMeTheLink(email: String) -> impl IntoView {
+    let l = use_locale();
+    let said = use_query_map().with_untracked(|q| q.get("email"));
+    let (error, status) = match said.as_deref() {
+        Some("sent") => (None, Some(tr(l, "We are sending the link to your e-mail. It can be used once, on any device.", "Le estamos enviando el enlace por correo electrónico. Se puede usar una vez, en cualquier dispositivo."))),
+        Some("bad") => (Some(tr(l, "Enter an e-mail address in the correct format, like name@example.com", "Escriba un correo electrónico con el formato correcto, como nombre@ejemplo.com")), None),
+        Some("later") => (Some(tr(l, "Too many e-mails were asked for from this connection. Please wait a minute and try again.", "Se pidieron demasiados correos desde esta conexión. Espere un minuto e inténtelo de nuevo.")), None),
+        _ => (None, None),
+    };
+    view! {
+        <form method="post" action="/intake/saved/email" class="email-link" data-testid="email-link">
+            <h2>{tr(l, "E-mail me this link", "Enviarme este enlace por correo")}</h2>
+            {status.map(|s| view! { <p class="notice success" role="status" data-testid="email-link-status">{s}</p> })}
+            <div class="field">
+                <label for="f-resume-email">{tr(l, "Your e-mail address", "Su correo electrónico")}</label>
+                {error.map(|e| view! { <p class="field-error" id="f-resume-email-error" role="alert"><span class="visually-hidden">{tr(l, "Error: ", "Error: ")}</span>{e}</p> })}
+                <input id="f-resume-email" type="email" name="email" autocomplete="email" spellcheck="false" value=email
+                    aria-describedby=error.map(|_| "f-resume-email-error") />
+            </div>
+            <button type="submit" class="button secondary">{tr(l, "Send me the link", "Enviarme el enlace")}</button>
+        </form>
     }
 }
 
