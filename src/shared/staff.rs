@@ -76,6 +76,36 @@ pub struct QueueFilter {
     /// A reference, or part of a name.
     pub search: Option<String>,
     pub sort: QueueSort,
+    /// With or without an upcoming (booked) consult; `None`: any. A filter kept in a
+    /// session from before this field reads as "any".
+    #[serde(default)]
+    pub consult: Option<ConsultFilter>,
+}
+
+/// The queue's "Consult" filter: submissions with an upcoming consult, or without one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConsultFilter {
+    Booked,
+    NotBooked,
+}
+
+impl ConsultFilter {
+    pub const ALL: [ConsultFilter; 2] = [ConsultFilter::Booked, ConsultFilter::NotBooked];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsultFilter::Booked => "booked",
+            ConsultFilter::NotBooked => "not_booked",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ConsultFilter::Booked => "Booked",
+            ConsultFilter::NotBooked => "Not booked",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +156,9 @@ pub struct QueueRow {
     /// Clinic local time, e.g. "2026-11-23 09:41".
     pub received: String,
     pub assignee: Option<String>,
+    /// The upcoming consult's start, clinic time, short: "Mar 15, 9:00 a.m."; `None`
+    /// when nothing is booked.
+    pub consult: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

