@@ -12,7 +12,7 @@ mod common;
 use axum::http::StatusCode;
 use common::staff::*;
 use common::*;
-use jiff::Timestamp;
+use jiff::{Timestamp, ToSpan};
 use pain_intake::domain::booking::{DayHours, Weekday};
 use pain_intake::server::bookings;
 use sqlx::Row;
@@ -134,5 +134,41 @@ on_both_databases! {
         assert_eq!(consult_cell(&app.get_with("/staff", &desk_cookie).await.text(), &booked).as_deref(), Some(""), "cancelled");
         app.post_form("/staff/queue", &desk_cookie, &[("consult", "booked")]).await;
         assert!(queue_refs(&app.get_with("/staff", &desk_cookie).await.text()).is_empty());
+    }
+
+    async fn the_fhir_bundle_carries_the_consult_as_an_appointment(backend) {
+        let app = spawn(backend).await;
+        open_all_day(&app).await;
+        let (_admin, clinician, _desk) = create_team(&app).await;
+        let booked = app.submit_intake(&intake(ROUTINE, "Ana", "Ruiz", "uhc")).await;
+        let never = app.submit_intake(&intake(ROUTINE, "Bo", "Chen", "uhc")).await;
+        let cookie = app.sign_in(&clinician).await;
+        let sub = format!("/staff/submissions/{booked}");
+        let times = starts(&app.get_with(&format!("{sub}/book"), &cookie).await.text());
+        app.post_form(&format!("{sub}/consult/book"), &cookie, &[("start", &times[0])]).await;
+        let start: Timestamp = stored_start(&app, "booked").await.parse().unwrap();
+
+        let bundle = app.get_with(&format!("{sub}/fhir"), &cookie).await.json();
+        let entries = bundle["entry"].as_array().unwrap();
+        let appointment = entries.iter().map(|e| &e["resource"]).find(|r| r["resourceType"] == "Appointment").unwrap();
+        let patient = entries.iter().find(|e| e["resource"]["resourceType"] == "Patient").unwrap();
+        assert_eq!(appointment["status"], "booked");
+        assert_eq!(appointment["start"].as_str().unwrap().parse::<Timestamp>().unwrap(), start);
+        assert_eq!(appointment["end"].as_str().unwrap().parse::<Timestamp>().unwrap(), start + 30.minutes());
+        assert_eq!(appointment["participant"][0]["actor"]["reference"], patient["fullUrl"]);
+        assert_eq!(appointment["participant"][0]["status"], "accepted");
+        assert!(!appointment.to_string().contains("Ruiz"));
+
+        // Cancelled: the latest consult, cancelled.
+        app.post_form(&format!("{sub}/consult/cancel"), &cookie, &[]).await;
+        let bundle = app.get_with(&format!("{sub}/fhir"), &cookie).await.json();
+        let statuses: Vec<&str> = bundle["entry"].as_array().unwrap().iter()
+            .filter(|e| e["resource"]["resourceType"] == "Appointment")
+            .map(|e| e["resource"]["status"].as_str().unwrap())
+            .collect();
+        assert_eq!(statuses, ["cancelled"]);
+
+        let none = app.get_with(&format!("/staff/submissions/{never}/fhir"), &cookie).await.json();
+        assert!(none["entry"].as_array().unwrap().iter().all(|e| e["resource"]["resourceType"] != "Appointment"));
     }
 }
