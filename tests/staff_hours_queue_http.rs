@@ -171,4 +171,128 @@ on_both_databases! {
         let none = app.get_with(&format!("/staff/submissions/{never}/fhir"), &cookie).await.json();
         assert!(none["entry"].as_array().unwrap().iter().all(|e| e["resource"]["resourceType"] != "Appointment"));
     }
+
+    async fn an_admin_sets_the_consult_hours_in_the_portal(backend) {
+        let app = spawn(backend).await;
+        let (admin, _clinician, _desk) = create_team(&app).await;
+        let cookie = app.sign_in(&admin).await;
+        let queue = app.get_with("/staff", &cookie).await.text();
+        assert!(queue.contains("data-testid=\"hours-link\""), "admins get the link");
+        let page = app.get_with("/staff/hours", &cookie).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains("<label for=\"ranges-mon\">Monday</label>"), "{}", page.text());
+
+        let saved = app.post_form("/staff/hours/day", &cookie, &[("weekday", "mon"), ("ranges", "13:00-17:00, 09:00-12:00")]).await;
+        assert_redirect(&saved, "/staff/hours?m=hours-saved", "monday");
+        let page = app.get_with("/staff/hours?m=hours-saved", &cookie).await.text();
+        assert!(page.contains("value=\"09:00-12:00,13:00-17:00\""), "{page}");
+        assert!(page.contains("Saved."));
+
+        // The slots API follows: a Monday at least two days ahead (past the notice).
+        let today = Timestamp::now().to_zoned(chicago()).date();
+        let mut monday = today + 2.days();
+        while monday.weekday() != jiff::civil::Weekday::Monday {
+            monday = monday.tomorrow().unwrap();
+        }
+        let slots = app.get(&format!("/api/v1/slots?from={monday}&to={monday}")).await.json();
+        let starts: Vec<&str> = slots["slots"].as_array().unwrap().iter().map(|s| s["start"].as_str().unwrap()).collect();
+        assert_eq!(starts.len(), 6 + 8, "{slots}");
+        assert!(starts[0].starts_with(&format!("{monday}T09:00:00")), "{starts:?}");
+        assert!(starts[6].starts_with(&format!("{monday}T13:00:00")), "{starts:?}");
+
+        // Slot length and capacity.
+        assert_redirect(&app.post_form("/staff/hours/slots", &cookie, &[("slot_minutes", "60"), ("capacity", "2")]).await, "/staff/hours?m=hours-saved", "slots");
+        let slots = app.get(&format!("/api/v1/slots?from={monday}&to={monday}")).await.json();
+        assert_eq!(slots["slot_minutes"], 60);
+        assert_eq!(slots["slots"].as_array().unwrap().len(), 3 + 4);
+        assert_eq!(slots["slots"][0]["available"], 2);
+
+        // Closed, reopened, extra hours.
+        assert_redirect(&app.post_form("/staff/hours/close", &cookie, &[("date", &monday.to_string())]).await, "/staff/hours?m=hours-saved", "close");
+        assert!(app.get(&format!("/api/v1/slots?from={monday}&to={monday}")).await.json()["slots"].as_array().unwrap().is_empty());
+        let page = app.get_with("/staff/hours", &cookie).await.text();
+        assert!(page.contains("data-testid=\"closed-date\"") && page.contains(&format!("Reopen {monday}")), "{page}");
+        assert_redirect(&app.post_form("/staff/hours/reopen", &cookie, &[("date", &monday.to_string())]).await, "/staff/hours?m=hours-saved", "reopen");
+        assert_eq!(app.get(&format!("/api/v1/slots?from={monday}&to={monday}")).await.json()["slots"].as_array().unwrap().len(), 7);
+        assert_redirect(&app.post_form("/staff/hours/extra", &cookie, &[("date", &monday.to_string()), ("ranges", "18:00-19:00")]).await, "/staff/hours?m=hours-saved", "extra");
+        assert_eq!(app.get(&format!("/api/v1/slots?from={monday}&to={monday}")).await.json()["slots"].as_array().unwrap().len(), 8);
+        assert!(app.get_with("/staff/hours", &cookie).await.text().contains("data-testid=\"extra-date\""));
+        assert_redirect(&app.post_form("/staff/hours/extra/clear", &cookie, &[("date", &monday.to_string())]).await, "/staff/hours?m=hours-saved", "clear");
+        assert_eq!(app.get(&format!("/api/v1/slots?from={monday}&to={monday}")).await.json()["slots"].as_array().unwrap().len(), 7);
+
+        let details = audit_details(&app.db, "hours_changed").await;
+        assert_eq!(details, vec![
+            "mon 09:00-12:00,13:00-17:00".to_owned(),
+            "slot 60 minutes, capacity 2".to_owned(),
+            format!("closed {monday}"),
+            format!("reopened {monday}"),
+            format!("extra {monday} 18:00-19:00"),
+            format!("extra cleared {monday}"),
+        ]);
+    }
+
+    async fn refused_hours_come_back_with_the_reason_and_change_nothing(backend) {
+        let app = spawn(backend).await;
+        let (admin, clinician, desk) = create_team(&app).await;
+        let cookie = app.sign_in(&admin).await;
+        app.post_form("/staff/hours/day", &cookie, &[("weekday", "mon"), ("ranges", "09:00-12:00")]).await;
+        let audited = audit_details(&app.db, "hours_changed").await.len();
+        let before = bookings::hours(&app.db).await.unwrap();
+
+        for (ranges, reason) in [
+            ("9:00-12:00", "is not a time: write hours and minutes with two digits each"),
+            ("12:00-09:00", "the end must be after the start"),
+            ("09:00-12:00,11:00-13:00", "09:00-12:00 and 11:00-13:00 overlap"),
+        ] {
+            let reply = app.post_form("/staff/hours/day", &cookie, &[("weekday", "mon"), ("ranges", ranges)]).await;
+            assert_redirect(&reply, "/staff/hours?m=hours-bad#day-mon", ranges);
+            let page = visible(&app.get_with("/staff/hours?m=hours-bad", &cookie).await.text());
+            assert!(page.contains("data-testid=\"hours-problem\"") && page.contains(reason), "{ranges}: {page}");
+            assert!(page.contains(&format!("value=\"{ranges}\"")), "{ranges} is echoed: {page}");
+            // Shown once: the next view has the stored value again.
+            let again = app.get_with("/staff/hours", &cookie).await.text();
+            assert!(!again.contains("hours-problem") && again.contains("value=\"09:00-12:00\""));
+        }
+        let reply = app.post_form("/staff/hours/slots", &cookie, &[("slot_minutes", "30"), ("capacity", "0")]).await;
+        assert_redirect(&reply, "/staff/hours?m=hours-bad#slots", "capacity 0");
+        assert!(app.get_with("/staff/hours?m=hours-bad", &cookie).await.text().contains("a capacity of 0: it must be 1 to 20"));
+        let yesterday = Timestamp::now().to_zoned(chicago()).date().yesterday().unwrap();
+        let reply = app.post_form("/staff/hours/close", &cookie, &[("date", &yesterday.to_string())]).await;
+        assert_redirect(&reply, "/staff/hours?m=hours-bad#close", "past date");
+        assert!(app.get_with("/staff/hours?m=hours-bad", &cookie).await.text().contains("is in the past"));
+
+        // Typed markup comes back as text.
+        app.post_form("/staff/hours/day", &cookie, &[("weekday", "mon"), ("ranges", "</textarea><b>x</b>")]).await;
+        let page = app.get_with("/staff/hours?m=hours-bad", &cookie).await.text();
+        assert!(!page.contains("</textarea><b>") && !page.contains("<b>x</b>"), "{page}");
+        assert!(page.contains("&lt;/textarea&gt;"), "{page}");
+
+        assert_eq!(bookings::hours(&app.db).await.unwrap(), before, "nothing changed");
+        assert_eq!(audit_details(&app.db, "hours_changed").await.len(), audited, "nothing audited");
+
+        // Other roles: no link, no page, no posts; another site: refused.
+        for user in [&clinician, &desk] {
+            let c = app.sign_in(user).await;
+            assert!(!app.get_with("/staff", &c).await.text().contains("/staff/hours"), "{:?}", user.role);
+            assert_eq!(app.get_with("/staff/hours", &c).await.status, StatusCode::FORBIDDEN);
+            for (path, pairs) in [
+                ("/staff/hours/day", vec![("weekday", "mon"), ("ranges", "none")]),
+                ("/staff/hours/slots", vec![("slot_minutes", "15"), ("capacity", "5")]),
+                ("/staff/hours/close", vec![("date", "2099-01-01")]),
+                ("/staff/hours/reopen", vec![("date", "2099-01-01")]),
+                ("/staff/hours/extra", vec![("date", "2099-01-01"), ("ranges", "08:00-09:00")]),
+                ("/staff/hours/extra/clear", vec![("date", "2099-01-01")]),
+            ] {
+                assert_eq!(app.post_form(path, &c, &pairs).await.status, StatusCode::FORBIDDEN, "{path}");
+            }
+        }
+        let cross = axum::http::Request::post("/staff/hours/day")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "cross-site")
+            .header("cookie", &cookie)
+            .body(axum::body::Body::from("weekday=mon&ranges=none"))
+            .unwrap();
+        assert_eq!(app.send(cross).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(bookings::hours(&app.db).await.unwrap(), before, "nothing changed");
+    }
 }

@@ -685,3 +685,55 @@ pub fn time_left(minutes_left: i64) -> String {
         format!("overdue by {}", followup::span_words(-minutes_left))
     }
 }
+
+/// The consult hours page (admins): the weekly hours, slot length and capacity, closed
+/// dates and extra ranges from today on, and what the last refused change was.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HoursPage {
+    pub me: Me,
+    /// Monday first.
+    pub days: Vec<HoursDay>,
+    pub slot_minutes: u32,
+    pub capacity: u32,
+    /// Closed dates from today on, `YYYY-MM-DD`.
+    pub closed: Vec<String>,
+    /// Extra ranges from today on, one row per date.
+    pub extra: Vec<HoursExtra>,
+    /// Today at the clinic (`YYYY-MM-DD`), the earliest date the forms take.
+    pub today: String,
+    /// The change just refused, if any: shown beside its form with what was typed.
+    pub problem: Option<HoursProblem>,
+}
+
+/// One weekday's ranges as the form shows them (`09:00-12:00,13:00-17:00`, empty: closed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HoursDay {
+    /// `mon` … `sun`.
+    pub code: String,
+    pub name: String,
+    pub ranges: String,
+}
+
+/// The extra ranges of one date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HoursExtra {
+    pub date: String,
+    pub ranges: String,
+}
+
+/// A refused change of the consult hours, kept in the session for the page that follows
+/// (the address carries only the code `hours-bad`): which form (`day-mon`, `slots`,
+/// `close`, `extra`), the domain's plain-English reason, and what was typed, by field.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HoursProblem {
+    pub form: String,
+    pub message: String,
+    pub values: Vec<(String, String)>,
+}
+
+impl HoursProblem {
+    /// What was typed in `field`, when this problem is about `form`.
+    pub fn value(&self, form: &str, field: &str) -> Option<String> {
+        (self.form == form).then(|| self.values.iter().find(|(f, _)| f == field).map(|(_, v)| v.clone())).flatten()
+    }
+}

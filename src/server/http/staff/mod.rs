@@ -15,6 +15,7 @@ pub mod error;
 pub mod exports;
 pub mod follow_ups;
 pub mod guard;
+pub mod hours;
 pub mod insurance;
 pub mod pages;
 
