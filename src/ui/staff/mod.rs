@@ -1,5 +1,5 @@
-//! The staff pages: sign-in, the queue, a submission, safety follow-ups, accounts, the
-//! audit log and the user's own account. In English (the clinic's working language).
+//! The staff pages: sign-in, the queue, a submission, safety follow-ups, consults and
+//! the calendar, the consult hours, accounts, the audit log and the user's own account. In English (the clinic's working language).
 //!
 //! Data comes from the server functions in `data`, which enforce roles on the server;
 //! every change is a plain HTML form posting to `server::http::staff`, so the portal
