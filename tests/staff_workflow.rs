@@ -333,7 +333,7 @@ on_both_databases! {
         let disposition = reply.header("content-disposition");
         assert!(disposition.starts_with("attachment; filename=\"intake-queue-") && !disposition.contains("Doe"), "{disposition}");
         let (header, rows) = csv_of(&reply);
-        assert_eq!(header, ["reference", "name", "age", "outcome", "safety_alert", "priority", "plan", "verification", "status", "received", "assignee"]);
+        assert_eq!(header, ["reference", "name", "age", "outcome", "safety_alert", "priority", "plan", "verification", "status", "received", "assignee", "consult"]);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0][0], emergency);
         assert_eq!(rows[0][3], "emergency");

@@ -563,6 +563,19 @@ async fn move_status(
     Ok(())
 }
 
+/// Marks the submission changed: the queue shows its upcoming consult, and the queue's
+/// pages in memory (`staff::queue::Cache`) stand while the queue version does, which the
+/// database raises on every change to `intakes` (migration 6). Every change to a
+/// consult goes through here, in the transaction that makes it.
+async fn touch(tx: &mut sqlx::Transaction<'_, sqlx::Any>, intake_id: i64, now: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE intakes SET updated_at = $2 WHERE id = $1")
+        .bind(intake_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// The statuses booking moves to `consult_scheduled` from. A patient cannot book a
 /// submission the clinic decided against (see `patient_may_book`); staff can, from any
 /// status but closed.
@@ -632,6 +645,7 @@ pub async fn book(
             Err(e) => return Err(e.into()),
         }
         move_status(&mut tx, intake_id, schedulable(actor), WorkflowStatus::ConsultScheduled, actor, &at).await?;
+        touch(&mut tx, intake_id, &at).await?;
         let sql = format!("SELECT {CONSULT_COLUMNS} WHERE b.uid = $1");
         let consult = consult_of(&sqlx::query(&sql).bind(&uid).fetch_one(&mut *tx).await?)?;
         queue_change(&mut tx, MailKind::Confirmation, MailKind::ClinicBooked, &consult, now).await?;
@@ -661,7 +675,10 @@ pub async fn reschedule(
     if consult.slot.start == slot.start {
         return Ok(consult.clone());
     }
+    let at = text_at(now);
     for seat in 1..=i64::from(capacity.get()) {
+        // A transaction per seat: on PostgreSQL a refused UPDATE ends its transaction.
+        let mut tx = db.pool.begin().await?;
         let moved = sqlx::query(
             "UPDATE bookings SET start_at = $2, end_at = $3, seat = $4, sequence = sequence + 1, updated_at = $5 \
              WHERE id = $1 AND status = 'booked' AND start_at = $6",
@@ -670,16 +687,19 @@ pub async fn reschedule(
         .bind(text_at(slot.start))
         .bind(text_at(slot.end))
         .bind(seat)
-        .bind(text_at(now))
+        .bind(&at)
         .bind(text_at(consult.slot.start))
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await;
         match moved {
             Ok(done) if done.rows_affected() == 1 => {
+                touch(&mut tx, consult.intake_id, &at).await?;
                 let sql = format!("SELECT {CONSULT_COLUMNS} WHERE b.id = $1");
-                let moved = consult_of(&sqlx::query(&sql).bind(consult.id).fetch_one(&db.pool).await?)?;
-                let mut conn = db.pool.acquire().await?;
-                queue_change(&mut conn, MailKind::Rescheduled, MailKind::ClinicRescheduled, &moved, now).await?;
+                let moved = consult_of(&sqlx::query(&sql).bind(consult.id).fetch_one(&mut *tx).await?)?;
+                queue_change(&mut tx, MailKind::Rescheduled, MailKind::ClinicRescheduled, &moved, now).await?;
+                tx.commit()
+                    .await
+                    .map_err(|e| if is_unique_violation(&e) { BookingError::SlotTaken } else { e.into() })?;
                 return Ok(moved);
             }
             // Changed meanwhile (moved or cancelled by another request).
@@ -714,6 +734,7 @@ pub async fn cancel(db: &Db, consult: &Consult, actor: Actor, now: Timestamp) ->
             &at,
         )
         .await?;
+        touch(&mut tx, consult.intake_id, &at).await?;
     }
     let sql = format!("SELECT {CONSULT_COLUMNS} WHERE b.id = $1");
     let now_stored = consult_of(&sqlx::query(&sql).bind(consult.id).fetch_one(&mut *tx).await?)?;
@@ -726,11 +747,19 @@ pub async fn cancel(db: &Db, consult: &Consult, actor: Actor, now: Timestamp) ->
 
 /// Marks a booked consult attended or a no-show (staff, after its start).
 pub async fn mark(db: &Db, consult_id: i64, status: ConsultStatus, now: Timestamp) -> Result<bool, sqlx::Error> {
+    let at = text_at(now);
+    let mut tx = db.pool.begin().await?;
     let done = sqlx::query("UPDATE bookings SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'booked'")
         .bind(consult_id)
         .bind(status.as_str())
-        .bind(text_at(now))
-        .execute(&db.pool)
+        .bind(&at)
+        .execute(&mut *tx)
         .await?;
+    if done.rows_affected() == 1 {
+        let row =
+            sqlx::query("SELECT intake_id FROM bookings WHERE id = $1").bind(consult_id).fetch_one(&mut *tx).await?;
+        touch(&mut tx, row.try_get("intake_id")?, &at).await?;
+    }
+    tx.commit().await?;
     Ok(done.rows_affected() == 1)
 }

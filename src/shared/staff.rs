@@ -76,6 +76,36 @@ pub struct QueueFilter {
     /// A reference, or part of a name.
     pub search: Option<String>,
     pub sort: QueueSort,
+    /// With or without an upcoming (booked) consult; `None`: any. A filter kept in a
+    /// session from before this field reads as "any".
+    #[serde(default)]
+    pub consult: Option<ConsultFilter>,
+}
+
+/// The queue's "Consult" filter: submissions with an upcoming consult, or without one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConsultFilter {
+    Booked,
+    NotBooked,
+}
+
+impl ConsultFilter {
+    pub const ALL: [ConsultFilter; 2] = [ConsultFilter::Booked, ConsultFilter::NotBooked];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsultFilter::Booked => "booked",
+            ConsultFilter::NotBooked => "not_booked",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ConsultFilter::Booked => "Booked",
+            ConsultFilter::NotBooked => "Not booked",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +156,9 @@ pub struct QueueRow {
     /// Clinic local time, e.g. "2026-11-23 09:41".
     pub received: String,
     pub assignee: Option<String>,
+    /// The upcoming consult's start, clinic time, short: "Mar 15, 9:00 a.m."; `None`
+    /// when nothing is booked.
+    pub consult: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -650,5 +683,57 @@ pub fn time_left(minutes_left: i64) -> String {
         format!("due in {}", followup::span_words(minutes_left))
     } else {
         format!("overdue by {}", followup::span_words(-minutes_left))
+    }
+}
+
+/// The consult hours page (admins): the weekly hours, slot length and capacity, closed
+/// dates and extra ranges from today on, and what the last refused change was.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HoursPage {
+    pub me: Me,
+    /// Monday first.
+    pub days: Vec<HoursDay>,
+    pub slot_minutes: u32,
+    pub capacity: u32,
+    /// Closed dates from today on, `YYYY-MM-DD`.
+    pub closed: Vec<String>,
+    /// Extra ranges from today on, one row per date.
+    pub extra: Vec<HoursExtra>,
+    /// Today at the clinic (`YYYY-MM-DD`), the earliest date the forms take.
+    pub today: String,
+    /// The change just refused, if any: shown beside its form with what was typed.
+    pub problem: Option<HoursProblem>,
+}
+
+/// One weekday's ranges as the form shows them (`09:00-12:00,13:00-17:00`, empty: closed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HoursDay {
+    /// `mon` … `sun`.
+    pub code: String,
+    pub name: String,
+    pub ranges: String,
+}
+
+/// The extra ranges of one date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HoursExtra {
+    pub date: String,
+    pub ranges: String,
+}
+
+/// A refused change of the consult hours, kept in the session for the page that follows
+/// (the address carries only the code `hours-bad`): which form (`day-mon`, `slots`,
+/// `close`, `extra`), the domain's plain-English reason, and what was typed, by field.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HoursProblem {
+    pub form: String,
+    pub message: String,
+    pub values: Vec<(String, String)>,
+}
+
+impl HoursProblem {
+    /// What was typed in `field`, when this problem is about `form`.
+    pub fn value(&self, form: &str, field: &str) -> Option<String> {
+        (self.form == form).then(|| self.values.iter().find(|(f, _)| f == field).map(|(_, v)| v.clone())).flatten()
     }
 }

@@ -1,7 +1,8 @@
 //! One submission as a FHIR R4 `Bundle` (type `collection`), the export an EHR can import:
 //! the `Patient`, the answers as a `QuestionnaireResponse`, the insurance as a `Coverage`
 //! (none for self-pay), the PEG, PHQ-9 and GAD-7 scores as `Observation`s, and the
-//! consent wording the patient agreed to as a `Consent` (when it was recorded).
+//! consent wording the patient agreed to as a `Consent` (when it was recorded), and the
+//! consult as an `Appointment` (the upcoming one, else the latest; none when never booked).
 //!
 //! Pure: the same submission always gives the same JSON, byte for byte, so an export can
 //! be compared, hashed or re-sent. Resources are linked by `urn:uuid:` full URLs derived
@@ -15,8 +16,10 @@ use crate::domain::intake::{
 };
 use crate::domain::screening::{Evaluation, Gad7Band, Phq9Band};
 use crate::domain::values::ItemScore;
+use crate::server::bookings::ConsultStatus;
 use crate::server::staff::submissions::AgreedConsent;
 use crate::shared::labels;
+use jiff::Timestamp;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -30,7 +33,21 @@ pub struct Submission<'a> {
     pub evaluation: &'a Evaluation,
     /// The consent wording's version, language and hash; `None` for old intakes.
     pub consent: Option<&'a AgreedConsent>,
+    /// The upcoming consult, else the latest one; `None` when none was ever booked.
+    pub consult: Option<&'a Appointment<'a>>,
 }
+
+/// A consult as the `Appointment` shows it: its calendar UID (random, no patient data),
+/// its times and its status.
+pub struct Appointment<'a> {
+    pub uid: &'a str,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub status: ConsultStatus,
+}
+
+/// The identifier system of a consult's calendar UID (the `.ics` files' UID).
+pub const CONSULT_UID: &str = "urn:pain-intake:consult-uid";
 
 /// The system of the bundle's identifier: the reference is unique per submission.
 pub const REFERENCE_SYSTEM: &str = "urn:pain-intake:reference";
@@ -60,6 +77,9 @@ pub fn bundle(s: &Submission<'_>) -> Value {
     if let Some(c) = s.consent {
         entries.push(entry(&urls.consent, consent_resource(c, s, &urls)));
     }
+    if let Some(a) = s.consult {
+        entries.push(entry(&urls.appointment, appointment(a, &urls)));
+    }
     json!({
         "resourceType": "Bundle",
         "identifier": { "system": REFERENCE_SYSTEM, "value": s.reference },
@@ -78,6 +98,7 @@ struct Urls {
     phq9: Uuid,
     gad7: Uuid,
     consent: Uuid,
+    appointment: Uuid,
 }
 
 impl Urls {
@@ -91,6 +112,7 @@ impl Urls {
             phq9: url("Observation/phq9"),
             gad7: url("Observation/gad7"),
             consent: url("Consent"),
+            appointment: url("Appointment"),
         }
     }
 }
@@ -147,6 +169,27 @@ fn consent_resource(c: &AgreedConsent, s: &Submission<'_>, urls: &Urls) -> Value
         "identifier": [{ "system": CONSENT_SHA256, "value": c.sha256 }],
         "policy": [{ "uri": format!("{CONSENT_POLICY}{}", c.version) }],
         "language": c.locale,
+    })
+}
+
+/// The consult: FHIR's appointment statuses for ours, the times as FHIR instants (UTC),
+/// the patient taking part (`accepted`: they booked or agreed to it on the phone).
+fn appointment(a: &Appointment<'_>, urls: &Urls) -> Value {
+    let status = match a.status {
+        ConsultStatus::Booked => "booked",
+        ConsultStatus::Attended => "fulfilled",
+        ConsultStatus::NoShow => "noshow",
+        ConsultStatus::Cancelled => "cancelled",
+    };
+    json!({
+        "resourceType": "Appointment",
+        "identifier": [{ "system": CONSULT_UID, "value": a.uid }],
+        "status": status,
+        "description": "Consult",
+        "start": a.start.to_string(),
+        "end": a.end.to_string(),
+        "minutesDuration": a.start.duration_until(a.end).as_mins(),
+        "participant": [{ "actor": urls.patient.reference(), "status": "accepted" }],
     })
 }
 
@@ -609,6 +652,7 @@ mod tests {
             answers: &answers,
             evaluation: &evaluation,
             consent: None,
+            consult: None,
         })
     }
 
@@ -633,6 +677,7 @@ mod tests {
             answers: &answers,
             evaluation: &evaluation,
             consent: Some(&agreed),
+            consult: None,
         });
         let all = resources(&b);
         let consent = all.iter().find(|r| r["resourceType"] == "Consent").expect("a Consent");
@@ -643,6 +688,73 @@ mod tests {
         assert_eq!(consent["language"], "es");
         assert_eq!(consent["patient"]["reference"], format!("urn:uuid:{}", patient["id"].as_str().unwrap()));
         assert_eq!(consent["dateTime"], RECEIVED);
+    }
+
+    fn export_with_consult(status: ConsultStatus) -> Value {
+        let answers = IntakeAnswers::from_json(&intake(), TODAY).unwrap();
+        let evaluation = evaluate(&answers.clinical, answers.patient.date_of_birth, TODAY);
+        let consult = Appointment {
+            uid: "3f2a9c",
+            start: "2027-03-15T14:00:00Z".parse().unwrap(),
+            end: "2027-03-15T14:30:00Z".parse().unwrap(),
+            status,
+        };
+        bundle(&Submission {
+            reference: "7KQ2-9MXD",
+            received_at: RECEIVED,
+            answers: &answers,
+            evaluation: &evaluation,
+            consent: None,
+            consult: Some(&consult),
+        })
+    }
+
+    #[test]
+    fn a_consult_is_an_appointment_of_the_patient_with_fhir_instants() {
+        assert!(!types(&export(&intake())).contains(&"Appointment"), "no consult, no Appointment");
+        let b = export_with_consult(ConsultStatus::Booked);
+        let a = the(&b, "Appointment");
+        let patient = the(&b, "Patient");
+        assert_eq!(a["status"], "booked");
+        assert_eq!(a["start"], "2027-03-15T14:00:00Z");
+        assert_eq!(a["end"], "2027-03-15T14:30:00Z");
+        assert_eq!(a["minutesDuration"], 30);
+        assert_eq!(
+            a["participant"],
+            json!([{
+                "actor": { "reference": format!("urn:uuid:{}", patient["id"].as_str().unwrap()) },
+                "status": "accepted"
+            }])
+        );
+        assert_eq!(a["identifier"], json!([{ "system": "urn:pain-intake:consult-uid", "value": "3f2a9c" }]));
+        // A FHIR instant: seconds and a zone are required.
+        for t in [&a["start"], &a["end"]] {
+            let t = t.as_str().unwrap();
+            assert!(t.len() == 20 && t.ends_with('Z') && t.parse::<Timestamp>().is_ok(), "{t}");
+        }
+        // No patient data in the resource: nothing of the name, birth date or contacts.
+        let text = a.to_string();
+        for phi in ["Jane", "Doe", "1980", "555", "jane@", "75201", "7KQ2"] {
+            assert!(!text.contains(phi), "{phi} in {text}");
+        }
+        let mut refs = Vec::new();
+        references(&b, &mut refs);
+        let urls: BTreeSet<&str> =
+            b["entry"].as_array().unwrap().iter().map(|e| e["fullUrl"].as_str().unwrap()).collect();
+        assert!(refs.iter().all(|r| urls.contains(r.as_str())), "every reference resolves");
+    }
+
+    #[test]
+    fn consult_statuses_become_fhir_appointment_statuses() {
+        for (ours, fhir) in [
+            (ConsultStatus::Booked, "booked"),
+            (ConsultStatus::Attended, "fulfilled"),
+            (ConsultStatus::NoShow, "noshow"),
+            (ConsultStatus::Cancelled, "cancelled"),
+        ] {
+            assert_eq!(the(&export_with_consult(ours), "Appointment")["status"], fhir);
+        }
+        assert_eq!(export_with_consult(ConsultStatus::Booked), export_with_consult(ConsultStatus::Booked), "pure");
     }
 
     fn resources(b: &Value) -> Vec<&Value> {

@@ -8,12 +8,13 @@
 //! number stands, a page costs one one-row read instead of the count and 50 rows.
 
 use crate::domain::age::age_on;
-use crate::domain::intake::Plan;
+use crate::domain::intake::{Locale, Plan};
 use crate::domain::screening::Outcome;
 use crate::domain::staff::{priority, Role, VerificationStatus, WorkflowStatus};
 use crate::domain::values::Reference;
 use crate::server::db::{text_at, Db};
-use crate::shared::staff::{QueueFilter, QueueRow, QueueSort};
+use crate::shared::labels::clock_time;
+use crate::shared::staff::{ConsultFilter, QueueFilter, QueueRow, QueueSort};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use sqlx::any::AnyArguments;
@@ -139,6 +140,17 @@ fn where_of(filter: &QueueFilter, tz: &TimeZone) -> Where {
             Err(_) => w.push("i.search_name LIKE ? ESCAPE '\\'", like),
         }
     }
+    if let Some(consult) = filter.consult {
+        let exists = match consult {
+            ConsultFilter::Booked => "EXISTS",
+            ConsultFilter::NotBooked => "NOT EXISTS",
+        };
+        // Served by the unique index on bookings (intake_id) WHERE status = 'booked'.
+        w.push(
+            &format!("{exists} (SELECT 1 FROM bookings b WHERE b.intake_id = i.id AND b.status = ?)"),
+            "booked".into(),
+        );
+    }
     w
 }
 
@@ -162,6 +174,17 @@ pub fn local_time(stored: &str, tz: &TimeZone) -> String {
         .parse::<jiff::Timestamp>()
         .map(|t| t.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|_| stored.to_owned())
+}
+
+/// The start of a consult, short, on the clinic's clock: "Mar 15, 9:00 a.m.".
+pub fn consult_time(stored: &str, tz: &TimeZone) -> String {
+    match stored.parse::<jiff::Timestamp>() {
+        Ok(t) => {
+            let zoned = t.to_zoned(tz.clone());
+            format!("{}, {}", zoned.strftime("%b %-d"), clock_time(zoned.time(), Locale::En))
+        }
+        Err(_) => stored.to_owned(),
+    }
 }
 
 /// One page of the queue (1-based) and the number of matching submissions.
@@ -206,7 +229,9 @@ pub async fn page(
     let sql = format!(
         "SELECT (SELECT COUNT(*) FROM intakes i {where_}) AS total, (SELECT n FROM queue_version WHERE id = 1) AS version, \
          i.reference, i.first_name, i.last_name, i.date_of_birth, i.outcome, i.safety_alert, i.pin_rank, \
-         i.plan, i.verification_status, i.status, i.created_at, u.name AS assignee \
+         i.plan, i.verification_status, i.status, i.created_at, u.name AS assignee, \
+         (SELECT b.start_at FROM bookings b WHERE b.intake_id = i.id AND b.status = 'booked' \
+          ORDER BY b.start_at LIMIT 1) AS consult_at \
          FROM intakes i LEFT JOIN users u ON u.id = i.assignee_id {where_} ORDER BY {} LIMIT {} OFFSET {}",
         order_of(filter.sort),
         per_page,
@@ -265,6 +290,7 @@ fn rows_of(r: &sqlx::any::AnyRow, role: Role, tz: &TimeZone, today: Date) -> Res
         status,
         received: local_time(&r.try_get::<String, _>("created_at")?, tz),
         assignee: r.try_get("assignee")?,
+        consult: r.try_get::<Option<String>, _>("consult_at")?.map(|at| consult_time(&at, tz)),
     })
 }
 
@@ -316,6 +342,25 @@ mod tests {
             cache.put(6, format!("k{i}"), (Vec::new(), 0));
         }
         assert!(cache.inner.lock().unwrap().pages.len() <= CACHED_PAGES, "bounded");
+    }
+
+    #[test]
+    fn the_consult_filter_is_an_exists_with_the_status_bound() {
+        let f = QueueFilter { consult: Some(ConsultFilter::NotBooked), ..QueueFilter::default() };
+        let w = where_of(&f, &TimeZone::UTC);
+        assert_eq!(w.sql(), "WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.intake_id = i.id AND b.status = $1)");
+        assert_eq!(w.args, ["booked"]);
+        let f = QueueFilter { consult: Some(ConsultFilter::Booked), plan: Some(Plan::Uhc), ..QueueFilter::default() };
+        assert!(where_of(&f, &TimeZone::UTC)
+            .sql()
+            .ends_with("AND EXISTS (SELECT 1 FROM bookings b WHERE b.intake_id = i.id AND b.status = $2)"));
+    }
+
+    #[test]
+    fn a_consult_time_is_short_on_the_clinic_clock() {
+        let tz = TimeZone::get("America/Chicago").unwrap();
+        assert_eq!(consult_time("2027-03-15T14:00:00Z", &tz), "Mar 15, 9:00 a.m.");
+        assert_eq!(consult_time("2027-01-05T19:30:00Z", &tz), "Jan 5, 1:30 p.m.");
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The staff pages: sign-in, the queue, a submission, safety follow-ups, accounts, the
-//! audit log and the user's own account. In English (the clinic's working language).
+//! The staff pages: sign-in, the queue, a submission, safety follow-ups, consults and
+//! the calendar, the consult hours, accounts, the audit log and the user's own account. In English (the clinic's working language).
 //!
 //! Data comes from the server functions in `data`, which enforce roles on the server;
 //! every change is a plain HTML form posting to `server::http::staff`, so the portal
@@ -10,6 +10,7 @@ mod admin;
 mod consults;
 pub mod data;
 mod follow_ups;
+mod hours;
 mod insurance;
 mod queue;
 mod sign_in;
@@ -18,6 +19,7 @@ mod submission;
 pub use admin::{AccountPage, AuditPage, UsersPage};
 pub use consults::{CalendarPage, StaffBookPage};
 pub use follow_ups::{CallbackPage, FollowUpsPage};
+pub use hours::HoursPage;
 pub use insurance::PayersPage;
 pub use queue::QueuePage;
 pub use sign_in::{EnrolPage, InvitePage, SignInPage, TwoFactorPage};
@@ -76,6 +78,7 @@ pub fn gated<T: 'static>(gate: Result<Gate<T>, ServerFnError>, page: impl FnOnce
 #[component]
 pub fn StaffFrame(me: Me, children: Children) -> impl IntoView {
     let admin = me.role.manages_accounts();
+    let hours = me.role.sets_consult_hours();
     let role = match me.role {
         crate::domain::staff::Role::Admin => "admin",
         crate::domain::staff::Role::Clinician => "clinician",
@@ -92,6 +95,7 @@ pub fn StaffFrame(me: Me, children: Children) -> impl IntoView {
             // hydrate reliably.
             {admin.then(|| view! { <a href="/staff/users">"Accounts"</a> })}
             {admin.then(|| view! { <a href="/staff/payers">"Payers"</a> })}
+            {hours.then(|| view! { <a href="/staff/hours" data-testid="hours-link">"Hours"</a> })}
             {admin.then(|| view! { <a href="/staff/audit">"Audit log"</a> })}
             <a href="/staff/account">"My account"</a>
             <span class="staff-me" data-testid="staff-me">{format!("{} · {role}", me.name)}</span>

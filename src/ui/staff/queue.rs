@@ -7,7 +7,7 @@ use crate::domain::intake::{Locale, Plan};
 use crate::domain::screening::Outcome;
 use crate::domain::staff::{Priority, VerificationStatus, WorkflowStatus};
 use crate::shared::labels::{self, pick};
-use crate::shared::staff::{QueueFilter, QueueRow, QueueSort};
+use crate::shared::staff::{ConsultFilter, QueueFilter, QueueRow, QueueSort};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -95,6 +95,13 @@ fn filters(f: &QueueFilter, clinical: bool) -> impl IntoView {
                 <input id="to" name="to" type="date" value=f.to.clone().unwrap_or_default() />
             </div>
             <div class="field">
+                <label for="consult">"Consult"</label>
+                <select id="consult" name="consult">
+                    <option value="" selected=f.consult.is_none()>"Any"</option>
+                    {ConsultFilter::ALL.into_iter().map(|c| view! { <option value=c.as_str() selected=f.consult == Some(c)>{c.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
                 <label for="sort">"Sort"</label>
                 <select id="sort" name="sort">
                     {QueueSort::ALL.into_iter().map(|s| view! { <option value=s.as_str() selected=f.sort == s>{s.label()}</option> }).collect_view()}
@@ -133,6 +140,7 @@ fn row(r: QueueRow, clinical: bool) -> impl IntoView {
             <td data-label="Verification">{verification_label(r.verification)}</td>
             <td data-label="Status">{status_label(r.status)}</td>
             <td data-label="Received">{r.received}</td>
+            <td data-label="Consult" data-testid="queue-consult">{r.consult.unwrap_or_default()}</td>
             <td data-label="Assignee">{r.assignee.unwrap_or_default()}</td>
         </tr>
     }
@@ -175,6 +183,7 @@ pub fn QueuePage() -> impl IntoView {
                                         <th scope="col">"Verification"</th>
                                         <th scope="col">"Status"</th>
                                         <th scope="col">"Received"</th>
+                                        <th scope="col">"Consult"</th>
                                         <th scope="col">"Assignee"</th>
                                     </tr></thead>
                                     <tbody>

@@ -16,7 +16,7 @@ use crate::server::staff::accounts::{self, AccountError};
 use crate::server::staff::audit::Action;
 use crate::server::staff::sessions::Staff;
 use crate::server::staff::submissions::{self, ChangeError, NOTE_MAX};
-use crate::shared::staff::{AuditFilter, QueueFilter, QueueSort};
+use crate::shared::staff::{AuditFilter, ConsultFilter, QueueFilter, QueueSort};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Form;
@@ -49,6 +49,7 @@ pub async fn filter_queue(post: StaffPost<AnyStaff>, Form(f): Fields) -> Answer 
             to: date(&f, "to"),
             search: field(&f, "search").map(|s| s.chars().take(100).collect()),
             sort: field(&f, "sort").and_then(QueueSort::parse).unwrap_or_default(),
+            consult: field(&f, "consult").and_then(ConsultFilter::parse),
         }
     };
     post.session.insert(QUEUE_FILTER, filter).await?;

@@ -6,6 +6,7 @@ use super::audit;
 use super::error::StaffError;
 use super::guard::{ExportsFhir, ExportsQueue, SignedIn};
 use super::pages::QUEUE_FILTER;
+use crate::server::bookings::{self, ConsultStatus};
 use crate::server::http::AppState;
 use crate::server::staff::audit::Action;
 use crate::server::staff::{fhir, queue, submissions};
@@ -43,6 +44,7 @@ pub async fn queue_csv(State(state): State<AppState>, who: SignedIn<ExportsQueue
         "status",
         "received",
         "assignee",
+        "consult",
     ];
     let mut ok = out.write_record(header).is_ok();
     for r in &rows {
@@ -58,6 +60,7 @@ pub async fn queue_csv(State(state): State<AppState>, who: SignedIn<ExportsQueue
             r.status.as_str().to_owned(),
             r.received.clone(),
             cell(r.assignee.as_deref().unwrap_or("")),
+            r.consult.clone().unwrap_or_default(),
         ];
         ok &= out.write_record(&record).is_ok();
     }
@@ -77,12 +80,18 @@ pub async fn fhir_bundle(
     audit(&state, Some(&who.staff), Action::ExportFhir, reference.compact(), "", &who.origin).await?;
     let display = reference.display();
     let consent = submissions::consent(&state.db, found.id).await?;
+    // The upcoming consult, else the latest (`of_intake` lists the latest first).
+    let consults = bookings::of_intake(&state.db, found.id).await?;
+    let consult = consults.iter().find(|c| c.status == ConsultStatus::Booked).or(consults.first());
+    let appointment =
+        consult.map(|c| fhir::Appointment { uid: &c.uid, start: c.slot.start, end: c.slot.end, status: c.status });
     let bundle = fhir::bundle(&fhir::Submission {
         reference: &display,
         received_at: &found.created_at,
         answers: &found.answers,
         evaluation: &found.evaluation,
         consent: consent.as_ref(),
+        consult: appointment.as_ref(),
     });
     let name = format!("intake-{}.fhir.json", reference.compact());
     Ok(super::attachment("application/fhir+json; charset=utf-8", &name, bundle.to_string()))

@@ -1,8 +1,9 @@
 //! The staff portal's HTTP side: the session layer, the checks every staff request
 //! passes, and the handlers. `auth` signs people in and out, `actions` takes the form
 //! posts of the queue, submissions and accounts, `follow_ups` those of a safety
-//! follow-up, `exports` serves downloads, and `pages` loads the data of the Leptos staff
-//! pages (`ui::staff`).
+//! follow-up, `exports` serves downloads, `consults` and `hours` take the booking posts
+//! and the consult hours (admins), and `pages` loads the data of the Leptos staff pages
+//! (`ui::staff`).
 //!
 //! Every state-changing request is a POST from this site (SameSite=Strict cookie and a
 //! same-origin check), answers with a redirect, and writes an audit row first. The
@@ -15,6 +16,7 @@ pub mod error;
 pub mod exports;
 pub mod follow_ups;
 pub mod guard;
+pub mod hours;
 pub mod insurance;
 pub mod pages;
 
