@@ -54,6 +54,12 @@ impl Role {
     pub fn writes_notes(self) -> bool {
         true
     }
+
+    /// Saving a verification and asking for a real-time eligibility check: front desk's
+    /// work as much as anyone's.
+    pub fn changes_verifications(self) -> bool {
+        true
+    }
 }
 
 choice_enum! {

@@ -39,6 +39,8 @@ choice_enum! {
         ExportFhir = "export_fhir",
         Download270 = "download_270",
         Upload271 = "upload_271",
+        /// "Check now": a real-time eligibility check asked for.
+        EligibilityCheck = "eligibility_check",
         UserInvited = "user_invited",
         InvitationAccepted = "invitation_accepted",
         RoleChanged = "role_changed",
