@@ -620,14 +620,16 @@ async fn run_eligibility_check(args: EligibilityCheckArgs) -> Result<Result<Stri
     let worker = Worker::new(db.clone(), Realtime { client, clinic, recheck_days }, audit);
     let report = worker.run(id, now).await.map_err(db_error)?.ok_or("the check was taken by another instance")?;
     Ok(match report.outcome {
-        Outcome::Answered(Ok(eligibility)) => {
-            let mut json = serde_json::to_value(&eligibility).map_err(|e| e.to_string())?;
-            if let (Some(object), Some(payload_id)) = (json.as_object_mut(), report.payload_id) {
-                object.insert("payload_id".into(), serde_json::Value::String(payload_id.to_string()));
+        Outcome::Answered(read) => match *read {
+            Ok(eligibility) => {
+                let mut json = serde_json::to_value(&eligibility).map_err(|e| e.to_string())?;
+                if let (Some(object), Some(payload_id)) = (json.as_object_mut(), report.payload_id) {
+                    object.insert("payload_id".into(), serde_json::Value::String(payload_id.to_string()));
+                }
+                Ok(serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?)
             }
-            Ok(serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?)
-        }
-        Outcome::Answered(Err(e)) => Err(format!("the 271 that came back cannot be read: {e}")),
+            Err(e) => Err(format!("the 271 that came back cannot be read: {e}")),
+        },
         Outcome::Failed(e) => Err(e.to_string()),
         Outcome::NoInquiry(code) => Err(format!("no 270 can be made for {} ({code})", reference.display())),
     })

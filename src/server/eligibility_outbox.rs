@@ -142,9 +142,19 @@ pub enum Outcome {
     /// No 270 can be made for the intake (the X12 builder's code).
     NoInquiry(&'static str),
     /// A 271 came back; read or not.
-    Answered(Result<Eligibility, X12Error>),
+    Answered(Box<Result<Eligibility, X12Error>>),
     /// No 271 came back.
     Failed(CoreError),
+}
+
+impl Outcome {
+    /// The 271 read, when one came back and could be read.
+    pub fn eligibility(&self) -> Option<&Eligibility> {
+        match self {
+            Self::Answered(read) => read.as_ref().as_ref().ok(),
+            _ => None,
+        }
+    }
 }
 
 /// One try of a check.
@@ -284,7 +294,7 @@ impl Worker {
         let (outcome, http_status, error_code, duration) = match answer {
             Ok(reply) => {
                 let read = reply.read_271(&self.realtime.clinic.x12.originator_id);
-                (Outcome::Answered(read), Some(reply.http_status), Some(reply.error_code), reply.duration)
+                (Outcome::Answered(Box::new(read)), Some(reply.http_status), Some(reply.error_code), reply.duration)
             }
             Err(e) => {
                 let status = match &e {
@@ -299,7 +309,7 @@ impl Worker {
             }
         };
         let disposition = match &outcome {
-            Outcome::Answered(read) => classify(Checked::Read(read)),
+            Outcome::Answered(read) => classify(Checked::Read(read.as_ref())),
             Outcome::Failed(e) => classify(Checked::Failed(e)),
             Outcome::NoInquiry(_) => Disposition::Failed(FailCause::Unreadable("no 270".into())),
         };
@@ -317,8 +327,8 @@ impl Worker {
         .execute(&db.pool)
         .await?;
 
-        match (&disposition, &outcome) {
-            (Disposition::Saved(_), Outcome::Answered(Ok(eligibility))) => {
+        match (&disposition, outcome.eligibility()) {
+            (Disposition::Saved(_), Some(eligibility)) => {
                 self.save(intake_id, &reference, eligibility).await?;
                 self.finish(id, attempts, "saved", "", now).await?;
             }
@@ -463,25 +473,28 @@ fn reason(outcome: &Outcome, disposition: &Disposition, attempts: i64) -> String
         }
         _ => format!("{words}; {attempts} tries made, no more"),
     };
+    let read = outcome.eligibility();
     match (disposition, outcome) {
         (Disposition::Saved(Saved::Active), _) => "Coverage active: verification saved.".into(),
         (Disposition::Saved(Saved::Inactive), _) => "Coverage inactive: verification saved.".into(),
-        (Disposition::Saved(Saved::Rejected), Outcome::Answered(Ok(e))) => {
-            let actions: Vec<String> = e.rejections.iter().map(|r| format!("AAA {}: {}", r.code, r.action)).collect();
+        (Disposition::Saved(Saved::Rejected), _) if read.is_some_and(|e| !e.rejections.is_empty()) => {
+            let e = read.map(|e| e.rejections.as_slice()).unwrap_or_default();
+            let actions: Vec<String> = e.iter().map(|r| format!("AAA {}: {}", r.code, r.action)).collect();
             format!("The payer refused the inquiry: {} Verification saved.", actions.join(" "))
         }
         (Disposition::Saved(Saved::Rejected), _) => "The payer refused the inquiry: verification saved.".into(),
         (Disposition::Retry(RetryCause::PayerUnavailable), _) => next("The payer cannot answer now (AAA 42)".into()),
         (Disposition::Retry(_), Outcome::Failed(e)) => next(e.to_string()),
         (Disposition::Retry(_), _) => next("No usable answer".into()),
-        (Disposition::NeedsPerson { .. }, Outcome::Answered(Ok(e))) if !e.rejections.is_empty() => {
-            let actions: Vec<String> = e.rejections.iter().map(|r| format!("AAA {}: {}", r.code, r.action)).collect();
+        (Disposition::NeedsPerson { .. }, _) if read.is_some_and(|e| !e.rejections.is_empty()) => {
+            let e = read.map(|e| e.rejections.as_slice()).unwrap_or_default();
+            let actions: Vec<String> = e.iter().map(|r| format!("AAA {}: {}", r.code, r.action)).collect();
             format!("Action needed. {}", actions.join(" "))
         }
         (Disposition::NeedsPerson { .. }, _) => {
             "The 271 says neither active nor inactive: call the payer or check the portal.".into()
         }
-        (Disposition::Failed(FailCause::Unreadable(code)), Outcome::Answered(Err(_))) => {
+        (Disposition::Failed(FailCause::Unreadable(code)), Outcome::Answered(_)) => {
             format!("The 271 that came back cannot be read ({code}).")
         }
         (Disposition::Failed(_), Outcome::Failed(e)) => format!("{e}."),
