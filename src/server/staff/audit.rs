@@ -551,7 +551,7 @@ mod tests {
 
     #[test]
     fn action_names_are_distinct_and_round_trip() {
-        assert_eq!(Action::ALL.len(), 32);
+        assert_eq!(Action::ALL.len(), 39);
         for action in Action::ALL {
             assert_eq!(Action::parse(action.as_str()), Some(*action));
         }
