@@ -3,8 +3,9 @@
 //! go wrong at start-up ends in one clear line. The work is done in the modules named.
 
 use super::config::{
-    AuditCommand, BackupArgs, Build270Args, Cli, Command, DatabaseArgs, HoursCommand, HoursDateArgs, KeysCommand,
-    RestoreArgs, RotateArgs, ScreenArgs, ServeArgs, SlotsArgs, UserAddArgs, UserCommand, X12Command,
+    AuditCommand, BackupArgs, Build270Args, Cli, Command, DatabaseArgs, EligibilityCheckArgs, EligibilityCommand,
+    HoursCommand, HoursDateArgs, KeysCommand, RestoreArgs, RotateArgs, ScreenArgs, ServeArgs, SlotsArgs, UserAddArgs,
+    UserCommand, X12Command,
 };
 use super::db::Db;
 use super::http::{self, AppState, Settings};
@@ -45,6 +46,8 @@ pub fn run() -> ExitCode {
         Some(Command::Keys(KeysCommand::Rotate(args))) => block_on(keys_rotate(args)),
         Some(Command::Hours(command)) => block_on(hours(command)),
         Some(Command::Slots(args)) => block_on(slots(args)),
+        Some(Command::Eligibility(EligibilityCommand::Check(args))) => eligibility_check(*args),
+        Some(Command::Eligibility(EligibilityCommand::Pending(args))) => block_on(eligibility_pending(args)),
         None => block_on(serve(cli.serve)),
     }
 }
@@ -303,13 +306,16 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     // Health information is only stored encrypted: outside development mode a key is required.
     let keys = args.keyring()?;
     // Real-time eligibility (CORE): checked now, TLS files and password file included, so
-    // a bad setting stops start-up; the eligibility worker will take the client.
-    let _core_client = args
+    // a bad setting stops start-up; the eligibility worker takes the client.
+    let core_client = args
         .eligibility
         .settings(&args.x12.sender_id)?
         .map(|settings| super::core_client::CoreClient::new(&settings))
         .transpose()
         .map_err(|e| e.to_string())?;
+    if core_client.is_some() && args.clinic_npi.is_none() {
+        return Err("ELIGIBILITY_ENDPOINT needs CLINIC_NPI: the 270 names the clinic by its NPI".into());
+    }
     // The database comes first: without it nothing can be stored, so fail fast.
     let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?.with_keys(keys.map(Arc::new));
 
@@ -329,7 +335,20 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     }
     let limiter = RateLimiter::new(db.clone(), args.api_rate_limit_per_minute);
     let purge_db = db.clone();
-    let state = AppState::new(db.clone(), Settings::from_args(&args, metrics_token), limiter.clone(), leptos_options);
+    let mut state =
+        AppState::new(db.clone(), Settings::from_args(&args, metrics_token), limiter.clone(), leptos_options);
+    // Real-time eligibility checks: the worker sends the queued checks; without the
+    // settings they wait (`eligibility pending` lists them) and staff use the files.
+    match (core_client, state.settings.eligibility.clone()) {
+        (Some(client), Some(clinic)) => {
+            let recheck_days = client.settings().recheck_days();
+            let realtime = super::eligibility_outbox::Realtime { client, clinic, recheck_days };
+            let worker = super::eligibility_outbox::Worker::new(db.clone(), realtime, state.audit.clone());
+            super::eligibility_outbox::spawn_worker(worker.clone());
+            state = state.with_eligibility(worker);
+        }
+        _ => tracing::info!("ELIGIBILITY_ENDPOINT not set: eligibility checks wait; staff use the 270/271 files"),
+    }
     // After the state: escalations are audited through this instance's audit writer.
     if let Some(config) = notify {
         let patient = super::patient_outbox::Context {
@@ -528,5 +547,110 @@ async fn build_270(args: Build270Args) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     println!("{text}");
+    Ok(())
+}
+
+/// `eligibility check --reference REF`: one real-time check now, saved like the worker's.
+/// Exit 0 with the 271 as `x12 parse-271` prints it plus `"payload_id"`; 2 with one line
+/// when no 271 came back (or it cannot be read, or checks are not configured); 1 when
+/// the database fails.
+fn eligibility_check(args: EligibilityCheckArgs) -> ExitCode {
+    let mut refusal = None;
+    let code = block_on(async {
+        match run_eligibility_check(args).await? {
+            Ok(json) => println!("{json}"),
+            Err(line) => refusal = Some(line),
+        }
+        Ok(())
+    });
+    match refusal {
+        Some(line) => {
+            eprintln!("error: {line}");
+            ExitCode::from(2)
+        }
+        None => code,
+    }
+}
+
+/// `Err` is a failure of this program (exit 1); `Ok(Err)` the check's one line (exit 2).
+async fn run_eligibility_check(args: EligibilityCheckArgs) -> Result<Result<String, String>, String> {
+    use super::eligibility_outbox::{self as outbox, Outcome, Realtime, Worker};
+    use crate::domain::values::Reference;
+    use crate::x12::Npi;
+
+    let reference = Reference::parse(&args.reference)
+        .map_err(|_| format!("{:?} is not a reference (8 letters and digits, like K7Q2-9XPM)", args.reference))?;
+    let Some(settings) = args.eligibility.settings(&args.x12.sender_id)? else {
+        return Ok(Err(
+            "no endpoint configured: set ELIGIBILITY_ENDPOINT (and its settings) for real-time checks".into()
+        ));
+    };
+    let client = super::core_client::CoreClient::new(&settings).map_err(|e| e.to_string())?;
+    let keys = args.keys.keyring()?.map(Arc::new);
+    let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?.with_keys(keys);
+    let clinic = super::eligibility::Clinic {
+        name: args.clinic_name.clone(),
+        npi: Npi::parse(&args.clinic_npi).map_err(|e| e.to_string())?,
+        x12: args.x12.clone(),
+        timezone: args.clinic_timezone.clone(),
+    };
+    let db_error = |e: sqlx::Error| format!("database: {e}");
+    let intake = sqlx::query("SELECT id, plan FROM intakes WHERE reference = $1")
+        .bind(reference.compact())
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(db_error)?;
+    let Some(intake) = intake else {
+        return Ok(Err(format!("no intake with reference {}", reference.display())));
+    };
+    use sqlx::Row;
+    let (intake_id, plan): (i64, String) =
+        (intake.try_get("id").map_err(db_error)?, intake.try_get("plan").map_err(db_error)?);
+    if !outbox::checks_plan(&plan) {
+        return Ok(Err(format!("no 270 can be made for {}: its plan is {plan}", reference.display())));
+    }
+    let now = jiff::Timestamp::now();
+    let seen = format!("cli:{}", super::core_client::PayloadId::new());
+    let id = outbox::queue_manual(&db, intake_id, &seen, now)
+        .await
+        .map_err(db_error)?
+        .ok_or("the check could not be queued")?;
+    let recheck_days = settings.recheck_days();
+    let audit = super::staff::audit::Writer::start(&db);
+    let worker = Worker::new(db.clone(), Realtime { client, clinic, recheck_days }, audit);
+    let report = worker.run(id, now).await.map_err(db_error)?.ok_or("the check was taken by another instance")?;
+    Ok(match report.outcome {
+        Outcome::Answered(read) => match *read {
+            Ok(eligibility) => {
+                let mut json = serde_json::to_value(&eligibility).map_err(|e| e.to_string())?;
+                if let (Some(object), Some(payload_id)) = (json.as_object_mut(), report.payload_id) {
+                    object.insert("payload_id".into(), serde_json::Value::String(payload_id.to_string()));
+                }
+                Ok(serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?)
+            }
+            Err(e) => Err(format!("the 271 that came back cannot be read: {e}")),
+        },
+        Outcome::Failed(e) => Err(e.to_string()),
+        Outcome::NoInquiry(code) => Err(format!("no 270 can be made for {} ({code})", reference.display())),
+    })
+}
+
+/// `eligibility pending`: the checks that wait or failed, one line each; only the
+/// reference names the patient.
+async fn eligibility_pending(args: DatabaseArgs) -> Result<(), String> {
+    let db = Db::open(&args.database_url).await.map_err(|e| e.to_string())?;
+    let checks = super::eligibility_outbox::pending(&db).await.map_err(|e| format!("database: {e}"))?;
+    if checks.is_empty() {
+        println!("no eligibility check waits or failed");
+    }
+    for c in checks {
+        let v = &c.view;
+        let error = if v.last_error.is_empty() { String::new() } else { format!(" ({})", v.last_error) };
+        let when = if v.state == "waiting" { "next try" } else { "ended" };
+        println!(
+            "{}  {}  {}{error}  {} tries  {when} {}  {}",
+            v.reference, v.reason, v.state, v.attempts, c.at, v.last_reason
+        );
+    }
     Ok(())
 }

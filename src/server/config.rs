@@ -64,6 +64,49 @@ pub enum Command {
     Hours(HoursCommand),
     /// Print the free consult slots between two dates as JSON (the API's shape).
     Slots(SlotsArgs),
+    /// Real-time eligibility checks (CAQH CORE, `ELIGIBILITY_*`).
+    #[command(subcommand)]
+    Eligibility(EligibilityCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EligibilityCommand {
+    /// Run one real-time check now and save it as the worker does; print the 271 as
+    /// `x12 parse-271` does, plus "payload_id". Exit 0 on a 271, 2 with one line otherwise.
+    Check(Box<EligibilityCheckArgs>),
+    /// List the checks that wait or failed (references only).
+    Pending(DatabaseArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EligibilityCheckArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+
+    /// The intake's reference, as the patient quotes it (`K7Q2-9XPM`).
+    #[arg(long)]
+    pub reference: String,
+
+    /// The clinic's NPI (billing provider in loop 2100B).
+    #[arg(long, env = "CLINIC_NPI", value_parser = parse_npi)]
+    pub clinic_npi: String,
+
+    /// The clinic's name as enrolled with payers.
+    #[arg(long, env = "CLINIC_NAME", default_value = "Pain Clinic", value_parser = parse_clinic_name)]
+    pub clinic_name: String,
+
+    #[command(flatten)]
+    pub x12: X12Args,
+
+    /// The clinic's time zone: the date of service and the envelope's date and time.
+    #[arg(long, env = "CLINIC_TIMEZONE", default_value = "America/Chicago", value_parser = parse_time_zone)]
+    pub clinic_timezone: TimeZone,
+
+    #[command(flatten)]
+    pub eligibility: crate::server::core_client::EligibilityArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -300,6 +300,18 @@ async fn write_rows(
     }
     outbox.execute(&mut **tx).await?;
 
+    // A real-time eligibility check for each plan a 270 can be made for, queued with the
+    // intake (`eligibility_outbox`): it waits here until a worker with settings sends it.
+    let insured: Vec<&Stored> = stored
+        .iter()
+        .zip(rows)
+        .filter(|(_, row)| super::eligibility_outbox::checks_plan(&row.plan))
+        .map(|(s, _)| s)
+        .collect();
+    if !insured.is_empty() {
+        super::eligibility_outbox::queue_for_intakes(tx, &insured, &now).await?;
+    }
+
     // An alarming submission opens its safety follow-up here, so none is ever stored
     // without one (safety-followup.md).
     let alarming: Vec<(&Stored, Priority)> =

@@ -12,6 +12,7 @@ pub mod db;
 pub mod doctor;
 pub mod drafts;
 pub mod eligibility;
+pub mod eligibility_outbox;
 pub mod follow_ups;
 pub mod http;
 pub mod images;

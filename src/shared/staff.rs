@@ -235,6 +235,9 @@ pub struct SubmissionView {
     pub consent: Option<ConsentView>,
     /// The consult: booked, earlier ones, and who may book it (`booking.md`).
     pub consult: StaffConsult,
+    /// Real-time eligibility checks of this submission (`eligibility-realtime.md`).
+    #[serde(default)]
+    pub eligibility: EligibilityView,
 }
 
 /// A consult as staff see it.
@@ -312,6 +315,55 @@ pub struct CalendarView {
     pub previous: String,
     pub next: String,
     pub days: Vec<CalendarDay>,
+}
+
+/// The real-time checks of one submission, as its insurance panel shows them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EligibilityView {
+    /// Whether real-time checks are configured (ELIGIBILITY_ENDPOINT): without them the
+    /// 270/271 files are the way.
+    pub realtime: bool,
+    /// The newest check of this submission (0: none), sent back by "Check now" so that a
+    /// double click makes one check.
+    pub last_check: i64,
+    /// A check waits to be sent (or sent again).
+    pub waiting: bool,
+    /// Every exchange, newest first.
+    pub attempts: Vec<CheckAttemptView>,
+}
+
+/// One exchange with the clearinghouse: when, how it ended, why (no patient data).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckAttemptView {
+    pub at: String,
+    /// `saved`, `retry`, `needs_person`, `failed`, or empty while it runs.
+    pub outcome: String,
+    pub reason: String,
+}
+
+/// A check that failed or still waits, for the admins' list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingCheckView {
+    pub reference: String,
+    /// `intake`, `recheck` or `manual`.
+    pub reason: String,
+    pub attempts: i64,
+    /// `waiting`, `failed` or `gave_up`.
+    pub state: String,
+    /// When it is tried next (waiting) or ended (failed), on the clinic's clock.
+    pub when: String,
+    /// The last error's fixed code, if any.
+    pub last_error: String,
+    /// The last attempt's reason in words.
+    pub last_reason: String,
+}
+
+/// `/staff/eligibility`: the checks that failed or wait (admins).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EligibilityPage {
+    pub me: Me,
+    pub realtime: bool,
+    pub checks: Vec<PendingCheckView>,
 }
 
 /// The consent wording a patient agreed to, as the submission page shows it.
@@ -454,7 +506,7 @@ pub struct VerificationForm {
     pub status: VerificationStatus,
     pub shares: CostShares,
     pub notes: String,
-    /// `x12_271`, `phone`, `portal` or `other`.
+    /// `x12_271`, `realtime` (by `system`), `phone`, `portal` or `other`.
     pub method: String,
 }
 
@@ -462,8 +514,9 @@ pub const NETWORKS: [(&str, &str); 4] =
     [("", "Not stated"), ("in", "In network"), ("out", "Out of network"), ("unknown", "Unknown")];
 pub const PRIOR_AUTH: [(&str, &str); 4] =
     [("", "Not stated"), ("yes", "Required"), ("no", "Not required"), ("unknown", "Unknown")];
-pub const METHODS: [(&str, &str); 4] = [
+pub const METHODS: [(&str, &str); 5] = [
     ("x12_271", "X12 271 response"),
+    ("realtime", "Real-time check (CORE)"),
     ("phone", "Phone call to the payer"),
     ("portal", "Payer portal"),
     ("other", "Other"),

@@ -166,6 +166,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/audit") view=staff::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/payers") view=staff::PayersPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/hours") view=staff::HoursPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/eligibility") view=staff::EligibilityChecksPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/account") view=staff::AccountPage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -192,6 +192,13 @@ impl TestApp {
         TestApp { router: http::app(state.clone()), db: self.db.clone(), state, _dir: None }
     }
 
+    /// Another app instance on the same database, its state changed (e.g. real-time
+    /// eligibility checks on).
+    pub fn with_state(&self, change: impl FnOnce(AppState) -> AppState) -> TestApp {
+        let state = change(self.state.clone());
+        TestApp { router: http::app(state.clone()), db: self.db.clone(), state, _dir: None }
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let what = format!("{} {}", request.method(), request.uri().path());
         match tokio::time::timeout(ANSWER_WITHIN, exchange(&self.router, request)).await {

@@ -40,6 +40,7 @@ pub fn bin() -> Command {
         "ELIGIBILITY_CA_FILE",
         "ELIGIBILITY_CLIENT_CERT",
         "ELIGIBILITY_CLIENT_KEY",
+        "ELIGIBILITY_RECHECK_DAYS",
     ] {
         cmd.env_remove(var);
     }

@@ -79,6 +79,16 @@ pub struct EligibilityArgs {
     /// The client certificate's private key (PEM); needs ELIGIBILITY_CLIENT_CERT.
     #[arg(id = "eligibility_client_key", long = "eligibility-client-key", env = "ELIGIBILITY_CLIENT_KEY")]
     pub client_key: Option<PathBuf>,
+
+    /// Days before each booked consult that coverage is checked again, 0 to 30 (0: no
+    /// re-check). Empty means the default, 3.
+    #[arg(
+        id = "eligibility_recheck_days",
+        long = "eligibility-recheck-days",
+        env = "ELIGIBILITY_RECHECK_DAYS",
+        default_value = "3"
+    )]
+    pub recheck_days: String,
 }
 
 /// The password is never shown, not even in a debug print of the settings.
@@ -95,6 +105,7 @@ impl std::fmt::Debug for EligibilityArgs {
             .field("ca_file", &self.ca_file)
             .field("client_cert", &self.client_cert)
             .field("client_key", &self.client_key)
+            .field("recheck_days", &self.recheck_days)
             .finish()
     }
 }
@@ -173,6 +184,7 @@ pub struct CoreSettings {
     /// ELIGIBILITY_CA_FILE's PEM, checked to hold at least one readable certificate.
     ca_pem: Option<Vec<u8>>,
     identity: Option<ClientIdentity>,
+    recheck_days: u32,
 }
 
 impl CoreSettings {
@@ -195,6 +207,10 @@ impl CoreSettings {
     /// How long one whole exchange may take.
     pub fn timeout(&self) -> Duration {
         self.timeout
+    }
+    /// Days before a booked consult that its coverage is checked again (0: never).
+    pub fn recheck_days(&self) -> u32 {
+        self.recheck_days
     }
     pub(super) fn ca_pem(&self) -> Option<&[u8]> {
         self.ca_pem.as_deref()
@@ -224,6 +240,7 @@ impl EligibilityArgs {
             _ => return Err("ELIGIBILITY_ENVELOPE must be mime or soap".into()),
         };
         let timeout = parse_timeout(&self.timeout_seconds)?;
+        let recheck_days = parse_recheck_days(&self.recheck_days)?;
         let credentials = self.credentials()?;
         let identity = self.identity()?;
         let ca_pem = self.ca_file.as_deref().map(ca_certificates).transpose()?;
@@ -243,7 +260,17 @@ impl EligibilityArgs {
                     .into(),
             );
         }
-        Ok(Some(CoreSettings { endpoint, envelope, credentials, sender_id, receiver_id, timeout, ca_pem, identity }))
+        Ok(Some(CoreSettings {
+            endpoint,
+            envelope,
+            credentials,
+            sender_id,
+            receiver_id,
+            timeout,
+            ca_pem,
+            identity,
+            recheck_days,
+        }))
     }
 
     fn credentials(&self) -> Result<Option<Credentials>, String> {
@@ -307,6 +334,21 @@ impl EligibilityArgs {
                 .to_owned()
         })?;
         Ok(Some(ClientIdentity { pem }))
+    }
+}
+
+/// The default of ELIGIBILITY_RECHECK_DAYS.
+pub const DEFAULT_RECHECK_DAYS: u32 = 3;
+
+/// ELIGIBILITY_RECHECK_DAYS: 0 to 30 days; empty is the default.
+fn parse_recheck_days(text: &str) -> Result<u32, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(DEFAULT_RECHECK_DAYS);
+    }
+    match text.parse::<u32>() {
+        Ok(days) if days <= 30 => Ok(days),
+        _ => Err("ELIGIBILITY_RECHECK_DAYS must be a whole number of days from 0 to 30".into()),
     }
 }
 

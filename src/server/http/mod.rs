@@ -128,6 +128,9 @@ pub struct AppState {
     pub audit: audit::Writer,
     /// Recent staff queue pages (see `staff::queue::Cache`).
     pub queue_cache: Arc<queue::Cache>,
+    /// Real-time eligibility checks, when ELIGIBILITY_ENDPOINT is set: "Check now" runs
+    /// one at once through it.
+    pub eligibility: Option<crate::server::eligibility_outbox::Worker>,
 }
 
 impl AppState {
@@ -137,11 +140,19 @@ impl AppState {
             intakes: intakes::Writer::start(&db, settings.follow_up),
             audit: audit::Writer::start(&db),
             queue_cache: Default::default(),
+            eligibility: None,
             db,
             settings: Arc::new(settings),
             limiter,
             leptos_options,
         }
+    }
+}
+
+impl AppState {
+    /// This state with real-time eligibility checks on (see `eligibility_outbox`).
+    pub fn with_eligibility(self, worker: crate::server::eligibility_outbox::Worker) -> Self {
+        Self { eligibility: Some(worker), ..self }
     }
 }
 
@@ -225,6 +236,7 @@ pub fn app(state: AppState) -> Router {
         .route("/staff/hours/reopen", post(staff::hours::reopen))
         .route("/staff/hours/extra", post(staff::hours::add_extra))
         .route("/staff/hours/extra/clear", post(staff::hours::clear_extra))
+        .route("/staff/submissions/{reference}/eligibility/check", post(staff::insurance::check_now))
         .route("/staff/submissions/{reference}/card/{side}", get(cards::view))
         .route("/intake/cards", post(cards::upload).layer(DefaultBodyLimit::max(cards::MAX_UPLOAD)))
         .route("/intake/cards/remove", post(cards::remove))

@@ -39,6 +39,8 @@ choice_enum! {
         ExportFhir = "export_fhir",
         Download270 = "download_270",
         Upload271 = "upload_271",
+        /// "Check now": a real-time eligibility check asked for.
+        EligibilityCheck = "eligibility_check",
         UserInvited = "user_invited",
         InvitationAccepted = "invitation_accepted",
         RoleChanged = "role_changed",
@@ -550,7 +552,7 @@ mod tests {
 
     #[test]
     fn action_names_are_distinct_and_round_trip() {
-        assert_eq!(Action::ALL.len(), 32);
+        assert_eq!(Action::ALL.len(), 40);
         for action in Action::ALL {
             assert_eq!(Action::parse(action.as_str()), Some(*action));
         }

@@ -1,7 +1,8 @@
 //! Insurance verification in the database: the payer directory (seeded with BCBS Texas,
 //! UnitedHealthcare and Cigna, editable by admins) and each submission's verifications,
 //! kept as history; the newest is the current one and is mirrored on the intake row so
-//! the queue can filter by it.
+//! the queue can filter by it. A verification saved by a real-time check (method
+//! `realtime`) has no user: it shows as by `system`.
 
 use crate::domain::intake::Plan;
 use crate::domain::staff::VerificationStatus;
@@ -77,7 +78,8 @@ pub struct Stored {
 }
 
 /// Saves a verification and makes it the submission's current status, in one transaction.
-pub async fn save(db: &Db, intake_id: i64, form: &VerificationForm, user_id: i64) -> Result<(), sqlx::Error> {
+/// `user_id` is the staff member's; `None` is `system` (a real-time check).
+pub async fn save(db: &Db, intake_id: i64, form: &VerificationForm, user_id: Option<i64>) -> Result<(), sqlx::Error> {
     let now = now_text();
     let mut tx = db.pool.begin().await?;
     sqlx::query(
@@ -112,7 +114,7 @@ pub async fn save(db: &Db, intake_id: i64, form: &VerificationForm, user_id: i64
 /// Every verification of a submission, newest first.
 pub async fn history(db: &Db, intake_id: i64) -> Result<Vec<Stored>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT v.*, u.name AS by_name FROM verifications v JOIN users u ON u.id = v.user_id \
+        "SELECT v.*, COALESCE(u.name, 'system') AS by_name FROM verifications v LEFT JOIN users u ON u.id = v.user_id \
          WHERE v.intake_id = $1 ORDER BY v.id DESC",
     )
     .bind(intake_id)

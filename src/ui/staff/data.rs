@@ -52,6 +52,13 @@ pub async fn load_hours() -> Result<Gate<HoursPage>, ServerFnError> {
     Ok(crate::server::http::staff::hours::page(&state, &req).await)
 }
 
+#[server(prefix = "/api", endpoint = "staff-eligibility")]
+pub async fn load_eligibility() -> Result<Gate<EligibilityPage>, ServerFnError> {
+    let state = expect_context::<crate::server::http::AppState>();
+    let req: axum::http::request::Parts = leptos_axum::extract().await.map_err(failed)?;
+    Ok(crate::server::http::staff::pages::eligibility(&state, &req).await)
+}
+
 #[server(prefix = "/api", endpoint = "staff-users")]
 pub async fn load_users() -> Result<Gate<UsersPage>, ServerFnError> {
     let state = expect_context::<crate::server::http::AppState>();

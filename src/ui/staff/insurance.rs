@@ -1,11 +1,12 @@
-//! The insurance verification panel of a submission (270 download, 271 upload, the
-//! verification form and its history) and the payer directory page (admins).
+//! The insurance verification panel of a submission (real-time checks with "Check now",
+//! 270 download, 271 upload, the verification form and its history), the payer directory
+//! page and the list of real-time checks that failed or wait (admins).
 
-use super::data::load_payers;
+use super::data::{load_eligibility, load_payers};
 use super::queue::verification_label;
 use super::{gated, message_code, Flash, StaffFrame};
 use crate::domain::staff::VerificationStatus;
-use crate::shared::staff::{SubmissionView, VerificationForm, METHODS, NETWORKS, PRIOR_AUTH};
+use crate::shared::staff::{EligibilityView, SubmissionView, VerificationForm, METHODS, NETWORKS, PRIOR_AUTH};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -65,12 +66,54 @@ fn form(base: &str, s: &SubmissionView) -> impl IntoView {
     }
 }
 
+/// What an attempt's outcome is called on the page.
+fn outcome_label(outcome: &str) -> &'static str {
+    match outcome {
+        "saved" => "Saved",
+        "retry" => "Will retry",
+        "needs_person" => "Action needed",
+        "failed" => "Failed",
+        _ => "In progress",
+    }
+}
+
+/// Real-time checks: "Check now", the state of the queue, and every attempt.
+fn realtime(base: &str, e: &EligibilityView, can_check: bool) -> impl IntoView {
+    view! {
+        <div class="realtime" data-testid="realtime">
+            {if e.realtime {
+                view! { <p class="hint">"Coverage is checked with the payer in real time when a submission arrives and again before each consult."</p> }.into_any()
+            } else {
+                view! { <p class="hint" data-testid="realtime-off">"Real-time checks are off: download the 270 below, send it to the clearinghouse and upload its 271."</p> }.into_any()
+            }}
+            {e.waiting.then(|| view! { <p data-testid="check-waiting">"A check is waiting to be sent."</p> })}
+            {can_check.then(|| view! {
+                <form method="post" action=format!("{base}/eligibility/check") class="inline">
+                    <input type="hidden" name="seen" value=e.last_check.to_string() />
+                    <button type="submit" class="button secondary">"Check now"</button>
+                </form>
+            })}
+            {(!e.attempts.is_empty()).then(|| view! {
+                <div>
+                <h3>"Real-time attempts"</h3>
+                <ol class="history" data-testid="eligibility-attempts">
+                    {e.attempts.iter().map(|a| view! {
+                        <li>{a.at.clone()}": "<strong>{outcome_label(&a.outcome)}</strong>" — "{a.reason.clone()}</li>
+                    }).collect_view()}
+                </ol>
+                </div>
+            })}
+        </div>
+    }
+}
+
 /// `refused_271`: why the 271 just uploaded was refused, in the reader's words; shown as
 /// text (Leptos escapes it), never inside a form field.
 pub fn panel(base: &str, s: &SubmissionView, refused_271: Option<String>) -> impl IntoView {
     view! {
         <div class="verification">
             <h3>"Check coverage"</h3>
+            {realtime(base, &s.eligibility, s.no_270.is_none() && s.me.role.changes_verifications())}
             {match &s.no_270 {
                 Some(reason) => view! { <p class="hint">{reason.clone()}</p> }.into_any(),
                 None => view! {
@@ -168,6 +211,56 @@ pub fn PayersPage() -> impl IntoView {
                     })
                 })
             }}
+        </Suspense>
+    }
+}
+
+/// `/staff/eligibility`: real-time checks that failed or still wait (admins).
+#[component]
+pub fn EligibilityChecksPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_eligibility());
+    view! {
+        <Title text="Eligibility checks" />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                gated(data.await, move |p| {
+                    let state_label = |s: &str| match s {
+                        "waiting" => "Waiting",
+                        "gave_up" => "Gave up after 8 tries",
+                        _ => "Failed",
+                    };
+                    view! {
+                        <StaffFrame me=p.me.clone()>
+                            <section class="page wide">
+                                <h1>"Eligibility checks"</h1>
+                                {(!p.realtime).then(|| view! { <p class="hint" data-testid="realtime-off">"Real-time checks are off (ELIGIBILITY_ENDPOINT is not set): these checks wait until they are turned on. Meanwhile staff use the 270/271 files."</p> })}
+                                {if p.checks.is_empty() {
+                                    view! { <p data-testid="no-checks">"No check has failed or waits."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <table class="queue" data-testid="eligibility-checks">
+                                            <thead><tr><th>"Submission"</th><th>"Why"</th><th>"State"</th><th>"Tries"</th><th>"Next try or end"</th><th>"Last reason"</th></tr></thead>
+                                            <tbody>
+                                                {p.checks.into_iter().map(|c| view! {
+                                                    <tr data-testid="eligibility-check">
+                                                        <td><a href=format!("/staff/submissions/{}#insurance-h", c.reference)>{c.reference.clone()}</a></td>
+                                                        <td>{c.reason.clone()}</td>
+                                                        <td>{state_label(&c.state)}{(!c.last_error.is_empty()).then(|| format!(" ({})", c.last_error))}</td>
+                                                        <td>{c.attempts}</td>
+                                                        <td>{c.when.clone()}</td>
+                                                        <td>{c.last_reason.clone()}</td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    }.into_any()
+                                }}
+                            </section>
+                        </StaffFrame>
+                    }
+                    .into_any()
+                })
+            })}
         </Suspense>
     }
 }

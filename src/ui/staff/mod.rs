@@ -20,7 +20,8 @@ pub use admin::{AccountPage, AuditPage, UsersPage};
 pub use consults::{CalendarPage, StaffBookPage};
 pub use follow_ups::{CallbackPage, FollowUpsPage};
 pub use hours::HoursPage;
-pub use insurance::PayersPage;
+
+pub use insurance::{EligibilityChecksPage, PayersPage};
 pub use queue::QueuePage;
 pub use sign_in::{EnrolPage, InvitePage, SignInPage, TwoFactorPage};
 pub use submission::SubmissionPage;
@@ -96,6 +97,7 @@ pub fn StaffFrame(me: Me, children: Children) -> impl IntoView {
             {admin.then(|| view! { <a href="/staff/users">"Accounts"</a> })}
             {admin.then(|| view! { <a href="/staff/payers">"Payers"</a> })}
             {hours.then(|| view! { <a href="/staff/hours" data-testid="hours-link">"Hours"</a> })}
+            {admin.then(|| view! { <a href="/staff/eligibility">"Eligibility checks"</a> })}
             {admin.then(|| view! { <a href="/staff/audit">"Audit log"</a> })}
             <a href="/staff/account">"My account"</a>
             <span class="staff-me" data-testid="staff-me">{format!("{} · {role}", me.name)}</span>

@@ -43,6 +43,8 @@ permissions! {
     /// Accounts, the audit log and the payer directory: admins.
     ManagesAccounts => Role::manages_accounts;
     WritesNotes => Role::writes_notes;
+    /// Saving verifications and "Check now" (every role).
+    ChangesVerifications => Role::changes_verifications;
     ExportsQueue => Role::exports_queue;
     ExportsFhir => Role::exports_fhir;
     /// Acknowledging, recording attempts on and closing safety follow-ups.

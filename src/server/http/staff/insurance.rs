@@ -1,11 +1,13 @@
 //! Insurance verification for staff: the 270 download, the 271 upload (read into a
-//! suggestion staff confirm), saving a verification, and the payer directory (admins).
+//! suggestion staff confirm), saving a verification, "Check now" (a real-time check),
+//! and the payer directory (admins).
 
 use super::audit;
 use super::error::{redirect, StaffError};
-use super::guard::{AnyStaff, ManagesAccounts, SignedIn, StaffPost};
+use super::guard::{AnyStaff, ChangesVerifications, ManagesAccounts, SignedIn, StaffPost};
 use super::pages::{REFUSED_271, SUGGESTION};
 use crate::server::eligibility::InquiryError;
+use crate::server::eligibility_outbox;
 use crate::server::http::browser::see_other;
 use crate::server::http::extract::read_field;
 use crate::server::http::AppState;
@@ -149,7 +151,7 @@ pub async fn upload_271(
 /// `POST /staff/submissions/{reference}/verification`
 pub async fn save_verification(
     State(state): State<AppState>,
-    post: StaffPost<AnyStaff>,
+    post: StaffPost<ChangesVerifications>,
     Path(reference): Path<String>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Answer {
@@ -157,12 +159,39 @@ pub async fn save_verification(
     let page = format!("/staff/submissions/{}", found.reference.display());
     let form = VerificationForm::parse(|name| f.get(name).cloned())
         .map_err(|_| redirect(format!("{page}?m=verification-bad#insurance-h")))?;
-    insurance::save(&state.db, found.id, &form, post.staff.id).await?;
+    insurance::save(&state.db, found.id, &form, Some(post.staff.id)).await?;
     let detail = format!("{} by {}", form.status.as_str(), form.method);
     audit(&state, Some(&post.staff), Action::ChangeVerification, found.reference.compact(), &detail, &post.origin)
         .await?;
     let _ = post.session.remove_value(SUGGESTION).await;
     Ok(see_other(&format!("{page}?m=verification-saved#insurance-h"), &[]))
+}
+
+/// `POST /staff/submissions/{reference}/eligibility/check` (form: `seen`, the newest
+/// check the page showed): queues a real-time check and, when checks are on, runs it at
+/// once (the page then shows its attempt). The same click arriving twice carries the
+/// same `seen`, and the database keeps one check for it.
+pub async fn check_now(
+    State(state): State<AppState>,
+    post: StaffPost<ChangesVerifications>,
+    Path(reference): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Answer {
+    let found = submission(&state, &reference).await?;
+    let page = format!("/staff/submissions/{}", found.reference.display());
+    if !eligibility_outbox::checks_plan(found.answers.insurance.plan.as_str()) {
+        return Err(redirect(format!("{page}?m=no-270#insurance-h")));
+    }
+    let seen = f.get("seen").and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(0);
+    let now = jiff::Timestamp::now();
+    if let Some(id) = eligibility_outbox::queue_manual(&state.db, found.id, &seen.to_string(), now).await? {
+        audit(&state, Some(&post.staff), Action::EligibilityCheck, found.reference.compact(), "manual", &post.origin)
+            .await?;
+        if let Some(worker) = &state.eligibility {
+            worker.run(id, now).await?;
+        }
+    }
+    Ok(see_other(&format!("{page}#insurance-h"), &[]))
 }
 
 /// `POST /staff/payers/{id}`: an admin edits a payer of the directory.

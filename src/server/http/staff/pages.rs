@@ -17,7 +17,7 @@ use crate::server::staff::audit::{Action, Filter as AuditQuery};
 use crate::server::staff::queue::{self, local_time, PER_PAGE};
 use crate::server::staff::sessions::{self, Staff, Stage};
 use crate::server::staff::{accounts, audit as audit_log, insurance, submissions, totp};
-use crate::server::{callbacks, follow_ups};
+use crate::server::{callbacks, eligibility_outbox, follow_ups};
 use crate::shared::staff::*;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -131,6 +131,14 @@ async fn submission_page(state: &AppState, parts: &Parts, reference: &str) -> Ga
         .map(|(_, reason)| reason);
     let cards = crate::server::staff::cards::sides(&state.db, found.id).await.unwrap_or_default();
     let tz = &state.settings.clinic_timezone;
+    let (last_check, waiting) = eligibility_outbox::state_of(&state.db, found.id).await?;
+    let attempts = eligibility_outbox::attempts_of(&state.db, found.id).await?;
+    let eligibility = EligibilityView {
+        realtime: state.eligibility.is_some(),
+        last_check,
+        waiting,
+        attempts: attempts.into_iter().map(|a| CheckAttemptView { at: local_time(&a.at, tz), ..a }).collect(),
+    };
     let e = &found.evaluation;
     let clinical = staff.role.sees_clinical();
     let mut answers = found.answers_json.clone();
@@ -181,6 +189,7 @@ async fn submission_page(state: &AppState, parts: &Parts, reference: &str) -> Ga
         follow_up: follow_up_view(state, staff.role, found.id).await?,
         consent: submissions::consent(&state.db, found.id).await?.map(|c| consent_view(c, tz)),
         consult: super::consults::panel(state, staff.role, found.id, e.outcome, found.status).await?,
+        eligibility,
     }))
 }
 
@@ -450,6 +459,24 @@ async fn enrol_page(state: &AppState, parts: &Parts) -> Gate<EnrolPage> {
     };
     let url = totp::provisioning_url(&secret, &state.settings.clinic.name, &user.email).unwrap_or_default();
     Ok(EnrolPage { qr_svg: totp::qr_svg(&url).unwrap_or_default(), secret, recovery_codes: Vec::new(), current })
+}
+
+/// `/staff/eligibility`: the real-time checks that failed or still wait (admins). Only
+/// references identify patients.
+pub async fn eligibility(state: &AppState, parts: &Parts) -> Gate<EligibilityPage> {
+    answered(
+        async {
+            let (staff, _) = signed_in_as(state, parts, manages_accounts).await?;
+            let tz = &state.settings.clinic_timezone;
+            let checks = eligibility_outbox::pending(&state.db)
+                .await?
+                .into_iter()
+                .map(|p| PendingCheckView { when: local_time(&p.at, tz), ..p.view })
+                .collect();
+            Ok(EligibilityPage { me: me(state, &staff).await?, realtime: state.eligibility.is_some(), checks })
+        }
+        .await,
+    )
 }
 
 pub async fn payers(state: &AppState, parts: &Parts) -> Gate<PayersPage> {
