@@ -132,7 +132,7 @@ test('an admin downloads the queue CSV and a FHIR bundle, and both are audited',
 
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
   const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
-  expect(lines[0]).toBe('reference,name,age,outcome,safety_alert,priority,plan,verification,status,received,assignee');
+  expect(lines[0]).toBe('reference,name,age,outcome,safety_alert,priority,plan,verification,status,received,assignee,consult');
   expect(lines).toHaveLength(2);
   expect(lines[1]).toContain(`${routineRef},"Doe, ${patients.routine}"`);
 
