@@ -33,7 +33,7 @@ on_both_databases! {
         assert_eq!(again.header("idempotent-replayed"), "true");
         // The first answer again, but for the booking token: only its hash is kept, so a
         // replay carries a fresh one (and the first stops working; see booking_http).
-        let without_token = |mut v: serde_json::Value| {
+        let without_token = |mut v: Value| {
             v.as_object_mut().unwrap().remove("booking_token");
             v
         };

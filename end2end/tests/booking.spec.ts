@@ -134,3 +134,43 @@ test('front desk books a consult by phone on a phone, and sees it on the calenda
   await expectAccessible(page);
   await page.context().close();
 });
+
+const admin: Account = { email: `hours-${stamp}@clinic.test`, password: 'admin hours phrase here' };
+
+test('an admin sets the consult hours in the portal; a bad range is refused with its reason', async ({ page }) => {
+  addUser(admin.email, 'Ada Admin', 'admin', admin.password);
+  await signInAndEnrol(page, admin);
+  await page.getByTestId('hours-link').click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('hours', { ignoreCase: true });
+  await hydrated(page);
+  await expectAccessible(page);
+  const saturday = page.getByLabel('Saturday', { exact: true });
+  await saturday.fill('9:00-12:00');
+  await page.getByRole('button', { name: 'Save Saturday' }).click();
+  await expect(page.getByTestId('hours-problem')).toContainText('is not a time');
+  await expect(page.getByLabel('Saturday', { exact: true })).toHaveValue('9:00-12:00');
+  await page.getByLabel('Saturday', { exact: true }).fill('09:00-12:00');
+  await page.getByRole('button', { name: 'Save Saturday' }).click();
+  await expect(page.getByLabel('Saturday', { exact: true })).toHaveValue('09:00-12:00');
+  // The admins' list of real-time eligibility checks (none configured in this run).
+  await page.goto('/staff/eligibility');
+  await expect(page.getByTestId('realtime-off')).toBeVisible();
+  await hydrated(page);
+  await expectAccessible(page);
+});
+
+test('a patient asks for the resume link by e-mail on the saved page', async ({ page }) => {
+  await page.goto('/intake');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Start the pre-screening' }).click();
+  await page.getByRole('button', { name: 'Save and come back later' }).click();
+  await expect(page).toHaveURL(/\/intake\/saved$/);
+  await page.getByLabel('Your e-mail address').fill('not an address');
+  await page.getByRole('button', { name: 'Send me the link' }).click();
+  await expect(page.locator('#f-resume-email-error')).toContainText('correct format');
+  await page.getByLabel('Your e-mail address').fill('ana@example.com');
+  await page.getByRole('button', { name: 'Send me the link' }).click();
+  await expect(page.getByTestId('email-link-status')).toContainText('We are sending the link');
+  await hydrated(page);
+  await expectAccessible(page);
+});

@@ -18,8 +18,6 @@ use crate::domain::values::Reference;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 /// How long a booking token lasts after the submission (`booking.md`: 30 days).
@@ -67,20 +65,9 @@ fn decode(what: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("stored {what} is not valid").into())
 }
 
-fn new_secret() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Whether a string could be one of our secrets at all (so junk never reaches the database).
-pub fn looks_like_token(token: &str) -> bool {
-    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-}
+// Secrets are made and stored as the drafts' are: 256 random bits as hex, kept as SHA-256.
+pub use super::drafts::looks_like_token;
+use super::drafts::{hash, new_token as new_secret};
 
 // ---------------------------------------------------------------------------------------
 // Consult hours

@@ -154,6 +154,19 @@ fn code_of(e: &BookingError) -> &'static str {
     }
 }
 
+/// What every consult form post needs first: the clinic's own page, and the submission
+/// this browser's draft became (else back to the result page, which says what is).
+async fn this_submission(state: &AppState, headers: &HeaderMap) -> Result<i64, Response> {
+    if !same_origin(headers) {
+        return Err(forbidden());
+    }
+    match submitted_intake(state, headers).await {
+        Ok(Some(intake)) => Ok(intake),
+        Ok(None) => Err(see_other("/intake/result", &[])),
+        Err(e) => Err(unavailable(&e)),
+    }
+}
+
 /// What a form post about the consult needs: same origin, a submitted draft, a slot.
 async fn checked_slot(
     state: &AppState,
@@ -161,14 +174,7 @@ async fn checked_slot(
     form: &ChosenTime,
     now: Timestamp,
 ) -> Result<(i64, Slot, crate::domain::booking::Capacity), Response> {
-    if !same_origin(headers) {
-        return Err(forbidden());
-    }
-    let intake = match submitted_intake(state, headers).await {
-        Ok(Some(intake)) => intake,
-        Ok(None) => return Err(see_other("/intake/result", &[])),
-        Err(e) => return Err(unavailable(&e)),
-    };
+    let intake = this_submission(state, headers).await?;
     let Some(start) = form.instant() else { return Err(refused("choose")) };
     let hours = bookings::hours(&state.db).await.map_err(|e| unavailable(&e))?;
     let tz = &state.settings.clinic_timezone;
@@ -211,14 +217,7 @@ pub async fn book(
 
 /// The booked consult of this browser's submission, if it may still be changed online.
 async fn changeable(state: &AppState, headers: &HeaderMap, now: Timestamp) -> Result<Consult, Response> {
-    if !same_origin(headers) {
-        return Err(forbidden());
-    }
-    let intake = match submitted_intake(state, headers).await {
-        Ok(Some(intake)) => intake,
-        Ok(None) => return Err(see_other("/intake/result", &[])),
-        Err(e) => return Err(unavailable(&e)),
-    };
+    let intake = this_submission(state, headers).await?;
     match bookings::upcoming(&state.db, intake).await {
         Ok(Some(c)) if state.settings.booking.may_change(now, c.slot.start) => Ok(c),
         Ok(Some(_)) => Err(refused("too_late")),

@@ -178,7 +178,7 @@ fn EmailMeTheLink(email: String) -> impl IntoView {
         _ => (None, None),
     };
     view! {
-        <form method="post" action="/intake/saved/email" class="email-link" data-testid="email-link">
+        <form method="post" action="/intake/saved/email" class="email-link" data-testid="email-link" novalidate>
             <h2>{tr(l, "E-mail me this link", "Enviarme este enlace por correo")}</h2>
             {status.map(|s| view! { <p class="notice success" role="status" data-testid="email-link-status">{s}</p> })}
             <div class="field">
