@@ -522,27 +522,33 @@ fn parse_271(file: &str) -> ExitCode {
     }
 }
 
-/// `pain-intake x12 build-270 --reference REF`: the inquiry for a stored intake.
-async fn build_270(args: Build270Args) -> Result<(), String> {
-    use crate::domain::values::Reference;
-    use crate::x12::Npi;
-
-    let reference = Reference::parse(&args.reference)
+/// What an inquiry about a stored intake needs (`x12 build-270`, `eligibility check`): its
+/// reference, the database opened with the keys, and the clinic's identity.
+async fn inquiry_of(
+    args: &Build270Args,
+) -> Result<(crate::domain::values::Reference, Db, super::eligibility::Clinic), String> {
+    let reference = crate::domain::values::Reference::parse(&args.reference)
         .map_err(|_| format!("{:?} is not a reference (8 letters and digits, like K7Q2-9XPM)", args.reference))?;
     let keys = args.keys.keyring()?.map(Arc::new);
     let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?.with_keys(keys);
+    let clinic = super::eligibility::Clinic {
+        name: args.clinic_name.clone(),
+        npi: crate::x12::Npi::parse(&args.clinic_npi).map_err(|e| e.to_string())?,
+        x12: args.x12.clone(),
+        timezone: args.clinic_timezone.clone(),
+    };
+    Ok((reference, db, clinic))
+}
+
+/// `pain-intake x12 build-270 --reference REF`: the inquiry for a stored intake.
+async fn build_270(args: Build270Args) -> Result<(), String> {
+    let (reference, db, clinic) = inquiry_of(&args).await?;
     let intake = super::intakes::find(&db, &reference)
         .await
         .map_err(|e| format!("cannot read the intake: {e}"))?
         .ok_or_else(|| format!("no intake with reference {}", reference.display()))?;
     let payers =
         super::staff::insurance::directory(&db).await.map_err(|e| format!("cannot read the payer directory: {e}"))?;
-    let clinic = super::eligibility::Clinic {
-        name: args.clinic_name.clone(),
-        npi: Npi::parse(&args.clinic_npi).map_err(|e| e.to_string())?,
-        x12: args.x12.clone(),
-        timezone: args.clinic_timezone.clone(),
-    };
     let text = super::eligibility::inquiry(&db, &clinic, payers, &intake.answers, &reference)
         .await
         .map_err(|e| e.to_string())?;
@@ -575,25 +581,14 @@ fn eligibility_check(args: EligibilityCheckArgs) -> ExitCode {
 /// `Err` is a failure of this program (exit 1); `Ok(Err)` the check's one line (exit 2).
 async fn run_eligibility_check(args: EligibilityCheckArgs) -> Result<Result<String, String>, String> {
     use super::eligibility_outbox::{self as outbox, Outcome, Realtime, Worker};
-    use crate::domain::values::Reference;
-    use crate::x12::Npi;
 
-    let reference = Reference::parse(&args.reference)
-        .map_err(|_| format!("{:?} is not a reference (8 letters and digits, like K7Q2-9XPM)", args.reference))?;
-    let Some(settings) = args.eligibility.settings(&args.x12.sender_id)? else {
+    let Some(settings) = args.eligibility.settings(&args.inquiry.x12.sender_id)? else {
         return Ok(Err(
             "no endpoint configured: set ELIGIBILITY_ENDPOINT (and its settings) for real-time checks".into()
         ));
     };
     let client = super::core_client::CoreClient::new(&settings).map_err(|e| e.to_string())?;
-    let keys = args.keys.keyring()?.map(Arc::new);
-    let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?.with_keys(keys);
-    let clinic = super::eligibility::Clinic {
-        name: args.clinic_name.clone(),
-        npi: Npi::parse(&args.clinic_npi).map_err(|e| e.to_string())?,
-        x12: args.x12.clone(),
-        timezone: args.clinic_timezone.clone(),
-    };
+    let (reference, db, clinic) = inquiry_of(&args.inquiry).await?;
     let db_error = |e: sqlx::Error| format!("database: {e}");
     let intake = sqlx::query("SELECT id, plan FROM intakes WHERE reference = $1")
         .bind(reference.compact())

@@ -80,30 +80,9 @@ pub enum EligibilityCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct EligibilityCheckArgs {
+    /// The intake and the clinic's identity, as `x12 build-270` takes them.
     #[command(flatten)]
-    pub database: DatabaseArgs,
-
-    #[command(flatten)]
-    pub keys: KeyArgs,
-
-    /// The intake's reference, as the patient quotes it (`K7Q2-9XPM`).
-    #[arg(long)]
-    pub reference: String,
-
-    /// The clinic's NPI (billing provider in loop 2100B).
-    #[arg(long, env = "CLINIC_NPI", value_parser = parse_npi)]
-    pub clinic_npi: String,
-
-    /// The clinic's name as enrolled with payers.
-    #[arg(long, env = "CLINIC_NAME", default_value = "Pain Clinic", value_parser = parse_clinic_name)]
-    pub clinic_name: String,
-
-    #[command(flatten)]
-    pub x12: X12Args,
-
-    /// The clinic's time zone: the date of service and the envelope's date and time.
-    #[arg(long, env = "CLINIC_TIMEZONE", default_value = "America/Chicago", value_parser = parse_time_zone)]
-    pub clinic_timezone: TimeZone,
+    pub inquiry: Build270Args,
 
     #[command(flatten)]
     pub eligibility: crate::server::core_client::EligibilityArgs,
