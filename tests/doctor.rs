@@ -90,6 +90,7 @@ fn a_good_setup_is_all_ok(url: &str) {
     );
     assert!(doctor_line(&out, "smtp").contains("answered"), "{text}");
     assert!(doctor_line(&out, "site").contains("pkg/"), "{text}");
+    assert!(doctor_line(&out, "eligibility").contains("real-time checks off"), "{text}");
     let commands = smtp.commands();
     assert!(commands.iter().any(|c| c.starts_with("EHLO")) && commands.contains(&"NOOP".into()), "{commands:?}");
     assert!(!commands.iter().any(|c| c.starts_with("MAIL") || c == "DATA"), "no e-mail is sent: {commands:?}");
@@ -286,4 +287,62 @@ fn a_mail_server_that_does_not_answer_fails_the_smtp_line() {
 fn all_migrations_applied() -> String {
     let n = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap().count();
     format!("{n} of {n} migrations applied")
+}
+
+/// With ELIGIBILITY_ENDPOINT set, the endpoint is reached over the configured connection
+/// and sent nothing (no credentials, no 270); one that does not answer is a FAIL line.
+#[test]
+fn the_eligibility_endpoint_is_reached_without_sending_a_270() {
+    use common::core_server::{CoreServer, Expected};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(CoreServer::start(Expected {
+        credentials: Some(("core-user".into(), "core-password-1".into())),
+        sender_id: "CLINICSUBMIT".into(),
+        receiver_id: "CLEARINGHOUSE".into(),
+        timestamp: String::new(),
+        payload: String::new(),
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/intake.db", dir.path().display());
+    seed(&url);
+    let site = site_folder(dir.path());
+    let endpoint = server.endpoint("271");
+    let settings = |endpoint: &str| {
+        [
+            ("ELIGIBILITY_ENDPOINT", endpoint.to_owned()),
+            ("ELIGIBILITY_RECEIVER_ID", "CLEARINGHOUSE".to_owned()),
+            ("ELIGIBILITY_USERNAME", "core-user".to_owned()),
+            ("ELIGIBILITY_PASSWORD", "core-password-1".to_owned()),
+            ("ELIGIBILITY_TIMEOUT_SECONDS", "5".to_owned()),
+            ("CLINIC_NPI", "1234567893".to_owned()),
+        ]
+    };
+    let run = |vars: &[(&str, String)]| {
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        doctor(&url, &site, &vars)
+    };
+
+    let out = run(&settings(&endpoint));
+    let line = doctor_line(&out, "eligibility");
+    assert_eq!(
+        line,
+        format!("ok    eligibility: {endpoint} answered HTTP 405 to a HEAD (no credentials, no 270 sent)")
+    );
+    assert!(server.received().is_empty() && server.problems().is_empty(), "nothing reached the CORE handler");
+    assert!(!stdout(&out).contains("core-password-1"), "{}", stdout(&out));
+
+    // Nothing listens there: a FAIL line naming the endpoint, exit 2.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let nowhere = format!("http://{}/core", closed.local_addr().unwrap());
+    drop(closed);
+    let out = run(&settings(&nowhere));
+    assert_eq!(out.status.code(), Some(2));
+    let line = doctor_line(&out, "eligibility");
+    assert!(line.starts_with(&format!("FAIL  eligibility: {nowhere}: ")), "{line}");
+
+    // A setting serve refuses: the settings line says which, the probe is skipped.
+    let out = run(&settings("http://clearinghouse.example/core"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(doctor_line(&out, "settings").starts_with("FAIL  settings: ELIGIBILITY_ENDPOINT"), "{}", stdout(&out));
+    assert!(doctor_line(&out, "eligibility").starts_with("skip"), "{}", stdout(&out));
 }

@@ -78,6 +78,21 @@ fn list(html: &str, id: &str) -> String {
     visible(&html[at..end])
 }
 
+/// The text of an HTML fragment, its tags (and the rest of a cut-off first tag) dropped.
+fn text_only(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = true;
+    for c in visible(html).chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// An insured intake through the API (BCBS Texas).
 async fn insured(app: &TestApp) -> String {
     app.submit_intake(&valid_intake()).await
@@ -267,6 +282,54 @@ on_both_databases! {
         assert_eq!(queue_rechecks(&app.db, 3, now + SignedDuration::from_hours(24 * 3)).await.unwrap(), 0, "self-pay");
         assert_eq!(count(&app.db, "SELECT COUNT(*) FROM eligibility_checks WHERE reason = 'recheck' AND booking_id IS NOT NULL").await, 1);
         assert_eq!(queue_rechecks(&app.db, 0, now).await.unwrap(), 0, "0 days: none");
+    }
+
+    async fn the_calendar_shows_a_status_the_recheck_changed(backend) {
+        let app = spawn(backend).await;
+        let server = CoreServer::start(expected()).await;
+        let changed = insured(&app).await;
+        let same = insured(&app).await;
+        let now = whole_second();
+        let before = pain_intake::server::db::text_at(now - SignedDuration::from_hours(1));
+        // Both were found inactive by staff before booking; only the first is re-checked
+        // (the second's consult is beyond the re-check days).
+        sqlx::query(&format!(
+            "INSERT INTO verifications (intake_id, status, method, created_at) \
+             SELECT id, 'inactive', 'phone', '{before}' FROM intakes"
+        ))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE intakes SET verification_status = 'inactive'").execute(&app.db.pool).await.unwrap();
+        sqlx::query("UPDATE eligibility_checks SET done_at = $1, outcome = 'failed'").bind(&before).execute(&app.db.pool).await.unwrap();
+        for (reference, days) in [(&changed, 2), (&same, 5)] {
+            let start = pain_intake::server::db::text_at(now + SignedDuration::from_hours(24 * days));
+            sqlx::query(&format!(
+                "INSERT INTO bookings (intake_id, uid, start_at, end_at, seat, status, manage_token_hash, sequence, created_at, updated_at) \
+                 SELECT id, 'uid-{days}', $1, $1, 1, 'booked', 'hash-{days}', 0, $2, $2 FROM intakes WHERE reference = $3"
+            ))
+            .bind(start)
+            .bind(pain_intake::server::db::text_at(now - SignedDuration::from_mins(30)))
+            .bind(reference.replace('-', ""))
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        }
+        assert_eq!(count(&app.db, "SELECT COUNT(*) FROM bookings").await, 2, "both booked");
+        let worker = worker_for(&app, &app.db, &server.endpoint("271"), 5);
+        assert_eq!(worker.round(now).await.unwrap(), 1, "the consult in 2 days is re-checked");
+        let (admin, _, _) = create_team(&app).await;
+        let cookie = app.sign_in(&admin).await;
+        let page = app.get_with("/staff/calendar", &cookie).await.text();
+        let rows: Vec<String> = page
+            .split("data-testid=\"calendar-row\"")
+            .skip(1)
+            .map(|row| text_only(&row[..row.find("</tr>").unwrap()]))
+            .collect();
+        assert_eq!(rows.len(), 2, "{page}");
+        let row = |reference: &str| rows.iter().find(|r| r.contains(reference)).unwrap_or_else(|| panic!("{reference}: {rows:?}"));
+        assert!(row(&changed).contains("Active (changed since booking: was Inactive)"), "{rows:?}");
+        assert!(row(&same).contains("Inactive") && !row(&same).contains("changed"), "{rows:?}");
     }
 
     async fn check_now_is_for_every_role_same_site_and_once_per_click(backend) {

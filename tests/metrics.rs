@@ -73,6 +73,9 @@ on_both_databases! {
             ("pain_intake_drafts_purged_total", "counter"),
             ("pain_intake_notifications_waiting", "gauge"),
             ("pain_intake_escalations_waiting", "gauge"),
+            ("pain_intake_patient_mails_waiting", "gauge"),
+            ("pain_intake_eligibility_checks_waiting", "gauge"),
+            ("pain_intake_eligibility_checks_total", "counter"),
             ("pain_intake_follow_ups_open", "gauge"),
             ("pain_intake_follow_ups_overdue", "gauge"),
             ("pain_intake_database_up", "gauge"),
@@ -250,6 +253,63 @@ async fn staff_x12_downloads_and_uploads_are_counted_by_result() {
     let download = [("method", "GET"), ("route", "/staff/submissions/{reference}/270"), ("status", "200")];
     assert_eq!(after.delta(&before, "pain_intake_http_requests_total", &download), 1.0);
     assert!(!after.text.contains(&insured) && !after.text.contains(&insured.replace('-', "")));
+}
+
+/// Real-time eligibility tries are counted by result, and the checks still waiting are
+/// read from the database; neither names the patient or the payer.
+#[tokio::test]
+async fn eligibility_checks_are_counted_by_result_and_the_waiting_ones_read_at_the_scrape() {
+    use common::core_server::{CoreServer, Expected};
+    use pain_intake::server::core_client::{CoreClient, EligibilityArgs};
+    use pain_intake::server::eligibility_outbox::{Realtime, Worker};
+    let _serial = SERIAL.lock().await;
+    let app = spawn(pain_intake::server::db::Backend::Sqlite).await;
+    let server = CoreServer::start(Expected {
+        credentials: Some(("core-user".into(), "core-password".into())),
+        sender_id: "CLINICSUBMIT".into(),
+        receiver_id: "CLEARINGHOUSE".into(),
+        timestamp: String::new(),
+        payload: String::new(),
+    })
+    .await;
+    let worker = |scenario: &str| {
+        let settings = EligibilityArgs {
+            endpoint: Some(server.endpoint(scenario)),
+            username: Some("core-user".into()),
+            password: Some("core-password".into()),
+            receiver_id: Some("CLEARINGHOUSE".into()),
+            timeout_seconds: "5".into(),
+            envelope: "mime".into(),
+            ..EligibilityArgs::default()
+        }
+        .settings("CLINICSUBMIT")
+        .unwrap()
+        .unwrap();
+        let clinic = app.state.settings.eligibility.clone().unwrap();
+        let realtime = Realtime { client: CoreClient::new(&settings).unwrap(), clinic, recheck_days: 3 };
+        Worker::new(app.db.clone(), realtime, app.state.audit.clone())
+    };
+    let before = scrape(&app).await;
+    for _ in 0..2 {
+        app.submit_intake(&valid_intake()).await;
+    }
+    let queued = scrape(&app).await;
+    assert_eq!(queued.get("pain_intake_eligibility_checks_waiting", &[]), Some(2.0), "queued with the intakes");
+    // The first round: both answered ErrorCode ReceiverDown, so both wait for a retry.
+    let now = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1);
+    assert_eq!(worker("error-code").round(now).await.unwrap(), 2);
+    // A minute later: a 271 for each.
+    assert_eq!(worker("271").round(now + jiff::SignedDuration::from_mins(2)).await.unwrap(), 2);
+    assert!(server.problems().is_empty(), "{:?}", server.problems());
+    let after = scrape(&app).await;
+    let counted = |result: &str| after.delta(&before, "pain_intake_eligibility_checks_total", &[("result", result)]);
+    assert_eq!(counted("retry"), 2.0);
+    assert_eq!(counted("active"), 2.0);
+    for none in ["inactive", "rejected", "needs_person", "failed", "no_270"] {
+        assert_eq!(counted(none), 0.0, "{none}");
+    }
+    assert_eq!(after.get("pain_intake_eligibility_checks_waiting", &[]), Some(0.0), "both done");
+    assert!(!after.text.contains("XYZ123456789") && !after.text.to_lowercase().contains("cigna"), "{}", after.text);
 }
 
 #[tokio::test]

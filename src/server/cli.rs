@@ -307,15 +307,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let keys = args.keyring()?;
     // Real-time eligibility (CORE): checked now, TLS files and password file included, so
     // a bad setting stops start-up; the eligibility worker takes the client.
-    let core_client = args
-        .eligibility
-        .settings(&args.x12.sender_id)?
-        .map(|settings| super::core_client::CoreClient::new(&settings))
-        .transpose()
-        .map_err(|e| e.to_string())?;
-    if core_client.is_some() && args.clinic_npi.is_none() {
-        return Err("ELIGIBILITY_ENDPOINT needs CLINIC_NPI: the 270 names the clinic by its NPI".into());
-    }
+    let core_client = args.core_client()?;
     // The database comes first: without it nothing can be stored, so fail fast.
     let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?.with_keys(keys.map(Arc::new));
 

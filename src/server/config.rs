@@ -724,6 +724,18 @@ impl ServeArgs {
         }
     }
 
+    /// The real-time eligibility client (CORE), checked with its TLS files and password
+    /// file; `None` without `ELIGIBILITY_ENDPOINT`.
+    pub fn core_client(&self) -> Result<Option<crate::server::core_client::CoreClient>, String> {
+        let Some(settings) = self.eligibility.settings(&self.x12.sender_id)? else {
+            return Ok(None);
+        };
+        if self.clinic_npi.is_none() {
+            return Err("ELIGIBILITY_ENDPOINT needs CLINIC_NPI: the 270 names the clinic by its NPI".into());
+        }
+        crate::server::core_client::CoreClient::new(&settings).map(Some).map_err(|e| e.to_string())
+    }
+
     /// `METRICS_TOKEN`, checked. Checked here rather than by clap, whose message would
     /// print the rejected value: a secret, or something close to one.
     pub fn metrics_token(&self) -> Result<Option<MetricsToken>, String> {

@@ -2,16 +2,19 @@
 //! installation. It takes the same settings as `serve` and checks what `serve` needs:
 //! the settings themselves, the database (reachable, migrated, SQLite's pragmas and free
 //! disk space), that every sealed value opens with the configured keys, the mail server,
-//! and the site folder with the files the pages name.
+//! the real-time eligibility (CORE) endpoint when one is set, and the site folder with the
+//! files the pages name.
 //!
 //! It changes nothing: the database is opened read-only (never created or migrated), the
-//! mail server is greeted and left without an e-mail. Each check is a function that
+//! mail server is greeted and left without an e-mail, the CORE endpoint gets a `HEAD`
+//! without credentials or a 270. Each check is a function that
 //! returns what it found as a typed value; `finding()` turns that into one line, `ok`,
 //! `warn` or `FAIL` (or `skip` when what it needs failed first). Lines carry counts,
 //! setting names, key ids, paths and addresses with their passwords replaced: never a
 //! stored value, a password or key material.
 
 use super::config::ServeArgs;
+use super::core_client::CoreClient;
 use super::crypto::{is_sealed, key_id_of, record_aad, CryptoError, Keyring};
 use super::db::{self, Backend, DbError, Migrations, ReadOnly};
 use super::http::assets;
@@ -115,6 +118,18 @@ pub async fn run(args: &ServeArgs, mut report: impl FnMut(Finding)) {
         Err(_) => Finding::new("smtp", Status::Skip, "not checked: the e-mail settings are not usable"),
     });
 
+    report(match &settings.eligibility {
+        Ok(Some(client)) => eligibility(client).await.finding(),
+        Ok(None) => Finding::new(
+            "eligibility",
+            Status::Ok,
+            "real-time checks off (ELIGIBILITY_ENDPOINT not set): staff use the 270/271 files",
+        ),
+        Err(_) => {
+            Finding::new("eligibility", Status::Skip, "not checked: the real-time eligibility settings are not usable")
+        }
+    });
+
     report(site(Path::new(&args.site_root), args.clinic_logo.as_deref()).finding());
 }
 
@@ -125,20 +140,22 @@ pub async fn run(args: &ServeArgs, mut report: impl FnMut(Finding)) {
 pub struct Settings {
     pub keys: Result<Option<Keyring>, String>,
     pub notify: Result<Option<NotifyConfig>, String>,
+    pub eligibility: Result<Option<CoreClient>, String>,
     pub dev: bool,
 }
 
 /// The same checks `serve` makes at start-up, with the same messages.
 pub fn settings(args: &ServeArgs) -> Settings {
-    Settings { keys: args.keyring(), notify: args.notify_config(), dev: args.dev }
+    Settings { keys: args.keyring(), notify: args.notify_config(), eligibility: args.core_client(), dev: args.dev }
 }
 
 impl Settings {
     pub fn finding(&self) -> Finding {
-        let errors: Vec<&str> = [&self.keys.as_ref().err(), &self.notify.as_ref().err()]
-            .into_iter()
-            .filter_map(|e| e.map(String::as_str))
-            .collect();
+        let errors: Vec<&str> =
+            [&self.keys.as_ref().err(), &self.notify.as_ref().err(), &self.eligibility.as_ref().err()]
+                .into_iter()
+                .filter_map(|e| e.map(String::as_str))
+                .collect();
         if !errors.is_empty() {
             Finding::new("settings", Status::Fail, errors.join("; "))
         } else if self.dev {
@@ -569,6 +586,37 @@ impl Smtp {
                 Finding::new("smtp", Status::Ok, format!("{} answered EHLO and NOOP (no e-mail sent)", self.server))
             }
             Err(e) => Finding::new("smtp", Status::Fail, format!("{}: {e}", self.server)),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Real-time eligibility
+
+#[derive(Debug)]
+pub struct Eligibility {
+    /// The endpoint without its query (a clearinghouse may put an account in it).
+    pub endpoint: String,
+    /// The HTTP status a `HEAD` got, or why none came.
+    pub answer: Result<u16, String>,
+}
+
+/// Whether the CORE endpoint answers over the configured TLS, credentials and 270 unsent.
+pub async fn eligibility(client: &CoreClient) -> Eligibility {
+    let mut endpoint = client.settings().endpoint().clone();
+    endpoint.set_query(None);
+    Eligibility { endpoint: endpoint.to_string(), answer: client.probe().await.map_err(|e| e.to_string()) }
+}
+
+impl Eligibility {
+    pub fn finding(&self) -> Finding {
+        match &self.answer {
+            Ok(status) => Finding::new(
+                "eligibility",
+                Status::Ok,
+                format!("{} answered HTTP {status} to a HEAD (no credentials, no 270 sent)", self.endpoint),
+            ),
+            Err(e) => Finding::new("eligibility", Status::Fail, format!("{}: {e}", self.endpoint)),
         }
     }
 }

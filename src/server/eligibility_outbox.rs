@@ -22,6 +22,7 @@ use super::core_client::{
 use super::db::{is_unavailable, text_at, Db};
 use super::eligibility::{inquiry, Clinic, InquiryError};
 use super::intakes::{self, Stored};
+use super::metrics::CheckResult;
 use super::staff::{audit, insurance};
 use crate::domain::values::Reference;
 use crate::shared::staff::{CheckAttemptView, PendingCheckView, VerificationForm};
@@ -264,6 +265,7 @@ impl Worker {
             Err(InquiryError::X12(e)) => {
                 let reason = "No 270 can be made for this submission: check the plan and member ID.".to_owned();
                 self.finish(id, attempts, "failed", "no-270", now).await?;
+                crate::server::metrics::eligibility_check(CheckResult::No270);
                 return Ok(Report {
                     reference,
                     payload_id: None,
@@ -313,6 +315,14 @@ impl Worker {
             Outcome::Failed(e) => classify(Checked::Failed(e)),
             Outcome::NoInquiry(_) => Disposition::Failed(FailCause::Unreadable("no 270".into())),
         };
+        crate::server::metrics::eligibility_check(match &disposition {
+            Disposition::Saved(Saved::Active) => CheckResult::Active,
+            Disposition::Saved(Saved::Inactive) => CheckResult::Inactive,
+            Disposition::Saved(Saved::Rejected) => CheckResult::Rejected,
+            Disposition::Retry(_) => CheckResult::Retry,
+            Disposition::NeedsPerson { .. } => CheckResult::NeedsPerson,
+            Disposition::Failed(_) => CheckResult::Failed,
+        });
         let words = reason(&outcome, &disposition, attempts);
         sqlx::query(
             "UPDATE eligibility_attempts SET http_status = $1, error_code = $2, duration_ms = $3, disposition = $4, \
@@ -500,6 +510,15 @@ fn reason(outcome: &Outcome, disposition: &Disposition, attempts: i64) -> String
         (Disposition::Failed(_), Outcome::Failed(e)) => format!("{e}."),
         (Disposition::Failed(_), _) => "Failed.".into(),
     }
+}
+
+/// Checks not done yet (queued or waiting for a retry), for `/metrics`: from the
+/// `(done_at, next_attempt_at)` index.
+pub async fn waiting(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) AS n FROM eligibility_checks WHERE done_at IS NULL")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")
 }
 
 /// The attempts of a submission's checks, newest first (its insurance panel); times as

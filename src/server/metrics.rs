@@ -49,10 +49,13 @@ pub const POOL_MAX: &str = "pain_intake_db_pool_max_connections";
 /// Always 1; the version as a label.
 pub const BUILD_INFO: &str = "pain_intake_build_info";
 
-// Real-time eligibility checks (a 270 sent to the clearinghouse and its 271 read back
-// while staff wait) do not exist yet. When they do, count them here by result, a fixed
-// enumeration such as active | inactive | rejected | timeout | error, never the payer's
-// or the patient's details: pain_intake_eligibility_checks_total{result}.
+/// Real-time eligibility tries (a 270 sent to the clearinghouse, or one that could not
+/// be made), by result.
+pub const ELIGIBILITY_CHECKS: &str = "pain_intake_eligibility_checks_total";
+/// Real-time eligibility checks not done yet (queued, or waiting for a retry).
+pub const ELIGIBILITY_WAITING: &str = "pain_intake_eligibility_checks_waiting";
+/// Patient e-mails (receipts, booking e-mails, reminders) not sent yet.
+pub const PATIENT_MAILS_WAITING: &str = "pain_intake_patient_mails_waiting";
 
 /// The route label of a request no route matched (static files, 404s).
 pub const UNMATCHED: &str = "unmatched";
@@ -106,6 +109,13 @@ fn describe() {
     describe_counter!(DRAFTS_PURGED, "Expired wizard drafts deleted, abandoned (never submitted) or submitted.");
     describe_counter!(X12_270, "270 eligibility inquiries staff asked for, by result.");
     describe_counter!(X12_271, "271 eligibility responses staff uploaded, by result.");
+    describe_counter!(
+        ELIGIBILITY_CHECKS,
+        "Real-time eligibility tries, by result: active, inactive or rejected (a verification saved), retry, \
+         needs_person, failed, no_270."
+    );
+    describe_gauge!(ELIGIBILITY_WAITING, "Real-time eligibility checks not done yet (read at scrape).");
+    describe_gauge!(PATIENT_MAILS_WAITING, "Patient e-mails not sent yet (read at scrape).");
     describe_gauge!(NOTIFICATIONS_WAITING, "New-submission e-mails not sent yet (read from the database at scrape).");
     describe_gauge!(ESCALATIONS_WAITING, "Follow-up escalation e-mails not sent yet (read at scrape).");
     describe_gauge!(FOLLOW_UPS_OPEN, "Safety follow-ups not closed (read at scrape).");
@@ -120,6 +130,9 @@ fn describe() {
         counter!(INTAKES, "outcome" => outcome.as_str()).increment(0);
     }
     counter!(DRAFTS_STARTED).increment(0);
+    for result in CheckResult::ALL {
+        counter!(ELIGIBILITY_CHECKS, "result" => result.as_str()).increment(0);
+    }
     for state in ["abandoned", "submitted"] {
         counter!(DRAFTS_PURGED, "state" => state).increment(0);
     }
@@ -214,6 +227,46 @@ pub fn x12_271(result: Response271) {
     counter!(X12_271, "result" => result).increment(1);
 }
 
+/// What became of one real-time eligibility try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckResult {
+    /// A 271 saved as a verification: coverage active.
+    Active,
+    /// A 271 saved as a verification: coverage inactive.
+    Inactive,
+    /// A 271 saved as a verification: the payer refused the inquiry.
+    Rejected,
+    /// Tried again later (a timeout, a connection error, an ErrorCode, AAA 42).
+    Retry,
+    /// A 271 staff must act on (AAA codes that need a person).
+    NeedsPerson,
+    /// Not retried: a 999, an unreadable answer, an HTTP status that will not change.
+    Failed,
+    /// No 270 could be made for the submission.
+    No270,
+}
+
+impl CheckResult {
+    const ALL: [Self; 7] =
+        [Self::Active, Self::Inactive, Self::Rejected, Self::Retry, Self::NeedsPerson, Self::Failed, Self::No270];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Rejected => "rejected",
+            Self::Retry => "retry",
+            Self::NeedsPerson => "needs_person",
+            Self::Failed => "failed",
+            Self::No270 => "no_270",
+        }
+    }
+}
+
+pub fn eligibility_check(result: CheckResult) {
+    counter!(ELIGIBILITY_CHECKS, "result" => result.as_str()).increment(1);
+}
+
 /// The work waiting in the database, read at a scrape.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Backlog {
@@ -221,6 +274,8 @@ pub struct Backlog {
     pub escalations: i64,
     pub open_follow_ups: i64,
     pub overdue_follow_ups: i64,
+    pub eligibility_checks: i64,
+    pub patient_mails: i64,
 }
 
 /// One connection pool's state at a scrape.
@@ -245,6 +300,8 @@ pub fn render(backlog: Option<Backlog>, pools: &[PoolState]) -> Option<String> {
     gauge!(ESCALATIONS_WAITING).set(value(|b| b.escalations));
     gauge!(FOLLOW_UPS_OPEN).set(value(|b| b.open_follow_ups));
     gauge!(FOLLOW_UPS_OVERDUE).set(value(|b| b.overdue_follow_ups));
+    gauge!(ELIGIBILITY_WAITING).set(value(|b| b.eligibility_checks));
+    gauge!(PATIENT_MAILS_WAITING).set(value(|b| b.patient_mails));
     gauge!(DATABASE_UP).set(if backlog.is_some() { 1.0 } else { 0.0 });
     for pool in pools {
         gauge!(POOL_SIZE, "pool" => pool.name).set(f64::from(pool.size));

@@ -449,16 +449,29 @@ impl Outbox {
     }
 }
 
-/// How many e-mails wait unsent in each outbox, (new submissions, escalations), for
-/// `/metrics`: one statement, each count from its outbox's `(sent_at, …)` index.
-pub async fn waiting(db: &Db) -> Result<(i64, i64), sqlx::Error> {
+/// E-mails waiting unsent, per outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Waiting {
+    pub notifications: i64,
+    pub escalations: i64,
+    pub patient_mails: i64,
+}
+
+/// How many e-mails wait unsent in each outbox, for `/metrics`: one statement, each
+/// count from its outbox's `(sent_at, …)` index.
+pub async fn waiting(db: &Db) -> Result<Waiting, sqlx::Error> {
     let row = sqlx::query(
         "SELECT (SELECT COUNT(*) FROM notifications WHERE sent_at IS NULL) AS notifications, \
-         (SELECT COUNT(*) FROM escalations WHERE sent_at IS NULL) AS escalations",
+         (SELECT COUNT(*) FROM escalations WHERE sent_at IS NULL) AS escalations, \
+         (SELECT COUNT(*) FROM patient_mails WHERE sent_at IS NULL) AS patient_mails",
     )
     .fetch_one(&db.pool)
     .await?;
-    Ok((row.try_get("notifications")?, row.try_get("escalations")?))
+    Ok(Waiting {
+        notifications: row.try_get("notifications")?,
+        escalations: row.try_get("escalations")?,
+        patient_mails: row.try_get("patient_mails")?,
+    })
 }
 
 /// Sends every due, unclaimed e-mail of both outboxes (escalations first, then new

@@ -294,6 +294,9 @@ pub struct CalendarRow {
     pub name: String,
     pub plan: String,
     pub verification: VerificationStatus,
+    /// The insurance status when the consult was booked, when it has changed since (the
+    /// re-check before the consult, or staff): the calendar says so.
+    pub was: Option<VerificationStatus>,
     pub status: String,
 }
 

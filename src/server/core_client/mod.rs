@@ -277,6 +277,19 @@ impl CoreClient {
         &self.settings
     }
 
+    /// Whether the endpoint answers over this client's connection (TLS with its roots and
+    /// certificate): a `HEAD` with no credentials and no 270, for `doctor`. Any HTTP status
+    /// counts as an answer (a CORE endpoint refuses a `HEAD`); the error says why not.
+    pub async fn probe(&self) -> Result<u16, CoreError> {
+        let timeout = self.settings.timeout();
+        let request = self.http.head(self.settings.endpoint().clone()).send();
+        match tokio::time::timeout(timeout, request).await {
+            Ok(Ok(response)) => Ok(response.status().as_u16()),
+            Ok(Err(e)) => Err(self.transport_error(&e)),
+            Err(_) => Err(CoreError::Timeout(timeout.as_secs())),
+        }
+    }
+
     /// Sends one 270 under a fresh `PayloadID` and waits for the 271, at most the
     /// configured timeout. `reference` (the submission's) is only for the log line.
     pub async fn check(

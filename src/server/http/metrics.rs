@@ -133,10 +133,17 @@ pub async fn scrape(State(state): State<AppState>, request: Request) -> Response
 
 /// The outboxes and follow-ups waiting, as the database holds them for every instance.
 async fn backlog(state: &AppState) -> Result<Backlog, sqlx::Error> {
-    let (notifications, escalations) = crate::server::notify::waiting(&state.db).await?;
+    let mails = crate::server::notify::waiting(&state.db).await?;
     let (open_follow_ups, overdue_follow_ups) =
         crate::server::follow_ups::open_and_overdue(&state.db, jiff::Timestamp::now()).await?;
-    Ok(Backlog { notifications, escalations, open_follow_ups, overdue_follow_ups })
+    Ok(Backlog {
+        notifications: mails.notifications,
+        escalations: mails.escalations,
+        patient_mails: mails.patient_mails,
+        eligibility_checks: crate::server::eligibility_outbox::waiting(&state.db).await?,
+        open_follow_ups,
+        overdue_follow_ups,
+    })
 }
 
 /// This instance's connection pools. SQLite counts rate limits in memory, so its

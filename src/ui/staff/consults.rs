@@ -191,7 +191,12 @@ fn calendar_page(v: CalendarView) -> AnyView {
                                         <td data-label="Reference"><a href=format!("/staff/submissions/{}", r.reference)>{r.reference.clone()}</a></td>
                                         <td data-label="Name">{r.name}</td>
                                         <td data-label="Plan">{r.plan}</td>
-                                        <td data-label="Insurance">{verification_label(r.verification)}</td>
+                                        <td data-label="Insurance" data-testid="calendar-insurance">
+                                            {verification_label(r.verification)}
+                                            {r.was.map(|was| view! {
+                                                <strong class="changed">" (changed since booking: was " {verification_label(was)} ")"</strong>
+                                            })}
+                                        </td>
                                         <td data-label="Consult">{status_words(&r.status)}</td>
                                     </tr>
                                 }).collect_view()}

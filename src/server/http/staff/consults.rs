@@ -11,7 +11,7 @@ use super::{audit, find_submission, Origin};
 use crate::domain::booking::SlotRefused;
 use crate::domain::intake::Locale;
 use crate::domain::screening::Outcome;
-use crate::domain::staff::{Role, WorkflowStatus};
+use crate::domain::staff::{Role, VerificationStatus, WorkflowStatus};
 use crate::domain::values::Reference;
 use crate::server::bookings::{self, Actor, BookingError, Consult, ConsultStatus, MailKind};
 use crate::server::http::browser::see_other;
@@ -271,10 +271,16 @@ async fn calendar_view(state: &AppState, parts: &Parts, view: Option<&str>, date
         if out.last().is_none_or(|d| d.day != day) {
             out.push(CalendarDay { day: day.clone(), rows: Vec::new() });
         }
-        let row = sqlx::query("SELECT answers, verification_status FROM intakes WHERE id = $1")
-            .bind(c.intake_id)
-            .fetch_one(&state.db.pool)
-            .await?;
+        // The status then: the last verification saved before the booking, else the
+        // status every submission starts with.
+        let row = sqlx::query(
+            "SELECT i.answers, i.verification_status, i.plan, (SELECT v.status FROM verifications v \
+             WHERE v.intake_id = i.id AND v.created_at <= b.created_at ORDER BY v.id DESC LIMIT 1) AS booked_status \
+             FROM bookings b JOIN intakes i ON i.id = b.intake_id WHERE b.id = $1",
+        )
+        .bind(c.id)
+        .fetch_one(&state.db.pool)
+        .await?;
         let stored: String = row.try_get("answers")?;
         let answers: serde_json::Value = state
             .db
@@ -283,15 +289,21 @@ async fn calendar_view(state: &AppState, parts: &Parts, view: Option<&str>, date
             .and_then(|a| serde_json::from_str(&a).ok())
             .unwrap_or_default();
         let text = |path: &[&str]| path.iter().fold(&answers, |v, k| &v[*k]).as_str().unwrap_or_default().to_owned();
-        let verification: String = row.try_get("verification_status")?;
+        let status = |text: &str| VerificationStatus::parse(text).unwrap_or(VerificationStatus::Unverified);
+        let verification = status(&row.try_get::<String, _>("verification_status")?);
+        let booked = match row.try_get::<Option<String>, _>("booked_status")? {
+            Some(then) => status(&then),
+            None if row.try_get::<String, _>("plan")? == "self_pay" => VerificationStatus::SelfPay,
+            None => VerificationStatus::Unverified,
+        };
         if let Some(d) = out.last_mut() {
             d.rows.push(CalendarRow {
                 time: clock_time(zoned.time(), Locale::En),
                 reference: c.reference.display(),
                 name: format!("{} {}", text(&["patient", "first_name"]), text(&["patient", "last_name"])),
                 plan: text(&["insurance", "plan"]),
-                verification: crate::domain::staff::VerificationStatus::parse(&verification)
-                    .unwrap_or(crate::domain::staff::VerificationStatus::Unverified),
+                verification,
+                was: (booked != verification).then_some(booked),
                 status: c.status.as_str().to_owned(),
             });
         }
