@@ -165,6 +165,7 @@ on_both_databases! {
         assert!(history.contains("(realtime) by system"), "{history}");
         let attempts = list(&page, "eligibility-attempts");
         assert!(attempts.contains("Saved") && attempts.contains("Coverage active"), "{attempts}");
+        assert!(!page.contains("realtime-fallback"), "a saved check needs no fallback");
     }
 
     async fn aaa_42_is_retried_a_minute_later_and_then_saved(backend) {
@@ -194,7 +195,7 @@ on_both_databases! {
     async fn a_999_is_kept_as_a_failed_attempt_with_its_reason(backend) {
         let app = spawn(backend).await;
         let server = CoreServer::start(expected()).await;
-        insured(&app).await;
+        let reference = insured(&app).await;
         let worker = worker_for(&app, &app.db, &server.endpoint("999"), 5);
         let now = Timestamp::now();
         assert_eq!(worker.round(now).await.unwrap(), 1);
@@ -208,6 +209,12 @@ on_both_databases! {
         // Not retried: a day later nothing is sent.
         assert_eq!(worker.round(now + SignedDuration::from_hours(24)).await.unwrap(), 0);
         assert_eq!(server.received().len(), 1);
+        // Staff see the reason and are pointed to the files.
+        let (_, _, desk) = create_team(&app).await;
+        let cookie = app.sign_in(&desk).await;
+        let page = app.get_with(&format!("/staff/submissions/{reference}"), &cookie).await.text();
+        assert!(list(&page, "eligibility-attempts").contains("999"), "{page}");
+        assert!(page.contains("data-testid=\"realtime-fallback\"") && page.contains("Download X12 270 inquiry"), "{page}");
     }
 
     async fn an_error_code_is_retried_with_backoff(backend) {

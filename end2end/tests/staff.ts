@@ -49,9 +49,10 @@ export function dbPath(): string {
   return db;
 }
 
-/// Creates an account with the command line, as a clinic does for its first admin.
-export function addUser(email: string, name: string, role: string, password: string) {
-  execFileSync('../target/debug/pain-intake', ['user', 'add', '--database-url', `sqlite://${dbPath()}`,
+/// Creates an account with the command line, as a clinic does for its first admin; in
+/// the main server's database unless another is named.
+export function addUser(email: string, name: string, role: string, password: string, db: string = dbPath()) {
+  execFileSync('../target/debug/pain-intake', ['user', 'add', '--database-url', `sqlite://${db}`,
     '--email', email, '--name', name, '--role', role], { input: `${password}\n` });
 }
 

@@ -87,6 +87,9 @@ fn realtime(base: &str, e: &EligibilityView, can_check: bool) -> impl IntoView {
                 view! { <p class="hint" data-testid="realtime-off">"Real-time checks are off: download the 270 below, send it to the clearinghouse and upload its 271."</p> }.into_any()
             }}
             {e.waiting.then(|| view! { <p data-testid="check-waiting">"A check is waiting to be sent."</p> })}
+            {e.attempts.first().filter(|a| !a.outcome.is_empty() && a.outcome != "saved").map(|_| view! {
+                <p class="notice" data-testid="realtime-fallback">"The last real-time check saved no verification. Meanwhile, use the 270 and 271 files below, or call the payer."</p>
+            })}
             {can_check.then(|| view! {
                 <form method="post" action=format!("{base}/eligibility/check") class="inline">
                     <input type="hidden" name="seen" value=e.last_check.to_string() />
