@@ -181,6 +181,33 @@ on_both_databases! {
         assert!(page_of(&app, "", "/consult/expired").await.contains("data-testid=\"link-expired\""));
     }
 
+    async fn the_receipt_is_queued_with_the_intake_once_and_in_the_patients_language(backend) {
+        let app = spawn(backend).await;
+        let server = SmtpServer::start().await;
+        let ctx = patient_context(PUBLIC_URL);
+        let mut spanish = valid_intake();
+        spanish["locale"] = json!("es");
+        let key = [("idempotency-key", "receipt-once-4f1c")];
+        // A retry with the same key (a clinic website after a timeout) stores nothing more.
+        for _ in 0..2 {
+            let reply = app.post_raw("/api/v1/intakes", "application/json", spanish.to_string().into_bytes(), &key).await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        }
+        let receipts = sqlx::query(
+            "SELECT COUNT(*) AS n FROM patient_mails m JOIN intakes i ON i.id = m.intake_id AND m.kind = 'receipt'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(receipts.try_get::<i64, _>("n").unwrap(), 1, "committed with the intake, once");
+        assert_eq!(notify::send_patient_mails(&app.db, &mailer(&server), &ctx, Timestamp::now()).await.unwrap(), 1);
+        let mails = read_all(&server);
+        assert_eq!(mails.len(), 1);
+        assert_eq!(mails[0].subject, "Recibimos su formulario");
+        assert!(mails[0].html.contains("<html lang=\"es\">"), "{}", mails[0].html);
+        assert_no_phi(&mails[0]);
+    }
+
     async fn reminders_go_once_each_and_only_to_patients_with_an_address(backend) {
         let app = spawn(backend).await;
         open_all_day(&app).await;

@@ -487,16 +487,23 @@ pub async fn queue_mail<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     Ok(())
 }
 
-/// Queues the receipt of a new submission when the patient gave an e-mail address. A
-/// failure is logged, not returned: the submission is stored and its answer must go out.
-pub async fn queue_receipt(db: &Db, intake_id: i64, has_email: bool, now: Timestamp) {
-    if !has_email {
-        return;
+/// Queues the receipts of new submissions, in the transaction that stores them.
+pub(crate) async fn queue_receipts(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    stored: &[&super::intakes::Stored],
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO patient_mails (kind, intake_id, dedupe, created_at, next_attempt_at) VALUES {}",
+        super::db::groups(stored.len(), 5)
+    );
+    let mut insert = sqlx::query(&sql);
+    for s in stored {
+        let dedupe = format!("receipt:{}", s.id);
+        insert = insert.bind(MailKind::Receipt.as_str()).bind(s.id).bind(dedupe).bind(now).bind(now);
     }
-    if let Err(e) = queue_mail(&db.pool, MailKind::Receipt, intake_id, None, &format!("receipt:{intake_id}"), now).await
-    {
-        tracing::warn!(error = %e, "receipt e-mail not queued");
-    }
+    insert.execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// The e-mail telling the patient of this version of a consult.

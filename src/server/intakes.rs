@@ -312,6 +312,13 @@ async fn write_rows(
         super::eligibility_outbox::queue_for_intakes(tx, &insured, &now).await?;
     }
 
+    // The patient's receipt, when they gave an e-mail address: queued with the intake, so
+    // a stored intake always has its receipt coming and a replay never adds a second.
+    let receipts: Vec<&Stored> = stored.iter().zip(rows).filter(|(_, row)| row.has_email).map(|(s, _)| s).collect();
+    if !receipts.is_empty() {
+        super::bookings::queue_receipts(tx, &receipts, &now).await?;
+    }
+
     // An alarming submission opens its safety follow-up here, so none is ever stored
     // without one (safety-followup.md).
     let alarming: Vec<(&Stored, Priority)> =
@@ -438,6 +445,8 @@ struct NewIntake {
     search_name: String,
     date_of_birth: String,
     plan: String,
+    /// The patient gave an e-mail address: a receipt is queued.
+    has_email: bool,
     outcome: Outcome,
     safety_alert: bool,
     pin_rank: i64,
@@ -473,6 +482,7 @@ impl NewIntake {
             search_name: format!("{} {}", patient.first_name.as_str(), patient.last_name.as_str()).to_lowercase(),
             date_of_birth: patient.date_of_birth.to_string(),
             plan: answers.insurance.plan.as_str().to_owned(),
+            has_email: patient.email.is_some(),
             outcome: evaluation.outcome,
             safety_alert: evaluation.safety_alert,
             pin_rank: pin_rank(evaluation.outcome, evaluation.safety_alert),

@@ -114,8 +114,6 @@ pub async fn create_intake(
     let (stored, outcome, reasons, safety_alert, replayed) = match created {
         intakes::Created::New(stored) => {
             tracing::info!(reference = %stored.reference, outcome = %evaluation.outcome, "intake stored");
-            let now = jiff::Timestamp::now();
-            crate::server::bookings::queue_receipt(&state.db, stored.id, answers.patient.email.is_some(), now).await;
             (stored, evaluation.outcome, evaluation.reasons, evaluation.safety_alert, false)
         }
         intakes::Created::Before { same_request: false, .. } => {

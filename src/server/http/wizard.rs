@@ -386,8 +386,6 @@ async fn submit(state: &AppState, draft_id: i64, answers: &Value, today: jiff::c
     match state.intakes.insert(&answers_ok, &evaluation, today, Some(intakes::Once::Draft(draft_id))).await {
         Ok(intakes::Created::New(stored)) => {
             tracing::info!(reference = %stored.reference, outcome = %evaluation.outcome, "intake submitted from the wizard");
-            let has_email = answers_ok.patient.email.is_some();
-            crate::server::bookings::queue_receipt(&state.db, stored.id, has_email, jiff::Timestamp::now()).await;
         }
         Ok(intakes::Created::Before { .. }) => {}
         Err(e) => return unavailable(e),
