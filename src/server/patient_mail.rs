@@ -23,6 +23,7 @@
 use crate::domain::intake::Locale;
 use crate::domain::values::Reference;
 use crate::shared::clinic::ClinicInfo;
+use crate::shared::labels::{clock_time, day_with_weekday};
 use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
@@ -359,62 +360,9 @@ fn when(c: &ConsultMail, locale: Locale, tz: &TimeZone) -> String {
 /// An instant on the clinic's clock, for people: "Monday, March 15, 2027, 9:00 a.m. CDT"
 /// or "lunes, 15 de marzo de 2027, 9:00 a. m. CDT".
 pub fn when_at(ts: Timestamp, locale: Locale, tz: &TimeZone) -> String {
-    let local = tz.to_datetime(ts);
-    let info = tz.to_offset_info(ts);
-    let zone = info.abbreviation();
-    let weekday = local.weekday().to_monday_zero_offset() as usize;
-    let month = (local.month() - 1) as usize;
-    let (day, year) = (local.day(), local.year());
-    let hour = match local.hour() % 12 {
-        0 => 12,
-        h => h,
-    };
-    let minute = local.minute();
-    let pm = local.hour() >= 12;
-    match locale {
-        Locale::Es => {
-            const DAYS: [&str; 7] = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"];
-            const MONTHS: [&str; 12] = [
-                "enero",
-                "febrero",
-                "marzo",
-                "abril",
-                "mayo",
-                "junio",
-                "julio",
-                "agosto",
-                "septiembre",
-                "octubre",
-                "noviembre",
-                "diciembre",
-            ];
-            let meridiem = if pm { "p. m." } else { "a. m." };
-            format!(
-                "{}, {day} de {} de {year}, {hour}:{minute:02} {meridiem} {zone}",
-                DAYS[weekday % 7],
-                MONTHS[month % 12]
-            )
-        }
-        Locale::En => {
-            const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-            const MONTHS: [&str; 12] = [
-                "January",
-                "February",
-                "March",
-                "April",
-                "May",
-                "June",
-                "July",
-                "August",
-                "September",
-                "October",
-                "November",
-                "December",
-            ];
-            let meridiem = if pm { "p.m." } else { "a.m." };
-            format!("{}, {} {day}, {year}, {hour}:{minute:02} {meridiem} {zone}", DAYS[weekday % 7], MONTHS[month % 12])
-        }
-    }
+    let local = ts.to_zoned(tz.clone());
+    let zone = tz.to_offset_info(ts).abbreviation().to_owned();
+    format!("{}, {} {zone}", day_with_weekday(local.date(), locale), clock_time(local.time(), locale))
 }
 
 /// An instant as an iCalendar UTC date-time: `20270315T140000Z`.
