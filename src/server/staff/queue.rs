@@ -6,13 +6,17 @@
 //! number the database raises on every change to what the queue shows, migration
 //! 20261124000006). Staff reload the queue far more often than it changes: while the
 //! number stands, a page costs one one-row read instead of the count and 50 rows.
+//!
+//! The name search matches any part of the lower-cased "first last" (and a reference
+//! exactly). It reads a trigram index, never the whole table (migration 20261207000016):
+//! SQLite's FTS5 table `intakes_search`, PostgreSQL's pg_trgm index under the same LIKE.
 
 use crate::domain::age::age_on;
 use crate::domain::intake::{Locale, Plan};
 use crate::domain::screening::Outcome;
 use crate::domain::staff::{priority, Role, VerificationStatus, WorkflowStatus};
 use crate::domain::values::Reference;
-use crate::server::db::{text_at, Db};
+use crate::server::db::{text_at, Backend, Db};
 use crate::shared::labels::clock_time;
 use crate::shared::staff::{ConsultFilter, QueueFilter, QueueRow, QueueSort};
 use jiff::civil::Date;
@@ -33,6 +37,9 @@ type Page = (Vec<QueueRow>, i64);
 #[derive(Debug, Default)]
 pub struct Cache {
     inner: std::sync::Mutex<Cached>,
+    /// Keeps nothing: every view reads the database (`BENCH_NO_QUEUE_CACHE`, for the
+    /// benchmark runs that measure the queue's queries).
+    off: bool,
 }
 
 #[derive(Debug, Default)]
@@ -42,6 +49,11 @@ struct Cached {
 }
 
 impl Cache {
+    /// A cache that keeps nothing.
+    pub fn off() -> Self {
+        Self { off: true, ..Self::default() }
+    }
+
     fn get(&self, version: i64, key: &str) -> Option<std::sync::Arc<Page>> {
         let cached = self.inner.lock().ok()?;
         if cached.version != version {
@@ -52,6 +64,9 @@ impl Cache {
 
     /// Keeps a page read at `version`, unless a newer one has been seen since.
     fn put(&self, version: i64, key: String, page: Page) {
+        if self.off {
+            return;
+        }
         let Ok(mut cached) = self.inner.lock() else { return };
         if version < cached.version {
             return;
@@ -99,7 +114,7 @@ fn start_of(date: Date, tz: &TimeZone) -> Option<String> {
     date.to_zoned(tz.clone()).ok().map(|z| text_at(z.timestamp()))
 }
 
-fn where_of(filter: &QueueFilter, tz: &TimeZone) -> Where {
+fn where_of(filter: &QueueFilter, tz: &TimeZone, backend: Backend) -> Where {
     let mut w = Where::default();
     if let Some(o) = filter.outcome {
         w.push("i.outcome = ?", o.as_str().into());
@@ -126,18 +141,16 @@ fn where_of(filter: &QueueFilter, tz: &TimeZone) -> Where {
         w.push("i.created_at < ?", to);
     }
     if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        // LIKE wildcards typed by the user are matched literally.
-        let escaped = search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        let like = format!("%{escaped}%");
+        let (name_clause, name_arg) = name_match(search, backend);
         match Reference::parse(search) {
             // Eight letters can be a reference or a name ("Anderson"): try both.
             Ok(r) => {
                 w.args.push(r.compact().to_owned());
-                w.args.push(like);
+                w.args.push(name_arg);
                 let (a, b) = (w.args.len() - 1, w.args.len());
-                w.clauses.push(format!("(i.reference = ${a} OR i.search_name LIKE ${b} ESCAPE '\\')"));
+                w.clauses.push(format!("(i.reference = ${a} OR {})", name_clause.replace('?', &format!("${b}"))));
             }
-            Err(_) => w.push("i.search_name LIKE ? ESCAPE '\\'", like),
+            Err(_) => w.push(name_clause, name_arg),
         }
     }
     if let Some(consult) = filter.consult {
@@ -152,6 +165,30 @@ fn where_of(filter: &QueueFilter, tz: &TimeZone) -> Where {
         );
     }
     w
+}
+
+/// Searches shorter than this many characters cannot use a trigram index.
+const TRIGRAM: usize = 3;
+
+/// The clause (with `?` for its one argument) and the argument that find `search` in any
+/// part of `search_name`, the lower-cased "first last", as `LIKE '%search%'` does.
+///
+/// PostgreSQL answers that LIKE from its pg_trgm index. SQLite cannot index a LIKE, so
+/// a search of three characters or more is a phrase query on the trigram FTS5 table: a
+/// trigram phrase matches the same substrings, wherever they are in the name (FTS5 folds
+/// case as the lower-casing here does). One or two characters have no trigram: those
+/// few searches read the table with the LIKE.
+fn name_match(search: &str, backend: Backend) -> (&'static str, String) {
+    let lowered = search.to_lowercase();
+    if backend == Backend::Sqlite && lowered.chars().count() >= TRIGRAM {
+        // Inside an FTS5 string only `"` means anything (doubled, it is itself), so the
+        // user's text is one phrase, operators and wildcards matched literally.
+        let phrase = format!("\"{}\"", lowered.replace('"', "\"\""));
+        return ("i.id IN (SELECT rowid FROM intakes_search WHERE intakes_search MATCH ?)", phrase);
+    }
+    // LIKE wildcards typed by the user are matched literally.
+    let escaped = lowered.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    ("i.search_name LIKE ? ESCAPE '\\'", format!("%{escaped}%"))
 }
 
 /// The ORDER BY of a queue sort. The date orders are served by the indexes of migration
@@ -204,7 +241,7 @@ pub async fn page(
     today: Date,
     version: Option<i64>,
 ) -> Result<Page, sqlx::Error> {
-    // Exports read everything and are not kept.
+    // Only pages of the queue's size are kept.
     let key = (per_page <= PER_PAGE).then(|| {
         format!(
             "{}|{page}|{per_page}|{}|{today}",
@@ -221,23 +258,8 @@ pub async fn page(
             return Ok((*hit).clone());
         }
     }
-    let w = where_of(filter, tz);
-    let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
-    // The count and the queue version ride along as uncorrelated subqueries (evaluated
-    // once by both engines), so a page is one trip to the database and its rows, count
-    // and version come from one snapshot; the bound values serve both WHEREs.
-    let sql = format!(
-        "SELECT (SELECT COUNT(*) FROM intakes i {where_}) AS total, (SELECT n FROM queue_version WHERE id = 1) AS version, \
-         i.reference, i.first_name, i.last_name, i.date_of_birth, i.outcome, i.safety_alert, i.pin_rank, \
-         i.plan, i.verification_status, i.status, i.created_at, u.name AS assignee, \
-         (SELECT b.start_at FROM bookings b WHERE b.intake_id = i.id AND b.status = 'booked' \
-          ORDER BY b.start_at LIMIT 1) AS consult_at \
-         FROM intakes i LEFT JOIN users u ON u.id = i.assignee_id {where_} ORDER BY {} LIMIT {} OFFSET {}",
-        order_of(filter.sort),
-        per_page,
-        offset,
-        where_ = w.sql(),
-    );
+    let w = where_of(filter, tz, db.backend);
+    let sql = page_sql(&w, filter.sort, page, per_page);
     let rows = w.bind(sqlx::query(&sql)).fetch_all(&db.pool).await?;
     let Some(first) = rows.first() else {
         // A page past the end has no row to carry the count.
@@ -253,16 +275,103 @@ pub async fn page(
     Ok((rows, total))
 }
 
-/// Every matching row, for the CSV export (bounded: a clinic's whole history fits).
-pub async fn all(
-    db: &Db,
-    filter: &QueueFilter,
+/// The SQL of one queue page as [`page`] runs it, and the values it binds in order
+/// (public for the tests that check its query plan).
+pub fn page_query(filter: &QueueFilter, page: u32, tz: &TimeZone, backend: Backend) -> (String, Vec<String>) {
+    let w = where_of(filter, tz, backend);
+    (page_sql(&w, filter.sort, page, PER_PAGE), w.args)
+}
+
+/// One page's rows with the count and the queue version. These ride along as
+/// uncorrelated subqueries (evaluated once by both engines), so a page is one trip to
+/// the database and its rows, count and version come from one snapshot; the bound
+/// values serve both WHEREs.
+fn page_sql(w: &Where, sort: QueueSort, page: u32, per_page: u32) -> String {
+    let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
+    select_sql(
+        &format!(
+            "(SELECT COUNT(*) FROM intakes i {}) AS total, (SELECT n FROM queue_version WHERE id = 1) AS version,",
+            w.sql()
+        ),
+        w,
+        sort,
+        &format!("LIMIT {per_page} OFFSET {offset}"),
+    )
+}
+
+/// A queue SELECT: `extra` columns first, then a row's columns, filtered by `w`, in the
+/// sort's order, with `tail` (LIMIT and OFFSET) after it.
+fn select_sql(extra: &str, w: &Where, sort: QueueSort, tail: &str) -> String {
+    format!(
+        "SELECT {extra} i.reference, i.first_name, i.last_name, i.date_of_birth, i.outcome, i.safety_alert, i.pin_rank, \
+         i.plan, i.verification_status, i.status, i.created_at, u.name AS assignee, \
+         (SELECT b.start_at FROM bookings b WHERE b.intake_id = i.id AND b.status = 'booked' \
+          ORDER BY b.start_at LIMIT 1) AS consult_at \
+         FROM intakes i LEFT JOIN users u ON u.id = i.assignee_id {} ORDER BY {} {tail}",
+        w.sql(),
+        order_of(sort),
+    )
+}
+
+/// Every matching row, for the CSV export: counted first (the audit entry says how
+/// many), then read and handed on a chunk at a time while the file is sent, so the
+/// export's memory does not grow with the queue. Count and rows come from one snapshot
+/// (one transaction; REPEATABLE READ on PostgreSQL, whose default gives each statement
+/// its own). Exports are never cached.
+pub struct Export {
+    tx: sqlx::Transaction<'static, Any>,
+    w: Where,
+    sort: QueueSort,
     role: Role,
-    tz: &TimeZone,
+    tz: TimeZone,
     today: Date,
-) -> Result<Vec<QueueRow>, sqlx::Error> {
-    // Exports are never kept: a fresh cache that dies with the call.
-    page(db, &Cache::default(), filter, 1, 1_000_000, role, tz, today, None).await.map(|(rows, _)| rows)
+    /// How many rows the file will have.
+    pub total: i64,
+}
+
+impl Export {
+    pub async fn open(
+        db: &Db,
+        filter: &QueueFilter,
+        role: Role,
+        tz: &TimeZone,
+        today: Date,
+    ) -> Result<Self, sqlx::Error> {
+        let mut tx = db.pool.begin().await?;
+        if db.backend == Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *tx).await?;
+        }
+        let w = where_of(filter, tz, db.backend);
+        let count_sql = format!("SELECT COUNT(*) AS n FROM intakes i {}", w.sql());
+        let total: i64 = w.bind(sqlx::query(&count_sql)).fetch_one(&mut *tx).await?.try_get("n")?;
+        Ok(Self { tx, w, sort: filter.sort, role, tz: tz.clone(), today, total })
+    }
+
+    /// Reads the rows in the queue's order and sends them `chunk` at a time; stops early
+    /// when the receiver is gone (the download was abandoned).
+    pub async fn send(mut self, chunk: usize, to: tokio::sync::mpsc::Sender<Result<Vec<QueueRow>, sqlx::Error>>) {
+        use futures_util::TryStreamExt;
+        let sql = select_sql("", &self.w, self.sort, "");
+        let result = async {
+            let mut rows = self.w.bind(sqlx::query(&sql)).fetch(&mut *self.tx);
+            let mut batch = Vec::with_capacity(chunk);
+            while let Some(row) = rows.try_next().await? {
+                batch.push(rows_of(&row, self.role, &self.tz, self.today)?);
+                if batch.len() == chunk && to.send(Ok(std::mem::take(&mut batch))).await.is_err() {
+                    return Ok(());
+                }
+            }
+            if !batch.is_empty() {
+                let _ = to.send(Ok(batch)).await;
+            }
+            Ok::<_, sqlx::Error>(())
+        }
+        .await;
+        if let Err(e) = result {
+            let _ = to.send(Err(e)).await;
+        }
+        // Read-only: ending the transaction by dropping it (a rollback) is enough.
+    }
 }
 
 fn bad(what: &str) -> sqlx::Error {
@@ -308,22 +417,53 @@ mod tests {
             search: Some("o'Neil 50%".into()),
             ..QueueFilter::default()
         };
-        let w = where_of(&f, &tz);
+        let w = where_of(&f, &tz, Backend::Postgres);
         assert_eq!(
             w.sql(),
             "WHERE i.outcome = $1 AND i.plan = $2 AND i.created_at >= $3 AND i.search_name LIKE $4 ESCAPE '\\'"
         );
         assert_eq!(w.args[2], "2026-11-01T05:00:00.000Z");
         assert_eq!(w.args[3], "%o'neil 50\\%%");
+        // SQLite: a phrase query on the trigram index, the text matched literally.
+        let w = where_of(&f, &tz, Backend::Sqlite);
+        assert_eq!(
+            w.sql(),
+            "WHERE i.outcome = $1 AND i.plan = $2 AND i.created_at >= $3 \
+             AND i.id IN (SELECT rowid FROM intakes_search WHERE intakes_search MATCH $4)"
+        );
+        assert_eq!(w.args[3], "\"o'neil 50%\"");
+    }
+
+    #[test]
+    fn a_search_too_short_for_a_trigram_uses_like_and_quotes_stay_literal() {
+        let tz = TimeZone::UTC;
+        let w = where_of(&QueueFilter { search: Some("Al".into()), ..QueueFilter::default() }, &tz, Backend::Sqlite);
+        assert_eq!(w.sql(), "WHERE i.search_name LIKE $1 ESCAPE '\\'");
+        assert_eq!(w.args[0], "%al%");
+        let w = where_of(
+            &QueueFilter { search: Some("say \"hi\" OR *".into()), ..QueueFilter::default() },
+            &tz,
+            Backend::Sqlite,
+        );
+        assert_eq!(w.args[0], "\"say \"\"hi\"\" or *\"");
+        // Characters, not bytes: "Zoë" is three.
+        let w = where_of(&QueueFilter { search: Some("Zoë".into()), ..QueueFilter::default() }, &tz, Backend::Sqlite);
+        assert_eq!(w.args[0], "\"zoë\"");
     }
 
     #[test]
     fn a_reference_searches_by_reference() {
         let tz = TimeZone::UTC;
         let f = QueueFilter { search: Some("7kq2-9mxd".into()), ..QueueFilter::default() };
-        let w = where_of(&f, &tz);
+        let w = where_of(&f, &tz, Backend::Postgres);
         assert_eq!(w.sql(), "WHERE (i.reference = $1 OR i.search_name LIKE $2 ESCAPE '\\')");
         assert_eq!(w.args[0], "7KQ29MXD");
+        let w = where_of(&f, &tz, Backend::Sqlite);
+        assert_eq!(
+            w.sql(),
+            "WHERE (i.reference = $1 OR i.id IN (SELECT rowid FROM intakes_search WHERE intakes_search MATCH $2))"
+        );
+        assert_eq!(w.args[1], "\"7kq2-9mxd\"");
     }
 
     #[test]
@@ -347,11 +487,11 @@ mod tests {
     #[test]
     fn the_consult_filter_is_an_exists_with_the_status_bound() {
         let f = QueueFilter { consult: Some(ConsultFilter::NotBooked), ..QueueFilter::default() };
-        let w = where_of(&f, &TimeZone::UTC);
+        let w = where_of(&f, &TimeZone::UTC, Backend::Sqlite);
         assert_eq!(w.sql(), "WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.intake_id = i.id AND b.status = $1)");
         assert_eq!(w.args, ["booked"]);
         let f = QueueFilter { consult: Some(ConsultFilter::Booked), plan: Some(Plan::Uhc), ..QueueFilter::default() };
-        assert!(where_of(&f, &TimeZone::UTC)
+        assert!(where_of(&f, &TimeZone::UTC, Backend::Sqlite)
             .sql()
             .ends_with("AND EXISTS (SELECT 1 FROM bookings b WHERE b.intake_id = i.id AND b.status = $2)"));
     }
@@ -366,6 +506,6 @@ mod tests {
     #[test]
     fn bad_dates_are_ignored_not_errors() {
         let f = QueueFilter { from: Some("yesterday".into()), to: Some("2026-02-30".into()), ..QueueFilter::default() };
-        assert_eq!(where_of(&f, &TimeZone::UTC).sql(), "");
+        assert_eq!(where_of(&f, &TimeZone::UTC, Backend::Sqlite).sql(), "");
     }
 }
