@@ -158,7 +158,7 @@ fn spawn_writer(db: Db, follow_up: Windows) -> mpsc::Sender<Job> {
 async fn write_batch(db: &Db, follow_up: &Windows, jobs: Vec<Job>) {
     let together = async {
         let rows: Vec<&NewIntake> = jobs.iter().map(|j| &j.row).collect();
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin_write().await?;
         let stored = write_rows(db, follow_up, &mut tx, &rows).await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(stored)
@@ -409,7 +409,7 @@ async fn insert_one(db: &Db, follow_up: &Windows, row: &NewIntake) -> Result<Cre
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin_write().await?;
         match write_rows(db, follow_up, &mut tx, &[row]).await {
             Ok(mut stored) => {
                 tx.commit().await?;
