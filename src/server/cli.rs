@@ -4,8 +4,8 @@
 
 use super::config::{
     AuditCommand, BackupArgs, Build270Args, Cli, Command, DatabaseArgs, EligibilityCheckArgs, EligibilityCommand,
-    HoursCommand, HoursDateArgs, KeysCommand, RestoreArgs, RotateArgs, ScreenArgs, ServeArgs, SlotsArgs, UserAddArgs,
-    UserCommand, X12Command,
+    GenerateArgs, HoursCommand, HoursDateArgs, KeysCommand, RestoreArgs, RotateArgs, ScreenArgs, ServeArgs, SlotsArgs,
+    UserAddArgs, UserCommand, X12Command,
 };
 use super::db::Db;
 use super::http::{self, AppState, Settings};
@@ -48,6 +48,7 @@ pub fn run() -> ExitCode {
         Some(Command::Slots(args)) => block_on(slots(args)),
         Some(Command::Eligibility(EligibilityCommand::Check(args))) => eligibility_check(*args),
         Some(Command::Eligibility(EligibilityCommand::Pending(args))) => block_on(eligibility_pending(args)),
+        Some(Command::BenchGenerate(args)) => block_on(bench_generate(args)),
         None => block_on(serve(cli.serve)),
     }
 }
@@ -202,6 +203,18 @@ async fn keys_rotate(args: RotateArgs) -> Result<(), String> {
         report.sealed,
         report.current
     );
+    Ok(())
+}
+
+/// `bench-generate` (hidden): submissions for `make bench`'s million-row runs, sealed
+/// with the configured key (plain text without one, as in development mode).
+async fn bench_generate(args: GenerateArgs) -> Result<(), String> {
+    let keys = args.keys.keyring()?;
+    let db = Db::open(&args.database.database_url).await.map_err(|e| e.to_string())?.with_keys(keys.map(Arc::new));
+    let started = std::time::Instant::now();
+    let written = super::generate::generate(&db, args.count, args.seed).await.map_err(|e| e.to_string())?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!("{written} submissions in {seconds:.1} s ({:.0} a second)", written as f64 / seconds.max(0.001));
     Ok(())
 }
 

@@ -67,6 +67,9 @@ pub enum Command {
     /// Real-time eligibility checks (CAQH CORE, `ELIGIBILITY_*`).
     #[command(subcommand)]
     Eligibility(EligibilityCommand),
+    /// Fill a benchmark database with generated submissions (`make bench`).
+    #[command(hide = true)]
+    BenchGenerate(GenerateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,6 +186,23 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     ok.then(|| s.parse::<jiff::civil::Date>().ok())
         .flatten()
         .ok_or_else(|| format!("{s:?} is not a date: write YYYY-MM-DD, like 2027-12-24"))
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+
+    /// How many submissions to add.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub count: u64,
+
+    /// The random generator's seed: the same seed gives the same submissions.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -592,6 +612,12 @@ pub struct ServeArgs {
     /// with, and its scratch table. For benchmark databases only.
     #[arg(long, env = "BENCH_FLOORS", default_value_t = false)]
     pub bench_floors: bool,
+
+    /// Turns off the staff queue's page cache, so every queue view runs its queries:
+    /// `make bench`'s million-submission runs measure those, not the cache. For
+    /// benchmark databases only.
+    #[arg(long, env = "BENCH_NO_QUEUE_CACHE", default_value_t = false, hide = true)]
+    pub bench_no_queue_cache: bool,
 }
 
 fn parse_clinic_phone(s: &str) -> Result<Phone, String> {

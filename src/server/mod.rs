@@ -14,6 +14,7 @@ pub mod drafts;
 pub mod eligibility;
 pub mod eligibility_outbox;
 pub mod follow_ups;
+pub mod generate;
 pub mod http;
 pub mod images;
 pub mod intakes;

@@ -160,6 +160,7 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
             timezone: jiff::tz::TimeZone::get("America/Chicago").unwrap(),
         }),
         bench_floors: options.bench_floors,
+        bench_no_queue_cache: false,
         follow_up: pain_intake::domain::followup::Windows::default(),
         metrics_token: None,
         booking: pain_intake::domain::booking::BookingPolicy::default(),

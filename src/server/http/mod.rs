@@ -65,6 +65,8 @@ pub struct Settings {
     pub eligibility: Option<crate::server::eligibility::Clinic>,
     /// Whether `POST /bench/insert` is routed (benchmark databases only).
     pub bench_floors: bool,
+    /// Whether the staff queue's page cache is off (`BENCH_NO_QUEUE_CACHE`; benchmarks only).
+    pub bench_no_queue_cache: bool,
     /// The safety follow-up's deadlines and escalation windows.
     pub follow_up: crate::domain::followup::Windows,
     /// `METRICS_TOKEN`: with it `/metrics` answers a bearer of it from anywhere; without
@@ -104,6 +106,7 @@ impl Settings {
                 }
             }),
             bench_floors: args.bench_floors,
+            bench_no_queue_cache: args.bench_no_queue_cache,
             follow_up: args.follow_up.windows(),
             metrics_token,
             booking: args.booking.policy(),
@@ -139,7 +142,11 @@ impl AppState {
         Self {
             intakes: intakes::Writer::start(&db, settings.follow_up),
             audit: audit::Writer::start(&db),
-            queue_cache: Default::default(),
+            queue_cache: Arc::new(if settings.bench_no_queue_cache {
+                queue::Cache::off()
+            } else {
+                queue::Cache::default()
+            }),
             eligibility: None,
             db,
             settings: Arc::new(settings),
