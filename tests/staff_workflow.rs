@@ -209,6 +209,98 @@ on_both_databases! {
 }
 
 on_both_databases! {
+    // The name search reads a trigram index (migration 20261207000016) and finds what the
+    // LIKE on the whole table found: any part of "first last", in any case; accents as
+    // typed (the stored name keeps them); a reference exactly.
+    async fn the_name_search_finds_names_as_before(backend) {
+        let app = spawn(backend).await;
+        let (_admin, clinician, _desk) = create_team(&app).await;
+        let maria = app.submit_intake(&intake(ROUTINE, "María", "García", "bcbs_tx")).await;
+        let jose = app.submit_intake(&intake(ROUTINE, "José", "Martínez", "uhc")).await;
+        let ann = app.submit_intake(&intake(ROUTINE, "Ann", "O'Brien", "cigna")).await;
+        let cookie = app.sign_in(&clinician).await;
+        let search = |text: &'static str| {
+            let app = &app;
+            let cookie = cookie.clone();
+            async move {
+                assert_redirect(&app.post_form("/staff/queue", &cookie, &[("search", text)]).await, "/staff", "search");
+                let mut refs = queue_refs(&app.get_with("/staff", &cookie).await.text());
+                refs.sort();
+                refs
+            }
+        };
+        let v = |refs: &[&String]| {
+            let mut v: Vec<String> = refs.iter().map(|r| (*r).clone()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(search("maría").await, v(&[&maria]), "a first name");
+        assert_eq!(search("Martínez").await, v(&[&jose]), "a last name");
+        assert_eq!(search("GARCÍA").await, v(&[&maria]), "any case, accented capitals too");
+        assert_eq!(search("gar").await, v(&[&maria]), "the start of a name");
+        assert_eq!(search("arcí").await, v(&[&maria]), "any part of a name, as the LIKE matched");
+        assert_eq!(search("maría gar").await, v(&[&maria]), "across first and last name");
+        assert_eq!(search("o'brien").await, v(&[&ann]), "a quote is a letter");
+        assert_eq!(search("garcia").await, Vec::<String>::new(), "accents as typed: the stored name keeps them");
+        assert_eq!(search("ma").await, v(&[&maria, &jose]), "two letters, too short for a trigram: the LIKE");
+        assert_eq!(search("\"garcía\" OR jos*").await, Vec::<String>::new(), "search operators are text");
+        assert_eq!(search("nobody").await, Vec::<String>::new());
+        let reference: &'static str = Box::leak(jose.clone().into_boxed_str());
+        assert_eq!(search(reference).await, v(&[&jose]), "a reference");
+
+        // The index follows a name changed straight in the database.
+        sqlx::query("UPDATE intakes SET search_name = 'ana ortega' WHERE reference = $1")
+            .bind(ann.replace('-', ""))
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(search("ortega").await, v(&[&ann]));
+        assert_eq!(search("brien").await, Vec::<String>::new());
+    }
+
+    // With enough submissions for the planner to care, the search reads the trigram index:
+    // no `SCAN i` on SQLite (FTS5 gives the ids, the rows are read by id), the pg_trgm
+    // index on PostgreSQL (sequential scans off, so the plan shows what it can use).
+    async fn the_name_search_reads_an_index_not_the_table(backend) {
+        use pain_intake::server::staff::queue::page_query;
+        use pain_intake::shared::staff::QueueFilter;
+        let app = spawn(backend).await;
+        create_team(&app).await;
+        pain_intake::server::generate::generate(&app.db, 3000, 7).await.unwrap();
+        let tz = jiff::tz::TimeZone::get("America/Chicago").unwrap();
+        for search in ["garcía", "mar", "7KQ2-9MXD"] {
+            let filter = QueueFilter { search: Some(search.into()), ..QueueFilter::default() };
+            let (sql, args) = page_query(&filter, 1, &tz, backend);
+            let mut tx = app.db.pool.begin().await.unwrap();
+            let plan: Vec<String> = if backend == Backend::Sqlite {
+                let explain = format!("EXPLAIN QUERY PLAN {sql}");
+                let mut q = sqlx::query(&explain);
+                for a in &args {
+                    q = q.bind(a.as_str());
+                }
+                q.fetch_all(&mut *tx).await.unwrap().iter().map(|r| r.try_get::<String, _>("detail").unwrap()).collect()
+            } else {
+                sqlx::query("ANALYZE intakes").execute(&mut *tx).await.unwrap();
+                sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.unwrap();
+                let explain = format!("EXPLAIN {sql}");
+                let mut q = sqlx::query(&explain);
+                for a in &args {
+                    q = q.bind(a.as_str());
+                }
+                q.fetch_all(&mut *tx).await.unwrap().iter().map(|r| r.try_get::<String, _>(0).unwrap()).collect()
+            };
+            if backend == Backend::Sqlite {
+                assert!(!plan.iter().any(|d| d == "SCAN i" || d.starts_with("SCAN i ")), "{search}: {plan:#?}");
+                assert!(plan.iter().any(|d| d.contains("intakes_search VIRTUAL TABLE")), "{search}: {plan:#?}");
+            } else {
+                assert!(plan.iter().any(|d| d.contains("intakes_search_name_trgm")), "{search}: {plan:#?}");
+                assert!(!plan.iter().any(|d| d.contains("Seq Scan on intakes")), "{search}: {plan:#?}");
+            }
+        }
+    }
+}
+
+on_both_databases! {
     // Queue pages are kept in memory while the database's queue version stands: every
     // change must still show on the next view, whoever made it and however.
     async fn the_queue_shows_every_change_on_the_next_view(backend) {
@@ -350,6 +442,29 @@ on_both_databases! {
         let details: Vec<String> = sqlx::query("SELECT detail FROM audit_log WHERE action = 'export_csv' ORDER BY seq")
             .fetch_all(&app.db.pool).await.unwrap().iter().map(|r| r.try_get("detail").unwrap()).collect();
         assert_eq!(details, ["3 rows", "1 rows"]);
+    }
+
+    // The export is streamed in chunks of 256 rows: more than a chunk's worth comes out
+    // whole, in the queue's order, counted in the audit entry.
+    async fn the_csv_export_streams_every_row_in_queue_order(backend) {
+        let app = spawn(backend).await;
+        let (admin, _clinician, _desk) = create_team(&app).await;
+        pain_intake::server::generate::generate(&app.db, 700, 3).await.unwrap();
+        let cookie = app.sign_in(&admin).await;
+        let reply = app.get_with("/staff/export.csv", &cookie).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let mut reader = csv::Reader::from_reader(reply.body.as_slice());
+        assert_eq!(reader.headers().unwrap().len(), 12);
+        assert_eq!(&reader.headers().unwrap()[11], "consult", "the consult column, last");
+        let refs: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
+        assert_eq!(refs.len(), 700);
+        assert_eq!(refs.iter().collect::<std::collections::HashSet<_>>().len(), 700, "no row twice");
+        assert_eq!(refs[..50], queue_refs(&app.get_with("/staff", &cookie).await.text())[..], "the queue's order");
+        let page2 = queue_refs(&app.get_with("/staff?page=14", &cookie).await.text());
+        assert_eq!(refs[650..], page2[..], "to the last page");
+        let detail: String = sqlx::query("SELECT detail FROM audit_log WHERE action = 'export_csv'")
+            .fetch_one(&app.db.pool).await.unwrap().try_get("detail").unwrap();
+        assert_eq!(detail, "700 rows");
     }
 
     async fn the_fhir_download_is_a_bundle_and_audited(backend) {
