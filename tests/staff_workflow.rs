@@ -258,6 +258,94 @@ on_both_databases! {
         assert_eq!(search("brien").await, Vec::<String>::new());
     }
 
+    // The queue's count for its list filters is summed from `queue_counts` (migration 20261207000017),
+    // which triggers keep equal to the submissions through inserts, batches, workflow
+    // changes (a booked consult's too) and updates made straight in the database.
+    async fn the_queue_counts_follow_every_change(backend) {
+        let app = spawn(backend).await;
+        let (_admin, clinician, _desk) = create_team(&app).await;
+        let emergency = app.submit_intake(&intake(EMERGENCY, "Elena", "Emergent", "uhc")).await;
+        let jane = app.submit_intake(&intake(ROUTINE, "Jane", "Doe", "bcbs_tx")).await;
+        pain_intake::server::generate::generate(&app.db, 300, 11).await.unwrap();
+        let cookie = app.sign_in(&clinician).await;
+        let sub = format!("/staff/submissions/{emergency}");
+        app.post_form(&format!("{sub}/status"), &cookie, &[("from", "new"), ("to", "in_review")]).await;
+        // A consult booked moves its submission to consult_scheduled (bookings.rs).
+        for weekday in pain_intake::domain::booking::Weekday::ALL {
+            let all_day = pain_intake::domain::booking::DayHours::parse("00:00-23:30").unwrap();
+            pain_intake::server::bookings::set_day(&app.db, *weekday, &all_day, jiff::Timestamp::now()).await.unwrap();
+        }
+        let book = format!("/staff/submissions/{jane}/book");
+        let page = app.get_with(&book, &cookie).await.text();
+        let start = page.split("name=\"start\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        app.post_form(&format!("/staff/submissions/{jane}/consult/book"), &cookie, &[("start", &start)]).await;
+        let jane_status: String = sqlx::query("SELECT status FROM intakes WHERE reference = $1")
+            .bind(jane.replace('-', ""))
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(jane_status, "consult_scheduled");
+        sqlx::query("UPDATE intakes SET plan = 'cigna' WHERE id IN (SELECT id FROM intakes WHERE plan = 'uhc' ORDER BY id LIMIT 20)")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE intakes SET assignee_id = $1 WHERE id < 100").bind(clinician.id).execute(&app.db.pool).await.unwrap();
+        let groups = |sql: &'static str| {
+            let app = &app;
+            async move {
+                sqlx::query(sql)
+                    .fetch_all(&app.db.pool)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        let key: Vec<String> = (0..4).map(|i| r.try_get::<String, _>(i).unwrap()).collect();
+                        (key, r.try_get::<i64, _>(4).unwrap())
+                    })
+                    .collect::<Vec<_>>()
+            }
+        };
+        let counted = groups("SELECT outcome, plan, status, verification_status, n FROM queue_counts WHERE n <> 0 ORDER BY 1, 2, 3, 4").await;
+        let actual = groups("SELECT outcome, plan, status, verification_status, COUNT(*) FROM intakes GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4").await;
+        assert_eq!(counted, actual);
+        assert_eq!(counted.iter().map(|(_, n)| n).sum::<i64>(), 302);
+
+        // The page says what the rows say, with list filters and with a date too.
+        let total = |filters: Vec<(&'static str, &'static str)>| {
+            let app = &app;
+            let cookie = cookie.clone();
+            async move {
+                app.post_form("/staff/queue", &cookie, &[("clear", "1")]).await;
+                app.post_form("/staff/queue", &cookie, &filters).await;
+                let page = visible(&app.get_with("/staff", &cookie).await.text());
+                let at = page.find(" submission").unwrap();
+                page[..at].rsplit(|c: char| !c.is_ascii_digit() && c != ',').next().unwrap().replace(',', "").parse::<i64>().unwrap()
+            }
+        };
+        let rows = |sql: &'static str| {
+            let app = &app;
+            async move { sqlx::query(sql).fetch_one(&app.db.pool).await.unwrap().try_get::<i64, _>(0).unwrap() }
+        };
+        assert_eq!(total(vec![]).await, 302);
+        assert_eq!(total(vec![("plan", "cigna")]).await, rows("SELECT COUNT(*) FROM intakes WHERE plan = 'cigna'").await);
+        assert_eq!(
+            total(vec![("outcome", "consult_recommended"), ("status", "closed")]).await,
+            rows("SELECT COUNT(*) FROM intakes WHERE outcome = 'consult_recommended' AND status = 'closed'").await
+        );
+        assert_eq!(total(vec![("status", "in_review"), ("outcome", "emergency"), ("plan", "uhc")]).await, rows("SELECT COUNT(*) FROM intakes WHERE status = 'in_review' AND outcome = 'emergency' AND plan = 'uhc'").await);
+        assert_eq!(total(vec![("from", "2020-01-01")]).await, 302, "a date filter counts the rows");
+        // A consult filter is counted from the rows too (bookings are not in queue_counts).
+        assert_eq!(total(vec![("consult", "booked")]).await, 1);
+        assert_eq!(total(vec![("consult", "booked"), ("plan", "uhc")]).await, 0);
+        assert_eq!(total(vec![("consult", "not_booked")]).await, 301);
+        assert_eq!(
+            total(vec![("consult", "not_booked"), ("plan", "bcbs_tx")]).await,
+            rows("SELECT COUNT(*) FROM intakes WHERE plan = 'bcbs_tx'").await - 1
+        );
+    }
+
     // With enough submissions for the planner to care, the search reads the trigram index:
     // no `SCAN i` on SQLite (FTS5 gives the ids, the rows are read by id), the pg_trgm
     // index on PostgreSQL (sequential scans off, so the plan shows what it can use).

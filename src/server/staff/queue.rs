@@ -84,6 +84,9 @@ impl Cache {
 struct Where {
     clauses: Vec<String>,
     args: Vec<String>,
+    /// Whether a clause filters by something other than the four list filters (a date, a name,
+    /// a consult), which `queue_counts` cannot count.
+    uncounted: bool,
 }
 
 impl Where {
@@ -130,6 +133,7 @@ fn where_of(filter: &QueueFilter, tz: &TimeZone, backend: Backend) -> Where {
     }
     if let Some(from) = filter.from.as_deref().and_then(|d| d.parse::<Date>().ok()).and_then(|d| start_of(d, tz)) {
         w.push("i.created_at >= ?", from);
+        w.uncounted = true;
     }
     if let Some(to) = filter
         .to
@@ -139,9 +143,11 @@ fn where_of(filter: &QueueFilter, tz: &TimeZone, backend: Backend) -> Where {
         .and_then(|d| start_of(d, tz))
     {
         w.push("i.created_at < ?", to);
+        w.uncounted = true;
     }
     if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let (name_clause, name_arg) = name_match(search, backend);
+        w.uncounted = true;
         match Reference::parse(search) {
             // Eight letters can be a reference or a name ("Anderson"): try both.
             Ok(r) => {
@@ -159,6 +165,8 @@ fn where_of(filter: &QueueFilter, tz: &TimeZone, backend: Backend) -> Where {
             ConsultFilter::NotBooked => "NOT EXISTS",
         };
         // Served by the unique index on bookings (intake_id) WHERE status = 'booked'.
+        // Not in `queue_counts`: counted from the rows.
+        w.uncounted = true;
         w.push(
             &format!("{exists} (SELECT 1 FROM bookings b WHERE b.intake_id = i.id AND b.status = ?)"),
             "booked".into(),
@@ -263,8 +271,7 @@ pub async fn page(
     let rows = w.bind(sqlx::query(&sql)).fetch_all(&db.pool).await?;
     let Some(first) = rows.first() else {
         // A page past the end has no row to carry the count.
-        let count_sql = format!("SELECT COUNT(*) AS n FROM intakes i {}", w.sql());
-        let total: i64 = w.bind(sqlx::query(&count_sql)).fetch_one(&db.pool).await?.try_get("n")?;
+        let total: i64 = w.bind(sqlx::query(&count_sql(&w))).fetch_one(&db.pool).await?.try_get("n")?;
         return Ok((Vec::new(), total));
     };
     let (total, version): (i64, i64) = (first.try_get("total")?, first.try_get("version")?);
@@ -282,6 +289,20 @@ pub fn page_query(filter: &QueueFilter, page: u32, tz: &TimeZone, backend: Backe
     (page_sql(&w, filter.sort, page, PER_PAGE), w.args)
 }
 
+/// The number of submissions `w` matches, as a statement with one column `n`. Filters
+/// by outcome, plan, status and verification only are summed from `queue_counts`
+/// (migration 20261207000017: at most 750 rows, kept by triggers), where `COUNT(*)`
+/// read every matching row, a million on the unfiltered queue; the clauses name the
+/// same columns there. Dates and names are counted from the submissions (by index).
+fn count_sql(w: &Where) -> String {
+    if w.uncounted {
+        format!("SELECT COUNT(*) AS n FROM intakes i {}", w.sql())
+    } else {
+        // SUM of a BIGINT is a NUMERIC on PostgreSQL: back to an integer for both engines.
+        format!("SELECT CAST(COALESCE(SUM(i.n), 0) AS BIGINT) AS n FROM queue_counts i {}", w.sql())
+    }
+}
+
 /// One page's rows with the count and the queue version. These ride along as
 /// uncorrelated subqueries (evaluated once by both engines), so a page is one trip to
 /// the database and its rows, count and version come from one snapshot; the bound
@@ -289,10 +310,7 @@ pub fn page_query(filter: &QueueFilter, page: u32, tz: &TimeZone, backend: Backe
 fn page_sql(w: &Where, sort: QueueSort, page: u32, per_page: u32) -> String {
     let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
     select_sql(
-        &format!(
-            "(SELECT COUNT(*) FROM intakes i {}) AS total, (SELECT n FROM queue_version WHERE id = 1) AS version,",
-            w.sql()
-        ),
+        &format!("({}) AS total, (SELECT n FROM queue_version WHERE id = 1) AS version,", count_sql(w)),
         w,
         sort,
         &format!("LIMIT {per_page} OFFSET {offset}"),
@@ -342,8 +360,7 @@ impl Export {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *tx).await?;
         }
         let w = where_of(filter, tz, db.backend);
-        let count_sql = format!("SELECT COUNT(*) AS n FROM intakes i {}", w.sql());
-        let total: i64 = w.bind(sqlx::query(&count_sql)).fetch_one(&mut *tx).await?.try_get("n")?;
+        let total: i64 = w.bind(sqlx::query(&count_sql(&w))).fetch_one(&mut *tx).await?.try_get("n")?;
         Ok(Self { tx, w, sort: filter.sort, role, tz: tz.clone(), today, total })
     }
 
@@ -501,6 +518,27 @@ mod tests {
         let tz = TimeZone::get("America/Chicago").unwrap();
         assert_eq!(consult_time("2027-03-15T14:00:00Z", &tz), "Mar 15, 9:00 a.m.");
         assert_eq!(consult_time("2027-01-05T19:30:00Z", &tz), "Jan 5, 1:30 p.m.");
+    }
+
+    #[test]
+    fn list_filters_are_counted_from_queue_counts_dates_and_names_from_the_rows() {
+        let tz = TimeZone::UTC;
+        let f = QueueFilter { outcome: Some(Outcome::Emergency), plan: Some(Plan::Cigna), ..QueueFilter::default() };
+        assert_eq!(
+            count_sql(&where_of(&f, &tz, Backend::Sqlite)),
+            "SELECT CAST(COALESCE(SUM(i.n), 0) AS BIGINT) AS n FROM queue_counts i WHERE i.outcome = $1 AND i.plan = $2"
+        );
+        assert!(count_sql(&where_of(&QueueFilter::default(), &tz, Backend::Sqlite)).contains("FROM queue_counts i "));
+        for f in [
+            QueueFilter { from: Some("2026-11-01".into()), ..QueueFilter::default() },
+            QueueFilter { to: Some("2026-11-01".into()), ..QueueFilter::default() },
+            QueueFilter { search: Some("ana".into()), ..QueueFilter::default() },
+            QueueFilter { consult: Some(ConsultFilter::Booked), ..QueueFilter::default() },
+            QueueFilter { consult: Some(ConsultFilter::NotBooked), ..QueueFilter::default() },
+        ] {
+            assert!(count_sql(&where_of(&f, &tz, Backend::Postgres))
+                .starts_with("SELECT COUNT(*) AS n FROM intakes i WHERE"));
+        }
     }
 
     #[test]
