@@ -1,5 +1,14 @@
-// Turns one `make bench` run (oha JSON, Chromium page figures, peak RSS, machine facts)
-// into the report: printed, and written to BENCHMARKS.md. Exits 1 when a budget is missed.
+// Turns one `make bench` run (oha JSON, Chromium page figures, peak RSS, machine facts,
+// the scale runs) into the report: printed, and written to BENCHMARKS.md. Exits 1 when a
+// budget is missed.
+//
+// Every latency budget is a ratio to a floor measured in the same run, so the report
+// judges the app and not the machine: a page's p99 against the static file's p99, an
+// intake against the bare INSERT, the million-submission queue against the static file at
+// the same 16 connections on the same server. Each ratio is the absolute budget the
+// project set, divided by the floor the reference machine measured (REFERENCE below); the
+// absolute figures are still printed, marked informational. Memory and size budgets stay
+// absolute (they do not depend on the CPU), as do failed requests.
 //
 // Usage: node bench/report.cjs RUN_DIR OUT.md
 'use strict';
@@ -54,29 +63,89 @@ const f0 = (x) => (x === null || x === undefined ? '–' : Math.round(x).toLocal
 const f1 = (x) => (x === null || x === undefined ? '–' : x.toFixed(1));
 const kb = (b) => (b ? (b / 1024).toFixed(1) : '0');
 
+// The machine whose run turned the absolute budgets into ratios (BENCHMARKS.md says which).
+const REFERENCE = {
+  machine: 'AMD EPYC, 2 cores (commit 9096910, 2026-11-24)',
+  static_p99_64: 10.7, // static file p99 at 64 connections, ms
+  education_readable: 1316, // education page readable on the slow phone, ms
+  static_p99_16: 3.2, // static file p99 at 16 connections, beside the million-row runs, ms (operations issue)
+};
+const ratio = (budgetMs, floorMs) => Math.round((budgetMs / floorMs) * 10) / 10;
+const PAGE_P99 = ratio(25, REFERENCE.static_p99_64); // 25 ms on the reference machine
+const QUEUE_P99 = ratio(50, REFERENCE.static_p99_64); // 50 ms
+const INTERACTIVE = ratio(3000, REFERENCE.education_readable); // 3 s
+const SCALE_P99 = ratio(50, REFERENCE.static_p99_16); // 50 ms at a million submissions
+
 const budgets = [];
-const budget = (what, ok, detail) => budgets.push({ what, ok, detail });
+// floor and absolute are shown beside the ratio; only `ok` (the ratio, or a non-latency
+// budget) decides the exit status.
+const budget = (what, ok, detail, floor = '', absolute = '') => budgets.push({ what, ok, detail, floor, absolute });
+const x = (r) => `${r.toFixed(2)}×`;
+const within = (what, measured, floor, limit, absMs, floorLabel) => {
+  const r = measured / floor;
+  budget(`${what}: p99 ≤ ${limit}× ${floorLabel}`, r <= limit, `${f1(measured)} ms = ${x(r)}`, `${f1(floor)} ms`,
+    `< ${absMs} ms: ${measured < absMs ? 'met' : 'missed'}`);
+};
 for (const db of ['sqlite', 'postgresql']) {
   const share = by[`intakes-${db}`].rps / by[`insert-floor-${db}`].rps;
-  budget(`intakes ≥ 30% of the bare-INSERT floor (${db})`, share >= 0.3, `${(share * 100).toFixed(0)}%`);
+  budget(`intakes ≥ 30% of the bare-INSERT floor's req/s (${db})`, share >= 0.3, `${(share * 100).toFixed(0)}%`,
+    `${f0(by[`insert-floor-${db}`].rps)} req/s`);
 }
+const floor64 = by['static-floor'].p99;
 for (const name of ['home', 'education', 'wizard-first-step']) {
   const share = by[name].rps / by['static-floor'].rps;
-  budget(`${name}: ≥ 20% of the static floor`, share >= 0.2, `${(share * 100).toFixed(0)}%`);
-  budget(`${name}: p99 < 25 ms`, by[name].p99 < 25, `${f1(by[name].p99)} ms`);
+  budget(`${name}: ≥ 20% of the static floor's req/s`, share >= 0.2, `${(share * 100).toFixed(0)}%`, `${f0(by['static-floor'].rps)} req/s`);
+  within(name, by[name].p99, floor64, PAGE_P99, 25, 'static p99');
 }
 for (const db of ['sqlite', 'postgresql']) {
-  const q = by[`staff-queue-${db}`];
-  budget(`staff queue p99 < 50 ms (${db})`, q.p99 < 50, `${f1(q.p99)} ms`);
+  within(`staff queue, 10,000 (${db})`, by[`staff-queue-${db}`].p99, floor64, QUEUE_P99, 50, 'static p99');
 }
 const edu = pages.find((p) => p.name === 'education');
 budget('education page < 150 KB transferred', edu.total < 150 * 1024, `${kb(edu.total)} KB`);
 budget('education page readable before any WASM runs', !edu.bytes.wasm || edu.readable_ms < (edu.interactive_ms ?? Infinity),
   edu.bytes.wasm ? `readable ${f0(edu.readable_ms)} ms, WASM ran at ${f0(edu.interactive_ms)} ms` : 'no WASM loaded');
 const wiz = pages.find((p) => p.name === 'wizard first step');
-budget('wizard interactive < 3 s on a slow phone', wiz.interactive_ms !== null && wiz.interactive_ms < 3000, `${f0(wiz.interactive_ms)} ms`);
+{
+  const r = wiz.interactive_ms === null ? Infinity : wiz.interactive_ms / edu.readable_ms;
+  budget(`wizard interactive on a slow phone ≤ ${INTERACTIVE}× the education page's readable time`, r <= INTERACTIVE,
+    `${f0(wiz.interactive_ms)} ms = ${x(r)}`, `${f0(edu.readable_ms)} ms`,
+    `< 3 s: ${wiz.interactive_ms !== null && wiz.interactive_ms < 3000 ? 'met' : 'missed'}`);
+}
 for (const [db, mb] of Object.entries(rss)) budget(`server peak RSS < 100 MB (${db})`, mb < 100, `${f1(mb)} MB`);
-const failed = rows.filter((r) => r.failed > 0);
+
+// The scale runs (absent when BENCH_SCALE=0).
+const lines_of = (f) => (fs.existsSync(path.join(dir, f)) ? read(f).trim().split('\n').filter(Boolean) : []);
+const generated = lines_of('scale.txt').map((l) => {
+  const [db, count, seconds, bytes] = l.split(' ');
+  return { db, count: Number(count), seconds: Number(seconds), bytes: Number(bytes) };
+});
+const exports = lines_of('export.txt').map((l) => {
+  const [db, rows_, before, peak, seconds, bytes] = l.split(' ');
+  return { db, rows: Number(rows_), before: Number(before) / 1024, peak: Number(peak) / 1024, seconds: Number(seconds), bytes: Number(bytes) };
+});
+// [run, label, budgeted]: a patient's name is what staff search for; a common last name
+// alone (about 6,000 of a million) is measured too, without a budget.
+const SCALE_RUNS = [
+  ['first-page', 'staff queue, first page', true],
+  ['filtered', 'staff queue, consult candidates on BCBS of Texas', true],
+  ['deep-page', 'staff queue, page 2,000', true],
+  ['search', 'staff queue, name search "maría martínez"', true],
+  ['search-last-name', 'staff queue, name search "martínez" (informational)', false],
+];
+const scaleRows = [];
+for (const g of generated) {
+  const floor = { label: `static file (floor, 16 connections), ${g.db}`, ...oha(`scale-static-floor-${g.db}`) };
+  scaleRows.push(floor);
+  for (const [run, label, budgeted] of SCALE_RUNS) {
+    const r = { label: `${label}, ${g.db}`, ...oha(`scale-${run}-${g.db}`) };
+    scaleRows.push(r);
+    if (budgeted) within(`${label}, ${f0(g.count)} (${g.db})`, r.p99, floor.p99, SCALE_P99, 50, 'static p99 at 16 connections');
+  }
+}
+for (const e of exports) {
+  budget(`CSV export of ${f0(e.rows)} rows: RSS growth < 64 MB (${e.db})`, e.peak - e.before < 64, `${f1(e.peak - e.before)} MB`);
+}
+const failed = rows.concat(scaleRows).filter((r) => r.failed > 0);
 budget('no failed request', failed.length === 0, failed.map((r) => `${r.name}: ${r.failed}`).join(', ') || 'none');
 
 const lines = [];
@@ -109,11 +178,45 @@ for (const p of pages) {
     `${f0(p.readable_ms)} | ${p.interactive_ms === null ? 'no WASM' : f0(p.interactive_ms)} |`);
 }
 lines.push('');
+if (generated.length) {
+  lines.push('## A million submissions (oha, 16 connections, queue page cache off)');
+  lines.push('');
+  lines.push('Generated by `pain-intake bench-generate` through the real schema (sealed answers, screening results, the');
+  lines.push("migrations' triggers and indexes); the server runs with `BENCH_NO_QUEUE_CACHE=true`, so every view runs its");
+  lines.push('queries (rows, count, assignees), as the first view after any change does.');
+  lines.push('');
+  lines.push('| database | submissions | generated in | per second | database size |');
+  lines.push('|---|---:|---:|---:|---:|');
+  for (const g of generated) {
+    lines.push(`| ${g.db} | ${f0(g.count)} | ${f1(g.seconds)} s | ${f0(g.count / g.seconds)} | ${f0(g.bytes / 1048576)} MB |`);
+  }
+  lines.push('');
+  lines.push('| what | requests | failed | req/s | p50 ms | p99 ms |');
+  lines.push('|---|---:|---:|---:|---:|---:|');
+  for (const r of scaleRows) lines.push(`| ${r.label} | ${f0(r.requests)} | ${f0(r.failed)} | ${f0(r.rps)} | ${f1(r.p50)} | ${f1(r.p99)} |`);
+  lines.push('');
+  lines.push('CSV export, streamed (the server\'s RSS sampled every 20 ms while the file downloads):');
+  lines.push('');
+  lines.push('| database | rows | file MB | seconds | RSS before MB | RSS peak MB | growth MB |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  for (const e of exports) {
+    lines.push(`| ${e.db} | ${f0(e.rows)} | ${f1(e.bytes / 1048576)} | ${f1(e.seconds)} | ${f1(e.before)} | ${f1(e.peak)} | ${f1(e.peak - e.before)} |`);
+  }
+  lines.push('');
+} else {
+  lines.push('## A million submissions');
+  lines.push('');
+  lines.push('Not run (BENCH_SCALE=0).');
+  lines.push('');
+}
 lines.push('## Budgets');
 lines.push('');
-lines.push('| budget | measured | |');
-lines.push('|---|---:|---|');
-for (const b of budgets) lines.push(`| ${b.what} | ${b.detail} | ${b.ok ? 'met' : '**missed**'} |`);
+lines.push(`Latency budgets are ratios to a floor measured in this run; each ratio is the absolute budget divided by that floor on the reference machine (${REFERENCE.machine}). `);
+lines.push('The absolute figures are informational: `make bench` exits 1 only on a missed ratio, memory or size budget, or a failed request.');
+lines.push('');
+lines.push('| budget | floor (this run) | measured | absolute (informational) | |');
+lines.push('|---|---:|---:|---|---|');
+for (const b of budgets) lines.push(`| ${b.what} | ${b.floor || '–'} | ${b.detail} | ${b.absolute || '–'} | ${b.ok ? 'met' : '**missed**'} |`);
 lines.push('');
 const text = lines.join('\n');
 // The measured part sits between two markers; what is written around it by hand (how
