@@ -119,7 +119,7 @@ const generated = lines_of('scale.txt').map((l) => {
   const [db, count, seconds, bytes] = l.split(' ');
   return { db, count: Number(count), seconds: Number(seconds), bytes: Number(bytes) };
 });
-const exports = lines_of('export.txt').map((l) => {
+const csvExports = lines_of('export.txt').map((l) => {
   const [db, rows_, before, peak, seconds, bytes] = l.split(' ');
   return { db, rows: Number(rows_), before: Number(before) / 1024, peak: Number(peak) / 1024, seconds: Number(seconds), bytes: Number(bytes) };
 });
@@ -142,7 +142,7 @@ for (const g of generated) {
     if (budgeted) within(`${label}, ${f0(g.count)} (${g.db})`, r.p99, floor.p99, SCALE_P99, 50, 'static p99 at 16 connections');
   }
 }
-for (const e of exports) {
+for (const e of csvExports) {
   budget(`CSV export of ${f0(e.rows)} rows: RSS growth < 64 MB (${e.db})`, e.peak - e.before < 64, `${f1(e.peak - e.before)} MB`);
 }
 const failed = rows.concat(scaleRows).filter((r) => r.failed > 0);
@@ -199,7 +199,7 @@ if (generated.length) {
   lines.push('');
   lines.push('| database | rows | file MB | seconds | RSS before MB | RSS peak MB | growth MB |');
   lines.push('|---|---:|---:|---:|---:|---:|---:|');
-  for (const e of exports) {
+  for (const e of csvExports) {
     lines.push(`| ${e.db} | ${f0(e.rows)} | ${f1(e.bytes / 1048576)} | ${f1(e.seconds)} | ${f1(e.before)} | ${f1(e.peak)} | ${f1(e.peak - e.before)} |`);
   }
   lines.push('');
@@ -211,7 +211,7 @@ if (generated.length) {
 }
 lines.push('## Budgets');
 lines.push('');
-lines.push(`Latency budgets are ratios to a floor measured in this run; each ratio is the absolute budget divided by that floor on the reference machine (${REFERENCE.machine}). `);
+lines.push(`Latency budgets are ratios to a floor measured in this run; each ratio is the absolute budget divided by that floor on the reference machine (${REFERENCE.machine}).`);
 lines.push('The absolute figures are informational: `make bench` exits 1 only on a missed ratio, memory or size budget, or a failed request.');
 lines.push('');
 lines.push('| budget | floor (this run) | measured | absolute (informational) | |');
