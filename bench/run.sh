@@ -253,9 +253,9 @@ scale_on() { # name database_url
 touch "$work/scale.txt" "$work/export.txt"
 if [ "$SCALE" -gt 0 ]; then
   scale_on sqlite "sqlite://$work/scale.db"
+  rm -f "$work"/scale.db* # several GB: gone before PostgreSQL's copy is written
   psql "$PG_ADMIN" -q -c "CREATE DATABASE ${PG_DB}_scale" >/dev/null
   scale_on postgresql "${PG_ADMIN%/*}/${PG_DB}_scale"
-  rm -f "$work"/scale.db*
   psql "$PG_ADMIN" -q -c "DROP DATABASE IF EXISTS ${PG_DB}_scale" >/dev/null
 fi
 
