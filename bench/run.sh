@@ -10,7 +10,9 @@
 # same run (bench/report.cjs).
 #
 # BENCH_SCALE sets the number of generated submissions (default 1,000,000; 0 skips the
-# scale runs, and the report then says so).
+# scale runs, and the report then says so). BENCH_SCALE_DIR puts the million-row
+# databases elsewhere (about 5 GB each): the SQLite file, and a PostgreSQL tablespace for
+# the scale database (its WAL stays with the server). The report says where they were.
 #
 # Every run is bounded in count (-n) and in time (`timeout`). Databases live under
 # target/bench on the same disk as the app's data would, so fsync costs what it costs.
@@ -24,6 +26,7 @@ cargo leptos build --release --precompress
 CONNECTIONS=64
 SCALE=${BENCH_SCALE:-1000000}
 SCALE_CONNECTIONS=16
+SCALE_DIR=${BENCH_SCALE_DIR:-}
 PORT=${BENCH_PORT:-3100}
 BASE="http://127.0.0.1:$PORT"
 work="target/bench/run"
@@ -44,6 +47,8 @@ cleanup() {
   stop_server
   psql "$PG_ADMIN" -q -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true
   psql "$PG_ADMIN" -q -c "DROP DATABASE IF EXISTS ${PG_DB}_scale" >/dev/null 2>&1 || true
+  psql "$PG_ADMIN" -q -c "DROP TABLESPACE IF EXISTS pi_bench_scale_$$" >/dev/null 2>&1 || true
+  if [ -n "$SCALE_DIR" ]; then rm -rf "$SCALE_DIR/pg-$$" "$SCALE_DIR"/scale-$$.db*; fi
 }
 trap cleanup EXIT
 
@@ -206,7 +211,7 @@ scale_on() { # name database_url
   ended=$(date +%s.%N)
   local size
   if [ "$name" = sqlite ]; then
-    size=$(du -cb "$work"/scale.db* | awk 'END {print $1}')
+    size=$(du -cb "${url#sqlite://}"* | awk 'END {print $1}')
   else
     size=$(psql "$PG_ADMIN" -At -c "SELECT pg_database_size('${PG_DB}_scale')")
   fi
@@ -252,9 +257,19 @@ scale_on() { # name database_url
 
 touch "$work/scale.txt" "$work/export.txt"
 if [ "$SCALE" -gt 0 ]; then
-  scale_on sqlite "sqlite://$work/scale.db"
-  rm -f "$work"/scale.db* # several GB: gone before PostgreSQL's copy is written
-  psql "$PG_ADMIN" -q -c "CREATE DATABASE ${PG_DB}_scale" >/dev/null
+  scale_db="$work/scale.db"
+  pg_where=""
+  if [ -n "$SCALE_DIR" ]; then
+    scale_db="$SCALE_DIR/scale-$$.db"
+    mkdir -p "$SCALE_DIR/pg-$$"
+    chown postgres "$SCALE_DIR/pg-$$" 2>/dev/null || true
+    psql "$PG_ADMIN" -q -c "CREATE TABLESPACE pi_bench_scale_$$ LOCATION '$SCALE_DIR/pg-$$'" >/dev/null
+    pg_where=" TABLESPACE pi_bench_scale_$$"
+  fi
+  echo "where=$(df -T "$(dirname "$scale_db")" | awk 'NR==2 {print $2 " on " $1 " (" $7 ")"}')" >"$work/scale-where.txt"
+  scale_on sqlite "sqlite://$scale_db"
+  rm -f "$scale_db"* # several GB: gone before PostgreSQL's copy is written
+  psql "$PG_ADMIN" -q -c "CREATE DATABASE ${PG_DB}_scale$pg_where" >/dev/null
   scale_on postgresql "${PG_ADMIN%/*}/${PG_DB}_scale"
   psql "$PG_ADMIN" -q -c "DROP DATABASE IF EXISTS ${PG_DB}_scale" >/dev/null
 fi
