@@ -68,7 +68,11 @@ const REFERENCE = {
   machine: 'AMD EPYC, 2 cores (commit 9096910, 2026-11-24)',
   static_p99_64: 10.7, // static file p99 at 64 connections, ms
   education_readable: 1316, // education page readable on the slow phone, ms
-  static_p99_16: 3.2, // static file p99 at 16 connections, beside the million-row runs, ms (operations issue)
+  // The million-row budget (50 ms) came later and was measured only on the Intel Xeon:
+  // the static file's p99 at 16 connections beside those runs, SQLite 10.0 ms and
+  // PostgreSQL 7.9 ms (commit a02ecb6, 2026-12-05), their mean.
+  static_p99_16: (10.0 + 7.9) / 2,
+  scale_machine: 'Intel Xeon, 2 cores (commit a02ecb6, 2026-12-05)',
 };
 const ratio = (budgetMs, floorMs) => Math.round((budgetMs / floorMs) * 10) / 10;
 const PAGE_P99 = ratio(25, REFERENCE.static_p99_64); // 25 ms on the reference machine
@@ -213,7 +217,7 @@ if (generated.length) {
 }
 lines.push('## Budgets');
 lines.push('');
-lines.push(`Latency budgets are ratios to a floor measured in this run; each ratio is the absolute budget divided by that floor on the reference machine (${REFERENCE.machine}).`);
+lines.push(`Latency budgets are ratios to a floor measured in this run; each ratio is the absolute budget divided by that floor on the reference machine (${REFERENCE.machine}; for the million-row runs ${REFERENCE.scale_machine}).`);
 lines.push('The absolute figures are informational: `make bench` exits 1 only on a missed ratio, memory or size budget, or a failed request.');
 lines.push('');
 lines.push('| budget | floor (this run) | measured | absolute (informational) | |');
