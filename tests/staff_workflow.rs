@@ -389,6 +389,137 @@ on_both_databases! {
 }
 
 on_both_databases! {
+    // A page's ids are picked from the queue index first, then their rows read (migration
+    // 20261207000018): every page of a view, filtered or not, in any sort, is exactly its
+    // slice of the whole list in the queue's order. The whole list is the CSV export,
+    // which reads the rows in that order without paging.
+    async fn every_page_of_a_view_is_its_slice_of_the_whole_ordered_list(backend) {
+        let app = spawn(backend).await;
+        let (admin, _clinician, _desk) = create_team(&app).await;
+        app.submit_intake(&intake(EMERGENCY, "Elena", "Emergent", "bcbs_tx")).await;
+        pain_intake::server::generate::generate(&app.db, 700, 5).await.unwrap();
+        // Ties in every sort key but the id: the id decides, on every page alike.
+        sqlx::query("UPDATE intakes SET created_at = (SELECT created_at FROM intakes WHERE id = 300), \
+                     last_name = 'Tie', first_name = 'Same' WHERE id BETWEEN 300 AND 420")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let cookie = app.sign_in(&admin).await;
+        let views: [&[(&str, &str)]; 9] = [
+            &[],
+            &[("sort", "oldest")],
+            &[("sort", "name")],
+            &[("sort", "status")],
+            &[("plan", "bcbs_tx"), ("sort", "oldest")],
+            &[("outcome", "consult_recommended"), ("sort", "name")],
+            &[("status", "closed")],
+            &[("status", "closed"), ("verification", "active"), ("sort", "name")],
+            &[("consult", "not_booked"), ("from", "2020-01-01"), ("sort", "status")],
+        ];
+        for view in views {
+            app.post_form("/staff/queue", &cookie, &[("clear", "1")]).await;
+            assert_redirect(&app.post_form("/staff/queue", &cookie, view).await, "/staff", "filter");
+            let csv = app.get_with("/staff/export.csv", &cookie).await;
+            let mut reader = csv::Reader::from_reader(csv.body.as_slice());
+            let whole: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
+            assert!(whole.len() > 100, "{view:?}: {} rows, more than two pages", whole.len());
+            let pages = whole.len().div_ceil(50);
+            for n in 1..=pages + 1 {
+                let page = queue_refs(&app.get_with(&format!("/staff?page={n}"), &cookie).await.text());
+                let slice = &whole[((n - 1) * 50).min(whole.len())..(n * 50).min(whole.len())];
+                assert_eq!(page, slice, "{view:?}: page {n} of {pages}");
+            }
+        }
+    }
+
+    // A deep page and a filtered view read the queue index alone to pick their 50 ids
+    // (a covering index: SQLite's `SCAN … USING COVERING INDEX`, PostgreSQL's `Index Only
+    // Scan`), then those rows by id, never every row they skip or test.
+    async fn deep_and_filtered_pages_pick_their_ids_from_a_covering_index(backend) {
+        use pain_intake::domain::intake::Plan;
+        use pain_intake::domain::screening::Outcome;
+        use pain_intake::domain::staff::{VerificationStatus, WorkflowStatus};
+        use pain_intake::server::staff::queue::page_query;
+        use pain_intake::shared::staff::{ConsultFilter, QueueFilter, QueueSort};
+        let app = spawn(backend).await;
+        create_team(&app).await;
+        // generate() ends with VACUUM ANALYZE on PostgreSQL: statistics and the visibility
+        // map an index-only scan needs, as autovacuum keeps them. Below about 7,000 rows
+        // PostgreSQL rightly finds reading every row cheaper than 50 lookups by id.
+        pain_intake::server::generate::generate(&app.db, 20_000, 7).await.unwrap();
+        let tz = jiff::tz::TimeZone::get("America/Chicago").unwrap();
+        let views = [
+            (QueueFilter::default(), 40, "intakes_queue_newest"),
+            (QueueFilter { sort: QueueSort::Oldest, ..QueueFilter::default() }, 40, "intakes_queue_oldest"),
+            (QueueFilter { sort: QueueSort::Name, ..QueueFilter::default() }, 40, "intakes_queue_name"),
+            (QueueFilter { sort: QueueSort::Status, ..QueueFilter::default() }, 40, "intakes_queue_status"),
+            (
+                QueueFilter { outcome: Some(Outcome::ConsultRecommended), plan: Some(Plan::BcbsTx), ..QueueFilter::default() },
+                3,
+                "intakes_queue_newest",
+            ),
+            (
+                QueueFilter { verification: Some(VerificationStatus::Active), sort: QueueSort::Oldest, ..QueueFilter::default() },
+                20,
+                "intakes_queue_oldest",
+            ),
+            (QueueFilter { status: Some(WorkflowStatus::Closed), ..QueueFilter::default() }, 20, "intakes_queue_of_status"),
+            (QueueFilter { consult: Some(ConsultFilter::NotBooked), ..QueueFilter::default() }, 40, "intakes_queue_newest"),
+        ];
+        for (filter, page, index) in views {
+            let (sql, args) = page_query(&filter, page, &tz, backend);
+            let mut tx = app.db.pool.begin().await.unwrap();
+            if backend == Backend::Sqlite {
+                let explain = format!("EXPLAIN QUERY PLAN {sql}");
+                let mut q = sqlx::query(&explain);
+                for a in &args {
+                    q = q.bind(a.as_str());
+                }
+                let plan: Vec<(i64, i64, String)> = q
+                    .fetch_all(&mut *tx)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| (r.try_get("id").unwrap(), r.try_get("parent").unwrap(), r.try_get("detail").unwrap()))
+                    .collect();
+                let details: Vec<&str> = plan.iter().map(|(_, _, d)| d.as_str()).collect();
+                let ids = format!("USING COVERING INDEX {index}");
+                assert!(details.iter().any(|d| d.contains(&ids)), "{filter:?}: {details:#?}");
+                assert!(details.contains(&"SEARCH i USING INTEGER PRIMARY KEY (rowid=?)"), "{filter:?}: {details:#?}");
+                // No walk of intakes that reads rows. A bare `SCAN i` is allowed only as the
+                // count's subquery, where `i` is queue_counts (at most 750 rows).
+                assert!(!details.iter().any(|d| d.starts_with("SCAN i USING INDEX")), "{filter:?}: {details:#?}");
+                for (_, parent, detail) in &plan {
+                    if detail == "SCAN i" {
+                        let parent = plan.iter().find(|(id, _, _)| id == parent).map(|(_, _, d)| d.as_str());
+                        assert_eq!(parent, Some("SCALAR SUBQUERY 1"), "{filter:?}: {details:#?}");
+                    }
+                }
+                // Only the page's 50 rows are sorted: the ids come in the index's order.
+                let sorts = details.iter().filter(|d| d.contains("TEMP B-TREE")).count();
+                assert_eq!(sorts, 1, "{filter:?}: {details:#?}");
+            } else {
+                sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.unwrap();
+                let explain = format!("EXPLAIN {sql}");
+                let mut q = sqlx::query(&explain);
+                for a in &args {
+                    q = q.bind(a.as_str());
+                }
+                let plan: Vec<String> =
+                    q.fetch_all(&mut *tx).await.unwrap().iter().map(|r| r.try_get::<String, _>(0).unwrap()).collect();
+                assert!(plan.iter().any(|d| d.contains("Index Only Scan using intakes_queue_")), "{filter:?}: {plan:#?}");
+                assert!(plan.iter().any(|d| d.contains("Index Scan using intakes_pkey")), "{filter:?}: {plan:#?}");
+                // No scan of intakes that reads the rows it walks (an Index Only Scan reads
+                // the index; the primary key lookups read the page's 50 rows).
+                for reads_rows in ["Seq Scan on intakes", "Bitmap Heap Scan on intakes", "Index Scan using intakes_queue_"] {
+                    assert!(!plan.iter().any(|d| d.contains(reads_rows)), "{filter:?}: {plan:#?}");
+                }
+            }
+        }
+    }
+}
+
+on_both_databases! {
     // Queue pages are kept in memory while the database's queue version stands: every
     // change must still show on the next view, whoever made it and however.
     async fn the_queue_shows_every_change_on_the_next_view(backend) {

@@ -1,6 +1,8 @@
 //! The review queue: filtered, sorted and paged in SQL on the columns copied out of each
 //! intake at insert time (indexed; one statement for the rows and their count, with
-//! assignees joined in, so a page costs the same with 10 or 10,000 submissions).
+//! assignees joined in, so a page costs the same with 10 or 10,000 submissions). A
+//! page's 50 ids are picked from a covering index before any row is read, so a deep page
+//! or a filtered one walks index entries, not rows (migration 20261207000018).
 //!
 //! Pages just read are kept in memory with the queue version they were read at (a
 //! number the database raises on every change to what the queue shows, migration
@@ -199,8 +201,9 @@ fn name_match(search: &str, backend: Backend) -> (&'static str, String) {
     ("i.search_name LIKE ? ESCAPE '\\'", format!("%{escaped}%"))
 }
 
-/// The ORDER BY of a queue sort. The date orders are served by the indexes of migration
-/// 20261124000005, which repeat the pin expression exactly (a test checks the plan).
+/// The ORDER BY of a queue sort. Each sort is served by its index of migration
+/// 20261207000018 (`intakes_queue_newest`, `_oldest`, `_name`, `_status`), which repeats
+/// the pin expression and the order exactly (tests check the plans).
 pub fn order_of(sort: QueueSort) -> String {
     // Open emergencies, urgent cases and safety alerts stay on top whatever the sort.
     let pin = "CASE WHEN i.status IN ('new', 'in_review') THEN i.pin_rank ELSE 3 END";
@@ -306,27 +309,38 @@ fn count_sql(w: &Where) -> String {
 /// One page's rows with the count and the queue version. These ride along as
 /// uncorrelated subqueries (evaluated once by both engines), so a page is one trip to
 /// the database and its rows, count and version come from one snapshot; the bound
-/// values serve both WHEREs.
+/// values serve every WHERE.
+///
+/// The page's ids are chosen first, in a subquery that reads only the sort's queue
+/// index (migration 20261207000018: it holds every column the list filters and the
+/// order read), and only those rows are read, with their assignee and consult. With
+/// LIMIT and OFFSET on the rows themselves, page 2,000 read the 99,950 rows before it
+/// (and on PostgreSQL looked up each one's consult) only for OFFSET to drop them. The
+/// order is a total one (the id breaks ties), so the ids are the same as before and
+/// the 50 rows are sorted again.
 fn page_sql(w: &Where, sort: QueueSort, page: u32, per_page: u32) -> String {
     let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
+    let ids = format!(
+        "WHERE i.id IN (SELECT i.id FROM intakes i {} ORDER BY {} LIMIT {per_page} OFFSET {offset})",
+        w.sql(),
+        order_of(sort),
+    );
     select_sql(
         &format!("({}) AS total, (SELECT n FROM queue_version WHERE id = 1) AS version,", count_sql(w)),
-        w,
+        &ids,
         sort,
-        &format!("LIMIT {per_page} OFFSET {offset}"),
     )
 }
 
-/// A queue SELECT: `extra` columns first, then a row's columns, filtered by `w`, in the
-/// sort's order, with `tail` (LIMIT and OFFSET) after it.
-fn select_sql(extra: &str, w: &Where, sort: QueueSort, tail: &str) -> String {
+/// A queue SELECT: `extra` columns first, then a row's columns, filtered by `where_`, in
+/// the sort's order.
+fn select_sql(extra: &str, where_: &str, sort: QueueSort) -> String {
     format!(
         "SELECT {extra} i.reference, i.first_name, i.last_name, i.date_of_birth, i.outcome, i.safety_alert, i.pin_rank, \
          i.plan, i.verification_status, i.status, i.created_at, u.name AS assignee, \
          (SELECT b.start_at FROM bookings b WHERE b.intake_id = i.id AND b.status = 'booked' \
           ORDER BY b.start_at LIMIT 1) AS consult_at \
-         FROM intakes i LEFT JOIN users u ON u.id = i.assignee_id {} ORDER BY {} {tail}",
-        w.sql(),
+         FROM intakes i LEFT JOIN users u ON u.id = i.assignee_id {where_} ORDER BY {}",
         order_of(sort),
     )
 }
@@ -368,7 +382,7 @@ impl Export {
     /// when the receiver is gone (the download was abandoned).
     pub async fn send(mut self, chunk: usize, to: tokio::sync::mpsc::Sender<Result<Vec<QueueRow>, sqlx::Error>>) {
         use futures_util::TryStreamExt;
-        let sql = select_sql("", &self.w, self.sort, "");
+        let sql = select_sql("", &self.w.sql(), self.sort);
         let result = async {
             let mut rows = self.w.bind(sqlx::query(&sql)).fetch(&mut *self.tx);
             let mut batch = Vec::with_capacity(chunk);
