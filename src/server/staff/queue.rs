@@ -86,8 +86,8 @@ impl Cache {
 struct Where {
     clauses: Vec<String>,
     args: Vec<String>,
-    /// Whether a clause filters by something other than the four list filters (a date, a name,
-    /// a consult), which `queue_counts` cannot count.
+    /// Whether a clause filters by something other than the four list filters (a date,
+    /// a name, a consult), which `queue_counts` cannot count.
     uncounted: bool,
 }
 
@@ -296,7 +296,7 @@ pub fn page_query(filter: &QueueFilter, page: u32, tz: &TimeZone, backend: Backe
 /// by outcome, plan, status and verification only are summed from `queue_counts`
 /// (migration 20261207000017: at most 750 rows, kept by triggers), where `COUNT(*)`
 /// read every matching row, a million on the unfiltered queue; the clauses name the
-/// same columns there. Dates and names are counted from the submissions (by index).
+/// same columns there. Dates, names and consults are counted from the submissions.
 fn count_sql(w: &Where) -> String {
     if w.uncounted {
         format!("SELECT COUNT(*) AS n FROM intakes i {}", w.sql())
