@@ -97,6 +97,9 @@ pub async fn queue_csv(State(state): State<AppState>, who: SignedIn<ExportsQueue
                 Err(std::io::Error::other("the database failed"))
             }
         }));
+    // Fused: hyper may poll a body once more after its end, which `unfold` answers with a
+    // panic (the browser test's download caught it); a fused stream says "ended" again.
+    let body = body.fuse();
     Ok(super::attachment(
         "text/csv; charset=utf-8",
         &format!("intake-queue-{}.csv", state.settings.today()),
