@@ -124,6 +124,17 @@ choice_enum! {
     }
 }
 
+impl VerificationStatus {
+    /// The status a submission starts with, before anyone checks its coverage.
+    pub fn initial(plan: crate::domain::intake::Plan) -> Self {
+        if plan == crate::domain::intake::Plan::SelfPay {
+            Self::SelfPay
+        } else {
+            Self::Unverified
+        }
+    }
+}
+
 choice_enum! {
     /// How soon the clinic must act, as said in a notification e-mail: no health details.
     pub enum Priority {

@@ -2,7 +2,7 @@
 
 use super::db::{groups, numbered, text_at, Db};
 use crate::domain::followup::{Priority, Windows};
-use crate::domain::intake::{IntakeAnswers, Locale, Plan};
+use crate::domain::intake::{IntakeAnswers, Locale};
 use crate::domain::screening::{Evaluation, Outcome};
 use crate::domain::staff::{pin_rank, priority, VerificationStatus};
 use crate::domain::values::Reference;
@@ -486,13 +486,7 @@ impl NewIntake {
             outcome: evaluation.outcome,
             safety_alert: evaluation.safety_alert,
             pin_rank: pin_rank(evaluation.outcome, evaluation.safety_alert),
-            verification: if answers.insurance.plan == Plan::SelfPay {
-                VerificationStatus::SelfPay
-            } else {
-                VerificationStatus::Unverified
-            }
-            .as_str()
-            .to_owned(),
+            verification: VerificationStatus::initial(answers.insurance.plan).as_str().to_owned(),
             priority: priority(evaluation.outcome, evaluation.safety_alert).as_str().to_owned(),
             rules_version: evaluation.rules_version.clone(),
             reasons_json: to_json(&evaluation.reasons)?,

@@ -9,7 +9,7 @@ use super::guard::{signed_in_as, ApprovesBooking, BooksConsults, StaffPost};
 use super::pages::{answered, me, not_found};
 use super::{audit, find_submission, Origin};
 use crate::domain::booking::SlotRefused;
-use crate::domain::intake::Locale;
+use crate::domain::intake::{Locale, Plan};
 use crate::domain::screening::Outcome;
 use crate::domain::staff::{Role, VerificationStatus, WorkflowStatus};
 use crate::domain::values::Reference;
@@ -293,8 +293,8 @@ async fn calendar_view(state: &AppState, parts: &Parts, view: Option<&str>, date
         let verification = status(&row.try_get::<String, _>("verification_status")?);
         let booked = match row.try_get::<Option<String>, _>("booked_status")? {
             Some(then) => status(&then),
-            None if row.try_get::<String, _>("plan")? == "self_pay" => VerificationStatus::SelfPay,
-            None => VerificationStatus::Unverified,
+            None => Plan::parse(&row.try_get::<String, _>("plan")?)
+                .map_or(VerificationStatus::Unverified, VerificationStatus::initial),
         };
         if let Some(d) = out.last_mut() {
             d.rows.push(CalendarRow {
