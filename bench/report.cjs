@@ -132,7 +132,8 @@ const csvExports = lines_of('export.txt').map((l) => {
 const SCALE_RUNS = [
   ['first-page', 'staff queue, first page', true],
   ['filtered', 'staff queue, consult candidates on BCBS of Texas', true],
-  ['deep-page', 'staff queue, page 2,000', true],
+  ['deep-page', 'staff queue, page 2,000 by the Next link of page 1,999', true],
+  ['deep-page-number', 'staff queue, page 2,000 by its number alone (informational)', false],
   ['search', 'staff queue, name search "maría martínez"', true],
   ['search-last-name', 'staff queue, name search "martínez" (informational)', false],
 ];

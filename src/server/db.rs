@@ -286,10 +286,10 @@ impl Db {
     /// (`BEGIN IMMEDIATE`, which waits out another writer under the busy timeout). A
     /// deferred transaction that has read anything holds a snapshot, and if another
     /// connection commits before its first write, SQLite refuses that write at once with
-    /// `database is locked` (SQLITE_BUSY_SNAPSHOT) instead of waiting: since the intake
-    /// INSERT's trigger writes the FTS5 name index, `tests/resilience.rs` saw that 500
-    /// for an intake under load now and then (most likely FTS5 reading its settings as
-    /// the statement is prepared, inside the transaction). PostgreSQL needs no such step.
+    /// `database is locked` (SQLITE_BUSY_SNAPSHOT) instead of waiting. While the intake
+    /// INSERT's trigger wrote an FTS5 name index (migrations 20261207000016 to 18),
+    /// `tests/resilience.rs` saw that 500 for an intake under load now and then; any
+    /// read before the first write can do it. PostgreSQL needs no such step.
     pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,

@@ -382,7 +382,9 @@ pub async fn generate(db: &Db, count: u64, seed: u64) -> Result<u64, sqlx::Error
         // visibility map for index-only scans), done now so the first measurements do
         // not depend on when it wakes. SQLite keeps no statistics unless asked (the app
         // never runs ANALYZE), so nothing is done there.
-        sqlx::query("VACUUM (ANALYZE) intakes, screening_results, queue_counts").execute(&db.pool).await?;
+        sqlx::query("VACUUM (ANALYZE) intakes, intake_name_keys, screening_results, queue_counts")
+            .execute(&db.pool)
+            .await?;
     }
     Ok(written)
 }
@@ -508,6 +510,7 @@ async fn insert(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[Generated]) -
             .bind(r.assignee);
     }
     q.execute(&mut **tx).await?;
+    crate::server::staff::queue::write_name_keys(tx, rows.iter().map(|r| (r.id, r.first_name, r.last_name))).await?;
 
     let sql = format!(
         "INSERT INTO screening_results (intake_id, rules_version, outcome, safety_alert, reasons, scores, evaluated_on, created_at) VALUES {}",

@@ -257,6 +257,12 @@ async fn write_rows(
         })
         .collect::<Result<_, _>>()?;
 
+    crate::server::staff::queue::write_name_keys(
+        tx,
+        stored.iter().zip(rows).map(|(s, row)| (s.id, row.first_name.as_str(), row.last_name.as_str())),
+    )
+    .await?;
+
     // The answers are sealed with the row id as associated data, so only now.
     let pairs = numbered(stored.len(), 2);
     let cases: Vec<String> = pairs.iter().map(|p| format!("WHEN {} THEN {}", p[0], p[1])).collect();

@@ -169,6 +169,10 @@ pub struct QueuePage {
     pub total: i64,
     pub page: u32,
     pub pages: u32,
+    /// The pager's links: each names the row its page starts beside, so a deep page is
+    /// found by its sort key instead of counted to (`server::staff::queue::Cursor`).
+    pub next: Option<String>,
+    pub previous: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -285,6 +285,13 @@ pub fn queue_refs(html: &str) -> Vec<String> {
     row_attributes(html, "queue-row", "data-reference")
 }
 
+/// The queue pager's link with `rel` ("next" or "prev"), as a path, if the page has one.
+pub fn pager_link(html: &str, rel: &str) -> Option<String> {
+    let end = html.find(&format!(" rel=\"{rel}\""))?;
+    let start = html[..end].rfind("href=\"")? + "href=\"".len();
+    Some(html[start..end].trim_end_matches('"').replace("&amp;", "&"))
+}
+
 /// Every action in the audit log, oldest first.
 pub async fn audit_actions(db: &Db) -> Vec<String> {
     sqlx::query("SELECT action FROM audit_log ORDER BY seq")

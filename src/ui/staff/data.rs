@@ -11,10 +11,14 @@ fn failed(_: impl std::fmt::Debug) -> ServerFnError {
 }
 
 #[server(prefix = "/api", endpoint = "staff-queue")]
-pub async fn load_queue(page: u32) -> Result<Gate<QueuePage>, ServerFnError> {
+pub async fn load_queue(
+    page: u32,
+    after: Option<String>,
+    before: Option<String>,
+) -> Result<Gate<QueuePage>, ServerFnError> {
     let state = expect_context::<crate::server::http::AppState>();
     let req: axum::http::request::Parts = leptos_axum::extract().await.map_err(failed)?;
-    Ok(crate::server::http::staff::pages::queue(&state, &req, page).await)
+    Ok(crate::server::http::staff::pages::queue(&state, &req, page, after.as_deref(), before.as_deref()).await)
 }
 
 #[server(prefix = "/api", endpoint = "staff-submission")]

@@ -149,8 +149,11 @@ fn row(r: QueueRow, clinical: bool) -> impl IntoView {
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let query = use_query_map();
-    let page_no = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1));
-    let data = Resource::new(page_no, load_queue);
+    let at = move || {
+        query
+            .with(|q| (q.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1), q.get("after"), q.get("before")))
+    };
+    let data = Resource::new(at, |(page, after, before)| load_queue(page, after, before));
     view! {
         <Title text="Review queue" />
         <Suspense fallback=|| ()>
@@ -159,6 +162,7 @@ pub fn QueuePage() -> impl IntoView {
                     let clinical = p.me.role.sees_clinical();
                     let exports = p.me.role.exports_queue();
                     let (page, pages, total) = (p.page, p.pages, p.total);
+                    let (next, previous) = (p.next.clone(), p.previous.clone());
                     view! {
                         <StaffFrame me=p.me.clone()>
                             <section class="page wide">
@@ -192,9 +196,9 @@ pub fn QueuePage() -> impl IntoView {
                                 </table>
                                 </div>
                                 <nav class="pager" aria-label="Pages">
-                                    {(page > 1).then(|| view! { <a href=format!("/staff?page={}", page - 1)>"Previous"</a> })}
+                                    {previous.map(|href| view! { <a href=href rel="prev">"Previous"</a> })}
                                     <span>{format!("Page {page} of {pages}")}</span>
-                                    {(page < pages).then(|| view! { <a href=format!("/staff?page={}", page + 1)>"Next"</a> })}
+                                    {next.map(|href| view! { <a href=href rel="next">"Next"</a> })}
                                 </nav>
                             </section>
                         </StaffFrame>

@@ -71,11 +71,25 @@ pub(super) async fn me(state: &AppState, s: &Staff) -> Result<Me, Refusal> {
     })
 }
 
-pub async fn queue(state: &AppState, parts: &Parts, page: u32) -> Gate<QueuePage> {
-    answered(queue_page(state, parts, page).await)
+/// The queue page `page`; `after` or `before` (a reference from the page's Next or
+/// Previous link) says where it starts.
+pub async fn queue(
+    state: &AppState,
+    parts: &Parts,
+    page: u32,
+    after: Option<&str>,
+    before: Option<&str>,
+) -> Gate<QueuePage> {
+    answered(queue_page(state, parts, page, after, before).await)
 }
 
-async fn queue_page(state: &AppState, parts: &Parts, page: u32) -> Gate<QueuePage> {
+async fn queue_page(
+    state: &AppState,
+    parts: &Parts,
+    page: u32,
+    after: Option<&str>,
+    before: Option<&str>,
+) -> Gate<QueuePage> {
     let (staff, session) = signed_in_as(state, parts, |_| true).await?;
     let mut filter: QueueFilter = session.get(QUEUE_FILTER).await.ok().flatten().unwrap_or_default();
     if !staff.role.sees_clinical() {
@@ -84,19 +98,45 @@ async fn queue_page(state: &AppState, parts: &Parts, page: u32) -> Gate<QueuePag
     let tz = &state.settings.clinic_timezone;
     let page = page.max(1);
     let today = state.settings.today();
-    let (rows, total) =
-        queue::page(&state.db, &state.queue_cache, &filter, page, PER_PAGE, staff.role, tz, today, staff.queue_version)
-            .await?;
+    // A cursor that does not parse is ignored: the page number alone decides.
+    let cursor = match (after.map(Reference::parse), before.map(Reference::parse)) {
+        (Some(Ok(r)), _) => Some(queue::Cursor::After(r)),
+        (_, Some(Ok(r))) => Some(queue::Cursor::Before(r)),
+        _ => None,
+    };
+    let (rows, total) = queue::page(
+        &state.db,
+        &state.queue_cache,
+        &filter,
+        page,
+        cursor.as_ref(),
+        PER_PAGE,
+        staff.role,
+        tz,
+        today,
+        staff.queue_version,
+    )
+    .await?;
     // The queue shows names: who looked, and at how many, is audited too.
     let detail = format!("page {page}, {} of {total} rows", rows.len());
+    let pages = (total.max(1) as u32).div_ceil(PER_PAGE);
     audit(state, Some(&staff), Action::ViewQueue, "", &detail, &Origin::from_parts(parts, state)).await?;
     Ok(QueuePage {
         me: me(state, &staff).await?,
         filter,
+        next: (page < pages)
+            .then(|| rows.last().map(|r| format!("/staff?page={}&after={}", page + 1, compact(&r.reference))))
+            .flatten(),
+        previous: match page {
+            1 => None,
+            // Page 1 by its number: it is the top of the queue as it is now.
+            2 => Some("/staff".to_owned()),
+            _ => rows.first().map(|r| format!("/staff?page={}&before={}", page - 1, compact(&r.reference))),
+        },
         rows,
         total,
         page,
-        pages: (total.max(1) as u32).div_ceil(PER_PAGE),
+        pages,
     })
 }
 
@@ -487,4 +527,9 @@ pub async fn payers(state: &AppState, parts: &Parts) -> Gate<PayersPage> {
         }
         .await,
     )
+}
+
+/// A queue row's reference as the pager's links carry it (letters and digits only).
+fn compact(display: &str) -> String {
+    Reference::parse(display).map(|r| r.compact().to_owned()).unwrap_or_default()
 }
