@@ -69,16 +69,19 @@ const REFERENCE = {
   static_p99_64: 10.7, // static file p99 at 64 connections, ms
   education_readable: 1316, // education page readable on the slow phone, ms
   // The million-row budget (50 ms) came later and was measured only on the Intel Xeon:
-  // the static file's p99 at 16 connections beside those runs, SQLite 10.0 ms and
-  // PostgreSQL 7.9 ms (commit a02ecb6, 2026-12-05), their mean.
-  static_p99_16: (10.0 + 7.9) / 2,
+  // the static file's median at 16 connections beside those runs, SQLite 1.8 ms and
+  // PostgreSQL 1.6 ms (commit a02ecb6, 2026-12-05), their mean. Its median, not its p99:
+  // on this machine the p99 of that floor was 10.0 and 7.9 ms in one run and 3.8 to
+  // 5.1 ms in five others (2026-12-06), while the median stayed between 1.6 and 2.1 ms.
+  // A floor that moves 2.5× between runs of the same machine judges the run, not the app.
+  static_p50_16: (1.8 + 1.6) / 2,
   scale_machine: 'Intel Xeon, 2 cores (commit a02ecb6, 2026-12-05)',
 };
 const ratio = (budgetMs, floorMs) => Math.round((budgetMs / floorMs) * 10) / 10;
 const PAGE_P99 = ratio(25, REFERENCE.static_p99_64); // 25 ms on the reference machine
 const QUEUE_P99 = ratio(50, REFERENCE.static_p99_64); // 50 ms
 const INTERACTIVE = ratio(3000, REFERENCE.education_readable); // 3 s
-const SCALE_P99 = ratio(50, REFERENCE.static_p99_16); // 50 ms at a million submissions
+const SCALE_P99 = ratio(50, REFERENCE.static_p50_16); // 50 ms at a million submissions
 
 const budgets = [];
 // floor and absolute are shown beside the ratio; only `ok` (the ratio, or a non-latency
@@ -144,7 +147,7 @@ for (const g of generated) {
   for (const [run, label, budgeted] of SCALE_RUNS) {
     const r = { label: `${label}, ${g.db}`, ...oha(`scale-${run}-${g.db}`) };
     scaleRows.push(r);
-    if (budgeted) within(`${label}, ${f0(g.count)} (${g.db})`, r.p99, floor.p99, SCALE_P99, 50, 'static p99 at 16 connections');
+    if (budgeted) within(`${label}, ${f0(g.count)} (${g.db})`, r.p99, floor.p50, SCALE_P99, 50, 'static p50 at 16 connections');
   }
 }
 for (const e of csvExports) {
@@ -218,7 +221,7 @@ if (generated.length) {
 }
 lines.push('## Budgets');
 lines.push('');
-lines.push(`Latency budgets are ratios to a floor measured in this run; each ratio is the absolute budget divided by that floor on the reference machine (${REFERENCE.machine}; for the million-row runs ${REFERENCE.scale_machine}).`);
+lines.push(`Latency budgets are ratios to a floor measured in this run; each ratio is the absolute budget divided by that floor on the reference machine (${REFERENCE.machine}; for the million-row runs ${REFERENCE.scale_machine}, whose floor is the static file's median, the steadier figure).`);
 lines.push('The absolute figures are informational: `make bench` exits 1 only on a missed ratio, memory or size budget, or a failed request.');
 lines.push('');
 lines.push('| budget | floor (this run) | measured | absolute (informational) | |');
