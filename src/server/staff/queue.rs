@@ -216,9 +216,11 @@ fn where_of(filter: &QueueFilter, tz: &TimeZone) -> Where {
     w
 }
 
-/// The words of a name or a search: its runs of letters and digits, lower-cased.
+/// The words of a name or a search: its runs of letters and digits, lower-cased. An
+/// accent typed as a combining mark (decomposed text, "i" + U+0301) stays in its word.
 fn words_of(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    let in_word = |c: char| c.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&c);
+    text.split(|c: char| !in_word(c)).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
 /// The keys a submission's name is found by (migration 20261207000019): its words from
@@ -739,6 +741,8 @@ mod tests {
             ["ann o brien smith", "brien smith", "o brien smith", "o brien smith ann", "smith"]
         );
         assert_eq!(name_keys("ZOË", "Ng"), ["ng", "ng zoë", "zoë ng"]);
+        // Decomposed accents stay in their word.
+        assert_eq!(name_keys("Mari\u{301}a", "Li"), ["li", "li mari\u{301}a", "mari\u{301}a li"]);
         // Every key's prefix is what a search of those words looks for.
         let key = |s: &str| match name_match(s).1 {
             [from, to] => (from, to),
