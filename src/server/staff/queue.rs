@@ -100,6 +100,7 @@ impl Arg {
     }
 }
 
+#[cfg(test)]
 impl PartialEq<&str> for Arg {
     fn eq(&self, other: &&str) -> bool {
         matches!(self, Arg::Text(t) if t == other)
@@ -357,12 +358,13 @@ struct Anchor {
     values: Vec<Arg>,
 }
 
-/// Reads the sort key of the cursor's row; `None` when no submission has that reference
-/// (then the page number alone decides).
-async fn anchor_of(db: &Db, sort: QueueSort, cursor: &Cursor) -> Result<Option<Anchor>, sqlx::Error> {
+/// Reads the sort key of the cursor's row; `None` without a cursor or when no submission
+/// has that reference (then the page number alone decides).
+async fn anchor_of(db: &Db, sort: QueueSort, cursor: Option<&Cursor>) -> Result<Option<Anchor>, sqlx::Error> {
     let (after, reference) = match cursor {
-        Cursor::After(r) => (true, r),
-        Cursor::Before(r) => (false, r),
+        Some(Cursor::After(r)) => (true, r),
+        Some(Cursor::Before(r)) => (false, r),
+        None => return Ok(None),
     };
     let columns: Vec<&Column> = key_of(sort).iter().flat_map(|g| g.columns).collect();
     let list = columns.iter().map(|c| c.sql).collect::<Vec<_>>().join(", ");
@@ -492,10 +494,7 @@ pub async fn page(
         }
     }
     let w = where_of(filter, tz);
-    let anchor = match cursor {
-        Some(c) => anchor_of(db, filter.sort, c).await?,
-        None => None,
-    };
+    let anchor = anchor_of(db, filter.sort, cursor).await?;
     let (sql, bound) = page_sql(&w, filter.sort, page, anchor.as_ref(), per_page);
     let rows = bound.bind(sqlx::query(&sql)).fetch_all(&db.pool).await?;
     let Some(first) = rows.first() else {
@@ -522,10 +521,7 @@ pub async fn page_query(
     tz: &TimeZone,
 ) -> Result<(String, Vec<Arg>), sqlx::Error> {
     let w = where_of(filter, tz);
-    let anchor = match cursor {
-        Some(c) => anchor_of(db, filter.sort, c).await?,
-        None => None,
-    };
+    let anchor = anchor_of(db, filter.sort, cursor).await?;
     let (sql, bound) = page_sql(&w, filter.sort, page, anchor.as_ref(), PER_PAGE);
     Ok((sql, bound.args))
 }

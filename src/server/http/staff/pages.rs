@@ -80,16 +80,16 @@ pub async fn queue(
     after: Option<&str>,
     before: Option<&str>,
 ) -> Gate<QueuePage> {
-    answered(queue_page(state, parts, page, after, before).await)
+    // A cursor that does not parse is ignored: the page number alone decides.
+    let cursor = match (after.map(Reference::parse), before.map(Reference::parse)) {
+        (Some(Ok(r)), _) => Some(queue::Cursor::After(r)),
+        (_, Some(Ok(r))) => Some(queue::Cursor::Before(r)),
+        _ => None,
+    };
+    answered(queue_page(state, parts, page, cursor).await)
 }
 
-async fn queue_page(
-    state: &AppState,
-    parts: &Parts,
-    page: u32,
-    after: Option<&str>,
-    before: Option<&str>,
-) -> Gate<QueuePage> {
+async fn queue_page(state: &AppState, parts: &Parts, page: u32, cursor: Option<queue::Cursor>) -> Gate<QueuePage> {
     let (staff, session) = signed_in_as(state, parts, |_| true).await?;
     let mut filter: QueueFilter = session.get(QUEUE_FILTER).await.ok().flatten().unwrap_or_default();
     if !staff.role.sees_clinical() {
@@ -98,12 +98,6 @@ async fn queue_page(
     let tz = &state.settings.clinic_timezone;
     let page = page.max(1);
     let today = state.settings.today();
-    // A cursor that does not parse is ignored: the page number alone decides.
-    let cursor = match (after.map(Reference::parse), before.map(Reference::parse)) {
-        (Some(Ok(r)), _) => Some(queue::Cursor::After(r)),
-        (_, Some(Ok(r))) => Some(queue::Cursor::Before(r)),
-        _ => None,
-    };
     let (rows, total) = queue::page(
         &state.db,
         &state.queue_cache,
