@@ -93,10 +93,18 @@ const within = (what, measured, floor, limit, absMs, floorLabel) => {
   budget(`${what}: p99 ≤ ${limit}× ${floorLabel}`, r <= limit, `${f1(measured)} ms = ${x(r)}`, `${f1(floor)} ms`,
     `< ${absMs} ms: ${measured < absMs ? 'met' : 'missed'}`);
 };
+// An intake writes about ten rows in nine tables; the floor writes one. On PostgreSQL the
+// floor's 64 connections commit in parallel and the server groups their flushes, so an
+// intake may cost several floors. SQLite commits one writer at a time, one flush per bare
+// INSERT, while the app commits every waiting intake in one transaction: an intake rate
+// below the floor's means group commit has stopped grouping (the eighth round found a
+// per-request write that did that, at 33% of the floor, which the old 30% budget passed).
+const INTAKE_SHARE = { sqlite: 1.0, postgresql: 0.3 };
 for (const db of ['sqlite', 'postgresql']) {
   const share = by[`intakes-${db}`].rps / by[`insert-floor-${db}`].rps;
-  budget(`intakes ≥ 30% of the bare-INSERT floor's req/s (${db})`, share >= 0.3, `${(share * 100).toFixed(0)}%`,
-    `${f0(by[`insert-floor-${db}`].rps)} req/s`);
+  const want = INTAKE_SHARE[db];
+  budget(`intakes ≥ ${want * 100}% of the bare-INSERT floor's req/s (${db})`, share >= want,
+    `${(share * 100).toFixed(0)}%`, `${f0(by[`insert-floor-${db}`].rps)} req/s`);
 }
 const floor64 = by['static-floor'].p99;
 for (const name of ['home', 'education', 'wizard-first-step']) {

@@ -269,7 +269,7 @@ fn stored_intake(url: &str, intake: &Value) -> pain_intake::domain::values::Refe
         let answers = IntakeAnswers::from_json(intake, today).unwrap();
         let e = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
         let created = pain_intake::server::intakes::Writer::start(&db, Default::default())
-            .insert(&answers, &e, today, None)
+            .insert(&answers, &e, today, None, None)
             .await
             .unwrap();
         db.close().await;

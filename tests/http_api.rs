@@ -20,6 +20,18 @@ async fn post_keyed(app: &TestApp, key: &str, body: &Value) -> Reply {
         .await
 }
 
+/// Posts a valid intake and returns the id it was stored under.
+async fn new_id(app: &TestApp) -> i64 {
+    let reply = app.post_json("/api/v1/intakes", &valid_intake()).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let reference = Reference::parse(reply.json()["reference"].as_str().unwrap()).unwrap();
+    sqlx::query_scalar("SELECT id FROM intakes WHERE reference = $1")
+        .bind(reference.compact())
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
 on_both_databases! {
     async fn the_same_idempotency_key_and_body_answer_the_first_201_and_store_once(backend) {
         let app = std::sync::Arc::new(spawn(backend).await);
@@ -120,6 +132,37 @@ on_both_databases! {
             assert_eq!(outbox, 1, "{reference}");
         }
         assert_eq!(intakes::count(&app.db).await.unwrap(), 120);
+    }
+
+    async fn an_intake_id_is_never_handed_out_twice(backend) {
+        // The writer takes its ids before it inserts (the answers are sealed with them):
+        // after rows written with ids of their own (`bench-generate`), and after a batch
+        // that took its ids and then failed, the next intake still gets an unused id.
+        let app = spawn(backend).await;
+        let first = new_id(&app).await;
+        pain_intake::server::generate::generate(&app.db, 5, 3).await.unwrap();
+        let after_generated = new_id(&app).await;
+        assert_eq!(after_generated, first + 6);
+        // A batch refused after it took its id (a later statement fails).
+        let refuse: &[&str] = match backend {
+            Backend::Sqlite => &["CREATE TRIGGER refuse_consents BEFORE INSERT ON intake_consents BEGIN SELECT RAISE(ABORT, 'refused'); END"],
+            Backend::Postgres => &[
+                "CREATE FUNCTION refuse_consents() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER refuse_consents BEFORE INSERT ON intake_consents FOR EACH ROW EXECUTE FUNCTION refuse_consents()",
+            ],
+        };
+        for sql in refuse {
+            sqlx::query(sql).execute(&app.db.pool).await.unwrap();
+        }
+        assert!(app.post_json("/api/v1/intakes", &valid_intake()).await.status.is_server_error());
+        let allow = match backend {
+            Backend::Sqlite => "DROP TRIGGER refuse_consents",
+            Backend::Postgres => "DROP TRIGGER refuse_consents ON intake_consents",
+        };
+        sqlx::query(allow).execute(&app.db.pool).await.unwrap();
+        let next = new_id(&app).await;
+        assert!(next > after_generated, "{next} after {after_generated}");
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 8);
     }
 
     async fn the_bench_floor_is_routed_only_when_asked_for(backend) {

@@ -53,7 +53,7 @@ async fn submit(db: &Db, intake: &Value) -> (Reference, Evaluation) {
     let answers = IntakeAnswers::from_json(intake, today()).expect("valid intake");
     let evaluation = evaluate(&answers.clinical, answers.patient.date_of_birth, today());
     let stored = intakes::Writer::start(db, Default::default())
-        .insert(&answers, &evaluation, today(), None)
+        .insert(&answers, &evaluation, today(), None, None)
         .await
         .expect("insert intake")
         .stored()

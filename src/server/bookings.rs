@@ -260,6 +260,54 @@ pub enum Channel {
     Email,
 }
 
+/// The booking token a new submission's 201 carries, made before the submission is
+/// stored so that its row is written in the intake's own transaction
+/// (`intakes::Writer::insert`): a per-request write of its own would queue every API
+/// intake behind SQLite's single writer, one disk flush each (BENCHMARKS.md, eighth
+/// round), and the token could then be missing from a stored submission.
+#[derive(Debug)]
+pub struct NewToken {
+    /// What the 201 carries; only its hash is stored.
+    pub secret: String,
+    pub row: TokenRow,
+}
+
+/// A booking token's row, ready to write with its submission.
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    hash: String,
+    expires_at: String,
+}
+
+impl NewToken {
+    /// A fresh API token for a submission made at `submitted`, valid `TOKEN_DAYS`.
+    pub fn api(submitted: Timestamp) -> Self {
+        let secret = new_secret();
+        let row = TokenRow {
+            hash: hash(&secret),
+            expires_at: text_at(submitted + SignedDuration::from_hours(24 * TOKEN_DAYS)),
+        };
+        Self { secret, row }
+    }
+}
+
+/// Writes the API booking tokens of new submissions, in the transaction that stores them.
+pub(crate) async fn write_api_tokens(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tokens: &[(i64, &TokenRow)],
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO booking_tokens (token_hash, intake_id, channel, expires_at) VALUES {}",
+        super::db::groups(tokens.len(), 4)
+    );
+    let mut insert = sqlx::query(&sql);
+    for (intake_id, row) in tokens {
+        insert = insert.bind(&row.hash).bind(*intake_id).bind("api").bind(&row.expires_at);
+    }
+    insert.execute(&mut **tx).await?;
+    Ok(())
+}
+
 /// A fresh booking token for a submission, valid until `TOKEN_DAYS` after `submitted`.
 pub async fn issue_token(
     db: &Db,

@@ -1,5 +1,6 @@
 //! Storing submitted intakes with their screening result.
 
+use super::bookings::TokenRow;
 use super::db::{groups, numbered, text_at, Db};
 use crate::domain::followup::{Priority, Windows};
 use crate::domain::intake::{IntakeAnswers, Locale};
@@ -105,13 +106,15 @@ impl Writer {
     /// pays for one disk flush instead of one each. Nobody is answered before the commit.
     ///
     /// With a [`Once`], a request that already made an intake stores nothing and
-    /// answers [`Created::Before`] with that intake.
+    /// answers [`Created::Before`] with that intake. A `booking` token is stored with a
+    /// new intake only (a replay issues its own, `bookings::issue_token`).
     pub async fn insert(
         &self,
         answers: &IntakeAnswers,
         evaluation: &Evaluation,
         evaluated_on: Date,
         once: Option<Once>,
+        booking: Option<TokenRow>,
     ) -> Result<Created, sqlx::Error> {
         if let Some(key @ Once::Key { .. }) = &once {
             // A key older than its window is free again (the purge task also removes them).
@@ -122,7 +125,7 @@ impl Writer {
                 .execute(&self.db.pool)
                 .await?;
         }
-        let row = NewIntake::new(answers, evaluation, evaluated_on, once)?;
+        let row = NewIntake::new(answers, evaluation, evaluated_on, once, booking)?;
         let (reply, stored) = oneshot::channel();
         if self.jobs.send(Job { row, reply }).await.is_err() {
             return Err(sqlx::Error::PoolClosed);
@@ -196,10 +199,10 @@ fn answer(job: Job, result: Result<Created, sqlx::Error>) {
     let _ = job.reply.send(result);
 }
 
-/// Intakes with their screening results and outbox rows, in four statements (one per
-/// table, and the sealing of the answers) however many there are: on PostgreSQL every
-/// statement is a round trip. Each gets a fresh random reference. Placeholders are
-/// numbered in order of first appearance, as SQLite's named `$N` parameters need.
+/// Intakes with their screening results and outbox rows, in one statement per table
+/// however many there are: on PostgreSQL every statement is a round trip. Each gets a
+/// fresh random reference. Placeholders are numbered in order of first appearance, as
+/// SQLite's named `$N` parameters need.
 async fn write_rows(
     db: &Db,
     follow_up: &Windows,
@@ -208,29 +211,36 @@ async fn write_rows(
 ) -> Result<Vec<Stored>, sqlx::Error> {
     let opened = jiff::Timestamp::now();
     let now = text_at(opened);
-    let references: Vec<Reference> = rows.iter().map(|_| random_reference()).collect();
+    // The answers are sealed with the row id as associated data, so the ids come first.
+    let stored: Vec<Stored> = reserve_ids(db, tx, rows.len())
+        .await?
+        .into_iter()
+        .map(|id| Stored { id, reference: random_reference() })
+        .collect();
 
-    let values: Vec<String> = numbered(rows.len(), 14)
+    let values: Vec<String> = numbered(rows.len(), 16)
         .into_iter()
         .map(|p| {
             format!(
-                "({}, {}, {}, '', 'new', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-                p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]
+                "({}, {}, {}, {}, {}, 'new', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+                p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15]
             )
         })
         .collect();
     let sql = format!(
-        "INSERT INTO intakes (reference, schema_version, locale, answers, status, created_at, updated_at, \
+        "INSERT INTO intakes (id, reference, schema_version, locale, answers, status, created_at, updated_at, \
          first_name, last_name, search_name, date_of_birth, plan, outcome, safety_alert, pin_rank, verification_status) \
-         VALUES {} RETURNING id, reference",
+         VALUES {}",
         values.join(", ")
     );
     let mut insert = sqlx::query(&sql);
-    for (row, reference) in rows.iter().zip(&references) {
+    for (row, s) in rows.iter().zip(&stored) {
         insert = insert
-            .bind(reference.compact())
+            .bind(s.id)
+            .bind(s.reference.compact())
             .bind(row.schema_version)
             .bind(&row.locale)
+            .bind(db.seal_value("intakes", s.id, "answers", &row.answers_json))
             .bind(&now)
             .bind(&now)
             .bind(&row.first_name)
@@ -243,40 +253,13 @@ async fn write_rows(
             .bind(row.pin_rank)
             .bind(&row.verification);
     }
-    // Matched by reference (unique), not by the order RETURNING happens to use.
-    let mut ids = std::collections::HashMap::new();
-    for r in insert.fetch_all(&mut **tx).await? {
-        ids.insert(r.try_get::<String, _>("reference")?, r.try_get::<i64, _>("id")?);
-    }
-    let stored: Vec<Stored> = references
-        .iter()
-        .map(|reference| {
-            ids.get(reference.compact())
-                .map(|&id| Stored { id, reference: reference.clone() })
-                .ok_or_else(|| sqlx::Error::Protocol("an inserted intake was not returned".into()))
-        })
-        .collect::<Result<_, _>>()?;
+    insert.execute(&mut **tx).await?;
 
     crate::server::staff::queue::write_name_keys(
         tx,
         stored.iter().zip(rows).map(|(s, row)| (s.id, row.first_name.as_str(), row.last_name.as_str())),
     )
     .await?;
-
-    // The answers are sealed with the row id as associated data, so only now.
-    let pairs = numbered(stored.len(), 2);
-    let cases: Vec<String> = pairs.iter().map(|p| format!("WHEN {} THEN {}", p[0], p[1])).collect();
-    let in_list: Vec<String> = (2 * stored.len() + 1..=3 * stored.len()).map(|n| format!("${n}")).collect();
-    let sql =
-        format!("UPDATE intakes SET answers = CASE id {} END WHERE id IN ({})", cases.join(" "), in_list.join(", "));
-    let mut seal = sqlx::query(&sql);
-    for (s, row) in stored.iter().zip(rows) {
-        seal = seal.bind(s.id).bind(db.seal_value("intakes", s.id, "answers", &row.answers_json));
-    }
-    for s in &stored {
-        seal = seal.bind(s.id);
-    }
-    seal.execute(&mut **tx).await?;
 
     let sql = format!(
         "INSERT INTO screening_results (intake_id, rules_version, outcome, safety_alert, reasons, scores, evaluated_on, created_at) VALUES {}",
@@ -345,6 +328,12 @@ async fn write_rows(
         insert.execute(&mut **tx).await?;
     }
 
+    let tokens: Vec<(i64, &TokenRow)> =
+        stored.iter().zip(rows).filter_map(|(s, row)| row.booking.as_ref().map(|t| (s.id, t))).collect();
+    if !tokens.is_empty() {
+        super::bookings::write_api_tokens(tx, &tokens).await?;
+    }
+
     // What the patient agreed to, kept with the intake (the signature and the time are
     // in the answers and `created_at`).
     let sql = format!(
@@ -389,6 +378,43 @@ async fn write_rows(
         }
     }
     Ok(stored)
+}
+
+/// `count` intake ids no other writer will use, taken inside the writing transaction.
+/// PostgreSQL draws them from the id's sequence (an id of a batch that fails is skipped,
+/// as with any insert). SQLite has one writer at a time, and this transaction began
+/// IMMEDIATE and holds the write lock, so the ids after the last one `AUTOINCREMENT`
+/// handed out are free; inserting them moves `sqlite_sequence` on. Knowing the ids first
+/// lets the sealed answers go into the INSERT: sealing them by an UPDATE afterwards wrote
+/// every row twice, and on PostgreSQL most of those updates could not stay on the row's
+/// page (HOT) and added an entry to each of the table's eight indexes.
+async fn reserve_ids(
+    db: &Db,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    count: usize,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let count = i64::try_from(count).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    match db.backend {
+        super::db::Backend::Postgres => {
+            sqlx::query("SELECT nextval(pg_get_serial_sequence('intakes', 'id')) AS id FROM generate_series(1, $1)")
+                .bind(count)
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get::<i64, _>("id"))
+                .collect()
+        }
+        super::db::Backend::Sqlite => {
+            let last: i64 = sqlx::query(
+                "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'intakes'), 0), \
+                 COALESCE((SELECT MAX(id) FROM intakes), 0)) AS last",
+            )
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get("last")?;
+            Ok((last + 1..=last + count).collect())
+        }
+    }
 }
 
 /// The intake an earlier request with this [`Once`] made, and whether it was the same
@@ -465,6 +491,8 @@ struct NewIntake {
     once: Option<Once>,
     /// The safety follow-up the submission opens, if it is alarming.
     follow_up: Option<Priority>,
+    /// The booking token its answer carries, if any.
+    booking: Option<TokenRow>,
     /// The consent wording the patient was given: its version and the SHA-256 (hex) of
     /// its text in the patient's language.
     consent_version: &'static str,
@@ -477,6 +505,7 @@ impl NewIntake {
         evaluation: &Evaluation,
         evaluated_on: Date,
         once: Option<Once>,
+        booking: Option<TokenRow>,
     ) -> Result<Self, sqlx::Error> {
         let patient = &answers.patient;
         Ok(Self {
@@ -500,6 +529,7 @@ impl NewIntake {
             evaluated_on: evaluated_on.to_string(),
             once,
             follow_up: Priority::opened_by(evaluation.outcome, evaluation.safety_alert),
+            booking,
             consent_version: consent::current().id,
             consent_sha256: consent_sha256(consent::current(), answers.locale),
         })

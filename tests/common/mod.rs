@@ -354,7 +354,7 @@ pub async fn store_sealed_data(url: &str, intakes: usize) -> Vec<pain_intake::do
     for _ in 0..intakes {
         let answers = IntakeAnswers::from_json(&valid_intake(), today).expect("valid intake");
         let e = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
-        let created = writer.insert(&answers, &e, today, None).await.expect("store the intake");
+        let created = writer.insert(&answers, &e, today, None, None).await.expect("store the intake");
         references.push(created.stored().reference.clone());
     }
     let id = accounts::create(&db, "clin@clinic.test", "Cli Nician", pain_intake::domain::staff::Role::Clinician, None)

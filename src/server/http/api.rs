@@ -6,12 +6,14 @@ use super::AppState;
 use crate::domain::i18n::reason_message;
 use crate::domain::intake::{IntakeAnswers, Locale};
 use crate::domain::screening::{evaluate, Evaluation, Outcome, Reason, ReasonCode, Scores, ScreeningRequest};
+use crate::server::bookings::{self, NewToken};
 use crate::server::intakes;
 use crate::server::rate_limit::Decision;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use jiff::Timestamp;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -106,9 +108,10 @@ pub async fn create_intake(
     let today = state.settings.today();
     let answers = IntakeAnswers::from_json(&body, today).map_err(|e| ApiError::Invalid(e).in_locale(locale))?;
     let evaluation = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
+    let token = (evaluation.outcome == Outcome::ConsultRecommended).then(|| NewToken::api(Timestamp::now()));
     let created = state
         .intakes
-        .insert(&answers, &evaluation, today, once)
+        .insert(&answers, &evaluation, today, once, token.as_ref().map(|t| t.row.clone()))
         .await
         .map_err(|e| ApiError::from(e).in_locale(locale))?;
     let (stored, outcome, reasons, safety_alert, replayed) = match created {
@@ -129,7 +132,9 @@ pub async fn create_intake(
             (stored, outcome, first.reasons, first.safety_alert, true)
         }
     };
-    let booking_token = booking_token(&state, stored.id, outcome).await;
+    // A replay's token was not stored (nothing was): it gets one of its own.
+    let booking_token =
+        if replayed { replayed_token(&state, stored.id, outcome).await } else { token.map(|t| t.secret) };
     let body = IntakeCreated {
         reference: stored.reference.display(),
         outcome,
@@ -144,23 +149,18 @@ pub async fn create_intake(
     Ok(response)
 }
 
-/// A booking token when the outcome lets the patient book now. Only its hash is kept, so
-/// a replayed 201 carries a fresh one and the first stops working (one live link per
-/// submission). A failure to issue it does not undo the stored intake: the 201 goes out
-/// without it and the clinic books by phone.
-async fn booking_token(state: &AppState, intake_id: i64, outcome: Outcome) -> Option<String> {
+/// A replayed 201's booking token, when the first answer let the patient book now. Only
+/// its hash is kept, so the replay carries a fresh one and the first stops working (one
+/// live link per submission). A failure to issue it does not undo the stored intake: the
+/// 201 goes out without it and the clinic books by phone.
+async fn replayed_token(state: &AppState, intake_id: i64, outcome: Outcome) -> Option<String> {
     if outcome != Outcome::ConsultRecommended {
         return None;
     }
-    crate::server::bookings::issue_token(
-        &state.db,
-        intake_id,
-        jiff::Timestamp::now(),
-        crate::server::bookings::Channel::Api,
-    )
-    .await
-    .inspect_err(|e| tracing::warn!(error = %e, "booking token not issued"))
-    .ok()
+    bookings::issue_token(&state.db, intake_id, Timestamp::now(), bookings::Channel::Api)
+        .await
+        .inspect_err(|e| tracing::warn!(error = %e, "booking token not issued"))
+        .ok()
 }
 
 /// The longest `Idempotency-Key` accepted (a UUID is 36 characters).

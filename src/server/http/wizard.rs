@@ -383,7 +383,7 @@ async fn submit(state: &AppState, draft_id: i64, answers: &Value, today: jiff::c
     // One transaction stores the intake, marks the draft submitted and moves its card
     // photos; a second post of the same draft (a double click, "Try again") finds the
     // first intake instead of making another.
-    match state.intakes.insert(&answers_ok, &evaluation, today, Some(intakes::Once::Draft(draft_id))).await {
+    match state.intakes.insert(&answers_ok, &evaluation, today, Some(intakes::Once::Draft(draft_id)), None).await {
         Ok(intakes::Created::New(stored)) => {
             tracing::info!(reference = %stored.reference, outcome = %evaluation.outcome, "intake submitted from the wizard");
         }
