@@ -72,6 +72,33 @@ on_both_databases! {
         assert!(keys.iter().all(|k| k.starts_with("key:") && !k.contains("retry-me")), "{keys:?}");
     }
 
+    async fn a_retry_of_a_stored_request_is_answered_without_a_write(backend) {
+        // Answered before it reaches the writer: in a batch, a retry's refused claim would
+        // fail every intake committed with it and send them one at a time. Shown here with
+        // intake writes refused outright: the retry is still answered.
+        let app = spawn(backend).await;
+        let intake = valid_intake();
+        let first = post_keyed(&app, "stored-before", &intake).await;
+        assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
+        let refuse: &[&str] = match backend {
+            Backend::Sqlite => &["CREATE TRIGGER refuse_intakes BEFORE INSERT ON intakes BEGIN SELECT RAISE(ABORT, 'refused'); END"],
+            Backend::Postgres => &[
+                "CREATE FUNCTION refuse_intakes() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER refuse_intakes BEFORE INSERT ON intakes FOR EACH ROW EXECUTE FUNCTION refuse_intakes()",
+            ],
+        };
+        for sql in refuse {
+            sqlx::query(sql).execute(&app.db.pool).await.unwrap();
+        }
+        let again = post_keyed(&app, "stored-before", &intake).await;
+        assert_eq!(again.status, StatusCode::CREATED, "{}", again.text());
+        assert_eq!(again.header("idempotent-replayed"), "true");
+        assert_eq!(again.json()["reference"], first.json()["reference"]);
+        // The trigger is live: a new request is refused.
+        assert!(post_keyed(&app, "a-new-one", &intake).await.status.is_server_error());
+        assert_eq!(intakes::count(&app.db).await.unwrap(), 1);
+    }
+
     async fn an_idempotency_key_reused_for_another_body_is_refused_and_stores_nothing(backend) {
         let app = spawn(backend).await;
         let intake = valid_intake();
