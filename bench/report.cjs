@@ -96,10 +96,11 @@ const within = (what, measured, floor, limit, absMs, floorLabel) => {
 // An intake writes about ten rows in nine tables; the floor writes one. On PostgreSQL the
 // floor's 64 connections commit in parallel and the server groups their flushes, so an
 // intake may cost several floors. SQLite commits one writer at a time, one flush per bare
-// INSERT, while the app commits every waiting intake in one transaction: an intake rate
-// below the floor's means group commit has stopped grouping (the eighth round found a
-// per-request write that did that, at 33% of the floor, which the old 30% budget passed).
-const INTAKE_SHARE = { sqlite: 1.0, postgresql: 0.3 };
+// INSERT, while the app commits every waiting intake in one transaction. The eighth round
+// found a per-request write that stopped the grouping: 33% of the floor, which the old 30%
+// budget passed. Grouping measured 94% to 173% of the floor (the share moves with the
+// disk's flush time against the CPU), so 60% lies between the two.
+const INTAKE_SHARE = { sqlite: 0.6, postgresql: 0.3 };
 for (const db of ['sqlite', 'postgresql']) {
   const share = by[`intakes-${db}`].rps / by[`insert-floor-${db}`].rps;
   const want = INTAKE_SHARE[db];
