@@ -11,7 +11,6 @@ use common::*;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use pain_intake::domain::booking::{BookingPolicy, Capacity, DayHours, NoticeHours, Weekday, Window};
 use pain_intake::server::bookings;
-use pain_intake::server::db::Backend;
 use serde_json::{json, Value};
 use sqlx::Row;
 
@@ -239,16 +238,7 @@ on_both_databases! {
         // would leave a stored submission whose 201 has no token, and every API intake
         // would pay a second write transaction (BENCHMARKS.md, eighth round).
         let app = spawn(backend).await;
-        let refuse: &[&str] = match backend {
-            Backend::Sqlite => &["CREATE TRIGGER refuse_tokens BEFORE INSERT ON booking_tokens BEGIN SELECT RAISE(ABORT, 'refused'); END"],
-            Backend::Postgres => &[
-                "CREATE FUNCTION refuse_tokens() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
-                "CREATE TRIGGER refuse_tokens BEFORE INSERT ON booking_tokens FOR EACH ROW EXECUTE FUNCTION refuse_tokens()",
-            ],
-        };
-        for sql in refuse {
-            sqlx::query(sql).execute(&app.db.pool).await.unwrap();
-        }
+        app.refuse_inserts("booking_tokens").await;
         let key = [("idempotency-key", "token-with-its-intake")];
         let body = valid_intake().to_string().into_bytes();
         let refused = app.post_raw("/api/v1/intakes", "application/json", body.clone(), &key).await;
@@ -257,11 +247,7 @@ on_both_databases! {
         assert_eq!(intakes.try_get::<i64, _>("n").unwrap(), 0, "an intake was stored without its token");
 
         // The client's retry, once tokens can be written, stores the intake and its token.
-        let allow = match backend {
-            Backend::Sqlite => "DROP TRIGGER refuse_tokens",
-            Backend::Postgres => "DROP TRIGGER refuse_tokens ON booking_tokens",
-        };
-        sqlx::query(allow).execute(&app.db.pool).await.unwrap();
+        app.allow_inserts("booking_tokens").await;
         let created = app.post_raw("/api/v1/intakes", "application/json", body, &key).await;
         assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
         assert!(created.header("idempotent-replayed").is_empty());

@@ -80,16 +80,7 @@ on_both_databases! {
         let intake = valid_intake();
         let first = post_keyed(&app, "stored-before", &intake).await;
         assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
-        let refuse: &[&str] = match backend {
-            Backend::Sqlite => &["CREATE TRIGGER refuse_intakes BEFORE INSERT ON intakes BEGIN SELECT RAISE(ABORT, 'refused'); END"],
-            Backend::Postgres => &[
-                "CREATE FUNCTION refuse_intakes() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
-                "CREATE TRIGGER refuse_intakes BEFORE INSERT ON intakes FOR EACH ROW EXECUTE FUNCTION refuse_intakes()",
-            ],
-        };
-        for sql in refuse {
-            sqlx::query(sql).execute(&app.db.pool).await.unwrap();
-        }
+        app.refuse_inserts("intakes").await;
         let again = post_keyed(&app, "stored-before", &intake).await;
         assert_eq!(again.status, StatusCode::CREATED, "{}", again.text());
         assert_eq!(again.header("idempotent-replayed"), "true");
@@ -171,22 +162,9 @@ on_both_databases! {
         let after_generated = new_id(&app).await;
         assert_eq!(after_generated, first + 6);
         // A batch refused after it took its id (a later statement fails).
-        let refuse: &[&str] = match backend {
-            Backend::Sqlite => &["CREATE TRIGGER refuse_consents BEFORE INSERT ON intake_consents BEGIN SELECT RAISE(ABORT, 'refused'); END"],
-            Backend::Postgres => &[
-                "CREATE FUNCTION refuse_consents() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
-                "CREATE TRIGGER refuse_consents BEFORE INSERT ON intake_consents FOR EACH ROW EXECUTE FUNCTION refuse_consents()",
-            ],
-        };
-        for sql in refuse {
-            sqlx::query(sql).execute(&app.db.pool).await.unwrap();
-        }
+        app.refuse_inserts("intake_consents").await;
         assert!(app.post_json("/api/v1/intakes", &valid_intake()).await.status.is_server_error());
-        let allow = match backend {
-            Backend::Sqlite => "DROP TRIGGER refuse_consents",
-            Backend::Postgres => "DROP TRIGGER refuse_consents ON intake_consents",
-        };
-        sqlx::query(allow).execute(&app.db.pool).await.unwrap();
+        app.allow_inserts("intake_consents").await;
         let next = new_id(&app).await;
         assert!(next > after_generated, "{next} after {after_generated}");
         assert_eq!(intakes::count(&app.db).await.unwrap(), 8);

@@ -172,6 +172,34 @@ pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
 }
 
 impl TestApp {
+    /// Makes the database refuse every new row of `table` (a trigger), as a failing disk
+    /// or a broken constraint would, until [`TestApp::allow_inserts`].
+    pub async fn refuse_inserts(&self, table: &str) {
+        let statements = match self.db.backend {
+            Backend::Sqlite => vec![format!(
+                "CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )],
+            Backend::Postgres => vec![
+                format!(
+                    "CREATE OR REPLACE FUNCTION refuse_{table}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql"
+                ),
+                format!("CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION refuse_{table}()"),
+            ],
+        };
+        for sql in statements {
+            sqlx::query(&sql).execute(&self.db.pool).await.unwrap();
+        }
+    }
+
+    /// Undoes [`TestApp::refuse_inserts`].
+    pub async fn allow_inserts(&self, table: &str) {
+        let sql = match self.db.backend {
+            Backend::Sqlite => format!("DROP TRIGGER refuse_{table}"),
+            Backend::Postgres => format!("DROP TRIGGER refuse_{table} ON {table}"),
+        };
+        sqlx::query(&sql).execute(&self.db.pool).await.unwrap();
+    }
+
     /// Another app instance on the same database, as behind a load balancer (nothing is
     /// shared with this one but the database). Use it while `self` lives.
     pub fn twin(&self) -> TestApp {
