@@ -273,15 +273,15 @@ pub struct NewToken {
 }
 
 /// A booking token's row, ready to write with its submission.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct TokenRow {
     hash: String,
     expires_at: String,
 }
 
 impl NewToken {
-    /// A fresh API token for a submission made at `submitted`, valid `TOKEN_DAYS`.
-    pub fn api(submitted: Timestamp) -> Self {
+    /// A fresh token for a submission made at `submitted`, valid `TOKEN_DAYS`.
+    pub fn new(submitted: Timestamp) -> Self {
         let secret = new_secret();
         let row = TokenRow {
             hash: hash(&secret),
@@ -315,7 +315,7 @@ pub async fn issue_token(
     submitted: Timestamp,
     channel: Channel,
 ) -> Result<String, sqlx::Error> {
-    let token = new_secret();
+    let NewToken { secret, row } = NewToken::new(submitted);
     let (name, replaces) = match channel {
         Channel::Api => ("api", true),
         Channel::Email => ("email", false),
@@ -328,14 +328,14 @@ pub async fn issue_token(
             .await?;
     }
     sqlx::query("INSERT INTO booking_tokens (token_hash, intake_id, channel, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(hash(&token))
+        .bind(row.hash)
         .bind(intake_id)
         .bind(name)
-        .bind(text_at(submitted + SignedDuration::from_hours(24 * TOKEN_DAYS)))
+        .bind(row.expires_at)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(token)
+    Ok(secret)
 }
 
 /// A fresh manage link's token for a consult (one per e-mail that carries a link).

@@ -108,10 +108,13 @@ pub async fn create_intake(
     let today = state.settings.today();
     let answers = IntakeAnswers::from_json(&body, today).map_err(|e| ApiError::Invalid(e).in_locale(locale))?;
     let evaluation = evaluate(&answers.clinical, answers.patient.date_of_birth, today);
-    let token = (evaluation.outcome == Outcome::ConsultRecommended).then(|| NewToken::api(Timestamp::now()));
+    let (secret, token_row) = (evaluation.outcome == Outcome::ConsultRecommended)
+        .then(|| NewToken::new(Timestamp::now()))
+        .map(|t| (t.secret, t.row))
+        .unzip();
     let created = state
         .intakes
-        .insert(&answers, &evaluation, today, once, token.as_ref().map(|t| t.row.clone()))
+        .insert(&answers, &evaluation, today, once, token_row)
         .await
         .map_err(|e| ApiError::from(e).in_locale(locale))?;
     let (stored, outcome, reasons, safety_alert, replayed) = match created {
@@ -133,8 +136,7 @@ pub async fn create_intake(
         }
     };
     // A replay's token was not stored (nothing was): it gets one of its own.
-    let booking_token =
-        if replayed { replayed_token(&state, stored.id, outcome).await } else { token.map(|t| t.secret) };
+    let booking_token = if replayed { replayed_token(&state, stored.id, outcome).await } else { secret };
     let body = IntakeCreated {
         reference: stored.reference.display(),
         outcome,
